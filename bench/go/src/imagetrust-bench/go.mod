@@ -1,0 +1,3 @@
+module imagetrust-bench
+
+go 1.19

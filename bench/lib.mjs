@@ -1,0 +1,63 @@
+// Shared helpers for imagetrust's benchmarks: building the containers/image side, timing whole processes.
+import { spawnSync, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const benchDir = dirname(fileURLToPath(import.meta.url));
+export const repoDir = dirname(benchDir);
+export const cliPath = join(repoDir, "dist", "cli", "main.js");
+
+/** Build (once, cached by source hash) the Go program that calls containers/image 5.23.1 directly. */
+export function buildGoBench() {
+  const src = join(benchDir, "go", "src", "imagetrust-bench");
+  const hash = createHash("sha256");
+  for (const f of ["main.go", "compat.go", "go.mod"]) hash.update(readFileSync(join(src, f)));
+  const out = join(tmpdir(), `imagetrust-bench-${hash.digest("hex").slice(0, 12)}`);
+  if (existsSync(out)) return out;
+  const which = spawnSync("go", ["version"]);
+  if (which.status !== 0) return undefined;
+  execFileSync("go", ["build", "-o", out, "imagetrust-bench"], {
+    cwd: src,
+    env: { ...process.env, GO111MODULE: "off", GOPROXY: "off", GOPATH: `${join(benchDir, "go")}:/usr/share/gocode` },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  return out;
+}
+
+/** Run a command `runs` times; returns the median wall time (s) and the largest peak RSS (MB, from GNU time). */
+export function timeProcess(cmd, args, { runs = 5, okCodes = [0] } = {}) {
+  const times = [];
+  let peak = 0;
+  let lastOut = "";
+  const haveGnuTime = existsSync("/usr/bin/time");
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = haveGnuTime
+      ? spawnSync("/usr/bin/time", ["-f", "MAXRSS %M", cmd, ...args], { encoding: "utf8", maxBuffer: 1 << 28 })
+      : spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+    const t1 = process.hrtime.bigint();
+    if (!okCodes.includes(r.status ?? -1)) {
+      throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${(r.stderr || "").slice(0, 2000)}`);
+    }
+    const m = /MAXRSS (\d+)/.exec(r.stderr || "");
+    if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    times.push(Number(t1 - t0) / 1e9);
+    lastOut = r.stdout;
+  }
+  times.sort((a, b) => a - b);
+  return { seconds: times[Math.floor(times.length / 2)], peakMB: peak, stdout: lastOut };
+}
+
+/** Make a directory (recursively) and return it. */
+export function ensureDir(d) {
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+/** Format a number of seconds for the tables. */
+export function fmtS(s) {
+  return s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`;
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Benchmark (issue: validate/lint): `imagetrust validate` on a 10,000-scope policy.json, whole process,
+// against containers/image 5.23.1's own parser (signature.NewPolicyFromFile in a Go program, process
+// start included) and `skopeo --policy F copy` (parse + a tiny dir: copy), measured in the same run.
+import { writeFileSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { buildGoBench, cliPath, timeProcess, fmtS } from "./lib.mjs";
+import { generatePolicy } from "./gen-policy.mjs";
+
+const scopes = Number(process.env.SCOPES ?? 10000);
+const runs = Number(process.env.RUNS ?? 7);
+const dir = mkdtempSync(join(tmpdir(), "imagetrust-bench-validate-"));
+const policyFile = join(dir, "policy.json");
+writeFileSync(policyFile, JSON.stringify(generatePolicy(scopes), null, 2) + "\n");
+const size = statSync(policyFile).size;
+
+console.log(`validate benchmark: ${scopes} scopes, ${(size / 1e6).toFixed(2)} MB, median of ${runs} runs`);
+const ours = timeProcess(process.execPath, [cliPath, "validate", "--target", "5.23", policyFile], { runs });
+console.log(`  imagetrust validate (node ${process.version})   ${fmtS(ours.seconds).padStart(10)}   peak RSS ${ours.peakMB.toFixed(0)} MB`);
+
+const goBin = buildGoBench();
+let goRes;
+if (goBin) {
+  goRes = timeProcess(goBin, ["parse", policyFile], { runs });
+  console.log(`  containers/image 5.23.1 NewPolicyFromFile   ${fmtS(goRes.seconds).padStart(10)}   peak RSS ${goRes.peakMB.toFixed(0)} MB`);
+  console.log(`  ratio imagetrust / Go parser: ${(ours.seconds / goRes.seconds).toFixed(2)}x (target <= 1.0x, peak RSS < 200 MB)`);
+} else {
+  console.log("  (go not installed: containers/image comparison skipped)");
+}
+
+if (spawnSync("skopeo", ["--version"]).status === 0) {
+  // A tiny dir: image so that skopeo copy spends its time on the policy.
+  const src = join(dir, "src");
+  const { mkdirSync } = await import("node:fs");
+  const { createHash } = await import("node:crypto");
+  mkdirSync(src);
+  const config = Buffer.from("{}");
+  const cd = createHash("sha256").update(config).digest("hex");
+  writeFileSync(join(src, cd), config);
+  writeFileSync(join(src, "version"), "Directory Transport Version: 1.1\n");
+  writeFileSync(
+    join(src, "manifest.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+      config: { mediaType: "application/vnd.docker.container.image.v1+json", size: config.length, digest: `sha256:${cd}` },
+      layers: [],
+    }),
+  );
+  const sk = timeProcess("skopeo", ["--policy", policyFile, "copy", "--quiet", `dir:${src}`, `dir:${join(dir, "dst")}`], { runs });
+  console.log(`  skopeo 1.9.3 copy (parse + tiny copy)       ${fmtS(sk.seconds).padStart(10)}   peak RSS ${sk.peakMB.toFixed(0)} MB`);
+  console.log(`  ratio imagetrust / skopeo: ${(ours.seconds / sk.seconds).toFixed(2)}x`);
+}
