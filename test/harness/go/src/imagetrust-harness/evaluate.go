@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+
+	"github.com/containers/image/v5/image"
+	"github.com/containers/image/v5/manifest"
+	"github.com/containers/image/v5/signature"
+	"github.com/containers/image/v5/transports/alltransports"
+	"github.com/containers/image/v5/types"
+	digest "github.com/opencontainers/go-digest"
+)
+
+// defaultManifest is a small valid Docker schema2 manifest (config blob "{}",
+// one layer) served when a case gives none.
+const defaultManifest = `{
+   "schemaVersion": 2,
+   "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+   "config": {
+      "mediaType": "application/vnd.docker.container.image.v1+json",
+      "size": 2,
+      "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+   },
+   "layers": [
+      {
+         "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+         "size": 32,
+         "digest": "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
+      }
+   ]
+}`
+
+// ---- parsePolicy ----
+
+type parsePolicyRequest struct {
+	Policy string `json:"policy"`
+}
+
+type parsePolicyResult struct {
+	Ok    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
+}
+
+// handleParsePolicy runs signature.NewPolicyFromBytes.
+func handleParsePolicy(raw json.RawMessage) (interface{}, error) {
+	var req parsePolicyRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return nil, err
+	}
+	if _, err := signature.NewPolicyFromBytes([]byte(req.Policy)); err != nil {
+		return parsePolicyResult{Ok: false, Error: err.Error()}, nil
+	}
+	return parsePolicyResult{Ok: true}, nil
+}
+
+// ---- references ----
+
+type referenceInfo struct {
+	Reference             string   `json:"reference"`
+	ParseError            *string  `json:"parseError,omitempty"`
+	Transport             string   `json:"transport,omitempty"`
+	StringWithinTransport string   `json:"stringWithinTransport,omitempty"`
+	Identity              *string  `json:"identity,omitempty"`
+	Namespaces            []string `json:"namespaces,omitempty"`
+	DockerReference       *string  `json:"dockerReference,omitempty"`
+}
+
+// describeReference parses "transport:ref" with alltransports.ParseImageName
+// and reports what policy lookup uses.
+func describeReference(s string) (types.ImageReference, referenceInfo) {
+	info := referenceInfo{Reference: s}
+	ref, err := alltransports.ParseImageName(s)
+	if err != nil {
+		msg := err.Error()
+		info.ParseError = &msg
+		return nil, info
+	}
+	return ref, fillReferenceInfo(ref, info)
+}
+
+func fillReferenceInfo(ref types.ImageReference, info referenceInfo) referenceInfo {
+	info.Transport = ref.Transport().Name()
+	info.StringWithinTransport = ref.StringWithinTransport()
+	id := ref.PolicyConfigurationIdentity()
+	info.Identity = &id
+	info.Namespaces = ref.PolicyConfigurationNamespaces()
+	if info.Namespaces == nil {
+		info.Namespaces = []string{}
+	}
+	if dr := ref.DockerReference(); dr != nil {
+		d := dr.String()
+		info.DockerReference = &d
+	}
+	return info
+}
+
+// describeMockReference is describeReference for a mockReference.
+func describeMockReference(transport, s string) (types.ImageReference, referenceInfo) {
+	info := referenceInfo{Reference: s}
+	ref, err := newMockReference(transport, s)
+	if err != nil {
+		msg := err.Error()
+		info.ParseError = &msg
+		return nil, info
+	}
+	return ref, fillReferenceInfo(ref, info)
+}
+
+func handleReferences(raw json.RawMessage) (interface{}, error) {
+	var req struct {
+		References []string `json:"references"`
+	}
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return nil, err
+	}
+	out := make([]referenceInfo, 0, len(req.References))
+	for _, s := range req.References {
+		_, info := describeReference(s)
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// ---- evaluate ----
+
+type evaluateCase struct {
+	Reference string `json:"reference"`
+	// MockTransport, if set, makes Reference a plain docker reference
+	// evaluated under this transport name with docker identity/namespaces
+	// (like upstream's pcImageReferenceMock), e.g. for "atomic".
+	MockTransport    string   `json:"mockTransport,omitempty"`
+	Manifest         *string  `json:"manifest,omitempty"` // base64
+	ManifestMIMEType string   `json:"manifestMIMEType,omitempty"`
+	Signatures       []string `json:"signatures,omitempty"` // base64 blobs, stored format
+}
+
+type evaluateRequest struct {
+	Policy         string         `json:"policy"`
+	RegistriesDDir string         `json:"registriesDDir,omitempty"`
+	Cases          []evaluateCase `json:"cases"`
+}
+
+type decidingScope struct {
+	Transport string `json:"transport"`
+	Scope     string `json:"scope"`
+	// Match is "identity", "namespace" or "transport-default".
+	Match string `json:"match"`
+}
+
+type evaluateCaseResult struct {
+	referenceInfo
+	Allowed bool   `json:"allowed"`
+	Error   string `json:"error,omitempty"`
+	// ErrorKind is "requirement" for a signature.PolicyRequirementError, else "other".
+	ErrorKind string `json:"errorKind,omitempty"`
+	// Scope is the policy section used; null means the global default.
+	Scope          *decidingScope `json:"scope"`
+	ManifestDigest string         `json:"manifestDigest,omitempty"`
+	Log            []string       `json:"log,omitempty"`
+}
+
+type evaluateResult struct {
+	PolicyError *string              `json:"policyError,omitempty"`
+	Cases       []evaluateCaseResult `json:"cases"`
+}
+
+var (
+	// Log texts of requirementsForImageRef in signature/policy_eval.go (5.23.1).
+	reSectionExact   = regexp.MustCompile(`^ Using transport "([^"]*)" policy section (.*)$`)
+	reSectionNS      = regexp.MustCompile(`^ Using transport "([^"]*)" specific policy section (.*)$`)
+	reSectionDefault = " Using default policy section"
+)
+
+// handleEvaluate runs signature.PolicyContext.IsRunningImageAllowed for each
+// case on an in-memory image source, as copy.Image does before copying.
+func handleEvaluate(raw json.RawMessage) (interface{}, error) {
+	var req evaluateRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return nil, err
+	}
+	res := evaluateResult{Cases: []evaluateCaseResult{}}
+	policy, err := signature.NewPolicyFromBytes([]byte(req.Policy))
+	if err != nil {
+		msg := err.Error()
+		res.PolicyError = &msg
+		return res, nil
+	}
+	pc, err := signature.NewPolicyContext(policy)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = pc.Destroy() }()
+
+	for _, c := range req.Cases {
+		r, err := evaluateOne(pc, c)
+		if err != nil {
+			return nil, fmt.Errorf("case %q: %w", c.Reference, err)
+		}
+		res.Cases = append(res.Cases, r)
+	}
+	return res, nil
+}
+
+func evaluateOne(pc *signature.PolicyContext, c evaluateCase) (evaluateCaseResult, error) {
+	var ref types.ImageReference
+	var info referenceInfo
+	if c.MockTransport != "" {
+		ref, info = describeMockReference(c.MockTransport, c.Reference)
+	} else {
+		ref, info = describeReference(c.Reference)
+	}
+	out := evaluateCaseResult{referenceInfo: info}
+	if ref == nil {
+		return out, nil
+	}
+	man := []byte(defaultManifest)
+	if c.Manifest != nil {
+		b, err := base64.StdEncoding.DecodeString(*c.Manifest)
+		if err != nil {
+			return out, fmt.Errorf("manifest: %w", err)
+		}
+		man = b
+	}
+	mime := c.ManifestMIMEType
+	if mime == "" {
+		mime = manifest.GuessMIMEType(man)
+	}
+	sigs := make([][]byte, 0, len(c.Signatures))
+	for i, s := range c.Signatures {
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return out, fmt.Errorf("signature %d: %w", i, err)
+		}
+		sigs = append(sigs, b)
+	}
+	out.ManifestDigest = digest.FromBytes(man).String()
+	src := &memorySource{ref: ref, manifest: man, mimeType: mime, signatures: sigs}
+
+	capture.reset()
+	allowed, err := pc.IsRunningImageAllowed(context.Background(), image.UnparsedInstance(src, nil))
+	logs := capture.take()
+	out.Allowed = allowed
+	if err != nil {
+		out.Error = err.Error()
+		var pre signature.PolicyRequirementError
+		if errors.As(err, &pre) {
+			out.ErrorKind = "requirement"
+		} else {
+			out.ErrorKind = "other"
+		}
+	}
+	out.Log = logs
+	out.Scope = scopeFromLog(logs, info)
+	return out, nil
+}
+
+// scopeFromLog recovers the policy section requirementsForImageRef chose.
+func scopeFromLog(logs []string, info referenceInfo) *decidingScope {
+	for _, m := range logs {
+		if m == reSectionDefault {
+			return nil
+		}
+		if g := reSectionNS.FindStringSubmatch(m); g != nil {
+			return &decidingScope{Transport: g[1], Scope: g[2], Match: "namespace"}
+		}
+		if g := reSectionExact.FindStringSubmatch(m); g != nil {
+			// The identity match and the "" fallback share one format: the
+			// fallback prints `""`, the identity match prints it unquoted.
+			if g[2] == `""` && (info.Identity == nil || *info.Identity != `""`) {
+				return &decidingScope{Transport: g[1], Scope: "", Match: "transport-default"}
+			}
+			return &decidingScope{Transport: g[1], Scope: g[2], Match: "identity"}
+		}
+	}
+	return nil
+}
+
+// memorySource is a types.ImageSource serving a fixed manifest and signatures.
+type memorySource struct {
+	ref        types.ImageReference
+	manifest   []byte
+	mimeType   string
+	signatures [][]byte
+}
+
+func (s *memorySource) Reference() types.ImageReference { return s.ref }
+func (s *memorySource) Close() error                    { return nil }
+func (s *memorySource) GetManifest(ctx context.Context, instanceDigest *digest.Digest) ([]byte, string, error) {
+	if instanceDigest != nil {
+		return nil, "", errors.New("memorySource: instances are not supported")
+	}
+	return s.manifest, s.mimeType, nil
+}
+func (s *memorySource) GetBlob(context.Context, types.BlobInfo, types.BlobInfoCache) (io.ReadCloser, int64, error) {
+	return nil, 0, errors.New("memorySource: GetBlob is not supported")
+}
+func (s *memorySource) HasThreadSafeGetBlob() bool { return false }
+func (s *memorySource) GetSignatures(ctx context.Context, instanceDigest *digest.Digest) ([][]byte, error) {
+	if instanceDigest != nil {
+		return nil, errors.New("memorySource: instances are not supported")
+	}
+	return s.signatures, nil
+}
+func (s *memorySource) LayerInfosForCopy(ctx context.Context, instanceDigest *digest.Digest) ([]types.BlobInfo, error) {
+	return nil, nil
+}
