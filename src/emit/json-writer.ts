@@ -1,0 +1,85 @@
+/**
+ * A deterministic JSON text writer with explicit member order.
+ *
+ * Plain JS objects reorder integer-like keys ("123" before "a"), so objects are written from entry lists.
+ * Strings are escaped so that Go's encoding/json (what containers/image uses) decodes exactly the same
+ * string: `"`, `\` and C0 controls are escaped, U+2028/U+2029 too (as Go's own encoder does), every other
+ * character, non-ASCII included, is written as UTF-8. Unpaired surrogates have no UTF-8 form (Go would read
+ * U+FFFD); callers reject them before writing (see `hasUnpairedSurrogate`).
+ */
+
+/** A JSON value whose objects keep the member order they were built with. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+
+/** A JSON object as an ordered list of members. */
+export class JsonObject {
+  readonly entries: Array<[string, JsonValue]> = [];
+
+  /** Append a member; `undefined` values are skipped (like an omitted optional field). */
+  set(key: string, value: JsonValue | undefined): this {
+    if (value !== undefined) this.entries.push([key, value]);
+    return this;
+  }
+}
+
+const SHORT_ESCAPES: Record<number, string> = { 0x08: "\\b", 0x09: "\\t", 0x0a: "\\n", 0x0c: "\\f", 0x0d: "\\r" };
+
+/** A JSON string literal for `s`, decoded identically by Go's encoding/json. */
+export function jsonString(s: string): string {
+  let out = '"';
+  let runStart = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let esc: string | undefined;
+    if (c === 0x22) esc = '\\"';
+    else if (c === 0x5c) esc = "\\\\";
+    else if (c < 0x20) esc = SHORT_ESCAPES[c] ?? "\\u" + c.toString(16).padStart(4, "0");
+    else if (c === 0x2028 || c === 0x2029) esc = "\\u" + c.toString(16);
+    if (esc !== undefined) {
+      out += s.slice(runStart, i) + esc;
+      runStart = i + 1;
+    }
+  }
+  return out + s.slice(runStart) + '"';
+}
+
+/** True when `s` holds a UTF-16 surrogate that is not part of a pair (not representable in UTF-8). */
+export function hasUnpairedSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return true;
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
+/** Write `value` with 2-space indentation (empty arrays/objects as `[]`/`{}`), without a trailing newline. */
+export function writeJson(value: JsonValue, indent = ""): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return jsonString(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`writeJson: non-finite number ${value}`);
+    return JSON.stringify(value);
+  }
+  const inner = indent + "  ";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    return "[\n" + value.map((v) => inner + writeJson(v, inner)).join(",\n") + "\n" + indent + "]";
+  }
+  if (value.entries.length === 0) return "{}";
+  return (
+    "{\n" +
+    value.entries.map(([k, v]) => inner + jsonString(k) + ": " + writeJson(v, inner)).join(",\n") +
+    "\n" +
+    indent +
+    "}"
+  );
+}
