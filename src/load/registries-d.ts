@@ -1,0 +1,631 @@
+/**
+ * registries.d loading: every `*.yaml` file of a directory into the IR's RegistriesDConfig, with spans.
+ *
+ * Follows containers/image `docker/registries_d.go` (`loadAndMergeConfig`, `registryConfiguration`,
+ * `registryNamespace`). Two decoders exist upstream and both are reproduced, chosen by target version:
+ *  - up to 5.24 (Debian 12 ships 5.23.1): `ghodss/yaml` = yaml.v2 (YAML 1.1 scalars) → JSON → encoding/json:
+ *    keys match case-insensitively, duplicate keys silently keep the last value, numbers and booleans
+ *    given for URL strings are re-formatted as Go formats them;
+ *  - 5.25 and newer: yaml.v3, keys case-sensitive, duplicate keys are errors, scalars taken literally.
+ * Unknown keys are silently ignored by both; we warn.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseAllDocuments, isMap, isScalar, isSeq, isPair, Scalar, YAMLMap, type Node as YamlNode } from "yaml";
+import { SourceFile, type Span } from "../source/source-file.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/did-you-mean.js";
+import type { RegistriesDConfig, RegistriesDEntry, SignatureStorage } from "../ir/types.js";
+import { hasFeature, type Version } from "../ir/versions.js";
+import type { LoadResult } from "./result.js";
+
+/** One registries.d file as loaded: its sections in document order. */
+export interface RegistriesDFile {
+  file: string;
+  defaultDocker?: { file: string; storage: SignatureStorage; keyOrigin?: Span };
+  docker: RegistriesDEntry[];
+}
+
+/** Options for loading registries.d. `target` undefined = the newest containers/image. */
+export interface RegistriesDLoadOptions {
+  target?: Version;
+}
+
+/** Diagnostic codes of registries.d loading (IT13xx). */
+export const REGISTRIES_D_CODES = {
+  yamlSyntax: "IT1300",
+  typeError: "IT1301",
+  duplicateKey: "IT1302",
+  unknownKey: "IT1303",
+  caseFoldedKey: "IT1304",
+  deprecatedKey: "IT1305",
+  defaultDockerTwice: "IT1306",
+  namespaceTwice: "IT1307",
+  ignoredFile: "IT1308",
+  extraDocuments: "IT1309",
+  unreadable: "IT1310",
+  coercedScalar: "IT1311",
+  featureTooNew: "IT1312",
+  nullDefaultDocker: "IT1313",
+} as const;
+
+const TOP_KEYS = ["default-docker", "docker"] as const;
+const NS_KEYS = ["lookaside", "lookaside-staging", "sigstore", "sigstore-staging", "use-sigstore-attachments"] as const;
+type NsKey = (typeof NS_KEYS)[number];
+const NS_FIELD: Record<NsKey, keyof SignatureStorage> = {
+  lookaside: "lookaside",
+  "lookaside-staging": "lookasideStaging",
+  sigstore: "sigstore",
+  "sigstore-staging": "sigstoreStaging",
+  "use-sigstore-attachments": "useSigstoreAttachments",
+};
+const DEPRECATED: Partial<Record<NsKey, string>> = { sigstore: "lookaside", "sigstore-staging": "lookaside-staging" };
+
+/** Which decoder a target uses. */
+type Decoder = "v2" | "v3";
+
+// ----------------------------------------------------------------------------------------------------------
+// Scalars as yaml.v2 (YAML 1.1) and yaml.v3 (YAML 1.2 core) resolve them
+
+type Resolved =
+  | { kind: "null" }
+  | { kind: "bool"; value: boolean }
+  | { kind: "int"; value: number }
+  | { kind: "float"; value: number }
+  | { kind: "string"; value: string };
+
+const V2_TRUE = new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
+const V2_FALSE = new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
+const V3_TRUE = new Set(["true", "True", "TRUE"]);
+const V3_FALSE = new Set(["false", "False", "FALSE"]);
+/** YAML 1.1 words yaml.v3 still accepts when decoding into a typed bool (quoted or not). */
+const V3_COMPAT_TRUE = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"]);
+const V3_COMPAT_FALSE = new Set(["n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
+const NULL_WORDS = new Set(["", "~", "null", "Null", "NULL"]);
+const INT_RE = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+const HEX_RE = /^[-+]?0x[0-9a-fA-F_]+$/;
+const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+function scalarText(node: Scalar): { text: string; plain: boolean } {
+  const plain = node.type === Scalar.PLAIN || node.type === undefined;
+  const src = (node as Scalar & { source?: string }).source;
+  if (plain && typeof src === "string") return { text: src, plain };
+  const v = node.value;
+  return { text: v === null || v === undefined ? "" : String(v), plain };
+}
+
+function resolveScalar(node: Scalar, decoder: Decoder): Resolved {
+  const { text, plain } = scalarText(node);
+  if (node.tag === "tag:yaml.org,2002:str" || !plain) return { kind: "string", value: text };
+  if (NULL_WORDS.has(text)) return { kind: "null" };
+  if (decoder === "v2") {
+    if (V2_TRUE.has(text)) return { kind: "bool", value: true };
+    if (V2_FALSE.has(text)) return { kind: "bool", value: false };
+  } else {
+    if (V3_TRUE.has(text)) return { kind: "bool", value: true };
+    if (V3_FALSE.has(text)) return { kind: "bool", value: false };
+  }
+  const t = text.replace(/_/g, "");
+  if (INT_RE.test(text)) return { kind: "int", value: Number(t) };
+  if (HEX_RE.test(text)) return { kind: "int", value: (t.startsWith("-") ? -1 : 1) * parseInt(t.replace(/^[-+]?0x/, ""), 16) };
+  if (FLOAT_RE.test(text)) return { kind: "float", value: Number(t) };
+  return { kind: "string", value: text };
+}
+
+/** Go's strconv.FormatFloat(f, 'g', -1, 32), as ghodss/yaml formats a float given for a string field. */
+export function goFormatFloat32(f: number): string {
+  if (Number.isNaN(f)) return "NaN";
+  if (f === Infinity) return "+Inf";
+  if (f === -Infinity) return "-Inf";
+  const x = Math.fround(f);
+  if (x === 0) return Object.is(x, -0) ? "-0" : "0";
+  let digits = "";
+  let exp = 0;
+  for (let p = 1; p <= 9; p++) {
+    const s = x.toExponential(p - 1);
+    if (Math.fround(Number(s)) === x) {
+      const [mant, e] = s.split("e");
+      digits = mant.replace("-", "").replace(".", "");
+      exp = Number(e);
+      break;
+    }
+  }
+  digits = digits.replace(/0+$/, "") || "0";
+  const sign = x < 0 ? "-" : "";
+  // Go's shortest %g switches to %e when exp < -4 || exp >= 6 (eprec is 6 for shortest formatting).
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
+    const es = Math.abs(exp) < 10 ? "0" + Math.abs(exp) : String(Math.abs(exp));
+    return `${sign}${m}e${exp < 0 ? "-" : "+"}${es}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return sign + digits + "0".repeat(exp + 1 - digits.length);
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+// ----------------------------------------------------------------------------------------------------------
+// Decoding one file
+
+interface TypeProblem {
+  span: Span;
+  message: string;
+  /** The Go error text for this problem (v2: the json error; v3: one "line N: …" entry). */
+  goText: string;
+  /** Sort key of json's decoding order (sorted map keys), v2 only. */
+  order: string;
+}
+
+interface KeyPair {
+  keyText: string;
+  keyNode: YamlNode;
+  value: YamlNode | null;
+}
+
+class FileDecoder {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly problems: TypeProblem[] = [];
+  constructor(
+    readonly source: SourceFile,
+    readonly decoder: Decoder,
+    readonly target: Version | undefined,
+  ) {}
+
+  span(node: { range?: [number, number, number] | null } | null | undefined): Span {
+    const r = node?.range;
+    if (!r) return this.source.span(0, 0);
+    return this.source.span(r[0], r[1]);
+  }
+
+  line(node: YamlNode | null | undefined): number {
+    return this.source.position(node?.range?.[0] ?? 0).line;
+  }
+
+  kindOf(node: YamlNode | null | undefined): "null" | "map" | "seq" | Resolved["kind"] {
+    if (node === null || node === undefined) return "null";
+    if (isMap(node)) return "map";
+    if (isSeq(node)) return "seq";
+    if (isScalar(node)) return resolveScalar(node, this.decoder).kind;
+    return "string";
+  }
+
+  /** Record a type error as encoding/json (v2) or yaml.v3 words it. */
+  typeError(node: YamlNode | null | undefined, order: string, goType: string, jsonField: string | undefined, ourMessage: string): void {
+    const kind = this.kindOf(node);
+    let goText: string;
+    if (this.decoder === "v2") {
+      const jsonKind =
+        kind === "map" ? "object" : kind === "seq" ? "array" : kind === "int" || kind === "float" ? "number" : kind === "bool" ? "bool" : "string";
+      goText =
+        jsonField === undefined
+          ? `json: cannot unmarshal ${jsonKind} into Go value of type ${goType}`
+          : `json: cannot unmarshal ${jsonKind} into Go struct field ${jsonField} of type ${goType}`;
+    } else {
+      const tag =
+        kind === "map" ? "!!map" : kind === "seq" ? "!!seq" : kind === "int" ? "!!int" : kind === "float" ? "!!float" : kind === "bool" ? "!!bool" : "!!str";
+      let value = "";
+      if (tag !== "!!map" && tag !== "!!seq" && node && isScalar(node)) {
+        const t = scalarText(node).text;
+        value = t.length > 10 ? " `" + t.slice(0, 7) + "...`" : " `" + t + "`";
+      }
+      goText = `line ${this.line(node)}: cannot unmarshal ${tag}${value} into ${goType}`;
+    }
+    this.problems.push({ span: this.span(node), message: ourMessage, goText, order });
+  }
+
+  keyText(keyNode: YamlNode): string {
+    if (!isScalar(keyNode)) return String(keyNode ?? "");
+    const r = resolveScalar(keyNode, this.decoder);
+    if (r.kind === "string") return r.value;
+    if (r.kind === "null") return "";
+    if (this.decoder === "v2") {
+      if (r.kind === "bool") return r.value ? "true" : "false";
+      if (r.kind === "int") return String(r.value);
+    }
+    return scalarText(keyNode).text;
+  }
+
+  /** All pairs of a mapping; reports duplicate keys (v3: error, v2: warning, last wins). */
+  pairs(map: YAMLMap, context: string): KeyPair[] {
+    const all: KeyPair[] = [];
+    for (const item of map.items) {
+      if (!isPair(item)) continue;
+      const keyNode = item.key as YamlNode;
+      all.push({ keyText: this.keyText(keyNode), keyNode, value: (item.value as YamlNode | null) ?? null });
+    }
+    const firstSeen = new Map<string, YamlNode>();
+    for (const p of all) {
+      const prev = firstSeen.get(p.keyText);
+      if (!prev) {
+        firstSeen.set(p.keyText, p.keyNode);
+        continue;
+      }
+      if (this.decoder === "v3") {
+        this.problems.push({
+          span: this.span(p.keyNode),
+          message: `Duplicate key '${p.keyText}'${context}: containers/image 5.25 and newer refuse the file (first defined on line ${this.line(prev)}).`,
+          goText: `line ${this.line(p.keyNode)}: mapping key ${JSON.stringify(p.keyText)} already defined at line ${this.line(prev)}`,
+          order: "",
+        });
+      } else {
+        this.diagnostics.push({
+          code: REGISTRIES_D_CODES.duplicateKey,
+          severity: "warning",
+          message: `Duplicate key '${p.keyText}'${context}: containers/image before 5.25 silently uses the last value; 5.25 and newer refuse the file.`,
+          span: this.span(p.keyNode),
+          related: [{ message: "first definition", span: this.span(prev) }],
+        });
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Match pairs against struct fields as the decoder does: v3 exact names; v2 (encoding/json) exact or
+   * case-insensitive, keys processed in sorted order (json.Marshal of a Go map), the last one winning.
+   */
+  fields(all: KeyPair[], known: readonly string[], context: string): Map<string, KeyPair> {
+    const matched = new Map<string, KeyPair>();
+    const lastByText = new Map<string, KeyPair>();
+    for (const p of all) lastByText.set(p.keyText, p);
+    const candidates = [...lastByText.values()];
+    if (this.decoder === "v2") candidates.sort((a, b) => (a.keyText < b.keyText ? -1 : a.keyText > b.keyText ? 1 : 0));
+    for (const p of candidates) {
+      let field = known.find((k) => k === p.keyText);
+      if (!field && this.decoder === "v2") {
+        field = known.find((k) => k.toLowerCase() === p.keyText.toLowerCase());
+        if (field) {
+          this.diagnostics.push({
+            code: REGISTRIES_D_CODES.caseFoldedKey,
+            severity: "warning",
+            message: `Key '${p.keyText}'${context} is read as '${field}' only by containers/image before 5.25 (case-insensitive); newer versions ignore it.`,
+            span: this.span(p.keyNode),
+            fix: { description: `Rename to '${field}'`, edits: [{ span: this.span(p.keyNode), text: field }] },
+          });
+        }
+      }
+      if (!field) {
+        this.diagnostics.push({
+          code: REGISTRIES_D_CODES.unknownKey,
+          severity: "warning",
+          message: `Unknown key '${p.keyText}'${context} is silently ignored by containers/image.${didYouMean(p.keyText, known)}`,
+          span: this.span(p.keyNode),
+        });
+        continue;
+      }
+      const prev = matched.get(field);
+      if (prev && prev.keyText !== p.keyText) {
+        this.diagnostics.push({
+          code: REGISTRIES_D_CODES.duplicateKey,
+          severity: "warning",
+          message: `Keys '${prev.keyText}' and '${p.keyText}'${context} both set '${field}'; containers/image before 5.25 uses '${p.keyText}'.`,
+          span: this.span(p.keyNode),
+          related: [{ message: "the other spelling", span: this.span(prev.keyNode) }],
+        });
+      }
+      matched.set(field, p);
+    }
+    return matched;
+  }
+
+  /** Decode a `registryNamespace`. `parent` is the JSON field of the section ("docker" or "default-docker"). */
+  namespace(node: YamlNode | null, parent: "docker" | "default-docker", where: string, order: string): SignatureStorage {
+    const storage: SignatureStorage = {};
+    if (node) storage.origin = this.span(node);
+    const kind = this.kindOf(node);
+    if (kind === "null") return storage;
+    if (kind !== "map") {
+      const jsonField = parent === "docker" ? "registryConfiguration.docker" : "registryConfiguration.default-docker";
+      this.typeError(node, order, "docker.registryNamespace", jsonField, `${where} must be a mapping of signature storage settings.`);
+      return storage;
+    }
+    const matched = this.fields(this.pairs(node as YAMLMap, ` in ${where}`), NS_KEYS, ` in ${where}`);
+    const lookasideOk = hasFeature(this.target, "lookaside");
+    for (const [key, p] of matched) {
+      const k = key as NsKey;
+      const subOrder = order + "\u0000" + p.keyText;
+      if (!lookasideOk && (k === "lookaside" || k === "lookaside-staging" || k === "use-sigstore-attachments")) {
+        this.diagnostics.push({
+          code: REGISTRIES_D_CODES.featureTooNew,
+          severity: "warning",
+          message: `'${k}' needs containers/image 5.22 or newer; the target ignores it.`,
+          span: this.span(p.keyNode),
+        });
+        continue;
+      }
+      const deprecated = DEPRECATED[k];
+      if (deprecated && lookasideOk) {
+        this.diagnostics.push({
+          code: REGISTRIES_D_CODES.deprecatedKey,
+          severity: "warning",
+          message: `'${k}' is a deprecated name of '${deprecated}'.`,
+          span: this.span(p.keyNode),
+          fix: { description: `Rename to '${deprecated}'`, edits: [{ span: this.span(p.keyNode), text: deprecated }] },
+        });
+      }
+      const v = p.value;
+      const vk = this.kindOf(v);
+      if (k === "use-sigstore-attachments") {
+        if (vk === "null") continue;
+        let b: boolean | undefined;
+        if (vk === "bool" && v && isScalar(v)) b = (resolveScalar(v, this.decoder) as { value: boolean }).value;
+        else if (this.decoder === "v3" && vk === "string" && v && isScalar(v)) {
+          const t = scalarText(v).text;
+          if (V3_COMPAT_TRUE.has(t)) b = true;
+          else if (V3_COMPAT_FALSE.has(t)) b = false;
+        }
+        if (b === undefined) {
+          this.typeError(v, subOrder, "bool", `registryNamespace.${parent}.${k}`, `'${k}' in ${where} must be a boolean (true or false).`);
+          continue;
+        }
+        storage.useSigstoreAttachments = b;
+        continue;
+      }
+      if (vk === "null") continue;
+      if (vk === "map" || vk === "seq") {
+        this.typeError(v, subOrder, "string", `registryNamespace.${parent}.${k}`, `'${k}' in ${where} must be a URL string, not a ${vk === "map" ? "mapping" : "sequence"}.`);
+        continue;
+      }
+      const scalar = v as Scalar;
+      const r = resolveScalar(scalar, this.decoder);
+      let text: string;
+      if (this.decoder === "v3") text = scalarText(scalar).text;
+      else if (r.kind === "int") text = String(r.value);
+      else if (r.kind === "float") text = goFormatFloat32(r.value);
+      else if (r.kind === "bool") text = r.value ? "true" : "false";
+      else text = (r as { value: string }).value;
+      if (r.kind !== "string") {
+        this.diagnostics.push({
+          code: REGISTRIES_D_CODES.coercedScalar,
+          severity: "warning",
+          message: `'${k}' in ${where} is not a string; containers/image reads it as ${JSON.stringify(text)}.`,
+          span: this.span(v),
+          hint: "Quote the URL.",
+        });
+      }
+      (storage as Record<string, unknown>)[NS_FIELD[k]] = text;
+    }
+    return storage;
+  }
+
+  decode(root: YamlNode | null): RegistriesDFile {
+    const file = this.source.path;
+    const result: RegistriesDFile = { file, docker: [] };
+    const kind = this.kindOf(root);
+    if (kind === "null") return result;
+    if (kind !== "map") {
+      this.typeError(root, "", "docker.registryConfiguration", undefined, "A registries.d file must be a mapping with 'default-docker' and/or 'docker'.");
+      return result;
+    }
+    const matched = this.fields(this.pairs(root as YAMLMap, ""), TOP_KEYS, "");
+    const dd = matched.get("default-docker");
+    if (dd) {
+      if (this.kindOf(dd.value) === "null") {
+        this.diagnostics.push({
+          code: REGISTRIES_D_CODES.nullDefaultDocker,
+          severity: "info",
+          message: "'default-docker' with no value is the same as no 'default-docker' at all.",
+          span: this.span(dd.keyNode),
+        });
+      } else {
+        const storage = this.namespace(dd.value, "default-docker", "'default-docker'", dd.keyText);
+        result.defaultDocker = { file, storage, keyOrigin: this.span(dd.keyNode) };
+      }
+    }
+    const dk = matched.get("docker");
+    if (dk) {
+      const vk = this.kindOf(dk.value);
+      if (vk === "map") {
+        // One entry per scope: the last value wins (v2), at the position of its last key.
+        const byScope = new Map<string, RegistriesDEntry>();
+        for (const p of this.pairs(dk.value as YAMLMap, " in 'docker'")) {
+          const storage = this.namespace(p.value, "docker", `docker scope '${p.keyText}'`, dk.keyText + "\u0000" + p.keyText);
+          const existing = byScope.get(p.keyText);
+          if (existing) {
+            existing.storage = storage;
+            existing.keyOrigin = this.span(p.keyNode);
+          } else {
+            const entry: RegistriesDEntry = { scope: p.keyText, keyOrigin: this.span(p.keyNode), file, storage };
+            byScope.set(p.keyText, entry);
+            result.docker.push(entry);
+          }
+        }
+      } else if (vk !== "null") {
+        this.typeError(
+          dk.value,
+          dk.keyText,
+          "map[string]docker.registryNamespace",
+          "registryConfiguration.docker",
+          "'docker' must be a mapping from scopes to signature storage settings.",
+        );
+      }
+    }
+    return result;
+  }
+}
+
+/**
+ * Load one registries.d file (upstream: the body of `loadAndMergeConfig`'s loop, `yaml.Unmarshal` into
+ * `registryConfiguration`). `value` is absent exactly when containers/image would refuse the file.
+ */
+export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoadOptions = {}): LoadResult<RegistriesDFile> {
+  const decoder: Decoder = hasFeature(options.target, "yamlV3RegistriesD") ? "v3" : "v2";
+  const diagnostics: Diagnostic[] = [];
+  const docs = parseAllDocuments(source.text, { uniqueKeys: false, version: decoder === "v2" ? "1.1" : "1.2", strict: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const first = list[0];
+  if (first && first.errors.length > 0) {
+    for (const e of first.errors) {
+      const start = e.pos[0];
+      const line = source.position(start).line;
+      diagnostics.push({
+        code: REGISTRIES_D_CODES.yamlSyntax,
+        severity: "error",
+        message: `YAML syntax error: ${e.message.split("\n")[0]}`,
+        span: source.span(start, Math.max(start, e.pos[1])),
+        // The YAML library's wording differs from libyaml's; only the frame of upstream's message is known.
+        upstreamMessage:
+          diagnostics.length === 0
+            ? decoder === "v2"
+              ? `parsing ${source.path}: error converting YAML to JSON: yaml: line ${line}: …`
+              : `parsing ${source.path}: yaml: line ${line}: …`
+            : undefined,
+      });
+    }
+    return { diagnostics };
+  }
+  if (list.length > 1) {
+    const r = list[1].range;
+    diagnostics.push({
+      code: REGISTRIES_D_CODES.extraDocuments,
+      severity: "warning",
+      message: `Only the first YAML document of a registries.d file is read; ${list.length - 1} more document(s) are ignored.`,
+      span: source.span(r ? r[0] : 0, r ? r[1] : 0),
+    });
+  }
+  const fd = new FileDecoder(source, decoder, options.target);
+  const value = fd.decode((first?.contents as YamlNode | null | undefined) ?? null);
+  diagnostics.push(...fd.diagnostics);
+  if (fd.problems.length > 0) {
+    const problems = [...fd.problems];
+    let upstream: string;
+    if (decoder === "v2") {
+      const firstProblem = [...problems].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))[0];
+      upstream = `parsing ${source.path}: error unmarshaling JSON: while decoding JSON: ${firstProblem.goText}`;
+    } else {
+      upstream = `parsing ${source.path}: yaml: unmarshal errors:\n  ${problems.map((p) => p.goText).join("\n  ")}`;
+    }
+    problems.sort((a, b) => a.span.start - b.span.start);
+    problems.forEach((p, i) => {
+      diagnostics.push({
+        code: p.goText.includes("already defined") ? REGISTRIES_D_CODES.duplicateKey : REGISTRIES_D_CODES.typeError,
+        severity: "error",
+        message: p.message,
+        span: p.span,
+        upstreamMessage: i === 0 ? upstream : undefined,
+      });
+    });
+    return { diagnostics };
+  }
+  return { value, diagnostics };
+}
+
+/**
+ * Merge loaded files in reading order as `loadAndMergeConfig` does: `default-docker` and each `docker` scope
+ * may be defined by one file only (errors point at both definitions).
+ */
+export function mergeRegistriesDFiles(files: readonly RegistriesDFile[]): LoadResult<RegistriesDConfig> {
+  const merged: RegistriesDConfig = { docker: [] };
+  const diagnostics: Diagnostic[] = [];
+  const byScope = new Map<string, RegistriesDEntry>();
+  for (const f of files) {
+    if (f.defaultDocker) {
+      if (merged.defaultDocker) {
+        diagnostics.push({
+          code: REGISTRIES_D_CODES.defaultDockerTwice,
+          severity: "error",
+          message: `'default-docker' is defined both in ${merged.defaultDocker.file} and ${f.file}.`,
+          span: f.defaultDocker.keyOrigin,
+          file: f.file,
+          related: merged.defaultDocker.keyOrigin ? [{ message: "first definition", span: merged.defaultDocker.keyOrigin }] : undefined,
+          upstreamMessage: `Error parsing signature storage configuration: "default-docker" defined both in "${merged.defaultDocker.file}" and "${f.file}"`,
+        });
+      } else merged.defaultDocker = f.defaultDocker;
+    }
+    for (const e of f.docker) {
+      const prev = byScope.get(e.scope);
+      if (prev) {
+        diagnostics.push({
+          code: REGISTRIES_D_CODES.namespaceTwice,
+          severity: "error",
+          message: `Docker scope '${e.scope}' is defined both in ${prev.file} and ${e.file}.`,
+          span: e.keyOrigin,
+          file: e.file,
+          related: prev.keyOrigin ? [{ message: "first definition", span: prev.keyOrigin }] : undefined,
+          upstreamMessage: `Error parsing signature storage configuration: "docker" namespace "${e.scope}" defined both in "${prev.file}" and "${e.file}"`,
+        });
+      } else {
+        byScope.set(e.scope, e);
+        merged.docker.push(e);
+      }
+    }
+  }
+  // Upstream stops at the first conflict; only the first diagnostic carries its message.
+  diagnostics.forEach((d, i) => {
+    if (i > 0) delete d.upstreamMessage;
+  });
+  return diagnostics.length > 0 ? { diagnostics } : { value: merged, diagnostics };
+}
+
+/** Directory access, replaceable in tests. `readDir` returns entry names in the order the OS lists them. */
+export interface RegistriesDDirIO {
+  readDir?: (dir: string) => string[];
+  readFile?: (file: string) => string;
+}
+
+/** Entry names in directory (getdents) order, as Go's `Readdirnames` returns them (Node's readdir sorts). */
+export function readDirUnsorted(dir: string): string[] {
+  const d = fs.opendirSync(dir);
+  const names: string[] = [];
+  try {
+    for (let e = d.readSync(); e !== null; e = d.readSync()) names.push(e.name);
+  } finally {
+    d.closeSync();
+  }
+  return names;
+}
+
+/**
+ * Load a whole registries.d directory (upstream `loadAndMergeConfig`): every entry ending in `.yaml`, in
+ * directory order; other entries get a warning (`.yml`) or a note. A missing directory is an empty configuration.
+ */
+export function loadRegistriesDDir(
+  dir: string,
+  options: RegistriesDLoadOptions & RegistriesDDirIO = {},
+): { value?: RegistriesDConfig; files: string[]; diagnostics: Diagnostic[] } {
+  const readDir = options.readDir ?? readDirUnsorted;
+  const readFile = options.readFile ?? ((f: string) => fs.readFileSync(f, "utf8"));
+  const diagnostics: Diagnostic[] = [];
+  let names: string[];
+  try {
+    names = readDir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { value: { docker: [] }, files: [], diagnostics };
+    diagnostics.push({ code: REGISTRIES_D_CODES.unreadable, severity: "error", message: `Cannot read directory ${dir}: ${(e as Error).message}`, file: dir });
+    return { files: [], diagnostics };
+  }
+  const files: string[] = [];
+  const loaded: RegistriesDFile[] = [];
+  let failed = false;
+  for (const name of names) {
+    const full = path.join(dir, name);
+    if (!name.endsWith(".yaml")) {
+      const looksYaml = /\.ya?ml$/i.test(name);
+      diagnostics.push({
+        code: REGISTRIES_D_CODES.ignoredFile,
+        severity: looksYaml ? "warning" : "info",
+        message: `${full} is ignored: containers/image reads only entries whose names end in '.yaml'.`,
+        file: full,
+      });
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFile(full);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && hasFeature(options.target, "registriesDVanishedFiles")) continue;
+      diagnostics.push({ code: REGISTRIES_D_CODES.unreadable, severity: "error", message: `Cannot read ${full}: ${(e as Error).message}`, file: full });
+      failed = true;
+      continue;
+    }
+    files.push(full);
+    const r = loadRegistriesDFile(new SourceFile(full, text), options);
+    diagnostics.push(...r.diagnostics);
+    if (r.value) loaded.push(r.value);
+    else failed = true;
+  }
+  const merged = mergeRegistriesDFiles(loaded);
+  diagnostics.push(...merged.diagnostics);
+  if (failed || !merged.value) return { files, diagnostics };
+  return { value: merged.value, files, diagnostics };
+}
