@@ -333,3 +333,85 @@ export function goReferences(references: string[]): Promise<GoReferenceInfo[]> {
 /** The schema2 manifest `evaluate` serves by default (digest in every result). */
 export const GO_DEFAULT_MANIFEST_DIGEST =
   "sha256:9dfab5e26be65ac1a7bf320cab5b897f15d16091e2e9b7899d4a0c3d3fde4652";
+
+/** registries.d lookaside configuration for one docker reference. */
+export interface GoLookasideResult {
+  reference: string;
+  parseError?: string;
+  /** docker.SignatureStorageBaseURL(sys, ref, false) */
+  read?: string;
+  readError?: string;
+  /** docker.SignatureStorageBaseURL(sys, ref, true) */
+  write?: string;
+  writeError?: string;
+  /** The library's own (unexported) useSigstoreAttachments decision. */
+  useSigstoreAttachments?: boolean;
+  useSigstoreAttachmentsError?: string;
+  log?: string[];
+}
+
+/**
+ * Asks the library for lookaside base URLs and use-sigstore-attachments of
+ * docker references ("quay.io/a/b:t" or "docker://…") under a registries.d dir.
+ */
+export function goLookaside(registriesDDir: string, references: string[]): Promise<GoLookasideResult[]> {
+  return runGoHarness("lookaside", { registriesDDir, references });
+}
+
+/** Which registries.conf files to use (nothing of the machine's is read). */
+export interface GoRegistriesOptions {
+  registriesConf: string;
+  /** registries.conf.d; default: a directory that does not exist. */
+  registriesConfDir?: string;
+  /** short-name alias cache file; default: a file that does not exist. */
+  aliasCache?: string;
+  shortNameMode?: "disabled" | "permissive" | "enforcing";
+}
+
+/** One pull attempt (mirror or primary). */
+export interface GoPullSource {
+  reference: string;
+  location: string;
+  insecure: boolean;
+  mirror: boolean;
+  /** FindRegistry(reference.Name()) is blocked: the transport refuses this attempt. */
+  blocked: boolean;
+  blockedError?: string;
+}
+
+/** FindRegistry + PullSourcesFromReference for one reference. */
+export interface GoPullSourcesResult {
+  ref: string;
+  parseError?: string;
+  error?: string;
+  registry: {
+    prefix: string;
+    location: string;
+    insecure: boolean;
+    blocked: boolean;
+    mirrorByDigestOnly: boolean;
+    mirrors: { location: string; insecure: boolean; pullFromMirror?: string }[];
+  } | null;
+  sources: GoPullSource[];
+}
+
+/** Pull sources (mirrors first) per reference, as the docker transport tries them. */
+export function goPullSources(opts: GoRegistriesOptions, refs: string[]): Promise<GoPullSourcesResult[]> {
+  return runGoHarness("pullSources", { ...opts, refs });
+}
+
+/** shortnames.Resolve and ResolveLocally for one name. */
+export interface GoShortNameResult {
+  name: string;
+  isShortName: boolean;
+  candidates: string[];
+  description: string;
+  error?: string;
+  local: string[];
+  localError?: string;
+}
+
+/** Resolves names with shortnames.Resolve (no TTY) and ResolveLocally. */
+export function goShortNames(opts: GoRegistriesOptions, names: string[]): Promise<GoShortNameResult[]> {
+  return runGoHarness("shortNames", { ...opts, refs: names });
+}

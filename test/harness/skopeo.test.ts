@@ -1,0 +1,128 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { goEvaluate, goHarnessAvailable } from "./go-harness.js";
+import {
+  ACCEPT_ANYTHING_POLICY,
+  type LocalRegistry,
+  makeDirImage,
+  makeTempDir,
+  pushDirImage,
+  registryAvailable,
+  skopeoAvailable,
+  skopeoCopyVerdict,
+  skopeoParsePolicy,
+  startRegistry,
+} from "./skopeo.js";
+
+// Under CI the packages are installed by .ci/run: never skip there.
+const ci = process.env.CI === "true";
+const REJECT = JSON.stringify({ default: [{ type: "reject" }] });
+
+describe.skipIf(!skopeoAvailable() && !ci)("skopeo judge", () => {
+  it("makes a dir: image skopeo can copy", async () => {
+    const img = makeDirImage(path.join(makeTempDir(), "img"));
+    const files = fs.readdirSync(img.dir).sort();
+    expect(files).toContain("manifest.json");
+    expect(files).toContain("version");
+    expect(files.filter((f) => /^[0-9a-f]{64}$/.test(f))).toHaveLength(2);
+    expect(img.manifestDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await skopeoCopyVerdict(ACCEPT_ANYTHING_POLICY, `dir:${img.dir}`)).toMatchObject({ allowed: true });
+  });
+
+  it("accepts a valid policy and reports the message of an invalid one", async () => {
+    expect(await skopeoParsePolicy(ACCEPT_ANYTHING_POLICY)).toEqual({ ok: true });
+    // A policy that parses but rejects the copy is still a parse success.
+    expect(await skopeoParsePolicy(REJECT)).toEqual({ ok: true });
+    expect(await skopeoParsePolicy("{}")).toEqual({ ok: false, message: "Default policy is missing" });
+    expect(
+      await skopeoParsePolicy(
+        JSON.stringify({ default: [{ type: "reject" }], transports: { dir: { "relative/x": [{ type: "reject" }] } } }),
+      ),
+    ).toEqual({ ok: false, message: 'Unknown key "relative/x"' });
+    expect(await skopeoParsePolicy('{"default":[{"type":"reject"}]}{')).toEqual({
+      ok: false,
+      message: "invalid character '{' after top-level value",
+    });
+  });
+
+  it("reports a denial with the library's message", async () => {
+    const img = makeDirImage(path.join(makeTempDir(), "img"));
+    const v = await skopeoCopyVerdict(REJECT, `dir:${img.dir}`);
+    expect(v).toMatchObject({ allowed: false, message: `Running image dir:${img.dir} is rejected by policy.` });
+    const signed = JSON.stringify({
+      default: [{ type: "signedBy", keyType: "GPGKeys", keyPath: "/nonexistent.gpg" }],
+    });
+    expect(await skopeoCopyVerdict(signed, `dir:${img.dir}`)).toMatchObject({
+      allowed: false,
+      message: "A signature was required, but no signature exists",
+    });
+  });
+
+  it.skipIf(!goHarnessAvailable() && !ci)("agrees with the Go harness on dir: decisions", async () => {
+    const img = makeDirImage(path.join(makeTempDir(), "img"));
+    const policies = [
+      REJECT,
+      ACCEPT_ANYTHING_POLICY,
+      JSON.stringify({
+        default: [{ type: "reject" }],
+        transports: { dir: { [path.dirname(img.dir)]: [{ type: "insecureAcceptAnything" }] } },
+      }),
+      JSON.stringify({ default: [{ type: "signedBaseLayer", baseLayerIdentity: { type: "matchExact" } }] }),
+    ];
+    for (const policy of policies) {
+      const sk = await skopeoCopyVerdict(policy, `dir:${img.dir}`);
+      const go = await goEvaluate(policy, [
+        { reference: `dir:${img.dir}`, manifest: img.manifest.toString("base64") },
+      ]);
+      expect({ allowed: sk.allowed, message: sk.message }).toEqual({
+        allowed: go.cases[0].allowed,
+        message: go.cases[0].error,
+      });
+    }
+  });
+});
+
+describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("local registry", () => {
+  let registry: LocalRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it("serves pushed images to skopeo copy", async () => {
+    expect(registry.url).toMatch(/^127\.0\.0\.1:\d+$/);
+    const img = makeDirImage(path.join(makeTempDir(), "img"));
+    const ref = await pushDirImage(img.dir, registry, "team/app:v1");
+    expect(ref).toBe(`${registry.url}/team/app:v1`);
+    // The registry really holds it: its manifest digest is the pushed one.
+    const res = await fetch(`http://${registry.url}/v2/team/app/manifests/v1`, {
+      headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("docker-content-digest")).toBe(img.manifestDigest);
+
+    const ok = await skopeoCopyVerdict(ACCEPT_ANYTHING_POLICY, `docker://${ref}`, { srcTlsVerify: false });
+    expect(ok).toMatchObject({ allowed: true });
+    const denied = await skopeoCopyVerdict(REJECT, `docker://${ref}`, { srcTlsVerify: false });
+    expect(denied).toMatchObject({
+      allowed: false,
+      message: `Running image docker://${ref} is rejected by policy.`,
+    });
+    const missing = await skopeoCopyVerdict(ACCEPT_ANYTHING_POLICY, `docker://${registry.url}/nope:v1`, {
+      srcTlsVerify: false,
+    });
+    expect(missing.allowed).toBeNull();
+    expect(missing.message).toMatch(/manifest unknown/);
+  });
+
+  it("stops", async () => {
+    const r = await startRegistry();
+    expect((await fetch(`http://${r.url}/v2/`)).status).toBe(200);
+    await r.stop();
+    await expect(fetch(`http://${r.url}/v2/`)).rejects.toThrow();
+    expect(fs.existsSync(r.storage)).toBe(false);
+  });
+});
