@@ -1,0 +1,384 @@
+/**
+ * Reading inputs safely: file kinds, size caps, binary detection, UTF-8 decoding, and the locations
+ * containers/image itself reads its configuration from (spec containers-policy.md §5.1 and §6).
+ *
+ * Nothing here throws for a bad input: every problem is a coded IT9xxx diagnostic.
+ */
+import * as nodeFs from "node:fs/promises";
+import * as os from "node:os";
+import * as nodePath from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { SourceFile } from "../source/source-file.js";
+
+/** Codes of file-level problems (band IT9xxx: files, CLI, configuration, internal). */
+export const FILE_CODES = {
+  notFound: "IT9001",
+  permissionDenied: "IT9002",
+  isDirectory: "IT9003",
+  binary: "IT9004",
+  tooLarge: "IT9005",
+  readError: "IT9006",
+  notDirectory: "IT9007",
+  unknownKind: "IT9008",
+  unsupportedKind: "IT9009",
+  runtimeFileRead: "IT9010",
+  noRuntimePolicy: "IT9011",
+  invalidUtf8: "IT9012",
+  internal: "IT9900",
+} as const;
+
+/** What a file is, as decided from its name (or `--kind`). */
+export type InputKind = "policy-json" | "registries-d-file" | "registries-d-dir" | "config-dir" | "trust" | "registries-conf";
+
+/** Every input kind, for `--kind` validation and messages. */
+export const INPUT_KINDS: readonly InputKind[] = [
+  "policy-json",
+  "registries-d-file",
+  "registries-d-dir",
+  "config-dir",
+  "trust",
+  "registries-conf",
+];
+
+/** The largest file imagetrust reads (containers/image has no cap; 256 MiB guards memory, 50 MB policies are fine). */
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+/** The subset of the file system imagetrust uses, injectable for tests (EACCES, vanishing files, fake roots). */
+export interface FileSystem {
+  stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number }>;
+  readFile(path: string): Promise<Uint8Array>;
+  readdir(path: string): Promise<string[]>;
+}
+
+/** The real file system. */
+export const nodeFileSystem: FileSystem = {
+  stat: (p) => nodeFs.stat(p),
+  readFile: (p) => nodeFs.readFile(p),
+  readdir: (p) => nodeFs.readdir(p),
+};
+
+/**
+ * The kind of a path from its name: `.json` → policy.json, `.yaml`/`.yml` → one registries.d file,
+ * `.trust` → the language, `.conf` → registries.conf; undefined when the name does not say.
+ * Directories are classified by {@link classifyDirectory}.
+ */
+export function classifyFileName(path: string): InputKind | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".json")) return "policy-json";
+  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return "registries-d-file";
+  if (lower.endsWith(".trust")) return "trust";
+  if (lower.endsWith(".conf")) return "registries-conf";
+  return undefined;
+}
+
+/**
+ * A directory argument is a configuration root (like /etc/containers) when it holds a `policy.json` file or a
+ * `registries.d` directory; otherwise it is itself a registries.d directory.
+ */
+export async function classifyDirectory(dir: string, fs: FileSystem = nodeFileSystem): Promise<"config-dir" | "registries-d-dir"> {
+  const policy = await statKind(fs, nodePath.join(dir, "policy.json"));
+  const regD = await statKind(fs, nodePath.join(dir, "registries.d"));
+  return policy === "file" || regD === "directory" ? "config-dir" : "registries-d-dir";
+}
+
+/** "file", "directory", "other", or undefined when the path does not exist or cannot be examined. */
+export async function statKind(fs: FileSystem, path: string): Promise<"file" | "directory" | "other" | undefined> {
+  try {
+    const s = await fs.stat(path);
+    return s.isDirectory() ? "directory" : s.isFile() ? "file" : "other";
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options of {@link readTextFile}. */
+export interface ReadOptions {
+  fs?: FileSystem;
+  /** Files larger than this are refused with IT9005 (default {@link DEFAULT_MAX_BYTES}). */
+  maxBytes?: number;
+  /** Bytes → text; default {@link decodeUtf8} (Go-compatible U+FFFD replacement). */
+  decode?: (bytes: Uint8Array) => string;
+}
+
+/** The outcome of reading one text input. */
+export interface ReadTextResult {
+  /** The decoded text, absent when the file could not be read at all. */
+  source?: SourceFile;
+  bytes?: Uint8Array;
+  /** File-level problems (IT9xxx). `fatal` ones mean there is nothing to judge. */
+  diagnostics: Diagnostic[];
+  /** True when the file could not be read (missing, unreadable, a directory, too large). */
+  fatal: boolean;
+  /** Offset (in bytes) of the first NUL byte, when the content looks binary. */
+  binaryAt?: number;
+  /** Whether the content starts with a UTF-8 byte order mark. */
+  bom: boolean;
+  /** Byte offset of the first invalid UTF-8 sequence, if any. */
+  invalidUtf8At?: number;
+}
+
+function fileDiagnostic(code: string, file: string, message: string, hint?: string): Diagnostic {
+  return hint ? { code, severity: "error", file, message, hint } : { code, severity: "error", file, message };
+}
+
+/** A diagnostic for a failed fs call (ENOENT, EACCES, EISDIR, …). */
+export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" | "directory" = "file"): Diagnostic {
+  const code = (err as { code?: string } | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return fileDiagnostic(FILE_CODES.notFound, file, `No such ${expecting}: ${file}.`);
+    case "EACCES":
+    case "EPERM":
+      return fileDiagnostic(
+        FILE_CODES.permissionDenied,
+        file,
+        `Permission denied reading ${file}.`,
+        "The runtime reads this file as the user running podman/skopeo/CRI-O; check its owner and mode.",
+      );
+    case "EISDIR":
+      return fileDiagnostic(FILE_CODES.isDirectory, file, `${file} is a directory, but a file was expected.`);
+    case "ENOTDIR":
+      return fileDiagnostic(FILE_CODES.notDirectory, file, `${file} is not a directory.`);
+    default: {
+      const msg = err instanceof Error ? err.message : String(err);
+      return fileDiagnostic(FILE_CODES.readError, file, `Cannot read ${file}: ${msg}`);
+    }
+  }
+}
+
+/**
+ * Read a file as text without ever throwing: missing/unreadable files, directories and files above the size cap
+ * become diagnostics. The text is decoded like Go does (invalid UTF-8 → U+FFFD per byte); a BOM is kept (the
+ * loaders decide: Go's JSON decoder rejects it). Binary content is reported, not refused: the caller decides.
+ */
+export async function readTextFile(path: string, options: ReadOptions = {}): Promise<ReadTextResult> {
+  const fs = options.fs ?? nodeFileSystem;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let size: number;
+  try {
+    const s = await fs.stat(path);
+    if (s.isDirectory()) {
+      return { diagnostics: [ioErrorDiagnostic(path, { code: "EISDIR" })], fatal: true, bom: false };
+    }
+    size = s.size;
+  } catch (err) {
+    return { diagnostics: [ioErrorDiagnostic(path, err)], fatal: true, bom: false };
+  }
+  if (size > maxBytes) {
+    return {
+      diagnostics: [
+        fileDiagnostic(
+          FILE_CODES.tooLarge,
+          path,
+          `${path} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} imagetrust reads.`,
+          "A trust policy this large is almost certainly not one; check the file name.",
+        ),
+      ],
+      fatal: true,
+      bom: false,
+    };
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (err) {
+    return { diagnostics: [ioErrorDiagnostic(path, err)], fatal: true, bom: false };
+  }
+  if (bytes.length > maxBytes) {
+    // The file grew between stat and read.
+    return {
+      diagnostics: [fileDiagnostic(FILE_CODES.tooLarge, path, `${path} is larger than ${formatBytes(maxBytes)}.`)],
+      fatal: true,
+      bom: false,
+    };
+  }
+  const decode = options.decode ?? decodeUtf8;
+  const text = decode(bytes);
+  const nul = bytes.indexOf(0);
+  const invalid = firstInvalidUtf8(bytes);
+  const result: ReadTextResult = {
+    source: new SourceFile(path, text),
+    bytes,
+    diagnostics: [],
+    fatal: false,
+    bom: bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
+  };
+  if (nul >= 0) result.binaryAt = nul;
+  if (invalid !== undefined) result.invalidUtf8At = invalid;
+  return result;
+}
+
+/** "12.5 MiB"-style size. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = -1;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/**
+ * Decode UTF-8 as Go's encoding/json does: every byte of an invalid sequence becomes one U+FFFD
+ * (Go `utf8.DecodeRune` returns width 1 on error). Fast path for valid input.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    // fall through to the byte-wise decoder
+  }
+  const parts: string[] = [];
+  let start = 0;
+  let i = 0;
+  const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  while (i < bytes.length) {
+    const w = validSequenceLength(bytes, i);
+    if (w > 0) {
+      i += w;
+      continue;
+    }
+    if (i > start) parts.push(strict.decode(bytes.subarray(start, i)));
+    parts.push("\uFFFD");
+    i += 1;
+    start = i;
+  }
+  if (start < bytes.length) parts.push(strict.decode(bytes.subarray(start)));
+  return parts.join("");
+}
+
+/** Byte offset of the first invalid UTF-8 sequence, or undefined when the bytes are valid UTF-8. */
+export function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
+  let i = 0;
+  while (i < bytes.length) {
+    if (bytes[i] < 0x80) {
+      i++;
+      continue;
+    }
+    const w = validSequenceLength(bytes, i);
+    if (w === 0) return i;
+    i += w;
+  }
+  return undefined;
+}
+
+/** Length of the valid UTF-8 sequence at `i` (1–4), or 0 when invalid (overlongs and surrogates are invalid, as in Go). */
+function validSequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && b[i + k] >= lo && b[i + k] <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((c >= 0xe1 && c <= 0xec) || c === 0xee || c === 0xef) return cont(1) && cont(2) ? 3 : 0;
+  if (c === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (c === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Runtime locations (containers/image `signature.DefaultPolicy` / `docker.registriesDirPath`)
+
+/** Where the runtime's files are; `root` prefixes the system paths (a test seam, like upstream's RootForImplicitAbsolutePaths). */
+export interface RuntimeEnvironment {
+  env: Record<string, string | undefined>;
+  /** Prefix for system paths such as /etc/containers (default: none). */
+  root?: string;
+  fs?: FileSystem;
+}
+
+/** One configuration location the runtime consults. */
+export interface RuntimeLocation {
+  /** The path (with `root` applied). */
+  path: string;
+  /** "user" ($HOME/.config/containers/…) or "system" (/etc/containers/…). */
+  scope: "user" | "system";
+  exists: boolean;
+}
+
+/** Which files containers/image reads, and which it ignores because another one shadows them. */
+export interface RuntimeLocations {
+  /** The policy.json the runtime would read, or undefined when there is none (an error for the runtime). */
+  policy?: RuntimeLocation;
+  /** Every policy.json candidate in lookup order. */
+  policyCandidates: RuntimeLocation[];
+  /** The registries.d directory the runtime reads (it may not exist: then the configuration is empty). */
+  registriesD: RuntimeLocation;
+  /** Every registries.d candidate in lookup order. */
+  registriesDCandidates: RuntimeLocation[];
+  /** Human-readable notes: what shadows what. */
+  notes: string[];
+}
+
+/** The system configuration directory (Linux build of containers/image). */
+export const SYSTEM_CONTAINERS_DIR = "/etc/containers";
+
+/** $HOME from the environment, else the passwd entry (as upstream's homedir.Get). */
+export function homeDirectory(env: Record<string, string | undefined>): string {
+  const h = env.HOME;
+  if (h !== undefined && h !== "") return h;
+  try {
+    return os.userInfo().homedir;
+  } catch {
+    return os.homedir();
+  }
+}
+
+/**
+ * The locations of §6 (policy.json: `$HOME/.config/containers/policy.json` if it exists, else
+ * `/etc/containers/policy.json`) and §5.1 (registries.d: `$HOME/.config/containers/registries.d` if that directory
+ * exists — then the system one is not read at all — else `/etc/containers/registries.d`). `$XDG_CONFIG_HOME` is not
+ * used by containers/image (Podman's rootless policy path does use it; see notes).
+ */
+export async function findRuntimeLocations(runtime: RuntimeEnvironment): Promise<RuntimeLocations> {
+  const fs = runtime.fs ?? nodeFileSystem;
+  const root = runtime.root ?? "";
+  const home = homeDirectory(runtime.env);
+  const userDir = nodePath.join(root, home, ".config", "containers");
+  const systemDir = nodePath.join(root, SYSTEM_CONTAINERS_DIR);
+
+  const userPolicy: RuntimeLocation = {
+    path: nodePath.join(userDir, "policy.json"),
+    scope: "user",
+    exists: (await statKind(fs, nodePath.join(userDir, "policy.json"))) !== undefined,
+  };
+  const systemPolicy: RuntimeLocation = {
+    path: nodePath.join(systemDir, "policy.json"),
+    scope: "system",
+    exists: (await statKind(fs, nodePath.join(systemDir, "policy.json"))) !== undefined,
+  };
+  const userRegD: RuntimeLocation = {
+    path: nodePath.join(userDir, "registries.d"),
+    scope: "user",
+    exists: (await statKind(fs, nodePath.join(userDir, "registries.d"))) === "directory",
+  };
+  const systemRegD: RuntimeLocation = {
+    path: nodePath.join(systemDir, "registries.d"),
+    scope: "system",
+    exists: (await statKind(fs, nodePath.join(systemDir, "registries.d"))) === "directory",
+  };
+
+  const notes: string[] = [];
+  let policy: RuntimeLocation | undefined;
+  if (userPolicy.exists) {
+    policy = userPolicy;
+    if (systemPolicy.exists) notes.push(`${userPolicy.path} shadows ${systemPolicy.path}, which is not read.`);
+  } else if (systemPolicy.exists) {
+    policy = systemPolicy;
+  }
+  const registriesD = userRegD.exists ? userRegD : systemRegD;
+  if (userRegD.exists && systemRegD.exists) {
+    notes.push(`${userRegD.path} shadows ${systemRegD.path}, which is not read at all.`);
+  }
+  return {
+    policy,
+    policyCandidates: [userPolicy, systemPolicy],
+    registriesD,
+    registriesDCandidates: [userRegD, systemRegD],
+    notes,
+  };
+}

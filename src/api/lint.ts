@@ -1,0 +1,107 @@
+/**
+ * `lint`: validate, then run the lint rules (src/lint/) over the IR of every accepted input. With no inputs, lint
+ * what the runtime itself reads (spec containers-policy.md §5.1, §6: `signature.DefaultPolicy`,
+ * `docker.registriesDirPath`). Nothing here prints or exits.
+ */
+import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
+import { runLint } from "../lint/run.js";
+import type { Rule } from "../lint/rule.js";
+import { goQuote } from "../util/go-quote.js";
+import { FILE_CODES, findRuntimeLocations, nodeFileSystem, type RuntimeEnvironment, type RuntimeLocations } from "./files.js";
+import { validateFile, validateInputs, validateRegistriesDDir, type FileReport, type ValidateOptions } from "./validate.js";
+
+/** Options of {@link lintInputs}. */
+export interface LintOptions extends ValidateOptions {
+  /** Rules to run (default: all registered). */
+  rules?: readonly Rule[];
+  /** Per rule name or code: another severity, or "off". */
+  severities?: Record<string, Severity | "off">;
+}
+
+/** Lint findings added to validation reports. */
+function addLint(reports: FileReport[], options: LintOptions): FileReport[] {
+  for (const r of reports) {
+    if (!r.model) continue;
+    const findings = runLint(
+      { file: r.file, policy: r.model.policy, registriesD: r.model.registriesD, target: options.target },
+      { rules: options.rules, severities: options.severities },
+    );
+    r.diagnostics.push(...findings);
+    r.valid = r.valid && !findings.some((d) => d.severity === "error");
+  }
+  return reports;
+}
+
+/** Validate and lint each path (files, registries.d directories, configuration directories). */
+export async function lintInputs(paths: readonly string[], options: LintOptions = {}): Promise<FileReport[]> {
+  return addLint(await validateInputs(paths, options), options);
+}
+
+/** The result of linting the runtime's own configuration. */
+export interface RuntimeLintResult {
+  locations: RuntimeLocations;
+  reports: FileReport[];
+}
+
+/**
+ * Lint the configuration containers/image would read for this user: the policy.json of §6 and the registries.d
+ * directory of §5.1. Each report starts with an IT9010 note saying why that file is the one read (and what it shadows).
+ */
+export async function lintRuntimeConfiguration(runtime: RuntimeEnvironment, options: LintOptions = {}): Promise<RuntimeLintResult> {
+  const fs = options.fs ?? runtime.fs ?? nodeFileSystem;
+  const locations = await findRuntimeLocations({ ...runtime, fs });
+  const reports: FileReport[] = [];
+  const vopts: LintOptions = { ...options, fs };
+  if (locations.policy) {
+    const p = locations.policy;
+    const r = await validateFile(p.path, "policy-json", vopts);
+    const other = locations.policyCandidates.find((c) => c !== p);
+    const note =
+      p.scope === "user"
+        ? `containers/image reads this policy (the per-user file is used when it exists)${other?.exists ? `; ${other.path} is shadowed and not read` : ""}.`
+        : `containers/image reads this policy (the system file; no ${locations.policyCandidates[0].path} exists).`;
+    r.diagnostics.unshift({ code: FILE_CODES.runtimeFileRead, severity: "info", file: p.path, message: note });
+    reports.push(r);
+  } else {
+    const paths = locations.policyCandidates.map((c) => c.path);
+    const file = paths[paths.length - 1];
+    const d: Diagnostic = {
+      code: FILE_CODES.noRuntimePolicy,
+      severity: "error",
+      file,
+      message: `No policy.json found (looked for ${paths.join(" and ")}); every pull fails.`,
+      upstreamMessage: `no policy.json file found at any of the following: ${paths.map(goQuote).join(", ")}`,
+      hint: "Create /etc/containers/policy.json (e.g. with `imagetrust compile`).",
+    };
+    reports.push({ file, kind: "policy-json", valid: false, fatal: false, diagnostics: [d], sources: new Map() });
+  }
+  const regD = locations.registriesD;
+  if (regD.exists) {
+    const r = await validateRegistriesDDir(regD.path, vopts);
+    const other = locations.registriesDCandidates.find((c) => c !== regD);
+    const note =
+      regD.scope === "user"
+        ? `containers/image reads this registries.d directory (the per-user one is used when it exists)${other?.exists ? `; ${other.path} is shadowed and not read at all` : ""}.`
+        : `containers/image reads this registries.d directory (the system one; no ${locations.registriesDCandidates[0].path} exists).`;
+    r.diagnostics.unshift({ code: FILE_CODES.runtimeFileRead, severity: "info", file: regD.path, message: note });
+    reports.push(r);
+  } else {
+    reports.push({
+      file: regD.path,
+      kind: "registries-d-dir",
+      valid: true,
+      fatal: false,
+      diagnostics: [
+        {
+          code: FILE_CODES.runtimeFileRead,
+          severity: "info",
+          file: regD.path,
+          message: "No registries.d directory: signatures are looked up only in the built-in default local directory.",
+        },
+      ],
+      sources: new Map(),
+    });
+  }
+  addLint(reports, options);
+  return { locations, reports };
+}

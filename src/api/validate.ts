@@ -1,0 +1,359 @@
+/**
+ * `validate`: would containers/image accept these files? Per input, the loader of its kind runs on text read
+ * safely (src/api/files.ts) and every problem comes back as a diagnostic. Nothing here prints or exits.
+ *
+ * Upstream: `signature.NewPolicyFromFile` (policy.json), `docker.loadAndMergeConfig` (registries.d).
+ */
+import { readFileSync, statSync } from "node:fs";
+import * as nodePath from "node:path";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Policy, RegistriesDConfig, TrustModel } from "../ir/types.js";
+import type { Version } from "../ir/versions.js";
+import type { LoadResult } from "../load/result.js";
+import { SourceFile } from "../source/source-file.js";
+import {
+  DEFAULT_MAX_BYTES,
+  FILE_CODES,
+  classifyDirectory,
+  decodeUtf8,
+  formatBytes,
+  classifyFileName,
+  ioErrorDiagnostic,
+  nodeFileSystem,
+  readTextFile,
+  type FileSystem,
+  type InputKind,
+} from "./files.js";
+
+// ---------------------------------------------------------------------------------------------------------
+// Front ends
+
+/** The loaders of each input kind (signatures of src/load/policy-json.ts, src/load/registries-d.ts, src/check/compile-source.ts). */
+export interface Loaders {
+  loadPolicyJson(source: SourceFile, options?: { target?: Version }): LoadResult<Policy>;
+  decodePolicyBytes?(bytes: Uint8Array): string;
+  loadRegistriesDFile(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
+  loadRegistriesDDir(
+    dir: string,
+    options?: { target?: Version; readFile?: (file: string) => string },
+  ): { value?: RegistriesDConfig; files?: string[]; diagnostics: Diagnostic[] };
+  compileTrustSource(source: SourceFile, options?: { target?: Version }): LoadResult<TrustModel>;
+  loadRegistriesConf?(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
+}
+
+/** Thrown by a placeholder loader (and turned into IT9009) when a front end is not available in this build. */
+export class LoaderUnavailableError extends Error {
+  /** What is missing, e.g. "The registries.conf loader". */
+  readonly what: string;
+  constructor(what: string) {
+    super(`${what} is not available in this build of imagetrust.`);
+    this.what = what;
+  }
+}
+
+// Module paths held in variables: the front ends are loaded on first use, so validate/lint (and the CLI's --help)
+// keep working when one of them fails to load.
+const POLICY_JSON_MODULE = "../load/policy-json.js";
+const REGISTRIES_D_MODULE = "../load/registries-d.js";
+const REGISTRIES_CONF_MODULE = "../load/registries-conf.js";
+const TRUST_MODULE = "../check/compile-source.js";
+const DECODE_BYTES_MODULE = "../load/json-decode-bytes.js";
+
+async function tryImport(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await import(path)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+let cachedLoaders: Promise<Loaders> | undefined;
+
+/** The package's own loaders. */
+export function defaultLoaders(): Promise<Loaders> {
+  cachedLoaders ??= (async () => {
+    const [policy, regD, regConf, trust, decodeBytes] = await Promise.all([
+      tryImport(POLICY_JSON_MODULE),
+      tryImport(REGISTRIES_D_MODULE),
+      tryImport(REGISTRIES_CONF_MODULE),
+      tryImport(TRUST_MODULE),
+      tryImport(DECODE_BYTES_MODULE),
+    ]);
+    const fn = <F>(mod: Record<string, unknown> | undefined, name: string): F | undefined =>
+      typeof mod?.[name] === "function" ? (mod[name] as F) : undefined;
+    const missing = (what: string) => () => {
+      throw new LoaderUnavailableError(what);
+    };
+    return {
+      loadPolicyJson: fn(policy, "loadPolicyJson") ?? missing("The policy.json loader"),
+      decodePolicyBytes: fn(policy, "decodePolicyBytes") ?? fn(decodeBytes, "decodePolicyBytes"),
+      loadRegistriesDFile: fn(regD, "loadRegistriesDFile") ?? missing("The registries.d loader"),
+      loadRegistriesDDir: fn(regD, "loadRegistriesDDir") ?? missing("The registries.d loader"),
+      compileTrustSource: fn(trust, "compileTrustSource") ?? missing("The .trust compiler"),
+      loadRegistriesConf: fn(regConf, "loadRegistriesConf"),
+    } satisfies Loaders;
+  })();
+  return cachedLoaders;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Results
+
+/** The IR an input produced (when it was accepted). */
+export interface LoadedModel {
+  policy?: Policy;
+  registriesD?: RegistriesDConfig;
+  trust?: TrustModel;
+}
+
+/** One validated input (a file, or a registries.d directory). */
+export interface FileReport {
+  /** The path as given (or derived: `<dir>/policy.json` for a configuration directory). */
+  file: string;
+  kind: InputKind;
+  /** True when the runtime would accept it (no error diagnostics). */
+  valid: boolean;
+  /**
+   * True when the input could not be judged at all (missing, unreadable, too large, unknown kind, a front end
+   * failed): the CLI exits 2 for these.
+   */
+  fatal: boolean;
+  diagnostics: Diagnostic[];
+  /** Texts read, by path, so renderers can show code frames. */
+  sources: Map<string, SourceFile>;
+  /** For directories: the files the runtime reads, in order. */
+  files?: string[];
+  model?: LoadedModel;
+}
+
+/** Options of {@link validateInputs}. */
+export interface ValidateOptions {
+  /** The containers/image version to judge by (undefined = newest). */
+  target?: Version;
+  /** Force the kind instead of deciding from the name. */
+  kind?: InputKind;
+  fs?: FileSystem;
+  maxBytes?: number;
+  loaders?: Loaders;
+}
+
+function report(file: string, kind: InputKind, diagnostics: Diagnostic[], fatal: boolean, extra: Partial<FileReport> = {}): FileReport {
+  return { file, kind, valid: !fatal && !hasErrors(diagnostics), fatal, diagnostics, sources: new Map(), ...extra };
+}
+
+function internalError(file: string, err: unknown): Diagnostic {
+  if (err instanceof LoaderUnavailableError) {
+    return { code: FILE_CODES.unsupportedKind, severity: "error", file, message: err.message };
+  }
+  const detail = err instanceof RangeError ? "input nested too deeply or too large to process" : err instanceof Error ? err.message : String(err);
+  return {
+    code: FILE_CODES.internal,
+    severity: "error",
+    file,
+    message: `Internal error while reading ${file}: ${detail}.`,
+    hint: "This is a bug in imagetrust; please report it with the input file.",
+  };
+}
+
+/** Validate many inputs, in order. A configuration directory yields one report per file it holds. */
+export async function validateInputs(paths: readonly string[], options: ValidateOptions = {}): Promise<FileReport[]> {
+  const out: FileReport[] = [];
+  for (const p of paths) out.push(...(await validateInput(p, options)));
+  return out;
+}
+
+/**
+ * Validate one path: a file (kind from its name or `options.kind`) or a directory (a registries.d directory, or a
+ * configuration directory holding policy.json and/or registries.d/, like /etc/containers).
+ */
+export async function validateInput(path: string, options: ValidateOptions = {}): Promise<FileReport[]> {
+  const fs = options.fs ?? nodeFileSystem;
+  let isDir: boolean;
+  try {
+    isDir = (await fs.stat(path)).isDirectory();
+  } catch (err) {
+    return [report(path, options.kind ?? classifyFileName(path) ?? "policy-json", [ioErrorDiagnostic(path, err)], true)];
+  }
+  if (isDir) {
+    const kind = options.kind === "registries-d-dir" || options.kind === "config-dir" ? options.kind : await classifyDirectory(path, fs);
+    if (options.kind !== undefined && options.kind !== kind) {
+      return [report(path, options.kind, [ioErrorDiagnostic(path, { code: "EISDIR" })], true)];
+    }
+    if (kind === "registries-d-dir") return [await validateRegistriesDDir(path, options)];
+    const reports: FileReport[] = [];
+    const policyPath = nodePath.join(path, "policy.json");
+    const regDPath = nodePath.join(path, "registries.d");
+    try {
+      if ((await fs.stat(policyPath)).isFile()) reports.push(await validateFile(policyPath, "policy-json", options));
+    } catch {
+      // no policy.json in this configuration directory
+    }
+    try {
+      if ((await fs.stat(regDPath)).isDirectory()) reports.push(await validateRegistriesDDir(regDPath, options));
+    } catch {
+      // no registries.d
+    }
+    return reports;
+  }
+  const kind = options.kind ?? classifyFileName(path);
+  if (kind === undefined) {
+    return [
+      report(
+        path,
+        "policy-json",
+        [
+          {
+            code: FILE_CODES.unknownKind,
+            severity: "error",
+            file: path,
+            message: `Cannot tell what kind of file ${path} is from its name.`,
+            hint: "Name it *.json (policy.json), *.yaml (registries.d), *.trust or *.conf (registries.conf), or pass --kind.",
+          },
+        ],
+        true,
+      ),
+    ];
+  }
+  if (kind === "registries-d-dir" || kind === "config-dir") {
+    return [report(path, kind, [ioErrorDiagnostic(path, { code: "ENOTDIR" }, "directory")], true)];
+  }
+  return [await validateFile(path, kind, options)];
+}
+
+/** Validate one file of a known kind. */
+export async function validateFile(
+  path: string,
+  kind: Exclude<InputKind, "registries-d-dir" | "config-dir">,
+  options: ValidateOptions = {},
+): Promise<FileReport> {
+  const loaders = options.loaders ?? (await defaultLoaders());
+  const decode = kind === "policy-json" ? loaders.decodePolicyBytes : undefined;
+  const read = await readTextFile(path, { fs: options.fs, maxBytes: options.maxBytes, decode });
+  if (read.fatal || !read.source) return report(path, kind, read.diagnostics, true);
+  const source = read.source;
+  const sources = new Map([[path, source]]);
+  const diagnostics: Diagnostic[] = [...read.diagnostics];
+  const target = options.target;
+  let model: LoadedModel | undefined;
+  let loaded: LoadResult<unknown>;
+  try {
+    switch (kind) {
+      case "policy-json": {
+        const r = loaders.loadPolicyJson(source, { target });
+        loaded = r;
+        if (r.value) model = { policy: r.value };
+        break;
+      }
+      case "registries-d-file": {
+        const r = loaders.loadRegistriesDFile(source, { target });
+        loaded = r;
+        const reg = asRegistriesDConfig(r.value);
+        if (r.value !== undefined) model = reg ? { registriesD: reg } : {};
+        break;
+      }
+      case "trust": {
+        const r = loaders.compileTrustSource(source, { target });
+        loaded = r;
+        if (r.value) model = { policy: r.value.policy, registriesD: r.value.registriesD, trust: r.value };
+        break;
+      }
+      case "registries-conf": {
+        if (!loaders.loadRegistriesConf) {
+          return report(path, kind, [internalError(path, new LoaderUnavailableError("The registries.conf loader"))], true, { sources });
+        }
+        loaded = loaders.loadRegistriesConf(source, { target });
+        if (loaded.value !== undefined) model = {};
+        break;
+      }
+    }
+  } catch (err) {
+    return report(path, kind, [...diagnostics, internalError(path, err)], true, { sources });
+  }
+
+  if (read.binaryAt !== undefined) {
+    // Binary content: one clear diagnostic instead of whatever the parser makes of it, keeping upstream's words.
+    const pos = source.position(Math.min(read.binaryAt, source.text.length));
+    const upstream = loaded.diagnostics.find((d) => d.upstreamMessage !== undefined)?.upstreamMessage;
+    const d: Diagnostic = {
+      code: FILE_CODES.binary,
+      severity: "error",
+      span: source.span(0, 0),
+      message: `${path} looks like a binary file (NUL byte at line ${pos.line}, column ${pos.column}), not ${describeKind(kind)}.`,
+      hint: "Check that the path names the right file.",
+    };
+    if (upstream !== undefined) d.upstreamMessage = upstream;
+    return report(path, kind, [...diagnostics, d], false, { sources });
+  }
+  if (read.invalidUtf8At !== undefined) {
+    const offset = utf16OffsetOfByte(read.bytes!, read.invalidUtf8At);
+    diagnostics.push({
+      code: FILE_CODES.invalidUtf8,
+      severity: kind === "policy-json" ? "warning" : "error",
+      span: source.span(offset, offset + 1),
+      message:
+        kind === "policy-json"
+          ? "Invalid UTF-8: containers/image replaces each invalid byte with U+FFFD, so this text is not what it seems."
+          : "Invalid UTF-8: the runtime's parser rejects it.",
+      hint: "Save the file as UTF-8.",
+    });
+  }
+  diagnostics.push(...loaded.diagnostics);
+  return report(path, kind, diagnostics, false, { sources, model: hasErrors(diagnostics) ? undefined : model });
+}
+
+/** Validate a registries.d directory as the runtime merges it (every `*.yaml` file). */
+export async function validateRegistriesDDir(dir: string, options: ValidateOptions = {}): Promise<FileReport> {
+  const loaders = options.loaders ?? (await defaultLoaders());
+  const sources = new Map<string, SourceFile>();
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  // The loader reads synchronously; read each file with the same guards as single files and keep its text.
+  const readFile = (file: string): string => {
+    const size = statSync(file).size;
+    if (size > maxBytes) throw new Error(`file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} imagetrust reads`);
+    const text = decodeUtf8(readFileSync(file));
+    sources.set(file, new SourceFile(file, text));
+    return text;
+  };
+  try {
+    const r = loaders.loadRegistriesDDir(dir, { target: options.target, readFile });
+    const extra: Partial<FileReport> = { sources };
+    if (r.files) extra.files = r.files;
+    if (r.value) extra.model = { registriesD: r.value };
+    return report(dir, "registries-d-dir", r.diagnostics, false, extra);
+  } catch (err) {
+    return report(dir, "registries-d-dir", [internalError(dir, err)], true);
+  }
+}
+
+/** The IR of a registries.d file result, when it has the merged-config shape. */
+function asRegistriesDConfig(v: unknown): RegistriesDConfig | undefined {
+  if (v && typeof v === "object" && Array.isArray((v as RegistriesDConfig).docker)) return v as RegistriesDConfig;
+  return undefined;
+}
+
+function describeKind(kind: InputKind): string {
+  switch (kind) {
+    case "policy-json":
+      return "a policy.json (JSON text)";
+    case "registries-d-file":
+      return "a registries.d YAML file";
+    case "trust":
+      return "a .trust source";
+    case "registries-conf":
+      return "a registries.conf (TOML) file";
+    default:
+      return "a text file";
+  }
+}
+
+/** The UTF-16 offset in the decoded text of byte `byteOffset` (valid UTF-8 before it). */
+function utf16OffsetOfByte(bytes: Uint8Array, byteOffset: number): number {
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, byteOffset)).length;
+}
+
+/** A SourceFile for a path, read from disk (for code frames of files loaded by a directory loader). */
+export async function readSourceForDisplay(path: string, fs: FileSystem = nodeFileSystem): Promise<SourceFile | undefined> {
+  const r = await readTextFile(path, { fs, maxBytes: 64 * 1024 * 1024 });
+  return r.source;
+}
+

@@ -1,0 +1,58 @@
+/** What the CLI may touch of the outside world, injected so tests run it in-process. */
+import { Chalk } from "chalk";
+import * as nodePath from "node:path";
+import { PLAIN_STYLES, type TextStyles } from "../diagnostics/render-text.js";
+import type { FileSystem } from "../api/files.js";
+
+/** A writable text stream. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** The process-level surroundings of one CLI run. */
+export interface CliIo {
+  stdout: TextSink;
+  stderr: TextSink;
+  env: Record<string, string | undefined>;
+  /** Whether stdout is a terminal (colour is used only then). */
+  isTTY: boolean;
+  /** The working directory relative paths are resolved against. */
+  cwd: string;
+  /** Test seam: prefix for system paths such as /etc/containers (lint with no arguments). */
+  systemRoot?: string;
+  /** Test seam: the file system. */
+  fs?: FileSystem;
+}
+
+/** `--color` values. */
+export type ColorMode = "auto" | "always" | "never";
+
+/** Whether to colour: never under NO_COLOR (any non-empty value, no-color.org), else by mode and TTY. */
+export function useColor(io: CliIo, mode: ColorMode = "auto"): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
+  if (mode === "never") return false;
+  if (mode === "always") return true;
+  return io.isTTY && io.env.TERM !== "dumb";
+}
+
+/** Text styles for diagnostics, coloured with chalk when colour is on. */
+export function stylesFor(color: boolean): TextStyles {
+  if (!color) return PLAIN_STYLES;
+  const c = new Chalk({ level: 1 });
+  return {
+    error: (s) => c.red.bold(s),
+    warning: (s) => c.yellow.bold(s),
+    info: (s) => c.blue.bold(s),
+    dim: (s) => c.dim(s),
+    location: (s) => c.bold(s),
+    hint: (s) => c.cyan(s),
+  };
+}
+
+/** A path for output: relative to the working directory when inside it, else absolute. */
+export function displayPath(cwd: string, absolute: string): string {
+  const rel = nodePath.relative(cwd, absolute);
+  if (rel === "") return ".";
+  if (rel.startsWith("..") || nodePath.isAbsolute(rel)) return absolute;
+  return rel;
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+/** The `imagetrust` executable: runs the CLI on the real process and sets the exit code (never calls exit). */
+import { run } from "./run.js";
+
+const code = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  isTTY: process.stdout.isTTY === true,
+  cwd: process.cwd(),
+});
+process.exitCode = code;

@@ -1,0 +1,278 @@
+/**
+ * The imagetrust command line: a commander program run in-process on injected I/O. This is the only place that
+ * knows about exit codes: 0 clean, 1 rejected input / error diagnostics (or too many warnings), 2 usage,
+ * unreadable input or internal failure.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import type { Severity } from "../diagnostics/diagnostic.js";
+import { KNOWN_TARGETS, NEWEST_VERSION, compareVersions, parseVersion, type Version } from "../ir/versions.js";
+import { RULES, findRule } from "../lint/registry.js";
+import { lintInputs, lintRuntimeConfiguration } from "../api/lint.js";
+import { INPUT_KINDS, type InputKind } from "../api/files.js";
+import { validateInputs, type FileReport } from "../api/validate.js";
+import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
+import { OUTPUT_FORMATS, absolutize, renderReports, type OutputFormat } from "./report-output.js";
+
+export type { CliIo } from "./io.js";
+
+/** Exit codes. */
+export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+
+/** The package version (from package.json, two levels above both src/cli and dist/cli). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+/** A usage problem found after commander parsed the arguments. */
+class UsageError extends Error {}
+
+/** Parse and check `--target`. */
+export function parseTarget(text: string | undefined): Version | undefined {
+  if (text === undefined) return undefined;
+  const v = parseVersion(text);
+  const newest = parseVersion(NEWEST_VERSION)!;
+  if (!v || v[0] !== 5 || compareVersions(v, newest) > 0) {
+    throw new UsageError(
+      `invalid --target '${text}': expected a containers/image version 5.x up to ${NEWEST_VERSION}, e.g. ${KNOWN_TARGETS.join(", ")} or 'latest'`,
+    );
+  }
+  return v;
+}
+
+function parseFormat(text: string): OutputFormat {
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(text)) {
+    throw new UsageError(`invalid --format '${text}': expected one of ${OUTPUT_FORMATS.join(", ")}`);
+  }
+  return text as OutputFormat;
+}
+
+function parseKind(text: string | undefined): InputKind | undefined {
+  if (text === undefined) return undefined;
+  if (!(INPUT_KINDS as readonly string[]).includes(text)) {
+    throw new UsageError(`invalid --kind '${text}': expected one of ${INPUT_KINDS.join(", ")}`);
+  }
+  return text as InputKind;
+}
+
+function parseColor(text: string): ColorMode {
+  if (text !== "auto" && text !== "always" && text !== "never") {
+    throw new UsageError(`invalid --color '${text}': expected auto, always or never`);
+  }
+  return text;
+}
+
+function parseRuleSettings(values: readonly string[]): Record<string, Severity | "off"> {
+  const out: Record<string, Severity | "off"> = {};
+  for (const v of values) {
+    const m = /^([\w-]+)=(off|info|warning|error)$/.exec(v);
+    if (!m) throw new UsageError(`invalid --rule '${v}': expected NAME=off|info|warning|error, e.g. insecure-global-default=error`);
+    const rule = findRule(m[1]);
+    if (!rule) throw new UsageError(`unknown rule '${m[1]}' in --rule (see 'imagetrust rules')`);
+    out[rule.meta.name] = m[2] as Severity | "off";
+  }
+  return out;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface CommonOptions {
+  target?: string;
+  format: string;
+  kind?: string;
+  color: string;
+}
+
+function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option("--target <version>", `containers/image version to judge by (${KNOWN_TARGETS[0]}…${NEWEST_VERSION}; Debian 12 has 5.23)`, undefined)
+    .addOption(new Option("--format <format>", "output format").choices([...OUTPUT_FORMATS]).default("text"))
+    .option("--kind <kind>", `treat every input as this kind (${INPUT_KINDS.join(", ")}) instead of deciding from its name`)
+    .addOption(new Option("--color <when>", "colour the text output").choices(["auto", "always", "never"]).default("auto"));
+}
+
+function exitCodeFor(reports: readonly FileReport[], command: "validate" | "lint", maxWarnings?: number): number {
+  if (reports.some((r) => r.fatal)) return EXIT.usage;
+  if (command === "validate") return reports.every((r) => r.valid) ? EXIT.ok : EXIT.rejected;
+  if (reports.some((r) => r.diagnostics.some((d) => d.severity === "error"))) return EXIT.rejected;
+  if (maxWarnings !== undefined) {
+    const warnings = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "warning").length, 0);
+    if (warnings > maxWarnings) return EXIT.rejected;
+  }
+  return EXIT.ok;
+}
+
+const VALIDATE_HELP = `
+Would containers/image (podman, skopeo, CRI-O, buildah) accept these files? Each FILE is judged by its name:
+  *.json             a policy.json
+  *.yaml, *.yml      one registries.d file
+  DIR                a registries.d directory (every *.yaml in it, merged as the runtime does), or a
+                     configuration directory holding policy.json and/or registries.d/ (like /etc/containers)
+  *.trust            an imagetrust source
+Exit status: 0 all accepted, 1 any rejected, 2 usage error or unreadable input.
+
+Examples:
+  $ imagetrust validate /etc/containers/policy.json
+  $ imagetrust validate --target 5.23 policy.json registries.d/
+  $ imagetrust validate --format json examples/hand-written/broken-policy.json
+`;
+
+const LINT_HELP = `
+Validate, then look for policies that load but do not do what they seem to (see 'imagetrust rules').
+With no PATH, lints what containers/image reads for this user: $HOME/.config/containers/policy.json if it
+exists, else /etc/containers/policy.json, and $HOME/.config/containers/registries.d if it exists, else
+/etc/containers/registries.d, saying which files were read and which are shadowed.
+A DIR is a registries.d directory, or a configuration directory holding policy.json and/or registries.d/.
+Exit status: 0 no errors (and at most --max-warnings warnings), 1 errors, 2 usage error or unreadable input.
+
+Examples:
+  $ imagetrust lint
+  $ imagetrust lint /etc/containers
+  $ imagetrust lint --format github policy.json
+  $ imagetrust lint --rule insecure-global-default=error --max-warnings 0 policy.json
+`;
+
+const RULES_HELP = `
+Examples:
+  $ imagetrust rules
+  $ imagetrust rules --format markdown
+`;
+
+const MAIN_HELP = `
+Examples:
+  $ imagetrust validate /etc/containers/policy.json
+  $ imagetrust lint
+  $ imagetrust lint --format json examples/hand-written/
+  $ imagetrust rules
+
+Exit status: 0 success, 1 rejected input or error findings, 2 usage error, unreadable input or internal failure.
+Colour is used only on a terminal and never when NO_COLOR is set.
+`;
+
+/**
+ * Run the CLI on `argv` (the arguments after the program name) and return the exit code.
+ * Never throws and never calls process.exit.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const out = (s: string) => void io.stdout.write(s);
+  const err = (s: string) => void io.stderr.write(s);
+
+  const program = new Command("imagetrust");
+  program
+    .description("Container image trust policy toolchain: validate and lint containers-policy.json and registries.d.")
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err, outputError: (s, write) => write(s) })
+    .showHelpAfterError("(run 'imagetrust --help' for usage)")
+    .version(packageVersion(), "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .addHelpText("after", MAIN_HELP);
+
+  addCommonOptions(
+    program
+      .command("validate")
+      .description("check that containers/image would accept each file")
+      .argument("<files...>", "policy.json, registries.d file or directory, or .trust file")
+      .addHelpText("after", VALIDATE_HELP),
+  ).action(async (files: string[], opts: CommonOptions) => {
+      const target = parseTarget(opts.target);
+      const format = parseFormat(opts.format);
+      const kind = parseKind(opts.kind);
+      const color = useColor(io, parseColor(opts.color)) && format === "text";
+      const reports = await validateInputs(
+        files.map((f) => absolutize(io.cwd, f)),
+        { target, kind, fs: io.fs },
+      );
+      out(await renderReports(reports, { format, command: "validate", styles: stylesFor(color), displayPath: (f) => displayPath(io.cwd, f), fs: io.fs }));
+      exitCode = exitCodeFor(reports, "validate");
+    });
+
+  addCommonOptions(
+    program
+      .command("lint")
+      .description("validate, then find policies that load but do not do what they seem to")
+      .argument("[paths...]", "files or directories (default: the configuration the runtime reads)")
+      .addHelpText("after", LINT_HELP),
+  )
+    .option("--max-warnings <n>", "exit 1 when there are more warnings than this")
+    .option("--rule <name=severity>", "change a rule's severity (off, info, warning, error); repeatable", collect, [] as string[])
+    .action(async (paths: string[], opts: CommonOptions & { maxWarnings?: string; rule: string[] }) => {
+      const target = parseTarget(opts.target);
+      const format = parseFormat(opts.format);
+      const kind = parseKind(opts.kind);
+      const color = useColor(io, parseColor(opts.color)) && format === "text";
+      let maxWarnings: number | undefined;
+      if (opts.maxWarnings !== undefined) {
+        maxWarnings = Number(opts.maxWarnings);
+        if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`invalid --max-warnings '${opts.maxWarnings}': expected a whole number ≥ 0`);
+      }
+      const severities = parseRuleSettings(opts.rule);
+      const styles = stylesFor(color);
+      let reports: FileReport[];
+      if (paths.length === 0) {
+        const r = await lintRuntimeConfiguration({ env: io.env, root: io.systemRoot, fs: io.fs }, { target, severities, fs: io.fs });
+        reports = r.reports;
+        if (format === "text") {
+          out(styles.dim("Linting the configuration containers/image reads for this user:") + "\n");
+          out(`  policy.json:  ${r.locations.policy ? r.locations.policy.path : "(none found)"}\n`);
+          out(`  registries.d: ${r.locations.registriesD.path}${r.locations.registriesD.exists ? "" : " (does not exist)"}\n`);
+          for (const n of r.locations.notes) out(`  ${n}\n`);
+          out("\n");
+        }
+      } else {
+        reports = await lintInputs(
+          paths.map((p) => absolutize(io.cwd, p)),
+          { target, kind, severities, fs: io.fs },
+        );
+      }
+      out(await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), fs: io.fs }));
+      exitCode = exitCodeFor(reports, "lint", maxWarnings);
+    });
+
+  program
+    .command("rules")
+    .description("list the lint rules")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .addHelpText("after", RULES_HELP)
+    .action((opts: { format: string }) => {
+      out(renderRules(opts.format as "text" | "json" | "markdown"));
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}\n(run 'imagetrust --help' for usage)\n`);
+      return EXIT.usage;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    err(`imagetrust: internal error: ${msg}\nThis is a bug in imagetrust; please report it.\n`);
+    return EXIT.usage;
+  }
+}
+
+/** The rule list in text, JSON or a Markdown table (for the README). */
+export function renderRules(format: "text" | "json" | "markdown"): string {
+  if (format === "json") {
+    return JSON.stringify(RULES.map((r) => r.meta), null, 2) + "\n";
+  }
+  if (format === "markdown") {
+    const rows = RULES.map(
+      (r) => `| ${r.meta.code} | \`${r.meta.name}\` | ${r.meta.category} | ${r.meta.defaultSeverity} | ${r.meta.description.replace(/\|/g, "\\|")} |`,
+    );
+    return ["| Code | Rule | Category | Default | What it finds |", "|---|---|---|---|---|", ...rows].join("\n") + "\n";
+  }
+  const width = Math.max(...RULES.map((r) => r.meta.name.length));
+  return RULES.map((r) => `${r.meta.code}  ${r.meta.name.padEnd(width)}  ${r.meta.category.padEnd(11)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}`).join("\n") + "\n";
+}

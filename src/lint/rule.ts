@@ -1,0 +1,107 @@
+/**
+ * The lint rule interface (after ESLint / graphql-js): a rule is `meta` (stable code, name, category, default
+ * severity, docs, messages) beside `create(ctx)`, which returns visitors called while the runner walks the IR.
+ * Rules read only the IR, so they apply alike to policy.json, registries.d and .trust inputs; spans come from
+ * the IR nodes' origins.
+ */
+import type { Fix, RelatedLocation, Severity } from "../diagnostics/diagnostic.js";
+import type {
+  Policy,
+  RegistriesDConfig,
+  RegistriesDEntry,
+  Requirement,
+  ScopeEntry,
+  TransportPolicy,
+} from "../ir/types.js";
+import type { Version } from "../ir/versions.js";
+import type { Span } from "../source/source-file.js";
+
+/** What a rule is about. */
+export type RuleCategory = "security" | "correctness" | "portability" | "style";
+
+/** Rule documentation with fixed headings (Ruff): rendered into the README's rule table. */
+export interface RuleDocs {
+  /** What it does. */
+  what: string;
+  /** Why it matters. */
+  why: string;
+  /** An example that triggers it (policy.json snippet). */
+  example: string;
+  /** What to write instead. */
+  instead: string;
+}
+
+/** A rule's static description. */
+export interface RuleMeta {
+  /** Stable code in the IT4xxx band, never reused. */
+  code: string;
+  /** kebab-case name, equal to the rule's file name. */
+  name: string;
+  category: RuleCategory;
+  defaultSeverity: Severity;
+  /** One line. */
+  description: string;
+  docs: RuleDocs;
+  /** Message templates by id; `{name}` placeholders are filled from `data`. */
+  messages: Record<string, string>;
+}
+
+/** One finding, as a rule reports it. */
+export interface ReportDescriptor {
+  /** A key of `meta.messages` (preferred) … */
+  messageId?: string;
+  /** … or a literal message. */
+  message?: string;
+  data?: Record<string, string | number>;
+  span?: Span;
+  /** The file, when there is no span. */
+  file?: string;
+  related?: RelatedLocation[];
+  hint?: string;
+  fix?: Fix;
+  /** Overrides the rule's default severity for this finding. */
+  severity?: Severity;
+}
+
+/** Where a requirement list sits in a policy. */
+export type RequirementPlace =
+  | { kind: "default" }
+  | { kind: "scope"; transport: TransportPolicy; scope: ScopeEntry };
+
+/** What a rule sees and how it reports. */
+export interface RuleContext {
+  /** The file being linted (the input named on the command line). */
+  readonly file: string;
+  /** The policy, when the input has one. */
+  readonly policy?: Policy;
+  /** The registries.d configuration, when the input has one. */
+  readonly registriesD?: RegistriesDConfig;
+  /** The target containers/image version (undefined = newest). */
+  readonly target?: Version;
+  report(descriptor: ReportDescriptor): void;
+}
+
+/** Visitors a rule may implement; the runner calls them in document order. */
+export interface RuleVisitor {
+  policy?(policy: Policy): void;
+  /** The global default list (once per policy). */
+  defaultRequirements?(requirements: Requirement[], policy: Policy): void;
+  transport?(transport: TransportPolicy): void;
+  scope?(scope: ScopeEntry, transport: TransportPolicy): void;
+  requirement?(requirement: Requirement, place: RequirementPlace): void;
+  registriesD?(config: RegistriesDConfig): void;
+  registriesDEntry?(entry: RegistriesDEntry): void;
+  /** After everything was visited. */
+  end?(): void;
+}
+
+/** A lint rule. */
+export interface Rule {
+  meta: RuleMeta;
+  create(context: RuleContext): RuleVisitor;
+}
+
+/** Fill `{name}` placeholders of a message template. */
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
