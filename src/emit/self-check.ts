@@ -1,0 +1,42 @@
+/**
+ * Self-check of emitted documents against imagetrust's JSON Schemas (schemas/policy.schema.json,
+ * schemas/registries-d.schema.json), compiled once, lazily, with ajv's JSON Schema 2020-12 build.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+
+/** The package's schemas/ directory (same relative place from src/emit/ and dist/emit/). */
+function schemaPath(name: string): string {
+  return fileURLToPath(new URL(`../../schemas/${name}`, import.meta.url));
+}
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function validator(name: string): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    ajv ??= new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, logger: false });
+    v = ajv.compile(JSON.parse(readFileSync(schemaPath(name), "utf8")) as object);
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+function describe(errors: ErrorObject[] | null | undefined): string[] {
+  // `if` failures only say "must match then schema": the failing `then` branch is reported separately.
+  return (errors ?? []).filter((e) => e.keyword !== "if").map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}`);
+}
+
+/** Errors of `value` (a parsed policy.json) against schemas/policy.schema.json; empty when it conforms. */
+export function checkPolicyJsonSchema(value: unknown): string[] {
+  const v = validator("policy.schema.json");
+  return v(value) ? [] : describe(v.errors);
+}
+
+/** Errors of `value` (one parsed registries.d YAML file) against schemas/registries-d.schema.json. */
+export function checkRegistriesDSchema(value: unknown): string[] {
+  const v = validator("registries-d.schema.json");
+  return v(value) ? [] : describe(v.errors);
+}
