@@ -1,0 +1,253 @@
+/**
+ * `imagetrust diff OLD NEW`: what changed semantically between two policies (scopes added, removed, with
+ * different requirements; the global default) and, for sample references (given, and derived from both
+ * policies' scopes), which decisions change. `--fail-on-loosen`: exit 1 when any decision becomes more
+ * permissive. Library side only: returns data and strings.
+ */
+import type { Policy, Requirement } from "../ir/types.js";
+import { parseNormalizedNamed, isNameOnly } from "../reference/docker-reference.js";
+import { createSimulator, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
+import type { DecidingScope } from "../simulate/scope-lookup.js";
+
+/** How permissive a requirement list is without signatures at hand: never < signed < anything. */
+export type Strength = "never" | "signed" | "anything";
+
+const RANK: Record<Strength, number> = { never: 0, signed: 1, anything: 2 };
+
+/** The strength of a requirement list (an AND): any reject/signedBaseLayer → never; any signature check → signed. */
+export function strengthOf(requirements: readonly Requirement[]): Strength {
+  if (requirements.length === 0) return "never";
+  let signed = false;
+  for (const r of requirements) {
+    if (r.type === "reject" || r.type === "signedBaseLayer") return "never";
+    if (r.type === "signedBy" || r.type === "sigstoreSigned") signed = true;
+  }
+  return signed ? "signed" : "anything";
+}
+
+/** A requirement without its source positions, as canonical JSON (for comparing). */
+export function requirementKey(r: Requirement): string {
+  return JSON.stringify(r, (k, v) => (k === "origin" || k === "keyOrigin" ? undefined : v));
+}
+
+function listKey(rs: readonly Requirement[]): string {
+  return "[" + rs.map(requirementKey).join(",") + "]";
+}
+
+/** Whether going from `before` to `after` makes the list more permissive. */
+export function isLoosening(before: readonly Requirement[], after: readonly Requirement[]): boolean {
+  const a = strengthOf(before);
+  const b = strengthOf(after);
+  if (RANK[b] !== RANK[a]) return RANK[b] > RANK[a];
+  if (a !== "signed") return false;
+  // Both need signatures: fewer signature requirements (a strict subset of the old ones) is looser.
+  const sig = (rs: readonly Requirement[]) => new Set(rs.filter((r) => r.type === "signedBy" || r.type === "sigstoreSigned").map(requirementKey));
+  const old = sig(before);
+  const neu = sig(after);
+  if (neu.size >= old.size) return false;
+  for (const k of neu) if (!old.has(k)) return false;
+  return true;
+}
+
+/** One changed scope (transport null: the global default). */
+export interface ScopeChange {
+  transport: string | null;
+  scope: string;
+  change: "added" | "removed" | "changed";
+  before?: Requirement[];
+  after?: Requirement[];
+  /** The requirement types before / after, e.g. "signedBy, reject". */
+  beforeSummary?: string;
+  afterSummary?: string;
+}
+
+/** One sample reference decided under both policies. */
+export interface SampleComparison {
+  ref: string;
+  before: { verdict: "allow" | "deny"; scope: DecidingScope | null; strength: Strength; error: string | null };
+  after: { verdict: "allow" | "deny"; scope: DecidingScope | null; strength: Strength; error: string | null };
+  /** The verdict flipped. */
+  flipped: boolean;
+  /** The decision got more permissive (a verdict flip to allow, or a weaker requirement list). */
+  loosened: boolean;
+  /** The decision got stricter. */
+  tightened: boolean;
+  /** The requirement list that applies changed (even if the verdict did not). */
+  changed: boolean;
+}
+
+/** The result of comparing two policies. */
+export interface PolicyDiff {
+  scopeChanges: ScopeChange[];
+  samples: SampleComparison[];
+  /** The samples whose verdict flips. */
+  flips: SampleComparison[];
+  /** True when any sample's decision became more permissive. */
+  loosened: boolean;
+}
+
+/** Options of `diffPolicies`. */
+export interface DiffOptions {
+  /** Sample references to decide in addition to those derived from the scopes. */
+  refs?: string[];
+  /** Only the given refs, no derived samples. */
+  noDerivedSamples?: boolean;
+  registriesD?: SimulationOptions["registriesD"];
+  parse?: SimulationOptions["parse"];
+}
+
+const summary = (rs: readonly Requirement[]) => rs.map((r) => r.type).join(", ");
+
+function scopeMap(p: Policy): Map<string, { transport: string; scope: string; requirements: Requirement[] }> {
+  const m = new Map<string, { transport: string; scope: string; requirements: Requirement[] }>();
+  for (const t of p.transports)
+    for (const s of t.scopes) {
+      const k = JSON.stringify([t.name, s.scope]);
+      if (!m.has(k)) m.set(k, { transport: t.name, scope: s.scope, requirements: s.requirements });
+    }
+  return m;
+}
+
+/** Scope-level changes: global default, then every transport scope added, removed or changed. */
+export function scopeChanges(before: Policy, after: Policy): ScopeChange[] {
+  const out: ScopeChange[] = [];
+  if (listKey(before.default) !== listKey(after.default))
+    out.push({ transport: null, scope: "", change: "changed", before: before.default, after: after.default, beforeSummary: summary(before.default), afterSummary: summary(after.default) });
+  const a = scopeMap(before);
+  const b = scopeMap(after);
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (!w) out.push({ transport: v.transport, scope: v.scope, change: "removed", before: v.requirements, beforeSummary: summary(v.requirements) });
+    else if (listKey(v.requirements) !== listKey(w.requirements))
+      out.push({ transport: v.transport, scope: v.scope, change: "changed", before: v.requirements, after: w.requirements, beforeSummary: summary(v.requirements), afterSummary: summary(w.requirements) });
+  }
+  for (const [k, w] of b) if (!a.has(k)) out.push({ transport: w.transport, scope: w.scope, change: "added", after: w.requirements, afterSummary: summary(w.requirements) });
+  return out;
+}
+
+/** The sample host used for references that should match only defaults. */
+export const SAMPLE_UNMATCHED = "docker://imagetrust-sample.invalid/sample:latest";
+
+/** Sample references that exercise each scope of a policy (the scope itself and something inside it). */
+export function sampleReferencesFor(policy: Policy): string[] {
+  const out: string[] = [];
+  for (const t of policy.transports) {
+    for (const { scope } of t.scopes) {
+      switch (t.name) {
+        case "docker":
+        case "docker-daemon":
+        case "atomic": {
+          const prefix = t.name === "docker" ? "docker://" : `${t.name}:`;
+          if (scope === "") {
+            out.push(`${prefix}imagetrust-sample.invalid/sample:latest`);
+            break;
+          }
+          const host = scope.startsWith("*.") ? "sample" + scope.slice(1) : scope;
+          const p = parseNormalizedNamed(host);
+          if (p.ok) {
+            if (!isNameOnly(p.ref)) out.push(prefix + host);
+            else {
+              out.push(`${prefix}${host}:latest`);
+              out.push(`${prefix}${host}/sample:latest`);
+            }
+          } else if (!host.includes("/")) out.push(`${prefix}${host}/sample:latest`);
+          break;
+        }
+        case "dir":
+        case "oci":
+        case "oci-archive":
+        case "sif":
+          if (scope === "") out.push(`${t.name}:/imagetrust-sample/sample`);
+          else out.push(`${t.name}:${scope}`, `${t.name}:${scope}/sample`);
+          break;
+        case "docker-archive":
+        case "tarball":
+          out.push(`${t.name}:/imagetrust-sample/sample.tar`);
+          break;
+        case "containers-storage":
+          if (scope !== "") out.push(`containers-storage:${scope}${scope.endsWith("]") ? "imagetrust-sample.invalid/sample:latest" : ""}`);
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+function side(r: SimulationResult, requirements: readonly Requirement[]) {
+  return { verdict: r.verdict, scope: r.scope, strength: strengthOf(requirements), error: r.error ?? r.upstreamError };
+}
+
+/** Compare two policies: scope changes and decisions on sample references. */
+export function diffPolicies(before: Policy, after: Policy, options: DiffOptions = {}): PolicyDiff {
+  const refs: string[] = [...(options.refs ?? [])];
+  if (!options.noDerivedSamples) refs.push(...sampleReferencesFor(before), ...sampleReferencesFor(after), SAMPLE_UNMATCHED);
+  const unique = [...new Set(refs)];
+  const simA = createSimulator({ policy: before, registriesD: options.registriesD, parse: options.parse });
+  const simB = createSimulator({ policy: after, registriesD: options.registriesD, parse: options.parse });
+  const samples: SampleComparison[] = [];
+  for (const ref of unique) {
+    const ra = simA.simulate(ref);
+    const rb = simB.simulate(ref);
+    if (ra.error !== null && rb.error !== null && !(options.refs ?? []).includes(ref)) continue; // an unusable derived sample
+    const reqA = requirementsOf(ra, before);
+    const reqB = requirementsOf(rb, after);
+    const loosened = (ra.verdict === "deny" && rb.verdict === "allow") || isLoosening(reqA, reqB);
+    const tightened = (ra.verdict === "allow" && rb.verdict === "deny") || isLoosening(reqB, reqA);
+    samples.push({
+      ref,
+      before: side(ra, reqA),
+      after: side(rb, reqB),
+      flipped: ra.verdict !== rb.verdict,
+      loosened,
+      tightened,
+      changed: listKey(reqA) !== listKey(reqB),
+    });
+  }
+  const flips = samples.filter((s) => s.flipped);
+  return { scopeChanges: scopeChanges(before, after), samples, flips, loosened: samples.some((s) => s.loosened) };
+}
+
+function requirementsOf(r: SimulationResult, p: Policy): Requirement[] {
+  if (r.error !== null) return [];
+  if (r.scope === null) return p.default;
+  for (const t of p.transports) if (t.name === r.scope.transport) for (const s of t.scopes) if (s.scope === r.scope.scope) return s.requirements;
+  return p.default;
+}
+
+/** The exit code of `imagetrust diff`: 1 with `failOnLoosen` when anything became more permissive, else 0. */
+export function diffExitCode(diff: PolicyDiff, options: { failOnLoosen?: boolean } = {}): 0 | 1 {
+  return options.failOnLoosen && diff.loosened ? 1 : 0;
+}
+
+function scopeLabel(s: DecidingScope | null): string {
+  if (s === null) return "global default";
+  return s.scope === "" ? `${s.transport} ""` : `${s.transport} ${s.scope}`;
+}
+
+/** A text report of a diff. */
+export function renderDiffText(diff: PolicyDiff): string {
+  const out: string[] = [];
+  if (diff.scopeChanges.length === 0) out.push("No scope changes.");
+  else {
+    out.push("Scope changes:");
+    for (const c of diff.scopeChanges) {
+      const where = c.transport === null ? "global default" : `${c.transport} ${JSON.stringify(c.scope)}`;
+      if (c.change === "added") out.push(`  + ${where}: [${c.afterSummary}]`);
+      else if (c.change === "removed") out.push(`  - ${where}: [${c.beforeSummary}]`);
+      else out.push(`  ~ ${where}: [${c.beforeSummary}] → [${c.afterSummary}]${isLoosening(c.before!, c.after!) ? "  (looser)" : ""}`);
+    }
+  }
+  const changed = diff.samples.filter((s) => s.flipped || s.changed);
+  if (changed.length === 0) out.push(`No decision changes on ${diff.samples.length} sample references.`);
+  else {
+    out.push(`Decision changes (${changed.length} of ${diff.samples.length} sample references):`);
+    for (const s of changed) {
+      const mark = s.loosened ? "LOOSER" : s.tightened ? "stricter" : "changed";
+      out.push(
+        `  ${mark}: ${s.ref}: ${s.before.verdict} (${scopeLabel(s.before.scope)}, ${s.before.strength}) → ${s.after.verdict} (${scopeLabel(s.after.scope)}, ${s.after.strength})`,
+      );
+    }
+  }
+  if (diff.loosened) out.push("The new policy is more permissive for at least one reference.");
+  return out.join("\n") + "\n";
+}

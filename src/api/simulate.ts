@@ -1,0 +1,50 @@
+/**
+ * `imagetrust simulate`: would these pulls be allowed, and why. Library side (no printing, no exit):
+ * the CLI reads the files, calls `simulate`, renders with `renderSimulationText` or JSON.stringify, and
+ * exits with `simulationExitCode`.
+ */
+import type { Policy, RegistriesDConfig } from "../ir/types.js";
+import type { RegistriesConf } from "../simulate/registries-conf.js";
+import type { SignatureEvidence } from "../simulate/evaluate.js";
+import { createSimulator, type SimulationEnv, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
+
+export type { SimulationResult } from "../simulate/simulate.js";
+export { renderSimulationExplanation, renderSimulationTable, renderSimulationText } from "../simulate/render-text.js";
+
+/** Inputs of a simulation run. */
+export interface SimulateOptions {
+  policy: Policy;
+  registriesD?: RegistriesDConfig;
+  registriesConf?: RegistriesConf;
+  /** The manifest bytes (`--manifest FILE`): its sha256 digest names lookaside signatures and attachment tags. */
+  manifest?: Uint8Array;
+  /** The references: `transport:ref` as skopeo takes them, or bare names as podman takes them. */
+  refs: string[];
+  env?: SimulationEnv;
+  /** Signature evidence (a verification module); default: no signatures at hand. */
+  evidence?: SignatureEvidence;
+  /** Reference parsing options (path resolution, default containers-storage store, target). */
+  parse?: SimulationOptions["parse"];
+}
+
+/** Simulate every reference; one result per reference, in order. */
+export function simulate(options: SimulateOptions): SimulationResult[] {
+  const sim = createSimulator(options);
+  return options.refs.map((r) => sim.simulate(r));
+}
+
+/** The exit code of `imagetrust simulate`: 0 when every reference is allowed, 1 when any is denied. */
+export function simulationExitCode(results: readonly SimulationResult[]): 0 | 1 {
+  return results.every((r) => r.verdict === "allow") ? 0 : 1;
+}
+
+/** The references of a `--refs FILE`: one per line; blank lines and `#` comments ignored. */
+export function parseRefsFile(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (t === "" || t.startsWith("#")) continue;
+    out.push(t);
+  }
+  return out;
+}

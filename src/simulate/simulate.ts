@@ -1,0 +1,309 @@
+/**
+ * One pull decision, explained: parse the reference (alltransports.ParseImageName), pick the requirements
+ * (`requirementsForImageRef`), evaluate them (`IsRunningImageAllowed`, without signatures unless evidence is
+ * plugged in), and say where signatures would be looked for (registries.d lookaside / sigstore attachments).
+ * For a bare image name (as `podman pull NAME` takes it) also short-name resolution and, for docker references
+ * under registries.conf, the pull sources (mirrors) in the order the runtime tries them.
+ *
+ * The result objects are the JSON output of `imagetrust simulate --format json` (field names are stable);
+ * render-text.ts turns them into text.
+ */
+import { createHash } from "node:crypto";
+import type { Policy, RegistriesDConfig } from "../ir/types.js";
+import {
+  type DockerReference,
+  familiarString,
+  parseNormalizedNamed,
+  referenceName,
+  referenceString,
+} from "../reference/docker-reference.js";
+import { type ImageReference, parseImageReference } from "../reference/image-reference.js";
+import { isKnownTransport } from "../reference/scopes.js";
+import { type LookasideSource, lookasideSignatureUrl, sigstoreAttachmentTag, signatureStorageFor } from "../registries/lookaside.js";
+import type { RegistriesConf } from "./registries-conf.js";
+import { evaluateRequirements, NO_SIGNATURE_EVIDENCE, type SignatureEvidence } from "./evaluate.js";
+import { reportRequirement, signatureWarnings, type RequirementReport, type SignatureLookup, type SignatureLookupDetails } from "./requirement-report.js";
+import { pullSourcesFor, resolveName, type PullSourceReport, type ResolutionReport } from "./registries-conf.js";
+import { describeLookupStep, indexPolicy, namespacesTried, type DecidingScope, type PolicyIndex, requirementsForImageRef } from "./scope-lookup.js";
+
+/** Who the runtime runs as: decides the built-in lookaside default (spec §5.3). */
+export interface SimulationEnv {
+  /** Effective uid (0 = root: file:///var/lib/containers/sigstore). Default 0. */
+  euid?: number;
+  /** $HOME, for the non-root default file://$HOME/.local/share/containers/sigstore. */
+  home?: string;
+}
+
+/** Everything a simulation needs besides the references. */
+export interface SimulationOptions {
+  policy: Policy;
+  registriesD?: RegistriesDConfig;
+  registriesConf?: RegistriesConf;
+  /** The manifest the image would have: gives the digest for lookaside URLs and attachment tags. */
+  manifest?: Uint8Array;
+  env?: SimulationEnv;
+  /** Signature evidence (a verification module); default: no signatures at hand. */
+  evidence?: SignatureEvidence;
+  /** Options for parsing path and storage references (see reference/image-reference.ts). */
+  parse?: Parameters<typeof parseImageReference>[1];
+  /**
+   * Whether a reference without a known `transport:` prefix is taken as an image name the way `podman pull`
+   * takes it (default true), or rejected as skopeo / alltransports.ParseImageName would (false).
+   */
+  bareNames?: boolean;
+}
+
+/** The simulation of one requested reference (`imagetrust simulate --format json`, one array element). */
+export interface SimulationResult {
+  /** The reference as given. */
+  ref: string;
+  /** A parse / resolution failure: then nothing was evaluated and the verdict is "deny". */
+  error: string | null;
+  transport: string | null;
+  /** `PolicyConfigurationIdentity()`. */
+  identity: string | null;
+  /** The namespaces tried after the identity, in order (all of them when nothing more specific matched). */
+  namespacesTried: string[];
+  /** The deciding entry; `scope: ""` for a transport default; null when the global default decided. */
+  scope: DecidingScope | null;
+  verdict: "allow" | "deny";
+  /** The runtime's error for a denial (`Source image rejected: <this>` in skopeo), null when allowed. */
+  upstreamError: string | null;
+  requirements: RequirementReport[];
+  /** Why: the decisive facts, in words. */
+  reasons: string[];
+  signatureLookup: SignatureLookup;
+  /** The lookup trail: each step requirementsForImageRef took. */
+  trail: string[];
+  warnings: string[];
+  /** Upstream `transports.ImageName`, e.g. "docker://busybox:latest". */
+  imageName?: string;
+  /** The Docker reference the image is known by, if any (normalized). */
+  dockerReference?: string | null;
+  /** For a bare short name: how it resolved. */
+  resolution?: ResolutionReport;
+  /** For a short name: the simulation of each candidate, in the order the runtime tries them. */
+  candidates?: SimulationResult[];
+  /** For a docker reference under registries.conf: where the runtime pulls from, in order. */
+  pullSources?: PullSourceReport[];
+}
+
+/** Prepared state shared by many simulations (the policy index, the manifest digest). */
+export interface Simulator {
+  readonly options: SimulationOptions;
+  readonly index: PolicyIndex;
+  readonly manifestDigest?: string;
+  /** Simulate one reference string. */
+  simulate(input: string): SimulationResult;
+}
+
+/** Prepare a simulator: indexes the policy once and hashes the manifest once. */
+export function createSimulator(options: SimulationOptions): Simulator {
+  const index = indexPolicy(options.policy);
+  const manifestDigest = options.manifest ? "sha256:" + createHash("sha256").update(options.manifest).digest("hex") : undefined;
+  const sim: Simulator = {
+    options,
+    index,
+    manifestDigest,
+    simulate: (input) => simulateInput(sim, input),
+  };
+  return sim;
+}
+
+const NO_LOOKUP: SignatureLookup = { lookasideBase: null, lookasideSignature1: null, sigstoreAttachments: false };
+
+function failed(input: string, error: string, extra?: Partial<SimulationResult>): SimulationResult {
+  return {
+    ref: input,
+    error,
+    transport: null,
+    identity: null,
+    namespacesTried: [],
+    scope: null,
+    verdict: "deny",
+    upstreamError: null,
+    requirements: [],
+    reasons: [error],
+    signatureLookup: { ...NO_LOOKUP },
+    trail: [],
+    warnings: [],
+    ...extra,
+  };
+}
+
+/** The transport prefix of `transport:rest` when it names a known transport (alltransports splits at the first ':'). */
+function knownTransportPrefix(input: string): string | undefined {
+  const colon = input.indexOf(":");
+  if (colon <= 0) return undefined;
+  const t = input.slice(0, colon);
+  return isKnownTransport(t) ? t : undefined;
+}
+
+function simulateInput(sim: Simulator, input: string): SimulationResult {
+  if (knownTransportPrefix(input) !== undefined) {
+    const parsed = parseImageReference(input, sim.options.parse);
+    if (!parsed.ok) return failed(input, parsed.error);
+    const res = simulateImageReference(sim, parsed.ref, input);
+    if (parsed.ref.transport === "docker" && sim.options.registriesConf && parsed.ref.dockerReference)
+      res.pullSources = pullSourcesFor(sim, parsed.ref.dockerReference);
+    return res;
+  }
+  if (sim.options.bareNames === false) {
+    const parsed = parseImageReference(input, sim.options.parse);
+    return parsed.ok ? simulateImageReference(sim, parsed.ref, input) : failed(input, parsed.error);
+  }
+  // A bare image name, as `podman pull NAME` takes it.
+  const named = parseNormalizedNamed(input);
+  if (!named.ok) {
+    const asTransport = parseImageReference(input, sim.options.parse);
+    return failed(input, asTransport.ok ? named.error : asTransport.error);
+  }
+  const resolution = resolveName(sim, input);
+  if (resolution === undefined) {
+    // Fully qualified (or no registries.conf to resolve against): the docker transport's own normalisation.
+    const res = simulateDockerName(sim, input, named.ref);
+    return res;
+  }
+  const candidates = resolution.candidates.map((c) => {
+    const r = parseNormalizedNamed(c);
+    return r.ok ? simulateDockerName(sim, c, r.ref) : failed(c, r.error);
+  });
+  if (resolution.error !== null || candidates.length === 0) {
+    return failed(input, resolution.error ?? "short name resolved to no candidate", { resolution, candidates });
+  }
+  const first = candidates[0];
+  const res: SimulationResult = { ...first, ref: input, resolution, candidates };
+  res.reasons = [
+    `short name "${input}" resolves to ${candidates.length === 1 ? candidates[0].ref : `${candidates.length} candidates, tried in order`}; the decision shown is for the first, ${first.ref}`,
+    ...first.reasons,
+  ];
+  if (candidates.length > 1) {
+    const others = candidates.slice(1).map((c) => `${c.ref}: ${c.verdict}`);
+    res.reasons.push(`if ${first.ref} cannot be pulled, the runtime tries the next candidates (${others.join(", ")})`);
+  }
+  return res;
+}
+
+function simulateDockerName(sim: Simulator, input: string, name: DockerReference): SimulationResult {
+  const parsed = parseImageReference("docker://" + referenceString(name), sim.options.parse);
+  if (!parsed.ok) return failed(input, parsed.error);
+  const res = simulateImageReference(sim, parsed.ref, input);
+  if (sim.options.registriesConf && parsed.ref.dockerReference) res.pullSources = pullSourcesFor(sim, parsed.ref.dockerReference);
+  return res;
+}
+
+/** The digest signatures are looked up by: the reference's sha256 digest, else the manifest's (upstream `manifestDigest`). */
+function lookupDigest(sim: Simulator, ref: DockerReference | undefined): string | undefined {
+  if (ref?.digest !== undefined && ref.digest.startsWith("sha256:")) return ref.digest;
+  return sim.manifestDigest;
+}
+
+/** Where the runtime reads signatures of a docker reference (lookaside and attachments). */
+export function dockerSignatureLookup(
+  registriesD: RegistriesDConfig | undefined,
+  env: SimulationEnv | undefined,
+  ref: DockerReference,
+  digest: string | undefined,
+): SignatureLookupDetails {
+  const storage = signatureStorageFor(ref, registriesD ?? { docker: [] }, env ?? {});
+  const base = storage.lookasideBase;
+  let first: string | null = null;
+  if (base !== null && digest !== undefined) {
+    const u = lookasideSignatureUrl(storage.lookasideTopLevel, ref, digest, 0, env ?? {});
+    if (u.ok) first = u.url;
+  }
+  const out: SignatureLookupDetails = {
+    lookasideBase: base,
+    lookasideSignature1: first,
+    sigstoreAttachments: storage.useSigstoreAttachments,
+    repository: referenceName(ref),
+    lookasideFrom: sourceText(storage.matched.read),
+  };
+  if (storage.matched.attachments.kind !== "built-in") out.attachmentsFrom = sourceText(storage.matched.attachments);
+  if (digest !== undefined) out.attachmentTag = sigstoreAttachmentTag(digest);
+  if (storage.error !== undefined) out.error = storage.error;
+  return out;
+}
+
+function sourceText(s: LookasideSource): string {
+  if (s.kind === "built-in") return "built-in";
+  if (s.kind === "default-docker") return `default-docker in ${s.file}`;
+  return `docker scope "${s.scope}" in ${s.file}`;
+}
+
+/** Simulate an already parsed image reference. `input` is echoed as `ref`. */
+export function simulateImageReference(sim: Simulator, ref: ImageReference, input: string): SimulationResult {
+  const lookup = requirementsForImageRef(sim.index, ref);
+  const digest = lookupDigest(sim, ref.dockerReference);
+  const details: SignatureLookupDetails =
+    ref.transport === "docker" && ref.dockerReference
+      ? dockerSignatureLookup(sim.options.registriesD, sim.options.env, ref.dockerReference, digest)
+      : { ...NO_LOOKUP };
+  const evaluation = evaluateRequirements(
+    lookup.requirements,
+    {
+      transport: ref.transport,
+      imageName: ref.imageName,
+      dockerReference: ref.dockerReference,
+      manifestDigest: digest,
+      manifest: sim.options.manifest,
+    },
+    sim.options.evidence ?? NO_SIGNATURE_EVIDENCE,
+  );
+  const reportImage = { transport: ref.transport, dockerReference: ref.dockerReference, withinTransport: ref.withinTransport, lookup: details };
+  const level = lookup.entry ? lookup.entry.labels?.level : sim.options.policy.defaultLabels?.level;
+  const requirements = evaluation.outcomes.map((o) => reportRequirement(o, reportImage, level));
+  const warnings: string[] = [];
+  for (const r of lookup.requirements) for (const w of signatureWarnings(r, reportImage)) if (!warnings.includes(w)) warnings.push(w);
+
+  const where =
+    lookup.decided === null
+      ? "the global default"
+      : lookup.decided.scope === ""
+        ? `the default scope "" of transport "${lookup.decided.transport}"`
+        : `scope "${lookup.decided.scope}" of transport "${lookup.decided.transport}"`;
+  const reasons: string[] = [];
+  const types = lookup.requirements.map((r) => r.type).join(", ");
+  reasons.push(`${where} decided${level ? ` (level ${level})` : ""}: [${types}]`);
+  if (evaluation.allowed) {
+    reasons.push(
+      lookup.requirements.every((r) => r.type === "insecureAcceptAnything")
+        ? "insecureAcceptAnything: accepted without checking anything"
+        : "every requirement accepted the image",
+    );
+  } else {
+    const denying = evaluation.outcomes.find((o) => o.status === "deny");
+    if (denying) {
+      reasons.push(`requirement ${denying.index + 1} (${denying.requirement.type}) denies: ${denying.message ?? ""}`);
+      const rep = requirements[denying.index];
+      if (rep?.wouldAllow) reasons.push(`it would allow ${rep.wouldAllow}`);
+    } else if (evaluation.error) reasons.push(evaluation.error);
+  }
+
+  return {
+    ref: input,
+    error: null,
+    transport: ref.transport,
+    identity: ref.identity,
+    namespacesTried: namespacesTried(lookup),
+    scope: lookup.decided,
+    verdict: evaluation.allowed ? "allow" : "deny",
+    upstreamError: evaluation.error,
+    requirements,
+    reasons,
+    signatureLookup: {
+      lookasideBase: details.lookasideBase,
+      lookasideSignature1: details.lookasideSignature1,
+      sigstoreAttachments: details.sigstoreAttachments,
+    },
+    trail: lookup.trail.map(describeLookupStep),
+    warnings,
+    imageName: ref.imageName,
+    dockerReference: ref.dockerReference ? referenceString(ref.dockerReference) : null,
+  };
+}
+
+/** The familiar form of a docker reference (for short texts). */
+export function shortName(ref: DockerReference): string {
+  return familiarString(ref);
+}
