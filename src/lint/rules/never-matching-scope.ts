@@ -101,6 +101,7 @@ export function dockerScopeProblem(scope: string): ScopeProblem | undefined {
   }
   const canonical = referenceString(ref);
   if (canonical !== scope) {
+    if (scope === "docker.io/library") return undefined; // the namespace of every official image
     if (ref.tag === undefined && ref.digest === undefined && scope.split("/").length === 2 && ref.domain === "docker.io") {
       return {
         reason: `'${scope}' as an image normalizes to '${canonical}'; the scope only matches images below it (${scope}/…)`,
