@@ -150,6 +150,9 @@ async function withLock<T>(lockPath: string, timeoutMs: number, fn: () => Promis
   }
 }
 
+/** Timeout for a beforeAll that builds the harness (a cold build takes minutes). */
+export const GO_BUILD_TIMEOUT_MS = 15 * 60_000;
+
 let builtPath: Promise<string> | undefined;
 
 /**
