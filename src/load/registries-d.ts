@@ -17,6 +17,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import type { RegistriesDConfig, RegistriesDEntry, SignatureStorage } from "../ir/types.js";
 import { hasFeature, type Version } from "../ir/versions.js";
+import { goQuote } from "../util/go-quote.js";
 import type { LoadResult } from "./result.js";
 
 /** One registries.d file as loaded: its sections in document order. */
@@ -513,7 +514,9 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
  * Merge loaded files in reading order as `loadAndMergeConfig` does: `default-docker` and each `docker` scope
  * may be defined by one file only (errors point at both definitions).
  */
-export function mergeRegistriesDFiles(files: readonly RegistriesDFile[]): LoadResult<RegistriesDConfig> {
+export function mergeRegistriesDFiles(files: readonly RegistriesDFile[], options: RegistriesDLoadOptions = {}): LoadResult<RegistriesDConfig> {
+  // Newer releases quote with %q (seen on container-libs main; assumed to come with the 5.31 %q change).
+  const q = hasFeature(options.target, "goQuotedErrors") ? goQuote : (s: string) => `"${s}"`;
   const merged: RegistriesDConfig = { docker: [] };
   const diagnostics: Diagnostic[] = [];
   const byScope = new Map<string, RegistriesDEntry>();
@@ -527,7 +530,7 @@ export function mergeRegistriesDFiles(files: readonly RegistriesDFile[]): LoadRe
           span: f.defaultDocker.keyOrigin,
           file: f.file,
           related: merged.defaultDocker.keyOrigin ? [{ message: "first definition", span: merged.defaultDocker.keyOrigin }] : undefined,
-          upstreamMessage: `Error parsing signature storage configuration: "default-docker" defined both in "${merged.defaultDocker.file}" and "${f.file}"`,
+          upstreamMessage: `Error parsing signature storage configuration: "default-docker" defined both in ${q(merged.defaultDocker.file)} and ${q(f.file)}`,
         });
       } else merged.defaultDocker = f.defaultDocker;
     }
@@ -541,7 +544,7 @@ export function mergeRegistriesDFiles(files: readonly RegistriesDFile[]): LoadRe
           span: e.keyOrigin,
           file: e.file,
           related: prev.keyOrigin ? [{ message: "first definition", span: prev.keyOrigin }] : undefined,
-          upstreamMessage: `Error parsing signature storage configuration: "docker" namespace "${e.scope}" defined both in "${prev.file}" and "${e.file}"`,
+          upstreamMessage: `Error parsing signature storage configuration: "docker" namespace ${q(e.scope)} defined both in ${q(prev.file)} and ${q(e.file)}`,
         });
       } else {
         byScope.set(e.scope, e);
@@ -624,7 +627,7 @@ export function loadRegistriesDDir(
     if (r.value) loaded.push(r.value);
     else failed = true;
   }
-  const merged = mergeRegistriesDFiles(loaded);
+  const merged = mergeRegistriesDFiles(loaded, options);
   diagnostics.push(...merged.diagnostics);
   if (failed || !merged.value) return { files, diagnostics };
   return { value: merged.value, files, diagnostics };
