@@ -47,6 +47,8 @@ export interface ParseImageReferenceOptions {
    * upstream rule when `strictPaths` is set).
    */
   resolvePath?: (p: string) => string;
+  /** Working directory for relative paths (default process.cwd()). */
+  cwd?: string;
   /** Use upstream's exact path rule (all but the last component must exist) instead of the lenient default. */
   strictPaths?: boolean;
   /** The store used when a containers-storage reference does not name one. Default overlay at /var/lib/containers/storage. */

@@ -23,9 +23,9 @@ export function errnoText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Go's `filepath.Abs` on Unix: join with the working directory, then Clean. */
-export function absPath(p: string): string {
-  return p.startsWith("/") ? cleanPath(p) : cleanPath(process.cwd() + "/" + p);
+/** Go's `filepath.Abs` on Unix: join with the working directory (default process.cwd()), then Clean. */
+export function absPath(p: string, cwd?: string): string {
+  return p.startsWith("/") ? cleanPath(p) : cleanPath((cwd ?? process.cwd()) + "/" + p);
 }
 
 function realpathOrUndefined(p: string): string | undefined {
@@ -42,8 +42,8 @@ function realpathOrUndefined(p: string): string | undefined {
  * rest lexically, so references to images that do not exist on this machine can still be simulated.
  * For existing paths, and for paths whose only missing component is the last, the result equals upstream's.
  */
-export function resolvePathLeniently(p: string): string {
-  const abs = absPath(p);
+export function resolvePathLeniently(p: string, cwd?: string): string {
+  const abs = absPath(p, cwd);
   const direct = realpathOrUndefined(abs);
   if (direct !== undefined) return direct;
   let head = abs;
@@ -59,21 +59,71 @@ export function resolvePathLeniently(p: string): string {
 }
 
 /** Upstream `resolveExistingPathToFullyExplicit`: Abs, EvalSymlinks, Clean. */
-function resolveExisting(p: string): { ok: true; path: string } | { ok: false; error: string } {
-  const abs = absPath(p);
+function resolveExisting(p: string, cwd?: string): { ok: true; path: string } | { ok: false; error: string } {
+  const abs = absPath(p, cwd);
   const resolved = realpathOrUndefined(abs);
   if (resolved !== undefined) return { ok: true, path: cleanPath(resolved) };
-  // Name the first component that cannot be resolved, as Go's EvalSymlinks does (`lstat <path>: …`).
-  let prefix = "";
-  for (const part of abs.split("/").slice(1)) {
-    prefix += "/" + part;
+  return evalSymlinksError(abs);
+}
+
+/**
+ * The error Go's `filepath.EvalSymlinks` (walkSymlinks, Unix) reports for an absolute path that does not
+ * resolve: a port of its component walk, used only once realpath has failed.
+ */
+function evalSymlinksError(p: string): { ok: false; error: string } {
+  let path = p;
+  let dest = "/";
+  let linksWalked = 0;
+  for (let start = 1, end = 1; start < path.length; start = end) {
+    while (start < path.length && path.charCodeAt(start) === 0x2f) start++;
+    end = start;
+    while (end < path.length && path.charCodeAt(end) !== 0x2f) end++;
+    if (end === start) break;
+    const part = path.slice(start, end);
+    if (part === ".") continue;
+    if (part === "..") {
+      let r = dest.length - 1;
+      while (r >= 1 && dest.charCodeAt(r) !== 0x2f) r--;
+      if (r < 1 || dest.slice(r + 1) === "..") {
+        if (dest.length > 1) dest += "/";
+        dest += "..";
+      } else {
+        dest = dest.slice(0, r);
+      }
+      continue;
+    }
+    if (dest.length > 0 && dest.charCodeAt(dest.length - 1) !== 0x2f) dest += "/";
+    dest += part;
+    let st: fs.Stats;
     try {
-      fs.statSync(prefix);
+      st = fs.lstatSync(dest);
     } catch (e) {
-      return { ok: false, error: `lstat ${prefix}: ${errnoText(e)}` };
+      return { ok: false, error: `lstat ${dest}: ${errnoText(e)}` };
+    }
+    if (!st.isSymbolicLink()) {
+      if (!st.isDirectory() && end < path.length) return { ok: false, error: ERRNO_TEXT.ENOTDIR };
+      continue;
+    }
+    if (++linksWalked > 255) return { ok: false, error: "EvalSymlinks: too many links" };
+    let link: string;
+    try {
+      link = fs.readlinkSync(dest);
+    } catch (e) {
+      return { ok: false, error: `readlink ${dest}: ${errnoText(e)}` };
+    }
+    path = link + path.slice(end);
+    if (link.startsWith("/")) {
+      dest = "/";
+      end = 1;
+    } else {
+      let r = dest.length - 1;
+      while (r >= 1 && dest.charCodeAt(r) !== 0x2f) r--;
+      dest = r < 1 ? "/" : dest.slice(0, r);
+      end = 0;
     }
   }
-  return { ok: false, error: `lstat ${abs}: ${ERRNO_TEXT.ENOENT}` };
+  // Everything resolved after all (a race with the filesystem): report it as Go's Lstat would.
+  return { ok: false, error: `lstat ${p}: ${ERRNO_TEXT.ENOENT}` };
 }
 
 /**
@@ -81,21 +131,21 @@ function resolveExisting(p: string): { ok: true; path: string } | { ok: false; e
  * last must exist; errors carry Go's `lstat <path>: <errno text>` form (the path named is our best
  * reconstruction of the one Go names).
  */
-export function resolvePathToFullyExplicit(p: string): { ok: true; path: string } | { ok: false; error: string } {
+export function resolvePathToFullyExplicit(p: string, cwd?: string): { ok: true; path: string } | { ok: false; error: string } {
   let lstatError: unknown = p === "" ? { code: "ENOENT" } : undefined;
   if (p !== "") {
     try {
-      fs.lstatSync(p);
+      fs.lstatSync(cwd === undefined || p.startsWith("/") ? p : cwd + "/" + p);
     } catch (e) {
       lstatError = e;
     }
   }
-  if (lstatError === undefined) return resolveExisting(p);
+  if (lstatError === undefined) return resolveExisting(p, cwd);
   if ((lstatError as { code?: string }).code !== "ENOENT") return { ok: false, error: `lstat ${p}: ${errnoText(lstatError)}` };
   const slash = p.lastIndexOf("/");
   const parent = p.slice(0, slash + 1);
   const file = p.slice(slash + 1);
-  const resolvedParent = resolveExisting(parent);
+  const resolvedParent = resolveExisting(parent, cwd);
   if (!resolvedParent.ok) return resolvedParent;
   if (file === "." || file === "..") {
     return { ok: false, error: `Unexpectedly missing special filename component in ${p}` };

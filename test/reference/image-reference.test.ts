@@ -182,7 +182,7 @@ describe("§3.4 worked examples: path transports", () => {
   it("lenient vs strict resolution of missing parents", () => {
     expect(parse(`dir:${tmp}/link/missing/deeper/x`).identity).toBe(`${tmp}/real/missing/deeper/x`);
     expect(parse(`dir:${tmp}/link/newimg`, { strictPaths: true }).identity).toBe(`${tmp}/real/newimg`);
-    expect(err(`dir:${tmp}/link/missing/x`, { strictPaths: true })).toBe(`lstat ${tmp}/link/missing: no such file or directory`);
+    expect(err(`dir:${tmp}/link/missing/x`, { strictPaths: true })).toBe(`lstat ${tmp}/real/missing: no such file or directory`);
     expect(err("dir:/x", { resolvePath: () => { throw new Error("boom"); } })).toBe("boom");
   });
   it("relative paths are absolutised against the working directory", () => {

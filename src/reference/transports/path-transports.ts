@@ -23,8 +23,8 @@ export function resolveUserPath(p: string, options: ParseImageReferenceOptions):
       return { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
   }
-  if (options.strictPaths === true) return resolvePathToFullyExplicit(p);
-  return { ok: true, path: resolvePathLeniently(p) };
+  if (options.strictPaths === true) return resolvePathToFullyExplicit(p, options.cwd);
+  return { ok: true, path: resolvePathLeniently(p, options.cwd) };
 }
 
 /** Parent directories, nearest first, excluding the path itself and `/` (dir and sif namespaces). */
