@@ -1,0 +1,81 @@
+/** Lexing .trust text into tokens, turning lexer errors into diagnostics (IT2000–IT2009). */
+import { Lexer, type IToken } from "chevrotain";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../source/source-file.js";
+import { ALL_TOKENS, UnterminatedString } from "./tokens.js";
+
+/** The shared lexer instance (Chevrotain lexers are stateless between calls). */
+export const trustLexer = new Lexer(ALL_TOKENS, { positionTracking: "full", ensureOptimizations: false });
+
+/** The tokens of a file plus its comments (for the formatter) and lexical diagnostics. */
+export interface LexResult {
+  tokens: IToken[];
+  comments: IToken[];
+  diagnostics: Diagnostic[];
+  /** True when the input is not text at all (NUL bytes): nothing further should be done with it. */
+  binary: boolean;
+}
+
+/** Diagnostic codes of the lexer. */
+export const LEX_CODES = {
+  binary: "IT2000",
+  unterminatedString: "IT2001",
+  unexpectedCharacter: "IT2002",
+  invalidEscape: "IT2003",
+} as const;
+
+/** Lex a whole file. Binary input (a NUL byte) gives one diagnostic and no tokens. */
+export function lexTrust(source: SourceFile): LexResult {
+  const text = source.text;
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    return {
+      tokens: [],
+      comments: [],
+      binary: true,
+      diagnostics: [
+        {
+          code: LEX_CODES.binary,
+          severity: "error",
+          message: "This is not a text file (it contains NUL bytes); a .trust file is UTF-8 text.",
+          span: source.span(nul, nul + 1),
+        },
+      ],
+    };
+  }
+  const result = trustLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  // Merge runs of adjacent stray characters into one diagnostic.
+  let last: Diagnostic | undefined;
+  for (const e of result.errors) {
+    const start = e.offset;
+    const end = e.offset + Math.max(1, e.length);
+    if (last && last.span && last.span.end === start) {
+      last.span = source.span(last.span.start, end);
+      continue;
+    }
+    const ch = text.slice(start, start + 1);
+    const shown = /[\x00-\x1f\x7f]/.test(ch) ? `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` : `'${ch}'`;
+    last = {
+      code: LEX_CODES.unexpectedCharacter,
+      severity: "error",
+      message: `Unexpected character ${shown}.`,
+      span: source.span(start, end),
+      hint: "Names are letters, digits, '_' and '-'; everything else (scopes, paths, URLs) goes in double quotes.",
+    };
+    diagnostics.push(last);
+  }
+  for (const t of result.tokens) {
+    if (t.tokenType === UnterminatedString) {
+      diagnostics.push({
+        code: LEX_CODES.unterminatedString,
+        severity: "error",
+        message: "Unterminated string: a string must end with '\"' on the same line.",
+        span: source.span(t.startOffset, t.endOffset! + 1),
+        hint: "Close the string with '\"'; write a line break inside a string as \\n.",
+      });
+    }
+  }
+  diagnostics.sort((a, b) => a.span!.start - b.span!.start);
+  return { tokens: result.tokens, comments: result.groups.comments ?? [], diagnostics, binary: false };
+}

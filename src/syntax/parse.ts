@@ -1,0 +1,178 @@
+/**
+ * Text → AST in one call: lexing, parsing with recovery, CST → AST. Lexer and parser errors become
+ * diagnostics IT2000–IT2099 with spans; a partial AST is returned even when there are errors.
+ */
+import { EOF, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { suggestionList } from "../diagnostics/did-you-mean.js";
+import type { SourceFile } from "../source/source-file.js";
+import type { TrustFile } from "./ast.js";
+import { cstToAst } from "./cst-to-ast.js";
+import { lexTrust } from "./lexer.js";
+import { parseTokens } from "./parser.js";
+import { SOFT_KEYWORDS } from "./tokens.js";
+import { ALL_TOKENS, Identifier, Name, LCurly, RCurly, StringLiteral, UnterminatedString } from "./tokens.js";
+
+/** Diagnostic codes of the parser. */
+export const PARSE_CODES = {
+  mismatchedToken: "IT2010",
+  noViableAlternative: "IT2011",
+  expectedAtLeastOne: "IT2012",
+  unexpectedInput: "IT2013",
+  nestingTooDeep: "IT2014",
+  tooManyErrors: "IT2015",
+} as const;
+
+/** Deeper brace nesting than this is refused before parsing (the parser is recursive). */
+export const MAX_NESTING = 100;
+/** At most this many syntax errors are reported per file. */
+export const MAX_SYNTAX_ERRORS = 50;
+
+/** What parsing a .trust file gives. */
+export interface ParseResult {
+  /** The AST, possibly partial; absent only for binary or absurdly nested input. */
+  ast?: TrustFile;
+  cst?: CstNode;
+  tokens: IToken[];
+  comments: IToken[];
+  diagnostics: Diagnostic[];
+}
+
+/** What people call each grammar rule in messages. */
+const RULE_WORDS: Record<string, string> = {
+  file: "a statement",
+  statement: "a statement (target, key, identity, level, default, a transport block, approve, expect or signatures)",
+  keySpec: "a key kind (gpg, sigstore, fulcio, pki or rekor)",
+  keySource: "where the key is (file, files, data or datas)",
+  fulcioClause: "a fulcio clause (ca, issuer or email)",
+  pkiClause: "a pki clause (roots, intermediates, email or hostname)",
+  identitySpec: "an identity rule (exact, repo-digest-or-exact, repository, exact-reference, exact-repository, remap or a name)",
+  levelBody: "a requirement (accept, reject, signed …) or a level name",
+  levelTerm: "a requirement (accept, reject, signed …) or a level name",
+  requirement: "a requirement (accept, reject or signed …)",
+  signedRequirement: "'by' or 'base layer'",
+  transportBlock: "a transport name",
+  scopeEntry: "a scope string or 'default'",
+  storageEntry: "a scope string or 'default'",
+  storageSetting: "a storage setting (lookaside, staging, sigstore, sigstore-staging, attachments or no attachments)",
+  expectDecl: "'allow' or 'deny'",
+};
+
+function label(t: TokenType): string {
+  if (t === StringLiteral || t === UnterminatedString) return "a string";
+  if (t === Identifier || t === Name) return "a name";
+  if (t === EOF) return "the end of the file";
+  return String(t.LABEL ?? t.name);
+}
+
+function describe(t: IToken): string {
+  if (t.tokenType === EOF) return "the end of the file";
+  if (t.tokenType === StringLiteral || t.tokenType === UnterminatedString) {
+    const s = t.image.length > 40 ? t.image.slice(0, 37) + "…" : t.image;
+    return `the string ${s}`;
+  }
+  if (t.tokenType === Identifier) return `the name '${t.image}'`;
+  if (SOFT_KEYWORDS.includes(t.image)) return `'${t.image}'`;
+  if (t.tokenType === LCurly || t.tokenType === RCurly) return `'${t.image}'`;
+  return `the keyword '${t.image}'`;
+}
+
+function firstTokensOf(paths: TokenType[][][]): TokenType[] {
+  const seen = new Set<TokenType>();
+  for (const alt of paths) for (const path of alt) if (path[0]) seen.add(path[0]);
+  return [...seen];
+}
+
+/** Lex and parse a .trust file into an AST plus syntax diagnostics. */
+export function parseTrust(source: SourceFile): ParseResult {
+  const lexed = lexTrust(source);
+  if (lexed.binary) return { tokens: [], comments: [], diagnostics: lexed.diagnostics };
+  const diagnostics = [...lexed.diagnostics];
+
+  let depth = 0;
+  for (const t of lexed.tokens) {
+    if (t.tokenType === LCurly && ++depth > MAX_NESTING) {
+      diagnostics.push({
+        code: PARSE_CODES.nestingTooDeep,
+        severity: "error",
+        message: `Braces are nested more than ${MAX_NESTING} deep; this file is not parsed further.`,
+        span: source.span(t.startOffset, t.startOffset + 1),
+      });
+      return { tokens: lexed.tokens, comments: lexed.comments, diagnostics };
+    }
+    if (t.tokenType === RCurly) depth = Math.max(0, depth - 1);
+  }
+
+  const { cst, errors } = parseTokens(lexed.tokens);
+  diagnostics.push(...syntaxDiagnostics(source, lexed.tokens, errors));
+  const built = cstToAst(source, cst);
+  diagnostics.push(...built.diagnostics);
+  return { ast: built.ast, cst, tokens: lexed.tokens, comments: lexed.comments, diagnostics };
+}
+
+function syntaxDiagnostics(source: SourceFile, tokens: IToken[], errors: IRecognitionException[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const lastEnd = tokens.length ? tokens[tokens.length - 1].endOffset! + 1 : source.text.length;
+  const seen = new Set<number>();
+  let lastLine = -1;
+  for (const e of errors) {
+    const t = e.token;
+    const real = Number.isFinite(t.startOffset) && t.tokenType !== EOF;
+    const start = real ? t.startOffset : lastEnd;
+    const end = real ? t.endOffset! + 1 : lastEnd;
+    if (seen.has(start)) continue; // one error per position: recovery often reports the same spot twice
+    seen.add(start);
+    // Errors right after another on the same line are nearly always its echo while the parser resynchronises.
+    const line = source.position(start).line;
+    if (line === lastLine) continue;
+    lastLine = line;
+    if (out.length >= MAX_SYNTAX_ERRORS) {
+      out.push({
+        code: PARSE_CODES.tooManyErrors,
+        severity: "error",
+        message: `More than ${MAX_SYNTAX_ERRORS} syntax errors; the rest are not reported.`,
+        span: source.span(start, end),
+      });
+      break;
+    }
+    const rule = e.context?.ruleStack?.[e.context.ruleStack.length - 1] ?? "file";
+    const found = describe(t);
+    let code: string = PARSE_CODES.mismatchedToken;
+    let message: string;
+    let hint: string | undefined;
+    const expectedTypes: TokenType[] = [];
+    switch (e.name) {
+      case "MismatchedTokenException": {
+        // Chevrotain's message names the expected token; rebuild it in our words.
+        const m = /-->\s*(.+?)\s*<--/.exec(e.message);
+        const byName = ALL_TOKENS.find((x) => x.name === m?.[1] || x.LABEL === m?.[1]);
+        const want = byName ? label(byName) : (m?.[1] ?? "something else");
+        message = `Expected ${want} but found ${found}.`;
+        break;
+      }
+      case "NoViableAltException":
+        code = PARSE_CODES.noViableAlternative;
+        message = `Expected ${RULE_WORDS[rule] ?? rule} but found ${found}.`;
+        break;
+      case "EarlyExitException":
+        code = PARSE_CODES.expectedAtLeastOne;
+        message = `Expected ${RULE_WORDS[rule] ?? "at least one more item"} but found ${found}.`;
+        break;
+      default:
+        code = PARSE_CODES.unexpectedInput;
+        message = `Unexpected ${found}: expected ${RULE_WORDS.statement}.`;
+    }
+    const ctx = e.context as unknown as { expectedPathsPerAlt?: TokenType[][][] } | undefined;
+    if (ctx?.expectedPathsPerAlt) expectedTypes.push(...firstTokensOf(ctx.expectedPathsPerAlt));
+    if (t.tokenType === Identifier) {
+      // A misspelt keyword is a name to the lexer: suggest the keyword the parser wanted, or any keyword.
+      const words = expectedTypes.length
+        ? expectedTypes.map((x) => String(x.LABEL ?? "")).filter((l) => l.startsWith("'")).map((l) => l.slice(1, -1))
+        : (RULE_WORDS[rule] ?? RULE_WORDS.statement).match(/[a-z][a-z-]+/g) ?? [];
+      const s = suggestionList(t.image, words);
+      if (s.length) hint = `Did you mean '${s[0]}'?`;
+    }
+    out.push({ code, severity: "error", message, span: source.span(start, end), ...(hint ? { hint } : {}) });
+  }
+  return out;
+}

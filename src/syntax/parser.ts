@@ -1,0 +1,376 @@
+/**
+ * The trust language parser: a Chevrotain CstParser with error recovery and full node locations.
+ * One instance is reused for every file (`parseTokens`). Rule names match grammar/trust.ebnf.
+ */
+import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import * as T from "./tokens.js";
+
+/** The parser class; use the shared `trustParser` instance. */
+export class TrustParser extends CstParser {
+  constructor() {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  file = this.RULE("file", () => {
+    this.MANY(() => this.SUBRULE(this.statement));
+  });
+
+  statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.targetDecl) },
+      { ALT: () => this.SUBRULE(this.keyDecl) },
+      { ALT: () => this.SUBRULE(this.identityDecl) },
+      { ALT: () => this.SUBRULE(this.levelDecl) },
+      { ALT: () => this.SUBRULE(this.defaultDecl) },
+      { ALT: () => this.SUBRULE(this.transportBlock) },
+      { ALT: () => this.SUBRULE(this.approveDecl) },
+      { ALT: () => this.SUBRULE(this.expectDecl) },
+      { ALT: () => this.SUBRULE(this.signaturesBlock) },
+    ]);
+  });
+
+  targetDecl = this.RULE("targetDecl", () => {
+    this.CONSUME(T.Target);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  keyDecl = this.RULE("keyDecl", () => {
+    this.CONSUME(T.Key);
+    this.CONSUME(T.Name);
+    this.SUBRULE(this.keySpec);
+  });
+
+  keySpec = this.RULE("keySpec", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.gpgKey) },
+      { ALT: () => this.SUBRULE(this.sigstoreKey) },
+      { ALT: () => this.SUBRULE(this.fulcioKey) },
+      { ALT: () => this.SUBRULE(this.pkiKey) },
+      { ALT: () => this.SUBRULE(this.rekorKey) },
+    ]);
+  });
+
+  gpgKey = this.RULE("gpgKey", () => {
+    this.CONSUME(T.Gpg);
+    this.OPTION(() => {
+      this.CONSUME(T.KeyType);
+      this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    });
+    this.SUBRULE(this.keySource);
+  });
+
+  sigstoreKey = this.RULE("sigstoreKey", () => {
+    this.CONSUME(T.Sigstore);
+    this.SUBRULE(this.keySource);
+  });
+
+  rekorKey = this.RULE("rekorKey", () => {
+    this.CONSUME(T.Rekor);
+    this.SUBRULE(this.keySource);
+  });
+
+  keySource = this.RULE("keySource", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.File);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Files);
+          this.AT_LEAST_ONE(() => this.CONSUME2(T.StringLiteral));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Data);
+          this.CONSUME3(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Datas);
+          this.AT_LEAST_ONE2(() => this.CONSUME4(T.StringLiteral));
+        },
+      },
+    ]);
+  });
+
+  fulcioKey = this.RULE("fulcioKey", () => {
+    this.CONSUME(T.Fulcio);
+    this.MANY(() => this.SUBRULE(this.fulcioClause));
+  });
+
+  fulcioClause = this.RULE("fulcioClause", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Ca);
+          this.OR2([{ ALT: () => this.CONSUME(T.File) }, { ALT: () => this.CONSUME(T.Data) }]);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Issuer);
+          this.CONSUME2(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Email);
+          this.CONSUME3(T.StringLiteral);
+        },
+      },
+    ]);
+  });
+
+  pkiKey = this.RULE("pkiKey", () => {
+    this.CONSUME(T.Pki);
+    this.MANY(() => this.SUBRULE(this.pkiClause));
+  });
+
+  pkiClause = this.RULE("pkiClause", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Roots);
+          this.OR2([{ ALT: () => this.CONSUME(T.File) }, { ALT: () => this.CONSUME(T.Data) }]);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Intermediates);
+          this.OR3([{ ALT: () => this.CONSUME2(T.File) }, { ALT: () => this.CONSUME2(T.Data) }]);
+          this.CONSUME2(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Email);
+          this.CONSUME3(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Hostname);
+          this.CONSUME4(T.StringLiteral);
+        },
+      },
+    ]);
+  });
+
+  identityDecl = this.RULE("identityDecl", () => {
+    this.CONSUME(T.IdentityKw);
+    this.CONSUME(T.Name);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.identitySpec);
+  });
+
+  identitySpec = this.RULE("identitySpec", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Exact) },
+      { ALT: () => this.CONSUME(T.RepoDigestOrExact) },
+      { ALT: () => this.CONSUME(T.Repository) },
+      {
+        ALT: () => {
+          this.CONSUME(T.ExactReference);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.ExactRepository);
+          this.CONSUME2(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Remap);
+          this.CONSUME3(T.StringLiteral);
+          this.CONSUME(T.To);
+          this.CONSUME4(T.StringLiteral);
+        },
+      },
+      { ALT: () => this.CONSUME(T.Name) },
+    ]);
+  });
+
+  levelDecl = this.RULE("levelDecl", () => {
+    this.CONSUME(T.Level);
+    this.CONSUME(T.Name);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.levelBody);
+  });
+
+  levelBody = this.RULE("levelBody", () => {
+    this.SUBRULE(this.levelTerm);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.And) }, { ALT: () => this.CONSUME(T.Plus) }]);
+      this.SUBRULE2(this.levelTerm);
+    });
+  });
+
+  levelTerm = this.RULE("levelTerm", () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.requirement) }, { ALT: () => this.CONSUME(T.Name) }]);
+  });
+
+  requirement = this.RULE("requirement", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Accept) },
+      { ALT: () => this.CONSUME(T.Reject) },
+      { ALT: () => this.SUBRULE(this.signedRequirement) },
+    ]);
+  });
+
+  signedRequirement = this.RULE("signedRequirement", () => {
+    this.CONSUME(T.Signed);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.By);
+          this.CONSUME(T.Name);
+          this.OPTION(() => {
+            this.CONSUME(T.With);
+            this.CONSUME2(T.Name);
+          });
+          this.OPTION2(() => {
+            this.CONSUME(T.IdentityKw);
+            this.SUBRULE(this.identitySpec);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Base);
+          this.CONSUME(T.Layer);
+          this.CONSUME2(T.IdentityKw);
+          this.SUBRULE2(this.identitySpec);
+        },
+      },
+    ]);
+  });
+
+  defaultDecl = this.RULE("defaultDecl", () => {
+    this.CONSUME(T.Default);
+    this.SUBRULE(this.levelBody);
+  });
+
+  transportBlock = this.RULE("transportBlock", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Transport);
+          this.OR2([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+        },
+      },
+      { ALT: () => this.CONSUME2(T.Name) },
+    ]);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.scopeEntry));
+    this.CONSUME(T.RCurly);
+  });
+
+  scopeEntry = this.RULE("scopeEntry", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Default);
+          this.SUBRULE(this.levelBody);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.StringLiteral);
+          this.SUBRULE2(this.levelBody);
+          this.OPTION(() => {
+            this.CONSUME(T.LCurly);
+            this.MANY(() => this.SUBRULE(this.scopeEntry));
+            this.CONSUME(T.RCurly);
+          });
+        },
+      },
+    ]);
+  });
+
+  approveDecl = this.RULE("approveDecl", () => {
+    this.CONSUME(T.Approve);
+    this.CONSUME(T.StringLiteral);
+    this.OPTION(() => this.SUBRULE(this.levelBody));
+    this.CONSUME(T.Because);
+    this.CONSUME2(T.StringLiteral);
+  });
+
+  expectDecl = this.RULE("expectDecl", () => {
+    this.CONSUME(T.Expect);
+    this.OR([{ ALT: () => this.CONSUME(T.Allow) }, { ALT: () => this.CONSUME(T.Deny) }]);
+    this.CONSUME(T.StringLiteral);
+    this.OPTION(() => {
+      this.CONSUME(T.By);
+      this.CONSUME2(T.StringLiteral);
+    });
+  });
+
+  signaturesBlock = this.RULE("signaturesBlock", () => {
+    this.CONSUME(T.Signatures);
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.storageEntry));
+    this.CONSUME(T.RCurly);
+  });
+
+  storageEntry = this.RULE("storageEntry", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Default) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.MANY(() => this.SUBRULE(this.storageSetting));
+  });
+
+  storageSetting = this.RULE("storageSetting", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Lookaside);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Staging);
+          this.CONSUME2(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Sigstore);
+          this.CONSUME3(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.SigstoreStaging);
+          this.CONSUME4(T.StringLiteral);
+        },
+      },
+      { ALT: () => this.CONSUME(T.Attachments) },
+      {
+        ALT: () => {
+          this.CONSUME(T.No);
+          this.CONSUME2(T.Attachments);
+        },
+      },
+    ]);
+  });
+}
+
+/** The one parser instance. */
+export const trustParser = new TrustParser();
+
+/** Parse tokens into a CST (the `file` rule). Not re-entrant: the shared instance holds state. */
+export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[] } {
+  trustParser.input = tokens;
+  const cst = trustParser.file();
+  return { cst, errors: [...trustParser.errors] };
+}
