@@ -1,24 +1,16 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jsonString } from "../../src/emit/json-writer.js";
+import { buildGoProgram, runGoTests } from "./go-build.js";
 
-const goAvailable = existsSync("/usr/bin/go") || existsSync("/usr/lib/go/bin/go");
-const here = dirname(fileURLToPath(import.meta.url));
-
-describe.runIf(goAvailable || process.env.CI === "true")("string escaping agrees with Go's encoding/json", () => {
+describe.runIf(runGoTests)("string escaping agrees with Go's encoding/json", () => {
   it("Go decodes every emitted string to the same UTF-8 bytes", () => {
     const samples = fc.sample(fc.string({ unit: "binary", maxLength: 24 }), { numRuns: 2000, seed: 42 });
     const fixed = ["", '"', "\\", "\u0000\u0001\u001f\u007f", "\b\f\n\r\t", "\u2028\u2029", "é☃😀", "\u0085\u00a0\ufeff", "</script>&<>", "\udbff\udfff"];
     const all = [...fixed, ...samples];
     const doc = "[" + all.map(jsonString).join(",") + "]";
-    const bin = join(mkdtempSync(join(tmpdir(), "imagetrust-go-")), "decode-strings");
-    const env = { ...process.env, GO111MODULE: "off", GOPROXY: "off", GOCACHE: join(tmpdir(), "imagetrust-gocache"), GOPATH: join(tmpdir(), "imagetrust-gopath") };
-    execFileSync("go", ["build", "-o", bin, join(here, "go", "decode-strings.go")], { env, timeout: 120_000 });
+    const bin = buildGoProgram("decode-strings");
     const out = JSON.parse(execFileSync(bin, { input: doc }).toString()) as string[];
     expect(out.length).toBe(all.length);
     all.forEach((s, i) => expect(out[i], JSON.stringify(s)).toBe(Buffer.from(s, "utf8").toString("hex")));
