@@ -1,11 +1,19 @@
-import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  buildGoHarness,
+  GO_BUILD_TIMEOUT_MS,
   GO_DEFAULT_MANIFEST_DIGEST,
   goEvaluate,
   goHarnessAvailable,
+  goLookaside,
   goParsePolicies,
   goParsePolicy,
+  goPullSources,
   goReferences,
+  goShortNames,
   runGoHarness,
   runGoHarnessBatch,
 } from "./go-harness.js";
@@ -17,6 +25,13 @@ const accept = [{ type: "insecureAcceptAnything" }];
 const reject = [{ type: "reject" }];
 
 describe.skipIf(skip)("Go harness (containers/image 5.23.1)", () => {
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-go-harness-test-"));
+    await buildGoHarness();
+  }, GO_BUILD_TIMEOUT_MS);
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
   it("answers ping and reports unknown ops as harness errors", async () => {
     const [pong, bad] = await runGoHarnessBatch([{ op: "ping" }, { op: "nope" as never }]);
     expect(pong).toEqual({ ok: true, result: { pong: "containers/image 5.23.1 (Debian)" } });
@@ -146,5 +161,90 @@ describe.skipIf(skip)("Go harness (containers/image 5.23.1)", () => {
     expect(res.cases[2].parseError).toBe('Invalid image name "nonsense:x", unknown transport "nonsense"');
     const broken = await goEvaluate("{}", [{ reference: "docker://busybox" }]);
     expect(broken).toEqual({ policyError: "Default policy is missing", cases: [] });
+  });
+
+  it("reports registries.d lookaside URLs and use-sigstore-attachments", async () => {
+    const dir = path.join(tmp, "registries.d");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(
+      path.join(dir, "a.yaml"),
+      [
+        "default-docker:",
+        "  lookaside: https://default.example/sigs",
+        "docker:",
+        "  example.com:",
+        "    use-sigstore-attachments: true",
+        "  example.com/repo:",
+        "    lookaside: file:///srv/sigs/",
+        "  quay.io:",
+        "    lookaside: /no/scheme",
+        "",
+      ].join("\n"),
+    );
+    fs.writeFileSync(path.join(dir, "ignored.yml"), "default-docker: {lookaside: https://never}\n");
+    const [repo, other, busybox, noScheme, bad] = await goLookaside(dir, [
+      "example.com/repo:1",
+      "docker://example.com/other",
+      "busybox",
+      "quay.io/x",
+      "BAD!",
+    ]);
+    // Trailing slash kept (//), full repository path appended, attachments inherited from the namespace.
+    expect(repo).toMatchObject({ read: "file:///srv/sigs//repo", write: "file:///srv/sigs//repo", useSigstoreAttachments: true });
+    // A namespace with only use-sigstore-attachments does not stop the lookaside search.
+    expect(other).toMatchObject({ read: "https://default.example/sigs/other", useSigstoreAttachments: true });
+    expect(busybox).toMatchObject({ read: "https://default.example/sigs/library/busybox", useSigstoreAttachments: false });
+    expect(noScheme.readError).toBe("panic: runtime error: invalid memory address or nil pointer dereference");
+    expect(bad.parseError).toBe("invalid reference format: repository name must be lowercase");
+
+    const empty = path.join(tmp, "empty.d");
+    fs.mkdirSync(empty);
+    const [dflt] = await goLookaside(empty, ["quay.io/a/b"]);
+    expect(dflt.read).toBe(
+      process.getuid?.() === 0 ? "file:///var/lib/containers/sigstore/a/b" : `file://${os.homedir()}/.local/share/containers/sigstore/a/b`,
+    );
+  });
+
+  it("reports pull sources, per-attempt blocking and short-name resolution", async () => {
+    const conf = path.join(tmp, "registries.conf");
+    fs.writeFileSync(
+      conf,
+      [
+        'unqualified-search-registries = ["quay.io", "docker.io"]',
+        'short-name-mode = "enforcing"',
+        "[aliases]",
+        '"fedora" = "registry.fedoraproject.org/fedora"',
+        "[[registry]]",
+        'prefix = "example.com"',
+        'location = "example.com"',
+        "blocked = true",
+        "[[registry.mirror]]",
+        'location = "mirror.example.net"',
+        "",
+      ].join("\n"),
+    );
+    const [blocked, plain] = await goPullSources({ registriesConf: conf }, ["example.com:5000/app", "busybox"]);
+    expect(blocked.registry).toMatchObject({ prefix: "example.com", blocked: true });
+    expect(blocked.sources).toEqual([
+      { reference: "mirror.example.net:5000/app:latest", location: "mirror.example.net", insecure: false, mirror: true, blocked: false },
+      { reference: "example.com:5000/app:latest", location: "example.com", insecure: false, mirror: false, blocked: true },
+    ]);
+    expect(plain).toMatchObject({ registry: null, sources: [{ reference: "docker.io/library/busybox:latest", mirror: false }] });
+
+    const [fedora, busybox, qualified] = await goShortNames({ registriesConf: conf }, ["fedora", "busybox", "quay.io/x"]);
+    expect(fedora).toMatchObject({ isShortName: true, candidates: ["registry.fedoraproject.org/fedora:latest"] });
+    expect(fedora.description).toBe(`Resolved "fedora" as an alias (${conf})`);
+    expect(busybox.error).toBe("short-name resolution enforced but cannot prompt without a TTY");
+    expect(busybox.local).toEqual(["localhost/busybox:latest", "quay.io/busybox:latest", "docker.io/library/busybox:latest"]);
+    expect(qualified).toMatchObject({ isShortName: false, candidates: ["quay.io/x:latest"] });
+    const [permissive] = await goShortNames({ registriesConf: conf, shortNameMode: "permissive" }, ["busybox"]);
+    expect(permissive.candidates).toEqual(["quay.io/busybox:latest", "docker.io/library/busybox:latest"]);
+
+    // A broken file makes every lookup fail, and the next request sees the change.
+    fs.writeFileSync(conf, "[[registry]]\nprefix = \"example.com\"\n");
+    const [broken] = await goPullSources({ registriesConf: conf }, ["example.com/app"]);
+    expect(broken.error).toBe(
+      `loading registries configuration "${conf}": invalid condition: location is unset and prefix is not in the format: *.example.com`,
+    );
   });
 });

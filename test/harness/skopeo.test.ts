@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { goEvaluate, goHarnessAvailable } from "./go-harness.js";
+import { buildGoHarness, GO_BUILD_TIMEOUT_MS, goEvaluate, goHarnessAvailable } from "./go-harness.js";
 import {
   ACCEPT_ANYTHING_POLICY,
   type LocalRegistry,
@@ -20,6 +20,10 @@ const ci = process.env.CI === "true";
 const REJECT = JSON.stringify({ default: [{ type: "reject" }] });
 
 describe.skipIf(!skopeoAvailable() && !ci)("skopeo judge", () => {
+  beforeAll(async () => {
+    if (goHarnessAvailable() || ci) await buildGoHarness();
+  }, GO_BUILD_TIMEOUT_MS);
+
   it("makes a dir: image skopeo can copy", async () => {
     const img = makeDirImage(path.join(makeTempDir(), "img"));
     const files = fs.readdirSync(img.dir).sort();
