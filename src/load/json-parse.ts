@@ -1,0 +1,481 @@
+/**
+ * A position-keeping JSON parser that accepts exactly what Go's `encoding/json` accepts and fails with Go's
+ * exact syntax error text (`checkValid` + the `scanner` state machine in encoding/json/scanner.go, and the
+ * unescaping of `unquote` in decode.go), so that containers/image's first error can be reproduced.
+ *
+ * It is iterative (an explicit stack), so 10,000-deep nesting cannot overflow the JavaScript stack, and it
+ * applies Go's nesting limit (`maxNestingDepth` = 10000 → `invalid character '[' exceeded max depth`).
+ * It scans the string with charCodeAt and no per-character regular expressions: 50 MB inputs are fine.
+ */
+import type { JsonArray, JsonMember, JsonObject, JsonValue } from "./json-tree.js";
+
+/** Go's encoding/json nesting limit (scanner.go `maxNestingDepth`). */
+export const GO_MAX_NESTING_DEPTH = 10000;
+
+/** A syntax error: Go's message and where it happened (the offending character, or the end of input). */
+export interface JsonSyntaxError {
+  /** Exactly Go's `SyntaxError.Error()` text, e.g. `invalid character '}' after object key`. */
+  message: string;
+  /** Which kind of problem, for choosing a diagnostic code. */
+  reason: "unexpected-end" | "invalid-character" | "max-depth";
+  /** UTF-16 offset of the offending character (text length for unexpected end). */
+  offset: number;
+  /** UTF-16 length of the offending character (0 at the end of input). */
+  length: number;
+}
+
+/** The outcome of parsing: the tree, or the first syntax error in document order (Go reports only that). */
+export type JsonParseResult = { ok: true; value: JsonValue } | { ok: false; error: JsonSyntaxError };
+
+const enum C {
+  Tab = 0x09,
+  Lf = 0x0a,
+  Cr = 0x0d,
+  Space = 0x20,
+  Quote = 0x22,
+  Plus = 0x2b,
+  Comma = 0x2c,
+  Minus = 0x2d,
+  Dot = 0x2e,
+  Slash = 0x2f,
+  Zero = 0x30,
+  Nine = 0x39,
+  Colon = 0x3a,
+  UpperE = 0x45,
+  LBracket = 0x5b,
+  Backslash = 0x5c,
+  RBracket = 0x5d,
+  LowerE = 0x65,
+  LBrace = 0x7b,
+  RBrace = 0x7d,
+}
+
+/** The first byte of the UTF-8 encoding of the character at `i` (what Go's byte-oriented scanner reports). */
+function firstUtf8Byte(text: string, i: number): number {
+  const cp = text.codePointAt(i)!;
+  if (cp < 0x80) return cp;
+  if (cp >= 0xdc80 && cp <= 0xdcff && !(i > 0 && isHighSurrogate(text.charCodeAt(i - 1)))) {
+    // A lone low surrogate U+DC80..U+DCFF stands for the invalid byte 0x80..0xFF (decodePolicyBytes).
+    return cp - 0xdc00;
+  }
+  if (cp >= 0xd800 && cp <= 0xdfff) return 0xef; // other lone surrogates: as U+FFFD
+  if (cp < 0x800) return 0xc0 | (cp >> 6);
+  if (cp < 0x10000) return 0xe0 | (cp >> 12);
+  return 0xf0 | (cp >> 18);
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** Go's `quoteChar`: the byte as a Go character literal body between single quotes. */
+export function goQuoteChar(c: number): string {
+  if (c === 0x27) return "'\\''";
+  if (c === 0x22) return "'\"'";
+  return "'" + quoteRuneBody(c) + "'";
+}
+
+/** strconv.Quote(string(rune(c))) without the surrounding quotes, for c < 256. */
+function quoteRuneBody(c: number): string {
+  switch (c) {
+    case 0x07:
+      return "\\a";
+    case 0x08:
+      return "\\b";
+    case 0x0c:
+      return "\\f";
+    case 0x0a:
+      return "\\n";
+    case 0x0d:
+      return "\\r";
+    case 0x09:
+      return "\\t";
+    case 0x0b:
+      return "\\v";
+    case 0x5c:
+      return "\\\\";
+  }
+  if (c < 0x20 || c === 0x7f) return "\\x" + c.toString(16).padStart(2, "0");
+  // Latin-1: U+0080..U+009F are controls, U+00A0 (no-break space) and U+00AD (soft hyphen) are not printable in Go.
+  if (c >= 0x80 && c <= 0xa0) return "\\u" + c.toString(16).padStart(4, "0");
+  if (c === 0xad) return "\\u00ad";
+  return String.fromCharCode(c);
+}
+
+function isSpace(c: number): boolean {
+  return c === C.Space || c === C.Lf || c === C.Cr || c === C.Tab;
+}
+
+function isDigit(c: number): boolean {
+  return c >= C.Zero && c <= C.Nine;
+}
+
+function hexVal(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
+
+class Fail {
+  constructor(readonly error: JsonSyntaxError) {}
+}
+
+/** A container being filled: an object (possibly waiting for the value of `pendingKey`) or an array. */
+interface Frame {
+  node: JsonObject | JsonArray;
+  pendingKey?: string;
+  pendingKeyStart: number;
+  pendingKeyEnd: number;
+}
+
+/**
+ * Parses `text` as one JSON document with Go's grammar and error messages. Never throws.
+ * Follows encoding/json `checkValid` (syntax, whole input first) and `unquote` (string values).
+ */
+export function parseJson(text: string): JsonParseResult {
+  try {
+    return { ok: true, value: new Parser(text).parseDocument() };
+  } catch (e) {
+    if (e instanceof Fail) return { ok: false, error: e.error };
+    throw e;
+  }
+}
+
+class Parser {
+  private pos = 0;
+  private readonly n: number;
+
+  constructor(private readonly text: string) {
+    this.n = text.length;
+  }
+
+  /**
+   * Fails at `at` in `context`. At the end of input Go's `scanner.eof` feeds one space: inside a literal, a
+   * number or an escape that space is itself the invalid character; elsewhere it is "unexpected end".
+   */
+  private fail(context: string, at: number, insideToken = false): never {
+    if (at >= this.n) {
+      if (insideToken) {
+        throw new Fail({ message: "invalid character ' ' " + context, reason: "unexpected-end", offset: this.n, length: 0 });
+      }
+      throw new Fail({ message: "unexpected end of JSON input", reason: "unexpected-end", offset: this.n, length: 0 });
+    }
+    const cp = this.text.codePointAt(at)!;
+    throw new Fail({
+      message: "invalid character " + goQuoteChar(firstUtf8Byte(this.text, at)) + " " + context,
+      reason: context === "exceeded max depth" ? "max-depth" : "invalid-character",
+      offset: at,
+      length: cp > 0xffff ? 2 : 1,
+    });
+  }
+
+  private skipSpace(): void {
+    const t = this.text;
+    let p = this.pos;
+    while (p < this.n && isSpace(t.charCodeAt(p))) p++;
+    this.pos = p;
+  }
+
+  parseDocument(): JsonValue {
+    const t = this.text;
+    const stack: Frame[] = [];
+    let result: JsonValue | undefined;
+    // `mode` says what the scanner expects next, mirroring Go's scanner states.
+    let mode: "value" | "value-or-close-array" | "key-or-close-object" | "key" | "after-value" = "value";
+    for (;;) {
+      this.skipSpace();
+      const p = this.pos;
+      const c = p < this.n ? t.charCodeAt(p) : -1;
+      if (mode === "after-value") {
+        const top = stack[stack.length - 1];
+        if (top === undefined) {
+          if (c === -1) return result!;
+          this.fail("after top-level value", p);
+        }
+        if (top.node.kind === "object") {
+          if (c === C.Comma) {
+            this.pos = p + 1;
+            mode = "key";
+            continue;
+          }
+          if (c === C.RBrace) {
+            this.pos = p + 1;
+            top.node.end = p + 1;
+            stack.pop();
+            result = this.attach(stack, top.node);
+            continue;
+          }
+          if (c === -1) this.fail("", p);
+          this.fail("after object key:value pair", p);
+        } else {
+          if (c === C.Comma) {
+            this.pos = p + 1;
+            mode = "value";
+            continue;
+          }
+          if (c === C.RBracket) {
+            this.pos = p + 1;
+            top.node.end = p + 1;
+            stack.pop();
+            result = this.attach(stack, top.node);
+            continue;
+          }
+          if (c === -1) this.fail("", p);
+          this.fail("after array element", p);
+        }
+      }
+      if (mode === "key-or-close-object" || mode === "key") {
+        const top = stack[stack.length - 1] as Frame & { node: JsonObject };
+        if (mode === "key-or-close-object" && c === C.RBrace) {
+          this.pos = p + 1;
+          top.node.end = p + 1;
+          stack.pop();
+          result = this.attach(stack, top.node);
+          mode = "after-value";
+          continue;
+        }
+        if (c !== C.Quote) this.fail("looking for beginning of object key string", p);
+        const key = this.readString(p);
+        top.pendingKey = key;
+        top.pendingKeyStart = p;
+        top.pendingKeyEnd = this.pos;
+        this.skipSpace();
+        const q = this.pos;
+        if (q >= this.n) this.fail("", q);
+        if (t.charCodeAt(q) !== C.Colon) this.fail("after object key", q);
+        this.pos = q + 1;
+        mode = "value";
+        continue;
+      }
+      // mode is "value" or "value-or-close-array"
+      if (mode === "value-or-close-array" && c === C.RBracket) {
+        const top = stack[stack.length - 1];
+        this.pos = p + 1;
+        top.node.end = p + 1;
+        stack.pop();
+        result = this.attach(stack, top.node);
+        mode = "after-value";
+        continue;
+      }
+      switch (c) {
+        case C.LBrace:
+        case C.LBracket: {
+          if (stack.length + 1 > GO_MAX_NESTING_DEPTH) this.fail("exceeded max depth", p);
+          this.pos = p + 1;
+          const node: JsonObject | JsonArray =
+            c === C.LBrace
+              ? { kind: "object", start: p, end: -1, members: [] }
+              : { kind: "array", start: p, end: -1, elements: [] };
+          stack.push({ node, pendingKeyStart: 0, pendingKeyEnd: 0 });
+          mode = c === C.LBrace ? "key-or-close-object" : "value-or-close-array";
+          continue;
+        }
+        case C.Quote: {
+          const value = this.readString(p);
+          result = this.attach(stack, { kind: "string", start: p, end: this.pos, value });
+          break;
+        }
+        case 0x74: // t
+          this.readLiteral(p, "true");
+          result = this.attach(stack, { kind: "true", start: p, end: this.pos });
+          break;
+        case 0x66: // f
+          this.readLiteral(p, "false");
+          result = this.attach(stack, { kind: "false", start: p, end: this.pos });
+          break;
+        case 0x6e: // n
+          this.readLiteral(p, "null");
+          result = this.attach(stack, { kind: "null", start: p, end: this.pos });
+          break;
+        default:
+          if (c === C.Minus || isDigit(c)) {
+            this.readNumber(p);
+            result = this.attach(stack, { kind: "number", start: p, end: this.pos, raw: t.slice(p, this.pos) });
+            break;
+          }
+          if (c === -1) this.fail("", p);
+          this.fail("looking for beginning of value", p);
+      }
+      mode = "after-value";
+    }
+  }
+
+  /** Adds a finished value to the container on top of the stack; returns it (the document value at top level). */
+  private attach(stack: Frame[], value: JsonValue): JsonValue {
+    const top = stack[stack.length - 1];
+    if (top !== undefined) {
+      if (top.node.kind === "array") top.node.elements.push(value);
+      else {
+        const member: JsonMember = {
+          key: top.pendingKey!,
+          keyStart: top.pendingKeyStart,
+          keyEnd: top.pendingKeyEnd,
+          value,
+        };
+        top.node.members.push(member);
+      }
+    }
+    return value;
+  }
+
+  private readLiteral(p: number, word: string): void {
+    const t = this.text;
+    for (let k = 1; k < word.length; k++) {
+      const q = p + k;
+      if (q >= this.n || t.charCodeAt(q) !== word.charCodeAt(k)) {
+        this.fail(`in literal ${word} (expecting '${word[k]}')`, q, true);
+      }
+    }
+    this.pos = p + word.length;
+  }
+
+  /** Go scanner states stateNeg/state0/state1/stateDot/stateDot0/stateE/stateESign/stateE0. */
+  private readNumber(p: number): void {
+    const t = this.text;
+    let q = p;
+    if (t.charCodeAt(q) === C.Minus) {
+      q++;
+      if (q >= this.n || !isDigit(t.charCodeAt(q))) this.fail("in numeric literal", q, true);
+    }
+    if (t.charCodeAt(q) === C.Zero) q++;
+    else while (q < this.n && isDigit(t.charCodeAt(q))) q++;
+    if (q < this.n && t.charCodeAt(q) === C.Dot) {
+      q++;
+      if (q >= this.n || !isDigit(t.charCodeAt(q))) this.fail("after decimal point in numeric literal", q, true);
+      while (q < this.n && isDigit(t.charCodeAt(q))) q++;
+    }
+    if (q < this.n && (t.charCodeAt(q) === C.LowerE || t.charCodeAt(q) === C.UpperE)) {
+      q++;
+      if (q < this.n && (t.charCodeAt(q) === C.Plus || t.charCodeAt(q) === C.Minus)) q++;
+      if (q >= this.n || !isDigit(t.charCodeAt(q))) this.fail("in exponent of numeric literal", q, true);
+      while (q < this.n && isDigit(t.charCodeAt(q))) q++;
+    }
+    this.pos = q;
+  }
+
+  /** Reads the string starting at the quote at `p`; sets pos after the closing quote; returns its value. */
+  private readString(p: number): string {
+    const t = this.text;
+    const n = this.n;
+    let q = p + 1;
+    // Fast path: no escapes, no surrogates.
+    for (;;) {
+      if (q >= n) this.fail("", q);
+      const c = t.charCodeAt(q);
+      if (c === C.Quote) {
+        this.pos = q + 1;
+        return t.slice(p + 1, q);
+      }
+      if (c === C.Backslash || (c >= 0xd800 && c <= 0xdfff)) break;
+      if (c < 0x20) this.fail("in string literal", q);
+      q++;
+    }
+    // Slow path: escapes and/or surrogates.
+    let out = t.slice(p + 1, q);
+    let runStart = q;
+    for (;;) {
+      if (q >= n) this.fail("", q);
+      const c = t.charCodeAt(q);
+      if (c === C.Quote) {
+        out += t.slice(runStart, q);
+        this.pos = q + 1;
+        return out;
+      }
+      if (c < 0x20) this.fail("in string literal", q);
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = q + 1 < n ? t.charCodeAt(q + 1) : 0;
+        if (isHighSurrogate(c) && next >= 0xdc00 && next <= 0xdfff) {
+          q += 2;
+          continue;
+        }
+        // Lone surrogate: Go would have seen invalid UTF-8 and decoded U+FFFD.
+        out += t.slice(runStart, q) + "\uFFFD";
+        q++;
+        runStart = q;
+        continue;
+      }
+      if (c !== C.Backslash) {
+        q++;
+        continue;
+      }
+      out += t.slice(runStart, q);
+      q++;
+      if (q >= n) this.fail("in string escape code", q, true);
+      const e = t.charCodeAt(q);
+      switch (e) {
+        case C.Quote:
+        case C.Backslash:
+        case C.Slash:
+          out += String.fromCharCode(e);
+          q++;
+          break;
+        case 0x62: // b
+          out += "\b";
+          q++;
+          break;
+        case 0x66: // f
+          out += "\f";
+          q++;
+          break;
+        case 0x6e: // n
+          out += "\n";
+          q++;
+          break;
+        case 0x72: // r
+          out += "\r";
+          q++;
+          break;
+        case 0x74: // t
+          out += "\t";
+          q++;
+          break;
+        case 0x75: {
+          // u
+          const r = this.readHex4(q + 1);
+          q += 5;
+          if (r >= 0xd800 && r <= 0xdfff) {
+            // Go's unquote: a valid \uD8xx\uDCxx pair combines; anything else is U+FFFD.
+            if (r <= 0xdbff && t.charCodeAt(q) === C.Backslash && t.charCodeAt(q + 1) === 0x75) {
+              const r2 = this.peekHex4(q + 2);
+              if (r2 >= 0xdc00 && r2 <= 0xdfff) {
+                // Still validate the escape syntactically (it is: peekHex4 succeeded).
+                out += String.fromCharCode(r, r2);
+                q += 6;
+                break;
+              }
+            }
+            out += "\uFFFD";
+            break;
+          }
+          out += String.fromCharCode(r);
+          break;
+        }
+        default:
+          this.fail("in string escape code", q);
+      }
+      runStart = q;
+    }
+  }
+
+  private readHex4(q: number): number {
+    let v = 0;
+    for (let k = 0; k < 4; k++) {
+      const h = q + k < this.n ? hexVal(this.text.charCodeAt(q + k)) : -1;
+      if (h < 0) this.fail("in \\u hexadecimal character escape", q + k, true);
+      v = v * 16 + h;
+    }
+    return v;
+  }
+
+  private peekHex4(q: number): number {
+    if (q + 4 > this.n) return -1;
+    let v = 0;
+    for (let k = 0; k < 4; k++) {
+      const h = hexVal(this.text.charCodeAt(q + k));
+      if (h < 0) return -1;
+      v = v * 16 + h;
+    }
+    return v;
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The policy.json loader: accepts exactly what containers/image accepts (`signature.NewPolicyFromBytes`,
+ * signature/policy_config.go and policy_config_sigstore.go), for the newest format or an older target, and
+ * lowers it into the IR with spans. Unlike upstream it reports every problem, each with a stable code and a
+ * span; the first problem in upstream's order carries `upstreamMessage`, the exact text containers/image
+ * would give (without its `invalid policy in "<path>": ` prefix).
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Policy, Requirement, ScopeEntry, TransportPolicy } from "../ir/types.js";
+import type { Version } from "../ir/versions.js";
+import { validatePolicyScope } from "../reference/scopes.js";
+import type { SourceFile } from "../source/source-file.js";
+import { goQuote } from "../util/go-quote.js";
+import type { LoadResult } from "./result.js";
+import { parseJson } from "./json-parse.js";
+import type { JsonMember, JsonValue } from "./json-tree.js";
+import { LoadContext, type FieldSpec, fieldMap, readStrictObject } from "./policy-decode.js";
+import { POLICY_CODES } from "./policy-codes.js";
+import { readRequirementList } from "./policy-requirements.js";
+
+export { decodePolicyBytes } from "./json-decode-bytes.js";
+
+/** Options of loadPolicyJson. */
+export interface LoadPolicyOptions {
+  /** The containers/image version to accept for; undefined = the newest format. */
+  target?: Version;
+}
+
+/**
+ * Loads a policy.json text. `value` is the IR policy (with origin spans) exactly when the target
+ * containers/image would accept the document; `diagnostics` lists every problem (codes IT1000–IT1299).
+ * Never throws for any input.
+ */
+export function loadPolicyJson(source: SourceFile, options: LoadPolicyOptions = {}): LoadResult<Policy> {
+  const parsed = parseJson(source.text);
+  if (!parsed.ok) return { diagnostics: [syntaxDiagnostic(source, parsed.error)] };
+  const ctx = new LoadContext(source.path, source.text, options.target);
+  const policy = readPolicy(ctx, parsed.value);
+  if (ctx.failed || !policy) return { diagnostics: ctx.diagnostics };
+  return { value: policy, diagnostics: ctx.diagnostics };
+}
+
+function syntaxDiagnostic(
+  source: SourceFile,
+  error: { message: string; reason: string; offset: number; length: number },
+): Diagnostic {
+  const span = source.span(error.offset, error.offset + error.length);
+  const base = { severity: "error" as const, span, upstreamMessage: error.message };
+  if (source.text.trim() === "" || /^[ \t\r\n]*$/.test(source.text)) {
+    return { ...base, code: POLICY_CODES.emptyInput, message: "the policy file is empty; it must contain a JSON object" };
+  }
+  if (error.offset === 0 && source.text.charCodeAt(0) === 0xfeff) {
+    return {
+      ...base,
+      code: POLICY_CODES.byteOrderMark,
+      message: `the file starts with a UTF-8 byte order mark, which containers/image rejects (${error.message})`,
+      hint: "save the file as UTF-8 without BOM",
+    };
+  }
+  if (error.reason === "max-depth") {
+    return {
+      ...base,
+      code: POLICY_CODES.maxDepth,
+      message: `JSON nesting deeper than 10000 levels (${error.message})`,
+    };
+  }
+  return { ...base, code: POLICY_CODES.syntax, message: `JSON syntax error: ${error.message}` };
+}
+
+/** `Policy.UnmarshalJSON`: keys `default` (required) and `transports`. */
+function readPolicy(ctx: LoadContext, root: JsonValue): Policy | undefined {
+  let defaultMember: JsonMember | undefined;
+  let defaultReqs: Requirement[] | undefined;
+  let transportsMember: JsonMember | undefined;
+  let transports: TransportPolicy[] | undefined;
+  const seen = readStrictObject(
+    ctx,
+    root,
+    "the policy",
+    fieldMap({
+      default: (m) => {
+        defaultMember = m;
+        defaultReqs = readRequirementList(ctx, m.value, "default");
+      },
+      transports: (m) => {
+        transportsMember = m;
+        transports = readTransports(ctx, m.value);
+      },
+    }),
+  );
+  if (!seen) return undefined;
+  if (!seen.has("default")) {
+    ctx.report(
+      POLICY_CODES.defaultMissing,
+      ctx.nodeSpan(root),
+      'the policy has no "default" requirement list',
+      "Default policy is missing",
+      { hint: 'add e.g. "default": [{"type": "reject"}]' },
+    );
+  }
+  const dm = defaultMember as JsonMember | undefined;
+  const tm = transportsMember as JsonMember | undefined;
+  if (!defaultReqs || !dm) return undefined;
+  const policy: Policy = {
+    default: defaultReqs,
+    defaultOrigin: ctx.nodeSpan(dm.value),
+    transports: transports ?? [],
+    origin: ctx.nodeSpan(root),
+  };
+  if (tm) policy.transportsPresent = true;
+  return policy;
+}
+
+/** `policyTransportsMap.UnmarshalJSON`: any transport name, each mapping to a scope map. */
+function readTransports(ctx: LoadContext, node: JsonValue): TransportPolicy[] | undefined {
+  const out: TransportPolicy[] = [];
+  if (node.kind !== "object") {
+    readStrictObject(ctx, node, "transports", new Map());
+    return undefined;
+  }
+  const fields = new Map<string, FieldSpec>();
+  for (const m of node.members) {
+    if (fields.has(m.key)) continue;
+    fields.set(m.key, {
+      read: (member) => {
+        const scopes = readScopes(ctx, member.key, member.value);
+        if (scopes) {
+          out.push({
+            name: member.key,
+            keyOrigin: ctx.keySpan(member),
+            scopes,
+            origin: ctx.memberSpan(member),
+          });
+        }
+      },
+    });
+  }
+  readStrictObject(ctx, node, "transports", fields);
+  return out;
+}
+
+/** Whether the target's containers/image registers `transport` and so validates its scopes. */
+function transportValidatesScopes(ctx: LoadContext, transport: string): boolean {
+  // Debian 12's 5.23.1 build does not register the atomic (openshift) transport.
+  if (transport === "atomic" && ctx.before(5, 24)) return false;
+  return validatePolicyScope(transport, "").known;
+}
+
+/** `policyTransportScopesWithTransport.UnmarshalJSON`: scope → requirement list, scopes validated. */
+function readScopes(ctx: LoadContext, transport: string, node: JsonValue): ScopeEntry[] | undefined {
+  const out: ScopeEntry[] = [];
+  const what = `transport ${goQuote(transport)}`;
+  if (node.kind !== "object") {
+    readStrictObject(ctx, node, what, new Map());
+    return undefined;
+  }
+  const validates = transportValidatesScopes(ctx, transport);
+  const fields = new Map<string, FieldSpec>();
+  for (const m of node.members) {
+    if (fields.has(m.key)) continue;
+    fields.set(m.key, {
+      read: (member) => {
+        const scope = member.key;
+        if (scope !== "" && validates) {
+          const v = validatePolicyScope(transport, scope);
+          if (v.error !== undefined) {
+            ctx.report(
+              POLICY_CODES.invalidScope,
+              ctx.keySpan(member),
+              `${goQuote(scope)} is not a valid scope for the ${transport} transport: ${v.error}`,
+              `Unknown key ${ctx.q(scope)}`,
+            );
+            return;
+          }
+        }
+        const requirements = readRequirementList(ctx, member.value, `the requirements of scope ${goQuote(scope)}`);
+        if (requirements) {
+          out.push({ scope, keyOrigin: ctx.keySpan(member), requirements, origin: ctx.memberSpan(member) });
+        }
+      },
+    });
+  }
+  readStrictObject(ctx, node, what, fields);
+  return out;
+}
