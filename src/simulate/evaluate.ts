@@ -159,3 +159,22 @@ export function allowedWithoutSignatures(requirements: readonly Requirement[]): 
   for (let i = 0; i < requirements.length; i++) if (requirements[i].type !== "insecureAcceptAnything") return false;
   return true;
 }
+
+/**
+ * `IsRunningImageAllowed`'s verdict and error without per-requirement outcomes (no allocation beyond the
+ * message): the bulk path. Same result as `evaluateRequirements(...).allowed / .error`.
+ */
+export function decideRequirements(
+  requirements: readonly Requirement[],
+  image: EvaluatedImage,
+  evidence: SignatureEvidence = NO_SIGNATURE_EVIDENCE,
+): { allowed: boolean; error: string | null } {
+  if (requirements.length === 0) return { allowed: false, error: EMPTY_REQUIREMENTS_MESSAGE };
+  for (let i = 0; i < requirements.length; i++) {
+    const r = requirements[i];
+    if (r.type === "insecureAcceptAnything") continue;
+    const v = evaluateRequirement(r, image, evidence);
+    if (!v.allowed) return { allowed: false, error: v.message ?? "denied" };
+  }
+  return { allowed: true, error: null };
+}

@@ -21,7 +21,7 @@ import { type ImageReference, parseImageReference } from "../reference/image-ref
 import { isKnownTransport } from "../reference/scopes.js";
 import { type LookasideSource, lookasideSignatureUrl, sigstoreAttachmentTag, signatureStorageFor } from "../registries/lookaside.js";
 import type { RegistriesConf } from "./registries-conf.js";
-import { evaluateRequirements, NO_SIGNATURE_EVIDENCE, type SignatureEvidence } from "./evaluate.js";
+import { decideRequirements, evaluateRequirements, NO_SIGNATURE_EVIDENCE, type SignatureEvidence } from "./evaluate.js";
 import { reportRequirement, signatureWarnings, type RequirementReport, type SignatureLookup, type SignatureLookupDetails } from "./requirement-report.js";
 import { pullSourcesFor, resolveName, type PullSourceReport, type ResolutionReport } from "./registries-conf.js";
 import { describeLookupStep, indexPolicy, namespacesTried, type DecidingScope, type PolicyIndex, requirementsForImageRef } from "./scope-lookup.js";
@@ -95,6 +95,21 @@ export interface Simulator {
   readonly manifestDigest?: string;
   /** Simulate one reference string. */
   simulate(input: string): SimulationResult;
+  /**
+   * The decision alone (no explanation, no registries): parse a `transport:ref` string, look up the
+   * requirements through the index and evaluate them. The fast path for bulk runs and benchmarks.
+   */
+  decide(input: string): Decision;
+}
+
+/** A bare decision: what `IsRunningImageAllowed` returns, plus the deciding scope. */
+export interface Decision {
+  allowed: boolean;
+  /** The runtime's error for a denial, or the parse error. */
+  error: string | null;
+  /** True when the reference did not parse (then nothing was evaluated). */
+  parseError: boolean;
+  scope: DecidingScope | null;
 }
 
 /** Prepare a simulator: indexes the policy once and hashes the manifest once. */
@@ -106,8 +121,28 @@ export function createSimulator(options: SimulationOptions): Simulator {
     index,
     manifestDigest,
     simulate: (input) => simulateInput(sim, input),
+    decide: (input) => decide(sim, input),
   };
   return sim;
+}
+
+function decide(sim: Simulator, input: string): Decision {
+  const parsed = parseImageReference(input, sim.options.parse);
+  if (!parsed.ok) return { allowed: false, error: parsed.error, parseError: true, scope: null };
+  const ref = parsed.ref;
+  const entry = sim.index.lookup(ref.transport, ref.identity, ref.namespaces);
+  const requirements = entry ? entry.requirements : sim.options.policy.default;
+  const evaluation = decideRequirements(
+    requirements,
+    { transport: ref.transport, imageName: ref.imageName, dockerReference: ref.dockerReference, manifestDigest: sim.manifestDigest },
+    sim.options.evidence ?? NO_SIGNATURE_EVIDENCE,
+  );
+  return {
+    allowed: evaluation.allowed,
+    error: evaluation.error,
+    parseError: false,
+    scope: entry ? { transport: ref.transport, scope: entry.scope } : null,
+  };
 }
 
 const NO_LOOKUP: SignatureLookup = { lookasideBase: null, lookasideSignature1: null, sigstoreAttachments: false };

@@ -243,6 +243,10 @@ describeHarness("simulator vs containers/image 5.23.1 (Go harness)", () => {
         if ((ours.verdict === "allow") !== theirs.allowed) mismatches.push(`${tag}: verdict Go=${theirs.allowed} ours=${ours.verdict}`);
         if ((ours.upstreamError ?? "") !== (theirs.error ?? "")) mismatches.push(`${tag}: error Go=${theirs.error} ours=${ours.upstreamError}`);
         if (ours.identity !== theirs.identity) mismatches.push(`${tag}: identity Go=${theirs.identity} ours=${ours.identity}`);
+        // The bulk path must agree too.
+        const fast = sim.decide(refs[i]);
+        if (fast.allowed !== theirs.allowed || (fast.error ?? "") !== (theirs.error ?? "") || JSON.stringify(fast.scope) !== JSON.stringify(goScope))
+          mismatches.push(`${tag}: decide() Go=${theirs.allowed}/${JSON.stringify(goScope)} ours=${fast.allowed}/${JSON.stringify(fast.scope)}`);
       }
     }
     expect(mismatches.length, mismatches.slice(0, 30).join("\n")).toBe(0);
