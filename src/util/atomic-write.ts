@@ -1,0 +1,205 @@
+/**
+ * Crash-safe file writes: a temp file in the same directory, written and fsynced, then renamed over the
+ * target (rename is atomic within a file system), so readers see either the old or the new file, never a
+ * missing, empty or half-written one. The file system is injectable so tests can simulate ENOSPC and friends.
+ *
+ * These functions reject with the underlying error (like node:fs); callers that report diagnostics
+ * (api/compile.ts) turn it into one.
+ */
+import * as fsp from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, isAbsolute, join, normalize, sep } from "node:path";
+
+/** The part of a file handle atomic writes use (node:fs/promises FileHandle fits). */
+export interface AtomicFileHandle {
+  writeFile(data: string | Uint8Array): Promise<void>;
+  sync(): Promise<void>;
+  chmod(mode: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The file-system operations atomic writes use (node:fs/promises fits; tests wrap it to inject failures). */
+export interface AtomicFs {
+  open(path: string, flags: string, mode?: number): Promise<AtomicFileHandle>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+  stat(path: string): Promise<{ mode: number }>;
+}
+
+/** The real file system. */
+export const nodeAtomicFs: AtomicFs = {
+  open: (p, flags, mode) => fsp.open(p, flags, mode),
+  rename: (a, b) => fsp.rename(a, b),
+  unlink: (p) => fsp.unlink(p),
+  mkdir: (p, o) => fsp.mkdir(p, o),
+  stat: (p) => fsp.stat(p),
+};
+
+/** Options of the atomic writers. */
+export interface AtomicWriteOptions {
+  fs?: AtomicFs;
+  /** Mode of a newly created file (default 0o644); an existing file keeps its mode. */
+  mode?: number;
+}
+
+/** The temp-file name used for `path`: hidden, in the same directory, unique per attempt. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+/** True when `name` looks like one of our temp files (left behind only by a killed process). */
+export function isAtomicTempName(name: string): boolean {
+  return /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/.test(name);
+}
+
+async function ignore(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch {
+    // best effort
+  }
+}
+
+/** Write `data` to a fresh temp file beside `path` (fsynced), returning the temp path. */
+async function writeTemp(path: string, data: string | Uint8Array, fs: AtomicFs, defaultMode: number): Promise<string> {
+  let mode = defaultMode;
+  let existing = false;
+  try {
+    mode = (await fs.stat(path)).mode & 0o7777;
+    existing = true;
+  } catch {
+    // new file
+  }
+  const tmp = tempPathFor(path);
+  const fh = await fs.open(tmp, "wx", mode);
+  try {
+    await fh.writeFile(data);
+    // open() applies the umask; give an existing file's replacement exactly the old mode.
+    if (existing) await fh.chmod(mode);
+    await fh.sync();
+  } catch (e) {
+    await ignore(fh.close());
+    await ignore(fs.unlink(tmp));
+    throw e;
+  }
+  try {
+    await fh.close();
+  } catch (e) {
+    await ignore(fs.unlink(tmp));
+    throw e;
+  }
+  return tmp;
+}
+
+/** fsync a directory so the renames in it are durable (best effort: not every platform allows it). */
+async function syncDir(dir: string, fs: AtomicFs): Promise<void> {
+  try {
+    const fh = await fs.open(dir, "r");
+    try {
+      await fh.sync();
+    } finally {
+      await ignore(fh.close());
+    }
+  } catch {
+    // EISDIR/EINVAL/EPERM on some platforms: durability is then up to the file system.
+  }
+}
+
+/** Replace `path` by `data` atomically (temp file in the same directory, fsync, rename). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const fs = options.fs ?? nodeAtomicFs;
+  const tmp = await writeTemp(path, data, fs, options.mode ?? 0o644);
+  try {
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await ignore(fs.unlink(tmp));
+    throw e;
+  }
+  await syncDir(dirname(path), fs);
+}
+
+/** A file of a tree write: `path` relative to the output directory. */
+export interface TreeFile {
+  path: string;
+  text: string;
+}
+
+/** Options of writeTreeAtomic. */
+export interface WriteTreeOptions extends AtomicWriteOptions {
+  /** Relative paths to delete after every file was renamed into place (e.g. stale generated files). */
+  remove?: string[];
+}
+
+/** What writeTreeAtomic did. */
+export interface WriteTreeResult {
+  /** Absolute paths written, in rename order. */
+  written: string[];
+  /** Absolute paths removed. */
+  removed: string[];
+}
+
+/** A failure part-way through the rename phase: `renamed` files are new, the others untouched. */
+export class TreeRenameError extends Error {
+  constructor(
+    cause: unknown,
+    readonly renamed: string[],
+  ) {
+    super(`renamed ${renamed.length} file(s) before failing: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+function resolveInside(outDir: string, rel: string): string {
+  const n = normalize(rel);
+  if (isAbsolute(rel) || n === ".." || n.startsWith(".." + sep) || n === "." || n === "") {
+    throw new Error(`writeTreeAtomic: path ${JSON.stringify(rel)} is not a file inside the output directory`);
+  }
+  return join(outDir, n);
+}
+
+/**
+ * Write several files under `outDir` so that a failure leaves the previous files intact: every temp file is
+ * written and fsynced first (any failure → all temps removed, nothing changed), then each is renamed into
+ * place in the given order (put the file that others depend on — policy.json — last), then the directories
+ * are fsynced and only then the `remove` paths deleted.
+ */
+export async function writeTreeAtomic(outDir: string, files: TreeFile[], options: WriteTreeOptions = {}): Promise<WriteTreeResult> {
+  const fs = options.fs ?? nodeAtomicFs;
+  const targets = files.map((f) => ({ abs: resolveInside(outDir, f.path), text: f.text }));
+  const removals = (options.remove ?? []).map((r) => resolveInside(outDir, r));
+  const dirs = [...new Set(targets.map((t) => dirname(t.abs)))];
+  for (const d of dirs) await fs.mkdir(d, { recursive: true });
+
+  const temps: string[] = [];
+  try {
+    for (const t of targets) temps.push(await writeTemp(t.abs, t.text, fs, options.mode ?? 0o644));
+  } catch (e) {
+    for (const tmp of temps) await ignore(fs.unlink(tmp));
+    throw e;
+  }
+
+  const renamed: string[] = [];
+  for (let i = 0; i < targets.length; i++) {
+    try {
+      await fs.rename(temps[i], targets[i].abs);
+      renamed.push(targets[i].abs);
+    } catch (e) {
+      for (const tmp of temps.slice(i)) await ignore(fs.unlink(tmp));
+      throw new TreeRenameError(e, renamed);
+    }
+  }
+  for (const d of dirs) await syncDir(d, fs);
+
+  const removed: string[] = [];
+  for (const r of removals) {
+    if (targets.some((t) => t.abs === r)) continue;
+    try {
+      await fs.unlink(r);
+      removed.push(r);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+  if (removed.length > 0) for (const d of new Set(removed.map((r) => dirname(r)))) await syncDir(d, fs);
+  return { written: renamed, removed };
+}
