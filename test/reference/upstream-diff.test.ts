@@ -117,6 +117,21 @@ function generatedReferences(count: number, seed: number): string[] {
   return [...out];
 }
 
+/** Random strings over the characters references are made of, plus a few whole tokens. */
+function fuzzStrings(count: number, seed: number): string[] {
+  const rnd = prng(seed);
+  const atoms = ["a", "b", "z", "0", "9", "A", "Z", "-", ".", "_", ":", "/", "@", "[", "]", "+", ",", "=", " ", "é", "\\",
+    "sha256:", HEX64, "localhost", "docker.io", "library", "latest", "@@unknown-digest@@", "//", "..", "vfs@/r"];
+  const out = new Set<string>();
+  while (out.size < count) {
+    let s = "";
+    const n = Math.floor(rnd() * 12);
+    for (let i = 0; i < n; i++) s += atoms[Math.floor(rnd() * atoms.length)];
+    out.add(s);
+  }
+  return [...out];
+}
+
 const HANDPICKED_NAMES = ["", "busybox", HEX64, "a_b.com/foo", "A_B.com/foo", "foo.com/", "-foo", "foo//bar", "foo:bar:baz",
   "Busybox", "busybox:Tag", `busybox@Sha256:${HEX64}`, `busybox:t@Sha256:${HEX64}`, "a".repeat(256), "é", "localhost:5000",
   "myregistry:5000/x", "docker.io/library/busybox:latest", "docker.io/busybox", "notlocalhost:tag", `vendor.example:5000@sha256:${HEX64}`];
@@ -155,12 +170,13 @@ describe.skipIf(!goAvailable)("agreement with containers/image 5.23.1 (Go harnes
   });
 
   it("ParseNormalizedNamed and ParseNamed agree on every generated name", () => {
-    const names = [...HANDPICKED_NAMES, ...generatedReferences(500, 1)];
+    const names = [...HANDPICKED_NAMES, ...generatedReferences(500, 1), ...fuzzStrings(1500, 11)];
     const requests: GoRequest[] = [
       ...names.map((input) => ({ kind: "norm" as const, input })),
       ...names.map((input) => ({ kind: "named" as const, input })),
     ];
     const answers = askGo(binary, requests, tmp);
+    if (process.env.REFDIFF_COUNT) console.log(`refdiff: ${requests.length} ${requests[0].kind} cases`);
     const mismatches: string[] = [];
     requests.forEach((q, i) => {
       const r = q.kind === "norm" ? parseNormalizedNamed(q.input) : parseNamed(q.input);
@@ -175,12 +191,13 @@ describe.skipIf(!goAvailable)("agreement with containers/image 5.23.1 (Go harnes
   });
 
   it("digest validation and remapIdentity prefixes agree", () => {
-    const prefixes = [...PREFIXES, ...generatedReferences(150, 2)];
+    const prefixes = [...PREFIXES, ...generatedReferences(150, 2), ...fuzzStrings(500, 12)];
     const requests: GoRequest[] = [
       ...DIGEST_INPUTS.map((input) => ({ kind: "digest" as const, input })),
       ...prefixes.map((input) => ({ kind: "prefix" as const, input })),
     ];
     const answers = askGo(binary, requests, tmp);
+    if (process.env.REFDIFF_COUNT) console.log(`refdiff: ${requests.length} ${requests[0].kind} cases`);
     const mismatches: string[] = [];
     requests.forEach((q, i) => {
       const ours = q.kind === "digest" ? (validateDigest(q.input) ?? "ok") : String(validateRemapPrefix(q.input));
@@ -193,8 +210,10 @@ describe.skipIf(!goAvailable)("agreement with containers/image 5.23.1 (Go harnes
   it("scope validation agrees for every transport", () => {
     const transports = [...KNOWN_TRANSPORTS, "nosuch", "Docker"];
     const requests: GoRequest[] = [];
-    for (const transport of transports) for (const input of SCOPES) if (input !== "") requests.push({ kind: "scope", transport, input });
+    const scopes = [...SCOPES, ...fuzzStrings(300, 13), ...fuzzStrings(200, 14).map((x) => "[" + x), ...fuzzStrings(200, 15).map((x) => "/" + x)];
+    for (const transport of transports) for (const input of scopes) if (input !== "") requests.push({ kind: "scope", transport, input });
     const answers = askGo(binary, requests, tmp);
+    if (process.env.REFDIFF_COUNT) console.log(`refdiff: ${requests.length} ${requests[0].kind} cases`);
     const mismatches: string[] = [];
     requests.forEach((q, i) => {
       const v = validatePolicyScope(q.transport!, q.input);
@@ -242,9 +261,17 @@ describe.skipIf(!goAvailable)("agreement with containers/image 5.23.1 (Go harnes
       `containers-storage:[vfs@${T}/s2+${T}/run2:vfs.ignore_chown_errors=true]busybox`,
       "containers-storage:[", "containers-storage:[]x", "containers-storage:[@/r]x", "containers-storage:[vfs@]x",
       "containers-storage:[vfs@rel]x", "containers-storage:[vfs@/r+rel]x", "containers-storage:[/r]x]",
+      ...fuzzStrings(300, 16).map((x) => "docker:" + x),
+      ...fuzzStrings(200, 17).map((x) => "docker://" + x),
+      ...fuzzStrings(200, 18).map((x) => "docker-daemon:" + x),
+      ...fuzzStrings(200, 19).map((x) => "docker-archive:" + x),
+      ...fuzzStrings(200, 20).map((x) => `containers-storage:[vfs@${T}/s1+${T}/run1]` + x),
+      ...fuzzStrings(100, 21).map((x) => "containers-storage:" + x).filter((x) => x.startsWith("containers-storage:[")),
+      ...fuzzStrings(200, 22).filter((x) => !x.startsWith("tarball:")),
     ];
     const requests: GoRequest[] = refs.map((input) => ({ kind: "ref", input }));
     const answers = askGo(binary, requests, tmp);
+    if (process.env.REFDIFF_COUNT) console.log(`refdiff: ${requests.length} ${requests[0].kind} cases`);
     const mismatches: string[] = [];
     {
       requests.forEach((q, i) => {

@@ -76,6 +76,12 @@ export function parseContainersStorageTransport(s: string, options: ParseImageRe
   }
   // ParseStoreReference
   if (rest === "") return { ok: false, error: `${goQuote(rest)} is an empty reference: ${INVALID_REFERENCE}` };
+  if (rest.charCodeAt(0) === 0x5b /* [ */) {
+    // ParseStoreReference skips a (second) store specifier without using it.
+    const closeIndex = rest.indexOf("]");
+    if (closeIndex < 1) return { ok: false, error: `store specifier in ${goQuote(rest)} did not end: ${INVALID_REFERENCE}` };
+    rest = rest.slice(closeIndex + 1);
+  }
   let id = "";
   const split = rest.lastIndexOf("@");
   if (split !== -1) {
