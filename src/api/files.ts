@@ -283,7 +283,7 @@ function validSequenceLength(b: Uint8Array, i: number): number {
 // ---------------------------------------------------------------------------------------------------------
 // Runtime locations (containers/image `signature.DefaultPolicy` / `docker.registriesDirPath`)
 
-/** Where the runtime's files are; `root` prefixes the system paths (a test seam, like upstream's RootForImplicitAbsolutePaths). */
+/** Where the runtime's files are; `root` prefixes the system paths only (a test seam, like upstream's RootForImplicitAbsolutePaths). */
 export interface RuntimeEnvironment {
   env: Record<string, string | undefined>;
   /** Prefix for system paths such as /etc/containers (default: none). */
@@ -338,7 +338,7 @@ export async function findRuntimeLocations(runtime: RuntimeEnvironment): Promise
   const fs = runtime.fs ?? nodeFileSystem;
   const root = runtime.root ?? "";
   const home = homeDirectory(runtime.env);
-  const userDir = nodePath.join(root, home, ".config", "containers");
+  const userDir = nodePath.join(home, ".config", "containers");
   const systemDir = nodePath.join(root, SYSTEM_CONTAINERS_DIR);
 
   const userPolicy: RuntimeLocation = {

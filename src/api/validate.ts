@@ -175,6 +175,11 @@ export async function validateInput(path: string, options: ValidateOptions = {})
     return [report(path, options.kind ?? classifyFileName(path) ?? "policy-json", [ioErrorDiagnostic(path, err)], true)];
   }
   if (isDir) {
+    const named = classifyFileName(path);
+    if (options.kind === undefined && named !== undefined) {
+      // e.g. "policy.json" that is a directory: the runtime would fail to read it as a file.
+      return [report(path, named, [ioErrorDiagnostic(path, { code: "EISDIR" })], true)];
+    }
     const kind = options.kind === "registries-d-dir" || options.kind === "config-dir" ? options.kind : await classifyDirectory(path, fs);
     if (options.kind !== undefined && options.kind !== kind) {
       return [report(path, options.kind, [ioErrorDiagnostic(path, { code: "EISDIR" })], true)];

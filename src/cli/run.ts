@@ -79,6 +79,14 @@ function parseRuleSettings(values: readonly string[]): Record<string, Severity |
   return out;
 }
 
+/**
+ * The path handed to the library: as typed when the injected working directory is the process's (so messages,
+ * including containers/image's own, name the file as the user did), else resolved against it.
+ */
+function libraryPath(io: CliIo, p: string): string {
+  return io.cwd === process.cwd() ? p : absolutize(io.cwd, p);
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -187,7 +195,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const kind = parseKind(opts.kind);
       const color = useColor(io, parseColor(opts.color)) && format === "text";
       const reports = await validateInputs(
-        files.map((f) => absolutize(io.cwd, f)),
+        files.map((f) => libraryPath(io, f)),
         { target, kind, fs: io.fs },
       );
       out(await renderReports(reports, { format, command: "validate", styles: stylesFor(color), displayPath: (f) => displayPath(io.cwd, f), fs: io.fs }));
@@ -228,7 +236,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         }
       } else {
         reports = await lintInputs(
-          paths.map((p) => absolutize(io.cwd, p)),
+          paths.map((p) => libraryPath(io, p)),
           { target, kind, severities, fs: io.fs },
         );
       }
