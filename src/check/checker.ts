@@ -280,11 +280,18 @@ class Checker {
     }
   }
 
-  keySourceValues(src: A.KeySource, material: KeyMaterial, what: string): void {
+  keySourceValues(src: A.KeySource, material: KeyMaterial, what: string, emptyListIsError: boolean): void {
+    if (src.values.length === 0 && !src.recovered) {
+      if (emptyListIsError) {
+        this.report(C.emptyKeyValue, "error", `'${src.form}' needs at least one value ("${src.form === "files" ? "keyPaths" : "keyDatas"}" contains no entries).`, src.span);
+      } else {
+        this.report(C.emptyKeyValue, "warning", `'${src.form}' lists nothing: the policy loads, but every signature is rejected (No public keys imported).`, src.span);
+      }
+    }
     for (const v of src.values) {
       if (v.recovered) continue;
       if (src.form === "data" || src.form === "datas") this.data(v, material, what);
-      else this.path(v, material, what);
+      else this.path(v, material, what, src.form === "files");
     }
   }
 
@@ -300,9 +307,10 @@ class Checker {
     }
   }
 
-  path(v: A.StringLit, material: KeyMaterial, what: string): void {
+  path(v: A.StringLit, material: KeyMaterial, what: string, inList = false): void {
     if (v.value === "") {
-      this.report(C.emptyKeyValue, "error", `The ${what} file name is empty.`, v.span);
+      // Upstream treats a lone empty path as absent (an error); inside a list it parses, then fails to read.
+      this.report(C.emptyKeyValue, inList ? "warning" : "error", `The ${what} file name is empty.`, v.span);
       return;
     }
     let p = v.value;
@@ -344,14 +352,14 @@ class Checker {
           });
         }
         if (spec.source.form === "files") this.needFeature("signedByKeyPaths", spec.source.span);
-        this.keySourceValues(spec.source, "gpg", "GPG key");
+        this.keySourceValues(spec.source, "gpg", "GPG key", false);
         return;
       }
       case "sigstore":
       case "rekor": {
         this.needFeature(spec.kind === "sigstore" ? "sigstoreSigned" : "rekorPublicKey", spec.span);
         if (spec.source.form === "files" || spec.source.form === "datas") this.needFeature("sigstoreKeyLists", spec.source.span);
-        this.keySourceValues(spec.source, "publicKey", spec.kind === "sigstore" ? "sigstore public key" : "Rekor public key");
+        this.keySourceValues(spec.source, "publicKey", spec.kind === "sigstore" ? "sigstore public key" : "Rekor public key", true);
         return;
       }
       case "fulcio":

@@ -184,8 +184,9 @@ function keySource(b: Builder, n: CstNode | undefined): A.KeySource {
   const form = tok(n, "Kw_files") ? "files" : tok(n, "Kw_datas") ? "datas" : tok(n, "Kw_data") ? "data" : "file";
   const kw = b.tokSpan(tok(n, "Kw_" + form));
   const values = toks(n, "StringLiteral").map((t) => b.str(t));
-  if (values.length === 0) values.push(b.str(undefined));
-  return { form, values, span: b.join(kw, values[values.length - 1].span), recovered: b.isRecovered(n) || undefined };
+  if (values.length === 0 && (form === "file" || form === "data")) values.push(b.str(undefined));
+  const end = values.length ? values[values.length - 1].span : kw;
+  return { form, values, span: b.join(kw, end), recovered: b.isRecovered(n) || undefined };
 }
 
 function keyDecl(b: Builder, n: CstNode): A.KeyDecl {

@@ -81,7 +81,7 @@ export class TrustParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Files);
-          this.AT_LEAST_ONE(() => this.CONSUME2(T.StringLiteral));
+          this.MANY(() => this.CONSUME2(T.StringLiteral));
         },
       },
       {
@@ -93,7 +93,7 @@ export class TrustParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Datas);
-          this.AT_LEAST_ONE2(() => this.CONSUME4(T.StringLiteral));
+          this.MANY2(() => this.CONSUME4(T.StringLiteral));
         },
       },
     ]);
