@@ -73,6 +73,10 @@ export const EMIT_CODES = {
   invalidTarget: "IT3203",
   /** The emitted policy.json was rejected by our own loader (an emitter bug; nothing is written). */
   selfCheckFailed: "IT3204",
+  /** A hand-written registries.d file in the output directory defines a scope (or default-docker) we generate. */
+  registriesDConflict: "IT3205",
+  /** A hand-written registries.d file in the output directory has the name of a file we generate. */
+  wouldOverwriteHandWritten: "IT3206",
 } as const;
 
 /** Build an emitter diagnostic. */

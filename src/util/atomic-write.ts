@@ -137,6 +137,8 @@ export interface WriteTreeResult {
   written: string[];
   /** Absolute paths removed. */
   removed: string[];
+  /** Removals that failed (the new files are in place regardless). */
+  notRemoved: Array<{ path: string; error: unknown }>;
 }
 
 /** A failure part-way through the rename phase: `renamed` files are new, the others untouched. */
@@ -161,7 +163,8 @@ function resolveInside(outDir: string, rel: string): string {
  * Write several files under `outDir` so that a failure leaves the previous files intact: every temp file is
  * written and fsynced first (any failure → all temps removed, nothing changed), then each is renamed into
  * place in the given order (put the file that others depend on — policy.json — last), then the directories
- * are fsynced and only then the `remove` paths deleted.
+ * are fsynced and only then the `remove` paths deleted (a failed removal is reported in `notRemoved`, not
+ * thrown: the new files are in place by then).
  */
 export async function writeTreeAtomic(outDir: string, files: TreeFile[], options: WriteTreeOptions = {}): Promise<WriteTreeResult> {
   const fs = options.fs ?? nodeAtomicFs;
@@ -191,15 +194,16 @@ export async function writeTreeAtomic(outDir: string, files: TreeFile[], options
   for (const d of dirs) await syncDir(d, fs);
 
   const removed: string[] = [];
+  const notRemoved: Array<{ path: string; error: unknown }> = [];
   for (const r of removals) {
     if (targets.some((t) => t.abs === r)) continue;
     try {
       await fs.unlink(r);
       removed.push(r);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") notRemoved.push({ path: r, error: e });
     }
   }
   if (removed.length > 0) for (const d of new Set(removed.map((r) => dirname(r)))) await syncDir(d, fs);
-  return { written: renamed, removed };
+  return { written: renamed, removed, notRemoved };
 }

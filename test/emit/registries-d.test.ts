@@ -59,8 +59,20 @@ function mergeParsed(files: EmittedFile[]) {
 }
 
 describe("emitRegistriesD", () => {
-  it("per-host layout: golden, one file per host plus default.yaml", () => {
+  it("by-file layout (default): the IR's file names, made safe", () => {
     const files = emitOk(fullRegistriesD());
+    expect(files.map((f) => f.name)).toEqual(["default.yaml", "x.yaml"]);
+    expectGolden("registries.d/by-file.txt", joinFiles(files));
+    const c: RegistriesDConfig = { docker: [
+      { scope: "a.example", file: "/etc/containers/registries.d/Site Config.yml", storage: {} },
+      { scope: "b.example", file: "../../.hidden.yaml", storage: {} },
+      { scope: "c.example", file: "", storage: {} },
+    ] };
+    expect(emitOk(c).map((f) => f.name)).toEqual(["Site_Config.yaml", "_hidden.yaml", "c.example.yaml"]);
+  });
+
+  it("per-host layout: golden, one file per host plus default.yaml", () => {
+    const files = emitOk(fullRegistriesD(), { layout: "per-host" });
     expect(files.map((f) => f.name)).toEqual([
       "default.yaml",
       "localhost_5000.yaml",
@@ -90,17 +102,17 @@ describe("emitRegistriesD", () => {
   });
 
   it("round-trips through the yaml library (1.1 and 1.2) and conforms to the schema", () => {
-    for (const layout of ["per-host", "single"] as const) {
+    for (const layout of ["by-file", "per-host", "single"] as const) {
       expect(mergeParsed(emitOk(fullRegistriesD(), { layout }))).toEqual(expectedMerged(fullRegistriesD()));
     }
   });
 
   it("is deterministic", () => {
-    const a = joinFiles(emitOk(fullRegistriesD()));
-    expect(joinFiles(emitOk(fullRegistriesD()))).toBe(a);
+    const a = joinFiles(emitOk(fullRegistriesD(), { layout: "per-host" }));
+    expect(joinFiles(emitOk(fullRegistriesD(), { layout: "per-host" }))).toBe(a);
     const c = fullRegistriesD();
     c.docker = c.docker.map((e) => ({ storage: Object.fromEntries(Object.entries(e.storage).reverse()) as SignatureStorage, file: e.file, scope: e.scope }));
-    expect(joinFiles(emitOk(c))).toBe(a);
+    expect(joinFiles(emitOk(c, { layout: "per-host" }))).toBe(a);
   });
 
   it("writes nothing for an empty configuration", () => {
@@ -172,7 +184,7 @@ describe.runIf(runGoTests)("containers/image's YAML readers decode the emitted f
   }
 
   it("ghodss/yaml (5.23.1) and yaml.v3 (5.25+) agree with the IR for the full fixture", () => {
-    const rows = goDecode(emitOk(fullRegistriesD()));
+    const rows = goDecode(emitOk(fullRegistriesD(), { layout: "per-host" }));
     const expected = expectedMerged(fullRegistriesD());
     expect(goMerged(rows, "ghodss")).toEqual(expected);
     expect(goMerged(rows, "v3")).toEqual(expected);
