@@ -143,6 +143,11 @@ export function sampleReferencesFor(policy: Policy): string[] {
             break;
           }
           const host = scope.startsWith("*.") ? "sample" + scope.slice(1) : scope;
+          if (!host.includes("/")) {
+            // A registry host: something inside it (a bare "host:tag" would be a docker.io name).
+            out.push(`${prefix}${host}/sample:latest`);
+            break;
+          }
           const p = parseNormalizedNamed(host);
           if (p.ok) {
             if (!isNameOnly(p.ref)) out.push(prefix + host);
@@ -150,7 +155,7 @@ export function sampleReferencesFor(policy: Policy): string[] {
               out.push(`${prefix}${host}:latest`);
               out.push(`${prefix}${host}/sample:latest`);
             }
-          } else if (!host.includes("/")) out.push(`${prefix}${host}/sample:latest`);
+          }
           break;
         }
         case "dir":

@@ -26,6 +26,9 @@ import type { Expectation, Policy, RegistriesDConfig, TrustModel } from "../ir/t
 import type { Version } from "../ir/versions.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile, type Span } from "../source/source-file.js";
+import { compileTrustSource } from "../check/compile-source.js";
+import { loadPolicyJson } from "../load/policy-json.js";
+import { loadRegistriesDDir } from "../load/registries-d.js";
 import { createSimulator, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
 import { renderSimulationExplanation } from "../simulate/render-text.js";
 
@@ -208,7 +211,19 @@ export interface TestFilesOptions {
   target?: Version;
   env?: SimulationOptions["env"];
   parse?: SimulationOptions["parse"];
-  loaders: ExpectationLoaders;
+  /** Default: `defaultExpectationLoaders()`. */
+  loaders?: ExpectationLoaders;
+}
+
+/** The project's loaders: policy.json, .trust, registries.d (registries.conf when its loader is passed in). */
+export function defaultExpectationLoaders(extra: Partial<ExpectationLoaders> = {}): ExpectationLoaders {
+  return {
+    loadPolicy: (source, o) => loadPolicyJson(source, o),
+    compileTrust: (source, o) => compileTrustSource(source, o),
+    loadRegistriesD: (dir, o) => loadRegistriesDDir(dir, o),
+    readFile: readTextFile,
+    ...extra,
+  };
 }
 
 function fromExpectation(e: Expectation): ExpectationCase {
@@ -219,8 +234,8 @@ function fromExpectation(e: Expectation): ExpectationCase {
 }
 
 /** Run one expectations file (`.trust`, or YAML `.yaml`/`.yml`). */
-export function testExpectationFile(file: string, options: TestFilesOptions): ExpectationRun {
-  const L = options.loaders;
+export function testExpectationFile(file: string, options: TestFilesOptions = {}): ExpectationRun {
+  const L = options.loaders ?? defaultExpectationLoaders();
   const fail = (d: Diagnostic[]): ExpectationRun => ({ file, passed: 0, failed: 0, results: [], diagnostics: d });
   let text: string;
   try {
@@ -277,7 +292,7 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
 }
 
 /** Run several expectations files. */
-export function testExpectationFiles(files: readonly string[], options: TestFilesOptions): ExpectationRun[] {
+export function testExpectationFiles(files: readonly string[], options: TestFilesOptions = {}): ExpectationRun[] {
   return files.map((f) => testExpectationFile(f, options));
 }
 

@@ -1,0 +1,123 @@
+/** `imagetrust test`: expectations from YAML (with a policy.json) and from .trust sources. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  EXPECTATION_CODES,
+  expectationsExitCode,
+  parseExpectationsYaml,
+  renderExpectationsText,
+  runExpectations,
+  scopeMatches,
+  testExpectationFiles,
+} from "../../src/api/test-expectations.js";
+import { SourceFile } from "../../src/source/source-file.js";
+import { policyIR, policyJson, R, type PolicySpec } from "../simulate/policy-builder.js";
+
+const spec: PolicySpec = {
+  default: [R.reject],
+  transports: { docker: { "quay.io/acme": [R.accept], "quay.io/acme/locked": [R.signedBy], "": [R.reject] } },
+};
+
+describe("runExpectations", () => {
+  it("passes, fails on verdict, fails on scope", () => {
+    const run = runExpectations({
+      policy: policyIR(spec),
+      expectations: [
+        { reference: "docker://quay.io/acme/app:1", verdict: "allow", scope: "quay.io/acme" },
+        { reference: "docker://quay.io/acme/locked:1", verdict: "allow" },
+        { reference: "docker://quay.io/acme/app:1", verdict: "allow", scope: "quay.io" },
+        { reference: "docker://ghcr.io/x:1", verdict: "deny", scope: "" },
+        { reference: "dir:/x", verdict: "deny", scope: "default" },
+        { reference: "docker://BAD/x", verdict: "deny" },
+      ],
+    });
+    expect(run.results.map((r) => r.passed)).toEqual([true, false, false, true, true, false]);
+    expect(run.passed).toBe(3);
+    expect(run.failed).toBe(3);
+    expect(run.results[1].problems).toEqual(["expected allow, got deny"]);
+    expect(run.results[2].problems).toEqual(['expected scope "quay.io" to decide, but scope "quay.io/acme" of docker decided']);
+    expect(run.results[5].problems[0]).toContain("could not be used");
+    expect(run.diagnostics.every((d) => d.code === EXPECTATION_CODES.failed)).toBe(true);
+    expect(expectationsExitCode([run])).toBe(1);
+    const text = renderExpectationsText([run]);
+    expect(text).toContain("FAIL expect allow docker://quay.io/acme/locked:1");
+    expect(text).toContain("A signature was required, but no signature exists");
+    expect(text.trimEnd().split("\n").at(-1)).toBe("3 passed, 3 failed");
+  });
+
+  it("matches scopes", () => {
+    expect(scopeMatches("", { transport: "docker", scope: "" })).toBe(true);
+    expect(scopeMatches("default", null)).toBe(true);
+    expect(scopeMatches("", null)).toBe(false);
+  });
+});
+
+describe("expectation files", () => {
+  let dir = "";
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-expect-"));
+    fs.writeFileSync(path.join(dir, "policy.json"), policyJson(spec));
+    fs.writeFileSync(
+      path.join(dir, "cases.yaml"),
+      [
+        "policy: policy.json",
+        "cases:",
+        "  - ref: docker://quay.io/acme/app:1",
+        "    expect: allow",
+        "    scope: quay.io/acme",
+        "  - ref: docker://quay.io/acme/locked:1",
+        "    expect: allow",
+        "",
+      ].join("\n"),
+    );
+    fs.writeFileSync(path.join(dir, "broken.yaml"), "policy: policy.json\ncases:\n  - ref: docker://x/y\n    expect: maybe\n  - expect: allow\n");
+    fs.writeFileSync(path.join(dir, "bad-policy.json"), '{"default": []}');
+    fs.writeFileSync(path.join(dir, "bad-policy.yaml"), "policy: bad-policy.json\ncases: []\n");
+    fs.writeFileSync(
+      path.join(dir, "acme.trust"),
+      [
+        "default reject",
+        "docker {",
+        '  "quay.io/acme" accept',
+        "}",
+        'expect allow "docker://quay.io/acme/app:1" by "quay.io/acme"',
+        'expect allow "docker://ghcr.io/x:1"',
+        "",
+      ].join("\n"),
+    );
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("runs a YAML file against its policy.json", () => {
+    const [run] = testExpectationFiles([path.join(dir, "cases.yaml")]);
+    expect(run.diagnostics.filter((d) => d.code !== EXPECTATION_CODES.failed)).toEqual([]);
+    expect([run.passed, run.failed]).toEqual([1, 1]);
+    // The failure points at the case in the YAML file.
+    const failure = run.results[1];
+    const src = new SourceFile(run.file, fs.readFileSync(run.file, "utf8"));
+    expect(src.position(failure.expectation.origin!.start).line).toBe(6);
+    expect(renderExpectationsText([run], { sourceOf: () => src })).toContain(`${run.file}:6:5: expect allow docker://quay.io/acme/locked:1`);
+  });
+
+  it("reports malformed cases with positions, and an invalid policy", () => {
+    const [broken] = testExpectationFiles([path.join(dir, "broken.yaml")]);
+    expect(broken.diagnostics.map((d) => d.code)).toEqual([EXPECTATION_CODES.badCase, EXPECTATION_CODES.badCase]);
+    expect(broken.diagnostics[0].message).toContain("`expect` must be allow or deny");
+    const [bad] = testExpectationFiles([path.join(dir, "bad-policy.yaml")]);
+    expect(bad.diagnostics[0].code).toBe(EXPECTATION_CODES.policyUnloadable);
+    expect(bad.diagnostics.length).toBeGreaterThan(1);
+    expect(expectationsExitCode([bad])).toBe(1);
+    const [missing] = testExpectationFiles([path.join(dir, "nope.yaml")]);
+    expect(missing.diagnostics[0].code).toBe(EXPECTATION_CODES.unreadable);
+    expect(parseExpectationsYaml(new SourceFile("x.yaml", "- a\n")).diagnostics[0].code).toBe(EXPECTATION_CODES.badStructure);
+  });
+
+  it("runs the inline expectations of a .trust file", () => {
+    const [run] = testExpectationFiles([path.join(dir, "acme.trust")]);
+    expect(run.diagnostics.filter((d) => d.severity === "error" && d.code !== EXPECTATION_CODES.failed)).toEqual([]);
+    expect([run.passed, run.failed]).toEqual([1, 1]);
+    expect(run.results[1].problems).toEqual(["expected allow, got deny"]);
+  });
+});
