@@ -47,6 +47,11 @@ export const TRANSPORTS_MISSING_IN_DEBIAN_5_23: readonly string[] = ["atomic"];
 
 const KNOWN_SET: ReadonlySet<string> = new Set(KNOWN_TRANSPORTS);
 
+/** The transport names a build registers: all of KNOWN_TRANSPORTS, minus `atomic` for Debian 12's 5.23.1 build. */
+export function registeredTransports(options: { debian?: boolean } = {}): readonly string[] {
+  return options.debian === true ? KNOWN_TRANSPORTS.filter((t) => !TRANSPORTS_MISSING_IN_DEBIAN_5_23.includes(t)) : KNOWN_TRANSPORTS;
+}
+
 /** True when `name` is a transport name upstream registers (including the ostree stub). */
 export function isKnownTransport(name: string): name is KnownTransport {
   return KNOWN_SET.has(name);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanPath, KNOWN_TRANSPORTS, validatePolicyScope } from "../../src/reference/scopes.js";
+import { cleanPath, KNOWN_TRANSPORTS, registeredTransports, validatePolicyScope } from "../../src/reference/scopes.js";
 
 const HEX64 = "0123456789abcdef".repeat(4);
 
@@ -75,6 +75,11 @@ describe("validatePolicyScope (§3.1)", () => {
     ["ostree", "anything at all", undefined],
   ])("%s %j", (transport, scope, error) => {
     expect(validatePolicyScope(transport, scope)).toEqual(error === undefined ? { known: true } : { known: true, error });
+  });
+  it("Debian 12's build lacks atomic", () => {
+    expect(registeredTransports({ debian: true })).not.toContain("atomic");
+    expect(registeredTransports({ debian: true })).toHaveLength(KNOWN_TRANSPORTS.length - 1);
+    expect(registeredTransports()).toContain("atomic");
   });
   it("unknown transports accept everything", () => {
     expect(validatePolicyScope("nosuch", "[")).toEqual({ known: false });
