@@ -21,6 +21,7 @@ export const FEATURES = {
   sigstoreKeyLists: { since: "5.33", what: "sigstoreSigned.keyPaths / keyDatas / rekorPublicKeyPaths / rekorPublicKeyDatas" },
   noPolicyFoundError: { since: "5.33", what: "the 'no policy.json file found' error" },
   registriesDVanishedFiles: { since: "5.34", what: "registries.d files vanishing during the scan are skipped" },
+  ociSourceIndex: { since: "5.34", what: "oci: references selecting a manifest by index (:@N)" },
   pki: { since: "5.35", what: "sigstoreSigned.pki" },
   ostreeStub: { since: "5.36", what: "the ostree transport reduced to a stub" },
   subkeySignatures: { since: "5.37", what: "signedBy accepting signatures by subkeys of trusted keys" },
