@@ -220,7 +220,7 @@ class Checker {
     }
     this.used.add(name.name);
     if (d.type !== type || (keyKinds && d.type === "key" && !keyKinds.includes(d.spec.kind))) {
-      this.report(C.wrongKindOfName, "error", `'${name.name}' is ${kindWord(d)}, but ${what.toLowerCase()} is needed here.`, name.span, {
+      this.report(C.wrongKindOfName, "error", `'${name.name}' is ${kindWord(d)}, but ${/^[aeiou]/i.test(what) ? "an" : "a"} ${what.toLowerCase()} is needed here.`, name.span, {
         related: [{ message: `'${name.name}' is defined here`, span: d.name.span }],
       });
       return undefined;

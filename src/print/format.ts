@@ -100,6 +100,12 @@ function plan(cst: CstNode): Map<IToken, Layout> {
         if (node.children.LCurly) block(node, "scopeEntry", depth);
         for (const c of children(node)) if (!isToken(c) && c.name !== "scopeEntry") walk(c, depth);
         return;
+      case "expectDecl": {
+        // `expect allow` and `expect deny ` line up their references.
+        const str = (node.children.StringLiteral ?? []).find(isToken);
+        set(str, { alignTo: "expect allow".length + 1 });
+        return;
+      }
       case "fulcioKey":
       case "pkiKey":
         for (const c of children(node)) {
