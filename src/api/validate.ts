@@ -28,7 +28,11 @@ import {
 // ---------------------------------------------------------------------------------------------------------
 // Front ends
 
-/** The loaders of each input kind (signatures of src/load/policy-json.ts, src/load/registries-d.ts, src/check/compile-source.ts). */
+/**
+ * The loaders of each input kind: `loadPolicyJson` (src/load/policy-json.ts), `loadRegistriesDFile` /
+ * `loadRegistriesDDir` (src/load/registries-d.ts), `compileTrustSource` (src/check/compile-source.ts),
+ * `loadRegistriesConfFile` (src/load/registries-conf.ts). `CheckLoaders` below keeps these signatures honest.
+ */
 export interface Loaders {
   loadPolicyJson(source: SourceFile, options?: { target?: Version }): LoadResult<Policy>;
   decodePolicyBytes?(bytes: Uint8Array): string;
@@ -40,6 +44,17 @@ export interface Loaders {
   compileTrustSource(source: SourceFile, options?: { target?: Version }): LoadResult<TrustModel>;
   loadRegistriesConf?(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
 }
+
+// Compile-time check (erased at run time) that the real modules fit the interface above.
+type CheckLoaders = [
+  Assignable<typeof import("../load/policy-json.js").loadPolicyJson, Loaders["loadPolicyJson"]>,
+  Assignable<typeof import("../load/json-decode-bytes.js").decodePolicyBytes, NonNullable<Loaders["decodePolicyBytes"]>>,
+  Assignable<typeof import("../load/registries-d.js").loadRegistriesDFile, Loaders["loadRegistriesDFile"]>,
+  Assignable<typeof import("../load/registries-d.js").loadRegistriesDDir, Loaders["loadRegistriesDDir"]>,
+  Assignable<typeof import("../check/compile-source.js").compileTrustSource, Loaders["compileTrustSource"]>,
+  Assignable<typeof import("../load/registries-conf.js").loadRegistriesConfFile, NonNullable<Loaders["loadRegistriesConf"]>>,
+];
+type Assignable<A extends B, B> = A;
 
 /** Thrown by a placeholder loader (and turned into IT9009) when a front end is not available in this build. */
 export class LoaderUnavailableError extends Error {
@@ -90,7 +105,7 @@ export function defaultLoaders(): Promise<Loaders> {
       loadRegistriesDFile: fn(regD, "loadRegistriesDFile") ?? missing("The registries.d loader"),
       loadRegistriesDDir: fn(regD, "loadRegistriesDDir") ?? missing("The registries.d loader"),
       compileTrustSource: fn(trust, "compileTrustSource") ?? missing("The .trust compiler"),
-      loadRegistriesConf: fn(regConf, "loadRegistriesConf"),
+      loadRegistriesConf: fn(regConf, "loadRegistriesConfFile"),
     } satisfies Loaders;
   })();
   return cachedLoaders;

@@ -22,6 +22,8 @@ export interface CliIo {
   systemRoot?: string;
   /** Test seam: the file system. */
   fs?: FileSystem;
+  /** Effective user id (root and others have different default signature directories); default 0. */
+  euid?: number;
 }
 
 /** `--color` values. */

@@ -8,5 +8,6 @@ const code = await run(process.argv.slice(2), {
   env: process.env,
   isTTY: process.stdout.isTTY === true,
   cwd: process.cwd(),
+  euid: process.geteuid?.(),
 });
 process.exitCode = code;

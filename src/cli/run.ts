@@ -6,18 +6,19 @@
 import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import type { Severity } from "../diagnostics/diagnostic.js";
-import { KNOWN_TARGETS, NEWEST_VERSION, compareVersions, parseVersion, type Version } from "../ir/versions.js";
+import { KNOWN_TARGETS, NEWEST_VERSION } from "../ir/versions.js";
 import { RULES, findRule } from "../lint/registry.js";
 import { lintInputs, lintRuntimeConfiguration } from "../api/lint.js";
 import { INPUT_KINDS, type InputKind } from "../api/files.js";
 import { validateInputs, type FileReport } from "../api/validate.js";
 import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
-import { OUTPUT_FORMATS, absolutize, renderReports, type OutputFormat } from "./report-output.js";
+import { OUTPUT_FORMATS, renderReports, type OutputFormat } from "./report-output.js";
+import { CommandContext, EXIT, InputError, UsageError, parseTarget } from "./context.js";
+import { registerMoreCommands } from "./commands.js";
 
 export type { CliIo } from "./io.js";
+export { EXIT, parseTarget } from "./context.js";
 
-/** Exit codes. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
 
 /** The package version (from package.json, two levels above both src/cli and dist/cli). */
 export function packageVersion(): string {
@@ -29,21 +30,6 @@ export function packageVersion(): string {
   }
 }
 
-/** A usage problem found after commander parsed the arguments. */
-class UsageError extends Error {}
-
-/** Parse and check `--target`. */
-export function parseTarget(text: string | undefined): Version | undefined {
-  if (text === undefined) return undefined;
-  const v = parseVersion(text);
-  const newest = parseVersion(NEWEST_VERSION)!;
-  if (!v || v[0] !== 5 || compareVersions(v, newest) > 0) {
-    throw new UsageError(
-      `invalid --target '${text}': expected a containers/image version 5.x up to ${NEWEST_VERSION}, e.g. ${KNOWN_TARGETS.join(", ")} or 'latest'`,
-    );
-  }
-  return v;
-}
 
 function parseFormat(text: string): OutputFormat {
   if (!(OUTPUT_FORMATS as readonly string[]).includes(text)) {
@@ -77,14 +63,6 @@ function parseRuleSettings(values: readonly string[]): Record<string, Severity |
     out[rule.meta.name] = m[2] as Severity | "off";
   }
   return out;
-}
-
-/**
- * The path handed to the library: as typed when the injected working directory is the process's (so messages,
- * including containers/image's own, name the file as the user did), else resolved against it.
- */
-function libraryPath(io: CliIo, p: string): string {
-  return io.cwd === process.cwd() ? p : absolutize(io.cwd, p);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -158,7 +136,10 @@ Examples:
   $ imagetrust validate /etc/containers/policy.json
   $ imagetrust lint
   $ imagetrust lint --format json examples/hand-written/
-  $ imagetrust rules
+  $ imagetrust compile site.trust --out /etc/containers
+  $ imagetrust simulate --policy /etc/containers/policy.json docker://quay.io/acme/app:1.2
+  $ imagetrust import /etc/containers/policy.json -o site.trust
+  $ imagetrust diff old-policy.json new-policy.json
 
 Exit status: 0 success, 1 rejected input or error findings, 2 usage error, unreadable input or internal failure.
 Colour is used only on a terminal and never when NO_COLOR is set.
@@ -169,9 +150,9 @@ Colour is used only on a terminal and never when NO_COLOR is set.
  * Never throws and never calls process.exit.
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  let exitCode: number = EXIT.ok;
-  const out = (s: string) => void io.stdout.write(s);
-  const err = (s: string) => void io.stderr.write(s);
+  const ctx = new CommandContext(io);
+  const out = (s: string) => ctx.out(s);
+  const err = (s: string) => ctx.err(s);
 
   const program = new Command("imagetrust");
   program
@@ -195,11 +176,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const kind = parseKind(opts.kind);
       const color = useColor(io, parseColor(opts.color)) && format === "text";
       const reports = await validateInputs(
-        files.map((f) => libraryPath(io, f)),
+        files.map((f) => ctx.libraryPath(f)),
         { target, kind, fs: io.fs },
       );
       out(await renderReports(reports, { format, command: "validate", styles: stylesFor(color), displayPath: (f) => displayPath(io.cwd, f), fs: io.fs }));
-      exitCode = exitCodeFor(reports, "validate");
+      ctx.exitCode = exitCodeFor(reports, "validate");
     });
 
   addCommonOptions(
@@ -236,12 +217,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         }
       } else {
         reports = await lintInputs(
-          paths.map((p) => libraryPath(io, p)),
+          paths.map((p) => ctx.libraryPath(p)),
           { target, kind, severities, fs: io.fs },
         );
       }
       out(await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), fs: io.fs }));
-      exitCode = exitCodeFor(reports, "lint", maxWarnings);
+      ctx.exitCode = exitCodeFor(reports, "lint", maxWarnings);
     });
 
   program
@@ -253,13 +234,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       out(renderRules(opts.format as "text" | "json" | "markdown"));
     });
 
+  registerMoreCommands(program, ctx);
+
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return exitCode;
+    return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    if (e instanceof InputError) return EXIT.usage;
     if (e instanceof UsageError) {
       err(`error: ${e.message}\n(run 'imagetrust --help' for usage)\n`);
       return EXIT.usage;

@@ -1,0 +1,299 @@
+/**
+ * The commands beyond validate/lint: compile, fmt, import, simulate, test, diff. Each loads its library module on
+ * use, so a problem in one of them never breaks the others (or --help).
+ */
+import { Command, Option } from "commander";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { emptyRegistriesD, type Policy, type RegistriesDConfig } from "../ir/types.js";
+import { readTextFile } from "../api/files.js";
+import { stylesFor } from "./io.js";
+import { CommandContext, EXIT, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "./context.js";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const targetOption = () => new Option("--target <version>", "containers/image version to judge by (default: the newest)");
+const colorOption = () => new Option("--color <when>", "colour the text output").choices(["auto", "always", "never"]).default("auto");
+
+/** Read a text file for a command, printing the IT9xxx diagnostic and throwing InputError when it cannot be read. */
+async function readSource(ctx: CommandContext, path: string) {
+  const r = await readTextFile(ctx.libraryPath(path), { fs: ctx.io.fs });
+  if (!r.source) {
+    ctx.err(await renderLooseDiagnostics(ctx, path, r.diagnostics));
+    throw new InputError(`cannot read ${path}`);
+  }
+  return r.source;
+}
+
+/** A policy input (policy.json or .trust) plus optional registries.d directory. */
+async function loadPolicyAndStorage(
+  ctx: CommandContext,
+  policyPath: string,
+  registriesDPath: string | undefined,
+  target: ReturnType<typeof parseTarget>,
+): Promise<{ policy: Policy; registriesD?: RegistriesDConfig }> {
+  const report = await ctx.loadModel(policyPath, { target, what: "policy" });
+  const policy = report.model!.policy;
+  if (!policy) {
+    throw new UsageError(`${policyPath} holds no policy (expected a policy.json or a .trust file)`);
+  }
+  let registriesD = report.model!.registriesD;
+  if (registriesDPath !== undefined) {
+    const r = await ctx.loadModel(registriesDPath, { target, kind: "registries-d-dir", what: "registries.d directory" });
+    registriesD = r.model!.registriesD;
+  }
+  return { policy, registriesD };
+}
+
+/** Register compile, fmt, import, simulate, test and diff on `program`. */
+export function registerMoreCommands(program: Command, ctx: CommandContext): void {
+  // ---------------------------------------------------------------------------------------------- compile
+  program
+    .command("compile")
+    .description("compile a .trust file into policy.json and registries.d/ (nothing is written on any error)")
+    .argument("<file>", "the .trust source")
+    .requiredOption("-o, --out <dir>", "output directory (policy.json and registries.d/ go inside)")
+    .option("--check", "write nothing; exit 1 when the output directory differs from what would be written")
+    .addOption(targetOption())
+    .addOption(colorOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ imagetrust compile site.trust --out /etc/containers
+  $ imagetrust compile site.trust --out out/ --target 5.23
+  $ imagetrust compile site.trust --out /etc/containers --check     # in CI: is the deployed policy current?
+`,
+    )
+    .action(async (file: string, opts: { out: string; check?: boolean; target?: string; color: string }) => {
+      const target = parseTarget(opts.target);
+      const source = await readSource(ctx, file);
+      const { compileToFiles } = await import("../api/compile.js");
+      const r = await compileToFiles(source, { outDir: ctx.libraryPath(opts.out), target, check: opts.check === true });
+      ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics, ctx.color(opts.color as "auto")));
+      if (hasErrors(r.diagnostics)) {
+        ctx.out(`${ctx.display(file)}: not compiled\n`);
+        ctx.exitCode = EXIT.rejected;
+        return;
+      }
+      if (opts.check) {
+        const diffs = r.differences ?? [];
+        for (const d of diffs) ctx.out(`${d}\n`);
+        ctx.out(diffs.length ? `${ctx.display(opts.out)} is out of date\n` : `${ctx.display(opts.out)} is up to date\n`);
+        ctx.exitCode = diffs.length ? EXIT.rejected : EXIT.ok;
+        return;
+      }
+      for (const w of r.written) ctx.out(`wrote ${ctx.display(w)}\n`);
+      for (const w of r.removed ?? []) ctx.out(`removed ${ctx.display(w)}\n`);
+    });
+
+  // ---------------------------------------------------------------------------------------------- fmt
+  program
+    .command("fmt")
+    .description("format .trust files canonically (comments kept)")
+    .argument("<files...>", ".trust files")
+    .option("-w, --write", "rewrite the files in place")
+    .option("--check", "write nothing; exit 1 when a file is not formatted")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ imagetrust fmt site.trust            # print the formatted text
+  $ imagetrust fmt --write *.trust
+  $ imagetrust fmt --check *.trust       # in CI
+`,
+    )
+    .action(async (files: string[], opts: { write?: boolean; check?: boolean }) => {
+      if (!opts.write && !opts.check && files.length > 1) throw new UsageError("fmt prints one file; use --write or --check for several");
+      const { formatTrustSource } = await import("../print/format.js");
+      let failed = false;
+      for (const file of files) {
+        const source = await readSource(ctx, file);
+        const r = formatTrustSource(source);
+        if (r.text === undefined) {
+          ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics));
+          failed = true;
+          continue;
+        }
+        if (opts.check) {
+          if (r.text !== source.text) {
+            ctx.out(`${ctx.display(file)}: not formatted\n`);
+            failed = true;
+          }
+        } else if (opts.write) {
+          if (r.text !== source.text) {
+            const { writeFileAtomic } = await import("../util/atomic-write.js");
+            await writeFileAtomic(ctx.libraryPath(file), r.text);
+            ctx.out(`formatted ${ctx.display(file)}\n`);
+          }
+        } else {
+          ctx.out(r.text);
+        }
+      }
+      ctx.exitCode = failed ? EXIT.rejected : EXIT.ok;
+    });
+
+  // ---------------------------------------------------------------------------------------------- import
+  program
+    .command("import")
+    .description("turn an existing policy.json (and registries.d) into .trust source")
+    .argument("<policy>", "a policy.json")
+    .option("--registries-d <dir>", "a registries.d directory to include")
+    .option("-o, --output <file>", "write the .trust source here instead of printing it")
+    .addOption(targetOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ imagetrust import /etc/containers/policy.json --registries-d /etc/containers/registries.d -o site.trust
+`,
+    )
+    .action(async (policyPath: string, opts: { registriesD?: string; output?: string; target?: string }) => {
+      const target = parseTarget(opts.target);
+      const { policy, registriesD } = await loadPolicyAndStorage(ctx, policyPath, opts.registriesD, target);
+      const { printTrustModel } = await import("../print/trust-printer.js");
+      const text = printTrustModel({ policy, registriesD: registriesD ?? emptyRegistriesD(), expectations: [] });
+      if (opts.output !== undefined) {
+        const { writeFileAtomic } = await import("../util/atomic-write.js");
+        await writeFileAtomic(ctx.libraryPath(opts.output), text);
+        ctx.out(`wrote ${ctx.display(opts.output)}\n`);
+      } else {
+        ctx.out(text);
+      }
+    });
+
+  // ---------------------------------------------------------------------------------------------- simulate
+  program
+    .command("simulate")
+    .description("would pulling these images be allowed, and why")
+    .argument("[refs...]", "image references as skopeo takes them (docker://…, dir:…) or bare names as podman does")
+    .requiredOption("--policy <file>", "policy.json or .trust file")
+    .option("--registries-d <dir>", "registries.d directory (signature storage)")
+    .option("--registries-conf <file>", "registries.conf (short names, mirrors)")
+    .option("--refs <file>", "read references from a file (one per line, # comments)")
+    .option("--manifest <file>", "the image manifest (gives the digest for signature URLs)")
+    .option("--explain", "the full explanation for every reference")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(targetOption())
+    .addOption(colorOption())
+    .addHelpText(
+      "after",
+      `
+Exit status: 0 every reference allowed, 1 any denied, 2 usage error or unusable input.
+
+Examples:
+  $ imagetrust simulate --policy /etc/containers/policy.json docker://quay.io/acme/app:1.2
+  $ imagetrust simulate --policy site.trust --registries-d /etc/containers/registries.d --explain docker://busybox
+  $ imagetrust simulate --policy policy.json --refs images.txt --format json
+`,
+    )
+    .action(
+      async (
+        refs: string[],
+        opts: { policy: string; registriesD?: string; registriesConf?: string; refs?: string; manifest?: string; explain?: boolean; format: string; target?: string; color: string },
+      ) => {
+        const target = parseTarget(opts.target);
+        const all = [...refs];
+        if (opts.refs !== undefined) {
+          const { parseRefsFile } = await import("../api/simulate.js");
+          all.push(...parseRefsFile((await readSource(ctx, opts.refs)).text));
+        }
+        if (all.length === 0) throw new UsageError("simulate needs at least one image reference (or --refs FILE)");
+        const { policy, registriesD } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, target);
+        let registriesConf;
+        if (opts.registriesConf !== undefined) {
+          const { loadRegistriesConf } = await import("../load/registries-conf.js");
+          const r = loadRegistriesConf({ confPath: ctx.libraryPath(opts.registriesConf), explicit: true, target });
+          if (!r.value) {
+            ctx.err(await renderLooseDiagnostics(ctx, opts.registriesConf, r.diagnostics));
+            throw new InputError("registries.conf cannot be used");
+          }
+          registriesConf = r.value;
+        }
+        let manifest: Uint8Array | undefined;
+        if (opts.manifest !== undefined) {
+          const m = await readTextFile(ctx.libraryPath(opts.manifest), { fs: ctx.io.fs });
+          if (!m.bytes) {
+            ctx.err(await renderLooseDiagnostics(ctx, opts.manifest, m.diagnostics));
+            throw new InputError("cannot read the manifest");
+          }
+          manifest = m.bytes;
+        }
+        const { simulate, simulationExitCode, renderSimulationText } = await import("../api/simulate.js");
+        const results = simulate({
+          policy,
+          registriesD,
+          registriesConf,
+          manifest,
+          refs: all,
+          env: { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME },
+        });
+        if (opts.format === "json") {
+          ctx.out(JSON.stringify(results, null, 2) + "\n");
+        } else {
+          const st = stylesFor(ctx.color(opts.color as "auto"));
+          ctx.out(renderSimulationText(results, { explain: opts.explain === true, style: { allow: st.info, deny: st.error, dim: st.dim, bold: st.location } }));
+        }
+        ctx.exitCode = simulationExitCode(results);
+      },
+    );
+
+  // ---------------------------------------------------------------------------------------------- test
+  program
+    .command("test")
+    .description("check expectations: `expect` lines of .trust files, or YAML case files for a policy.json")
+    .argument("<files...>", ".trust files or expectation YAML files (policy: …, cases: [{ref, expect: allow|deny, scope?}])")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(targetOption())
+    .addHelpText(
+      "after",
+      `
+Exit status: 0 every expectation holds, 1 any fails (or a file cannot be used).
+
+Examples:
+  $ imagetrust test site.trust
+  $ imagetrust test policy-cases.yaml
+`,
+    )
+    .action(async (files: string[], opts: { format: string; target?: string }) => {
+      const target = parseTarget(opts.target);
+      const { testExpectationFiles, expectationsExitCode, renderExpectationsText } = await import("../api/test-expectations.js");
+      const runs = testExpectationFiles(
+        files.map((f) => ctx.libraryPath(f)),
+        { target, env: { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME } },
+      );
+      if (opts.format === "json") ctx.out(JSON.stringify(runs, null, 2) + "\n");
+      else ctx.out(renderExpectationsText(runs));
+      ctx.exitCode = expectationsExitCode(runs);
+    });
+
+  // ---------------------------------------------------------------------------------------------- diff
+  program
+    .command("diff")
+    .description("what changed semantically between two policies, and which sample pulls flip")
+    .argument("<old>", "the old policy.json or .trust")
+    .argument("<new>", "the new policy.json or .trust")
+    .option("--ref <ref>", "a sample reference to decide under both policies; repeatable", collect, [] as string[])
+    .option("--fail-on-loosen", "exit 1 when any decision becomes more permissive")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(targetOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ imagetrust diff /etc/containers/policy.json new-policy.json
+  $ imagetrust diff --fail-on-loosen old.trust new.trust --ref docker://quay.io/acme/app:1
+`,
+    )
+    .action(async (oldPath: string, newPath: string, opts: { ref: string[]; failOnLoosen?: boolean; format: string; target?: string }) => {
+      const target = parseTarget(opts.target);
+      const before = await loadPolicyAndStorage(ctx, oldPath, undefined, target);
+      const after = await loadPolicyAndStorage(ctx, newPath, undefined, target);
+      const { diffPolicies, diffExitCode, renderDiffText } = await import("../api/diff.js");
+      const d = diffPolicies(before.policy, after.policy, { refs: opts.ref });
+      ctx.out(opts.format === "json" ? JSON.stringify(d, null, 2) + "\n" : renderDiffText(d));
+      ctx.exitCode = diffExitCode(d, { failOnLoosen: opts.failOnLoosen === true });
+    });
+
+}

@@ -1,0 +1,88 @@
+/** What every command handler shares: I/O, option parsing, usage errors, and loading policy inputs. */
+import * as nodePath from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { KNOWN_TARGETS, NEWEST_VERSION, compareVersions, parseVersion, type Version } from "../ir/versions.js";
+import type { InputKind } from "../api/files.js";
+import { validateInput, type FileReport } from "../api/validate.js";
+import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
+import { renderReports } from "./report-output.js";
+
+/** Exit codes. */
+export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+
+/** A usage problem found after commander parsed the arguments (exit 2). */
+export class UsageError extends Error {}
+
+/** An input the command cannot work with (an invalid policy for `simulate`, …): diagnostics already printed, exit 2. */
+export class InputError extends Error {}
+
+/** One CLI run's shared state. */
+export class CommandContext {
+  exitCode: number = EXIT.ok;
+  constructor(readonly io: CliIo) {}
+
+  out(s: string): void {
+    this.io.stdout.write(s);
+  }
+  err(s: string): void {
+    this.io.stderr.write(s);
+  }
+  /**
+   * The path handed to the library: as typed when the injected working directory is the process's (so messages,
+   * including containers/image's own, name the file as the user did), else resolved against it.
+   */
+  libraryPath(p: string): string {
+    return this.io.cwd === process.cwd() ? p : nodePath.resolve(this.io.cwd, p);
+  }
+  /** A path for output. */
+  display(p: string): string {
+    return displayPath(this.io.cwd, nodePath.resolve(this.io.cwd, p));
+  }
+  /** Whether text output is coloured. */
+  color(mode: ColorMode = "auto"): boolean {
+    return useColor(this.io, mode);
+  }
+
+  /**
+   * Load a policy input (.json or .trust, or a registries.d directory) for a command that needs its IR. When the
+   * runtime would reject it, print the diagnostics to stderr and throw InputError.
+   */
+  async loadModel(path: string, options: { target?: Version; kind?: InputKind; what: string }): Promise<FileReport> {
+    const [report] = await validateInput(this.libraryPath(path), { target: options.target, kind: options.kind, fs: this.io.fs });
+    if (!report || !report.valid || !report.model) {
+      const reports = report ? [report] : [];
+      const text = await renderReports(reports, {
+        format: "text",
+        command: "validate",
+        styles: stylesFor(useColor({ ...this.io, isTTY: false })),
+        displayPath: (f) => this.display(f),
+        fs: this.io.fs,
+      });
+      this.err(text);
+      throw new InputError(`${options.what} ${path} cannot be used`);
+    }
+    return report;
+  }
+}
+
+/** Parse and check `--target`. */
+export function parseTarget(text: string | undefined): Version | undefined {
+  if (text === undefined) return undefined;
+  const v = parseVersion(text);
+  const newest = parseVersion(NEWEST_VERSION)!;
+  if (!v || v[0] !== 5 || compareVersions(v, newest) > 0) {
+    throw new UsageError(
+      `invalid --target '${text}': expected a containers/image version 5.x up to ${NEWEST_VERSION}, e.g. ${KNOWN_TARGETS.join(", ")} or 'latest'`,
+    );
+  }
+  return v;
+}
+
+/** Diagnostics as text for stderr/stdout of the non-validate commands. */
+export async function renderLooseDiagnostics(ctx: CommandContext, file: string, diagnostics: Diagnostic[], color = false): Promise<string> {
+  if (diagnostics.length === 0) return "";
+  const { renderDiagnosticsText } = await import("../diagnostics/render-text.js");
+  const { collectSources } = await import("./report-output.js");
+  const sources = await collectSources([{ file, kind: "trust", valid: false, fatal: false, diagnostics, sources: new Map() }], ctx.io.fs);
+  return renderDiagnosticsText(diagnostics, { getSource: (f) => sources.get(f), styles: stylesFor(color), displayPath: (f) => ctx.display(f) });
+}
