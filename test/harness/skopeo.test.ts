@@ -7,6 +7,10 @@ import {
   type LocalRegistry,
   makeDirImage,
   makeTempDir,
+  skopeoStandaloneSign,
+  TEST_KEY_FINGERPRINT,
+  TEST_PUBLIC_KEY,
+  UPSTREAM_SIGNATURE_FIXTURES,
   pushDirImage,
   registryAvailable,
   skopeoAvailable,
@@ -128,5 +132,78 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("local regi
     await r.stop();
     await expect(fetch(`http://${r.url}/v2/`)).rejects.toThrow();
     expect(fs.existsSync(r.storage)).toBe(false);
+  });
+});
+
+describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("GPG-signed images", () => {
+  let registry: LocalRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry();
+    if (goHarnessAvailable() || ci) await buildGoHarness();
+  }, GO_BUILD_TIMEOUT_MS);
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  const signedBy = (keyPath: string, signedIdentity?: object) =>
+    JSON.stringify({
+      default: [{ type: "signedBy", keyType: "GPGKeys", keyPath, ...(signedIdentity ? { signedIdentity } : {}) }],
+    });
+
+  it("signs with skopeo standalone-sign and both judges accept or deny alike (dir:)", async () => {
+    const plain = makeDirImage(path.join(makeTempDir(), "plain"));
+    const sig = await skopeoStandaloneSign(plain.manifest, "example.com/app:v1");
+    const img = makeDirImage(path.join(makeTempDir(), "signed"), { signatures: [sig] });
+    expect(img.manifestDigest).toBe(plain.manifestDigest);
+
+    const cases: [string, boolean, string | undefined][] = [
+      [signedBy(TEST_PUBLIC_KEY, { type: "exactReference", dockerReference: "example.com/app:v1" }), true, undefined],
+      [
+        signedBy(TEST_PUBLIC_KEY, { type: "exactReference", dockerReference: "example.com/app:v2" }),
+        false,
+        "Signature for identity example.com/app:v1 is not accepted", // 5.23.1 does not quote it
+      ],
+      [
+        signedBy(path.join(UPSTREAM_SIGNATURE_FIXTURES, "public-key-1.gpg")),
+        false,
+        undefined, // a gpgme message naming the unknown key: compared between the judges below
+      ],
+    ];
+    for (const [policy, allowed, message] of cases) {
+      const sk = await skopeoCopyVerdict(policy, `dir:${img.dir}`);
+      expect(sk.allowed).toBe(allowed);
+      if (message) expect(sk.message).toBe(message);
+      const go = await goEvaluate(policy, [
+        { reference: `dir:${img.dir}`, manifest: img.manifest.toString("base64"), signatures: [sig.toString("base64")] },
+      ]);
+      expect({ allowed: go.cases[0].allowed, message: go.cases[0].error }).toEqual({ allowed: sk.allowed, message: sk.message });
+    }
+  });
+
+  it("reads signatures from a file:// lookaside written by skopeo copy --sign-by", async () => {
+    const sigstore = makeTempDir("lookaside-");
+    const regD = makeTempDir("registries.d-");
+    fs.writeFileSync(
+      path.join(regD, "local.yaml"),
+      `docker:\n  ${registry.url}:\n    lookaside: file://${sigstore}\n`,
+    );
+    const img = makeDirImage(path.join(makeTempDir(), "img"));
+    const ref = await pushDirImage(img.dir, registry, "signed/app:v1", {
+      signBy: TEST_KEY_FINGERPRINT,
+      registriesD: regD,
+    });
+    const hex = img.manifestDigest.slice("sha256:".length);
+    expect(fs.existsSync(path.join(sigstore, "signed/app@sha256=" + hex, "signature-1"))).toBe(true);
+
+    const allowed = await skopeoCopyVerdict(signedBy(TEST_PUBLIC_KEY), `docker://${ref}`, {
+      registriesD: regD,
+      srcTlsVerify: false,
+    });
+    expect(allowed).toMatchObject({ allowed: true });
+    const noLookaside = await skopeoCopyVerdict(signedBy(TEST_PUBLIC_KEY), `docker://${ref}`, {
+      registriesD: makeTempDir("empty-registries.d-"),
+      srcTlsVerify: false,
+    });
+    expect(noLookaside).toMatchObject({ allowed: false, message: "A signature was required, but no signature exists" });
   });
 });

@@ -421,6 +421,16 @@ export async function startRegistry(): Promise<LocalRegistry> {
   throw new SkopeoError(`docker-registry did not start: ${lastErr}`);
 }
 
+/** Options for {@link pushDirImage}. */
+export interface PushOptions {
+  /** `--registries.d` (where `--sign-by` writes lookaside signatures). */
+  registriesD?: string;
+  /** `--sign-by FINGERPRINT` with the fixtures' keys ({@link makeGnupgHome}). */
+  signBy?: string;
+  /** More `skopeo copy` options. */
+  copyArgs?: string[];
+}
+
 /**
  * Pushes a `dir:` image to `docker://<registry>/<repoAndTag>` over plain HTTP,
  * with an accept-anything policy; returns the pushed docker reference.
@@ -429,28 +439,77 @@ export async function pushDirImage(
   dir: string,
   registry: LocalRegistry | string,
   repoAndTag: string,
-  extraArgs: string[] = [],
+  opts: PushOptions = {},
 ): Promise<string> {
   const host = typeof registry === "string" ? registry : registry.url;
   const file = writePolicy(ACCEPT_ANYTHING_POLICY);
   const ref = `${host}/${repoAndTag}`;
+  const args = ["--policy", file, "--registries-conf", emptyRegistriesConf()];
+  if (opts.registriesD) args.push("--registries.d", opts.registriesD);
+  args.push("copy", "--quiet", "--dest-tls-verify=false");
+  if (opts.signBy) args.push("--sign-by", opts.signBy);
+  args.push(...(opts.copyArgs ?? []), `dir:${dir}`, `docker://${ref}`);
   try {
-    const run = await runSkopeo([
-      "--policy",
-      file,
-      "--registries-conf",
-      emptyRegistriesConf(),
-      "copy",
-      "--quiet",
-      "--dest-tls-verify=false",
-      ...extraArgs,
-      `dir:${dir}`,
-      `docker://${ref}`,
-    ]);
+    const run = await runSkopeo(args, { env: opts.signBy ? { GNUPGHOME: makeGnupgHome() } : {} });
     if (run.code !== 0) throw new SkopeoError(`push to ${ref} failed (exit ${run.code}): ${run.stderr}`);
     return ref;
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- GPG signing
+
+/** containers/image's signed test fixtures (from golang-github-containers-image-dev). */
+export const UPSTREAM_SIGNATURE_FIXTURES = "/usr/share/gocode/src/github.com/containers/image/signature/fixtures";
+
+/** Fingerprint of the passphrase-less test key in the fixtures' secring.gpg (public: public-key.gpg). */
+export const TEST_KEY_FINGERPRINT = "1D8230F6CDB6A06716E414C1DB72F2188BB46CC8";
+
+/** The public half of {@link TEST_KEY_FINGERPRINT}, usable as a policy `keyPath`. */
+export const TEST_PUBLIC_KEY = path.join(UPSTREAM_SIGNATURE_FIXTURES, "public-key.gpg");
+
+let gnupgHome: string | undefined;
+
+/**
+ * A temporary GNUPGHOME holding the fixtures' secret keys (imported with gpg),
+ * one per process; pass it as `env: { GNUPGHOME }` to skopeo signing commands.
+ */
+export function makeGnupgHome(): string {
+  if (gnupgHome) return gnupgHome;
+  const home = makeTempDir("gnupg-");
+  fs.chmodSync(home, 0o700);
+  const res = spawnSync(
+    "gpg",
+    ["--batch", "--quiet", "--homedir", home, "--import", path.join(UPSTREAM_SIGNATURE_FIXTURES, "secring.gpg")],
+    { encoding: "utf8", env: { ...process.env, TZ: "UTC" } },
+  );
+  if (res.status !== 0) throw new SkopeoError(`gpg --import failed: ${res.stderr}`);
+  gnupgHome = home;
+  return home;
+}
+
+/**
+ * Signs a manifest for `dockerReference` with `skopeo standalone-sign`
+ * (simple signing, GPG) and returns the signature blob.
+ */
+export async function skopeoStandaloneSign(
+  manifest: Buffer | string,
+  dockerReference: string,
+  fingerprint = TEST_KEY_FINGERPRINT,
+): Promise<Buffer> {
+  const dir = makeTempDir("sign-");
+  try {
+    const manifestPath = path.join(dir, "manifest.json");
+    fs.writeFileSync(manifestPath, manifest);
+    const out = path.join(dir, "signature");
+    const run = await runSkopeo(["standalone-sign", manifestPath, dockerReference, fingerprint, "-o", out], {
+      env: { GNUPGHOME: makeGnupgHome() },
+    });
+    if (run.code !== 0) throw new SkopeoError(`standalone-sign failed: ${run.fatal ?? run.stderr}`);
+    return fs.readFileSync(out);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
