@@ -1,44 +1,95 @@
 /**
  * registries.conf in a simulation: short-name resolution (podman's `pkg/shortnames.Resolve`) and pull
- * sources (`sysregistriesv2.FindRegistry` + `PullSourcesFromReference`), through src/registries/resolve.ts,
- * with the signature lookup of each pull source (lookaside and attachments follow the pull source).
+ * sources (`sysregistriesv2.FindRegistry` + `PullSourcesFromReference`, tried in order by
+ * `docker/docker_image_src.go` `newImageSource`), through src/registries/resolve.ts, with the signature lookup
+ * of each pull source (lookaside and attachments follow the pull source: observed-behaviour.md).
  */
 import type { DockerReference } from "../reference/docker-reference.js";
+import { isShortName, pullSources, resolveShortName } from "../registries/resolve.js";
+import type { ShortNameMode } from "../registries/types.js";
 import type { SignatureLookup } from "./requirement-report.js";
-import type { Simulator } from "./simulate.js";
+import { dockerSignatureLookup, type Simulator } from "./simulate.js";
 
-/** registries.conf as the registries module models it. */
-export type RegistriesConf = unknown;
+export type { RegistriesConf } from "../registries/types.js";
 
 /** How a short name resolved (`resolution` in the JSON output). */
 export interface ResolutionReport {
-  mode: string;
+  /** The short-name mode in effect: disabled, permissive or enforcing. */
+  mode: ShortNameMode;
+  /** The alias that applied (its name), or null. */
   aliasUsed: string | null;
   /** Fully qualified references, in the order the runtime tries them. */
   candidates: string[];
+  /** The resolution error (e.g. enforcing mode without a TTY), or null. */
   error: string | null;
+  /** Upstream's description of the resolution ("Resolved \"x\" as an alias (file)"), when there is one. */
+  description?: string;
 }
 
 /** One place the runtime pulls from (`pullSources[]` in the JSON output). */
 export interface PullSourceReport {
   location: string;
+  /** The rewritten reference pulled from this source. */
   reference: string;
   mirror: boolean;
   insecure: boolean;
   blocked: boolean;
+  /** The runtime's error for a blocked source. */
+  blockedError?: string;
+  /** Where signatures are read when this source serves the image (the source's own reference). */
   signatureLookup: SignatureLookup;
 }
 
-/** Short-name resolution of a bare name, or undefined when the name is fully qualified or no registries.conf is given. */
-export function resolveName(sim: Simulator, input: string): ResolutionReport | undefined {
-  void sim;
-  void input;
-  return undefined;
+/** The pull sources of a reference, or why pulling fails before any source is tried. */
+export interface PullSourcesReport {
+  sources: PullSourceReport[];
+  /** An error upstream reports before trying a source (e.g. an invalid rewrite), or when every source is blocked. */
+  error?: string;
 }
 
-/** The pull sources of a docker reference under registries.conf, in order. */
-export function pullSourcesFor(sim: Simulator, ref: DockerReference): PullSourceReport[] {
-  void sim;
-  void ref;
-  return [];
+/** Short-name resolution of a bare name; undefined when the name is fully qualified or no registries.conf is given. */
+export function resolveName(sim: Simulator, input: string): ResolutionReport | undefined {
+  const conf = sim.options.registriesConf;
+  if (!conf || !isShortName(input)) return undefined;
+  const mode = sim.options.shortNameMode ?? conf.shortNameMode;
+  const r = resolveShortName(conf, input, { mode, tty: false });
+  if (!r.ok) return { mode, aliasUsed: null, candidates: [], error: r.error };
+  const out: ResolutionReport = { mode, aliasUsed: r.alias ? r.alias.name : null, candidates: r.candidateStrings, error: null };
+  if (r.description) out.description = r.description;
+  return out;
+}
+
+/** The pull sources of a docker reference under registries.conf, in the order the runtime tries them. */
+export function pullSourcesFor(sim: Simulator, ref: DockerReference): PullSourcesReport {
+  const conf = sim.options.registriesConf;
+  if (!conf) return { sources: [] };
+  const r = pullSources(conf, ref);
+  if (!r.ok) return { sources: [], error: r.error };
+  const sources = r.sources.map((s): PullSourceReport => {
+    const digest = s.reference.digest?.startsWith("sha256:") ? s.reference.digest : sim.manifestDigest;
+    const l = dockerSignatureLookup(sim.options.registriesD, sim.options.env, s.reference, digest);
+    const p: PullSourceReport = {
+      location: s.location,
+      reference: s.referenceString,
+      mirror: s.mirror,
+      insecure: s.insecure,
+      blocked: s.blockedError !== undefined,
+      signatureLookup: { lookasideBase: l.lookasideBase, lookasideSignature1: l.lookasideSignature1, sigstoreAttachments: l.sigstoreAttachments },
+    };
+    if (s.blockedError !== undefined) p.blockedError = s.blockedError;
+    return p;
+  });
+  if (sources.length > 0 && sources.every((s) => s.blocked)) {
+    // docker_image_src.go newImageSource: one attempt → its error; several → the mirrors' errors, then the primary's.
+    const primary = sources[sources.length - 1];
+    const error =
+      sources.length === 1
+        ? primary.blockedError!
+        : `(Mirrors also failed: ${sources
+            .slice(0, -1)
+            .map((s) => `[${s.reference}: ${s.blockedError}]`)
+            .join("\n")}): ${primary.reference}: ${primary.blockedError}`;
+    return { sources, error };
+  }
+  return { sources };
 }

@@ -19,11 +19,13 @@ import {
 } from "../reference/docker-reference.js";
 import { type ImageReference, parseImageReference } from "../reference/image-reference.js";
 import { isKnownTransport } from "../reference/scopes.js";
+import { isShortName } from "../registries/resolve.js";
 import { type LookasideSource, lookasideSignatureUrl, sigstoreAttachmentTag, signatureStorageFor } from "../registries/lookaside.js";
+import type { ShortNameMode } from "../registries/types.js";
 import type { RegistriesConf } from "./registries-conf.js";
 import { decideRequirements, evaluateRequirements, NO_SIGNATURE_EVIDENCE, type SignatureEvidence } from "./evaluate.js";
 import { reportRequirement, signatureWarnings, type RequirementReport, type SignatureLookup, type SignatureLookupDetails } from "./requirement-report.js";
-import { pullSourcesFor, resolveName, type PullSourceReport, type ResolutionReport } from "./registries-conf.js";
+import { pullSourcesFor, resolveName, type PullSourceReport, type PullSourcesReport, type ResolutionReport } from "./registries-conf.js";
 import { describeLookupStep, indexPolicy, namespacesTried, type DecidingScope, type PolicyIndex, requirementsForImageRef } from "./scope-lookup.js";
 
 /** Who the runtime runs as: decides the built-in lookaside default (spec §5.3). */
@@ -51,6 +53,8 @@ export interface SimulationOptions {
    * takes it (default true), or rejected as skopeo / alltransports.ParseImageName would (false).
    */
   bareNames?: boolean;
+  /** Overrides registries.conf's short-name-mode (as podman's SystemContext.ShortNameMode does). */
+  shortNameMode?: ShortNameMode;
 }
 
 /** The simulation of one requested reference (`imagetrust simulate --format json`, one array element). */
@@ -180,7 +184,7 @@ function simulateInput(sim: Simulator, input: string): SimulationResult {
     if (!parsed.ok) return failed(input, parsed.error);
     const res = simulateImageReference(sim, parsed.ref, input);
     if (parsed.ref.transport === "docker" && sim.options.registriesConf && parsed.ref.dockerReference)
-      res.pullSources = pullSourcesFor(sim, parsed.ref.dockerReference);
+      applyPullSources(res, pullSourcesFor(sim, parsed.ref.dockerReference));
     return res;
   }
   if (sim.options.bareNames === false) {
@@ -197,6 +201,8 @@ function simulateInput(sim: Simulator, input: string): SimulationResult {
   if (resolution === undefined) {
     // Fully qualified (or no registries.conf to resolve against): the docker transport's own normalisation.
     const res = simulateDockerName(sim, input, named.ref);
+    if (!sim.options.registriesConf && isShortName(input))
+      res.warnings.push(`"${input}" is a short name and no registries.conf was given: it was normalized to ${res.dockerReference ?? "docker.io"} as the docker transport does; podman would resolve it through registries.conf`);
     return res;
   }
   const candidates = resolution.candidates.map((c) => {
@@ -223,8 +229,21 @@ function simulateDockerName(sim: Simulator, input: string, name: DockerReference
   const parsed = parseImageReference("docker://" + referenceString(name), sim.options.parse);
   if (!parsed.ok) return failed(input, parsed.error);
   const res = simulateImageReference(sim, parsed.ref, input);
-  if (sim.options.registriesConf && parsed.ref.dockerReference) res.pullSources = pullSourcesFor(sim, parsed.ref.dockerReference);
+  if (sim.options.registriesConf && parsed.ref.dockerReference) applyPullSources(res, pullSourcesFor(sim, parsed.ref.dockerReference));
   return res;
+}
+
+/** Attach pull sources; when pulling fails before the policy is even consulted, the pull is denied with that error. */
+function applyPullSources(res: SimulationResult, p: PullSourcesReport): void {
+  res.pullSources = p.sources;
+  if (p.error === undefined) return;
+  res.verdict = "deny";
+  res.upstreamError = p.error;
+  res.reasons.push(
+    p.sources.length > 0 && p.sources.every((s) => s.blocked)
+      ? `every pull source is blocked in registries.conf, so the pull fails before the policy is consulted: ${p.error}`
+      : `registries.conf makes the pull fail before the policy is consulted: ${p.error}`,
+  );
 }
 
 /** The digest signatures are looked up by: the reference's sha256 digest, else the manifest's (upstream `manifestDigest`). */
