@@ -183,6 +183,8 @@ export interface ResolveShortNameOptions {
   mode?: ShortNameMode;
   /** The machine-generated alias cache (short-name-aliases.conf), consulted before registries.conf aliases. */
   aliasCache?: ReadonlyMap<string, ShortNameAlias>;
+  /** The alias cache could not be loaded: upstream fails with this error when it gets to the alias lookup. */
+  aliasCacheError?: string;
   /** Podman's Docker-compatible API: short names go to docker.io, registries.conf is ignored. */
   forceDockerHub?: boolean;
   /** Whether stdin and stdout are terminals (default false: nobody to prompt). */
@@ -243,6 +245,7 @@ export function resolveShortName(conf: RegistriesConf, name: string, options: Re
   }
   const repo: DockerReference = { domain: parsed.ref.domain, path: parsed.ref.path };
   const repoString = referenceString(repo);
+  if (options.aliasCacheError !== undefined) return { ok: false, error: options.aliasCacheError };
   const alias = lookupAlias(conf, repoString, options.aliasCache);
   if (alias?.value) {
     return finish([withUserTagDigest(alias.value, parsed.ref)], "alias", `Resolved ${goQuote(repoString)} as an alias (${alias.file})`, alias);
@@ -279,7 +282,7 @@ export function resolveShortName(conf: RegistriesConf, name: string, options: Re
 export function resolveLocally(
   conf: RegistriesConf,
   name: string,
-  options: Pick<ResolveShortNameOptions, "aliasCache" | "forceDockerHub"> = {},
+  options: Pick<ResolveShortNameOptions, "aliasCache" | "aliasCacheError" | "forceDockerHub"> = {},
 ): { ok: true; candidates: DockerReference[]; candidateStrings: string[] } | { ok: false; error: string } {
   const parsed = parseUnnormalizedShortName(name);
   if (!parsed.ok) return parsed;
@@ -299,6 +302,7 @@ export function resolveLocally(
   };
   if (options.forceDockerHub) return complete(["docker.io"]);
   const repoString = referenceString({ domain: parsed.ref.domain, path: parsed.ref.path });
+  if (options.aliasCacheError !== undefined) return { ok: false, error: options.aliasCacheError };
   const alias = lookupAlias(conf, repoString, options.aliasCache);
   if (alias?.value) candidates.push(withUserTagDigest(alias.value, parsed.ref));
   return complete(["localhost", ...conf.unqualifiedSearchRegistries]);
