@@ -103,12 +103,12 @@ export function requirementJson(r: Requirement): JsonObject {
 }
 
 /**
- * The policy as an ordered JSON value (no checks). `transports` is written unless the IR records that the
- * key was absent (`transportsPresent === false`) and there are no transports.
+ * The policy as an ordered JSON value (no checks). `transports` is written when there are transports or the
+ * IR records that the key was written (`transportsPresent: true`, as the loader sets it for `"transports": {}`).
  */
 export function policyJsonValue(policy: Policy): JsonObject {
   const root = new JsonObject().set("default", policy.default.map(requirementJson));
-  if (policy.transports.length > 0 || policy.transportsPresent !== false) {
+  if (policy.transports.length > 0 || policy.transportsPresent === true) {
     const transports = new JsonObject();
     for (const t of policy.transports) {
       const scopes = new JsonObject();

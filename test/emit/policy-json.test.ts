@@ -52,9 +52,10 @@ describe("emitPolicyJson golden files", () => {
     expect(text.indexOf('"docker"')).toBeLessThan(text.indexOf('"dir"'));
   });
 
-  it("omits transports only when the IR says the key was absent", () => {
+  it("writes an empty transports object only when the IR says the key was present", () => {
     expect(emitOk(minimalPolicy())).toBe('{\n  "default": [\n    {\n      "type": "insecureAcceptAnything"\n    }\n  ]\n}\n');
-    expect(emitOk({ default: [{ type: "reject" }], transports: [] })).toContain('"transports": {}');
+    expect(emitOk({ default: [{ type: "reject" }], transports: [] })).not.toContain("transports");
+    expect(emitOk({ default: [{ type: "reject" }], transports: [], transportsPresent: true })).toContain('"transports": {}');
   });
 });
 
