@@ -1,0 +1,94 @@
+/** imagetrust's public API: re-exports only. */
+
+// Sources and diagnostics
+export { SourceFile, type Position, type Span } from "./source/source-file.js";
+export { hasErrors, type Diagnostic, type Fix, type RelatedLocation, type Severity, type TextEdit } from "./diagnostics/diagnostic.js";
+export { didYouMean, editDistance, suggestionList } from "./diagnostics/did-you-mean.js";
+export {
+  PLAIN_STYLES,
+  codeFrame,
+  renderDiagnosticText,
+  renderDiagnosticsText,
+  resolveSpan,
+  summarizeCounts,
+  type ResolvedSpan,
+  type TextRenderOptions,
+  type TextStyles,
+} from "./diagnostics/render-text.js";
+export {
+  diagnosticToJson,
+  renderJsonReport,
+  type JsonDiagnostic,
+  type JsonFileEntry,
+  type JsonRelated,
+  type JsonRenderOptions,
+} from "./diagnostics/render-json.js";
+export { renderDiagnosticGithub, renderDiagnosticsGithub, type GithubRenderOptions } from "./diagnostics/render-github.js";
+
+// The IR and target versions
+export * from "./ir/types.js";
+export {
+  FEATURES,
+  KNOWN_TARGETS,
+  NEWEST_VERSION,
+  compareVersions,
+  formatVersion,
+  hasFeature,
+  parseVersion,
+  type Feature,
+  type Version,
+} from "./ir/versions.js";
+export type { LoadResult } from "./load/result.js";
+
+// Front ends
+export { loadPolicyJson, type LoadPolicyOptions } from "./load/policy-json.js";
+export { decodePolicyBytes } from "./load/json-decode-bytes.js";
+export { loadRegistriesDDir, loadRegistriesDFile, type RegistriesDFile, type RegistriesDLoadOptions } from "./load/registries-d.js";
+export { loadRegistriesConf, loadRegistriesConfFile } from "./load/registries-conf.js";
+export { compileTrustSource, type CompileTrustOptions } from "./check/compile-source.js";
+
+// References and scopes
+export {
+  familiarString,
+  parseNormalizedNamed,
+  referenceName,
+  referenceString,
+  type DockerReference,
+} from "./reference/docker-reference.js";
+export { KNOWN_TRANSPORTS, validatePolicyScope } from "./reference/scopes.js";
+export { dockerNamespaces, parseImageReference, type ImageReference, type ParseImageReferenceOptions } from "./reference/image-reference.js";
+
+// Back ends
+export { emitPolicyJson } from "./emit/policy-json.js";
+export { emitRegistriesD } from "./emit/registries-d.js";
+export { emitTrustModel, type EmitTrustModelOptions, type EmitTrustModelResult, type OutputFile } from "./emit/trust-model.js";
+export { printTrustModel } from "./print/trust-printer.js";
+export { formatTrustSource } from "./print/format.js";
+
+// Lint
+export { RULES, findRule, ruleNameOfCode } from "./lint/registry.js";
+export { runLint, type LintInput, type RunLintOptions } from "./lint/run.js";
+export type { ReportDescriptor, RequirementPlace, Rule, RuleCategory, RuleContext, RuleDocs, RuleMeta, RuleVisitor } from "./lint/rule.js";
+
+// Whole-file APIs (what the CLI calls)
+export {
+  DEFAULT_MAX_BYTES,
+  FILE_CODES,
+  classifyFileName,
+  findRuntimeLocations,
+  readTextFile,
+  type FileSystem,
+  type InputKind,
+  type RuntimeEnvironment,
+  type RuntimeLocation,
+  type RuntimeLocations,
+} from "./api/files.js";
+export { validateFile, validateInput, validateInputs, type FileReport, type LoadedModel, type ValidateOptions } from "./api/validate.js";
+export { lintInputs, lintRuntimeConfiguration, type LintOptions, type RuntimeLintResult } from "./api/lint.js";
+export { compileToFiles, type CompileToFilesOptions, type CompileToFilesResult } from "./api/compile.js";
+export { simulate, simulationExitCode, renderSimulationText, type SimulateOptions, type SimulationResult } from "./api/simulate.js";
+export { testExpectationFiles, expectationsExitCode, renderExpectationsText, type ExpectationRun } from "./api/test-expectations.js";
+export { diffPolicies, diffExitCode, renderDiffText, type DiffOptions, type PolicyDiff } from "./api/diff.js";
+
+// The CLI, for embedding
+export { run, type CliIo } from "./cli/run.js";

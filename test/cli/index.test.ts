@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import * as api from "../../src/index.js";
+
+describe("public API (src/index.ts)", () => {
+  it("exports the entry points other programs use", () => {
+    for (const name of [
+      "loadPolicyJson",
+      "loadRegistriesDDir",
+      "compileTrustSource",
+      "validateInputs",
+      "lintInputs",
+      "lintRuntimeConfiguration",
+      "runLint",
+      "renderDiagnosticsText",
+      "renderJsonReport",
+      "emitPolicyJson",
+      "compileToFiles",
+      "simulate",
+      "diffPolicies",
+      "printTrustModel",
+      "formatTrustSource",
+      "parseImageReference",
+      "run",
+    ]) {
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe("function");
+    }
+    expect(api.RULES.length).toBeGreaterThanOrEqual(3);
+  });
+  it("validates and lints in-process without printing", async () => {
+    const [good] = await api.validateInputs(["examples/hand-written/good-policy.json"]);
+    expect(good.valid).toBe(true);
+    expect(good.model?.policy?.default.map((r) => r.type)).toEqual(["reject"]);
+    const [lint] = await api.lintInputs(["examples/hand-written/lint-findings.json"]);
+    expect(lint.diagnostics.map((d) => d.code)).toEqual(["IT4001", "IT4003", "IT4002", "IT4002", "IT4002"]);
+  });
+});
