@@ -15,7 +15,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import type { Version } from "../ir/versions.js";
 import { goQuote } from "../util/go-quote.js";
-import { isValidDomain, parseNormalizedNamed, parseReference, referenceString, type DockerReference } from "../reference/docker-reference.js";
+import { isValidDomain, parseNamed, parseNormalizedNamed, parseReference, referenceString, type DockerReference } from "../reference/docker-reference.js";
 import type { RegistriesConf, RegistriesConfFile, RegistryEndpoint, RegistryEntry, ShortNameAlias, ShortNameMode } from "../registries/types.js";
 import { scanToml, type ScannedKey, type ScannedTable } from "./registries-conf-scan.js";
 import type { LoadResult } from "./result.js";
@@ -49,6 +49,7 @@ export const REGISTRIES_CONF_CODES = {
   dropInReplaces: "IT1424",
   unmatchablePrefix: "IT1425",
   duplicateKey: "IT1426",
+  unusableLocation: "IT1427",
 } as const;
 
 /** Options for one file. */
@@ -616,6 +617,20 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
   }
   // Facts worth a warning (never errors upstream).
   for (const r of sorted) {
+    const endpoints: Array<{ location: string; span?: Span; what: string }> = [{ location: r.location, span: r.locationOrigin ?? r.origin, what: "Location" }];
+    for (const m of r.mirrors) if (!m.location.endsWith("/")) endpoints.push({ location: m.location, span: m.locationOrigin ?? m.origin, what: "Mirror location" });
+    for (const e of endpoints) {
+      if (e.location === "") continue;
+      const probe = parseNamed(`${e.location}/x:latest`);
+      if (!probe.ok) {
+        problems.push({
+          code: REGISTRIES_CONF_CODES.unusableLocation,
+          severity: "warning",
+          message: `${e.what} ${JSON.stringify(e.location)} is not a valid registry[/namespace]: every pull rewritten to it fails with "rewriting reference: ${probe.error}".`,
+          span: e.span,
+        });
+      }
+    }
     if (r.blocked && r.location !== "" && r.location !== r.prefix) {
       problems.push({
         code: REGISTRIES_CONF_CODES.blockedNotBlocking,
