@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadRegistriesDDir } from "../../src/load/registries-d.js";
 import { parseNormalizedNamed } from "../../src/reference/docker-reference.js";
-import { signatureStorageFor } from "../../src/registries/lookaside.js";
+import { lookasideSignatureUrl, signatureStorageFor } from "../../src/registries/lookaside.js";
 import { runUpstream, shouldSkipUpstream } from "./upstream.js";
 
 const TARGET = [5, 23, 1] as const;
@@ -178,6 +178,9 @@ interface GoLookaside {
   writeError?: string;
   attachments?: boolean;
   loadError?: string;
+  sig1?: string;
+  sig2?: string;
+  sig1Path?: string;
 }
 
 const ENVS = [
@@ -199,10 +202,11 @@ describe.skipIf(shouldSkipUpstream())("lookaside agrees with containers/image 5.
   for (const env of ENVS) {
     it(`${CONFIGS.length} directories × ${REFS.length} references (${env.name})`, () => {
       const go = runUpstream<GoLookaside[]>(
-        dirs.map((dir) => ({ op: "lookaside", dir, refs: REFS })),
+        dirs.map((dir) => ({ op: "lookaside", dir, refs: REFS, digest: `sha256:${HEX}` })),
         env.env,
       );
       let compared = 0;
+      let sigCompared = 0;
       const mismatches: string[] = [];
       dirs.forEach((dir, i) => {
         const loaded = loadRegistriesDDir(dir, { target: TARGET });
@@ -241,11 +245,21 @@ describe.skipIf(shouldSkipUpstream())("lookaside agrees with containers/image 5.
           };
           cmp("read", g.read, g.readError, ours.lookasideBase, ours.error);
           cmp("write", g.write, g.writeError, ours.lookasideWriteBase, ours.writeError);
+          if (g.sig1 !== undefined) {
+            const lenv = { euid: env.euid, home: env.home, target: TARGET };
+            const s1 = lookasideSignatureUrl(ours.lookasideTopLevel, p.ref, `sha256:${HEX}`, 0, lenv);
+            const s2 = lookasideSignatureUrl(ours.lookasideTopLevel, p.ref, `sha256:${HEX}`, 1, lenv);
+            const got = [s1.ok ? s1.url : s1.error, s2.ok ? s2.url : s2.error, s1.ok ? (s1.filePath ?? null) : null];
+            const want = [g.sig1, g.sig2, g.read?.startsWith("file:") ? g.sig1Path : null];
+            if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${where}: signature URLs\n  go:  ${JSON.stringify(want)}\n  our: ${JSON.stringify(got)}`);
+            sigCompared++;
+          }
           if (g.attachments !== ours.useSigstoreAttachments) mismatches.push(`${where}: attachments go ${g.attachments} ours ${ours.useSigstoreAttachments}`);
         }
       });
       expect(mismatches).toEqual([]);
       expect(compared).toBe(CONFIGS.length * REFS.length);
+      expect(sigCompared).toBeGreaterThan(200);
     });
   }
 });
