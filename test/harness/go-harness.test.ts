@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildGoHarness,
+  goBench,
   GO_BUILD_TIMEOUT_MS,
   GO_DEFAULT_MANIFEST_DIGEST,
   goEvaluate,
@@ -246,5 +247,17 @@ describe.skipIf(skip)("Go harness (containers/image 5.23.1)", () => {
     expect(broken.error).toBe(
       `loading registries configuration "${conf}": invalid condition: location is unset and prefix is not in the format: *.example.com`,
     );
+  });
+
+  it("times decisions with the bench op", async () => {
+    const policy = JSON.stringify({
+      default: reject,
+      transports: { docker: { "quay.io": accept, "": [{ type: "signedBy", keyType: "GPGKeys", keyData: "" }] } },
+    });
+    const res = await goBench(policy, ["docker://quay.io/a", "docker://example.com/b", "dir:/x", "bad"], 3);
+    expect(res).toMatchObject({ decisions: 9, allowed: 3, parseErrors: 3 });
+    expect(res.seconds).toBeGreaterThan(0);
+    expect(res.decisionsPerSecond).toBeCloseTo(9 / res.seconds, 5);
+    await expect(goBench("{}", ["docker://a"])).rejects.toThrow("bench: policy: Default policy is missing");
   });
 });

@@ -29,7 +29,8 @@ export type GoHarnessOp =
   | "references"
   | "lookaside"
   | "pullSources"
-  | "shortNames";
+  | "shortNames"
+  | "bench";
 
 /** A request: the op plus its payload fields. */
 export interface GoHarnessRequest {
@@ -417,4 +418,24 @@ export interface GoShortNameResult {
 /** Resolves names with shortnames.Resolve (no TTY) and ResolveLocally. */
 export function goShortNames(opts: GoRegistriesOptions, names: string[]): Promise<GoShortNameResult[]> {
   return runGoHarness("shortNames", { ...opts, refs: names });
+}
+
+/** Timing of ParseImageName + IsRunningImageAllowed (see README). */
+export interface GoBenchResult {
+  decisions: number;
+  allowed: number;
+  parseErrors: number;
+  /** NewPolicyFromBytes + NewPolicyContext. */
+  policySeconds: number;
+  /** The decision loop alone. */
+  seconds: number;
+  decisionsPerSecond: number;
+}
+
+/**
+ * Times the library deciding about unsigned images (default manifest) for each
+ * reference, `iterations` times over, with its debug logging off.
+ */
+export function goBench(policy: string, references: string[], iterations = 1): Promise<GoBenchResult> {
+  return runGoHarness("bench", { policy, references, iterations });
 }

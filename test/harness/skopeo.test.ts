@@ -8,6 +8,7 @@ import {
   makeDirImage,
   makeTempDir,
   skopeoStandaloneSign,
+  skopeoStandaloneVerify,
   TEST_KEY_FINGERPRINT,
   TEST_PUBLIC_KEY,
   UPSTREAM_SIGNATURE_FIXTURES,
@@ -155,6 +156,13 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("GPG-signed
     const sig = await skopeoStandaloneSign(plain.manifest, "example.com/app:v1");
     const img = makeDirImage(path.join(makeTempDir(), "signed"), { signatures: [sig] });
     expect(img.manifestDigest).toBe(plain.manifestDigest);
+    expect(await skopeoStandaloneVerify(plain.manifest, "example.com/app:v1", TEST_KEY_FINGERPRINT, sig)).toEqual({
+      ok: true,
+      message: `Signature verified, digest ${plain.manifestDigest}`,
+    });
+    const wrongRef = await skopeoStandaloneVerify(plain.manifest, "example.com/app:v2", TEST_KEY_FINGERPRINT, sig);
+    expect(wrongRef.ok).toBe(false);
+    expect(wrongRef.message).toMatch(/example\.com\/app:v1/);
 
     const cases: [string, boolean, string | undefined][] = [
       [signedBy(TEST_PUBLIC_KEY, { type: "exactReference", dockerReference: "example.com/app:v1" }), true, undefined],

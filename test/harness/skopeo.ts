@@ -513,4 +513,40 @@ export async function skopeoStandaloneSign(
   }
 }
 
+/** `skopeo standalone-verify`'s verdict. */
+export interface StandaloneVerifyVerdict {
+  ok: boolean;
+  /** stdout on success (`Signature verified, digest sha256:…`), else the fatal message. */
+  message: string;
+}
+
+/**
+ * Verifies one signature blob with `skopeo standalone-verify MANIFEST
+ * DOCKER-REFERENCE FINGERPRINT SIGNATURE` against the keys in `gnupgHome`
+ * (default: {@link makeGnupgHome}).
+ */
+export async function skopeoStandaloneVerify(
+  manifest: Buffer | string,
+  dockerReference: string,
+  fingerprint: string,
+  signature: Buffer,
+  gnupgHome = makeGnupgHome(),
+): Promise<StandaloneVerifyVerdict> {
+  const dir = makeTempDir("verify-");
+  try {
+    const manifestPath = path.join(dir, "manifest.json");
+    const sigPath = path.join(dir, "signature");
+    fs.writeFileSync(manifestPath, manifest);
+    fs.writeFileSync(sigPath, signature);
+    const run = await runSkopeo(["standalone-verify", manifestPath, dockerReference, fingerprint, sigPath], {
+      env: { GNUPGHOME: gnupgHome },
+    });
+    if (run.code === 0) return { ok: true, message: run.stdout.trim() };
+    if (run.fatal === undefined) throw new SkopeoError(`standalone-verify failed: ${run.stderr}`);
+    return { ok: false, message: run.fatal };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export { goUnquote };

@@ -39,6 +39,7 @@ var handlers = map[string]handler{
 	"lookaside":   handleLookaside,
 	"pullSources": handlePullSources,
 	"shortNames":  handleShortNames,
+	"bench":       handleBench,
 }
 
 func main() {
