@@ -87,18 +87,23 @@ export function selfCheckOutput(files: OutputFile[], target: Version | undefined
   const fail = (path: string, what: string) =>
     out.push(emitDiagnostic(C.selfCheckFailed, `internal error: the generated ${path} ${what}; nothing was written`, undefined, { file: path }));
   for (const f of files) {
-    if (f.path === POLICY_JSON_PATH) {
-      const loaded = loadPolicyJson(new SourceFile(f.path, f.text), { target });
-      const bad = loaded.diagnostics.filter((d) => d.severity === "error");
-      if (bad.length > 0) fail(f.path, `would be rejected: ${bad[0].upstreamMessage ?? bad[0].message}`);
-      const schema = checkPolicyJsonSchema(JSON.parse(f.text));
-      if (schema.length > 0) fail(f.path, `does not match schemas/policy.schema.json: ${schema[0]}`);
-    } else {
-      const loaded = loadRegistriesDFile(new SourceFile(f.path, f.text), { target });
-      const bad = loaded.diagnostics.filter((d) => d.severity === "error");
-      if (bad.length > 0) fail(f.path, `would be rejected: ${bad[0].message}`);
-      const schema = checkRegistriesDSchema(parseYaml(f.text) ?? null);
-      if (schema.length > 0) fail(f.path, `does not match schemas/registries-d.schema.json: ${schema[0]}`);
+    try {
+      if (f.path === POLICY_JSON_PATH) {
+        const loaded = loadPolicyJson(new SourceFile(f.path, f.text), { target });
+        const bad = loaded.diagnostics.filter((d) => d.severity === "error");
+        if (bad.length > 0) fail(f.path, `would be rejected: ${bad[0].upstreamMessage ?? bad[0].message}`);
+        const schema = checkPolicyJsonSchema(JSON.parse(f.text));
+        if (schema.length > 0) fail(f.path, `does not match schemas/policy.schema.json: ${schema[0]}`);
+      } else {
+        const loaded = loadRegistriesDFile(new SourceFile(f.path, f.text), { target });
+        const bad = loaded.diagnostics.filter((d) => d.severity === "error");
+        if (bad.length > 0) fail(f.path, `would be rejected: ${bad[0].message}`);
+        const schema = checkRegistriesDSchema(parseYaml(f.text) ?? null);
+        if (schema.length > 0) fail(f.path, `does not match schemas/registries-d.schema.json: ${schema[0]}`);
+      }
+    } catch (e) {
+      // A crash of a loader is its bug, not evidence against the file (the emitter's own checks passed).
+      out.push(emitDiagnostic(C.selfCheckFailed, `internal error: could not self-check the generated ${f.path}: ${errMsg(e)}`, undefined, { file: f.path, severity: "warning" }));
     }
   }
   return out;
