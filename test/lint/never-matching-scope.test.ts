@@ -155,3 +155,52 @@ describe.skipIf(skip)("never-matching-scope agrees with containers/image's scope
     expect(agreed).toBe(cases.length);
   });
 });
+
+describe("never-matching-scope in registries.d", () => {
+  it("reports docker: keys that never match, at the key", () => {
+    const span = { file: "d/a.yaml", start: 10, end: 17 };
+    const ds = runLint(
+      {
+        file: "d",
+        registriesD: {
+          docker: [
+            { scope: "busybox", keyOrigin: span, file: "d/a.yaml", storage: { lookaside: "https://x" } },
+            { scope: "quay.io/acme", file: "d/a.yaml", storage: {} },
+            { scope: "*.example.com:5000", file: "d/b.yaml", storage: {} },
+          ],
+        },
+      },
+      { rules: [neverMatchingScope] },
+    );
+    expect(ds.map((d) => [d.code, d.span ?? d.file])).toEqual([
+      ["IT4002", span],
+      ["IT4002", "d/b.yaml"],
+    ]);
+    expect(ds[0].message).toMatch(/^registries.d scope 'busybox' can never match an image/);
+  });
+});
+
+describe.skipIf(skip)("never-matching-scope agrees with containers/image's registries.d lookup", () => {
+  it("flagged registries.d keys never provide a lookaside, unflagged ones do for some reference", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { goLookaside } = await import("../harness/go-harness.js");
+    const base = mkdtempSync(path.join(os.tmpdir(), "imagetrust-nms-"));
+    let checked = 0;
+    for (const [i, [scope, expected]] of TABLE.entries()) {
+      if (scope === "" || scope.includes(" ")) continue;
+      const dir = path.join(base, String(i));
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, "a.yaml"), JSON.stringify({ docker: { [scope]: { lookaside: "https://marker.example/s" } } }));
+      const s = scope.replace(/^\*\./, "a.").replace(/\/+$/, "");
+      const refs = [s, `${s}/x`, `${s}/x/y:t`, `${s}:t`, s.toLowerCase(), `${s.toLowerCase()}/x`].map((r) => "docker://" + r);
+      const results = await goLookaside(dir, refs);
+      const matched = results.some((r) => r.read?.startsWith("https://marker.example/s"));
+      const flaggedNever = expected !== null && !expected.partial;
+      expect(matched, `registries.d scope ${JSON.stringify(scope)}`).toBe(!flaggedNever);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+});

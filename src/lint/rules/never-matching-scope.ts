@@ -121,11 +121,13 @@ export const neverMatchingScope: Rule = {
     name: "never-matching-scope",
     category: "correctness",
     defaultSeverity: "warning",
-    description: "A docker scope that no image reference can match (short name, index.docker.io, trailing '/', tag+digest, upper case, bad wildcard).",
+    description:
+      "A docker scope (policy.json or registries.d) that no image reference can match: short name, index.docker.io, trailing '/', tag+digest, upper case, bad wildcard.",
     docs: {
       what:
-        "Reports scopes of the docker, atomic and docker-daemon transports that can never equal the identity or a namespace " +
-        "of a reference, because containers/image compares scopes as written with fully normalized references.",
+        "Reports scopes of the docker, atomic and docker-daemon transports, and registries.d `docker:` keys, that can never " +
+        "equal the identity or a namespace of a reference, because containers/image compares scopes as written with fully " +
+        "normalized references.",
       why:
         "The docker transport accepts any scope string, so `busybox` or `docker.io/busybox` load without error, but " +
         "`docker://busybox` is looked up as `docker.io/library/busybox:latest` and its namespaces; the entry is silently never " +
@@ -136,6 +138,8 @@ export const neverMatchingScope: Rule = {
     messages: {
       neverMatches: "Scope '{scope}' of transport '{transport}' can never match an image: {reason}.",
       partial: "Scope '{scope}' of transport '{transport}' does not match the image it seems to name: {reason}.",
+      registriesD: "registries.d scope '{scope}' can never match an image, so its signature storage is never used: {reason}.",
+      registriesDPartial: "registries.d scope '{scope}' does not match the image it seems to name: {reason}.",
     },
   },
   create(ctx) {
@@ -150,6 +154,19 @@ export const neverMatchingScope: Rule = {
           data: { scope: entry.scope, transport: transport.name, reason: problem.reason },
           span,
           file: span ? undefined : ctx.file,
+          hint: problem.suggestion !== undefined ? `Write '${problem.suggestion}'.` : undefined,
+        });
+      },
+      // registries.d `docker:` keys are looked up with the same identity and namespaces
+      // (docker/registries_d.go `(*registryConfiguration).signatureTopLevel`).
+      registriesDEntry(entry) {
+        const problem = dockerScopeProblem(entry.scope);
+        if (!problem) return;
+        ctx.report({
+          messageId: problem.partial ? "registriesDPartial" : "registriesD",
+          data: { scope: entry.scope, reason: problem.reason },
+          span: entry.keyOrigin,
+          file: entry.keyOrigin ? undefined : entry.file,
           hint: problem.suggestion !== undefined ? `Write '${problem.suggestion}'.` : undefined,
         });
       },
