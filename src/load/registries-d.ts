@@ -495,7 +495,6 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
     } else {
       upstream = `parsing ${source.path}: yaml: unmarshal errors:\n  ${problems.map((p) => p.goText).join("\n  ")}`;
     }
-    problems.sort((a, b) => a.span.start - b.span.start);
     problems.forEach((p, i) => {
       diagnostics.push({
         code: p.goText.includes("already defined") ? REGISTRIES_D_CODES.duplicateKey : REGISTRIES_D_CODES.typeError,
@@ -505,9 +504,17 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
         upstreamMessage: i === 0 ? upstream : undefined,
       });
     });
-    return { diagnostics };
+    return { diagnostics: byPosition(diagnostics) };
   }
-  return { value, diagnostics };
+  return { value, diagnostics: byPosition(diagnostics) };
+}
+
+/** Diagnostics in file order (stable for equal positions). */
+function byPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => [d, i] as const)
+    .sort((a, b) => (a[0].span?.start ?? -1) - (b[0].span?.start ?? -1) || a[1] - b[1])
+    .map(([d]) => d);
 }
 
 /**
