@@ -9,6 +9,7 @@
  * render-text.ts turns them into text.
  */
 import { createHash } from "node:crypto";
+import * as os from "node:os";
 import type { Policy, RegistriesDConfig } from "../ir/types.js";
 import {
   type DockerReference,
@@ -118,6 +119,11 @@ export interface Decision {
 
 /** Prepare a simulator: indexes the policy once and hashes the manifest once. */
 export function createSimulator(options: SimulationOptions): Simulator {
+  // Who runs the pull is fixed for a run: resolve it once (the lookaside default depends on it).
+  if (!options.env || options.env.euid === undefined || (options.env.euid !== 0 && options.env.home === undefined)) {
+    const euid = options.env?.euid ?? (typeof process.geteuid === "function" ? process.geteuid() : 0);
+    options = { ...options, env: { euid, home: options.env?.home ?? process.env.HOME ?? os.homedir() } };
+  }
   const index = indexPolicy(options.policy);
   const manifestDigest = options.manifest ? "sha256:" + createHash("sha256").update(options.manifest).digest("hex") : undefined;
   const sim: Simulator = {
