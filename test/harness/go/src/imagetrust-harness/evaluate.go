@@ -62,13 +62,13 @@ func handleParsePolicy(raw json.RawMessage) (interface{}, error) {
 // ---- references ----
 
 type referenceInfo struct {
-	Reference             string   `json:"reference"`
-	ParseError            *string  `json:"parseError,omitempty"`
-	Transport             string   `json:"transport,omitempty"`
-	StringWithinTransport string   `json:"stringWithinTransport,omitempty"`
-	Identity              *string  `json:"identity,omitempty"`
-	Namespaces            []string `json:"namespaces,omitempty"`
-	DockerReference       *string  `json:"dockerReference,omitempty"`
+	Reference             string    `json:"reference"`
+	ParseError            *string   `json:"parseError,omitempty"`
+	Transport             string    `json:"transport,omitempty"`
+	StringWithinTransport string    `json:"stringWithinTransport,omitempty"`
+	Identity              *string   `json:"identity,omitempty"`
+	Namespaces            *[]string `json:"namespaces,omitempty"` // present (maybe []) whenever parsed
+	DockerReference       *string   `json:"dockerReference,omitempty"`
 }
 
 // describeReference parses "transport:ref" with alltransports.ParseImageName
@@ -89,10 +89,11 @@ func fillReferenceInfo(ref types.ImageReference, info referenceInfo) referenceIn
 	info.StringWithinTransport = ref.StringWithinTransport()
 	id := ref.PolicyConfigurationIdentity()
 	info.Identity = &id
-	info.Namespaces = ref.PolicyConfigurationNamespaces()
-	if info.Namespaces == nil {
-		info.Namespaces = []string{}
+	ns := ref.PolicyConfigurationNamespaces()
+	if ns == nil {
+		ns = []string{}
 	}
+	info.Namespaces = &ns
 	if dr := ref.DockerReference(); dr != nil {
 		d := dr.String()
 		info.DockerReference = &d
