@@ -11,7 +11,11 @@ import { buildGoHarness, GO_BUILD_TIMEOUT_MS, goHarnessAvailable, goParsePolicie
 import { skopeoAvailable, skopeoParsePolicy } from "../harness/skopeo.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const vectorsFile = path.resolve(repoRoot, "../shared/spec/vectors/policy-parse.jsonl");
+// shared/ lies beside the clone (CI) or at /work/shared (sessions).
+const vectorsFile =
+  [path.resolve(repoRoot, "../shared/spec/vectors/policy-parse.jsonl"), "/work/shared/spec/vectors/policy-parse.jsonl"].find(
+    (f) => fs.existsSync(f),
+  ) ?? "";
 const ci = process.env.CI === "true";
 /** The same vectors with containers/image 5.23.1's own verdicts (golden file). */
 const DEBIAN_PARSE_VECTORS = path.join(repoRoot, "test/conformance/vectors/policy-parse-5.23.1.jsonl");
@@ -23,7 +27,7 @@ interface ParseVector {
   error?: string;
 }
 
-const vectors: ParseVector[] = fs.existsSync(vectorsFile)
+const vectors: ParseVector[] = vectorsFile
   ? fs
       .readFileSync(vectorsFile, "utf8")
       .split("\n")
