@@ -97,6 +97,8 @@ export interface DiffOptions {
 }
 
 const summary = (rs: readonly Requirement[]) => rs.map((r) => r.type).join(", ");
+/** Requirements without source positions (the diff's JSON output stays about meaning, not spans). */
+const clean = (rs: readonly Requirement[]): Requirement[] => rs.map((r) => JSON.parse(requirementKey(r)) as Requirement);
 
 function scopeMap(p: Policy): Map<string, { transport: string; scope: string; requirements: Requirement[] }> {
   const m = new Map<string, { transport: string; scope: string; requirements: Requirement[] }>();
@@ -112,16 +114,16 @@ function scopeMap(p: Policy): Map<string, { transport: string; scope: string; re
 export function scopeChanges(before: Policy, after: Policy): ScopeChange[] {
   const out: ScopeChange[] = [];
   if (listKey(before.default) !== listKey(after.default))
-    out.push({ transport: null, scope: "", change: "changed", before: before.default, after: after.default, beforeSummary: summary(before.default), afterSummary: summary(after.default) });
+    out.push({ transport: null, scope: "", change: "changed", before: clean(before.default), after: clean(after.default), beforeSummary: summary(before.default), afterSummary: summary(after.default) });
   const a = scopeMap(before);
   const b = scopeMap(after);
   for (const [k, v] of a) {
     const w = b.get(k);
-    if (!w) out.push({ transport: v.transport, scope: v.scope, change: "removed", before: v.requirements, beforeSummary: summary(v.requirements) });
+    if (!w) out.push({ transport: v.transport, scope: v.scope, change: "removed", before: clean(v.requirements), beforeSummary: summary(v.requirements) });
     else if (listKey(v.requirements) !== listKey(w.requirements))
-      out.push({ transport: v.transport, scope: v.scope, change: "changed", before: v.requirements, after: w.requirements, beforeSummary: summary(v.requirements), afterSummary: summary(w.requirements) });
+      out.push({ transport: v.transport, scope: v.scope, change: "changed", before: clean(v.requirements), after: clean(w.requirements), beforeSummary: summary(v.requirements), afterSummary: summary(w.requirements) });
   }
-  for (const [k, w] of b) if (!a.has(k)) out.push({ transport: w.transport, scope: w.scope, change: "added", after: w.requirements, afterSummary: summary(w.requirements) });
+  for (const [k, w] of b) if (!a.has(k)) out.push({ transport: w.transport, scope: w.scope, change: "added", after: clean(w.requirements), afterSummary: summary(w.requirements) });
   return out;
 }
 
