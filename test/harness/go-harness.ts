@@ -52,7 +52,8 @@ let availableCache: boolean | undefined;
 export function goHarnessAvailable(): boolean {
   if (availableCache !== undefined) return availableCache;
   const hasGo = spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
-  const hasCc = spawnSync("cc", ["--version"], { stdio: "ignore" }).status === 0;
+  // cgo runs "gcc" unless CC says otherwise.
+  const hasCc = spawnSync(process.env.CC || "gcc", ["--version"], { stdio: "ignore" }).status === 0;
   availableCache =
     hasGo &&
     hasCc &&
