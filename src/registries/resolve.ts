@@ -98,7 +98,8 @@ function rewriteReference(endpoint: RegistryEndpoint, ref: DockerReference, pref
 /**
  * Where `ref` is pulled from (upstream `newImageSource` → `PullSourcesFromReference`): mirrors first (subject
  * to mirror-by-digest-only / pull-from-mirror), then the primary location, each with its rewritten reference;
- * `blockedError` per attempt as `newDockerClient` checks it on the rewritten name.
+ * `blockedError` per attempt as `newDockerClient` checks it on the rewritten name. Like upstream, `ref` is
+ * used as given: pass the docker transport's reference (tagged `latest` when the user gave no tag or digest).
  */
 export function pullSources(conf: RegistriesConf, ref: DockerReference): PullSourcesResult {
   const trail: string[] = [];
