@@ -255,4 +255,58 @@ describeHarness("simulator vs containers/image 5.23.1 (Go harness)", () => {
     // The generator must exercise scopes, not only defaults.
     expect(decidedByScope).toBeGreaterThan(compared / 3);
   });
+
+  it("agrees on randomly generated docker / docker-daemon / containers-storage references", async () => {
+    const rand = prng(777);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const hosts = ["quay.io", "a.b.quay.io", "registry.example.com", "registry.example.com:5000", "localhost", "localhost:5000", "10.1.2.3:443", "docker.io", "index.docker.io", "EXAMPLE.com", "x.y.z.example.org", ""];
+    const segs = ["a", "b", "ns", "team-1", "app", "app.v2", "x__y", "library"];
+    const tags = ["", ":latest", ":1", ":v1.2.3", ":UPPER_tag", `@sha256:${HEX}`, `@sha256:${HEX2}`];
+    const genRef = (): string => {
+      const h = pick(hosts);
+      const n = 1 + Math.floor(rand() * 3);
+      const path = Array.from({ length: n }, () => pick(segs)).join("/");
+      return (h ? `${h}/` : "") + path + pick(tags);
+    };
+    const generated = new Set<string>();
+    while (generated.size < 250) {
+      const r = genRef();
+      const k = rand();
+      if (k < 0.75) generated.add(`docker://${r}`);
+      else if (k < 0.9) generated.add(`docker-daemon:${r}`);
+      else generated.add(`containers-storage:[vfs@${tmp}/store+${tmp}/run]${r}`);
+    }
+    const genRefs = [...generated];
+    const infos: GoRef[] = await runGoHarness("references", { references: genRefs });
+    const scopes = candidateScopes(infos);
+    const specs: PolicySpec[] = [];
+    for (let i = 0; i < 40; i++) specs.push(randomPolicy(rand, scopes));
+    const answers = await runGoHarnessBatch(specs.map((s) => ({ op: "evaluate", policy: policyJson(s), cases: genRefs.map((reference) => ({ reference })) })));
+    const mismatches: string[] = [];
+    let parsed = 0;
+    for (let p = 0; p < specs.length; p++) {
+      const a = answers[p];
+      if (!a.ok) throw new Error(`harness: ${a.error}`);
+      expect(a.result.policyError).toBeUndefined();
+      const sim = createSimulator({ policy: policyIR(specs[p]), parse: { strictPaths: true, debian: true }, bareNames: false });
+      for (let i = 0; i < genRefs.length; i++) {
+        const theirs = a.result.cases[i];
+        const ours = sim.simulate(genRefs[i]);
+        const tag = `policy ${p}, ${genRefs[i]}`;
+        if ((theirs.parseError !== undefined) !== (ours.error !== null)) {
+          mismatches.push(`${tag}: parse error Go=${theirs.parseError} ours=${ours.error}`);
+          continue;
+        }
+        if (theirs.parseError !== undefined) continue;
+        parsed++;
+        const goScope = theirs.scope ? { transport: theirs.scope.transport, scope: theirs.scope.scope } : null;
+        if (JSON.stringify(ours.scope) !== JSON.stringify(goScope)) mismatches.push(`${tag}: scope Go=${JSON.stringify(goScope)} ours=${JSON.stringify(ours.scope)}`);
+        if ((ours.verdict === "allow") !== theirs.allowed) mismatches.push(`${tag}: verdict`);
+        if ((ours.upstreamError ?? "") !== (theirs.error ?? "")) mismatches.push(`${tag}: error Go=${theirs.error} ours=${ours.upstreamError}`);
+      }
+    }
+    console.log(`differential (generated references): ${specs.length * genRefs.length} cases, ${parsed} with a parsed reference, ${mismatches.length} mismatches`);
+    expect(mismatches.length, mismatches.slice(0, 30).join("\n")).toBe(0);
+    expect(parsed).toBeGreaterThan(specs.length * genRefs.length * 0.4);
+  });
 });
