@@ -67,8 +67,6 @@ export const EMIT_CODES = {
   writeFailed: "IT3200",
   /** `--check`: reading the existing output failed. */
   checkReadFailed: "IT3201",
-  /** `--check`: an output file differs from what would be generated. */
-  checkDifference: "IT3202",
   /** The target version named by the source or the options is malformed. */
   invalidTarget: "IT3203",
   /** The emitted policy.json was rejected by our own loader (an emitter bug; nothing is written). */
