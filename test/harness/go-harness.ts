@@ -296,6 +296,19 @@ export interface GoEvaluateCase {
   manifestMIMEType?: string;
   /** Signature blobs as stored (raw OpenPGP or 0x00-prefixed), base64. */
   signatures?: string[];
+  /**
+   * Evaluate this instance of a manifest list (then `manifest` is the list),
+   * as copy does per platform: `image.UnparsedInstance(src, &digest)`.
+   */
+  instance?: {
+    /** Instance manifest, base64. */
+    manifest: string;
+    manifestMIMEType?: string;
+    /** Signatures stored for the instance digest, base64. */
+    signatures?: string[];
+    /** Digest it is requested under (default: digest of its manifest). */
+    digest?: string;
+  };
 }
 
 /** The policy section requirementsForImageRef chose; null = global default. */
@@ -315,6 +328,8 @@ export interface GoEvaluateCaseResult extends GoReferenceInfo {
   scope: GoDecidingScope | null;
   /** Digest of the manifest that was served. */
   manifestDigest?: string;
+  /** The instance digest evaluated, if any. */
+  instanceDigest?: string;
   /** The library's debug log for this decision. */
   log?: string[];
 }

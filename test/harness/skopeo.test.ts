@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -213,5 +214,47 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("GPG-signed
       srcTlsVerify: false,
     });
     expect(noLookaside).toMatchObject({ allowed: false, message: "A signature was required, but no signature exists" });
+  });
+
+  it.skipIf(!goHarnessAvailable() && !ci)("evaluates one instance of a manifest list (spec §4.6)", async () => {
+    const inst = makeDirImage(path.join(makeTempDir(), "inst"));
+    const list = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
+        manifests: [
+          {
+            mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+            size: inst.manifest.length,
+            digest: inst.manifestDigest,
+            platform: { architecture: "amd64", os: "linux" },
+          },
+        ],
+      }),
+    );
+    const listDigest = "sha256:" + createHash("sha256").update(list).digest("hex");
+    const sig = (await skopeoStandaloneSign(inst.manifest, "example.com/app:anytag")).toString("base64");
+    const policy = signedBy(TEST_PUBLIC_KEY);
+    const instance = { manifest: inst.manifest.toString("base64"), signatures: [sig] };
+    const res = await goEvaluate(policy, [
+      // Tag reference: the signature names another tag.
+      { reference: "docker://example.com/app:v1", manifest: list.toString("base64"), instance },
+      // Digest reference to the list: any tag of the same repository is accepted.
+      { reference: `docker://example.com/app@${listDigest}`, manifest: list.toString("base64"), instance },
+      // The instance served under another digest.
+      {
+        reference: "docker://example.com/app:anytag",
+        manifest: list.toString("base64"),
+        instance: { ...instance, digest: listDigest },
+      },
+      { reference: "docker://example.com/app:anytag", manifest: list.toString("base64"), instance },
+    ]);
+    expect(res.cases.map((c) => [c.allowed, c.error])).toEqual([
+      [false, "Signature for identity example.com/app:anytag is not accepted"],
+      [true, undefined],
+      [false, `Manifest does not match provided manifest digest ${listDigest}`],
+      [true, undefined],
+    ]);
+    expect(res.cases[1].instanceDigest).toBe(inst.manifestDigest);
   });
 });

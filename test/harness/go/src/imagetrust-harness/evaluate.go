@@ -139,6 +139,18 @@ type evaluateCase struct {
 	Manifest         *string  `json:"manifest,omitempty"` // base64
 	ManifestMIMEType string   `json:"manifestMIMEType,omitempty"`
 	Signatures       []string `json:"signatures,omitempty"` // base64 blobs, stored format
+	// Instance, if set, evaluates one instance of a manifest list, as copy does
+	// per platform: Manifest is then the list, served for no instance digest.
+	Instance *evaluateInstance `json:"instance,omitempty"`
+}
+
+// evaluateInstance is one instance of a manifest list.
+type evaluateInstance struct {
+	Manifest         string   `json:"manifest"` // base64
+	ManifestMIMEType string   `json:"manifestMIMEType,omitempty"`
+	Signatures       []string `json:"signatures,omitempty"` // base64
+	// Digest under which it is requested (default: digest of Manifest).
+	Digest string `json:"digest,omitempty"`
 }
 
 type evaluateRequest struct {
@@ -163,6 +175,7 @@ type evaluateCaseResult struct {
 	// Scope is the policy section used; null means the global default.
 	Scope          *decidingScope `json:"scope"`
 	ManifestDigest string         `json:"manifestDigest,omitempty"`
+	InstanceDigest string         `json:"instanceDigest,omitempty"`
 	Log            []string       `json:"log,omitempty"`
 }
 
@@ -242,9 +255,35 @@ func evaluateOne(pc *signature.PolicyContext, c evaluateCase) (evaluateCaseResul
 	}
 	out.ManifestDigest = digest.FromBytes(man).String()
 	src := &memorySource{ref: ref, manifest: man, mimeType: mime, signatures: sigs}
+	var instanceDigest *digest.Digest
+	if c.Instance != nil {
+		im, err := base64.StdEncoding.DecodeString(c.Instance.Manifest)
+		if err != nil {
+			return out, fmt.Errorf("instance manifest: %w", err)
+		}
+		isigs := make([][]byte, 0, len(c.Instance.Signatures))
+		for i, s := range c.Instance.Signatures {
+			b, err := base64.StdEncoding.DecodeString(s)
+			if err != nil {
+				return out, fmt.Errorf("instance signature %d: %w", i, err)
+			}
+			isigs = append(isigs, b)
+		}
+		d := digest.FromBytes(im)
+		if c.Instance.Digest != "" {
+			d = digest.Digest(c.Instance.Digest)
+		}
+		imime := c.Instance.ManifestMIMEType
+		if imime == "" {
+			imime = manifest.GuessMIMEType(im)
+		}
+		src.instanceDigest, src.instanceManifest, src.instanceMIMEType, src.instanceSignatures = d, im, imime, isigs
+		instanceDigest = &d
+		out.InstanceDigest = d.String()
+	}
 
 	capture.reset()
-	allowed, err := pc.IsRunningImageAllowed(context.Background(), image.UnparsedInstance(src, nil))
+	allowed, err := pc.IsRunningImageAllowed(context.Background(), image.UnparsedInstance(src, instanceDigest))
 	logs := capture.take()
 	out.Allowed = allowed
 	if err != nil {
@@ -282,19 +321,28 @@ func scopeFromLog(logs []string, info referenceInfo) *decidingScope {
 	return nil
 }
 
-// memorySource is a types.ImageSource serving a fixed manifest and signatures.
+// memorySource is a types.ImageSource serving a fixed manifest and signatures,
+// and optionally one instance (of a manifest list) under instanceDigest.
 type memorySource struct {
 	ref        types.ImageReference
 	manifest   []byte
 	mimeType   string
 	signatures [][]byte
+
+	instanceDigest     digest.Digest
+	instanceManifest   []byte
+	instanceMIMEType   string
+	instanceSignatures [][]byte
 }
 
 func (s *memorySource) Reference() types.ImageReference { return s.ref }
 func (s *memorySource) Close() error                    { return nil }
 func (s *memorySource) GetManifest(ctx context.Context, instanceDigest *digest.Digest) ([]byte, string, error) {
 	if instanceDigest != nil {
-		return nil, "", errors.New("memorySource: instances are not supported")
+		if s.instanceManifest == nil || *instanceDigest != s.instanceDigest {
+			return nil, "", fmt.Errorf("memorySource: no instance %s", instanceDigest.String())
+		}
+		return s.instanceManifest, s.instanceMIMEType, nil
 	}
 	return s.manifest, s.mimeType, nil
 }
@@ -304,7 +352,10 @@ func (s *memorySource) GetBlob(context.Context, types.BlobInfo, types.BlobInfoCa
 func (s *memorySource) HasThreadSafeGetBlob() bool { return false }
 func (s *memorySource) GetSignatures(ctx context.Context, instanceDigest *digest.Digest) ([][]byte, error) {
 	if instanceDigest != nil {
-		return nil, errors.New("memorySource: instances are not supported")
+		if s.instanceManifest == nil || *instanceDigest != s.instanceDigest {
+			return nil, fmt.Errorf("memorySource: no instance %s", instanceDigest.String())
+		}
+		return s.instanceSignatures, nil
 	}
 	return s.signatures, nil
 }
