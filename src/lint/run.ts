@@ -21,7 +21,7 @@ export interface RunLintOptions {
   severities?: Record<string, Severity | "off">;
 }
 
-/** Lint one input's IR; findings come back ordered by rule then by document order. */
+/** Lint one input's IR; findings come back in walk (document) order, rules in registry order at each node. */
 export function runLint(input: LintInput, options: RunLintOptions = {}): Diagnostic[] {
   const rules = options.rules ?? RULES;
   const out: Diagnostic[] = [];
