@@ -95,7 +95,9 @@ export function renderSimulationExplanation(r: SimulationResult, options: Render
     }
   }
   out.push(`  why:`);
-  for (const reason of r.reasons) out.push(`    ${reason}`);
+  // "it would allow …" is already printed under its requirement.
+  const shown = r.requirements.some((q) => q.wouldAllow);
+  for (const reason of r.reasons) if (!(shown && reason.startsWith("it would allow "))) out.push(`    ${reason}`);
   if (r.upstreamError) out.push(`  runtime error: ${r.upstreamError}`);
   for (const w of r.warnings) out.push(`  warning: ${w}`);
   return out.join("\n") + "\n";
