@@ -343,7 +343,10 @@ class ConfDecoder {
     }
     const v1 = top.get("registries");
     if (v1) {
-      const v1Span = this.tablesAt("registries")[0]?.headerSpan ?? topSpan("registries")?.keySpan;
+      const v1Span =
+        this.tablesAt("registries")[0]?.headerSpan ??
+        this.tables.find((t) => t.path.toLowerCase().startsWith("registries."))?.headerSpan ??
+        topSpan("registries")?.keySpan;
       if (!isTable(v1.value)) {
         this.notTable([v1.key], v1.value, "sysregistriesv2.V1TOMLConfig", v1Span, "'registries' (v1 format) must be a table.");
       } else {
@@ -615,8 +618,9 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
     }
     aliases.push({ name: a.name, value: v.ref, valueText: a.value, file, origin: a.keySpan });
   }
-  // Facts worth a warning (never errors upstream).
-  for (const r of sorted) {
+  // Facts worth a warning (never errors upstream); only for files that load.
+  const loads = !problems.some((p) => p.severity === "error");
+  for (const r of loads ? sorted : []) {
     const endpoints: Array<{ location: string; span?: Span; what: string }> = [{ location: r.location, span: r.locationOrigin ?? r.origin, what: "Location" }];
     for (const m of r.mirrors) if (!m.location.endsWith("/")) endpoints.push({ location: m.location, span: m.locationOrigin ?? m.origin, what: "Mirror location" });
     for (const e of endpoints) {
