@@ -121,13 +121,6 @@ class Fail {
   constructor(readonly error: JsonSyntaxError) {}
 }
 
-/** A container being filled: an object (possibly waiting for the value of `pendingKey`) or an array. */
-interface Frame {
-  node: JsonObject | JsonArray;
-  pendingKey?: string;
-  pendingKeyStart: number;
-  pendingKeyEnd: number;
-}
 
 /**
  * Parses `text` as one JSON document with Go's grammar and error messages. Never throws.
@@ -179,7 +172,12 @@ class Parser {
 
   parseDocument(): JsonValue {
     const t = this.text;
-    const stack: Frame[] = [];
+    // The containers being filled, innermost last, with the pending key of each object (parallel arrays:
+    // no per-level allocation besides the node itself).
+    const stack: (JsonObject | JsonArray)[] = [];
+    const keys: string[] = [];
+    const keyStarts: number[] = [];
+    const keyEnds: number[] = [];
     let result: JsonValue | undefined;
     // `mode` says what the scanner expects next, mirroring Go's scanner states.
     let mode: "value" | "value-or-close-array" | "key-or-close-object" | "key" | "after-value" = "value";
@@ -193,7 +191,7 @@ class Parser {
           if (c === -1) return result!;
           this.fail("after top-level value", p);
         }
-        if (top.node.kind === "object") {
+        if (top.kind === "object") {
           if (c === C.Comma) {
             this.pos = p + 1;
             mode = "key";
@@ -201,9 +199,9 @@ class Parser {
           }
           if (c === C.RBrace) {
             this.pos = p + 1;
-            top.node.end = p + 1;
+            top.end = p + 1;
             stack.pop();
-            result = this.attach(stack, top.node);
+            result = this.attach(stack, keys, keyStarts, keyEnds, top);
             continue;
           }
           if (c === -1) this.fail("", p);
@@ -216,9 +214,9 @@ class Parser {
           }
           if (c === C.RBracket) {
             this.pos = p + 1;
-            top.node.end = p + 1;
+            top.end = p + 1;
             stack.pop();
-            result = this.attach(stack, top.node);
+            result = this.attach(stack, keys, keyStarts, keyEnds, top);
             continue;
           }
           if (c === -1) this.fail("", p);
@@ -226,20 +224,20 @@ class Parser {
         }
       }
       if (mode === "key-or-close-object" || mode === "key") {
-        const top = stack[stack.length - 1] as Frame & { node: JsonObject };
+        const top = stack[stack.length - 1];
         if (mode === "key-or-close-object" && c === C.RBrace) {
           this.pos = p + 1;
-          top.node.end = p + 1;
+          top.end = p + 1;
           stack.pop();
-          result = this.attach(stack, top.node);
+          result = this.attach(stack, keys, keyStarts, keyEnds, top);
           mode = "after-value";
           continue;
         }
         if (c !== C.Quote) this.fail("looking for beginning of object key string", p);
-        const key = this.readString(p);
-        top.pendingKey = key;
-        top.pendingKeyStart = p;
-        top.pendingKeyEnd = this.pos;
+        const depth = stack.length - 1;
+        keys[depth] = this.readString(p);
+        keyStarts[depth] = p;
+        keyEnds[depth] = this.pos;
         this.skipSpace();
         const q = this.pos;
         if (q >= this.n) this.fail("", q);
@@ -252,9 +250,9 @@ class Parser {
       if (mode === "value-or-close-array" && c === C.RBracket) {
         const top = stack[stack.length - 1];
         this.pos = p + 1;
-        top.node.end = p + 1;
+        top.end = p + 1;
         stack.pop();
-        result = this.attach(stack, top.node);
+        result = this.attach(stack, keys, keyStarts, keyEnds, top);
         mode = "after-value";
         continue;
       }
@@ -267,31 +265,31 @@ class Parser {
             c === C.LBrace
               ? { kind: "object", start: p, end: -1, members: [] }
               : { kind: "array", start: p, end: -1, elements: [] };
-          stack.push({ node, pendingKeyStart: 0, pendingKeyEnd: 0 });
+          stack.push(node);
           mode = c === C.LBrace ? "key-or-close-object" : "value-or-close-array";
           continue;
         }
         case C.Quote: {
           const value = this.readString(p);
-          result = this.attach(stack, { kind: "string", start: p, end: this.pos, value });
+          result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "string", start: p, end: this.pos, value });
           break;
         }
         case 0x74: // t
           this.readLiteral(p, "true");
-          result = this.attach(stack, { kind: "true", start: p, end: this.pos });
+          result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "true", start: p, end: this.pos });
           break;
         case 0x66: // f
           this.readLiteral(p, "false");
-          result = this.attach(stack, { kind: "false", start: p, end: this.pos });
+          result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "false", start: p, end: this.pos });
           break;
         case 0x6e: // n
           this.readLiteral(p, "null");
-          result = this.attach(stack, { kind: "null", start: p, end: this.pos });
+          result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "null", start: p, end: this.pos });
           break;
         default:
           if (c === C.Minus || isDigit(c)) {
             this.readNumber(p);
-            result = this.attach(stack, { kind: "number", start: p, end: this.pos, raw: t.slice(p, this.pos) });
+            result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "number", start: p, end: this.pos, raw: t.slice(p, this.pos) });
             break;
           }
           if (c === -1) this.fail("", p);
@@ -302,18 +300,20 @@ class Parser {
   }
 
   /** Adds a finished value to the container on top of the stack; returns it (the document value at top level). */
-  private attach(stack: Frame[], value: JsonValue): JsonValue {
-    const top = stack[stack.length - 1];
-    if (top !== undefined) {
-      if (top.node.kind === "array") top.node.elements.push(value);
+  private attach(
+    stack: (JsonObject | JsonArray)[],
+    keys: string[],
+    keyStarts: number[],
+    keyEnds: number[],
+    value: JsonValue,
+  ): JsonValue {
+    const depth = stack.length - 1;
+    if (depth >= 0) {
+      const top = stack[depth];
+      if (top.kind === "array") top.elements.push(value);
       else {
-        const member: JsonMember = {
-          key: top.pendingKey!,
-          keyStart: top.pendingKeyStart,
-          keyEnd: top.pendingKeyEnd,
-          value,
-        };
-        top.node.members.push(member);
+        const member: JsonMember = { key: keys[depth], keyStart: keyStarts[depth], keyEnd: keyEnds[depth], value };
+        top.members.push(member);
       }
     }
     return value;

@@ -34,9 +34,16 @@ export class LoadContext {
     this.goQuoted = hasFeature(target, "goQuotedErrors");
   }
 
+  private readonly featureCache = new Map<Feature, boolean>();
+
   /** Whether the target has `feature` (undefined target = newest). */
   has(feature: Feature): boolean {
-    return hasFeature(this.target, feature);
+    let v = this.featureCache.get(feature);
+    if (v === undefined) {
+      v = hasFeature(this.target, feature);
+      this.featureCache.set(feature, v);
+    }
+    return v;
   }
 
   /** True when the target version is older than `version` ("5.24"). */
@@ -143,63 +150,95 @@ export function reportObjectExpected(ctx: LoadContext, node: JsonValue, what: st
   );
 }
 
-/** How one allowed key of a strict object is read. */
-export interface FieldSpec {
+/**
+ * How one allowed key of a strict object is read: `read` gets the loader context, the member and the
+ * caller's state object (tables are static, so nothing is allocated per object but the state).
+ */
+export interface FieldSpec<S> {
   /** Reads the member's value (called in document order, at the moment upstream decodes it). */
-  read: (m: JsonMember) => void;
+  read: (ctx: LoadContext, m: JsonMember, state: S) => void;
   /** The feature that introduced this key; on older targets the key is unknown. */
   since?: Feature;
 }
 
-/** What the strict reader saw: the first member of each accepted key. */
-export type SeenKeys = Map<string, JsonMember>;
+/** The allowed keys of a strict object: a static table or, like Go's fieldResolver, a function. */
+export type FieldTable<S> = ReadonlyMap<string, FieldSpec<S>> | ((key: string) => FieldSpec<S> | undefined);
+
+/** Builds a static FieldTable (declaration order is the order suggestions are listed in). */
+export function fieldTable<S>(spec: Record<string, FieldSpec<S> | FieldSpec<S>["read"]>): ReadonlyMap<string, FieldSpec<S>> {
+  const m = new Map<string, FieldSpec<S>>();
+  for (const [k, v] of Object.entries(spec)) m.set(k, typeof v === "function" ? { read: v } : v);
+  return m;
+}
+
+/** A description of the object for messages; a function so that it is only built when needed. */
+export type What = string | (() => string);
+
+/** The text of a What. */
+export function whatText(what: What): string {
+  return typeof what === "string" ? what : what();
+}
 
 /**
  * Reads `node` as a strict object: keys in document order, a duplicate (after unescaping) or a key
  * without a FieldSpec is an error; each allowed value is read as soon as it is reached. With `exact`, every
  * listed key must be present (checked after the object, as ExactFields does; several missing keys are all
- * reported, upstream names one of them at random). Returns undefined when `node` is not an object.
+ * reported, upstream names one of them at random). Returns false when `node` is not an object.
  */
-export function readStrictObject(
+export function readStrictObject<S>(
   ctx: LoadContext,
   node: JsonValue,
-  what: string,
-  fields: ReadonlyMap<string, FieldSpec>,
+  what: What,
+  fields: FieldTable<S>,
+  state: S,
   exact?: readonly string[],
-): SeenKeys | undefined {
+): node is JsonObject {
   if (node.kind !== "object") {
-    reportObjectExpected(ctx, node, what);
-    return undefined;
+    reportObjectExpected(ctx, node, whatText(what));
+    return false;
   }
-  const seen: SeenKeys = new Map();
-  const duplicateSeen = new Map<string, JsonMember>();
-  for (const m of node.members) {
-    const first = seen.get(m.key) ?? duplicateSeen.get(m.key);
-    if (first !== undefined) {
+  const members = node.members;
+  // Duplicate detection: a linear scan for the small objects of the schema, a Set for scope maps.
+  const keySet = members.length > 8 ? new Set<string>() : undefined;
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i];
+    let isDuplicate = false;
+    if (keySet) {
+      if (keySet.has(m.key)) isDuplicate = true;
+      else keySet.add(m.key);
+    } else {
+      for (let j = 0; j < i; j++) {
+        if (members[j].key === m.key) {
+          isDuplicate = true;
+          break;
+        }
+      }
+    }
+    if (isDuplicate) {
+      const first = members.find((x) => x.key === m.key)!;
       ctx.report(
         POLICY_CODES.duplicateKey,
         ctx.keySpan(m),
-        `Duplicate key ${goQuote(m.key)} in ${what}`,
+        `Duplicate key ${goQuote(m.key)} in ${whatText(what)}`,
         `Duplicate key ${ctx.q(m.key)}`,
         { related: [{ message: "first defined here", span: ctx.keySpan(first) }] },
       );
       continue;
     }
-    const spec = fields.get(m.key);
+    const spec = typeof fields === "function" ? fields(m.key) : fields.get(m.key);
     if (spec === undefined) {
-      duplicateSeen.set(m.key, m);
-      const available = [...fields.entries()].filter(([, s]) => !s.since || ctx.has(s.since)).map(([k]) => k);
+      const available =
+        typeof fields === "function" ? [] : [...fields].filter(([, f]) => !f.since || ctx.has(f.since)).map(([k]) => k);
       ctx.report(
         POLICY_CODES.unknownKey,
         ctx.keySpan(m),
-        `Unknown key ${goQuote(m.key)} in ${what}.${didYouMean(m.key, available)}`,
+        `Unknown key ${goQuote(m.key)} in ${whatText(what)}.${didYouMean(m.key, available)}`,
         `Unknown key ${ctx.q(m.key)}`,
         { hint: available.length > 0 ? `allowed keys: ${available.join(", ")}` : undefined },
       );
       continue;
     }
     if (spec.since && !ctx.has(spec.since)) {
-      duplicateSeen.set(m.key, m);
       const f = FEATURES[spec.since];
       ctx.report(
         POLICY_CODES.keyNewerThanTarget,
@@ -210,29 +249,24 @@ export function readStrictObject(
       );
       continue;
     }
-    seen.set(m.key, m);
-    spec.read(m);
+    spec.read(ctx, m, state);
   }
   if (exact) {
     for (const k of exact) {
-      if (!seen.has(k) && !duplicateSeen.has(k)) {
-        ctx.report(
-          POLICY_CODES.missingKey,
-          ctx.span(node.start, node.end),
-          `${what} is missing the required key ${goQuote(k)}`,
-          `Key ${ctx.q(k)} missing in a JSON object`,
-        );
-      }
+      let present = false;
+      for (let i = 0; i < members.length && !present; i++) present = members[i].key === k;
+      if (present) continue;
+      // A case variant ("Type") was already reported as an unknown key with a suggestion.
+      if (members.some((m) => m.key.toLowerCase() === k.toLowerCase())) continue;
+      ctx.report(
+        POLICY_CODES.missingKey,
+        ctx.span(node.start, node.end),
+        `${whatText(what)} is missing the required key ${goQuote(k)}`,
+        `Key ${ctx.q(k)} missing in a JSON object`,
+      );
     }
   }
-  return seen;
-}
-
-/** A `map` of FieldSpecs from an object literal (keeps declaration order, no prototype keys). */
-export function fieldMap(spec: Record<string, FieldSpec | FieldSpec["read"]>): Map<string, FieldSpec> {
-  const m = new Map<string, FieldSpec>();
-  for (const [k, v] of Object.entries(spec)) m.set(k, typeof v === "function" ? { read: v } : v);
-  return m;
+  return true;
 }
 
 function reportWrongType(ctx: LoadContext, node: JsonValue, field: string, expected: string, goType: string, goValue?: string): void {
@@ -361,14 +395,4 @@ export function decodeBytesList(ctx: LoadContext, node: JsonValue, field: string
   return { values, bad };
 }
 
-/** A FieldSpec for a member that is read later (kept for after the object closes, like json.RawMessage). */
-export function keepMember(into: { member?: JsonMember }): FieldSpec["read"] {
-  return (m) => {
-    into.member = m;
-  };
-}
 
-/** Whether an object node has a member with this key (for IR spans). */
-export function memberOf(node: JsonObject, key: string): JsonMember | undefined {
-  return node.members.find((m) => m.key === key);
-}

@@ -7,10 +7,46 @@ import { IDENTITY_MATCH_TYPES, type IdentityMatch } from "../ir/types.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { goQuote } from "../util/go-quote.js";
 import { isNameOnly, parseNormalizedNamed, validateRemapPrefix } from "../reference/docker-reference.js";
-import type { JsonObject, JsonValue } from "./json-tree.js";
-import { type LoadContext, type StringField, decodeString, fieldMap, readStrictObject } from "./policy-decode.js";
+import type { JsonMember, JsonObject, JsonValue } from "./json-tree.js";
+import { type LoadContext, type StringField, decodeString, fieldTable, readStrictObject } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
 import { readTypeField } from "./policy-type-field.js";
+
+interface DecodedString {
+  member: JsonMember;
+  field: StringField;
+}
+interface ValueState {
+  value?: DecodedString;
+}
+interface RemapState {
+  prefix?: DecodedString;
+  signedPrefix?: DecodedString;
+}
+
+const TYPE_FIELD = { read: (): void => undefined };
+const TYPE_ONLY = fieldTable<undefined>({ type: TYPE_FIELD });
+const EXACT_REFERENCE_FIELDS = fieldTable<ValueState>({
+  type: TYPE_FIELD,
+  dockerReference: (ctx, m, st) => {
+    st.value = { member: m, field: decodeString(ctx, m.value, "dockerReference") };
+  },
+});
+const EXACT_REPOSITORY_FIELDS = fieldTable<ValueState>({
+  type: TYPE_FIELD,
+  dockerRepository: (ctx, m, st) => {
+    st.value = { member: m, field: decodeString(ctx, m.value, "dockerRepository") };
+  },
+});
+const REMAP_FIELDS = fieldTable<RemapState>({
+  type: TYPE_FIELD,
+  prefix: (ctx, m, st) => {
+    st.prefix = { member: m, field: decodeString(ctx, m.value, "prefix") };
+  },
+  signedPrefix: (ctx, m, st) => {
+    st.signedPrefix = { member: m, field: decodeString(ctx, m.value, "signedPrefix") };
+  },
+});
 
 /** Reads a signedIdentity value (any JSON, as upstream keeps it as json.RawMessage); undefined on error. */
 export function readIdentity(ctx: LoadContext, node: JsonValue, what: string): IdentityMatch | undefined {
@@ -43,87 +79,80 @@ export function readIdentity(ctx: LoadContext, node: JsonValue, what: string): I
   // node is an object here: readTypeField returns a known type only for objects (null gives "").
   const obj = node as JsonObject;
   const origin = ctx.nodeSpan(obj);
-  const typeField = { read: () => undefined };
   switch (t.type) {
     case "matchExact":
     case "matchRepoDigestOrExact":
     case "matchRepository": {
-      const seen = readStrictObject(ctx, obj, `a ${t.type} signedIdentity`, fieldMap({ type: typeField }), ["type"]);
-      return seen ? { type: t.type, origin } : undefined;
+      const before = ctx.diagnostics.length;
+      readStrictObject(ctx, obj, () => `a ${t.type} signedIdentity`, TYPE_ONLY, undefined, ["type"]);
+      return ctx.diagnostics.length === before ? { type: t.type, origin } : undefined;
     }
     case "exactReference":
     case "exactRepository": {
-      const field = t.type === "exactReference" ? "dockerReference" : "dockerRepository";
-      let value: StringField | undefined;
+      const isReference = t.type === "exactReference";
+      const field = isReference ? "dockerReference" : "dockerRepository";
+      const st: ValueState = {};
       const before = ctx.diagnostics.length;
       readStrictObject(
         ctx,
         obj,
-        `an ${t.type} signedIdentity`,
-        fieldMap({ type: typeField, [field]: (m) => (value = decodeString(ctx, m.value, field)) }),
+        isReference ? "an exactReference signedIdentity" : "an exactRepository signedIdentity",
+        isReference ? EXACT_REFERENCE_FIELDS : EXACT_REPOSITORY_FIELDS,
+        st,
         ["type", field],
       );
-      if (!value || value.bad) return undefined;
-      const valueNode = obj.members.find((m) => m.key === field)!.value;
-      const parsed = parseNormalizedNamed(value.value);
+      const value = st.value;
+      if (!value || value.field.bad) return undefined;
+      const valueNode = value.member.value;
+      const text = value.field.value;
+      const parsed = parseNormalizedNamed(text);
       // 5.23.1 printed the value with a bare %s (no quotes) in these two messages.
-      const shown = ctx.goQuoted ? goQuote(value.value) : value.value;
+      const shown = ctx.goQuoted ? goQuote(text) : text;
       if (!parsed.ok) {
         ctx.report(
           POLICY_CODES.invalidDockerReference,
           ctx.nodeSpan(valueNode),
-          `${field} ${goQuote(value.value)} is not a valid docker reference: ${parsed.error}`,
+          `${field} ${goQuote(text)} is not a valid docker reference: ${parsed.error}`,
           `Invalid format of ${field} ${shown}: ${parsed.error}`,
         );
         return undefined;
       }
-      if (t.type === "exactReference" && isNameOnly(parsed.ref)) {
+      if (isReference && isNameOnly(parsed.ref)) {
         ctx.report(
           POLICY_CODES.dockerReferenceNameOnly,
           ctx.nodeSpan(valueNode),
-          `dockerReference ${goQuote(value.value)} must name a tag or a digest`,
+          `dockerReference ${goQuote(text)} must name a tag or a digest`,
           `dockerReference ${shown} contains neither a tag nor digest`,
-          { hint: `e.g. ${goQuote(value.value + ":latest")}; to accept any tag use exactRepository` },
+          { hint: `e.g. ${goQuote(text + ":latest")}; to accept any tag use exactRepository` },
         );
         return undefined;
       }
       if (ctx.diagnostics.length !== before) return undefined;
-      return t.type === "exactReference"
-        ? { type: "exactReference", dockerReference: value.value, origin }
-        : { type: "exactRepository", dockerRepository: value.value, origin };
+      return isReference
+        ? { type: "exactReference", dockerReference: text, origin }
+        : { type: "exactRepository", dockerRepository: text, origin };
     }
     case "remapIdentity": {
-      let prefix: StringField | undefined;
-      let signedPrefix: StringField | undefined;
+      const st: RemapState = {};
       const before = ctx.diagnostics.length;
-      readStrictObject(
-        ctx,
-        obj,
-        "a remapIdentity signedIdentity",
-        fieldMap({
-          type: typeField,
-          prefix: (m) => (prefix = decodeString(ctx, m.value, "prefix")),
-          signedPrefix: (m) => (signedPrefix = decodeString(ctx, m.value, "signedPrefix")),
-        }),
-        ["type", "prefix", "signedPrefix"],
-      );
-      if (!prefix || !signedPrefix || prefix.bad || signedPrefix.bad) return undefined;
+      readStrictObject(ctx, obj, "a remapIdentity signedIdentity", REMAP_FIELDS, st, ["type", "prefix", "signedPrefix"]);
+      const { prefix, signedPrefix } = st;
+      if (!prefix || !signedPrefix || prefix.field.bad || signedPrefix.field.bad) return undefined;
       for (const [key, f] of [
         ["prefix", prefix],
         ["signedPrefix", signedPrefix],
       ] as const) {
-        if (!validateRemapPrefix(f.value)) {
-          const valueNode = obj.members.find((m) => m.key === key)!.value;
+        if (!validateRemapPrefix(f.field.value)) {
           ctx.report(
             POLICY_CODES.invalidRemapPrefix,
-            ctx.nodeSpan(valueNode),
-            `${key} ${goQuote(f.value)} is not a valid remapIdentity prefix: it must be a host[:port] or a repository namespace starting with one (no tag, digest or trailing "/")`,
-            `prefix ${goQuote(f.value)} is not valid`,
+            ctx.nodeSpan(f.member.value),
+            `${key} ${goQuote(f.field.value)} is not a valid remapIdentity prefix: it must be a host[:port] or a repository namespace starting with one (no tag, digest or trailing "/")`,
+            `prefix ${goQuote(f.field.value)} is not valid`,
           );
         }
       }
       if (ctx.diagnostics.length !== before) return undefined;
-      return { type: "remapIdentity", prefix: prefix.value, signedPrefix: signedPrefix.value, origin };
+      return { type: "remapIdentity", prefix: prefix.field.value, signedPrefix: signedPrefix.field.value, origin };
     }
   }
   return undefined;

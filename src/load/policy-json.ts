@@ -14,7 +14,7 @@ import { goQuote } from "../util/go-quote.js";
 import type { LoadResult } from "./result.js";
 import { parseJson } from "./json-parse.js";
 import type { JsonMember, JsonValue } from "./json-tree.js";
-import { LoadContext, type FieldSpec, fieldMap, readStrictObject } from "./policy-decode.js";
+import { LoadContext, type FieldSpec, fieldTable, readStrictObject } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
 import { readRequirementList } from "./policy-requirements.js";
 
@@ -67,29 +67,29 @@ function syntaxDiagnostic(
   return { ...base, code: POLICY_CODES.syntax, message: `JSON syntax error: ${error.message}` };
 }
 
+interface PolicyState {
+  defaultMember?: JsonMember;
+  defaultReqs?: Requirement[];
+  transportsMember?: JsonMember;
+  transports?: TransportPolicy[];
+}
+
+const POLICY_FIELDS = fieldTable<PolicyState>({
+  default: (ctx, m, st) => {
+    st.defaultMember = m;
+    st.defaultReqs = readRequirementList(ctx, m.value, "default");
+  },
+  transports: (ctx, m, st) => {
+    st.transportsMember = m;
+    st.transports = readTransports(ctx, m.value);
+  },
+});
+
 /** `Policy.UnmarshalJSON`: keys `default` (required) and `transports`. */
 function readPolicy(ctx: LoadContext, root: JsonValue): Policy | undefined {
-  let defaultMember: JsonMember | undefined;
-  let defaultReqs: Requirement[] | undefined;
-  let transportsMember: JsonMember | undefined;
-  let transports: TransportPolicy[] | undefined;
-  const seen = readStrictObject(
-    ctx,
-    root,
-    "the policy",
-    fieldMap({
-      default: (m) => {
-        defaultMember = m;
-        defaultReqs = readRequirementList(ctx, m.value, "default");
-      },
-      transports: (m) => {
-        transportsMember = m;
-        transports = readTransports(ctx, m.value);
-      },
-    }),
-  );
-  if (!seen) return undefined;
-  if (!seen.has("default")) {
+  const st: PolicyState = {};
+  if (!readStrictObject(ctx, root, "the policy", POLICY_FIELDS, st)) return undefined;
+  if (!st.defaultMember) {
     ctx.report(
       POLICY_CODES.defaultMissing,
       ctx.nodeSpan(root),
@@ -98,45 +98,30 @@ function readPolicy(ctx: LoadContext, root: JsonValue): Policy | undefined {
       { hint: 'add e.g. "default": [{"type": "reject"}]' },
     );
   }
-  const dm = defaultMember as JsonMember | undefined;
-  const tm = transportsMember as JsonMember | undefined;
-  if (!defaultReqs || !dm) return undefined;
+  if (!st.defaultReqs || !st.defaultMember) return undefined;
   const policy: Policy = {
-    default: defaultReqs,
-    defaultOrigin: ctx.nodeSpan(dm.value),
-    transports: transports ?? [],
+    default: st.defaultReqs,
+    defaultOrigin: ctx.nodeSpan(st.defaultMember.value),
+    transports: st.transports ?? [],
     origin: ctx.nodeSpan(root),
   };
-  if (tm) policy.transportsPresent = true;
+  if (st.transportsMember) policy.transportsPresent = true;
   return policy;
 }
+
+const TRANSPORT_FIELD: FieldSpec<TransportPolicy[]> = {
+  read: (ctx, member, out) => {
+    const scopes = readScopes(ctx, member.key, member.value);
+    if (scopes) out.push({ name: member.key, keyOrigin: ctx.keySpan(member), scopes, origin: ctx.memberSpan(member) });
+  },
+};
 
 /** `policyTransportsMap.UnmarshalJSON`: any transport name, each mapping to a scope map. */
 function readTransports(ctx: LoadContext, node: JsonValue): TransportPolicy[] | undefined {
   const out: TransportPolicy[] = [];
-  if (node.kind !== "object") {
-    readStrictObject(ctx, node, "transports", new Map());
-    return undefined;
-  }
-  const fields = new Map<string, FieldSpec>();
-  for (const m of node.members) {
-    if (fields.has(m.key)) continue;
-    fields.set(m.key, {
-      read: (member) => {
-        const scopes = readScopes(ctx, member.key, member.value);
-        if (scopes) {
-          out.push({
-            name: member.key,
-            keyOrigin: ctx.keySpan(member),
-            scopes,
-            origin: ctx.memberSpan(member),
-          });
-        }
-      },
-    });
-  }
-  readStrictObject(ctx, node, "transports", fields);
-  return out;
+  const before = ctx.diagnostics.length;
+  if (!readStrictObject(ctx, node, "transports", () => TRANSPORT_FIELD, out)) return undefined;
+  return ctx.diagnostics.length === before ? out : undefined;
 }
 
 /** Whether the target's containers/image registers `transport` and so validates its scopes. */
@@ -146,40 +131,37 @@ function transportValidatesScopes(ctx: LoadContext, transport: string): boolean 
   return validatePolicyScope(transport, "").known;
 }
 
+interface ScopesState {
+  transport: string;
+  validates: boolean;
+  out: ScopeEntry[];
+}
+
+const SCOPE_FIELD: FieldSpec<ScopesState> = {
+  read: (ctx, member, st) => {
+    const scope = member.key;
+    if (scope !== "" && st.validates) {
+      const v = validatePolicyScope(st.transport, scope);
+      if (v.error !== undefined) {
+        ctx.report(
+          POLICY_CODES.invalidScope,
+          ctx.keySpan(member),
+          `${goQuote(scope)} is not a valid scope for the ${st.transport} transport: ${v.error}`,
+          `Unknown key ${ctx.q(scope)}`,
+        );
+        return;
+      }
+    }
+    const requirements = readRequirementList(ctx, member.value, () => `the requirements of scope ${goQuote(scope)}`);
+    if (requirements) st.out.push({ scope, keyOrigin: ctx.keySpan(member), requirements, origin: ctx.memberSpan(member) });
+  },
+};
+
 /** `policyTransportScopesWithTransport.UnmarshalJSON`: scope → requirement list, scopes validated. */
 function readScopes(ctx: LoadContext, transport: string, node: JsonValue): ScopeEntry[] | undefined {
-  const out: ScopeEntry[] = [];
-  const what = `transport ${goQuote(transport)}`;
-  if (node.kind !== "object") {
-    readStrictObject(ctx, node, what, new Map());
-    return undefined;
-  }
-  const validates = transportValidatesScopes(ctx, transport);
-  const fields = new Map<string, FieldSpec>();
-  for (const m of node.members) {
-    if (fields.has(m.key)) continue;
-    fields.set(m.key, {
-      read: (member) => {
-        const scope = member.key;
-        if (scope !== "" && validates) {
-          const v = validatePolicyScope(transport, scope);
-          if (v.error !== undefined) {
-            ctx.report(
-              POLICY_CODES.invalidScope,
-              ctx.keySpan(member),
-              `${goQuote(scope)} is not a valid scope for the ${transport} transport: ${v.error}`,
-              `Unknown key ${ctx.q(scope)}`,
-            );
-            return;
-          }
-        }
-        const requirements = readRequirementList(ctx, member.value, `the requirements of scope ${goQuote(scope)}`);
-        if (requirements) {
-          out.push({ scope, keyOrigin: ctx.keySpan(member), requirements, origin: ctx.memberSpan(member) });
-        }
-      },
-    });
-  }
-  readStrictObject(ctx, node, what, fields);
-  return out;
+  const st: ScopesState = { transport, validates: transportValidatesScopes(ctx, transport), out: [] };
+  const before = ctx.diagnostics.length;
+  if (!readStrictObject(ctx, node, () => `transport ${goQuote(transport)}`, () => SCOPE_FIELD, st)) return undefined;
+  const out = st.out;
+  return ctx.diagnostics.length === before ? out : undefined;
 }

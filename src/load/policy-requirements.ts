@@ -12,7 +12,7 @@ import {
   type SignedBy,
   type SignedByKeyType,
 } from "../ir/types.js";
-import { didYouMean } from "../diagnostics/did-you-mean.js";
+import { didYouMean, suggestionList } from "../diagnostics/did-you-mean.js";
 import { goQuote } from "../util/go-quote.js";
 import { goKindName, type JsonMember, type JsonObject, type JsonValue } from "./json-tree.js";
 import {
@@ -20,12 +20,14 @@ import {
   type LoadContext,
   type StringField,
   type StringListField,
+  type What,
   decodeBytes,
   decodeString,
   decodeStringList,
   describeKind,
-  fieldMap,
+  fieldTable,
   readStrictObject,
+  whatText,
 } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
 import { readIdentity } from "./policy-identity.js";
@@ -36,12 +38,12 @@ import { readTypeField } from "./policy-type-field.js";
  * Reads a requirement list (`default` or a scope's value). Follows `PolicyRequirements.UnmarshalJSON`:
  * `null` and `[]` are "must not be empty", other non-arrays a Go type error; elements in order.
  */
-export function readRequirementList(ctx: LoadContext, node: JsonValue, what: string): Requirement[] | undefined {
+export function readRequirementList(ctx: LoadContext, node: JsonValue, what: What): Requirement[] | undefined {
   if (node.kind !== "array" && node.kind !== "null") {
     ctx.report(
       POLICY_CODES.wrongType,
       ctx.nodeSpan(node),
-      `${what} must be an array of requirements, not ${describeKind(node)}`,
+      `${whatText(what)} must be an array of requirements, not ${describeKind(node)}`,
       `json: cannot unmarshal ${goKindName(node)} into Go value of type []json.RawMessage`,
     );
     return undefined;
@@ -50,7 +52,7 @@ export function readRequirementList(ctx: LoadContext, node: JsonValue, what: str
     ctx.report(
       POLICY_CODES.emptyRequirements,
       ctx.nodeSpan(node),
-      `${what} must list at least one requirement`,
+      `${whatText(what)} must list at least one requirement`,
       "List of verification policy requirements must not be empty",
       { hint: 'e.g. [{"type": "reject"}] or [{"type": "insecureAcceptAnything"}]' },
     );
@@ -102,7 +104,7 @@ export function readRequirement(ctx: LoadContext, node: JsonValue): Requirement 
     case "insecureAcceptAnything":
     case "reject": {
       const before = ctx.diagnostics.length;
-      readStrictObject(ctx, obj, `a ${t.type} requirement`, fieldMap({ type: () => undefined }), ["type"]);
+      readStrictObject(ctx, obj, t.type === "reject" ? "a reject requirement" : "an insecureAcceptAnything requirement", TYPE_ONLY_FIELDS, undefined, ["type"]);
       return ctx.diagnostics.length === before ? { type: t.type, origin: ctx.nodeSpan(obj) } : undefined;
     }
     case "signedBy":
@@ -115,104 +117,117 @@ export function readRequirement(ctx: LoadContext, node: JsonValue): Requirement 
   return undefined;
 }
 
+/** The `type` key of a strict requirement / identity object: already known from the first pass. */
+const TYPE_FIELD = { read: (): void => undefined };
+const TYPE_ONLY_FIELDS = fieldTable<undefined>({ type: TYPE_FIELD });
+
+const SIGNED_BASE_LAYER_FIELDS = fieldTable<{ identity?: JsonMember }>({
+  type: TYPE_FIELD,
+  baseLayerIdentity: (_ctx, m, st) => {
+    st.identity = m;
+  },
+});
+
 /** `prSignedBaseLayer.UnmarshalJSON`: exactly `type` and `baseLayerIdentity`. */
 function readSignedBaseLayer(ctx: LoadContext, obj: JsonObject): Requirement | undefined {
   const before = ctx.diagnostics.length;
-  let identityMember: JsonMember | undefined;
-  readStrictObject(
-    ctx,
-    obj,
-    "a signedBaseLayer requirement",
-    fieldMap({ type: () => undefined, baseLayerIdentity: (m) => (identityMember = m) }),
-    ["type", "baseLayerIdentity"],
-  );
-  const found = identityMember as JsonMember | undefined;
-  if (!found) return undefined;
-  const identity = readIdentity(ctx, found.value, "baseLayerIdentity");
+  const st: { identity?: JsonMember } = {};
+  readStrictObject(ctx, obj, "a signedBaseLayer requirement", SIGNED_BASE_LAYER_FIELDS, st, ["type", "baseLayerIdentity"]);
+  if (!st.identity) return undefined;
+  const identity = readIdentity(ctx, st.identity.value, "baseLayerIdentity");
   if (!identity || ctx.diagnostics.length !== before) return undefined;
   return { type: "signedBaseLayer", baseLayerIdentity: identity, origin: ctx.nodeSpan(obj) };
 }
 
+interface SignedByState {
+  keyTypeMember?: JsonMember;
+  keyType?: SignedByKeyType;
+  keyTypeBad: boolean;
+  sources: { key: "keyPath" | "keyPaths" | "keyData"; member: JsonMember }[];
+  keyPath?: StringField;
+  keyPaths?: StringListField;
+  keyData?: BytesField;
+  identityMember?: JsonMember;
+}
+
+const SIGNED_BY_FIELDS = fieldTable<SignedByState>({
+  type: TYPE_FIELD,
+  keyType: (ctx, m, st) => {
+    st.keyTypeMember = m;
+    // sbKeyType.UnmarshalJSON: decode a string, then check the value.
+    const s = decodeString(ctx, m.value, "keyType");
+    if (s.bad) {
+      st.keyTypeBad = true;
+      return;
+    }
+    if (!(SIGNED_BY_KEY_TYPES as readonly string[]).includes(s.value)) {
+      st.keyTypeBad = true;
+      ctx.report(
+        POLICY_CODES.invalidKeyType,
+        ctx.nodeSpan(m.value),
+        `${s.isNull ? "keyType is null; it must be" : `keyType ${goQuote(s.value)} is not`} one of ${SIGNED_BY_KEY_TYPES.join(", ")}.${didYouMean(s.value, SIGNED_BY_KEY_TYPES)}`,
+        `Unrecognized keyType value ${ctx.q(s.value)}`,
+        { hint: "only GPGKeys is implemented when signatures are checked" },
+      );
+      return;
+    }
+    st.keyType = s.value as SignedByKeyType;
+  },
+  keyPath: (ctx, m, st) => {
+    st.sources.push({ key: "keyPath", member: m });
+    st.keyPath = decodeString(ctx, m.value, "keyPath");
+  },
+  keyPaths: {
+    since: "signedByKeyPaths",
+    read: (ctx, m, st) => {
+      st.sources.push({ key: "keyPaths", member: m });
+      st.keyPaths = decodeStringList(ctx, m.value, "keyPaths");
+    },
+  },
+  keyData: (ctx, m, st) => {
+    st.sources.push({ key: "keyData", member: m });
+    st.keyData = decodeBytes(ctx, m.value, "keyData");
+  },
+  signedIdentity: (_ctx, m, st) => {
+    st.identityMember = m;
+  },
+});
+
+const KEY_SOURCES = ["keyPath", "keyPaths", "keyData"];
+
 /** `prSignedBy.UnmarshalJSON` + `newPRSignedBy`. */
 function readSignedBy(ctx: LoadContext, obj: JsonObject): SignedBy | undefined {
   const before = ctx.diagnostics.length;
-  let keyTypeMember: JsonMember | undefined;
-  let keyType: SignedByKeyType | undefined;
-  let keyTypeBad = false;
-  const sources: { key: "keyPath" | "keyPaths" | "keyData"; member: JsonMember }[] = [];
-  let keyPath: StringField | undefined;
-  let keyPaths: StringListField | undefined;
-  let keyData: BytesField | undefined;
-  let identityMember: JsonMember | undefined;
-  readStrictObject(
-    ctx,
-    obj,
-    "a signedBy requirement",
-    fieldMap({
-      type: () => undefined,
-      keyType: (m) => {
-        keyTypeMember = m;
-        // sbKeyType.UnmarshalJSON: decode a string, then check the value.
-        const s = decodeString(ctx, m.value, "keyType");
-        if (s.bad) {
-          keyTypeBad = true;
-          return;
-        }
-        if (!(SIGNED_BY_KEY_TYPES as readonly string[]).includes(s.value)) {
-          keyTypeBad = true;
-          ctx.report(
-            POLICY_CODES.invalidKeyType,
-            ctx.nodeSpan(m.value),
-            `keyType ${goQuote(s.value)} is not one of ${SIGNED_BY_KEY_TYPES.join(", ")}.${didYouMean(s.value, SIGNED_BY_KEY_TYPES)}`,
-            `Unrecognized keyType value ${ctx.q(s.value)}`,
-            { hint: "only GPGKeys is implemented when signatures are checked" },
-          );
-          return;
-        }
-        keyType = s.value as SignedByKeyType;
-      },
-      keyPath: (m) => {
-        sources.push({ key: "keyPath", member: m });
-        keyPath = decodeString(ctx, m.value, "keyPath");
-      },
-      keyPaths: {
-        since: "signedByKeyPaths",
-        read: (m) => {
-          sources.push({ key: "keyPaths", member: m });
-          keyPaths = decodeStringList(ctx, m.value, "keyPaths");
-        },
-      },
-      keyData: (m) => {
-        sources.push({ key: "keyData", member: m });
-        keyData = decodeBytes(ctx, m.value, "keyData");
-      },
-      signedIdentity: (m) => (identityMember = m),
-    }),
-  );
+  const st: SignedByState = { keyTypeBad: false, sources: [] };
+  readStrictObject(ctx, obj, "a signedBy requirement", SIGNED_BY_FIELDS, st);
+  const sources = st.sources;
   // After the object: signedIdentity (explicit null is not the default), then the key sources.
   let identity: IdentityMatch | undefined;
-  const idm = identityMember as JsonMember | undefined;
-  if (idm) identity = readIdentity(ctx, idm.value, "signedIdentity");
+  if (st.identityMember) identity = readIdentity(ctx, st.identityMember.value, "signedIdentity");
 
-  const hasKeyPaths = ctx.has("signedByKeyPaths");
-  const sourceNames = hasKeyPaths ? "keyPath, keyPaths and keyData" : "keyPath and keyData";
+  const sourceNames = ctx.has("signedByKeyPaths") ? "keyPath, keyPaths and keyData" : "keyPath and keyData";
   if (sources.length === 0) {
-    ctx.report(
-      POLICY_CODES.signedByKeySourceCount,
-      ctx.nodeSpan(obj),
-      `a signedBy requirement needs exactly one of ${sourceNames}; none is given`,
-      `Exactly one of keyPath, keyPaths and keyData must be specified, none of them present`,
-    );
+    // A misspelt key source ("keypath") was already reported as an unknown key with a suggestion.
+    const misspelt = obj.members.some((m) => !SIGNED_BY_FIELDS.has(m.key) && suggestionList(m.key, KEY_SOURCES).length > 0);
+    if (!misspelt) {
+      ctx.report(
+        POLICY_CODES.signedByKeySourceCount,
+        ctx.nodeSpan(obj),
+        `a signedBy requirement needs exactly one of ${sourceNames}; none is given`,
+        `Exactly one of keyPath, keyPaths and keyData must be specified, none of them present`,
+      );
+    }
   } else if (sources.length > 1) {
+    const names = sources.map((x) => x.key);
     ctx.report(
       POLICY_CODES.signedByKeySourceCount,
       ctx.keySpan(sources[1].member),
-      `a signedBy requirement needs exactly one of ${sourceNames}; ${sources.map((s) => s.key).join(" and ")} are all given`,
+      `a signedBy requirement needs exactly one of ${sourceNames}, but ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} are given`,
       `Exactly one of keyPath, keyPaths and keyData must be specified, more than one present`,
-      { related: sources.filter((_, i) => i !== 1).map((s) => ({ message: `${s.key} given here`, span: ctx.keySpan(s.member) })) },
+      { related: sources.filter((_, i) => i !== 1).map((x) => ({ message: `${x.key} given here`, span: ctx.keySpan(x.member) })) },
     );
   }
-  if (!keyTypeMember) {
+  if (!st.keyTypeMember) {
     ctx.report(
       POLICY_CODES.missingKeyType,
       ctx.nodeSpan(obj),
@@ -220,29 +235,24 @@ function readSignedBy(ctx: LoadContext, obj: JsonObject): SignedBy | undefined {
       `invalid keyType ${ctx.q("")}`,
     );
   }
-  if (sources.length === 1 && !keyTypeBad) {
-    const kp = keyPath as StringField | undefined;
-    const kps = keyPaths as StringListField | undefined;
-    const kd = keyData as BytesField | undefined;
+  const { keyPath: kp, keyPaths: kps, keyData: kd } = st;
+  if (sources.length === 1 && !st.keyTypeBad) {
     const unset =
       (kp !== undefined && !kp.bad && kp.value === "") ||
       (kps !== undefined && !kps.bad && kps.values === undefined) ||
       (kd !== undefined && !kd.bad && kd.base64 === undefined);
     if (unset) {
-      const s = sources[0];
+      const x = sources[0];
       ctx.report(
         POLICY_CODES.signedByKeySourceUnset,
-        ctx.nodeSpan(s.member.value),
-        `${s.key} is ${s.member.value.kind === "null" ? "null" : "empty"}: a signedBy requirement needs a key`,
+        ctx.nodeSpan(x.member.value),
+        `${x.key} is ${x.member.value.kind === "null" ? "null" : "empty"}: a signedBy requirement needs a key`,
         `exactly one of keyPath, keyPaths and keyData must be specified`,
       );
     }
   }
-  if (ctx.diagnostics.length !== before || !keyType) return undefined;
-  const out: SignedBy = { type: "signedBy", keyType, origin: ctx.nodeSpan(obj) };
-  const kp = keyPath as StringField | undefined;
-  const kps = keyPaths as StringListField | undefined;
-  const kd = keyData as BytesField | undefined;
+  if (ctx.diagnostics.length !== before || !st.keyType) return undefined;
+  const out: SignedBy = { type: "signedBy", keyType: st.keyType, origin: ctx.nodeSpan(obj) };
   if (kp) out.keyPath = kp.value;
   if (kps) out.keyPaths = kps.values ?? [];
   if (kd) out.keyData = kd.base64 ?? "";

@@ -18,7 +18,7 @@ import {
   decodeBytesList,
   decodeString,
   decodeStringList,
-  fieldMap,
+  fieldTable,
   readStrictObject,
 } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
@@ -26,66 +26,62 @@ import { readIdentity } from "./policy-identity.js";
 
 type Got<T> = { member: JsonMember; field: T } | undefined;
 
+interface SigstoreState {
+  keyPath?: Got<StringField>;
+  keyPaths?: Got<StringListField>;
+  keyData?: Got<BytesField>;
+  keyDatas?: Got<BytesListField>;
+  fulcio?: Got<FulcioConfig | undefined>;
+  pki?: Got<PkiConfig | undefined>;
+  rekorPath?: Got<StringField>;
+  rekorPaths?: Got<StringListField>;
+  rekorData?: Got<BytesField>;
+  rekorDatas?: Got<BytesListField>;
+  identityMember?: JsonMember;
+}
+
+const SIGSTORE_FIELDS = fieldTable<SigstoreState>({
+  type: { read: () => undefined },
+  keyPath: (ctx, m, st) => void (st.keyPath = { member: m, field: decodeString(ctx, m.value, "keyPath") }),
+  keyPaths: {
+    since: "sigstoreKeyLists",
+    read: (ctx, m, st) => void (st.keyPaths = { member: m, field: decodeStringList(ctx, m.value, "keyPaths") }),
+  },
+  keyData: (ctx, m, st) => void (st.keyData = { member: m, field: decodeBytes(ctx, m.value, "keyData") }),
+  keyDatas: {
+    since: "sigstoreKeyLists",
+    read: (ctx, m, st) => void (st.keyDatas = { member: m, field: decodeBytesList(ctx, m.value, "keyDatas") }),
+  },
+  fulcio: { since: "fulcio", read: (ctx, m, st) => void (st.fulcio = { member: m, field: readFulcio(ctx, m.value) }) },
+  rekorPublicKeyPath: {
+    since: "rekorPublicKey",
+    read: (ctx, m, st) => void (st.rekorPath = { member: m, field: decodeString(ctx, m.value, "rekorPublicKeyPath") }),
+  },
+  rekorPublicKeyPaths: {
+    since: "sigstoreKeyLists",
+    read: (ctx, m, st) =>
+      void (st.rekorPaths = { member: m, field: decodeStringList(ctx, m.value, "rekorPublicKeyPaths") }),
+  },
+  rekorPublicKeyData: {
+    since: "rekorPublicKey",
+    read: (ctx, m, st) => void (st.rekorData = { member: m, field: decodeBytes(ctx, m.value, "rekorPublicKeyData") }),
+  },
+  rekorPublicKeyDatas: {
+    since: "sigstoreKeyLists",
+    read: (ctx, m, st) =>
+      void (st.rekorDatas = { member: m, field: decodeBytesList(ctx, m.value, "rekorPublicKeyDatas") }),
+  },
+  pki: { since: "pki", read: (ctx, m, st) => void (st.pki = { member: m, field: readPki(ctx, m.value) }) },
+  signedIdentity: (_ctx, m, st) => void (st.identityMember = m),
+});
+
 /** Reads a sigstoreSigned requirement object (already known to have type sigstoreSigned). */
 export function readSigstoreSigned(ctx: LoadContext, obj: JsonObject): SigstoreSigned | undefined {
   const before = ctx.diagnostics.length;
-  let keyPath: Got<StringField>;
-  let keyPaths: Got<StringListField>;
-  let keyData: Got<BytesField>;
-  let keyDatas: Got<BytesListField>;
-  let fulcio: Got<FulcioConfig | undefined>;
-  let pki: Got<PkiConfig | undefined>;
-  let rekorPath: Got<StringField>;
-  let rekorPaths: Got<StringListField>;
-  let rekorData: Got<BytesField>;
-  let rekorDatas: Got<BytesListField>;
-  let identityMember: JsonMember | undefined;
-  readStrictObject(
-    ctx,
-    obj,
-    "a sigstoreSigned requirement",
-    fieldMap({
-      type: () => undefined,
-      keyPath: (m) => (keyPath = { member: m, field: decodeString(ctx, m.value, "keyPath") }),
-      keyPaths: { since: "sigstoreKeyLists", read: (m) => (keyPaths = { member: m, field: decodeStringList(ctx, m.value, "keyPaths") }) },
-      keyData: (m) => (keyData = { member: m, field: decodeBytes(ctx, m.value, "keyData") }),
-      keyDatas: { since: "sigstoreKeyLists", read: (m) => (keyDatas = { member: m, field: decodeBytesList(ctx, m.value, "keyDatas") }) },
-      fulcio: { since: "fulcio", read: (m) => (fulcio = { member: m, field: readFulcio(ctx, m.value) }) },
-      rekorPublicKeyPath: {
-        since: "rekorPublicKey",
-        read: (m) => (rekorPath = { member: m, field: decodeString(ctx, m.value, "rekorPublicKeyPath") }),
-      },
-      rekorPublicKeyPaths: {
-        since: "sigstoreKeyLists",
-        read: (m) => (rekorPaths = { member: m, field: decodeStringList(ctx, m.value, "rekorPublicKeyPaths") }),
-      },
-      rekorPublicKeyData: {
-        since: "rekorPublicKey",
-        read: (m) => (rekorData = { member: m, field: decodeBytes(ctx, m.value, "rekorPublicKeyData") }),
-      },
-      rekorPublicKeyDatas: {
-        since: "sigstoreKeyLists",
-        read: (m) => (rekorDatas = { member: m, field: decodeBytesList(ctx, m.value, "rekorPublicKeyDatas") }),
-      },
-      pki: { since: "pki", read: (m) => (pki = { member: m, field: readPki(ctx, m.value) }) },
-      signedIdentity: (m) => (identityMember = m),
-    }),
-  );
-  // TypeScript cannot see the assignments made inside the callbacks above.
-  const g = {
-    keyPath: keyPath as Got<StringField>,
-    keyPaths: keyPaths as Got<StringListField>,
-    keyData: keyData as Got<BytesField>,
-    keyDatas: keyDatas as Got<BytesListField>,
-    fulcio: fulcio as Got<FulcioConfig | undefined>,
-    pki: pki as Got<PkiConfig | undefined>,
-    rekorPath: rekorPath as Got<StringField>,
-    rekorPaths: rekorPaths as Got<StringListField>,
-    rekorData: rekorData as Got<BytesField>,
-    rekorDatas: rekorDatas as Got<BytesListField>,
-  };
+  const g: SigstoreState = {};
+  readStrictObject(ctx, obj, "a sigstoreSigned requirement", SIGSTORE_FIELDS, g);
   let identity: IdentityMatch | undefined;
-  const idm = identityMember as JsonMember | undefined;
+  const idm = g.identityMember;
   if (idm) identity = readIdentity(ctx, idm.value, "signedIdentity");
 
   const objSpan = ctx.nodeSpan(obj);
@@ -215,18 +211,7 @@ function describeCount(n: number): string {
  * Which sources count as "set" in newPRSigstoreSigned: non-empty path strings, non-nil data / lists, and a
  * present fulcio / pki. A field whose value already failed to decode counts as set (its error is reported).
  */
-function setChecks(g: {
-  keyPath: Got<StringField>;
-  keyPaths: Got<StringListField>;
-  keyData: Got<BytesField>;
-  keyDatas: Got<BytesListField>;
-  fulcio: Got<unknown>;
-  pki: Got<unknown>;
-  rekorPath: Got<StringField>;
-  rekorPaths: Got<StringListField>;
-  rekorData: Got<BytesField>;
-  rekorDatas: Got<BytesListField>;
-}): Record<string, boolean> {
+function setChecks(g: SigstoreState): Record<string, boolean> {
   const str = (x: Got<StringField>): boolean => !!x && (x.field.bad || x.field.value !== "");
   const bytes = (x: Got<BytesField>): boolean => !!x && (x.field.bad || x.field.base64 !== undefined);
   // Lists: an empty or null list already failed ("contains no entries"), so presence counts.
@@ -245,30 +230,27 @@ function setChecks(g: {
   };
 }
 
+interface FulcioState {
+  caPath?: StringField;
+  caData?: BytesField;
+  oidcIssuer?: StringField;
+  subjectEmail?: StringField;
+}
+
+const FULCIO_FIELDS = fieldTable<FulcioState>({
+  caPath: (ctx, m, st) => void (st.caPath = decodeString(ctx, m.value, "caPath")),
+  caData: (ctx, m, st) => void (st.caData = decodeBytes(ctx, m.value, "caData")),
+  oidcIssuer: (ctx, m, st) => void (st.oidcIssuer = decodeString(ctx, m.value, "oidcIssuer")),
+  subjectEmail: (ctx, m, st) => void (st.subjectEmail = decodeString(ctx, m.value, "subjectEmail")),
+});
+
 /** `prSigstoreSignedFulcio.UnmarshalJSON` + `newPRSigstoreSignedFulcio` (validated as soon as it is decoded). */
 function readFulcio(ctx: LoadContext, node: JsonValue): FulcioConfig | undefined {
   const before = ctx.diagnostics.length;
-  let caPath: StringField | undefined;
-  let caData: BytesField | undefined;
-  let oidcIssuer: StringField | undefined;
-  let subjectEmail: StringField | undefined;
-  const seen = readStrictObject(
-    ctx,
-    node,
-    "fulcio",
-    fieldMap({
-      caPath: (m) => (caPath = decodeString(ctx, m.value, "caPath")),
-      caData: (m) => (caData = decodeBytes(ctx, m.value, "caData")),
-      oidcIssuer: (m) => (oidcIssuer = decodeString(ctx, m.value, "oidcIssuer")),
-      subjectEmail: (m) => (subjectEmail = decodeString(ctx, m.value, "subjectEmail")),
-    }),
-  );
-  if (!seen) return undefined;
+  const st: FulcioState = {};
+  if (!readStrictObject(ctx, node, "fulcio", FULCIO_FIELDS, st)) return undefined;
   const span = ctx.nodeSpan(node);
-  const cp = caPath as StringField | undefined;
-  const cd = caData as BytesField | undefined;
-  const oi = oidcIssuer as StringField | undefined;
-  const se = subjectEmail as StringField | undefined;
+  const { caPath: cp, caData: cd, oidcIssuer: oi, subjectEmail: se } = st;
   const pathSet = !!cp && (cp.bad || cp.value !== "");
   const dataSet = !!cd && (cd.bad || cd.base64 !== undefined);
   if (pathSet && dataSet) {
@@ -289,24 +271,22 @@ function readFulcio(ctx: LoadContext, node: JsonValue): FulcioConfig | undefined
   return out;
 }
 
+type PkiState = Partial<Record<string, StringField | BytesField>>;
+
+const PKI_FIELDS = fieldTable<PkiState>({
+  caRootsPath: (ctx, m, f) => void (f.caRootsPath = decodeString(ctx, m.value, "caRootsPath")),
+  caRootsData: (ctx, m, f) => void (f.caRootsData = decodeBytes(ctx, m.value, "caRootsData")),
+  caIntermediatesPath: (ctx, m, f) => void (f.caIntermediatesPath = decodeString(ctx, m.value, "caIntermediatesPath")),
+  caIntermediatesData: (ctx, m, f) => void (f.caIntermediatesData = decodeBytes(ctx, m.value, "caIntermediatesData")),
+  subjectEmail: (ctx, m, f) => void (f.subjectEmail = decodeString(ctx, m.value, "subjectEmail")),
+  subjectHostname: (ctx, m, f) => void (f.subjectHostname = decodeString(ctx, m.value, "subjectHostname")),
+});
+
 /** `prSigstoreSignedPKI.UnmarshalJSON` + `newPRSigstoreSignedPKI`. */
 function readPki(ctx: LoadContext, node: JsonValue): PkiConfig | undefined {
   const before = ctx.diagnostics.length;
-  const f: Partial<Record<string, StringField | BytesField>> = {};
-  const seen = readStrictObject(
-    ctx,
-    node,
-    "pki",
-    fieldMap({
-      caRootsPath: (m) => (f.caRootsPath = decodeString(ctx, m.value, "caRootsPath")),
-      caRootsData: (m) => (f.caRootsData = decodeBytes(ctx, m.value, "caRootsData")),
-      caIntermediatesPath: (m) => (f.caIntermediatesPath = decodeString(ctx, m.value, "caIntermediatesPath")),
-      caIntermediatesData: (m) => (f.caIntermediatesData = decodeBytes(ctx, m.value, "caIntermediatesData")),
-      subjectEmail: (m) => (f.subjectEmail = decodeString(ctx, m.value, "subjectEmail")),
-      subjectHostname: (m) => (f.subjectHostname = decodeString(ctx, m.value, "subjectHostname")),
-    }),
-  );
-  if (!seen) return undefined;
+  const f: PkiState = {};
+  if (!readStrictObject(ctx, node, "pki", PKI_FIELDS, f)) return undefined;
   const span = ctx.nodeSpan(node);
   const str = (k: string): StringField | undefined => f[k] as StringField | undefined;
   const bytes = (k: string): BytesField | undefined => f[k] as BytesField | undefined;

@@ -17,7 +17,15 @@ export interface TypeFieldResult {
 
 /** ASCII case-insensitive equality with "type" (Go's field-name folding; "type" has no special-fold letters). */
 function isTypeKey(key: string): boolean {
-  return key.length === 4 && key.toLowerCase() === "type";
+  if (key === "type") return true;
+  if (key.length !== 4) return false;
+  // ASCII letters only: OR-ing 0x20 lower-cases them.
+  return (
+    (key.charCodeAt(0) | 0x20) === 0x74 &&
+    (key.charCodeAt(1) | 0x20) === 0x79 &&
+    (key.charCodeAt(2) | 0x20) === 0x70 &&
+    (key.charCodeAt(3) | 0x20) === 0x65
+  );
 }
 
 /**
