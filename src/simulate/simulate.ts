@@ -315,6 +315,8 @@ export function simulateImageReference(sim: Simulator, ref: ImageReference, inpu
   const requirements = evaluation.outcomes.map((o) => reportRequirement(o, reportImage, level));
   const warnings: string[] = [];
   for (const r of lookup.requirements) for (const w of signatureWarnings(r, reportImage)) if (!warnings.includes(w)) warnings.push(w);
+  if (sim.options.parse?.debian && lookup.requirements.some((r) => r.type === "sigstoreSigned"))
+    warnings.push("Debian 12's containers/image 5.23.1 rejects every sigstore signature (Debian-local change: sigstore disabled): sigstoreSigned can never allow an image there");
 
   const where =
     lookup.decided === null
