@@ -151,6 +151,18 @@ describe("registries.d", () => {
   });
 });
 
+describe("registries.conf", () => {
+  it("*.conf files are judged as registries.conf (also with --kind)", async () => {
+    const r = await runCli(["validate", `${FIX}/registries.conf`, `${FIX}/broken-registries.conf`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${FIX}/registries.conf: accepted`);
+    expect(r.stdout).toMatch(/broken-registries\.conf:5:11 error IT14\d\d /);
+    const d = tmp();
+    writeFileSync(path.join(d, "mirrors"), readFileSync(path.join(REPO, FIX, "registries.conf")));
+    expect((await runCli(["validate", "--kind", "registries-conf", "mirrors"], { cwd: d })).code).toBe(0);
+  });
+});
+
 describe("colour", () => {
   const args = ["validate", `${FIX}/bad-type.yaml`];
   it("is used on a TTY", async () => {
