@@ -157,6 +157,18 @@ export const GO_BUILD_TIMEOUT_MS = 15 * 60_000;
 
 let builtPath: Promise<string> | undefined;
 
+let homeDir: string | undefined;
+
+/** An empty directory used as the harness's HOME, removed at exit. */
+function emptyHome(): string {
+  if (!homeDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-go-home-"));
+    homeDir = dir;
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return homeDir;
+}
+
 /**
  * Builds the harness binary if no build for the current sources exists and
  * returns its path. Parallel vitest workers share one build through a lock.
@@ -224,7 +236,8 @@ export type GoHarnessAnswer = { ok: true; result: any } | { ok: false; error: st
 export async function runGoHarnessBatch(requests: GoHarnessRequest[]): Promise<GoHarnessAnswer[]> {
   const bin = await buildGoHarness();
   const input = requests.map((r) => JSON.stringify(r)).join("\n") + "\n";
-  const { code, stdout, stderr } = await run(bin, [], { input, env: { ...process.env, TZ: "UTC" } });
+  // An empty HOME: no ~/.config/containers, no credentials of the machine's user.
+  const { code, stdout, stderr } = await run(bin, [], { input, env: { ...process.env, TZ: "UTC", HOME: emptyHome() } });
   const lines = stdout.split("\n").filter((l) => l.length > 0);
   if (code !== 0 || lines.length !== requests.length) {
     throw new GoHarnessError(
@@ -297,6 +310,14 @@ export interface GoEvaluateCase {
   /** Signature blobs as stored (raw OpenPGP or 0x00-prefixed), base64. */
   signatures?: string[];
   /**
+   * Open the reference's own ImageSource (`ref.NewImageSource`) instead of
+   * the in-memory one: `dir:`/`oci:` layouts on disk (sigstore-format
+   * signature files included), `docker://` registries with lookaside from the
+   * request's `registriesDDir`. `manifest`, `signatures` and `instance` are then
+   * ignored; a failure to open it comes back as `sourceError`.
+   */
+  realSource?: boolean;
+  /**
    * Evaluate this instance of a manifest list (then `manifest` is the list),
    * as copy does per platform: `image.UnparsedInstance(src, &digest)`.
    */
@@ -330,6 +351,8 @@ export interface GoEvaluateCaseResult extends GoReferenceInfo {
   manifestDigest?: string;
   /** The instance digest evaluated, if any. */
   instanceDigest?: string;
+  /** realSource only: ref.NewImageSource failed, no decision was made. */
+  sourceError?: string;
   /** The library's debug log for this decision. */
   log?: string[];
 }
@@ -340,9 +363,19 @@ export interface GoEvaluateResult {
   cases: GoEvaluateCaseResult[];
 }
 
+/** Configuration for `realSource` cases; nothing of the machine's is read. */
+export interface GoEvaluateOptions {
+  /** registries.d directory (lookaside); default: none. */
+  registriesDDir?: string;
+  /** registries.conf file; default: an empty one. */
+  registriesConf?: string;
+  /** false: plain HTTP / no TLS verification for docker:// (a local registry). */
+  tlsVerify?: boolean;
+}
+
 /** Decides every case with PolicyContext.IsRunningImageAllowed under one policy. */
-export function goEvaluate(policy: string, cases: GoEvaluateCase[]): Promise<GoEvaluateResult> {
-  return runGoHarness("evaluate", { policy, cases });
+export function goEvaluate(policy: string, cases: GoEvaluateCase[], opts: GoEvaluateOptions = {}): Promise<GoEvaluateResult> {
+  return runGoHarness("evaluate", { ...opts, policy, cases });
 }
 
 /** Reports identity, namespaces and docker reference for each "transport:ref". */

@@ -214,6 +214,37 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("GPG-signed
       srcTlsVerify: false,
     });
     expect(noLookaside).toMatchObject({ allowed: false, message: "A signature was required, but no signature exists" });
+
+    // The Go harness opening the registry itself reads the same lookaside.
+    const go = await goEvaluate(
+      signedBy(TEST_PUBLIC_KEY),
+      [{ reference: `docker://${ref}`, realSource: true }],
+      { registriesDDir: regD, tlsVerify: false },
+    );
+    expect(go.cases[0]).toMatchObject({ allowed: true, manifestDigest: img.manifestDigest });
+    const goNone = await goEvaluate(signedBy(TEST_PUBLIC_KEY), [{ reference: `docker://${ref}`, realSource: true }], {
+      tlsVerify: false,
+    });
+    expect(goNone.cases[0]).toMatchObject({ allowed: false, error: noLookaside.message });
+    const goDown = await goEvaluate(signedBy(TEST_PUBLIC_KEY), [{ reference: "docker://127.0.0.1:1/x", realSource: true }]);
+    expect(goDown.cases[0].sourceError).toMatch(/^pinging container registry 127\.0\.0\.1:1: /);
+  });
+
+  it.skipIf(!goHarnessAvailable() && !ci)("sees Debian's disabled sigstore verification (cosign fixture)", async () => {
+    const policy = JSON.stringify({
+      default: [
+        {
+          type: "sigstoreSigned",
+          keyPath: path.join(UPSTREAM_SIGNATURE_FIXTURES, "cosign.pub"),
+          signedIdentity: { type: "matchRepository" },
+        },
+      ],
+    });
+    const dir = path.join(UPSTREAM_SIGNATURE_FIXTURES, "dir-img-cosign-valid");
+    const sk = await skopeoCopyVerdict(policy, `dir:${dir}`);
+    expect(sk).toMatchObject({ allowed: false, message: "Debian-local change: sigstore disabled" });
+    const go = await goEvaluate(policy, [{ reference: `dir:${dir}`, realSource: true }]);
+    expect(go.cases[0]).toMatchObject({ allowed: false, error: sk.message });
   });
 
   it.skipIf(!goHarnessAvailable() && !ci)("evaluates one instance of a manifest list (spec §4.6)", async () => {

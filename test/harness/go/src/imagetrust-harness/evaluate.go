@@ -11,6 +11,7 @@ import (
 
 	"github.com/containers/image/v5/image"
 	"github.com/containers/image/v5/manifest"
+	"github.com/containers/image/v5/pkg/sysregistriesv2"
 	"github.com/containers/image/v5/signature"
 	"github.com/containers/image/v5/transports/alltransports"
 	"github.com/containers/image/v5/types"
@@ -142,6 +143,11 @@ type evaluateCase struct {
 	// Instance, if set, evaluates one instance of a manifest list, as copy does
 	// per platform: Manifest is then the list, served for no instance digest.
 	Instance *evaluateInstance `json:"instance,omitempty"`
+	// RealSource opens the reference's own ImageSource (ref.NewImageSource)
+	// instead of the in-memory one: dir:/oci: layouts on disk (including
+	// sigstore-format signature files), docker:// registries with lookaside
+	// from registriesDDir. Manifest/Signatures/Instance are then ignored.
+	RealSource bool `json:"realSource,omitempty"`
 }
 
 // evaluateInstance is one instance of a manifest list.
@@ -154,9 +160,34 @@ type evaluateInstance struct {
 }
 
 type evaluateRequest struct {
-	Policy         string         `json:"policy"`
+	Policy string `json:"policy"`
+	// For realSource cases: registries.d, registries.conf (default: none is
+	// read) and whether docker:// registries need TLS (default true).
 	RegistriesDDir string         `json:"registriesDDir,omitempty"`
+	RegistriesConf string         `json:"registriesConf,omitempty"`
+	TLSVerify      *bool          `json:"tlsVerify,omitempty"`
 	Cases          []evaluateCase `json:"cases"`
+}
+
+// systemContext is what realSource cases open their sources with; nothing of
+// the machine's own configuration is read.
+func (req *evaluateRequest) systemContext() *types.SystemContext {
+	sys := &types.SystemContext{
+		RegistriesDirPath:           req.RegistriesDDir,
+		SystemRegistriesConfPath:    req.RegistriesConf,
+		SystemRegistriesConfDirPath: "/nonexistent/imagetrust-harness/registries.conf.d",
+		AuthFilePath:                "/nonexistent/imagetrust-harness/auth.json",
+	}
+	if sys.RegistriesDirPath == "" {
+		sys.RegistriesDirPath = "/nonexistent/imagetrust-harness/registries.d"
+	}
+	if sys.SystemRegistriesConfPath == "" {
+		sys.SystemRegistriesConfPath = "/dev/null" // an empty file: no registries configured
+	}
+	if req.TLSVerify != nil && !*req.TLSVerify {
+		sys.DockerInsecureSkipTLSVerify = types.OptionalBoolTrue
+	}
+	return sys
 }
 
 type decidingScope struct {
@@ -176,7 +207,9 @@ type evaluateCaseResult struct {
 	Scope          *decidingScope `json:"scope"`
 	ManifestDigest string         `json:"manifestDigest,omitempty"`
 	InstanceDigest string         `json:"instanceDigest,omitempty"`
-	Log            []string       `json:"log,omitempty"`
+	// SourceError: ref.NewImageSource failed (realSource only); no decision.
+	SourceError *string  `json:"sourceError,omitempty"`
+	Log         []string `json:"log,omitempty"`
 }
 
 type evaluateResult struct {
@@ -211,8 +244,10 @@ func handleEvaluate(raw json.RawMessage) (interface{}, error) {
 	}
 	defer func() { _ = pc.Destroy() }()
 
+	sys := req.systemContext()
+	sysregistriesv2.InvalidateCache()
 	for _, c := range req.Cases {
-		r, err := evaluateOne(pc, c)
+		r, err := evaluateOne(pc, sys, c)
 		if err != nil {
 			return nil, fmt.Errorf("case %q: %w", c.Reference, err)
 		}
@@ -221,7 +256,7 @@ func handleEvaluate(raw json.RawMessage) (interface{}, error) {
 	return res, nil
 }
 
-func evaluateOne(pc *signature.PolicyContext, c evaluateCase) (evaluateCaseResult, error) {
+func evaluateOne(pc *signature.PolicyContext, sys *types.SystemContext, c evaluateCase) (evaluateCaseResult, error) {
 	var ref types.ImageReference
 	var info referenceInfo
 	if c.MockTransport != "" {
@@ -232,6 +267,9 @@ func evaluateOne(pc *signature.PolicyContext, c evaluateCase) (evaluateCaseResul
 	out := evaluateCaseResult{referenceInfo: info}
 	if ref == nil {
 		return out, nil
+	}
+	if c.RealSource {
+		return evaluateReal(pc, sys, ref, out), nil
 	}
 	man := []byte(defaultManifest)
 	if c.Manifest != nil {
@@ -298,6 +336,38 @@ func evaluateOne(pc *signature.PolicyContext, c evaluateCase) (evaluateCaseResul
 	out.Log = logs
 	out.Scope = scopeFromLog(logs, info)
 	return out, nil
+}
+
+// evaluateReal decides about the image the reference's own transport serves.
+func evaluateReal(pc *signature.PolicyContext, sys *types.SystemContext, ref types.ImageReference, out evaluateCaseResult) evaluateCaseResult {
+	ctx := context.Background()
+	capture.reset()
+	src, err := ref.NewImageSource(ctx, sys)
+	if err != nil {
+		msg := err.Error()
+		out.SourceError = &msg
+		out.Log = capture.take()
+		return out
+	}
+	defer src.Close()
+	allowed, err := pc.IsRunningImageAllowed(ctx, image.UnparsedInstance(src, nil))
+	logs := capture.take()
+	out.Allowed = allowed
+	if err != nil {
+		out.Error = err.Error()
+		var pre signature.PolicyRequirementError
+		if errors.As(err, &pre) {
+			out.ErrorKind = "requirement"
+		} else {
+			out.ErrorKind = "other"
+		}
+	}
+	if man, _, err := src.GetManifest(ctx, nil); err == nil {
+		out.ManifestDigest = digest.FromBytes(man).String()
+	}
+	out.Log = logs
+	out.Scope = scopeFromLog(logs, out.referenceInfo)
+	return out
 }
 
 // scopeFromLog recovers the policy section requirementsForImageRef chose.
