@@ -18,6 +18,10 @@ export interface LintOptions extends ValidateOptions {
   severities?: Record<string, Severity | "off">;
 }
 
+function spanKey(s: { file: string; start: number; end: number }): string {
+  return `${s.file}\u0000${s.start}\u0000${s.end}`;
+}
+
 /** Lint findings added to validation reports. */
 function addLint(reports: FileReport[], options: LintOptions): FileReport[] {
   for (const r of reports) {
@@ -26,8 +30,12 @@ function addLint(reports: FileReport[], options: LintOptions): FileReport[] {
       { file: r.file, policy: r.model.policy, registriesD: r.model.registriesD, target: options.target },
       { rules: options.rules, severities: options.severities },
     );
-    r.diagnostics.push(...findings);
-    r.valid = r.valid && !findings.some((d) => d.severity === "error");
+    // A front end may already report the same thing at the same place (the .trust checker warns about unknown
+    // transports itself): keep the front end's finding only.
+    const taken = new Set(r.diagnostics.filter((d) => d.span).map((d) => spanKey(d.span!)));
+    const fresh = findings.filter((d) => !d.span || !taken.has(spanKey(d.span)));
+    r.diagnostics.push(...fresh);
+    r.valid = r.valid && !fresh.some((d) => d.severity === "error");
   }
   return reports;
 }

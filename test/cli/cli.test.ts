@@ -276,6 +276,16 @@ describe("lint", () => {
     const rules = (JSON.parse(j.stdout)[0].diagnostics as Array<{ rule?: string }>).map((d) => d.rule);
     expect(rules).toEqual(expect.arrayContaining(["insecure-global-default", "never-matching-scope", "unknown-transport"]));
   });
+  it("rules apply to .trust sources alike, with spans in the .trust file; no duplicate of the checker's own warning", async () => {
+    const r = await runCli(["lint", "--format", "json", `${FIX}/lint-findings.trust`]);
+    expect(r.code).toBe(0);
+    const ds = JSON.parse(r.stdout)[0].diagnostics as Array<{ code: string; line: number; column: number; rule?: string }>;
+    expect(ds.filter((d) => d.code === "IT4002").map((d) => [d.line, d.column, d.rule])).toEqual([
+      [4, 3, "never-matching-scope"],
+      [5, 3, "never-matching-scope"],
+    ]);
+    expect(ds.filter((d) => d.line === 8 && d.column === 1)).toHaveLength(1); // unknown transport 'Docker', reported once
+  });
   it("--max-warnings and --rule change the exit code", async () => {
     expect((await runCli(["lint", "--max-warnings", "0", `${EX}/lint-findings.json`])).code).toBe(1);
     expect((await runCli(["lint", "--max-warnings", "100", `${EX}/lint-findings.json`])).code).toBe(0);
