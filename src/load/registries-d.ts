@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseAllDocuments, isMap, isScalar, isSeq, isPair, Scalar, YAMLMap, type Node as YamlNode } from "yaml";
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, Scalar, YAMLMap, type Document, type Node as YamlNode } from "yaml";
 import { SourceFile, type Span } from "../source/source-file.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
@@ -25,6 +25,14 @@ export interface RegistriesDFile {
   file: string;
   defaultDocker?: { file: string; storage: SignatureStorage; keyOrigin?: Span };
   docker: RegistriesDEntry[];
+}
+
+/**
+ * The IR's SignatureStorage plus where each setting was written (key and value spans), for findings that
+ * point at one line. Structurally a SignatureStorage, so it fits the IR unchanged.
+ */
+export interface LoadedSignatureStorage extends SignatureStorage {
+  fieldOrigins?: Partial<Record<keyof SignatureStorage, { key: Span; value: Span }>>;
 }
 
 /** Options for loading registries.d. `target` undefined = the newest containers/image. */
@@ -160,6 +168,8 @@ interface KeyPair {
   keyText: string;
   keyNode: YamlNode;
   value: YamlNode | null;
+  /** Came from a `<<` merge key (never a duplicate; explicit keys override it). */
+  merged?: boolean;
 }
 
 class FileDecoder {
@@ -169,7 +179,15 @@ class FileDecoder {
     readonly source: SourceFile,
     readonly decoder: Decoder,
     readonly target: Version | undefined,
+    readonly doc?: Document.Parsed,
   ) {}
+
+  /** Follow YAML aliases (`*anchor`) to the node they name. */
+  deref(node: YamlNode | null | undefined): YamlNode | null {
+    let n = node ?? null;
+    for (let i = 0; i < 100 && n && isAlias(n); i++) n = (this.doc ? (n.resolve(this.doc) as YamlNode | undefined) : undefined) ?? null;
+    return n;
+  }
 
   span(node: { range?: [number, number, number] | null } | null | undefined): Span {
     const r = node?.range;
@@ -181,7 +199,8 @@ class FileDecoder {
     return this.source.position(node?.range?.[0] ?? 0).line;
   }
 
-  kindOf(node: YamlNode | null | undefined): "null" | "map" | "seq" | Resolved["kind"] {
+  kindOf(raw: YamlNode | null | undefined): "null" | "map" | "seq" | Resolved["kind"] {
+    const node = this.deref(raw);
     if (node === null || node === undefined) return "null";
     if (isMap(node)) return "map";
     if (isSeq(node)) return "seq";
@@ -226,12 +245,20 @@ class FileDecoder {
   }
 
   /** All pairs of a mapping; reports duplicate keys (v3: error, v2: warning, last wins). */
-  pairs(map: YAMLMap, context: string): KeyPair[] {
+  pairs(map: YAMLMap, context: string, depth = 0): KeyPair[] {
     const all: KeyPair[] = [];
+    const merged: KeyPair[] = [];
     for (const item of map.items) {
       if (!isPair(item)) continue;
       const keyNode = item.key as YamlNode;
-      all.push({ keyText: this.keyText(keyNode), keyNode, value: (item.value as YamlNode | null) ?? null });
+      const value = this.deref(item.value as YamlNode | null);
+      if (isScalar(keyNode) && scalarText(keyNode).plain && scalarText(keyNode).text === "<<" && depth < 20) {
+        // Merge keys: the named mappings' pairs, explicit keys (and earlier mappings) taking precedence.
+        const sources = value && isSeq(value) ? [...value.items].reverse().map((x) => this.deref(x as YamlNode)) : [value];
+        for (const m of sources) if (m && isMap(m)) merged.push(...this.pairs(m, context, depth + 1).map((p) => ({ ...p, merged: true })));
+        continue;
+      }
+      all.push({ keyText: this.keyText(keyNode), keyNode, value });
     }
     const firstSeen = new Map<string, YamlNode>();
     for (const p of all) {
@@ -257,7 +284,7 @@ class FileDecoder {
         });
       }
     }
-    return all;
+    return [...merged, ...all];
   }
 
   /**
@@ -309,8 +336,9 @@ class FileDecoder {
   }
 
   /** Decode a `registryNamespace`. `parent` is the JSON field of the section ("docker" or "default-docker"). */
-  namespace(node: YamlNode | null, parent: "docker" | "default-docker", where: string, order: string): SignatureStorage {
-    const storage: SignatureStorage = {};
+  namespace(raw: YamlNode | null, parent: "docker" | "default-docker", where: string, order: string): SignatureStorage {
+    const node = this.deref(raw);
+    const storage: LoadedSignatureStorage = {};
     if (node) storage.origin = this.span(node);
     const kind = this.kindOf(node);
     if (kind === "null") return storage;
@@ -343,8 +371,9 @@ class FileDecoder {
           fix: { description: `Rename to '${deprecated}'`, edits: [{ span: this.span(p.keyNode), text: deprecated }] },
         });
       }
-      const v = p.value;
+      const v = this.deref(p.value);
       const vk = this.kindOf(v);
+      (storage.fieldOrigins ??= {})[NS_FIELD[k]] = { key: this.span(p.keyNode), value: this.span(v ?? p.keyNode) };
       if (k === "use-sigstore-attachments") {
         if (vk === "null") continue;
         let b: boolean | undefined;
@@ -388,7 +417,8 @@ class FileDecoder {
     return storage;
   }
 
-  decode(root: YamlNode | null): RegistriesDFile {
+  decode(rawRoot: YamlNode | null): RegistriesDFile {
+    const root = this.deref(rawRoot);
     const file = this.source.path;
     const result: RegistriesDFile = { file, docker: [] };
     const kind = this.kindOf(root);
@@ -416,6 +446,7 @@ class FileDecoder {
     if (dk) {
       const vk = this.kindOf(dk.value);
       if (vk === "map") {
+        dk.value = this.deref(dk.value);
         // One entry per scope: the last value wins (v2), at the position of its last key.
         const byScope = new Map<string, RegistriesDEntry>();
         for (const p of this.pairs(dk.value as YAMLMap, " in 'docker'")) {
@@ -451,7 +482,7 @@ class FileDecoder {
 export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoadOptions = {}): LoadResult<RegistriesDFile> {
   const decoder: Decoder = hasFeature(options.target, "yamlV3RegistriesD") ? "v3" : "v2";
   const diagnostics: Diagnostic[] = [];
-  const docs = parseAllDocuments(source.text, { uniqueKeys: false, version: decoder === "v2" ? "1.1" : "1.2", strict: false });
+  const docs = parseAllDocuments(source.text, { uniqueKeys: false, merge: false, version: decoder === "v2" ? "1.1" : "1.2", strict: false });
   const list = Array.isArray(docs) ? docs : [docs];
   const first = list[0];
   if (first && first.errors.length > 0) {
@@ -483,7 +514,7 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
       span: source.span(r ? r[0] : 0, r ? r[1] : 0),
     });
   }
-  const fd = new FileDecoder(source, decoder, options.target);
+  const fd = new FileDecoder(source, decoder, options.target, first);
   const value = fd.decode((first?.contents as YamlNode | null | undefined) ?? null);
   diagnostics.push(...fd.diagnostics);
   if (fd.problems.length > 0) {

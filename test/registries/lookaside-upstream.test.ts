@@ -135,6 +135,24 @@ Default-Docker:
 `,
   },
   { "syntax.yaml": "docker:\n  a.io:\n    lookaside: @bad\n" },
+  {
+    "anchors.yaml": `base: &b
+  lookaside: https://anchor.example
+other: &o
+  lookaside: https://second.example
+  use-sigstore-attachments: true
+docker:
+  a.io:
+    <<: *b
+    use-sigstore-attachments: true
+  b.io: *b
+  c.io:
+    <<: [*b, *o]
+    sigstore: https://own.example
+  d.io:
+    <<: [*o, *b]
+`,
+  },
   { "obj.yaml": "docker:\n  a.io:\n    sigstore:\n      public-key-file: /x\n" },
 ];
 
