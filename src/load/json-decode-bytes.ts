@@ -4,8 +4,9 @@
  * Go reads bytes: inside JSON strings every byte that does not start a valid UTF-8 sequence becomes one
  * U+FFFD (`unquote` uses utf8.DecodeRune, which consumes exactly one byte of an invalid sequence); outside
  * strings any non-ASCII byte is a syntax error that names that byte (`invalid character 'ÿ' …`). To keep the
- * byte for the error message, an invalid byte outside a string is mapped to the lone surrogate
- * U+DC00+byte (Python's "surrogateescape" convention), which json-parse.ts reports as that byte.
+ * byte for the error message, an invalid byte outside a string, or inside an escape sequence (where Go's
+ * scanner also fails on it), is mapped to the lone surrogate U+DC00+byte (Python's "surrogateescape"
+ * convention), which json-parse.ts reports as that byte.
  * A byte order mark is kept (Go rejects it: `invalid character 'ï' looking for beginning of value`).
  */
 
@@ -49,24 +50,27 @@ export function decodePolicyBytes(bytes: Uint8Array): string {
     }
   };
   let inString = false;
-  let escape = false;
+  // 0: plain string text; 1: after a backslash; 2..5: inside the four hex digits of \u.
+  let escape = 0;
   const n = bytes.length;
   let i = 0;
   while (i < n) {
     const c = bytes[i];
     if (c < 0x80) {
       if (inString) {
-        if (escape) escape = false;
-        else if (c === 0x5c) escape = true;
+        if (escape === 1) escape = c === 0x75 ? 2 : 0;
+        else if (escape > 1) escape = escape === 5 ? 0 : escape + 1;
+        else if (c === 0x5c) escape = 1;
         else if (c === 0x22) inString = false;
       } else if (c === 0x22) inString = true;
       units.push(c);
       i++;
     } else {
-      escape = false;
+      const inEscape = escape !== 0;
+      escape = 0;
       const len = validSequenceLength(bytes, i);
       if (len === 0) {
-        units.push(inString ? 0xfffd : 0xdc00 + c);
+        units.push(inString && !inEscape ? 0xfffd : 0xdc00 + c);
         i++;
       } else {
         let cp: number;
