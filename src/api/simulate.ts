@@ -8,7 +8,11 @@ import type { RegistriesConf } from "../simulate/registries-conf.js";
 import type { SignatureEvidence } from "../simulate/evaluate.js";
 import { createSimulator, type SimulationEnv, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
 
-export type { SimulationResult } from "../simulate/simulate.js";
+export type { Decision, SimulationEnv, SimulationResult, Simulator } from "../simulate/simulate.js";
+export { createSimulator } from "../simulate/simulate.js";
+export type { RequirementReport, SignatureLookup } from "../simulate/requirement-report.js";
+export type { PullSourceReport, ResolutionReport } from "../simulate/registries-conf.js";
+export type { SignatureEvidence, SignatureVerdict, SignatureCheck, EvaluatedImage } from "../simulate/evaluate.js";
 export { renderSimulationExplanation, renderSimulationTable, renderSimulationText } from "../simulate/render-text.js";
 
 /** Inputs of a simulation run. */
