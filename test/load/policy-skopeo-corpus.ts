@@ -8,7 +8,8 @@
 /** One generated document. */
 export interface CorpusDoc {
   name: string;
-  text: string;
+  /** The document: text (written as UTF-8) or raw bytes (invalid UTF-8, binary). */
+  text: string | Uint8Array;
 }
 
 const REJECT = { type: "reject" };
@@ -36,7 +37,7 @@ const KINDS: [string, unknown][] = [
 /** The generated corpus (deterministic). */
 export function skopeoCorpus(): CorpusDoc[] {
   const docs: CorpusDoc[] = [];
-  const add = (name: string, text: string): void => {
+  const add = (name: string, text: string | Uint8Array): void => {
     docs.push({ name, text });
   };
 
@@ -234,5 +235,17 @@ export function skopeoCorpus(): CorpusDoc[] {
   add("invalid scope before bad requirement", JSON.stringify({ default: [REJECT], transports: { dir: { rel: [1] } } }));
   add("valid scope, bad requirement", JSON.stringify({ default: [REJECT], transports: { dir: { "/ok": [1] } } }));
   add("duplicate scope via escape", '{"default":[{"type":"reject"}],"transports":{"docker":{"a":[{"type":"reject"}],"\\u0061":[{"type":"reject"}]}}}');
+
+  // --- bytes: invalid UTF-8 and binary ------------------------------------------------------------------
+  const bytes = (...parts: (string | number[])[]): Uint8Array =>
+    Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
+  add("bytes: invalid UTF-8 key", bytes('{"default":[{"type":"reject","', [0xff], '":1}]}'));
+  add("bytes: truncated sequence in type", bytes('{"default":[{"type":"re', [0xe2, 0x82], 'ject"}]}'));
+  add("bytes: invalid byte after document", bytes('{"default":[{"type":"reject"}]}', [0xff]));
+  add("bytes: invalid byte in escape", bytes('{"default":[{"type":"reject","\\', [0xff], '":1}]}'));
+  add("bytes: invalid byte outside strings", bytes('{"default":[{"type":"reject"}],', [0xc3], "}"));
+  add("bytes: invalid UTF-8 in a dir scope", bytes('{"default":[{"type":"reject"}],"transports":{"dir":{"/a', [0xff], 'b":[{"type":"reject"}]}}}'));
+  add("bytes: binary", bytes([0x00, 0x01, 0x02, 0xff, 0xfe]));
+  add("bytes: NUL inside a string", bytes('{"default":[{"type":"reject', [0x00], '"}]}'));
   return docs;
 }

@@ -118,7 +118,7 @@ describe.skipIf(!haveSkopeo && !mustRun)("policy.json loader vs skopeo 1.9.3 (co
     );
     await mapLimit(corpus, 2, async (doc, i) => {
       const path = join(dir, `policy-${i}.json`);
-      writeFileSync(path, doc.text, "utf8");
+      writeFileSync(path, doc.text);
       const stderr = await runSkopeo(path, src, join(dir, `dst-${i}`));
       verdicts.set(doc.name, { ...parseSkopeo(stderr, path), path });
     });
@@ -140,7 +140,7 @@ describe.skipIf(!haveSkopeo && !mustRun)("policy.json loader vs skopeo 1.9.3 (co
   for (const doc of corpus) {
     it(doc.name, () => {
       const v = verdicts.get(doc.name)!;
-      const text = decodePolicyBytes(Buffer.from(doc.text, "utf8"));
+      const text = decodePolicyBytes(typeof doc.text === "string" ? Buffer.from(doc.text, "utf8") : doc.text);
       const r = loadPolicyJson(new SourceFile(v.path, text), { target: [5, 23, 1] });
       const ours = { accepted: r.value !== undefined, message: r.diagnostics[0]?.upstreamMessage };
       expect(ours).toEqual({ accepted: v.accepted, message: v.message });
