@@ -173,6 +173,21 @@ export function signatureStorageFor(ref: DockerReference, config: RegistriesDCon
   const e = envDefaults(env);
   const r = transportRef(ref);
   const trail: string[] = [];
+  if (r.tag !== undefined && r.digest !== undefined) {
+    // docker.ParseReference / newReference refuse these before any lookaside lookup.
+    const error = "Docker references with both a tag and digest are currently not supported";
+    return {
+      lookasideBase: null,
+      lookasideWriteBase: null,
+      lookasideTopLevel: "",
+      lookasideWriteTopLevel: "",
+      useSigstoreAttachments: false,
+      matched: { read: { kind: "built-in" }, write: { kind: "built-in" }, attachments: { kind: "built-in" } },
+      error,
+      writeError: error,
+      trail,
+    };
+  }
   const read = topLevelFor(r, config, false, trail);
   const write = topLevelFor(r, config, true, trail);
   const result: SignatureStorageResult = {
