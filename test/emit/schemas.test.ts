@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { emitPolicyJson } from "../../src/emit/policy-json.js";
 import { checkPolicyJsonSchema, checkRegistriesDSchema } from "../../src/emit/self-check.js";
 import { parseVersion } from "../../src/ir/versions.js";
+import { IDENTITY_MATCH_TYPES, REQUIREMENT_TYPES, SIGNED_BY_KEY_TYPES } from "../../src/ir/types.js";
+import { KNOWN_TRANSPORTS } from "../../src/reference/scopes.js";
 import { debianPolicy, minimalPolicy, newestPolicy, shippedDefaultPolicy } from "./ir-fixtures.js";
 
 const VECTORS = "/work/shared/spec/vectors/policy-parse.jsonl";
@@ -79,6 +81,17 @@ describe("policy.schema.json", () => {
     }
     expect(agree).toBe(rows.length);
     expect(rows.length).toBeGreaterThanOrEqual(44);
+  });
+});
+
+describe("schemas stay in step with the IR", () => {
+  const schema = JSON.parse(readFileSync(new URL("../../schemas/policy.schema.json", import.meta.url), "utf8"));
+  it("lists every requirement type, identity type, keyType and known transport", () => {
+    expect(schema.$defs.requirement.properties.type.enum).toEqual([...REQUIREMENT_TYPES]);
+    expect(schema.$defs.identity.properties.type.enum).toEqual([...IDENTITY_MATCH_TYPES]);
+    expect(schema.$defs.signedBy.properties.keyType.enum).toEqual([...SIGNED_BY_KEY_TYPES]);
+    expect(Object.keys(schema.properties.transports.properties).sort()).toEqual([...KNOWN_TRANSPORTS].sort());
+    for (const t of [...REQUIREMENT_TYPES, ...IDENTITY_MATCH_TYPES]) expect(schema.$defs[t], t).toBeDefined();
   });
 });
 
