@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The harness GOPATH (its `src/imagetrust-harness` holds the program). */
@@ -159,13 +160,21 @@ let builtPath: Promise<string> | undefined;
 
 let homeDir: string | undefined;
 
-/** An empty directory used as the harness's HOME, removed at exit. */
+function removeHome(): void {
+  if (homeDir) fs.rmSync(homeDir, { recursive: true, force: true });
+  homeDir = undefined;
+}
+process.once("exit", removeHome);
+try {
+  // vitest kills its workers without an "exit" event: clean up per test file.
+  afterAll(removeHome);
+} catch {
+  // Imported outside a vitest test file.
+}
+
+/** An empty directory used as the harness's HOME (removed after the test file). */
 function emptyHome(): string {
-  if (!homeDir) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-go-home-"));
-    homeDir = dir;
-    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  }
+  homeDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-go-home-"));
   return homeDir;
 }
 

@@ -12,6 +12,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
+import { afterAll } from "vitest";
 import { goUnquote, parseLogrusLine } from "./go-unquote.js";
 
 let skopeoCache: boolean | undefined;
@@ -34,17 +35,37 @@ export function registryAvailable(): boolean {
 
 let scratchRoot: string | undefined;
 
-/** A per-process scratch directory, removed when the process exits. */
-function scratch(): string {
-  if (!scratchRoot) {
-    scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-skopeo-"));
-    const root = scratchRoot;
-    process.once("exit", () => fs.rmSync(root, { recursive: true, force: true }));
+/**
+ * Stops the gpg-agent of {@link makeGnupgHome} and removes the scratch
+ * directory. Runs after the importing test file (vitest kills its workers
+ * without an "exit" event) and at process exit.
+ */
+export function cleanupSkopeoScratch(): void {
+  if (gnupgHome) {
+    spawnSync("gpgconf", ["--homedir", gnupgHome, "--kill", "gpg-agent"], { stdio: "ignore" });
+    gnupgHome = undefined;
   }
+  if (scratchRoot) {
+    fs.rmSync(scratchRoot, { recursive: true, force: true });
+    scratchRoot = undefined;
+  }
+  sharedSource = undefined;
+}
+
+process.once("exit", cleanupSkopeoScratch);
+try {
+  afterAll(cleanupSkopeoScratch);
+} catch {
+  // Imported outside a vitest test file: the exit handler is all there is.
+}
+
+/** A per-test-file scratch directory (see {@link cleanupSkopeoScratch}). */
+function scratch(): string {
+  scratchRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-skopeo-"));
   return scratchRoot;
 }
 
-/** Makes a fresh temporary directory under the scratch root. */
+/** Makes a fresh temporary directory under the scratch root (removed after the test file). */
 export function makeTempDir(prefix = "t-"): string {
   return fs.mkdtempSync(path.join(scratch(), prefix));
 }
