@@ -19,7 +19,7 @@ function strip(x: unknown): unknown {
   if (x && typeof x === "object") {
     return Object.fromEntries(
       Object.entries(x)
-        .filter(([k, v]) => !/origin$/i.test(k) && k !== "file" && v !== undefined)
+        .filter(([k, v]) => !/origins?$/i.test(k) && k !== "file" && v !== undefined)
         .map(([k, v]) => [k, strip(v)]),
     );
   }
