@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildGoHarness, GO_BUILD_TIMEOUT_MS, goEvaluate, goHarnessAvailable } from "./go-harness.js";
+import { buildGoHarness, GO_BUILD_TIMEOUT_MS, goEvaluate, goHarnessAvailable, goLookaside } from "./go-harness.js";
 import {
   ACCEPT_ANYTHING_POLICY,
   type LocalRegistry,
@@ -228,6 +228,30 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("GPG-signed
     expect(goNone.cases[0]).toMatchObject({ allowed: false, error: noLookaside.message });
     const goDown = await goEvaluate(signedBy(TEST_PUBLIC_KEY), [{ reference: "docker://127.0.0.1:1/x", realSource: true }]);
     expect(goDown.cases[0].sourceError).toMatch(/^pinging container registry 127\.0\.0\.1:1: /);
+  });
+
+  it.skipIf(!goHarnessAvailable() && !ci)("lookaside's useSigstoreAttachments is what the docker transport does", async () => {
+    const img = makeDirImage(path.join(makeTempDir(), "img"));
+    const ref = await pushDirImage(img.dir, registry, "attach/app:v1");
+    const hex = img.manifestDigest.slice("sha256:".length);
+    for (const enabled of [true, false]) {
+      const regD = makeTempDir("registries.d-");
+      fs.writeFileSync(
+        path.join(regD, "a.yaml"),
+        `docker:\n  ${registry.url}/attach:\n    use-sigstore-attachments: ${enabled}\n` +
+          `  ${registry.url}/attach/app:\n    lookaside: file://${makeTempDir("sigs-")}\n`,
+      );
+      const [lookaside] = await goLookaside(regD, [ref]);
+      expect(lookaside.useSigstoreAttachments).toBe(enabled);
+      const res = await goEvaluate(signedBy(TEST_PUBLIC_KEY), [{ reference: `docker://${ref}`, realSource: true }], {
+        registriesDDir: regD,
+        tlsVerify: false,
+      });
+      const log = res.cases[0].log ?? [];
+      expect(log.includes(`Looking for sigstore attachments in ${registry.url}/attach/app:sha256-${hex}.sig`)).toBe(enabled);
+      expect(log.includes("Not looking for sigstore attachments: disabled by configuration")).toBe(!enabled);
+      expect(res.cases[0]).toMatchObject({ allowed: false, error: "A signature was required, but no signature exists" });
+    }
   });
 
   it.skipIf(!goHarnessAvailable() && !ci)("sees Debian's disabled sigstore verification (cosign fixture)", async () => {
