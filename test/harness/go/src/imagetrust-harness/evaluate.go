@@ -219,8 +219,8 @@ type evaluateResult struct {
 
 var (
 	// Log texts of requirementsForImageRef in signature/policy_eval.go (5.23.1).
-	reSectionExact   = regexp.MustCompile(`^ Using transport "([^"]*)" policy section (.*)$`)
-	reSectionNS      = regexp.MustCompile(`^ Using transport "([^"]*)" specific policy section (.*)$`)
+	reSectionExact   = regexp.MustCompile(`(?s)^ Using transport "([^"]*)" policy section (.*)$`)
+	reSectionNS      = regexp.MustCompile(`(?s)^ Using transport "([^"]*)" specific policy section (.*)$`)
 	reSectionDefault = " Using default policy section"
 )
 
