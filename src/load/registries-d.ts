@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, Scalar, YAMLMap, type Document, type Node as YamlNode } from "yaml";
+import { parseAllDocuments, visit, isAlias, isMap, isScalar, isSeq, isPair, Scalar, YAMLMap, type Document, type Node as YamlNode } from "yaml";
 import { SourceFile, type Span } from "../source/source-file.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
@@ -485,21 +485,45 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
   const docs = parseAllDocuments(source.text, { uniqueKeys: false, merge: false, version: decoder === "v2" ? "1.1" : "1.2", strict: false });
   const list = Array.isArray(docs) ? docs : [docs];
   const first = list[0];
-  if (first && first.errors.length > 0) {
-    for (const e of first.errors) {
-      const start = e.pos[0];
-      const line = source.position(start).line;
+  const syntax: Array<{ code?: string; message: string; start: number; end: number; libyaml?: string }> = [];
+  if (first) {
+    for (const e of first.errors) syntax.push({ code: e.code, message: e.message.split("\n")[0], start: e.pos[0], end: e.pos[1] });
+    for (const w of first.warnings) {
+      // libyaml knows only %YAML and %TAG.
+      if (w.code === "BAD_DIRECTIVE") syntax.push({ message: w.message.split("\n")[0], start: w.pos[0], end: w.pos[1], libyaml: "found unknown directive name" });
+    }
+    if (syntax.length === 0) {
+      visit(first, {
+        Alias(_, node) {
+          if (node.resolve(first) === undefined) {
+            const r = node.range ?? [0, 0];
+            syntax.push({ message: `Unknown anchor '${node.source}'`, start: r[0], end: r[1], libyaml: `unknown anchor '${node.source}' referenced` });
+          }
+        },
+      });
+    }
+  }
+  if (syntax.length > 0) {
+    for (const e of syntax) {
+      const line = source.position(e.start).line;
+      // libyaml's wording for the errors we can recognise (same line); otherwise only the frame is known.
+      const known =
+        e.libyaml ??
+        (e.code === "BAD_SCALAR_START" || e.code === "TAB_AS_INDENT"
+          ? `line ${line}: found character that cannot start any token`
+          : e.code === "MISSING_CHAR" && /quote/.test(e.message)
+            ? `line ${line}: found unexpected end of stream`
+            : `line ${line}: …`);
       diagnostics.push({
         code: REGISTRIES_D_CODES.yamlSyntax,
         severity: "error",
-        message: `YAML syntax error: ${e.message.split("\n")[0]}`,
-        span: source.span(start, Math.max(start, e.pos[1])),
-        // The YAML library's wording differs from libyaml's; only the frame of upstream's message is known.
+        message: `YAML syntax error: ${e.message}`,
+        span: source.span(e.start, Math.max(e.start, e.end)),
         upstreamMessage:
           diagnostics.length === 0
             ? decoder === "v2"
-              ? `parsing ${source.path}: error converting YAML to JSON: yaml: line ${line}: …`
-              : `parsing ${source.path}: yaml: line ${line}: …`
+              ? `parsing ${source.path}: error converting YAML to JSON: yaml: ${known}`
+              : `parsing ${source.path}: yaml: ${known}`
             : undefined,
       });
     }

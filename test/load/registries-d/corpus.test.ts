@@ -54,9 +54,8 @@ describe.skipIf(verdicts.length === 0)("registries.d real-world corpus (5.23.1 v
         } else if (v.message.includes("error unmarshaling JSON")) {
           expect(upstream.replace(files[0], "FILE")).toBe(v.message);
         } else {
-          // YAML syntax errors: libyaml's wording is not reproduced, its line is.
-          const line = /line (\d+)/.exec(v.message)![1];
-          expect(upstream).toContain(`yaml: line ${line}:`);
+          // YAML syntax errors: libyaml's wording for the errors we recognise (corpus 012 is one).
+          expect(upstream.replace(files[0], "FILE")).toBe(v.message);
         }
       }
     });
