@@ -8,7 +8,7 @@ import type { DockerReference } from "../reference/docker-reference.js";
 import { isShortName, pullSources, resolveShortName } from "../registries/resolve.js";
 import type { ShortNameMode } from "../registries/types.js";
 import type { SignatureLookup } from "./requirement-report.js";
-import { dockerSignatureLookup, type Simulator } from "./simulate.js";
+import { signatureLookupFor, type Simulator } from "./simulate.js";
 
 export type { RegistriesConf } from "../registries/types.js";
 
@@ -67,7 +67,7 @@ export function pullSourcesFor(sim: Simulator, ref: DockerReference): PullSource
   if (!r.ok) return { sources: [], error: r.error };
   const sources = r.sources.map((s): PullSourceReport => {
     const digest = s.reference.digest?.startsWith("sha256:") ? s.reference.digest : sim.manifestDigest;
-    const l = dockerSignatureLookup(sim.options.registriesD, sim.options.env, s.reference, digest);
+    const l = signatureLookupFor(sim, s.reference, digest);
     const p: PullSourceReport = {
       location: s.location,
       reference: s.referenceString,

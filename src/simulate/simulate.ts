@@ -285,6 +285,26 @@ export function dockerSignatureLookup(
   return out;
 }
 
+const LOOKUP_CACHE_LIMIT = 65_536;
+const lookupCaches = new WeakMap<Simulator, Map<string, SignatureLookupDetails>>();
+
+/**
+ * `dockerSignatureLookup` memoised per simulator (registries.d and the runtime user are fixed for a run, so
+ * the answer depends only on the reference and digest). Callers must not mutate the result.
+ */
+export function signatureLookupFor(sim: Simulator, ref: DockerReference, digest: string | undefined): SignatureLookupDetails {
+  let cache = lookupCaches.get(sim);
+  if (!cache) lookupCaches.set(sim, (cache = new Map()));
+  const key = digest === undefined ? referenceString(ref) : referenceString(ref) + "\0" + digest;
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = dockerSignatureLookup(sim.options.registriesD, sim.options.env, ref, digest);
+    if (cache.size >= LOOKUP_CACHE_LIMIT) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
 function sourceText(s: LookasideSource): string {
   if (s.kind === "built-in") return "built-in";
   if (s.kind === "default-docker") return `default-docker in ${s.file}`;
@@ -297,7 +317,7 @@ export function simulateImageReference(sim: Simulator, ref: ImageReference, inpu
   const digest = lookupDigest(sim, ref.dockerReference);
   const details: SignatureLookupDetails =
     ref.transport === "docker" && ref.dockerReference
-      ? dockerSignatureLookup(sim.options.registriesD, sim.options.env, ref.dockerReference, digest)
+      ? signatureLookupFor(sim, ref.dockerReference, digest)
       : { ...NO_LOOKUP };
   const evaluation = evaluateRequirements(
     lookup.requirements,
