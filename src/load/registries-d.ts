@@ -641,7 +641,7 @@ export function readDirUnsorted(dir: string): string[] {
 
 /**
  * Load a whole registries.d directory (upstream `loadAndMergeConfig`): every entry ending in `.yaml`, in
- * directory order; other entries get a warning (`.yml`) or a note. A missing directory is an empty configuration.
+ * directory order; other entries get a warning (the runtime ignores them). A missing directory is an empty configuration.
  */
 export function loadRegistriesDDir(
   dir: string,
@@ -667,8 +667,8 @@ export function loadRegistriesDDir(
       const looksYaml = /\.ya?ml$/i.test(name);
       diagnostics.push({
         code: REGISTRIES_D_CODES.ignoredFile,
-        severity: looksYaml ? "warning" : "info",
-        message: `${full} is ignored: containers/image reads only entries whose names end in '.yaml'.`,
+        severity: "warning",
+        message: `${full} is ignored: containers/image reads only entries whose names end in '.yaml'.${looksYaml ? ` Rename it to ${name.replace(/\.ya?ml$/i, ".yaml")}.` : ""}`,
         file: full,
       });
       continue;

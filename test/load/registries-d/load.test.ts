@@ -267,7 +267,7 @@ describe("directories", () => {
     expect(r.files).toEqual([path.join(tmp, "a.yaml")]);
     const ignored = r.diagnostics.filter((d) => d.code === "IT1308");
     expect(ignored.map((d) => [path.basename(d.file!), d.severity]).sort()).toEqual([
-      ["README", "info"],
+      ["README", "warning"],
       ["b.yml", "warning"],
     ]);
   });
