@@ -24,8 +24,11 @@ export class JsonObject {
 
 const SHORT_ESCAPES: Record<number, string> = { 0x08: "\\b", 0x09: "\\t", 0x0a: "\\n", 0x0c: "\\f", 0x0d: "\\r" };
 
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
+
 /** A JSON string literal for `s`, decoded identically by Go's encoding/json. */
 export function jsonString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
   let runStart = 0;
   for (let i = 0; i < s.length; i++) {
@@ -60,26 +63,46 @@ export function hasUnpairedSurrogate(s: string): boolean {
   return false;
 }
 
+function write(value: JsonValue, indent: string, out: string[]): void {
+  if (value === null) out.push("null");
+  else if (typeof value === "string") out.push(jsonString(value));
+  else if (typeof value === "boolean") out.push(value ? "true" : "false");
+  else if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`writeJson: non-finite number ${value}`);
+    out.push(JSON.stringify(value));
+  } else if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push("[]");
+      return;
+    }
+    const inner = indent + "  ";
+    out.push("[\n");
+    value.forEach((v, i) => {
+      out.push(inner);
+      write(v, inner, out);
+      out.push(i < value.length - 1 ? ",\n" : "\n");
+    });
+    out.push(indent, "]");
+  } else {
+    const entries = value.entries;
+    if (entries.length === 0) {
+      out.push("{}");
+      return;
+    }
+    const inner = indent + "  ";
+    out.push("{\n");
+    entries.forEach(([k, v], i) => {
+      out.push(inner, jsonString(k), ": ");
+      write(v, inner, out);
+      out.push(i < entries.length - 1 ? ",\n" : "\n");
+    });
+    out.push(indent, "}");
+  }
+}
+
 /** Write `value` with 2-space indentation (empty arrays/objects as `[]`/`{}`), without a trailing newline. */
 export function writeJson(value: JsonValue, indent = ""): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return jsonString(value);
-  if (typeof value === "boolean") return value ? "true" : "false";
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new Error(`writeJson: non-finite number ${value}`);
-    return JSON.stringify(value);
-  }
-  const inner = indent + "  ";
-  if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    return "[\n" + value.map((v) => inner + writeJson(v, inner)).join(",\n") + "\n" + indent + "]";
-  }
-  if (value.entries.length === 0) return "{}";
-  return (
-    "{\n" +
-    value.entries.map(([k, v]) => inner + jsonString(k) + ": " + writeJson(v, inner)).join(",\n") +
-    "\n" +
-    indent +
-    "}"
-  );
+  const out: string[] = [];
+  write(value, indent, out);
+  return out.join("");
 }
