@@ -7,6 +7,7 @@ import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
 import { runLint } from "../lint/run.js";
 import type { Rule } from "../lint/rule.js";
 import { goQuote } from "../util/go-quote.js";
+import type { SourceFile } from "../source/source-file.js";
 import { FILE_CODES, findRuntimeLocations, nodeFileSystem, type RuntimeEnvironment, type RuntimeLocations } from "./files.js";
 import { validateFile, validateInputs, validateRegistriesDDir, type FileReport, type ValidateOptions } from "./validate.js";
 
@@ -27,7 +28,7 @@ function addLint(reports: FileReport[], options: LintOptions): FileReport[] {
   for (const r of reports) {
     if (!r.model) continue;
     const findings = runLint(
-      { file: r.file, policy: r.model.policy, registriesD: r.model.registriesD, target: options.target },
+      { file: r.file, policy: r.model.policy, registriesD: r.model.registriesD, target: options.target, getSource: (f) => r.sources.get(f) },
       { rules: options.rules, severities: options.severities },
     );
     // A front end may already report the same thing at the same place (the .trust checker warns about unknown
@@ -112,4 +113,49 @@ export async function lintRuntimeConfiguration(runtime: RuntimeEnvironment, opti
   }
   addLint(reports, options);
   return { locations, reports };
+}
+
+/** The new text of a file after applying fixes. */
+export interface FixedFile {
+  file: string;
+  text: string;
+  /** The fixes applied, by description. */
+  applied: string[];
+}
+
+/**
+ * Apply the fixes of lint findings to the texts they were computed on (ESLint's `--fix`): per file, edits in
+ * reverse order, skipping any that overlaps one already applied. Returns only files that change.
+ */
+export function applyLintFixes(reports: readonly FileReport[]): FixedFile[] {
+  const sources = new Map<string, SourceFile>();
+  for (const r of reports) for (const [k, v] of r.sources) sources.set(k, v);
+  const byFile = new Map<string, Array<{ start: number; end: number; text: string; description: string }>>();
+  for (const r of reports) {
+    for (const d of r.diagnostics) {
+      if (!d.fix) continue;
+      for (const e of d.fix.edits) {
+        const list = byFile.get(e.span.file) ?? [];
+        list.push({ start: e.span.start, end: e.span.end, text: e.text, description: d.fix.description });
+        byFile.set(e.span.file, list);
+      }
+    }
+  }
+  const out: FixedFile[] = [];
+  for (const [file, edits] of byFile) {
+    const source = sources.get(file);
+    if (!source) continue;
+    edits.sort((a, b) => b.start - a.start || b.end - a.end);
+    let text = source.text;
+    let limit = Infinity;
+    const applied: string[] = [];
+    for (const e of edits) {
+      if (e.end > limit) continue; // overlaps an edit already applied
+      text = text.slice(0, e.start) + e.text + text.slice(e.end);
+      limit = e.start;
+      applied.push(e.description);
+    }
+    if (text !== source.text) out.push({ file, text, applied: applied.reverse() });
+  }
+  return out;
 }

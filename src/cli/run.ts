@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import type { Severity } from "../diagnostics/diagnostic.js";
 import { KNOWN_TARGETS, NEWEST_VERSION } from "../ir/versions.js";
 import { RULES, findRule } from "../lint/registry.js";
-import { lintInputs, lintRuntimeConfiguration } from "../api/lint.js";
+import { applyLintFixes, lintInputs, lintRuntimeConfiguration } from "../api/lint.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { INPUT_KINDS, type InputKind } from "../api/files.js";
 import { validateInputs, type FileReport } from "../api/validate.js";
 import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
@@ -123,6 +124,7 @@ Examples:
   $ imagetrust lint /etc/containers
   $ imagetrust lint --format github policy.json
   $ imagetrust lint --rule insecure-global-default=error --max-warnings 0 policy.json
+  $ imagetrust lint --fix policy.json          # e.g. "busybox" → "docker.io/library/busybox"
 `;
 
 const RULES_HELP = `
@@ -192,7 +194,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   )
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this")
     .option("--rule <name=severity>", "change a rule's severity (off, info, warning, error); repeatable", collect, [] as string[])
-    .action(async (paths: string[], opts: CommonOptions & { maxWarnings?: string; rule: string[] }) => {
+    .option("--fix", "apply the safe fixes lint findings offer (renamed scopes and transports), then lint again")
+    .action(async (paths: string[], opts: CommonOptions & { maxWarnings?: string; rule: string[]; fix?: boolean }) => {
       const target = parseTarget(opts.target);
       const format = parseFormat(opts.format);
       const kind = parseKind(opts.kind);
@@ -204,10 +207,23 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       }
       const severities = parseRuleSettings(opts.rule);
       const styles = stylesFor(color);
-      let reports: FileReport[];
-      if (paths.length === 0) {
-        const r = await lintRuntimeConfiguration({ env: io.env, root: io.systemRoot, fs: io.fs }, { target, severities, fs: io.fs });
-        reports = r.reports;
+      const lintOnce = async () =>
+        paths.length === 0
+          ? await lintRuntimeConfiguration({ env: io.env, root: io.systemRoot, fs: io.fs }, { target, severities, fs: io.fs })
+          : { reports: await lintInputs(paths.map((p) => ctx.libraryPath(p)), { target, kind, severities, fs: io.fs }), locations: undefined };
+      let result = await lintOnce();
+      if (opts.fix) {
+        const fixed = applyLintFixes(result.reports);
+        for (const f of fixed) {
+          await writeFileAtomic(f.file, f.text);
+          // Notes go to stderr in machine formats, so stdout stays one JSON document.
+          for (const a of f.applied) (format === "text" ? out : err)(`${styles.location(displayPath(io.cwd, f.file))}: fixed: ${a}\n`);
+        }
+        if (fixed.length > 0) result = await lintOnce();
+      }
+      const reports: FileReport[] = result.reports;
+      if (result.locations) {
+        const r = { locations: result.locations };
         if (format === "text") {
           out(styles.dim("Linting the configuration containers/image reads for this user:") + "\n");
           out(`  policy.json:  ${r.locations.policy ? r.locations.policy.path : "(none found)"}\n`);
@@ -215,11 +231,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
           for (const n of r.locations.notes) out(`  ${n}\n`);
           out("\n");
         }
-      } else {
-        reports = await lintInputs(
-          paths.map((p) => ctx.libraryPath(p)),
-          { target, kind, severities, fs: io.fs },
-        );
       }
       out(await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), fs: io.fs }));
       ctx.exitCode = exitCodeFor(reports, "lint", maxWarnings);

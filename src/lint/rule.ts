@@ -5,6 +5,7 @@
  * the IR nodes' origins.
  */
 import type { Fix, RelatedLocation, Severity } from "../diagnostics/diagnostic.js";
+import type { SourceFile } from "../source/source-file.js";
 import type {
   Policy,
   RegistriesDConfig,
@@ -78,6 +79,8 @@ export interface RuleContext {
   readonly registriesD?: RegistriesDConfig;
   /** The target containers/image version (undefined = newest). */
   readonly target?: Version;
+  /** The source text a span covers, when the text is at hand (for building fixes). */
+  textOf(span: Span): string | undefined;
   report(descriptor: ReportDescriptor): void;
 }
 
@@ -105,3 +108,25 @@ export interface Rule {
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }
+
+/**
+ * A fix replacing a string literal at `span` (a JSON / .trust `"…"` literal, or a YAML plain or quoted scalar) whose
+ * value is `from` by the value `to`. Undefined when the text at the span is not such a literal of `from` (escapes,
+ * comments, …): then no fix is offered rather than a wrong one.
+ */
+export function replaceStringFix(ctx: RuleContext, span: Span | undefined, from: string, to: string, description: string): Fix | undefined {
+  if (!span) return undefined;
+  const text = ctx.textOf(span);
+  if (text === undefined) return undefined;
+  const plainSafe = (v: string) => /^[A-Za-z0-9._\/-][A-Za-z0-9._:\/@-]*$/.test(v);
+  let replacement: string | undefined;
+  if (text === JSON.stringify(from) && !/["\\\u0000-\u001f]/.test(to)) replacement = JSON.stringify(to);
+  else if (text === `'${from}'` && !to.includes("'")) replacement = `'${to}'`;
+  else if (text === from && span.file.match(/\.ya?ml$/i)) replacement = plainSafe(to) ? to : JSON.stringify(to);
+  else if (text === from && /^[A-Za-z_][\w-]*$/.test(from) && /^[A-Za-z_][\w-]*$/.test(to)) replacement = to; // a .trust identifier
+  if (replacement === undefined) return undefined;
+  return { description, edits: [{ span, text: replacement }] };
+}
+
+/** Source texts by file name, for {@link RuleContext.textOf}. */
+export type SourceLookup = (file: string) => SourceFile | undefined;

@@ -2,12 +2,14 @@
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
 import type { Policy, RegistriesDConfig } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
-import { formatMessage, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor } from "./rule.js";
+import { formatMessage, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor, type SourceLookup } from "./rule.js";
 import { RULES } from "./registry.js";
 
 /** What one lint run looks at. */
 export interface LintInput {
   file: string;
+  /** The texts the IR came from (lets rules offer fixes). */
+  getSource?: SourceLookup;
   policy?: Policy;
   registriesD?: RegistriesDConfig;
   target?: Version;
@@ -35,6 +37,7 @@ export function runLint(input: LintInput, options: RunLintOptions = {}): Diagnos
       policy: input.policy,
       registriesD: input.registriesD,
       target: input.target,
+      textOf: (span) => input.getSource?.(span.file)?.text.slice(span.start, span.end),
       report: (d: ReportDescriptor) => out.push(toDiagnostic(rule, severity, d, input.file, override !== undefined)),
     };
     visitors.push(rule.create(ctx));

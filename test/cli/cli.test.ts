@@ -351,3 +351,56 @@ describe("rules", () => {
     expect(j.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe("lint --fix", () => {
+  it("renames never-matching scopes and mis-cased transports in policy.json, then lints again", async () => {
+    const d = tmp();
+    writeFileSync(path.join(d, "policy.json"), readFileSync(path.join(REPO, EX, "lint-findings.json")));
+    const r = await runCli(["lint", "--fix", "policy.json"], { cwd: d });
+    expect(r.stdout).toContain("policy.json: fixed: Replace 'busybox' with 'docker.io/library/busybox'");
+    // "Docker" → "docker" would duplicate the existing "docker" section: not offered.
+    expect(r.stdout).not.toContain("Rename transport");
+    const fixed = JSON.parse(readFileSync(path.join(d, "policy.json"), "utf8"));
+    expect(Object.keys(fixed.transports)).toEqual(["docker", "Docker"]);
+    expect(Object.keys(fixed.transports.docker)).toEqual(["docker.io/library/busybox", "docker.io/library/nginx", "*.example.com", "quay.io/acme"]);
+    // Still accepted by the runtime; the insecure default and the unknown transport are left.
+    const again = await runCli(["lint", "--format", "json", "policy.json"], { cwd: d });
+    const left = (JSON.parse(again.stdout)[0].diagnostics as Array<{ code: string }>).map((x) => x.code);
+    expect(left).toEqual(["IT4001", "IT4003"]);
+  });
+  it("renames a mis-cased transport when that does not collide", async () => {
+    const d = tmp();
+    writeFileSync(path.join(d, "policy.json"), '{"default":[{"type":"reject"}],"transports":{"Docker":{"quay.io":[{"type":"reject"}]}}}');
+    const r = await runCli(["lint", "--fix", "policy.json"], { cwd: d });
+    expect(r.stdout).toContain("policy.json: fixed: Rename transport 'Docker' to 'docker'");
+    expect(r.stdout).toContain("policy.json: ok\n");
+    expect(Object.keys(JSON.parse(readFileSync(path.join(d, "policy.json"), "utf8")).transports)).toEqual(["docker"]);
+  });
+  it("offers no fix that would create a duplicate scope", async () => {
+    const d = tmp();
+    writeFileSync(
+      path.join(d, "policy.json"),
+      '{"default":[{"type":"reject"}],"transports":{"docker":{"busybox":[{"type":"reject"}],"docker.io/library/busybox":[{"type":"reject"}]}}}',
+    );
+    const r = await runCli(["lint", "--fix", "policy.json"], { cwd: d });
+    expect(r.stdout).not.toContain("fixed:");
+    expect(r.stdout).toContain("IT4002");
+  });
+  it("fixes .trust sources and registries.d YAML keys too", async () => {
+    const d = tmp();
+    writeFileSync(path.join(d, "site.trust"), readFileSync(path.join(REPO, FIX, "lint-findings.trust")));
+    mkdirSync(path.join(d, "registries.d"));
+    writeFileSync(path.join(d, "registries.d/a.yaml"), "docker:\n  busybox:\n    lookaside: https://x.example/s\n  '*.example.com:5000':\n    use-sigstore-attachments: true\n");
+    const r = await runCli(["lint", "--fix", "site.trust", "registries.d"], { cwd: d });
+    expect(r.code).toBe(0);
+    const trust = readFileSync(path.join(d, "site.trust"), "utf8");
+    expect(trust).toContain('"docker.io/library/busybox"');
+    expect(trust).toContain('"docker.io/library/nginx"');
+    expect(readFileSync(path.join(d, "registries.d/a.yaml"), "utf8")).toBe(
+      "docker:\n  docker.io/library/busybox:\n    lookaside: https://x.example/s\n  '*.example.com':\n    use-sigstore-attachments: true\n",
+    );
+    const again = await runCli(["lint", "--format", "json", "site.trust", "registries.d"], { cwd: d });
+    const codes = (JSON.parse(again.stdout) as Array<{ diagnostics: Array<{ code: string }> }>).flatMap((e) => e.diagnostics.map((x) => x.code));
+    expect(codes.filter((c) => c === "IT4002")).toEqual([]);
+  });
+});

@@ -13,7 +13,7 @@ import {
   referenceString,
   type DockerReference,
 } from "../../reference/docker-reference.js";
-import type { Rule } from "../rule.js";
+import { replaceStringFix, type Rule } from "../rule.js";
 
 /** Transports whose scopes are docker references / namespaces. */
 const DOCKER_STYLE_TRANSPORTS = new Set(["docker", "atomic", "docker-daemon"]);
@@ -149,12 +149,19 @@ export const neverMatchingScope: Rule = {
         const problem = dockerScopeProblem(entry.scope);
         if (!problem) return;
         const span = entry.keyOrigin ?? entry.origin;
+        const sug = problem.suggestion;
+        // Renaming onto a scope that already exists would make a duplicate key: no fix then.
+        const fix =
+          sug !== undefined && !transport.scopes.some((o) => o.scope === sug)
+            ? replaceStringFix(ctx, entry.keyOrigin, entry.scope, sug, `Replace '${entry.scope}' with '${sug}'`)
+            : undefined;
         ctx.report({
           messageId: problem.partial ? "partial" : "neverMatches",
           data: { scope: entry.scope, transport: transport.name, reason: problem.reason },
           span,
           file: span ? undefined : ctx.file,
-          hint: problem.suggestion !== undefined ? `Write '${problem.suggestion}'.` : undefined,
+          hint: sug !== undefined ? `Write '${sug}'.` : undefined,
+          fix,
         });
       },
       // registries.d `docker:` keys are looked up with the same identity and namespaces
@@ -162,12 +169,18 @@ export const neverMatchingScope: Rule = {
       registriesDEntry(entry) {
         const problem = dockerScopeProblem(entry.scope);
         if (!problem) return;
+        const sug = problem.suggestion;
+        const fix =
+          sug !== undefined && !ctx.registriesD?.docker.some((o) => o.scope === sug)
+            ? replaceStringFix(ctx, entry.keyOrigin, entry.scope, sug, `Replace '${entry.scope}' with '${sug}'`)
+            : undefined;
         ctx.report({
           messageId: problem.partial ? "registriesDPartial" : "registriesD",
           data: { scope: entry.scope, reason: problem.reason },
           span: entry.keyOrigin,
           file: entry.keyOrigin ? undefined : entry.file,
-          hint: problem.suggestion !== undefined ? `Write '${problem.suggestion}'.` : undefined,
+          hint: sug !== undefined ? `Write '${sug}'.` : undefined,
+          fix,
         });
       },
     };

@@ -7,7 +7,7 @@
  */
 import { suggestionList } from "../../diagnostics/did-you-mean.js";
 import { KNOWN_TRANSPORTS, STUB_TRANSPORTS } from "../../reference/scopes.js";
-import type { Rule } from "../rule.js";
+import { replaceStringFix, type Rule } from "../rule.js";
 
 /** The rule. */
 export const unknownTransport: Rule = {
@@ -43,7 +43,13 @@ export const unknownTransport: Rule = {
         }
         if (known.includes(name)) return;
         const suggestions = suggestionList(name, known);
+        const only = suggestions.length === 1 ? suggestions[0] : undefined;
+        const fix =
+          only !== undefined && !ctx.policy?.transports.some((t) => t.name === only)
+            ? replaceStringFix(ctx, transport.keyOrigin, name, only, `Rename transport '${name}' to '${only}'`)
+            : undefined;
         ctx.report({
+          fix,
           messageId: "unknown",
           data: { name, suggestion: suggestions.length ? ` Did you mean '${suggestions[0]}'?` : "" },
           span,
