@@ -8,7 +8,7 @@
  * ```yaml
  * policy: ./policy.json            # relative to this file
  * registries-d: ./registries.d     # optional
- * registries-conf: ./registries.conf   # optional (needs the registries.conf loader)
+ * registries-conf: ./registries.conf   # optional (short names, mirrors; drop-in directories are not read)
  * cases:
  *   - ref: docker://quay.io/acme/app:1
  *     expect: allow                # or deny
@@ -29,6 +29,7 @@ import { SourceFile, type Span } from "../source/source-file.js";
 import { compileTrustSource } from "../check/compile-source.js";
 import { loadPolicyJson } from "../load/policy-json.js";
 import { loadRegistriesDDir } from "../load/registries-d.js";
+import { loadRegistriesConf } from "../load/registries-conf.js";
 import { createSimulator, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
 import { renderSimulationExplanation } from "../simulate/render-text.js";
 
@@ -221,6 +222,8 @@ export function defaultExpectationLoaders(extra: Partial<ExpectationLoaders> = {
     loadPolicy: (source, o) => loadPolicyJson(source, o),
     compileTrust: (source, o) => compileTrustSource(source, o),
     loadRegistriesD: (dir, o) => loadRegistriesDDir(dir, o),
+    // Only the named file: no drop-in directories, so a test file means the same on every machine.
+    loadRegistriesConf: (file) => loadRegistriesConf({ confPath: file, confDirs: [], explicit: true }),
     readFile: readTextFile,
     ...extra,
   };

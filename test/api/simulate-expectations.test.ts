@@ -114,6 +114,19 @@ describe("expectation files", () => {
     expect(parseExpectationsYaml(new SourceFile("x.yaml", "- a\n")).diagnostics[0].code).toBe(EXPECTATION_CODES.badStructure);
   });
 
+  it("uses registries.conf for short names", () => {
+    fs.writeFileSync(path.join(dir, "registries.conf"), 'unqualified-search-registries = ["quay.io"]\n[aliases]\n"app" = "ghcr.io/other/app"\n');
+    fs.writeFileSync(
+      path.join(dir, "short.yaml"),
+      "policy: policy.json\nregistries-conf: registries.conf\ncases:\n  - ref: acme/tool\n    expect: allow\n    scope: quay.io/acme\n  - ref: app\n    expect: deny\n    scope: \"\"\n",
+    );
+    const [run] = testExpectationFiles([path.join(dir, "short.yaml")]);
+    expect(run.diagnostics).toEqual([]);
+    expect([run.passed, run.failed]).toEqual([2, 0]);
+    expect(run.results[0].actual.resolution?.candidates).toEqual(["quay.io/acme/tool:latest"]);
+    expect(run.results[1].actual.resolution?.aliasUsed).toBe("app");
+  });
+
   it("runs the inline expectations of a .trust file", () => {
     const [run] = testExpectationFiles([path.join(dir, "acme.trust")]);
     expect(run.diagnostics.filter((d) => d.severity === "error" && d.code !== EXPECTATION_CODES.failed)).toEqual([]);
