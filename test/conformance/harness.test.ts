@@ -59,7 +59,7 @@ describe.skipIf(!ci && (!goHarnessAvailable() || !skopeoAvailable() || vectors.l
         .map((v, i) =>
           JSON.stringify(
             go[i].ok
-              ? { name: v.name, input: v.input, ok: true }
+              ? { name: v.name, input: v.input, ok: true, normalized: go[i].normalized }
               : { name: v.name, input: v.input, ok: false, error: go[i].error },
           ),
         )

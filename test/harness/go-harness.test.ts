@@ -41,7 +41,20 @@ describe.skipIf(skip)("Go harness (containers/image 5.23.1)", () => {
   });
 
   it("parses policies with NewPolicyFromBytes", async () => {
-    expect(await goParsePolicy(JSON.stringify({ default: accept }))).toEqual({ ok: true });
+    expect(await goParsePolicy(JSON.stringify({ default: accept }))).toEqual({
+      ok: true,
+      normalized: { default: accept, transports: {} },
+    });
+    // The library's own serialisation: keyData as base64, defaults filled in.
+    expect(
+      await goParsePolicy('{"default":[{"type":"signedBy","keyType":"GPGKeys","keyData":"QUJD"}],"transports":{"docker":{}}}'),
+    ).toEqual({
+      ok: true,
+      normalized: {
+        default: [{ type: "signedBy", keyType: "GPGKeys", keyData: "QUJD", signedIdentity: { type: "matchRepoDigestOrExact" } }],
+        transports: { docker: {} },
+      },
+    });
     expect(await goParsePolicy("{}")).toEqual({ ok: false, error: "Default policy is missing" });
     const verdicts = await goParsePolicies([
       "",

@@ -271,6 +271,8 @@ export interface GoParseVerdict {
   ok: boolean;
   /** The library's exact error text when `ok` is false. */
   error?: string;
+  /** When `ok`: json.Marshal of the parsed policy (what the library understood). */
+  normalized?: unknown;
 }
 
 /** Parses a policy.json text with signature.NewPolicyFromBytes. */

@@ -46,6 +46,9 @@ type parsePolicyRequest struct {
 type parsePolicyResult struct {
 	Ok    bool   `json:"ok"`
 	Error string `json:"error,omitempty"`
+	// Normalized is json.Marshal of the parsed *signature.Policy: what the
+	// library understood, in its own serialisation.
+	Normalized json.RawMessage `json:"normalized,omitempty"`
 }
 
 // handleParsePolicy runs signature.NewPolicyFromBytes.
@@ -54,10 +57,15 @@ func handleParsePolicy(raw json.RawMessage) (interface{}, error) {
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return nil, err
 	}
-	if _, err := signature.NewPolicyFromBytes([]byte(req.Policy)); err != nil {
+	policy, err := signature.NewPolicyFromBytes([]byte(req.Policy))
+	if err != nil {
 		return parsePolicyResult{Ok: false, Error: err.Error()}, nil
 	}
-	return parsePolicyResult{Ok: true}, nil
+	normalized, err := json.Marshal(policy)
+	if err != nil {
+		return nil, fmt.Errorf("marshaling the parsed policy: %w", err)
+	}
+	return parsePolicyResult{Ok: true, Normalized: normalized}, nil
 }
 
 // ---- references ----
