@@ -18,6 +18,7 @@ import { didYouMean } from "../diagnostics/did-you-mean.js";
 import type { RegistriesDConfig, RegistriesDEntry, SignatureStorage } from "../ir/types.js";
 import { hasFeature, type Version } from "../ir/versions.js";
 import { goQuote } from "../util/go-quote.js";
+import { goParseURL } from "../registries/go-url.js";
 import type { LoadResult } from "./result.js";
 
 /** One registries.d file as loaded: its sections in document order. */
@@ -56,6 +57,11 @@ export const REGISTRIES_D_CODES = {
   coercedScalar: "IT1311",
   featureTooNew: "IT1312",
   nullDefaultDocker: "IT1313",
+  invalidUrl: "IT1314",
+  schemelessUrl: "IT1315",
+  unsupportedScheme: "IT1316",
+  stagingNotFile: "IT1317",
+  trailingSlash: "IT1318",
 } as const;
 
 const TOP_KEYS = ["default-docker", "docker"] as const;
@@ -413,8 +419,48 @@ class FileDecoder {
         });
       }
       (storage as Record<string, unknown>)[NS_FIELD[k]] = text;
+      if (text !== "") this.checkUrl(text, k, where, this.span(v));
     }
     return storage;
+  }
+
+  /**
+   * What happens when the URL is used (never at load time): Go's url.Parse errors, scheme-less values
+   * (5.23.x panics), schemes the docker transport cannot read or write (`docker_image_src.go`
+   * `getOneSignature`, `docker_image_dest.go` `putOneSignature`), and `//` from a trailing slash.
+   */
+  checkUrl(text: string, key: NsKey, where: string, span: Span): void {
+    const warn = (code: string, message: string, extra: Partial<Diagnostic> = {}) =>
+      this.diagnostics.push({ code, severity: "warning", message, span, ...extra });
+    const parsed = goParseURL(text);
+    if (!parsed.ok) {
+      warn(REGISTRIES_D_CODES.invalidUrl, `'${key}' in ${where} is not a valid URL: every image using it fails with "Invalid signature storage URL ${text}: ${parsed.error}".`);
+      return;
+    }
+    const u = parsed.url;
+    if (u.scheme === "") {
+      const old = this.target !== undefined && this.target[0] === 5 && this.target[1] <= 23;
+      warn(
+        REGISTRIES_D_CODES.schemelessUrl,
+        old
+          ? `'${key}' in ${where} has no scheme: containers/image ${this.target!.join(".")} crashes (nil pointer dereference) for every image using it.`
+          : `'${key}' in ${where} has no scheme; signature reads and writes through it fail.`,
+        { hint: text.startsWith("/") ? `Write file://${text}` : "Write a file://, http:// or https:// URL." },
+      );
+      return;
+    }
+    const staging = key === "lookaside-staging" || key === "sigstore-staging";
+    if (u.scheme !== "file" && u.scheme !== "http" && u.scheme !== "https") {
+      warn(REGISTRIES_D_CODES.unsupportedScheme, `'${key}' in ${where} uses the scheme '${u.scheme}': containers/image reads signatures only from file, http and https URLs ("Unsupported scheme when reading signature from …").`);
+    } else if (staging && u.scheme !== "file") {
+      warn(
+        REGISTRIES_D_CODES.stagingNotFile,
+        `'${key}' in ${where} is ${u.scheme}: signatures can be written only to file: URLs ("Writing directly to a ${u.scheme} lookaside … is not supported").`,
+      );
+    }
+    if (u.opaque === "" && u.path.length > 1 && u.path.endsWith("/")) {
+      warn(REGISTRIES_D_CODES.trailingSlash, `'${key}' in ${where} ends in '/': signature URLs get '//' before the repository path.`);
+    }
   }
 
   decode(rawRoot: YamlNode | null): RegistriesDFile {

@@ -148,7 +148,7 @@ describe("break one thing (5.23.1: ghodss/yaml → encoding/json)", () => {
     {
       name: "numbers for URLs are re-formatted as Go does",
       text: "docker:\n  a.io:\n    lookaside: 1.50\n  b.io:\n    lookaside: 1e6\n  c.io:\n    lookaside: 0x1F\n",
-      codes: ["IT1311@3:16", "IT1311@5:16", "IT1311@7:16"],
+      codes: ["IT1311@3:16", "IT1315@3:16", "IT1311@5:16", "IT1315@5:16", "IT1311@7:16", "IT1315@7:16"],
       check: (r) => expect(r.value?.docker.map((e) => e.storage.lookaside)).toEqual(["1.5", "1e+06", "31"]),
     },
     {
@@ -195,6 +195,28 @@ describe("break one thing (5.23.1: ghodss/yaml → encoding/json)", () => {
       c.check?.(r);
     });
   }
+});
+
+describe("URLs that fail when used", () => {
+  const table: Array<[string, string, string[]]> = [
+    ["lookaside", "https://ok.example/sigs", []],
+    ["lookaside", '":emptyscheme"', ["IT1314@3:16"]],
+    ["lookaside", "/var/lib/sigs", ["IT1315@3:16"]],
+    ["lookaside", "s3://bucket/sigs", ["IT1316@3:16"]],
+    ["lookaside-staging", "https://s.example/w", ["IT1317@3:24"]],
+    ["lookaside-staging", "file:///var/stage", []],
+    ["sigstore", "https://s.example/base/", ["IT1305@3:5", "IT1318@3:15"]],
+  ];
+  for (const [key, value, codes] of table) {
+    it(`${key}: ${value} → ${codes.join(", ") || "fine"}`, () => {
+      expect(load(`docker:\n  a.io:\n    ${key}: ${value}\n`).codes).toEqual(codes);
+    });
+  }
+  it("5.23.1 crashes on scheme-less values; the message says so", () => {
+    const r = load("docker:\n  a.io:\n    lookaside: /var/lib/sigs\n");
+    expect(r.diagnostics[0].message).toContain("5.23.1 crashes");
+    expect(r.diagnostics[0].hint).toBe("Write file:///var/lib/sigs");
+  });
 });
 
 describe("break one thing (5.25+: yaml.v3)", () => {
