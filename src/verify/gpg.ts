@@ -167,7 +167,7 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
   try {
     message = await openpgp.readMessage({ binaryMessage: signatureBytes });
   } catch (e) {
-    return { ok: false, error: `gpgme: verify: ${gpgReadError(e)}` };
+    return { ok: false, error: gpgReadError(e) };
   }
   let result: openpgp.VerifyMessageResult<Uint8Array>;
   try {
@@ -180,13 +180,13 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
     })) as openpgp.VerifyMessageResult<Uint8Array>;
   } catch (e) {
     if (/not signed|no signatures|Can only verify/i.test(String((e as Error)?.message))) return { ok: false, error: "Unexpected GPG signature count 0" };
-    return { ok: false, error: `gpgme: verify: ${gpgReadError(e)}` };
+    return { ok: false, error: gpgReadError(e) };
   }
   let contents: Uint8Array;
   try {
     contents = result.data instanceof Uint8Array ? result.data : new Uint8Array(await readAll(result.data));
   } catch (e) {
-    return { ok: false, error: `gpgme: verify: ${gpgReadError(e)}` };
+    return { ok: false, error: gpgReadError(e) };
   }
   if (result.signatures.length !== 1) return { ok: false, error: `Unexpected GPG signature count ${result.signatures.length}` };
   const vr = result.signatures[0];
@@ -197,6 +197,8 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
     packet = undefined;
   }
   const keyID = vr.keyID.toHex().toUpperCase();
+  // gpg names the issuer by fingerprint when the signature carries one (v4 signatures by modern gpg do).
+  const issuer = packet?.issuerFingerprint ? Buffer.from(packet.issuerFingerprint).toString("hex").toUpperCase() : keyID;
   const created = secs(packet?.created);
   const expires =
     packet && !packet.signatureNeverExpires && packet.signatureExpirationTime ? created + packet.signatureExpirationTime : 0;
@@ -206,7 +208,7 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
       ok: false,
       error: invalidGpgSignature({
         summary: SUMMARY.keyMissing,
-        fingerprint: keyID,
+        fingerprint: issuer,
         status: STATUS.noPubkey,
         timestamp: created,
         expTimestamp: expires,
@@ -245,8 +247,9 @@ async function readAll(stream: unknown): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-function gpgReadError(e: unknown): string {
-  return /Unexpected end|truncated|premature/i.test(String((e as Error)?.message)) ? "Unexpected EOF" : "Bad data";
+/** gpgme's error text for a message gpg cannot parse (observed: "No data"). */
+function gpgReadError(_e: unknown): string {
+  return "No data";
 }
 
 function findKey(keyring: GpgKeyring, keyID: openpgp.KeyID): { key: openpgp.PublicKey; signingKey: openpgp.PublicKey | openpgp.Subkey } | undefined {

@@ -1,0 +1,192 @@
+/**
+ * Where signatures come from (spec §4.5), read as containers/image reads them:
+ * - a `dir:` layout: `signature-1`, `signature-2`, … until one is missing (`directory/directory_src.go`
+ *   `GetSignaturesWithFormat`; list instances: `<hex>.signature-N`);
+ * - a lookaside store from registries.d: `<base>/<repo>@<algo>=<hex>/signature-N` over `file://` (ENOENT ends the
+ *   list) or `http(s)://` (404 ends it, other statuses are errors), at most 128 (`docker/docker_image_src.go`
+ *   `getSignaturesFromLookaside`, `getOneSignature`). HTTP reads are bounded in time, size and redirects.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { errnoText } from "../reference/resolve-path.js";
+import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
+
+/** Signatures as read, or the error that made reading them fail (upstream then denies with it). */
+export type SignatureReadResult =
+  | { ok: true; signatures: StoredSignature[]; locations: string[] }
+  | { ok: false; error: string; locations: string[] };
+
+/** Upstream `maxLookasideSignatures`. */
+export const MAX_LOOKASIDE_SIGNATURES = 128;
+/** Upstream `iolimits.MaxSignatureBodySize` (4 MiB). */
+export const MAX_SIGNATURE_BODY_SIZE = 4 * 1024 * 1024;
+
+/** A dir-layout signature file name (`signature-N`, or `<hex>.signature-N` for a list instance). */
+export function dirSignatureName(index: number, instanceDigest?: string): string {
+  if (instanceDigest === undefined) return `signature-${index + 1}`;
+  const hex = instanceDigest.slice(instanceDigest.indexOf(":") + 1);
+  return `${hex}.signature-${index + 1}`;
+}
+
+/** Read the signatures of a `dir:` layout (also `--signatures DIR`). Files larger than 4 MiB are refused. */
+export function readDirSignatures(dir: string, instanceDigest?: string): SignatureReadResult {
+  const signatures: StoredSignature[] = [];
+  const locations: string[] = [];
+  for (let i = 0; ; i++) {
+    const p = path.join(dir, dirSignatureName(i, instanceDigest));
+    let blob: Buffer;
+    try {
+      const st = fs.statSync(p);
+      if (st.isFile() && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${p}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes`, locations };
+      blob = fs.readFileSync(p);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === "ENOENT" || code === "ENOTDIR") break;
+      return { ok: false, error: code === "EISDIR" ? `read ${p}: is a directory` : `open ${p}: ${errnoText(e)}`, locations };
+    }
+    const s = signatureFromBlob(blob);
+    if (!s.ok) return { ok: false, error: `parsing signature ${JSON.stringify(p)}: ${s.error}`, locations };
+    signatures.push(s.signature);
+    locations.push(p);
+  }
+  return { ok: true, signatures, locations };
+}
+
+/** Bounds for HTTP reads. */
+export interface HttpLimits {
+  /** Per request, including the body (default 30 s). */
+  timeoutMs?: number;
+  /** Redirects followed (Go's client: 10). */
+  maxRedirects?: number;
+  /** Body bytes (default 4 MiB, upstream's limit). */
+  maxBodyBytes?: number;
+  /** Extra request headers (e.g. Authorization). */
+  headers?: Record<string, string>;
+  /** Verify TLS certificates (default true). */
+  tlsVerify?: boolean;
+}
+
+/** An HTTP response read within bounds. */
+export interface BoundedResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: Uint8Array;
+  url: string;
+}
+
+/** Go's `http.StatusText`, for the statuses a server is likely to send. */
+export function goStatusText(status: number): string {
+  const t: Record<number, string> = {
+    200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 303: "See Other", 307: "Temporary Redirect",
+    308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+    429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+  };
+  return t[status] ?? "";
+}
+
+/** GET with a deadline, a redirect limit and a body limit; throws an Error with a clear message otherwise. */
+export async function boundedGet(url: string, limits: HttpLimits = {}): Promise<BoundedResponse> {
+  const timeoutMs = limits.timeoutMs ?? 30_000;
+  const maxRedirects = limits.maxRedirects ?? 10;
+  const maxBody = limits.maxBodyBytes ?? MAX_SIGNATURE_BODY_SIZE;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let current = url;
+  const headers = { ...(limits.headers ?? {}) };
+  for (let redirects = 0; ; redirects++) {
+    let res: Response;
+    try {
+      const init: RequestInit & { dispatcher?: unknown } = { method: "GET", redirect: "manual", signal, headers };
+      res = await fetch(current, init);
+    } catch (e) {
+      if (signal.aborted) throw new Error(`Get ${JSON.stringify(current)}: timeout after ${timeoutMs} ms`);
+      const cause = (e as { cause?: { message?: string; code?: string } }).cause;
+      throw new Error(`Get ${JSON.stringify(current)}: ${cause?.message ?? (e as Error).message}`);
+    }
+    if ([301, 302, 303, 307, 308].includes(res.status)) {
+      const loc = res.headers.get("location");
+      await res.body?.cancel().catch(() => undefined);
+      if (!loc) return { status: res.status, statusText: goStatusText(res.status), headers: res.headers, body: new Uint8Array(), url: current };
+      if (redirects + 1 > maxRedirects) throw new Error(`Get ${JSON.stringify(current)}: stopped after ${maxRedirects} redirects`);
+      const next = new URL(loc, current);
+      if (new URL(current).host !== next.host) delete headers.Authorization;
+      current = next.toString();
+      continue;
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      if (res.body) {
+        for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+          size += c.length;
+          if (size > maxBody) {
+            await res.body.cancel().catch(() => undefined);
+            throw new Error(`exceeded maximum allowed size of ${maxBody} bytes`);
+          }
+          chunks.push(c);
+        }
+      }
+    } catch (e) {
+      if (signal.aborted) throw new Error(`Get ${JSON.stringify(current)}: timeout after ${timeoutMs} ms reading the body`);
+      throw e;
+    }
+    return { status: res.status, statusText: goStatusText(res.status), headers: res.headers, body: Buffer.concat(chunks), url: current };
+  }
+}
+
+/** One lookaside URL to read: its URL text and, for file:, the path upstream reads (`url.Path`). */
+export interface LookasideLocation {
+  url: string;
+  scheme: string;
+  filePath?: string;
+}
+
+/**
+ * Read lookaside signatures: `locate(i)` gives the URL of signature i+1 (see registries/lookaside.ts
+ * `lookasideSignatureUrl`). Mirrors upstream `getSignaturesFromLookaside` / `getOneSignature`.
+ */
+export async function readLookasideSignatures(
+  locate: (index: number) => { ok: true; location: LookasideLocation } | { ok: false; error: string },
+  limits: HttpLimits = {},
+): Promise<SignatureReadResult> {
+  const signatures: StoredSignature[] = [];
+  const locations: string[] = [];
+  for (let i = 0; ; i++) {
+    if (i >= MAX_LOOKASIDE_SIGNATURES)
+      return { ok: false, error: `server provided ${MAX_LOOKASIDE_SIGNATURES} signatures, assuming that's unreasonable and a server error`, locations };
+    const l = locate(i);
+    if (!l.ok) return { ok: false, error: l.error, locations };
+    const loc = l.location;
+    if (loc.scheme === "file") {
+      const p = loc.filePath ?? "";
+      let blob: Buffer;
+      try {
+        const st = fs.statSync(p);
+        if (st.isFile() && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${p}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes`, locations };
+        blob = fs.readFileSync(p);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === "ENOENT") break;
+        return { ok: false, error: code === "EISDIR" ? `read ${p}: is a directory` : `open ${p}: ${errnoText(e)}`, locations };
+      }
+      const s = signatureFromBlob(blob);
+      if (!s.ok) return { ok: false, error: `parsing signature ${JSON.stringify(p)}: ${s.error}`, locations };
+      signatures.push(s.signature);
+      locations.push(loc.url);
+    } else if (loc.scheme === "http" || loc.scheme === "https") {
+      let res: BoundedResponse;
+      try {
+        res = await boundedGet(loc.url, limits);
+      } catch (e) {
+        return { ok: false, error: (e as Error).message, locations };
+      }
+      if (res.status === 404) break;
+      if (res.status !== 200) return { ok: false, error: `reading signature from ${loc.url}: status ${res.status} (${res.statusText})`, locations };
+      const s = signatureFromBlob(res.body);
+      if (!s.ok) return { ok: false, error: s.error, locations };
+      signatures.push(s.signature);
+      locations.push(loc.url);
+    } else return { ok: false, error: `Unsupported scheme when reading signature from ${loc.url}`, locations };
+  }
+  return { ok: true, signatures, locations };
+}
