@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark (issue: simulate): 1,000,000 references against a generated 10,000-scope policy.
 //
-// Ours: createSimulator(...).decide(ref) = parseImageReference + per-policy index lookup
+// Ours: loadPolicyJson (whole process only), then createSimulator(...).decide(ref) = parseImageReference + per-policy index lookup
 // (requirementsForImageRef) + requirement evaluation without signatures; and, on a sample, the full
 // explained simulate(ref). Theirs: containers/image 5.23.1 alltransports.ParseImageName +
 // PolicyContext.IsRunningImageAllowed on an in-memory unsigned image (bench/simulate-go), measured in the
@@ -115,6 +115,7 @@ function buildOurs() {
       "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
       "--strict", "--skipLibCheck", "--types", "node", "--declaration", "false",
       join(repoDir, "src", "api", "simulate.ts"),
+      join(repoDir, "src", "load", "policy-json.ts"),
     ],
     { stdio: "inherit", cwd: repoDir },
   );
@@ -124,10 +125,14 @@ function buildOurs() {
     driver,
     `import { readFileSync } from "node:fs";
 import { createSimulator } from ${JSON.stringify(pathToFileURL(join(dist, "simulate", "simulate.js")).href)};
-import { policyFromJson } from ${JSON.stringify(pathToFileURL(join(benchDir, "simulate-policy-ir.mjs")).href)};
-const policy = policyFromJson(JSON.parse(readFileSync(process.argv[2], "utf8")));
+import { loadPolicyJson } from ${JSON.stringify(pathToFileURL(join(dist, "load", "policy-json.js")).href)};
+import { SourceFile } from ${JSON.stringify(pathToFileURL(join(dist, "source", "source-file.js")).href)};
+// The real loader (strict, position-keeping), as the CLI would use it.
+const loaded = loadPolicyJson(new SourceFile(process.argv[2], readFileSync(process.argv[2], "utf8")), { target: [5, 23, 1] });
+if (!loaded.value) { console.error(JSON.stringify(loaded.diagnostics.slice(0, 3))); process.exit(2); }
+const policy = loaded.value;
 const refs = readFileSync(process.argv[3], "utf8").split("\\n").filter(Boolean);
-const sim = createSimulator({ policy, bareNames: false, parse: { strictPaths: true } });
+const sim = createSimulator({ policy, bareNames: false, parse: { strictPaths: true, debian: true } });
 let allowed = 0, parseErrors = 0;
 const t0 = process.hrtime.bigint();
 for (const r of refs) { const d = sim.decide(r); if (d.allowed) allowed++; if (d.parseError) parseErrors++; }
