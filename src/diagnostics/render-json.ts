@@ -36,6 +36,8 @@ export interface JsonDiagnostic {
   rule?: string;
   hint?: string;
   related?: JsonRelated[];
+  /** A fix `lint --fix` would apply: replace each range by `text`. */
+  fix?: { description: string; edits: Array<{ file: string; line: number | null; column: number | null; endLine: number | null; endColumn: number | null; text: string }> };
 }
 
 /** One file's entry. */
@@ -83,6 +85,16 @@ export function diagnosticToJson(d: Diagnostic, entryFile: string, options: Json
       message: r.message,
       file: options.displayPath ? options.displayPath(r.span.file) : r.span.file,
       ...place(r.span.file, r.span.start, r.span.end, options) }));
+  }
+  if (d.fix) {
+    out.fix = {
+      description: d.fix.description,
+      edits: d.fix.edits.map((e) => ({
+        file: options.displayPath ? options.displayPath(e.span.file) : e.span.file,
+        ...place(e.span.file, e.span.start, e.span.end, options),
+        text: e.text,
+      })),
+    };
   }
   return out;
 }
