@@ -25,6 +25,8 @@ export interface AtomicFs {
   unlink(path: string): Promise<void>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
   stat(path: string): Promise<{ mode: number }>;
+  /** Optional: lets writeTreeAtomic remove temp files a killed writer left behind. */
+  readdir?(path: string): Promise<string[]>;
 }
 
 /** The real file system. */
@@ -34,6 +36,7 @@ export const nodeAtomicFs: AtomicFs = {
   unlink: (p) => fsp.unlink(p),
   mkdir: (p, o) => fsp.mkdir(p, o),
   stat: (p) => fsp.stat(p),
+  readdir: (p) => fsp.readdir(p),
 };
 
 /** Options of the atomic writers. */
@@ -51,6 +54,50 @@ export function tempPathFor(path: string): string {
 /** True when `name` looks like one of our temp files (left behind only by a killed process). */
 export function isAtomicTempName(name: string): boolean {
   return /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/.test(name);
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Remove temp files for `targets` (absolute paths) that writers killed mid-write left in their directories:
+ * `.<name>.<pid>.<hex>.tmp` whose pid no longer runs. Best effort; returns the paths removed.
+ */
+export async function removeStaleTemps(targets: string[], fs: AtomicFs = nodeAtomicFs): Promise<string[]> {
+  if (!fs.readdir) return [];
+  const removed: string[] = [];
+  const byDir = new Map<string, Set<string>>();
+  for (const t of targets) {
+    const set = byDir.get(dirname(t)) ?? new Set<string>();
+    set.add(basename(t));
+    byDir.set(dirname(t), set);
+  }
+  for (const [dir, bases] of byDir) {
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const m = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(n);
+      if (!m || !bases.has(m[1]) || processAlive(Number(m[2]))) continue;
+      try {
+        await fs.unlink(join(dir, n));
+        removed.push(join(dir, n));
+      } catch {
+        // someone else removed it
+      }
+    }
+  }
+  return removed;
 }
 
 async function ignore(p: Promise<unknown>): Promise<void> {
@@ -164,7 +211,7 @@ function resolveInside(outDir: string, rel: string): string {
  * written and fsynced first (any failure → all temps removed, nothing changed), then each is renamed into
  * place in the given order (put the file that others depend on — policy.json — last), then the directories
  * are fsynced and only then the `remove` paths deleted (a failed removal is reported in `notRemoved`, not
- * thrown: the new files are in place by then).
+ * thrown: the new files are in place by then). Temp files of these targets left by killed writers are removed.
  */
 export async function writeTreeAtomic(outDir: string, files: TreeFile[], options: WriteTreeOptions = {}): Promise<WriteTreeResult> {
   const fs = options.fs ?? nodeAtomicFs;
@@ -205,5 +252,6 @@ export async function writeTreeAtomic(outDir: string, files: TreeFile[], options
     }
   }
   if (removed.length > 0) for (const d of new Set(removed.map((r) => dirname(r)))) await syncDir(d, fs);
+  await removeStaleTemps(targets.map((t) => t.abs), fs);
   return { written: renamed, removed, notRemoved };
 }

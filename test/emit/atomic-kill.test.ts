@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeTreeAtomic } from "../../src/util/atomic-write.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "imagetrust-kill-"));
@@ -52,6 +54,10 @@ describe("a compile killed at a random moment never leaves a missing, empty or h
     await new Promise((r) => child.once("exit", r));
     const doc = JSON.parse(readFileSync(path, "utf8"));
     generations.push(doc.gen);
+    // The next successful write clears the temp files the killed writer left behind.
+    await writeTreeAtomic(outDir, [{ path: "registries.d/a.yaml", text: "a\n" }, { path: "policy.json", text: "{}\n" }]);
+    expect(readdirSync(outDir).sort()).toEqual(["policy.json", "registries.d"]);
+    expect(readdirSync(join(outDir, "registries.d"))).toEqual(["a.yaml"]);
     expect(doc.default).toEqual([{ type: "reject" }]);
     expect(doc.pad.length).toBe(200000 + (doc.gen % 7) * 1000);
   }, 30_000);

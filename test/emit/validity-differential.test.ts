@@ -62,10 +62,10 @@ const scopeFor: Record<string, fc.Arbitrary<string>> = {
   unknowntransport: fc.constantFrom("whatever"),
 };
 const policy: fc.Arbitrary<Policy> = fc.record({
-  default: fc.oneof({ arbitrary: fc.array(requirement, { minLength: 1, maxLength: 2 }), weight: 9 }, { arbitrary: fc.constant([]), weight: 1 }),
+  default: fc.oneof({ arbitrary: fc.array(requirement, { minLength: 1, maxLength: 2 }), weight: 9 }, { arbitrary: fc.constant<Requirement[]>([]), weight: 1 }),
   transports: fc.option(
     fc.constantFrom(...Object.keys(scopeFor)).chain((t) =>
-      fc.tuple(scopeFor[t], fc.oneof({ arbitrary: fc.array(requirement, { minLength: 1, maxLength: 2 }), weight: 9 }, { arbitrary: fc.constant([]), weight: 1 }), fc.constantFrom(false, false, false, true)).map(([scope, reqs, dup]) => [
+      fc.tuple(scopeFor[t], fc.oneof({ arbitrary: fc.array(requirement, { minLength: 1, maxLength: 2 }), weight: 9 }, { arbitrary: fc.constant<Requirement[]>([]), weight: 1 }), fc.constantFrom(false, false, false, true)).map(([scope, reqs, dup]) => [
         { name: t, scopes: dup ? [{ scope, requirements: [{ type: "reject" } as Requirement] }, { scope, requirements: reqs }] : [{ scope, requirements: reqs }] },
       ]),
     ),
