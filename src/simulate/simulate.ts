@@ -218,16 +218,23 @@ function simulateInput(sim: Simulator, input: string): SimulationResult {
   if (resolution.error !== null || candidates.length === 0) {
     return failed(input, resolution.error ?? "short name resolved to no candidate", { resolution, candidates });
   }
-  const first = candidates[0];
-  const res: SimulationResult = { ...first, ref: input, resolution, candidates };
-  res.reasons = [
-    `short name "${input}" resolves to ${candidates.length === 1 ? candidates[0].ref : `${candidates.length} candidates, tried in order`}; the decision shown is for the first, ${first.ref}`,
-    ...first.reasons,
-  ];
-  if (candidates.length > 1) {
-    const others = candidates.slice(1).map((c) => `${c.ref}: ${c.verdict}`);
-    res.reasons.push(`if ${first.ref} cannot be pulled, the runtime tries the next candidates (${others.join(", ")})`);
-  }
+  // Podman (containers/common libimage) tries the candidates in order and moves on after any failure, a
+  // policy rejection included: the pull succeeds with the first candidate that exists and is allowed.
+  const chosen = candidates.find((c) => c.verdict === "allow") ?? candidates[0];
+  const res: SimulationResult = { ...chosen, ref: input, resolution, candidates, reasons: [], warnings: [...chosen.warnings] };
+  const n = candidates.length;
+  res.reasons.push(
+    n === 1
+      ? `short name "${input}" resolves to ${chosen.ref}`
+      : `short name "${input}" resolves to ${n} candidates, tried in order until one can be pulled: ${candidates.map((c) => `${c.ref} (${c.verdict})`).join(", ")}`,
+  );
+  if (n > 1 && chosen.verdict === "allow" && chosen !== candidates[0])
+    res.reasons.push(`the earlier candidates are denied by the policy, so the runtime skips them: the decision shown is for ${chosen.ref}`);
+  else if (n > 1 && chosen.verdict === "allow") res.reasons.push(`the decision shown is for the first candidate, ${chosen.ref}`);
+  else if (n > 1) res.reasons.push(`every candidate is denied; the decision shown is for the first, ${chosen.ref}`);
+  res.reasons.push(...chosen.reasons);
+  if (n > 1 && candidates.some((c) => c.verdict !== chosen.verdict))
+    res.warnings.push(`the candidates of short name "${input}" are decided differently: which image is pulled depends on which registries have it`);
   return res;
 }
 

@@ -242,3 +242,33 @@ describe("text rendering (golden)", () => {
     expect(sim.decide(refs[1])).toEqual({ allowed: true, error: null, parseError: false, scope: { transport: "docker", scope: "docker.io/library" } });
   });
 });
+
+describe("short names", () => {
+  it("follows podman: candidates in order, a policy rejection moves on to the next", async () => {
+    const { loadRegistriesConf } = await import("../../src/load/registries-conf.js");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-short-"));
+    try {
+      fs.writeFileSync(path.join(dir, "registries.conf"), 'unqualified-search-registries = ["registry.fedoraproject.org", "docker.io"]\n');
+      const conf = loadRegistriesConf({ confPath: path.join(dir, "registries.conf"), confDirs: [], explicit: true }).value!;
+      const spec: PolicySpec = { default: [R.reject], transports: { docker: { "docker.io/library": [R.accept] } } };
+      const [r] = simulate({ policy: policyIR(spec), registriesConf: conf, refs: ["busybox"] });
+      expect(r.verdict).toBe("allow");
+      expect(r.identity).toBe("docker.io/library/busybox:latest");
+      expect(r.candidates!.map((c) => [c.ref, c.verdict])).toEqual([
+        ["registry.fedoraproject.org/busybox:latest", "deny"],
+        ["docker.io/library/busybox:latest", "allow"],
+      ]);
+      expect(r.reasons[1]).toContain("the earlier candidates are denied by the policy");
+      expect(r.warnings.join("\n")).toContain("decided differently");
+      const [none] = simulate({ policy: policyIR({ default: [R.reject] }), registriesConf: conf, refs: ["busybox"] });
+      expect(none.verdict).toBe("deny");
+      expect(none.identity).toBe("registry.fedoraproject.org/busybox:latest");
+      // Without registries.conf a short name is normalized the docker way, with a warning.
+      const [plain] = simulate({ policy: policyIR(spec), refs: ["busybox"] });
+      expect(plain.identity).toBe("docker.io/library/busybox:latest");
+      expect(plain.warnings.join("\n")).toContain("no registries.conf was given");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
