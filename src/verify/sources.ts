@@ -107,7 +107,8 @@ export async function boundedGet(url: string, limits: HttpLimits = {}): Promise<
       const loc = res.headers.get("location");
       await res.body?.cancel().catch(() => undefined);
       if (!loc) return { status: res.status, statusText: goStatusText(res.status), headers: res.headers, body: new Uint8Array(), url: current };
-      if (redirects + 1 > maxRedirects) throw new Error(`Get ${JSON.stringify(current)}: stopped after ${maxRedirects} redirects`);
+      // Go's client names the Location value as sent when it gives up.
+      if (redirects + 1 > maxRedirects) throw new Error(`Get ${JSON.stringify(loc)}: stopped after ${maxRedirects} redirects`);
       const next = new URL(loc, current);
       if (new URL(current).host !== next.host) delete headers.Authorization;
       current = next.toString();
@@ -183,7 +184,7 @@ export async function readLookasideSignatures(
       if (res.status === 404) break;
       if (res.status !== 200) return { ok: false, error: `reading signature from ${loc.url}: status ${res.status} (${res.statusText})`, locations };
       const s = signatureFromBlob(res.body);
-      if (!s.ok) return { ok: false, error: s.error, locations };
+      if (!s.ok) return { ok: false, error: `parsing signature ${loc.url}: ${s.error}`, locations };
       signatures.push(s.signature);
       locations.push(loc.url);
     } else return { ok: false, error: `Unsupported scheme when reading signature from ${loc.url}`, locations };
