@@ -109,9 +109,23 @@ function sectionTopLevel(ns: SignatureStorage, write: boolean): { url: string; k
 }
 
 /** The sections that can apply to `ref`, most specific first (identity, namespaces, then default-docker). */
-function candidateSections(ref: DockerReference, config: RegistriesDConfig): Array<{ source: "scope" | "default-docker"; scope?: string; file: string; storage: SignatureStorage }> {
-  const byScope = new Map(config.docker.map((e) => [e.scope, e]));
-  const out: Array<{ source: "scope" | "default-docker"; scope?: string; file: string; storage: SignatureStorage }> = [];
+/** Scope index per configuration (the simulator asks about many references against one configuration). */
+const scopeIndex = new WeakMap<RegistriesDConfig, { entries: RegistriesDConfig["docker"]; map: Map<string, RegistriesDConfig["docker"][number]> }>();
+
+function indexOf(config: RegistriesDConfig): Map<string, RegistriesDConfig["docker"][number]> {
+  const cached = scopeIndex.get(config);
+  // Rebuilt when the entry list was replaced or grew (configurations are not mutated in place otherwise).
+  if (cached && cached.entries === config.docker && cached.map.size === config.docker.length) return cached.map;
+  const map = new Map(config.docker.map((e) => [e.scope, e]));
+  scopeIndex.set(config, { entries: config.docker, map });
+  return map;
+}
+
+type Candidate = { source: "scope" | "default-docker"; scope?: string; file: string; storage: SignatureStorage };
+
+function candidateSections(ref: DockerReference, config: RegistriesDConfig): Candidate[] {
+  const byScope = indexOf(config);
+  const out: Candidate[] = [];
   for (const name of [dockerIdentity(ref), ...dockerNamespaces(ref)]) {
     const e = byScope.get(name);
     if (e) out.push({ source: "scope", scope: e.scope, file: e.file, storage: e.storage });
@@ -121,8 +135,8 @@ function candidateSections(ref: DockerReference, config: RegistriesDConfig): Arr
 }
 
 /** Upstream `signatureTopLevel`: the first section with a usable URL for the mode; "" when none has one. */
-function topLevelFor(ref: DockerReference, config: RegistriesDConfig, write: boolean, trail: string[]): { url: string; source: LookasideSource } {
-  for (const c of candidateSections(ref, config)) {
+function topLevelFor(candidates: Candidate[], write: boolean, trail: string[]): { url: string; source: LookasideSource } {
+  for (const c of candidates) {
     const t = sectionTopLevel(c.storage, write);
     const label = c.source === "scope" ? `docker scope '${c.scope}' (${c.file})` : `default-docker (${c.file})`;
     if (t) {
@@ -137,8 +151,23 @@ function topLevelFor(ref: DockerReference, config: RegistriesDConfig, write: boo
   return { url: "", source: { kind: "built-in" } };
 }
 
-/** The base URL object for a top-level string (or the built-in default), or upstream's error. */
-function baseURL(topLevel: string, env: { euid: number; home: string; target?: Version }): { ok: true; url: GoURL } | { ok: false; error: string } {
+type BaseResult = { ok: true; url: GoURL } | { ok: false; error: string };
+const baseCache = new Map<string, BaseResult>();
+
+/** The base URL object for a top-level string (or the built-in default), or upstream's error (memoised). */
+function baseURL(topLevel: string, env: { euid: number; home: string; target?: Version }): BaseResult {
+  const key = `${env.target?.join(".") ?? ""}\u0000${env.euid === 0 ? "" : env.home}\u0000${topLevel}`;
+  let r = baseCache.get(key);
+  if (!r) {
+    if (baseCache.size > 4096) baseCache.clear();
+    r = computeBaseURL(topLevel, env);
+    baseCache.set(key, r);
+  }
+  // GoURL values are treated as immutable by every caller (withRepo and lookasideSignatureUrl copy).
+  return r;
+}
+
+function computeBaseURL(topLevel: string, env: { euid: number; home: string; target?: Version }): BaseResult {
   if (topLevel === "") return { ok: true, url: builtinDefault(env.euid, env.home) };
   const parsed = goParseURL(topLevel);
   if (!parsed.ok) return { ok: false, error: `Invalid signature storage URL ${topLevel}: ${parsed.error}` };
@@ -158,6 +187,21 @@ function baseURL(topLevel: string, env: { euid: number; home: string; target?: V
 /** Upstream `lookasideStorageBaseURL` tail: append `/` + repository path (host excluded) to the URL path. */
 function withRepo(url: GoURL, ref: DockerReference): GoURL {
   return { ...url, path: url.path + "/" + toBytes(ref.path) };
+}
+
+const stringCache = new WeakMap<GoURL, Map<string, string>>();
+
+/** `SignatureStorageBaseURL(…).String()` for a base and a repository (memoised per base URL object). */
+function baseString(base: GoURL, ref: DockerReference): string {
+  let m = stringCache.get(base);
+  if (!m) stringCache.set(base, (m = new Map()));
+  let s = m.get(ref.path);
+  if (s === undefined) {
+    if (m.size > 4096) m.clear();
+    s = goURLString(withRepo(base, ref));
+    m.set(ref.path, s);
+  }
+  return s;
 }
 
 /** The docker transport always has a tag or a digest (`latest` added for name-only references). */
@@ -188,8 +232,9 @@ export function signatureStorageFor(ref: DockerReference, config: RegistriesDCon
       trail,
     };
   }
-  const read = topLevelFor(r, config, false, trail);
-  const write = topLevelFor(r, config, true, trail);
+  const candidates = candidateSections(r, config);
+  const read = topLevelFor(candidates, false, trail);
+  const write = topLevelFor(candidates, true, trail);
   const result: SignatureStorageResult = {
     lookasideBase: null,
     lookasideWriteBase: null,
@@ -200,14 +245,14 @@ export function signatureStorageFor(ref: DockerReference, config: RegistriesDCon
     trail,
   };
   const rb = baseURL(read.url, e);
-  if (rb.ok) result.lookasideBase = goURLString(withRepo(rb.url, r));
+  if (rb.ok) result.lookasideBase = baseString(rb.url, r);
   else result.error = rb.error;
   const wb = baseURL(write.url, e);
-  if (wb.ok) result.lookasideWriteBase = goURLString(withRepo(wb.url, r));
+  if (wb.ok) result.lookasideWriteBase = baseString(wb.url, r);
   else result.writeError = wb.error;
   if (read.source.kind === "built-in") trail.push(`read: nothing configured for ${referenceString(r)}; built-in default ${result.lookasideBase}`);
 
-  for (const c of candidateSections(r, config)) {
+  for (const c of candidates) {
     if (c.storage.useSigstoreAttachments !== undefined) {
       result.useSigstoreAttachments = c.storage.useSigstoreAttachments;
       result.matched.attachments =
