@@ -190,6 +190,23 @@ describe.runIf(runGoTests)("containers/image's YAML readers decode the emitted f
     expect(goMerged(rows, "v3")).toEqual(expected);
   });
 
+  it("very long scopes (over YAML's 1024-character implicit-key limit) survive both readers", () => {
+    const long = (n: number, c: string) => "quay.io/" + c.repeat(n);
+    const cfg: RegistriesDConfig = { docker: [
+      { scope: long(2000, "a"), file: "x", storage: { lookaside: "https://x", useSigstoreAttachments: true } },
+      { scope: long(995, "b"), file: "x", storage: {} },
+      { scope: long(1500, "\u00e9"), file: "x", storage: {} },
+      { scope: "short", file: "x", storage: { sigstore: "s" } },
+    ] };
+    const files = emitOk(cfg, { layout: "single" });
+    expect(files[0].text).toMatch(/^  \? "quay.io\/a{2000}"\n  :\n    lookaside:/m);
+    const rows = goDecode(files);
+    const expected = expectedMerged(cfg);
+    expect(goMerged(rows, "v3")).toEqual(expected);
+    expect(goMerged(rows, "ghodss")).toEqual(expected);
+    expect(mergeParsed(files)).toEqual(expected);
+  });
+
   it("arbitrary scope and URL strings survive both readers (property, one batch of 150)", () => {
     const text = fc.string({ unit: "binary", maxLength: 16 });
     const configs = fc.sample(
