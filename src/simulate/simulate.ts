@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import * as os from "node:os";
 import type { Policy, RegistriesDConfig } from "../ir/types.js";
+import type { Version } from "../ir/versions.js";
 import {
   type DockerReference,
   familiarString,
@@ -35,6 +36,8 @@ export interface SimulationEnv {
   euid?: number;
   /** $HOME, for the non-root default file://$HOME/.local/share/containers/sigstore. */
   home?: string;
+  /** The containers/image version to mimic for lookaside URLs (default: `parse.target`, else the newest). */
+  target?: Version;
 }
 
 /** Everything a simulation needs besides the references. */
@@ -120,9 +123,14 @@ export interface Decision {
 /** Prepare a simulator: indexes the policy once and hashes the manifest once. */
 export function createSimulator(options: SimulationOptions): Simulator {
   // Who runs the pull is fixed for a run: resolve it once (the lookaside default depends on it).
-  if (!options.env || options.env.euid === undefined || (options.env.euid !== 0 && options.env.home === undefined)) {
+  {
     const euid = options.env?.euid ?? (typeof process.geteuid === "function" ? process.geteuid() : 0);
-    options = { ...options, env: { euid, home: options.env?.home ?? process.env.HOME ?? os.homedir() } };
+    const home = options.env?.home ?? (euid === 0 ? undefined : process.env.HOME ?? os.homedir());
+    const target = options.env?.target ?? options.parse?.target;
+    const env: SimulationEnv = { euid };
+    if (home !== undefined) env.home = home;
+    if (target !== undefined) env.target = target;
+    options = { ...options, env };
   }
   const index = indexPolicy(options.policy);
   const manifestDigest = options.manifest ? "sha256:" + createHash("sha256").update(options.manifest).digest("hex") : undefined;

@@ -176,6 +176,13 @@ describe("signature lookup and warnings", () => {
     expect(c.warnings.join("\n")).toContain("only from the built-in default local directory");
   });
 
+  it("reports a lookaside that containers/image 5.23.1 cannot use", () => {
+    const bad: RegistriesDConfig = { docker: [{ scope: "x.example", file: "/r.d/x.yaml", storage: { lookaside: "/var/lib/sigs" } }] };
+    const [r] = simulate({ policy: policyIR(spec), registriesD: bad, env: { euid: 0 }, parse: { target: [5, 23, 1] }, refs: ["docker://x.example/app:1"] });
+    expect(r.signatureLookup.lookasideBase).toBeNull();
+    expect(r.warnings.join("\n")).toContain("panics");
+  });
+
   it("uses the non-root built-in default", () => {
     const [r] = simulate({ policy: policyIR(spec), env: { euid: 1000, home: "/home/u" }, refs: ["docker://x.example/app:1"] });
     expect(r.signatureLookup.lookasideBase).toBe("file:///home/u/.local/share/containers/sigstore/app");
