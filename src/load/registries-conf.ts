@@ -390,6 +390,20 @@ interface DecodedConf {
 
 const SHORT_NAME_MODES: readonly ShortNameMode[] = ["disabled", "enforcing", "permissive"];
 
+/** What to write instead, per error code. */
+const HINTS: Record<string, string> = {
+  [REGISTRIES_CONF_CODES.uriScheme]: "Write the host without http:// or https://; plain HTTP is 'insecure = true'.",
+  [REGISTRIES_CONF_CODES.noPrefixNoLocation]: "Add location = \"registry.example.com\".",
+  [REGISTRIES_CONF_CODES.locationUnset]: "Add a location (the same as the prefix if nothing is rewritten), or use a wildcard prefix *.example.com.",
+  [REGISTRIES_CONF_CODES.pullFromMirrorOnPrimary]: "Move pull-from-mirror into a [[registry.mirror]] table.",
+  [REGISTRIES_CONF_CODES.mirrorUsageConflict]: "Use either mirror-by-digest-only on the registry or pull-from-mirror on its mirrors.",
+  [REGISTRIES_CONF_CODES.insecureConflict]: "Use the same 'insecure' value in every entry with this location.",
+  [REGISTRIES_CONF_CODES.blockedConflict]: "Use the same 'blocked' value in every entry with this location.",
+  [REGISTRIES_CONF_CODES.badSearchRegistry]: "List registries as host[:port] only; use [aliases] for repositories.",
+  [REGISTRIES_CONF_CODES.badWildcardPrefix]: "Write the wildcard as *.example.com (no port, path, tag or digest).",
+  [REGISTRIES_CONF_CODES.badAlias]: "Alias names are short names (fedora, library/fedora); values are registry/repository without tag or digest.",
+};
+
 /** Upstream `parseLocation`: trim trailing `/`, refuse http(s):// (error text or the trimmed value). */
 function parseLocation(input: string): { ok: true; value: string } | { ok: false; error: string } {
   const trimmed = input.replace(/\/+$/, "");
@@ -565,6 +579,7 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
     }
   }
   // One entry per prefix (the first), sorted by prefix.
+  for (const p of problems) if (p.hint === undefined && HINTS[p.code]) p.hint = HINTS[p.code];
   const unique = new Map<string, RegistryEntry>();
   for (const r of registries) {
     const prev = unique.get(r.prefix);

@@ -81,6 +81,13 @@ describe("break one thing", () => {
   }
 });
 
+describe("hints", () => {
+  it("an error says what to write instead", () => {
+    const r = load('[[registry]]\nprefix = "a.io"\n');
+    expect(r.diagnostics[0].hint).toContain("Add a location");
+  });
+});
+
 describe("silently accepted upstream", () => {
   it("a second entry with the same prefix is ignored", () => {
     const r = load('[[registry]]\nlocation = "a.io"\n[[registry]]\nprefix = "a.io"\nlocation = "b.io"\n');
