@@ -23,6 +23,7 @@ describe("reference → scope → verdict", () => {
     fs.mkdirSync(path.join(tmp, "real", "sub", "img"), { recursive: true });
     fs.symlinkSync(path.join(tmp, "real"), path.join(tmp, "link"));
     fs.writeFileSync(path.join(tmp, "real", "a.tar"), "");
+    fs.writeFileSync(path.join(tmp, "real", "a.sif"), "");
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -64,6 +65,15 @@ describe("reference → scope → verdict", () => {
       // oci's namespaces start with the layout directory itself (equal to the identity, so tried again).
       { ref: `oci:${T}/link/sub/img:myref`, identity: `${T}/real/sub/img`, tried: [`${T}/real/sub/img`, `${T}/real/sub`], scope: `${T}/real/sub` },
       { ref: `containers-storage:[vfs@${T}/r+${T}/run]busybox`, identity: `[vfs@${T}/r]docker.io/library/busybox:latest`, tried: [`[vfs@${T}/r]docker.io/library/busybox`, `[vfs@${T}/r]docker.io/library`, `[vfs@${T}/r]docker.io`, `[vfs@${T}/r]`], scope: `[vfs@${T}/r]` },
+      {
+        ref: `containers-storage:[vfs@${T}/r]quay.io/org/repo:v1@${HEX}`,
+        identity: `[vfs@${T}/r]quay.io/org/repo:v1@${HEX}`,
+        tried: [`[vfs@${T}/r]quay.io/org/repo:v1`, `[vfs@${T}/r]quay.io/org/repo`, `[vfs@${T}/r]quay.io/org`, `[vfs@${T}/r]quay.io`, `[vfs@${T}/r]`],
+        scope: `[vfs@${T}/r]`,
+      },
+      { ref: `oci-archive:${T}/link/a.tar:ref`, identity: `${T}/real/a.tar`, tried: [`${T}/real/a.tar`, `${T}/real`], scope: `${T}/real` },
+      { ref: `sif:${T}/link/a.sif`, identity: `${T}/real/a.sif`, tried: [`${T}/real`], scope: `${T}/real` },
+      { ref: `tarball:${T}/real/a.tar`, identity: "", tried: [], scope: "" },
     ];
     const spec: PolicySpec = {
       default: [R.reject],
@@ -74,6 +84,9 @@ describe("reference → scope → verdict", () => {
         dir: { [`${T}/real`]: [R.accept] },
         oci: { [`${T}/real/sub`]: [R.accept] },
         "containers-storage": { [`[vfs@${T}/r]`]: [R.accept] },
+        "oci-archive": { [`${T}/real`]: [R.accept] },
+        sif: { [`${T}/real`]: [R.accept] },
+        tarball: { "": [R.accept] },
       },
     };
     const results = simulate({ policy: policyIR(spec), refs: cases.map((c) => c.ref) });
