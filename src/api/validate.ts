@@ -14,6 +14,7 @@ import { SourceFile } from "../source/source-file.js";
 import {
   DEFAULT_MAX_BYTES,
   FILE_CODES,
+  INPUT_KINDS,
   classifyDirectory,
   decodeUtf8,
   formatBytes,
@@ -82,33 +83,52 @@ async function tryImport(path: string): Promise<Record<string, unknown> | undefi
   }
 }
 
-let cachedLoaders: Promise<Loaders> | undefined;
+const moduleCache = new Map<string, Promise<Record<string, unknown> | undefined>>();
 
-/** The package's own loaders. */
-export function defaultLoaders(): Promise<Loaders> {
-  cachedLoaders ??= (async () => {
-    const [policy, regD, regConf, trust, decodeBytes] = await Promise.all([
-      tryImport(POLICY_JSON_MODULE),
-      tryImport(REGISTRIES_D_MODULE),
-      tryImport(REGISTRIES_CONF_MODULE),
-      tryImport(TRUST_MODULE),
-      tryImport(DECODE_BYTES_MODULE),
-    ]);
-    const fn = <F>(mod: Record<string, unknown> | undefined, name: string): F | undefined =>
-      typeof mod?.[name] === "function" ? (mod[name] as F) : undefined;
-    const missing = (what: string) => () => {
-      throw new LoaderUnavailableError(what);
-    };
-    return {
-      loadPolicyJson: fn(policy, "loadPolicyJson") ?? missing("The policy.json loader"),
-      decodePolicyBytes: fn(policy, "decodePolicyBytes") ?? fn(decodeBytes, "decodePolicyBytes"),
-      loadRegistriesDFile: fn(regD, "loadRegistriesDFile") ?? missing("The registries.d loader"),
-      loadRegistriesDDir: fn(regD, "loadRegistriesDDir") ?? missing("The registries.d loader"),
-      compileTrustSource: fn(trust, "compileTrustSource") ?? missing("The .trust compiler"),
-      loadRegistriesConf: fn(regConf, "loadRegistriesConfFile"),
-    } satisfies Loaders;
-  })();
-  return cachedLoaders;
+function importOnce(path: string): Promise<Record<string, unknown> | undefined> {
+  let p = moduleCache.get(path);
+  if (!p) {
+    p = tryImport(path);
+    moduleCache.set(path, p);
+  }
+  return p;
+}
+
+/** The modules each input kind needs (only those are loaded: the .trust compiler alone pulls in Chevrotain). */
+function modulesFor(kinds: readonly InputKind[]): string[] {
+  const out = new Set<string>();
+  for (const k of kinds) {
+    if (k === "policy-json" || k === "config-dir") out.add(POLICY_JSON_MODULE).add(DECODE_BYTES_MODULE);
+    if (k === "registries-d-file" || k === "registries-d-dir" || k === "config-dir") out.add(REGISTRIES_D_MODULE);
+    if (k === "trust") out.add(TRUST_MODULE);
+    if (k === "registries-conf") out.add(REGISTRIES_CONF_MODULE);
+  }
+  return [...out];
+}
+
+/**
+ * The package's own loaders, importing only the front ends `kinds` need (default: all). A loader whose module
+ * was not imported, or failed to load, throws LoaderUnavailableError (reported as IT9009).
+ */
+export async function defaultLoaders(kinds: readonly InputKind[] = INPUT_KINDS): Promise<Loaders> {
+  const wanted = modulesFor(kinds);
+  const mods = new Map<string, Record<string, unknown> | undefined>();
+  await Promise.all(wanted.map(async (m) => mods.set(m, await importOnce(m))));
+  const fn = <F>(path: string, name: string): F | undefined => {
+    const mod = mods.get(path);
+    return typeof mod?.[name] === "function" ? (mod[name] as F) : undefined;
+  };
+  const missing = (what: string) => () => {
+    throw new LoaderUnavailableError(what);
+  };
+  return {
+    loadPolicyJson: fn(POLICY_JSON_MODULE, "loadPolicyJson") ?? missing("The policy.json loader"),
+    decodePolicyBytes: fn(POLICY_JSON_MODULE, "decodePolicyBytes") ?? fn(DECODE_BYTES_MODULE, "decodePolicyBytes"),
+    loadRegistriesDFile: fn(REGISTRIES_D_MODULE, "loadRegistriesDFile") ?? missing("The registries.d loader"),
+    loadRegistriesDDir: fn(REGISTRIES_D_MODULE, "loadRegistriesDDir") ?? missing("The registries.d loader"),
+    compileTrustSource: fn(TRUST_MODULE, "compileTrustSource") ?? missing("The .trust compiler"),
+    loadRegistriesConf: fn(REGISTRIES_CONF_MODULE, "loadRegistriesConfFile"),
+  } satisfies Loaders;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -246,7 +266,7 @@ export async function validateFile(
   kind: Exclude<InputKind, "registries-d-dir" | "config-dir">,
   options: ValidateOptions = {},
 ): Promise<FileReport> {
-  const loaders = options.loaders ?? (await defaultLoaders());
+  const loaders = options.loaders ?? (await defaultLoaders([kind]));
   const decode = kind === "policy-json" ? loaders.decodePolicyBytes : undefined;
   const read = await readTextFile(path, { fs: options.fs, maxBytes: options.maxBytes, decode });
   if (read.fatal || !read.source) return report(path, kind, read.diagnostics, true);
@@ -323,7 +343,7 @@ export async function validateFile(
 
 /** Validate a registries.d directory as the runtime merges it (every `*.yaml` file). */
 export async function validateRegistriesDDir(dir: string, options: ValidateOptions = {}): Promise<FileReport> {
-  const loaders = options.loaders ?? (await defaultLoaders());
+  const loaders = options.loaders ?? (await defaultLoaders(["registries-d-dir"]));
   const sources = new Map<string, SourceFile>();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   // The loader reads synchronously; read each file with the same guards as single files and keep its text.
