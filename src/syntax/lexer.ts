@@ -24,6 +24,9 @@ export const LEX_CODES = {
   invalidEscape: "IT2003",
 } as const;
 
+/** At most this many lexical errors are reported per file. */
+export const MAX_LEX_ERRORS = 50;
+
 /** Lex a whole file. Binary input (a NUL byte) gives one diagnostic and no tokens. */
 export function lexTrust(source: SourceFile): LexResult {
   const text = source.text;
@@ -77,5 +80,6 @@ export function lexTrust(source: SourceFile): LexResult {
     }
   }
   diagnostics.sort((a, b) => a.span!.start - b.span!.start);
+  if (diagnostics.length > MAX_LEX_ERRORS) diagnostics.length = MAX_LEX_ERRORS;
   return { tokens: result.tokens, comments: result.groups.comments ?? [], diagnostics, binary: false };
 }

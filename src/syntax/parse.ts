@@ -21,7 +21,11 @@ export const PARSE_CODES = {
   unexpectedInput: "IT2013",
   nestingTooDeep: "IT2014",
   tooManyErrors: "IT2015",
+  tooLarge: "IT2016",
 } as const;
+
+/** Larger sources are refused (a real trust description is a few kilobytes; 10,000 scopes are about 600 KB). */
+export const MAX_SOURCE_LENGTH = 5 * 1024 * 1024;
 
 /** Deeper brace nesting than this is refused before parsing (the parser is recursive). */
 export const MAX_NESTING = 100;
@@ -85,6 +89,21 @@ function firstTokensOf(paths: TokenType[][][]): TokenType[] {
 
 /** Lex and parse a .trust file into an AST plus syntax diagnostics. */
 export function parseTrust(source: SourceFile): ParseResult {
+  if (source.text.length > MAX_SOURCE_LENGTH) {
+    return {
+      tokens: [],
+      comments: [],
+      diagnostics: [
+        {
+          code: PARSE_CODES.tooLarge,
+          severity: "error",
+          message: `This file is ${(source.text.length / 1048576).toFixed(1)} MB; .trust files larger than ${MAX_SOURCE_LENGTH / 1048576} MB are not read.`,
+          span: source.span(0, 0),
+          hint: "Split the description, or generate policy.json directly for policies this large.",
+        },
+      ],
+    };
+  }
   const lexed = lexTrust(source);
   if (lexed.binary) return { tokens: [], comments: [], diagnostics: lexed.diagnostics };
   const diagnostics = [...lexed.diagnostics];
@@ -103,18 +122,61 @@ export function parseTrust(source: SourceFile): ParseResult {
     if (t.tokenType === RCurly) depth = Math.max(0, depth - 1);
   }
 
-  const { cst, errors } = parseTokens(lexed.tokens);
-  diagnostics.push(...syntaxDiagnostics(source, lexed.tokens, errors));
+  const { cst, errors, aborted } = parseTokens(lexed.tokens);
+  diagnostics.push(...syntaxDiagnostics(source, lexed.tokens, [...errors, ...strayErrors(lexed.tokens, cst)]));
+  if (aborted || !cst) {
+    const last = diagnostics[diagnostics.length - 1]?.span ?? source.span(0, 0);
+    diagnostics.push({
+      code: PARSE_CODES.tooManyErrors,
+      severity: "error",
+      message: `More than ${MAX_SYNTAX_ERRORS} syntax errors; parsing stopped here.`,
+      span: last,
+    });
+    return { tokens: lexed.tokens, comments: lexed.comments, diagnostics };
+  }
   const built = cstToAst(source, cst);
   diagnostics.push(...built.diagnostics);
   return { ast: built.ast, cst, tokens: lexed.tokens, comments: lexed.comments, diagnostics };
 }
 
-function syntaxDiagnostics(source: SourceFile, tokens: IToken[], errors: IRecognitionException[]): Diagnostic[] {
+/** Syntax errors fewer than this many tokens after a reported one are not reported. */
+const ECHO_DISTANCE = 4;
+
+/** Index of the first token starting at or after `offset`. */
+function tokenIndex(tokens: IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Tokens the `file` rule consumed as strays, one pseudo-error per run of adjacent strays. */
+function strayErrors(tokens: IToken[], cst: CstNode | undefined): IRecognitionException[] {
+  const strays = ((cst?.children.Stray ?? []) as IToken[]).filter((t) => Number.isFinite(t.startOffset));
+  const out: IRecognitionException[] = [];
+  let prev = -2;
+  for (const t of strays) {
+    const i = tokenIndex(tokens, t.startOffset);
+    if (i !== prev + 1) {
+      out.push({ name: "StrayToken", message: "", token: t, resyncedTokens: [], context: { ruleStack: ["file"], ruleOccurrenceStack: [] } });
+    }
+    prev = i;
+  }
+  return out;
+}
+
+function syntaxDiagnostics(source: SourceFile, tokens: IToken[], unsorted: IRecognitionException[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const offsetOf = (e: IRecognitionException) => (Number.isFinite(e.token.startOffset) ? e.token.startOffset : Infinity);
+  const errors = [...unsorted].sort((a, b) => offsetOf(a) - offsetOf(b));
   const lastEnd = tokens.length ? tokens[tokens.length - 1].endOffset! + 1 : source.text.length;
   const seen = new Set<number>();
   let lastLine = -1;
+  let lastIndex = -Infinity;
   for (const e of errors) {
     const t = e.token;
     const real = Number.isFinite(t.startOffset) && t.tokenType !== EOF;
@@ -122,10 +184,13 @@ function syntaxDiagnostics(source: SourceFile, tokens: IToken[], errors: IRecogn
     const end = real ? t.endOffset! + 1 : lastEnd;
     if (seen.has(start)) continue; // one error per position: recovery often reports the same spot twice
     seen.add(start);
-    // Errors right after another on the same line are nearly always its echo while the parser resynchronises.
+    // Errors right after another (same line, or within a few tokens) are nearly always its echo while
+    // the parser resynchronises.
     const line = source.position(start).line;
-    if (line === lastLine) continue;
+    const index = tokenIndex(tokens, start);
+    if (line === lastLine || index - lastIndex < ECHO_DISTANCE) continue;
     lastLine = line;
+    lastIndex = index;
     if (out.length >= MAX_SYNTAX_ERRORS) {
       out.push({
         code: PARSE_CODES.tooManyErrors,

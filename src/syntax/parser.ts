@@ -2,19 +2,47 @@
  * The trust language parser: a Chevrotain CstParser with error recovery and full node locations.
  * One instance is reused for every file (`parseTokens`). Rule names match grammar/trust.ebnf.
  */
-import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import { CstParser, tokenMatcher, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
 import * as T from "./tokens.js";
+
+/** Parsing stops after this many syntax errors (recovery on hopeless input is slow and says nothing new). */
+export const MAX_PARSER_ERRORS = 50;
+
+/** Thrown through the parser to stop it once MAX_PARSER_ERRORS errors were recorded. */
+class TooManySyntaxErrors extends Error {}
 
 /** The parser class; use the shared `trustParser` instance. */
 export class TrustParser extends CstParser {
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3 });
     this.performSelfAnalysis();
+    // Every recognition error passes through SAVE_ERROR (Chevrotain's error handler trait); stop at the cap.
+    const self = this as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException; _errors: IRecognitionException[] };
+    const save = self.SAVE_ERROR.bind(this);
+    self.SAVE_ERROR = (e) => {
+      if (self._errors.length >= MAX_PARSER_ERRORS) throw new TooManySyntaxErrors();
+      return save(e);
+    };
   }
 
   file = this.RULE("file", () => {
-    this.MANY(() => this.SUBRULE(this.statement));
+    this.MANY(() =>
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { GATE: () => this.startsStatement(), ALT: () => this.SUBRULE(this.statement) },
+          // Left over after a broken statement: consumed here and reported by parse.ts.
+          { ALT: () => this.CONSUME(T.Stray) },
+        ],
+      }),
+    );
   });
+
+  private startsStatement(): boolean {
+    const t = this.LA(1).tokenType;
+    if (T.STATEMENT_KEYWORDS.includes(String(t.LABEL).slice(1, -1)) && t !== T.Name && t !== T.Identifier) return true;
+    return this.LA(2).tokenType === T.LCurly && tokenMatcher(this.LA(1), T.Name);
+  }
 
   statement = this.RULE("statement", () => {
     this.OR([
@@ -368,9 +396,19 @@ export class TrustParser extends CstParser {
 /** The one parser instance. */
 export const trustParser = new TrustParser();
 
-/** Parse tokens into a CST (the `file` rule). Not re-entrant: the shared instance holds state. */
-export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[] } {
+/**
+ * Parse tokens into a CST (the `file` rule). Not re-entrant: the shared instance holds state. After
+ * MAX_PARSER_ERRORS errors parsing stops: `cst` is then absent and `aborted` true.
+ */
+export function parseTokens(tokens: IToken[]): { cst?: CstNode; errors: IRecognitionException[]; aborted: boolean } {
   trustParser.input = tokens;
-  const cst = trustParser.file();
-  return { cst, errors: [...trustParser.errors] };
+  try {
+    const cst = trustParser.file();
+    return { cst, errors: trustParser.errors, aborted: false };
+  } catch (e) {
+    if (!(e instanceof TooManySyntaxErrors)) throw e;
+    const errors = trustParser.errors;
+    trustParser.input = [];
+    return { errors, aborted: true };
+  }
 }

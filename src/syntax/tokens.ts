@@ -9,19 +9,26 @@ import { createToken, Lexer, type TokenType } from "chevrotain";
  * grammar expects them, so `key rekor rekor file "…"` works). A token category, never lexed itself.
  */
 export const Name = createToken({ name: "Name", pattern: Lexer.NA, label: "a name" });
+/**
+ * Any token that cannot start a statement: at top level such tokens are consumed one by one and reported,
+ * so one bad line never hides the statements after it. A token category, never lexed itself.
+ */
+export const Stray = createToken({ name: "Stray", pattern: Lexer.NA, label: "a token that cannot start a statement" });
+
 /** Names: keys, identity rules, levels, transports. */
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [Name] });
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [Name, Stray] });
 
 /** A double-quoted string, escapes allowed; raw control characters other than tab are not. */
 export const StringLiteral = createToken({
   name: "StringLiteral",
   pattern: /"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\[^\x00-\x08\x0a-\x1f\x7f])*"/,
+  categories: [Stray],
 });
 /** A string that runs into the end of its line: reported, then parsed as if it were closed. */
 export const UnterminatedString = createToken({
   name: "UnterminatedString",
   pattern: /"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\[^\x00-\x08\x0a-\x1f\x7f])*\\?/,
-  categories: [StringLiteral],
+  categories: [StringLiteral, Stray],
 });
 
 /** `# …` to the end of the line; kept in the `comments` group for the formatter. */
@@ -30,11 +37,11 @@ export const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, grou
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\uFEFF]+/, group: Lexer.SKIPPED });
 
 /** `{` */
-export const LCurly = createToken({ name: "LCurly", pattern: /\{/, label: "'{'" });
+export const LCurly = createToken({ name: "LCurly", pattern: /\{/, label: "'{'", categories: [Stray] });
 /** `}` */
-export const RCurly = createToken({ name: "RCurly", pattern: /\}/, label: "'}'" });
+export const RCurly = createToken({ name: "RCurly", pattern: /\}/, label: "'}'", categories: [Stray] });
 /** `=` */
-export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
+export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='", categories: [Stray] });
 
 const keywordTokens: TokenType[] = [];
 /** Keywords that may also serve as names (they never start a statement or a requirement). */
@@ -43,15 +50,18 @@ export const SOFT_KEYWORDS: readonly string[] = [
   "roots", "intermediates", "hostname", "lookaside", "staging", "sigstore-staging", "attachments", "base", "layer", "to",
   "no", "with", "by", "allow", "deny",
 ];
+/** Keywords that start a statement. */
+export const STATEMENT_KEYWORDS: readonly string[] = ["target", "key", "identity", "level", "default", "transport", "approve", "expect", "signatures"];
 function keyword(word: string): TokenType {
   const name = "Kw_" + word.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const soft = SOFT_KEYWORDS.includes(word);
+  const categories = [...(soft ? [Name] : []), ...(STATEMENT_KEYWORDS.includes(word) ? [] : [Stray])];
   const t = createToken({
     name,
     pattern: new RegExp(word.replace(/-/g, "\\-")),
     longer_alt: Identifier,
     label: `'${word}'`,
-    ...(soft ? { categories: [Name] } : {}),
+    categories,
   });
   keywordTokens.push(t);
   return t;
@@ -116,6 +126,7 @@ export const KEYWORDS: readonly string[] = keywordTokens.map((t) => String(t.LAB
 /** All tokens in lexing order. */
 export const ALL_TOKENS: TokenType[] = [
   Name,
+  Stray,
   WhiteSpace,
   Comment,
   StringLiteral,
