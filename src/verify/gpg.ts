@@ -167,7 +167,7 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
   try {
     message = await openpgp.readMessage({ binaryMessage: signatureBytes });
   } catch (e) {
-    return { ok: false, error: gpgReadError(e) };
+    return { ok: false, error: gpgReadError(e, signatureBytes) };
   }
   let result: openpgp.VerifyMessageResult<Uint8Array>;
   try {
@@ -180,13 +180,13 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
     })) as openpgp.VerifyMessageResult<Uint8Array>;
   } catch (e) {
     if (/not signed|no signatures|Can only verify/i.test(String((e as Error)?.message))) return { ok: false, error: "Unexpected GPG signature count 0" };
-    return { ok: false, error: gpgReadError(e) };
+    return { ok: false, error: gpgReadError(e, signatureBytes) };
   }
   let contents: Uint8Array;
   try {
     contents = result.data instanceof Uint8Array ? result.data : new Uint8Array(await readAll(result.data));
   } catch (e) {
-    return { ok: false, error: gpgReadError(e) };
+    return { ok: false, error: gpgReadError(e, signatureBytes) };
   }
   if (result.signatures.length !== 1) return { ok: false, error: `Unexpected GPG signature count ${result.signatures.length}` };
   const vr = result.signatures[0];
@@ -247,9 +247,16 @@ async function readAll(stream: unknown): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-/** gpgme's error text for a message gpg cannot parse (observed: "No data"). */
-function gpgReadError(_e: unknown): string {
-  return "No data";
+/**
+ * gpgme's result for a message gpg cannot fully parse, from what openpgp.js reports. Observed with skopeo: damaged
+ * deflate data and truncations mostly end as "no signature found" (count 0); a damaged packet structure inside the
+ * compressed data gives "No data"; a lone compressed-packet header gives "Unknown compression algorithm".
+ */
+function gpgReadError(e: unknown, bytes?: Uint8Array): string {
+  const msg = String((e as Error)?.message ?? e);
+  if (bytes && bytes.length === 1 && (bytes[0] === 0xa3 || bytes[0] === 0xc8 || (bytes[0] & 0xfc) === 0xa0)) return "Unknown compression algorithm";
+  if (/Missing trailing signature packets/.test(msg) || (/CompressedDataPacket/.test(msg) && /Error during parsing/.test(msg))) return "No data";
+  return "Unexpected GPG signature count 0";
 }
 
 function findKey(keyring: GpgKeyring, keyID: openpgp.KeyID): { key: openpgp.PublicKey; signingKey: openpgp.PublicKey | openpgp.Subkey } | undefined {
