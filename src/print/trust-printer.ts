@@ -35,7 +35,7 @@ export function nameFromPath(path: string): string {
 }
 
 function sanitizeName(s: string): string {
-  let n = s.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-+/g, "-").replace(/^[-0-9]+|-+$/g, "");
+  let n = s.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-+/g, "-").replace(/^-+|-+$/g, "");
   if (n === "") return "";
   if (!/^[A-Za-z_]/.test(n)) n = "k-" + n;
   return n;
