@@ -34,6 +34,7 @@ export function registryAvailable(): boolean {
 // ---------------------------------------------------------------- temp files
 
 let scratchRoot: string | undefined;
+const liveRegistries = new Set<ChildProcess>();
 
 /**
  * Stops the gpg-agent of {@link makeGnupgHome} and removes the scratch
@@ -41,6 +42,11 @@ let scratchRoot: string | undefined;
  * without an "exit" event) and at process exit.
  */
 export function cleanupSkopeoScratch(): void {
+  // Registries a test forgot to stop would outlive the killed worker.
+  for (const child of liveRegistries) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+  liveRegistries.clear();
   if (gnupgHome) {
     spawnSync("gpgconf", ["--homedir", gnupgHome, "--kill", "gpg-agent"], { stdio: "ignore" });
     gnupgHome = undefined;
@@ -350,7 +356,7 @@ export interface LocalRegistry {
   url: string;
   /** Storage root directory. */
   storage: string;
-  /** Stops the registry and removes its storage. */
+  /** Stops the registry and removes its storage (also done after the test file if forgotten). */
   stop(): Promise<void>;
 }
 
@@ -413,9 +419,15 @@ export async function startRegistry(): Promise<LocalRegistry> {
       ].join("\n"),
     );
     const child = spawn("docker-registry", ["serve", config], { stdio: ["ignore", "ignore", "pipe"] });
+    liveRegistries.add(child);
     const err: Buffer[] = [];
     child.stderr!.on("data", (b: Buffer) => err.push(b));
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    const exited = new Promise<void>((r) =>
+      child.once("exit", () => {
+        liveRegistries.delete(child);
+        r();
+      }),
+    );
     if (await waitReady(url, child, 15_000)) {
       let stopped = false;
       return {
