@@ -13,6 +13,7 @@ import type { IdentityMatch, Policy, Requirement } from "../../src/ir/types.js";
 import { parseVersion } from "../../src/ir/versions.js";
 import { loadPolicyJson } from "../../src/load/policy-json.js";
 import { SourceFile } from "../../src/source/source-file.js";
+import { checkPolicyJsonSchema } from "../../src/emit/self-check.js";
 import { buildGoHarness, goHarnessAvailable, goParsePolicies, GO_BUILD_TIMEOUT_MS } from "../harness/go-harness.js";
 
 /** Absent three times out of four: most generated objects are then close to valid. */
@@ -89,6 +90,21 @@ describe("emitter verdicts agree with the real parsers on random, often invalid,
     expect(mismatches.slice(0, 5)).toEqual([]);
     expect(accepted).toBeGreaterThan(400); // both outcomes are well represented
     expect(samples.length - accepted).toBeGreaterThan(1000);
+  });
+
+  it("schemas/policy.schema.json gives the newest-format verdict on every sample without duplicate keys", () => {
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (const p of samples) {
+      if (p.transports.some((t) => new Set(t.scopes.map((x) => x.scope)).size !== t.scopes.length)) continue; // invisible after JSON.parse
+      compared++;
+      const text = raw(p);
+      const loaded = loadPolicyJson(new SourceFile("p.json", text)).value !== undefined;
+      const schemaOk = checkPolicyJsonSchema(JSON.parse(text)).length === 0;
+      if (loaded !== schemaOk) mismatches.push(`schema ${schemaOk ? "accepts" : "rejects"} / loader ${loaded ? "accepts" : "rejects"}: ${text.replace(/\s+/g, " ")}`);
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(compared).toBeGreaterThan(2000);
   });
 
   describe.runIf(goHarnessAvailable() || process.env.CI === "true")("containers/image 5.23.1", () => {
