@@ -189,7 +189,9 @@ export function formatTrustSource(source: SourceFile): { text?: string; diagnost
         // An own-line comment takes the indentation of what follows it; work that out from the next token.
         const next = items.find((x) => !x.comment && x.t.startOffset > t.startOffset);
         const l = next ? layout.get(next.t) : undefined;
-        startLine(l?.breakDepth ?? (next ? depth + 1 : 0), startL);
+        // A comment just before a closing brace belongs to the block's contents.
+        const closing = next?.t.tokenType.name === "RCurly" && l?.breakDepth !== undefined;
+        startLine(closing ? l!.breakDepth! + 1 : (l?.breakDepth ?? (next ? depth + 1 : 0)), startL);
         line += text;
         flush();
         forceBreak = true;
