@@ -4,7 +4,6 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnosticsGithub } from "../diagnostics/render-github.js";
 import { renderJsonReport } from "../diagnostics/render-json.js";
 import { renderDiagnosticText, summarizeCounts, type TextStyles } from "../diagnostics/render-text.js";
-import { ruleNameOfCode } from "../lint/registry.js";
 import type { SourceFile } from "../source/source-file.js";
 import type { FileReport } from "../api/validate.js";
 import { readSourceForDisplay } from "../api/validate.js";
@@ -23,6 +22,8 @@ export interface ReportOutputOptions {
   /** Absolute path → what to print. */
   displayPath: (file: string) => string;
   fs?: FileSystem;
+  /** The lint rule name of a code, for JSON output (lint only). */
+  ruleName?: (code: string) => string | undefined;
 }
 
 /** Every SourceFile the diagnostics point into: those read by the loaders, plus files inside directories read now. */
@@ -63,7 +64,7 @@ export async function renderReports(reports: readonly FileReport[], options: Rep
   const getSource = (f: string) => sources.get(f);
   if (options.format === "json") {
     const ordered = reports.map((r) => ({ ...r, diagnostics: sortDiagnostics(r.diagnostics) }));
-    return renderJsonReport(ordered, { getSource, ruleName: ruleNameOfCode, displayPath: options.displayPath });
+    return renderJsonReport(ordered, { getSource, ruleName: options.ruleName, displayPath: options.displayPath });
   }
   if (options.format === "github") {
     return reports

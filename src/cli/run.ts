@@ -7,9 +7,6 @@ import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import type { Severity } from "../diagnostics/diagnostic.js";
 import { KNOWN_TARGETS, NEWEST_VERSION } from "../ir/versions.js";
-import { RULES, findRule } from "../lint/registry.js";
-import { applyLintFixes, lintInputs, lintRuntimeConfiguration } from "../api/lint.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
 import { INPUT_KINDS, type InputKind } from "../api/files.js";
 import { validateInputs, type FileReport } from "../api/validate.js";
 import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
@@ -54,7 +51,8 @@ function parseColor(text: string): ColorMode {
   return text;
 }
 
-function parseRuleSettings(values: readonly string[]): Record<string, Severity | "off"> {
+async function parseRuleSettings(values: readonly string[]): Promise<Record<string, Severity | "off">> {
+  const { findRule } = await import("../lint/registry.js");
   const out: Record<string, Severity | "off"> = {};
   for (const v of values) {
     const m = /^([\w-]+)=(off|info|warning|error)$/.exec(v);
@@ -205,7 +203,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         maxWarnings = Number(opts.maxWarnings);
         if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`invalid --max-warnings '${opts.maxWarnings}': expected a whole number ≥ 0`);
       }
-      const severities = parseRuleSettings(opts.rule);
+      const severities = await parseRuleSettings(opts.rule);
+      // Loaded here, not at start-up: `validate` needs none of the lint machinery.
+      const { applyLintFixes, lintInputs, lintRuntimeConfiguration } = await import("../api/lint.js");
+      const { ruleNameOfCode } = await import("../lint/registry.js");
       const styles = stylesFor(color);
       const lintOnce = async () =>
         paths.length === 0
@@ -215,6 +216,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       if (opts.fix) {
         const fixed = applyLintFixes(result.reports);
         for (const f of fixed) {
+          const { writeFileAtomic } = await import("../util/atomic-write.js");
           await writeFileAtomic(f.file, f.text);
           // Notes go to stderr in machine formats, so stdout stays one JSON document.
           for (const a of f.applied) (format === "text" ? out : err)(`${styles.location(displayPath(io.cwd, f.file))}: fixed: ${a}\n`);
@@ -232,7 +234,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
           out("\n");
         }
       }
-      out(await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), fs: io.fs }));
+      out(await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), fs: io.fs, ruleName: ruleNameOfCode }));
       ctx.exitCode = exitCodeFor(reports, "lint", maxWarnings);
     });
 
@@ -241,8 +243,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .description("list the lint rules")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .addHelpText("after", RULES_HELP)
-    .action((opts: { format: string }) => {
-      out(renderRules(opts.format as "text" | "json" | "markdown"));
+    .action(async (opts: { format: string }) => {
+      out(await renderRules(opts.format as "text" | "json" | "markdown"));
     });
 
   registerMoreCommands(program, ctx);
@@ -266,7 +268,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** The rule list in text, JSON or a Markdown table (for the README). */
-export function renderRules(format: "text" | "json" | "markdown"): string {
+export async function renderRules(format: "text" | "json" | "markdown"): Promise<string> {
+  const { RULES } = await import("../lint/registry.js");
   if (format === "json") {
     return JSON.stringify(RULES.map((r) => r.meta), null, 2) + "\n";
   }
