@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { emitPolicyJson, policyJsonValue } from "../../src/emit/policy-json.js";
 import { writeJson } from "../../src/emit/json-writer.js";
+import { checkPolicyJsonSchema } from "../../src/emit/self-check.js";
 import type { Policy } from "../../src/ir/types.js";
 import { parseVersion, type Version } from "../../src/ir/versions.js";
 import { expectGolden } from "./golden.js";
@@ -82,6 +83,7 @@ describe("determinism", () => {
         const r = emitPolicyJson(p);
         expect(r.diagnostics).toEqual([]);
         const parsed = JSON.parse(r.text!);
+        expect(checkPolicyJsonSchema(parsed)).toEqual([]);
         expect(Object.keys(parsed.transports["unknown-transport"]).sort()).toEqual(scopes.map((s) => s.scope).sort());
         expect(r.text).toBe(emitPolicyJson(p).text);
       }),

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { emitPolicyJson } from "../../src/emit/policy-json.js";
 import type { IdentityMatch, Policy, Requirement } from "../../src/ir/types.js";
 import { parseVersion } from "../../src/ir/versions.js";
+import { checkPolicyJsonSchema } from "../../src/emit/self-check.js";
 import { debianPolicy, minimalPolicy, newestPolicy, shippedDefaultPolicy } from "./ir-fixtures.js";
 import { runSkopeoTests, skopeoLoadsPolicy } from "./skopeo-judge.js";
 
@@ -62,6 +63,7 @@ describe.runIf(runSkopeoTests)("skopeo 1.9.3 accepts every emitted 5.23 policy.j
       fc.asyncProperty(policy, async (p) => {
         const r = emitPolicyJson(p, { target: T523 });
         expect(r.diagnostics).toEqual([]);
+        expect(checkPolicyJsonSchema(JSON.parse(r.text!))).toEqual([]);
         const verdict = await skopeoLoadsPolicy(r.text!);
         expect(verdict.message).not.toMatch(/Error loading trust policy/);
       }),
