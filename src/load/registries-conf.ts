@@ -97,7 +97,6 @@ interface RawEndpoint {
   pullFromMirror: string;
   origin?: Span;
   locationOrigin?: Span;
-  keys: Map<string, ScannedKey>;
 }
 interface RawRegistry extends RawEndpoint {
   prefix: string;
@@ -243,7 +242,7 @@ class ConfDecoder {
     where: string,
   ): { ep: RawEndpoint; f: Map<string, { key: string; value: TomlValue }> } {
     const f = this.fields(t, known, where, scanned, fallback);
-    const ep: RawEndpoint = { location: "", insecure: false, pullFromMirror: "", origin: scanned?.headerSpan ?? fallback, keys: new Map() };
+    const ep: RawEndpoint = { location: "", insecure: false, pullFromMirror: "", origin: scanned?.headerSpan ?? fallback };
     const spanOf = (field: string) => this.keyIn(scanned, f.get(field)?.key ?? field)?.valueSpan ?? fallback;
     const loc = f.get("location");
     if (loc) {
@@ -698,7 +697,7 @@ function convertV1(d: DecodedConf, problems: Problem[]): DecodedConf | undefined
       }
       let r = regs.get(l.value);
       if (!r) {
-        r = { location: l.value, insecure: false, pullFromMirror: "", prefix: l.value, blocked: false, mirrorByDigestOnly: false, mirrors: [], origin: list?.span, keys: new Map() };
+        r = { location: l.value, insecure: false, pullFromMirror: "", prefix: l.value, blocked: false, mirrorByDigestOnly: false, mirrors: [], origin: list?.span };
         regs.set(l.value, r);
         order.push(l.value);
       }
