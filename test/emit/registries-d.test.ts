@@ -190,6 +190,17 @@ describe.runIf(runGoTests)("containers/image's YAML readers decode the emitted f
     expect(goMerged(rows, "v3")).toEqual(expected);
   });
 
+  it("every escaped character class decodes exactly (C0, DEL, C1, NEL, LS/PS, BOM, noncharacters, quotes)", () => {
+    const chars = [...Array.from({ length: 0xa1 }, (_, i) => String.fromCharCode(i)), "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff", "\u{1f600}", "é"];
+    const cfg: RegistriesDConfig = { docker: chars.map((c, i) => ({ scope: `s${i}${c}x`, file: "x", storage: { lookaside: `u${c}` } })) };
+    const files = emitOk(cfg, { layout: "single" });
+    const rows = goDecode(files);
+    const expected = expectedMerged(cfg);
+    expect(goMerged(rows, "v3")).toEqual(expected);
+    expect(goMerged(rows, "ghodss")).toEqual(expected);
+    expect(mergeParsed(files)).toEqual(expected);
+  });
+
   it("very long scopes (over YAML's 1024-character implicit-key limit) survive both readers", () => {
     const long = (n: number, c: string) => "quay.io/" + c.repeat(n);
     const cfg: RegistriesDConfig = { docker: [
