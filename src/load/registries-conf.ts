@@ -639,7 +639,7 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
     for (const m of r.mirrors) if (!m.location.endsWith("/")) endpoints.push({ location: m.location, span: m.locationOrigin ?? m.origin, what: "Mirror location" });
     for (const e of endpoints) {
       if (e.location === "") continue;
-      const probe = parseNamed(`${e.location}/x:latest`);
+      const probe = parseNamed(`${e.location}/x/y:latest`);
       if (!probe.ok) {
         problems.push({
           code: REGISTRIES_CONF_CODES.unusableLocation,

@@ -101,6 +101,9 @@ describe("silently accepted upstream", () => {
   it("a prefix with a tag never matches", () => {
     expect(load('[[registry]]\nprefix = "quay.io/a:tag"\nlocation = "b.io"\n').codes).toEqual(["IT1425@2:10"]);
   });
+  it("docker.io as a location is fine (names below it are canonical)", () => {
+    expect(load('[[registry]]\nprefix = "docker.io"\nlocation = "docker.io"\n').codes).toEqual([]);
+  });
   it("a placeholder location fails every rewritten pull", () => {
     const r = load('[[registry]]\nprefix = "docker.io"\nlocation = "<your-id>.mirror.aliyuncs.com"\n');
     expect(r.codes).toEqual(["IT1427@3:12"]);
