@@ -533,10 +533,11 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
   const first = list[0];
   const syntax: Array<{ code?: string; message: string; start: number; end: number; libyaml?: string }> = [];
   if (first) {
-    for (const e of first.errors) syntax.push({ code: e.code, message: e.message.split("\n")[0], start: e.pos[0], end: e.pos[1] });
+    const clean = (m: string) => m.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    for (const e of first.errors) syntax.push({ code: e.code, message: clean(e.message), start: e.pos[0], end: e.pos[1] });
     for (const w of first.warnings) {
       // libyaml knows only %YAML and %TAG.
-      if (w.code === "BAD_DIRECTIVE") syntax.push({ message: w.message.split("\n")[0], start: w.pos[0], end: w.pos[1], libyaml: "found unknown directive name" });
+      if (w.code === "BAD_DIRECTIVE") syntax.push({ message: clean(w.message), start: w.pos[0], end: w.pos[1], libyaml: "found unknown directive name" });
     }
     if (syntax.length === 0) {
       visit(first, {
