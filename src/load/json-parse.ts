@@ -7,7 +7,7 @@
  * applies Go's nesting limit (`maxNestingDepth` = 10000 → `invalid character '[' exceeded max depth`).
  * It scans the string with charCodeAt and no per-character regular expressions: 50 MB inputs are fine.
  */
-import type { JsonArray, JsonMember, JsonObject, JsonValue } from "./json-tree.js";
+import type { JsonArray, JsonObject, JsonValue } from "./json-tree.js";
 
 /** Go's encoding/json nesting limit (scanner.go `maxNestingDepth`). */
 export const GO_MAX_NESTING_DEPTH = 10000;
@@ -102,10 +102,6 @@ function quoteRuneBody(c: number): string {
   return String.fromCharCode(c);
 }
 
-function isSpace(c: number): boolean {
-  return c === C.Space || c === C.Lf || c === C.Cr || c === C.Tab;
-}
-
 function isDigit(c: number): boolean {
   return c >= C.Zero && c <= C.Nine;
 }
@@ -163,160 +159,160 @@ class Parser {
     });
   }
 
-  private skipSpace(): void {
-    const t = this.text;
-    let p = this.pos;
-    while (p < this.n && isSpace(t.charCodeAt(p))) p++;
-    this.pos = p;
-  }
-
+  /**
+   * The scanner loop. Everything frequent (whitespace, plain strings, attaching values) is inline in this one
+   * function so that it is optimised early (on-stack replacement) even in a short-lived process.
+   */
   parseDocument(): JsonValue {
     const t = this.text;
+    const n = this.n;
     // The containers being filled, innermost last, with the pending key of each object (parallel arrays:
     // no per-level allocation besides the node itself).
     const stack: (JsonObject | JsonArray)[] = [];
     const keys: string[] = [];
     const keyStarts: number[] = [];
     const keyEnds: number[] = [];
+    let depth = -1;
     let result: JsonValue | undefined;
-    // `mode` says what the scanner expects next, mirroring Go's scanner states.
-    let mode: "value" | "value-or-close-array" | "key-or-close-object" | "key" | "after-value" = "value";
+    // What the scanner expects next, mirroring Go's scanner states.
+    const VALUE = 0;
+    const VALUE_OR_CLOSE_ARRAY = 1;
+    const KEY_OR_CLOSE_OBJECT = 2;
+    const KEY = 3;
+    const AFTER_VALUE = 4;
+    let mode = VALUE;
+    let p = 0;
     for (;;) {
-      this.skipSpace();
-      const p = this.pos;
-      const c = p < this.n ? t.charCodeAt(p) : -1;
-      if (mode === "after-value") {
-        const top = stack[stack.length - 1];
-        if (top === undefined) {
+      let c = -1;
+      while (p < n) {
+        c = t.charCodeAt(p);
+        if (c === C.Space || c === C.Lf || c === C.Cr || c === C.Tab) p++;
+        else break;
+      }
+      if (p >= n) c = -1;
+      let value: JsonValue;
+      if (mode === AFTER_VALUE) {
+        if (depth < 0) {
           if (c === -1) return result!;
           this.fail("after top-level value", p);
         }
-        if (top.kind === "object") {
-          if (c === C.Comma) {
-            this.pos = p + 1;
-            mode = "key";
-            continue;
-          }
-          if (c === C.RBrace) {
-            this.pos = p + 1;
-            top.end = p + 1;
-            stack.pop();
-            result = this.attach(stack, keys, keyStarts, keyEnds, top);
-            continue;
-          }
-          if (c === -1) this.fail("", p);
-          this.fail("after object key:value pair", p);
-        } else {
-          if (c === C.Comma) {
-            this.pos = p + 1;
-            mode = "value";
-            continue;
-          }
-          if (c === C.RBracket) {
-            this.pos = p + 1;
-            top.end = p + 1;
-            stack.pop();
-            result = this.attach(stack, keys, keyStarts, keyEnds, top);
-            continue;
-          }
-          if (c === -1) this.fail("", p);
-          this.fail("after array element", p);
-        }
-      }
-      if (mode === "key-or-close-object" || mode === "key") {
-        const top = stack[stack.length - 1];
-        if (mode === "key-or-close-object" && c === C.RBrace) {
-          this.pos = p + 1;
-          top.end = p + 1;
-          stack.pop();
-          result = this.attach(stack, keys, keyStarts, keyEnds, top);
-          mode = "after-value";
+        const top = stack[depth];
+        const isObject = top.kind === "object";
+        if (c === C.Comma) {
+          p++;
+          mode = isObject ? KEY : VALUE;
           continue;
         }
-        if (c !== C.Quote) this.fail("looking for beginning of object key string", p);
-        const depth = stack.length - 1;
-        keys[depth] = this.readString(p);
-        keyStarts[depth] = p;
-        keyEnds[depth] = this.pos;
-        this.skipSpace();
-        const q = this.pos;
-        if (q >= this.n) this.fail("", q);
-        if (t.charCodeAt(q) !== C.Colon) this.fail("after object key", q);
-        this.pos = q + 1;
-        mode = "value";
-        continue;
-      }
-      // mode is "value" or "value-or-close-array"
-      if (mode === "value-or-close-array" && c === C.RBracket) {
-        const top = stack[stack.length - 1];
-        this.pos = p + 1;
-        top.end = p + 1;
+        if (c !== (isObject ? C.RBrace : C.RBracket)) {
+          if (c === -1) this.fail("", p);
+          this.fail(isObject ? "after object key:value pair" : "after array element", p);
+        }
+        p++;
+        top.end = p;
         stack.pop();
-        result = this.attach(stack, keys, keyStarts, keyEnds, top);
-        mode = "after-value";
-        continue;
-      }
-      switch (c) {
-        case C.LBrace:
-        case C.LBracket: {
-          if (stack.length + 1 > GO_MAX_NESTING_DEPTH) this.fail("exceeded max depth", p);
-          this.pos = p + 1;
-          const node: JsonObject | JsonArray =
-            c === C.LBrace
-              ? { kind: "object", start: p, end: -1, members: [] }
-              : { kind: "array", start: p, end: -1, elements: [] };
-          stack.push(node);
-          mode = c === C.LBrace ? "key-or-close-object" : "value-or-close-array";
-          continue;
-        }
-        case C.Quote: {
-          const value = this.readString(p);
-          result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "string", start: p, end: this.pos, value });
-          break;
-        }
-        case 0x74: // t
-          this.readLiteral(p, "true");
-          result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "true", start: p, end: this.pos });
-          break;
-        case 0x66: // f
-          this.readLiteral(p, "false");
-          result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "false", start: p, end: this.pos });
-          break;
-        case 0x6e: // n
-          this.readLiteral(p, "null");
-          result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "null", start: p, end: this.pos });
-          break;
-        default:
-          if (c === C.Minus || isDigit(c)) {
-            this.readNumber(p);
-            result = this.attach(stack, keys, keyStarts, keyEnds, { kind: "number", start: p, end: this.pos, raw: t.slice(p, this.pos) });
+        depth--;
+        value = top;
+      } else if (mode === KEY_OR_CLOSE_OBJECT && c === C.RBrace) {
+        const top = stack[depth];
+        p++;
+        top.end = p;
+        stack.pop();
+        depth--;
+        value = top;
+      } else if (mode === KEY_OR_CLOSE_OBJECT || mode === KEY) {
+        if (c !== C.Quote) this.fail("looking for beginning of object key string", p);
+        // Keys: plain fast path inline, escapes and surrogates in readString.
+        let q = p + 1;
+        let key: string | undefined;
+        while (q < n) {
+          const k = t.charCodeAt(q);
+          if (k === C.Quote) {
+            key = t.slice(p + 1, q);
+            q++;
             break;
           }
-          if (c === -1) this.fail("", p);
-          this.fail("looking for beginning of value", p);
+          if (k === C.Backslash || k < 0x20 || (k >= 0xd800 && k <= 0xdfff)) break;
+          q++;
+        }
+        if (key === undefined) {
+          key = this.readString(p);
+          q = this.pos;
+        }
+        keys[depth] = key;
+        keyStarts[depth] = p;
+        keyEnds[depth] = q;
+        while (q < n) {
+          const k = t.charCodeAt(q);
+          if (k === C.Space || k === C.Lf || k === C.Cr || k === C.Tab) q++;
+          else break;
+        }
+        if (q >= n) this.fail("", q);
+        if (t.charCodeAt(q) !== C.Colon) this.fail("after object key", q);
+        p = q + 1;
+        mode = VALUE;
+        continue;
+      } else if (mode === VALUE_OR_CLOSE_ARRAY && c === C.RBracket) {
+        const top = stack[depth];
+        p++;
+        top.end = p;
+        stack.pop();
+        depth--;
+        value = top;
+      } else if (c === C.LBrace || c === C.LBracket) {
+        if (depth + 2 > GO_MAX_NESTING_DEPTH) this.fail("exceeded max depth", p);
+        const node: JsonObject | JsonArray =
+          c === C.LBrace
+            ? { kind: "object", start: p, end: -1, members: [] }
+            : { kind: "array", start: p, end: -1, elements: [] };
+        stack.push(node);
+        depth++;
+        mode = c === C.LBrace ? KEY_OR_CLOSE_OBJECT : VALUE_OR_CLOSE_ARRAY;
+        p++;
+        continue;
+      } else if (c === C.Quote) {
+        let q = p + 1;
+        let str: string | undefined;
+        while (q < n) {
+          const k = t.charCodeAt(q);
+          if (k === C.Quote) {
+            str = t.slice(p + 1, q);
+            q++;
+            break;
+          }
+          if (k === C.Backslash || k < 0x20 || (k >= 0xd800 && k <= 0xdfff)) break;
+          q++;
+        }
+        if (str === undefined) {
+          str = this.readString(p);
+          q = this.pos;
+        }
+        value = { kind: "string", start: p, end: q, value: str };
+      } else if (c === C.Minus || (c >= C.Zero && c <= C.Nine)) {
+        this.readNumber(p);
+        value = { kind: "number", start: p, end: this.pos, raw: t.slice(p, this.pos) };
+      } else if (c === 0x74 /* t */) {
+        this.readLiteral(p, "true");
+        value = { kind: "true", start: p, end: this.pos };
+      } else if (c === 0x66 /* f */) {
+        this.readLiteral(p, "false");
+        value = { kind: "false", start: p, end: this.pos };
+      } else if (c === 0x6e /* n */) {
+        this.readLiteral(p, "null");
+        value = { kind: "null", start: p, end: this.pos };
+      } else {
+        if (c === -1) this.fail("", p);
+        this.fail("looking for beginning of value", p);
       }
-      mode = "after-value";
-    }
-  }
-
-  /** Adds a finished value to the container on top of the stack; returns it (the document value at top level). */
-  private attach(
-    stack: (JsonObject | JsonArray)[],
-    keys: string[],
-    keyStarts: number[],
-    keyEnds: number[],
-    value: JsonValue,
-  ): JsonValue {
-    const depth = stack.length - 1;
-    if (depth >= 0) {
-      const top = stack[depth];
-      if (top.kind === "array") top.elements.push(value);
-      else {
-        const member: JsonMember = { key: keys[depth], keyStart: keyStarts[depth], keyEnd: keyEnds[depth], value };
-        top.members.push(member);
+      // A value is complete: attach it to its container.
+      p = value.end;
+      if (depth >= 0) {
+        const top = stack[depth];
+        if (top.kind === "array") top.elements.push(value);
+        else top.members.push({ key: keys[depth], keyStart: keyStarts[depth], keyEnd: keyEnds[depth], value });
       }
+      result = value;
+      mode = AFTER_VALUE;
     }
-    return value;
   }
 
   private readLiteral(p: number, word: string): void {

@@ -35,6 +35,23 @@ export class LoadContext {
   }
 
   private readonly featureCache = new Map<Feature, boolean>();
+  private readonly memos = new Map<string, Map<string, unknown>>();
+
+  /**
+   * `fn(arg)`, computed once per document for each distinct `arg` (policies repeat the same references and
+   * prefixes many times; reference parsing is the costliest part of a load).
+   */
+  memo<T>(kind: string, arg: string, fn: (arg: string) => T): T {
+    let m = this.memos.get(kind);
+    if (m === undefined) {
+      m = new Map();
+      this.memos.set(kind, m);
+    }
+    if (m.has(arg)) return m.get(arg) as T;
+    const v = fn(arg);
+    m.set(arg, v);
+    return v;
+  }
 
   /** Whether the target has `feature` (undefined target = newest). */
   has(feature: Feature): boolean {
@@ -308,7 +325,8 @@ export function decodeStringList(ctx: LoadContext, node: JsonValue, field: strin
   }
   const values: string[] = [];
   let bad = false;
-  for (const el of node.elements) {
+  for (let i = 0; i < node.elements.length; i++) {
+    const el = node.elements[i];
     if (el.kind === "string") values.push(el.value);
     else if (el.kind === "null") values.push("");
     else {
@@ -351,7 +369,8 @@ export function decodeBytes(ctx: LoadContext, node: JsonValue, field: string, go
   if (node.kind === "array") {
     const bytes: number[] = [];
     let bad = false;
-    for (const el of node.elements) {
+    for (let i = 0; i < node.elements.length; i++) {
+    const el = node.elements[i];
       if (el.kind === "null") bytes.push(0);
       else if (el.kind === "number" && /^[0-9]+$/.test(el.raw) && Number(el.raw) <= 255) bytes.push(Number(el.raw));
       else {
@@ -387,7 +406,8 @@ export function decodeBytesList(ctx: LoadContext, node: JsonValue, field: string
   }
   const values: string[] = [];
   let bad = false;
-  for (const el of node.elements) {
+  for (let i = 0; i < node.elements.length; i++) {
+    const el = node.elements[i];
     const r = decodeBytes(ctx, el, `each entry of ${field}`);
     if (r.bad) bad = true;
     else values.push(r.base64 ?? "");

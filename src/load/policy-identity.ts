@@ -10,7 +10,7 @@ import { isNameOnly, parseNormalizedNamed, validateRemapPrefix } from "../refere
 import type { JsonMember, JsonObject, JsonValue } from "./json-tree.js";
 import { type LoadContext, type StringField, decodeString, fieldTable, readStrictObject } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
-import { readTypeField } from "./policy-type-field.js";
+import { readTypeField, typeFieldNode } from "./policy-type-field.js";
 
 interface DecodedString {
   member: JsonMember;
@@ -50,27 +50,27 @@ const REMAP_FIELDS = fieldTable<RemapState>({
 
 /** Reads a signedIdentity value (any JSON, as upstream keeps it as json.RawMessage); undefined on error. */
 export function readIdentity(ctx: LoadContext, node: JsonValue, what: string): IdentityMatch | undefined {
-  const t = readTypeField(ctx, node, what, "prmCommon", "prmTypeIdentifier");
-  if (!t) return undefined;
-  const known = (IDENTITY_MATCH_TYPES as readonly string[]).includes(t.type);
-  if (!known || (t.type === "remapIdentity" && !ctx.has("remapIdentity"))) {
-    const span = ctx.nodeSpan(t.node ?? node);
+  const type = readTypeField(ctx, node, what, "prmCommon", "prmTypeIdentifier");
+  if (type === undefined) return undefined;
+  const known = (IDENTITY_MATCH_TYPES as readonly string[]).includes(type);
+  if (!known || (type === "remapIdentity" && !ctx.has("remapIdentity"))) {
+    const span = ctx.nodeSpan(typeFieldNode(node));
     if (known) {
       ctx.report(
         POLICY_CODES.identityTypeNewerThanTarget,
         span,
         `remapIdentity needs containers/image 5.9 or newer (target ${ctx.targetText()})`,
-        `Unknown policy reference match type ${ctx.q(t.type)}`,
+        `Unknown policy reference match type ${ctx.q(type)}`,
       );
     } else {
       const available = IDENTITY_MATCH_TYPES.filter((x) => x !== "remapIdentity" || ctx.has("remapIdentity"));
       ctx.report(
         POLICY_CODES.unknownIdentityType,
         span,
-        t.type === ""
+        type === ""
           ? `${what} has no "type"`
-          : `Unknown signedIdentity type ${goQuote(t.type)} in ${what}.${didYouMean(t.type, available)}`,
-        `Unknown policy reference match type ${ctx.q(t.type)}`,
+          : `Unknown signedIdentity type ${goQuote(type)} in ${what}.${didYouMean(type, available)}`,
+        `Unknown policy reference match type ${ctx.q(type)}`,
         { hint: `signedIdentity types: ${available.join(", ")}` },
       );
     }
@@ -79,17 +79,17 @@ export function readIdentity(ctx: LoadContext, node: JsonValue, what: string): I
   // node is an object here: readTypeField returns a known type only for objects (null gives "").
   const obj = node as JsonObject;
   const origin = ctx.nodeSpan(obj);
-  switch (t.type) {
+  switch (type) {
     case "matchExact":
     case "matchRepoDigestOrExact":
     case "matchRepository": {
       const before = ctx.diagnostics.length;
-      readStrictObject(ctx, obj, () => `a ${t.type} signedIdentity`, TYPE_ONLY, undefined, ["type"]);
-      return ctx.diagnostics.length === before ? { type: t.type, origin } : undefined;
+      readStrictObject(ctx, obj, () => `a ${type} signedIdentity`, TYPE_ONLY, undefined, ["type"]);
+      return ctx.diagnostics.length === before ? { type: type, origin } : undefined;
     }
     case "exactReference":
     case "exactRepository": {
-      const isReference = t.type === "exactReference";
+      const isReference = type === "exactReference";
       const field = isReference ? "dockerReference" : "dockerRepository";
       const st: ValueState = {};
       const before = ctx.diagnostics.length;
@@ -105,7 +105,7 @@ export function readIdentity(ctx: LoadContext, node: JsonValue, what: string): I
       if (!value || value.field.bad) return undefined;
       const valueNode = value.member.value;
       const text = value.field.value;
-      const parsed = parseNormalizedNamed(text);
+      const parsed = ctx.memo("ref", text, parseNormalizedNamed);
       // 5.23.1 printed the value with a bare %s (no quotes) in these two messages.
       const shown = ctx.goQuoted ? goQuote(text) : text;
       if (!parsed.ok) {
@@ -142,7 +142,7 @@ export function readIdentity(ctx: LoadContext, node: JsonValue, what: string): I
         ["prefix", prefix],
         ["signedPrefix", signedPrefix],
       ] as const) {
-        if (!validateRemapPrefix(f.field.value)) {
+        if (!ctx.memo("remap", f.field.value, validateRemapPrefix)) {
           ctx.report(
             POLICY_CODES.invalidRemapPrefix,
             ctx.nodeSpan(f.member.value),

@@ -32,7 +32,7 @@ import {
 import { POLICY_CODES } from "./policy-codes.js";
 import { readIdentity } from "./policy-identity.js";
 import { readSigstoreSigned } from "./policy-sigstore.js";
-import { readTypeField } from "./policy-type-field.js";
+import { readTypeField, typeFieldNode } from "./policy-type-field.js";
 
 /**
  * Reads a requirement list (`default` or a scope's value). Follows `PolicyRequirements.UnmarshalJSON`:
@@ -60,7 +60,9 @@ export function readRequirementList(ctx: LoadContext, node: JsonValue, what: Wha
   }
   const out: Requirement[] = [];
   let ok = true;
-  for (const el of node.elements) {
+  const elements = node.elements;
+  for (let i = 0; i < elements.length; i++) {
+    const el = elements[i];
     const r = readRequirement(ctx, el);
     if (r) out.push(r);
     else ok = false;
@@ -72,40 +74,40 @@ const SINCE_BY_TYPE: Partial<Record<string, "sigstoreSigned">> = { sigstoreSigne
 
 /** Reads one requirement: the lenient `type` pass, then the strict reader of that type. */
 export function readRequirement(ctx: LoadContext, node: JsonValue): Requirement | undefined {
-  const t = readTypeField(ctx, node, "a requirement", "prCommon", "prTypeIdentifier");
-  if (!t) return undefined;
-  const known = (REQUIREMENT_TYPES as readonly string[]).includes(t.type);
-  const gate = SINCE_BY_TYPE[t.type];
+  const type = readTypeField(ctx, node, "a requirement", "prCommon", "prTypeIdentifier");
+  if (type === undefined) return undefined;
+  const known = (REQUIREMENT_TYPES as readonly string[]).includes(type);
+  const gate = SINCE_BY_TYPE[type];
   if (!known || (gate && !ctx.has(gate))) {
-    const span = ctx.nodeSpan(t.node ?? node);
+    const span = ctx.nodeSpan(typeFieldNode(node));
     const available = REQUIREMENT_TYPES.filter((x) => !SINCE_BY_TYPE[x] || ctx.has(SINCE_BY_TYPE[x]!));
     if (known) {
       ctx.report(
         POLICY_CODES.requirementTypeNewerThanTarget,
         span,
-        `${t.type} needs containers/image 5.22 or newer (target ${ctx.targetText()})`,
-        `Unknown policy requirement type ${ctx.q(t.type)}`,
+        `${type} needs containers/image 5.22 or newer (target ${ctx.targetText()})`,
+        `Unknown policy requirement type ${ctx.q(type)}`,
       );
     } else {
       ctx.report(
         POLICY_CODES.unknownRequirementType,
         span,
-        t.type === ""
+        type === ""
           ? `the requirement has no "type"`
-          : `Unknown requirement type ${goQuote(t.type)}.${didYouMean(t.type, available)}`,
-        `Unknown policy requirement type ${ctx.q(t.type)}`,
+          : `Unknown requirement type ${goQuote(type)}.${didYouMean(type, available)}`,
+        `Unknown policy requirement type ${ctx.q(type)}`,
         { hint: `requirement types: ${available.join(", ")}` },
       );
     }
     return undefined;
   }
   const obj = node as JsonObject;
-  switch (t.type) {
+  switch (type) {
     case "insecureAcceptAnything":
     case "reject": {
       const before = ctx.diagnostics.length;
-      readStrictObject(ctx, obj, t.type === "reject" ? "a reject requirement" : "an insecureAcceptAnything requirement", TYPE_ONLY_FIELDS, undefined, ["type"]);
-      return ctx.diagnostics.length === before ? { type: t.type, origin: ctx.nodeSpan(obj) } : undefined;
+      readStrictObject(ctx, obj, type === "reject" ? "a reject requirement" : "an insecureAcceptAnything requirement", TYPE_ONLY_FIELDS, undefined, ["type"]);
+      return ctx.diagnostics.length === before ? { type: type, origin: ctx.nodeSpan(obj) } : undefined;
     }
     case "signedBy":
       return readSignedBy(ctx, obj);

@@ -8,13 +8,6 @@ import { goKindName, type JsonValue } from "./json-tree.js";
 import { type LoadContext, describeKind } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
 
-/** The type learned by the first pass, with the node that set it (for spans); undefined after an error. */
-export interface TypeFieldResult {
-  type: string;
-  /** The string node that gave the type (absent when none did). */
-  node?: JsonValue;
-}
-
 /** ASCII case-insensitive equality with "type" (Go's field-name folding; "type" has no special-fold letters). */
 function isTypeKey(key: string): boolean {
   if (key === "type") return true;
@@ -30,8 +23,8 @@ function isTypeKey(key: string): boolean {
 
 /**
  * Runs the first pass over `node`. `goStruct` is "prCommon" or "prmCommon"; `goTypeName` the type field's
- * Go type ("prTypeIdentifier" / "prmTypeIdentifier"). Reports Go's unmarshal errors and returns undefined
- * on error.
+ * Go type ("prTypeIdentifier" / "prmTypeIdentifier"). Returns the type ("" when absent or null), or
+ * undefined after reporting Go's unmarshal error.
  */
 export function readTypeField(
   ctx: LoadContext,
@@ -39,8 +32,8 @@ export function readTypeField(
   what: string,
   goStruct: "prCommon" | "prmCommon",
   goTypeName: string,
-): TypeFieldResult | undefined {
-  if (node.kind === "null") return { type: "" };
+): string | undefined {
+  if (node.kind === "null") return "";
   if (node.kind !== "object") {
     ctx.report(
       POLICY_CODES.wrongType,
@@ -50,12 +43,14 @@ export function readTypeField(
     );
     return undefined;
   }
-  let result: TypeFieldResult = { type: "" };
+  let type = "";
   let failed = false;
-  for (const m of node.members) {
+  const members = node.members;
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i];
     if (!isTypeKey(m.key)) continue;
     const v = m.value;
-    if (v.kind === "string") result = { type: v.value, node: v };
+    if (v.kind === "string") type = v.value;
     else if (v.kind !== "null" && !failed) {
       failed = true;
       ctx.report(
@@ -66,5 +61,13 @@ export function readTypeField(
       );
     }
   }
-  return failed ? undefined : result;
+  return failed ? undefined : type;
+}
+
+/** The string value that gave the first pass its type (the last one), for pointing at it; else `node`. */
+export function typeFieldNode(node: JsonValue): JsonValue {
+  if (node.kind !== "object") return node;
+  let found: JsonValue = node;
+  for (const m of node.members) if (isTypeKey(m.key) && m.value.kind === "string") found = m.value;
+  return found;
 }
