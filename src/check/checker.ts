@@ -598,8 +598,33 @@ class Checker {
 
   expect(e: A.ExpectDecl): void {
     if (e.reference.recovered) return;
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*:/.test(e.reference.value)) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9_-]*):(.*)$/s.exec(e.reference.value);
+    if (!m) {
       this.report(C.expectationInvalid, "error", `"${e.reference.value}" does not name a transport: write it as skopeo takes it, e.g. "docker://${e.reference.value}".`, e.reference.span);
+      return;
+    }
+    const [, transport, rest] = m;
+    if (e.scope && !e.scope.recovered && e.scope.value !== "") {
+      const t = this.transports.find((x) => x.name === transport);
+      if (!t?.scopes.some((s) => s.scope === e.scope!.value)) {
+        const hint = didYouMean(e.scope.value, t?.scopes.map((s) => s.scope).filter((s) => s !== "") ?? []).trim();
+        this.report(C.expectationUnknownScope, "warning", `No ${transport} scope "${e.scope.value}" is defined, so it can never decide this pull.`, e.scope.span, hint ? { hint } : {});
+      }
+    }
+    if (transport !== "docker" || e.verdict !== "allow" || !rest.startsWith("//")) return;
+    // A pull by tag never matches an approval by digest: say so where the expectation expects it to.
+    const r = parseNormalizedNamed(rest.slice(2));
+    if (!r.ok || r.ref.digest !== undefined) return;
+    const name = `${r.ref.domain}/${r.ref.path}@`;
+    const approval = this.approvals.find((a) => a.scope.startsWith(name));
+    if (approval) {
+      this.report(
+        C.expectationTagVersusApproval,
+        "info",
+        `This pull is by tag, and the approval of ${r.ref.domain}/${r.ref.path} is by digest: a pull by tag never matches an approval by digest.`,
+        e.reference.span,
+        { related: [{ message: "the approval", span: approval.decl.reference.span }], hint: `Pull by digest: "docker://${approval.scope}".` },
+      );
     }
   }
 

@@ -41,6 +41,8 @@ export const CHECK_CODES = {
   approvalInvalidReference: "IT2161",
 
   expectationInvalid: "IT2170",
+  expectationTagVersusApproval: "IT2171",
+  expectationUnknownScope: "IT2172",
 
   featureTooNew: "IT2180",
 

@@ -4,6 +4,7 @@
  * Run only on files the checker passed; on anything else it still returns a model, never throws.
  */
 import type * as IR from "../ir/types.js";
+import { formatVersion } from "../ir/versions.js";
 import type { SourceFile } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import { expandBody, type CheckResult, type NamedDecl } from "./checker.js";
@@ -193,15 +194,7 @@ export function lowerTrustFile(source: SourceFile, file: A.TrustFile, checked: C
     });
 
   const model: IR.TrustModel = { policy, registriesD, expectations };
-  const target = file.statements.find((s): s is A.TargetDecl => s.type === "target");
-  if (checked.target) model.target = target && !target.recovered && target.version.value.trim() ? normalizeTargetText(checked.target, target.version.value) : fmt(checked.target);
+  // The effective target ("latest" resolved), as the emitters and the simulator read it.
+  if (checked.target) model.target = formatVersion(checked.target);
   return model;
-}
-
-function fmt(v: readonly [number, number, number]): string {
-  return v[2] ? `${v[0]}.${v[1]}.${v[2]}` : `${v[0]}.${v[1]}`;
-}
-function normalizeTargetText(v: readonly [number, number, number], written: string): string {
-  const w = written.trim();
-  return w === "latest" || w === "newest" ? fmt(v) : fmt(v);
 }

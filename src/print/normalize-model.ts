@@ -14,7 +14,7 @@ function sortKeys(v: unknown): Json {
     const out: { [k: string]: Json } = {};
     for (const k of Object.keys(v).sort()) {
       const x = (v as Record<string, unknown>)[k];
-      if (x === undefined || k === "origin" || k === "keyOrigin" || k === "labels") continue;
+      if (x === undefined || k === "origin" || k === "keyOrigin" || k === "fieldOrigins" || k === "labels") continue;
       out[k] = sortKeys(x);
     }
     return out;

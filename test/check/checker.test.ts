@@ -155,3 +155,20 @@ describe("checker: target versions", () => {
     expect(r.diagnostics[0].message).toBe("sigstoreSigned.fulcio needs containers/image 5.24 or newer, but the target is 5.23.");
   });
 });
+
+describe("checker: expectations", () => {
+  const digest = "sha256:" + "1".repeat(64);
+  it("says a tag pull does not match an approval by digest", () => {
+    const r = compile(BASE + `approve "nginx@${digest}" because "OPS-1"\nexpect allow "docker://nginx:1.27"\n`);
+    expect(r.where).toEqual(["IT2171 6:14-6:35 info"]);
+    expect(r.diagnostics[0].message).toContain("a pull by tag never matches an approval by digest");
+    expect(r.diagnostics[0].related![0].span.start).toBe(r.s.text.indexOf('"nginx@'));
+    expect(r.value).toBeDefined();
+  });
+
+  it("warns about a 'by' scope nobody defines", () => {
+    const r = compile(BASE + 'expect deny "docker://a.example/x:1" by "a.exmple"\n');
+    expect(r.where).toEqual(["IT2172 5:41-5:51 warning"]);
+    expect(r.diagnostics[0].hint).toBe("Did you mean 'a.example'?");
+  });
+});

@@ -63,3 +63,40 @@ describe("import → compile round trip", () => {
     expect(normalizeTrustModel(r.back!)).toEqual(normalizeTrustModel(model));
   });
 });
+
+describe("import through the real loaders → compile round trip", () => {
+  it("every corpus policy.json the newest loader accepts", async () => {
+    const { loadPolicyJson } = await import("../../src/load/policy-json.js");
+    const { readdirSync } = await import("node:fs");
+    let accepted = 0;
+    for (const f of readdirSync(CORPUS + "policy").sort()) {
+      const loaded = loadPolicyJson(new SourceFile(f, readFileSync(`${CORPUS}policy/${f}`, "utf8")));
+      if (!loaded.value) continue;
+      accepted++;
+      const model: TrustModel = { policy: loaded.value, registriesD: { docker: [] }, expectations: [] };
+      const r = roundTrip(model);
+      expect(r.errors, f).toEqual([]);
+      expect(normalizeTrustModel(r.back!), f).toEqual(normalizeTrustModel(model));
+    }
+    expect(accepted).toBe(36);
+  });
+
+  it("every corpus registries.d file the loader accepts, each with a policy that needs no storage", async () => {
+    const { loadRegistriesDFile, mergeRegistriesDFiles } = await import("../../src/load/registries-d.js");
+    const { readdirSync } = await import("node:fs");
+    let accepted = 0;
+    for (const f of readdirSync(CORPUS + "registries.d").sort()) {
+      const file = loadRegistriesDFile(new SourceFile(f, readFileSync(`${CORPUS}registries.d/${f}`, "utf8")));
+      if (!file.value) continue;
+      const merged = mergeRegistriesDFiles([file.value]);
+      if (!merged.value) continue;
+      accepted++;
+      const model: TrustModel = { policy: { default: [{ type: "reject" }], transports: [] }, registriesD: merged.value, expectations: [] };
+      const r = roundTrip(model);
+      expect(r.errors, f).toEqual([]);
+      expect(normalizeTrustModel(r.back!), f).toEqual(normalizeTrustModel(model));
+      expect(r.back!.registriesD.docker.map((e) => e.file)).toEqual(model.registriesD.docker.map((e) => e.file));
+    }
+    expect(accepted).toBeGreaterThan(20);
+  });
+});
