@@ -188,6 +188,7 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
     now: options.now,
     debianSigstoreDisabled: options.debianSigstoreDisabled,
     keyringCache: new Map(),
+    trustRootCache: new Map(),
   });
   const sim = simulate({ ...baseSim, manifest: manifest.ok ? manifest.bytes : undefined, evidence: precomputed })[0];
 

@@ -30,6 +30,8 @@ import {
 export interface SigstoreContext extends VerifyContext {
   /** Reproduce Debian 12's patched 5.23.1, which rejects every sigstore signature. */
   debianSigstoreDisabled?: boolean;
+  /** Trust roots prepared per requirement (upstream prepares them per signature; the result is the same). */
+  trustRootCache?: Map<SigstoreSigned, ReturnType<typeof prepareTrustRoot>>;
 }
 
 /** Trust roots of one requirement (upstream `sigstoreSignedTrustRoot`). */
@@ -220,7 +222,11 @@ export async function checkSigstoreSignature(
 ): Promise<SignatureCheck> {
   const reject = (reason: string, extra: Partial<SignatureCheck> = {}): SignatureCheck => ({ index, accepted: false, reason, ...extra });
   if (ctx.debianSigstoreDisabled) return reject("Debian-local change: sigstore disabled");
-  const tr = prepareTrustRoot(req, ctx);
+  let tr = ctx.trustRootCache?.get(req);
+  if (!tr) {
+    tr = prepareTrustRoot(req, ctx);
+    ctx.trustRootCache?.set(req, tr);
+  }
   if (!tr.ok) return reject(tr.error);
   const root = tr.root;
   const annotations = sig.annotations;
