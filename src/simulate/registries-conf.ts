@@ -7,7 +7,7 @@
 import type { DockerReference } from "../reference/docker-reference.js";
 import { isShortName, pullSources, resolveShortName } from "../registries/resolve.js";
 import type { ShortNameMode } from "../registries/types.js";
-import type { SignatureLookup } from "./requirement-report.js";
+import type { SignatureLookup, SignatureLookupDetails } from "./requirement-report.js";
 import { signatureLookupFor, type Simulator } from "./simulate.js";
 
 export type { RegistriesConf } from "../registries/types.js";
@@ -43,6 +43,8 @@ export interface PullSourceReport {
 /** The pull sources of a reference, or why pulling fails before any source is tried. */
 export interface PullSourcesReport {
   sources: PullSourceReport[];
+  /** The signature lookup of each source with where it came from (same order as `sources`). */
+  details: SignatureLookupDetails[];
   /** An error upstream reports before trying a source (e.g. an invalid rewrite), or when every source is blocked. */
   error?: string;
 }
@@ -62,12 +64,14 @@ export function resolveName(sim: Simulator, input: string): ResolutionReport | u
 /** The pull sources of a docker reference under registries.conf, in the order the runtime tries them. */
 export function pullSourcesFor(sim: Simulator, ref: DockerReference): PullSourcesReport {
   const conf = sim.options.registriesConf;
-  if (!conf) return { sources: [] };
+  if (!conf) return { sources: [], details: [] };
   const r = pullSources(conf, ref);
-  if (!r.ok) return { sources: [], error: r.error };
+  if (!r.ok) return { sources: [], details: [], error: r.error };
+  const details: SignatureLookupDetails[] = [];
   const sources = r.sources.map((s): PullSourceReport => {
     const digest = s.reference.digest?.startsWith("sha256:") ? s.reference.digest : sim.manifestDigest;
     const l = signatureLookupFor(sim, s.reference, digest);
+    details.push(l);
     const p: PullSourceReport = {
       location: s.location,
       reference: s.referenceString,
@@ -89,7 +93,7 @@ export function pullSourcesFor(sim: Simulator, ref: DockerReference): PullSource
             .slice(0, -1)
             .map((s) => `[${s.reference}: ${s.blockedError}]`)
             .join("\n")}): ${primary.reference}: ${primary.blockedError}`;
-    return { sources, error };
+    return { sources, details, error };
   }
-  return { sources };
+  return { sources, details };
 }

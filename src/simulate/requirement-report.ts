@@ -159,7 +159,9 @@ function signatureSource(r: SignedBy | SigstoreSigned, img: ReportImage): string
     const where = l.lookasideSignature1 ?? (l.lookasideBase ? `${l.lookasideBase}@<algo>=<hex>/signature-N` : "(no lookaside)");
     parts.push(`the lookaside ${where}${l.lookasideFrom === "built-in" ? " (only the built-in default local directory)" : ""}, or the registry's signature API extension if it advertises X-Registry-Supports-Signatures`);
   }
-  if (l.sigstoreAttachments) parts.push(`the sigstore attachment tag ${l.attachmentTag ?? "sha256-<hex>.sig"} in ${l.repository ?? "the repository"}`);
+  // Attachments hold only sigstore signatures, which signedBy ignores.
+  if (r.type === "sigstoreSigned" && l.sigstoreAttachments)
+    parts.push(`the sigstore attachment tag ${l.attachmentTag ?? "sha256-<hex>.sig"} in ${l.repository ?? "the repository"}`);
   return parts.join("; and ");
 }
 

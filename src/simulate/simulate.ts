@@ -257,6 +257,20 @@ function simulateDockerName(sim: Simulator, input: string, name: DockerReference
 /** Attach pull sources; when pulling fails before the policy is even consulted, the pull is denied with that error. */
 function applyPullSources(res: SimulationResult, p: PullSourcesReport): void {
   res.pullSources = p.sources;
+  // Signatures are read where the image is pulled from: a mirror's own lookaside and attachment settings apply.
+  const types = new Set(res.requirements.map((q) => q.type));
+  p.sources.forEach((src, i) => {
+    if (!src.mirror || src.blocked) return;
+    const d = p.details[i];
+    if (types.has("sigstoreSigned") && !d.sigstoreAttachments)
+      res.warnings.push(
+        `when mirror ${src.location} serves the image, sigstore attachments are not read (use-sigstore-attachments is not enabled for ${d.repository ?? src.reference}): sigstoreSigned cannot be satisfied through that mirror`,
+      );
+    if (types.has("signedBy") && d.lookasideFrom === "built-in")
+      res.warnings.push(
+        `when mirror ${src.location} serves the image, signatures are read from its lookaside, which is only the built-in default local directory ${d.lookasideBase ?? ""}`,
+      );
+  });
   if (p.error === undefined) return;
   res.verdict = "deny";
   res.upstreamError = p.error;

@@ -292,3 +292,35 @@ describe("short names", () => {
     }
   });
 });
+
+describe("JSON output (golden)", () => {
+  it("keeps the documented shape for a signed docker image, a short name with mirrors, and a dir image", async () => {
+    const { loadRegistriesConf } = await import("../../src/load/registries-conf.js");
+    const confText = 'unqualified-search-registries = ["quay.io", "docker.io"]\n[[registry]]\nprefix = "quay.io/acme"\nlocation = "quay.io/acme"\n[[registry.mirror]]\nlocation = "mirror.example.net/acme"\n';
+    const conf = loadRegistriesConf({ confPath: "/etc/containers/registries.conf", confDirs: [], explicit: true, readFile: () => confText, readDir: () => [] }).value!;
+    const registriesD: RegistriesDConfig = {
+      docker: [
+        { scope: "quay.io/acme", file: "/etc/containers/registries.d/acme.yaml", storage: { lookaside: "https://sigs.acme.example", useSigstoreAttachments: true } },
+        { scope: "mirror.example.net", file: "/etc/containers/registries.d/mirror.yaml", storage: { lookaside: "file:///srv/mirror-sigs" } },
+      ],
+    };
+    const spec: PolicySpec = {
+      default: [R.reject],
+      transports: {
+        docker: { "quay.io/acme": [R.sigstore, { type: "signedBy", keyType: "GPGKeys", keyPaths: ["/etc/pki/a.gpg", "/etc/pki/b.gpg"], signedIdentity: { type: "remapIdentity", prefix: "quay.io/acme", signedPrefix: "registry.acme.example" } }] },
+        dir: { "/srv/images": [R.accept] },
+      },
+    };
+    const results = simulate({
+      policy: policyIR(spec),
+      registriesD,
+      registriesConf: conf,
+      manifest: new TextEncoder().encode("{}"),
+      env: { euid: 0 },
+      refs: ["docker://quay.io/acme/app:1", "acme/app", "dir:/srv/images/app"],
+    });
+    checkGolden("simulate/results.json", JSON.stringify(results, null, 2) + "\n");
+    expect(results[1].candidates!.length).toBe(2);
+    expect(results[0].pullSources!.map((p) => p.reference)).toEqual(["mirror.example.net/acme/app:1", "quay.io/acme/app:1"]);
+  });
+});
