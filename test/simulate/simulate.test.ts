@@ -245,11 +245,12 @@ describe("text rendering (golden)", () => {
     default: [R.reject],
     transports: { docker: { "quay.io/acme": [R.signedBy], "docker.io/library": [R.accept], "*.example.com": [R.sigstore] } },
   };
-  const refs = ["docker://quay.io/acme/app:1", "docker://busybox", "docker://a.example.com/x@sha256:" + HEX, "docker://ghcr.io/x/y:2"];
+  const refs = ["docker://quay.io/acme/app:1", "docker://busybox", "docker://a.example.com/x@sha256:" + HEX, "docker://ghcr.io/x/y:2", "docker://Bad/Ref"];
   it("renders a table for several references", () => {
     const out = renderSimulationText(simulate({ policy: policyIR(spec), refs, env: { euid: 0 } }));
     checkGolden("simulate/table.txt", out);
-    expect(out).toContain("1 allowed, 3 denied");
+    expect(out).toContain("1 allowed, 4 denied");
+    expect(out).toMatch(/DENY +docker:\/\/Bad\/Ref +- +invalid reference format/);
   });
   it("renders a full explanation for one reference", () => {
     const out = renderSimulationText(simulate({ policy: policyIR(spec), refs: [refs[0]], env: { euid: 0 }, manifest: new TextEncoder().encode("{}") }));
