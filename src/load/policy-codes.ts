@@ -74,8 +74,6 @@ export const POLICY_CODES = {
   sigstoreLegacyBoth: "IT1123",
   /** sigstoreSigned (before 5.24): neither keyPath nor keyData. */
   sigstoreLegacyNone: "IT1124",
-  /** A `type` that contradicts the requirement / identity dispatch (unreachable through JSON). */
-  unexpectedType: "IT1125",
 
   /** A key the target version does not know yet. */
   keyNewerThanTarget: "IT1201",

@@ -188,6 +188,32 @@ export function fieldTable<S>(spec: Record<string, FieldSpec<S> | FieldSpec<S>["
   return m;
 }
 
+/** Where keys that are unknown in one object do belong, for a better message than an edit-distance guess. */
+const KEY_HOMES: Readonly<Record<string, string>> = {
+  keyType: "signedBy requirements",
+  keyDatas: "sigstoreSigned requirements",
+  fulcio: "sigstoreSigned requirements",
+  pki: "sigstoreSigned requirements",
+  rekorPublicKeyPath: "sigstoreSigned requirements",
+  rekorPublicKeyPaths: "sigstoreSigned requirements",
+  rekorPublicKeyData: "sigstoreSigned requirements",
+  rekorPublicKeyDatas: "sigstoreSigned requirements",
+  baseLayerIdentity: "signedBaseLayer requirements",
+  signedIdentity: "signedBy and sigstoreSigned requirements",
+  dockerReference: "exactReference identities",
+  dockerRepository: "exactRepository identities",
+  prefix: "remapIdentity identities",
+  signedPrefix: "remapIdentity identities",
+  caPath: "fulcio",
+  caData: "fulcio",
+  oidcIssuer: "fulcio",
+  caRootsPath: "pki",
+  caRootsData: "pki",
+  caIntermediatesPath: "pki",
+  caIntermediatesData: "pki",
+  subjectHostname: "pki",
+};
+
 /** A description of the object for messages; a function so that it is only built when needed. */
 export type What = string | (() => string);
 
@@ -246,10 +272,12 @@ export function readStrictObject<S>(
     if (spec === undefined) {
       const available =
         typeof fields === "function" ? [] : [...fields].filter(([, f]) => !f.since || ctx.has(f.since)).map(([k]) => k);
+      const home = Object.prototype.hasOwnProperty.call(KEY_HOMES, m.key) ? KEY_HOMES[m.key] : undefined;
       ctx.report(
         POLICY_CODES.unknownKey,
         ctx.keySpan(m),
-        `Unknown key ${goQuote(m.key)} in ${whatText(what)}.${didYouMean(m.key, available)}`,
+        `Unknown key ${goQuote(m.key)} in ${whatText(what)}.` +
+          (home ? ` (${goQuote(m.key)} belongs in ${home}.)` : didYouMean(m.key, available)),
         `Unknown key ${ctx.q(m.key)}`,
         { hint: available.length > 0 ? `allowed keys: ${available.join(", ")}` : undefined },
       );

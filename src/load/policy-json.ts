@@ -18,6 +18,7 @@ import { LoadContext, type FieldSpec, fieldTable, readStrictObject } from "./pol
 import { POLICY_CODES } from "./policy-codes.js";
 import { readRequirementList } from "./policy-requirements.js";
 
+/** Go-faithful decoding of policy.json bytes (see json-decode-bytes.ts), re-exported for callers of the loader. */
 export { decodePolicyBytes } from "./json-decode-bytes.js";
 
 /** Options of loadPolicyJson. */

@@ -255,3 +255,20 @@ describe.skipIf(!existsSync(UPSTREAM_FIXTURE))("upstream's fixture policy.json (
     }
   });
 });
+
+describe("messages", () => {
+  it("says where a misplaced key belongs instead of guessing", () => {
+    const r = load('{"default":[{"type":"sigstoreSigned","keyPath":"/k","keyType":"GPGKeys"}]}');
+    expect(r.diagnostics[0].message).toBe(
+      'Unknown key "keyType" in a sigstoreSigned requirement. ("keyType" belongs in signedBy requirements.)',
+    );
+    expect(r.diagnostics[0].hint).toMatch(/allowed keys: type, keyPath, keyPaths, keyData/);
+  });
+
+  it("has unique codes in the loader's band", async () => {
+    const { POLICY_CODES } = await import("../../src/load/policy-codes.js");
+    const codes = Object.values(POLICY_CODES);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const c of codes) expect(c).toMatch(/^IT1[012]\d\d$/);
+  });
+});
