@@ -243,6 +243,17 @@ describeHarness("simulator vs containers/image 5.23.1 (Go harness)", () => {
         if ((ours.verdict === "allow") !== theirs.allowed) mismatches.push(`${tag}: verdict Go=${theirs.allowed} ours=${ours.verdict}`);
         if ((ours.upstreamError ?? "") !== (theirs.error ?? "")) mismatches.push(`${tag}: error Go=${theirs.error} ours=${ours.upstreamError}`);
         if (ours.identity !== theirs.identity) mismatches.push(`${tag}: identity Go=${theirs.identity} ours=${ours.identity}`);
+        // The trail's namespaces: Go's namespaces up to the one that matched (none when the identity matched or the
+        // policy has no section for the transport; all of them when a default decided).
+        const hasSection = specs[p].transports?.[theirs.transport] !== undefined;
+        const goNs: string[] = theirs.namespaces ?? [];
+        let expectedTried: string[] = [];
+        if (hasSection && theirs.scope?.match !== "identity") {
+          const k = theirs.scope?.match === "namespace" ? goNs.indexOf(theirs.scope.scope) : -1;
+          expectedTried = k >= 0 ? goNs.slice(0, k + 1) : goNs;
+        }
+        if (JSON.stringify(ours.namespacesTried) !== JSON.stringify(expectedTried))
+          mismatches.push(`${tag}: namespacesTried Go=${JSON.stringify(expectedTried)} ours=${JSON.stringify(ours.namespacesTried)}`);
         // The bulk path must agree too.
         const fast = sim.decide(refs[i]);
         if (fast.allowed !== theirs.allowed || (fast.error ?? "") !== (theirs.error ?? "") || JSON.stringify(fast.scope) !== JSON.stringify(goScope))
