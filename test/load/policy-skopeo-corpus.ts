@@ -247,5 +247,83 @@ export function skopeoCorpus(): CorpusDoc[] {
   add("bytes: invalid UTF-8 in a dir scope", bytes('{"default":[{"type":"reject"}],"transports":{"dir":{"/a', [0xff], 'b":[{"type":"reject"}]}}}'));
   add("bytes: binary", bytes([0x00, 0x01, 0x02, 0xff, 0xfe]));
   add("bytes: NUL inside a string", bytes('{"default":[{"type":"reject', [0x00], '"}]}'));
+
+  // --- random one-mutation documents from valid 5.23 policies --------------------------------------------
+  for (const [i, text] of mutatedPolicies(140).entries()) add(`mutation ${i}: ${text.slice(0, 60)}`, text);
   return docs;
+}
+
+/** Valid 5.23 policies the mutations start from. */
+const MUTATION_BASES: unknown[] = [
+  {
+    default: [REJECT],
+    transports: {
+      docker: {
+        "quay.io/a": [{ type: "signedBy", keyType: "GPGKeys", keyPath: "/k", signedIdentity: { type: "matchRepository" } }],
+        "quay.io/b": [{ type: "sigstoreSigned", keyData: "YWJj", signedIdentity: { type: "exactRepository", dockerRepository: "quay.io/b" } }],
+        "": [ACCEPT],
+      },
+      dir: { "/srv": [ACCEPT] },
+    },
+  },
+  {
+    default: [{ type: "signedBy", keyType: "GPGKeys", keyPaths: ["/a", "/b"], signedIdentity: { type: "remapIdentity", prefix: "a.com", signedPrefix: "b.com/x" } }],
+    transports: { "docker-daemon": { "": [ACCEPT] }, oci: { "/x/y": [REJECT] } },
+  },
+  {
+    default: [{ type: "signedBaseLayer", baseLayerIdentity: { type: "exactReference", dockerReference: "a/b:1" } }, REJECT],
+    transports: { "containers-storage": { "[overlay@/var/lib/c]": [ACCEPT] }, atomic: { "h/ns": [ACCEPT] } },
+  },
+];
+
+const MUTANT_VALUES: unknown[] = [1, 1.5, -0, "x", "", true, null, [], {}, [1], ["x"], { type: "reject" }, { type: "matchExact" }, "YWJj", "GPGKeys", "/abs"];
+const MUTANT_KEYS = ["x", "Type", "keypath", "keyPath", "keyData", "keyPaths", "type", "signedIdentity", "default", "transports", "fulcio", "dockerReference", "prefix"];
+
+/** Deterministic one-mutation variants of MUTATION_BASES: delete, retype, add, rename or duplicate one member. */
+function mutatedPolicies(count: number): string[] {
+  let x = 2024;
+  const rnd = (): number => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
+  const out: string[] = [];
+  while (out.length < count) {
+    const doc = JSON.parse(JSON.stringify(pick(MUTATION_BASES))) as Record<string, unknown>;
+    // Collect every object in the document with its members.
+    const objects: Record<string, unknown>[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") {
+        objects.push(v as Record<string, unknown>);
+        Object.values(v).forEach(walk);
+      }
+    };
+    walk(doc);
+    const target = pick(objects);
+    const keys = Object.keys(target);
+    const op = Math.floor(rnd() * 5);
+    let text: string;
+    if (op === 0 && keys.length > 0) {
+      delete target[pick(keys)];
+      text = JSON.stringify(doc);
+    } else if (op === 1 && keys.length > 0) {
+      target[pick(keys)] = pick(MUTANT_VALUES);
+      text = JSON.stringify(doc);
+    } else if (op === 2) {
+      target[pick(MUTANT_KEYS)] = pick(MUTANT_VALUES);
+      text = JSON.stringify(doc);
+    } else if (op === 3 && keys.length > 0) {
+      const k = pick(keys);
+      const v = target[k];
+      delete target[k];
+      target[pick(MUTANT_KEYS)] = v;
+      text = JSON.stringify(doc);
+    } else {
+      // Duplicate a member, as text (JSON.stringify cannot).
+      const marker = "__dup__";
+      target[marker] = 0;
+      const k = keys.length > 0 ? pick(keys) : "x";
+      text = JSON.stringify(doc).replace(`"${marker}":0`, `${JSON.stringify(k)}:${JSON.stringify(target[k] ?? 1)}`);
+    }
+    out.push(text);
+  }
+  return out;
 }
