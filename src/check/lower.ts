@@ -157,10 +157,10 @@ export function lowerTrustFile(source: SourceFile, file: A.TrustFile, checked: C
       }),
     })),
     transportsPresent: checked.transports.length > 0,
+    origin: file.span,
   };
   if (def) {
     policy.defaultOrigin = def.span;
-    policy.origin = def.span;
     if (d.labels) policy.defaultLabels = d.labels;
   }
 

@@ -5,7 +5,9 @@
  */
 import type * as IR from "../ir/types.js";
 import { parseNormalizedNamed, referenceString } from "../reference/docker-reference.js";
+import { SourceFile } from "../source/source-file.js";
 import { quoteString } from "../syntax/strings.js";
+import { formatTrustSource } from "./format.js";
 import { KEYWORDS, SOFT_KEYWORDS } from "../syntax/tokens.js";
 
 const HARD_KEYWORDS = new Set(KEYWORDS.filter((k) => !SOFT_KEYWORDS.includes(k)));
@@ -159,8 +161,13 @@ function listId(reqs: IR.Requirement[]): string {
   return JSON.stringify(reqs, (k, v) => (k === "origin" ? undefined : v));
 }
 
-/** Render a trust model as .trust source. */
+/** Render a trust model as .trust source, in the canonical layout `fmt` produces. */
 export function printTrustModel(model: IR.TrustModel): string {
+  const text = printRaw(model);
+  return formatTrustSource(new SourceFile("<import>", text)).text ?? text;
+}
+
+function printRaw(model: IR.TrustModel): string {
   const p = new Printer();
   const policy = model.policy;
   const lists: IR.Requirement[][] = [policy.default, ...policy.transports.flatMap((t) => t.scopes.map((s) => s.requirements))];

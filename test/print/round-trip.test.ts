@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { compileTrustSource } from "../../src/check/compile-source.js";
 import type { TrustModel } from "../../src/ir/types.js";
 import { normalizeTrustModel } from "../../src/print/normalize-model.js";
+import { formatTrustSource } from "../../src/print/format.js";
 import { printTrustModel } from "../../src/print/trust-printer.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { modelFromPolicyJson } from "./policy-json-helper.js";
@@ -40,6 +41,8 @@ const corpus = readFileSync(CORPUS + "policy-verdicts.jsonl", "utf8")
 function roundTrip(model: TrustModel): { text: string; back?: TrustModel; errors: string[] } {
   const text = printTrustModel(model);
   const r = compileTrustSource(new SourceFile("imported.trust", text), { checkKeyFiles: false });
+  // What import prints is already in fmt's canonical layout.
+  expect(formatTrustSource(new SourceFile("imported.trust", text)).text).toBe(text);
   return { text, back: r.value, errors: r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`) };
 }
 
