@@ -136,6 +136,20 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("signedBy with gpg-made 
     expect(results.some((r) => r.theirs.allowed === false)).toBe(true);
     expect(results.filter((r) => r.theirs.allowed === null).map((r) => r.name)).toEqual(["insecureAcceptAnything ignores bad signatures"]);
   }, 300_000);
+
+  it("accepts a subkey signature of a trusted primary key from image/v5.37 on, not before", async () => {
+    const img = image("sub")();
+    const policy = policyIR(pol(signedBy({ keyPath: sub.pubBinary }, exactRef)));
+    const old = await verifyImage({ policy, ref: `dir:${img.dir}`, target: "5.23" });
+    expect(old.verdict).toBe("deny");
+    expect(old.error).toMatch(/^Signature by key [0-9A-F]{40} is not accepted$/);
+    expect(old.error).not.toContain(sub.fpr);
+    const newest = await verifyImage({ policy, ref: `dir:${img.dir}` });
+    expect([newest.verdict, newest.error]).toEqual(["allow", null]);
+    expect(newest.requirements[0].signatures[0]).toMatchObject({ accepted: true, claimedIdentity: "example.com/app:v1" });
+    const v536 = await verifyImage({ policy, ref: `dir:${img.dir}`, target: "5.36" });
+    expect(v536.verdict).toBe("deny");
+  });
 });
 
 /** Flip one byte at a relative position. */
