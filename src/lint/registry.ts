@@ -2,11 +2,12 @@
 import type { Rule } from "./rule.js";
 import { insecureGlobalDefault } from "./rules/insecure-global-default.js";
 import { neverMatchingScope } from "./rules/never-matching-scope.js";
+import { redundantRequirement } from "./rules/redundant-requirement.js";
 import { requirementAlwaysDenies } from "./rules/requirement-always-denies.js";
 import { unknownTransport } from "./rules/unknown-transport.js";
 
 /** Every rule, in the order they run. */
-export const RULES: readonly Rule[] = [insecureGlobalDefault, unknownTransport, neverMatchingScope, requirementAlwaysDenies];
+export const RULES: readonly Rule[] = [insecureGlobalDefault, unknownTransport, neverMatchingScope, requirementAlwaysDenies, redundantRequirement];
 
 /** A rule by name (`never-matching-scope`) or code (`IT4002`). */
 export function findRule(nameOrCode: string): Rule | undefined {
