@@ -105,6 +105,7 @@ class Checker {
   readonly diagnostics: Diagnostic[] = [];
   readonly names = new Map<string, NamedDecl>();
   readonly used = new Set<string>();
+  readonly reportedIdentityCycles = new Set<string>();
   target?: Version;
   hasSignaturesBlock = false;
   storageScopes = new Map<string, { entry: A.StorageEntry; attachments?: boolean; attachmentsSpan?: Span }>();
@@ -409,9 +410,22 @@ class Checker {
   identitySpec(spec: A.IdentitySpec): void {
     if (spec.recovered) return;
     switch (spec.kind) {
-      case "named":
-        this.resolve(spec.name, "identity", "Identity rule");
+      case "named": {
+        const d = this.resolve(spec.name, "identity", "Identity rule");
+        // Named rules may name other rules; a chain that comes back to where it started has no meaning.
+        const seen = new Set<string>();
+        for (let cur = d; cur?.type === "identity" && cur.spec.kind === "named"; cur = this.names.get(cur.spec.name.name)) {
+          if (seen.has(cur.name.name)) {
+            if (![...seen].some((n) => this.reportedIdentityCycles.has(n))) {
+              for (const n of seen) this.reportedIdentityCycles.add(n);
+              this.report(C.identityCycle, "error", `Identity rule '${cur.name.name}' is defined in terms of itself: ${[...seen, cur.name.name].join(" → ")}.`, cur.name.span);
+            }
+            break;
+          }
+          seen.add(cur.name.name);
+        }
         return;
+      }
       case "exact-reference": {
         const r = parseNormalizedNamed(spec.reference.value);
         if (!r.ok) {

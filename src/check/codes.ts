@@ -33,6 +33,7 @@ export const CHECK_CODES = {
 
   invalidIdentityReference: "IT2140",
   invalidRemapPrefix: "IT2141",
+  identityCycle: "IT2142",
 
   sigstoreWithoutAttachments: "IT2150",
   sigstoreAttachmentsUnknown: "IT2151",

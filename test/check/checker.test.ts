@@ -172,3 +172,16 @@ describe("checker: expectations", () => {
     expect(r.diagnostics[0].hint).toBe("Did you mean 'a.example'?");
   });
 });
+
+describe("checker: identity rules", () => {
+  it("follows chains of named rules", () => {
+    const r = compile(BASE.replace("signed by g", "signed by g identity outer") + 'identity outer = inner\nidentity inner = exact-repository "r.example/x"\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value!.policy.transports[0].scopes[0].requirements[0]).toMatchObject({ signedIdentity: { type: "exactRepository", dockerRepository: "r.example/x" } });
+  });
+
+  it("reports a cycle between named rules once", () => {
+    const r = compile(BASE.replace("signed by g", "signed by g identity a") + "identity a = b\nidentity b = a\n");
+    expect(r.where).toEqual(["IT2142 5:10-5:11 error"]);
+  });
+});
