@@ -8,7 +8,7 @@
  * is a key, the global `default`. Keys are compared by exact string equality (Go map lookup), transport names
  * case-sensitively. Only the single winning list applies.
  */
-import type { Policy, Requirement, ScopeEntry, TransportPolicy } from "../ir/types.js";
+import type { Policy, Requirement, ScopeEntry } from "../ir/types.js";
 
 /** What scope lookup needs of an image reference (a subset of reference/image-reference.ts `ImageReference`). */
 export interface ScopedReference {
@@ -165,9 +165,4 @@ export function describeLookupStep(step: LookupStep): string {
     case "globalDefault":
       return `fell back to the global default`;
   }
-}
-
-/** The scopes of a transport section in document order (helper for explanations and diffs). */
-export function scopeNames(t: TransportPolicy): string[] {
-  return t.scopes.map((s) => s.scope);
 }

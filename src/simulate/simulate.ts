@@ -14,7 +14,6 @@ import type { Policy, RegistriesDConfig } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
 import {
   type DockerReference,
-  familiarString,
   parseNormalizedNamed,
   referenceName,
   referenceString,
@@ -412,9 +411,4 @@ export function simulateImageReference(sim: Simulator, ref: ImageReference, inpu
     imageName: ref.imageName,
     dockerReference: ref.dockerReference ? referenceString(ref.dockerReference) : null,
   };
-}
-
-/** The familiar form of a docker reference (for short texts). */
-export function shortName(ref: DockerReference): string {
-  return familiarString(ref);
 }
