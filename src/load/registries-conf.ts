@@ -13,7 +13,8 @@ import { parse as parseToml, TomlDate, TomlError } from "smol-toml";
 import { SourceFile, type Span } from "../source/source-file.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
-import type { Version } from "../ir/versions.js";
+import { compareVersions, type Version } from "../ir/versions.js";
+import { goParseURL } from "../registries/go-url.js";
 import { goQuote } from "../util/go-quote.js";
 import { isValidDomain, parseNamed, parseNormalizedNamed, parseReference, referenceString, type DockerReference } from "../reference/docker-reference.js";
 import type { RegistriesConf, RegistriesConfFile, RegistryEndpoint, RegistryEntry, ShortNameAlias, ShortNameMode } from "../registries/types.js";
@@ -50,6 +51,8 @@ export const REGISTRIES_CONF_CODES = {
   unmatchablePrefix: "IT1425",
   duplicateKey: "IT1426",
   unusableLocation: "IT1427",
+  badProxy: "IT1428",
+  proxyConflict: "IT1429",
 } as const;
 
 /** Options for one file. */
@@ -95,6 +98,7 @@ interface RawEndpoint {
   location: string;
   insecure: boolean;
   pullFromMirror: string;
+  proxy?: string;
   origin?: Span;
   locationOrigin?: Span;
 }
@@ -109,6 +113,22 @@ interface RawRegistry extends RawEndpoint {
 const TOP_FIELDS = ["registry", "unqualified-search-registries", "credential-helpers", "short-name-mode", "aliases", "registries"] as const;
 const REGISTRY_FIELDS = ["prefix", "location", "insecure", "pull-from-mirror", "mirror", "blocked", "mirror-by-digest-only"] as const;
 const ENDPOINT_FIELDS = ["location", "insecure", "pull-from-mirror"] as const;
+/** Keys that exist only in the newest releases (container-libs main). */
+const NEWEST_TOP_FIELDS = [...TOP_FIELDS, "additional-layer-store-auth-helper"] as const;
+const NEWEST_REGISTRY_FIELDS = [...REGISTRY_FIELDS, "proxy"] as const;
+const NEWEST_ENDPOINT_FIELDS = [...ENDPOINT_FIELDS, "proxy"] as const;
+
+/**
+ * Which sysregistriesv2 behaviour a target gets. "5.23": Debian's 5.23.1, verified by running it. "newest":
+ * container-libs main, read from the source (mirror locations trimmed, `proxy`, `additional-layer-store-auth-helper`,
+ * v1/v2 detection by "any field set", vanished drop-ins skipped). The release that changed each is not known
+ * to us: every target after 5.23 gets the newest behaviour.
+ */
+type ConfMode = "5.23" | "newest";
+
+function confMode(target: Version | undefined): ConfMode {
+  return target !== undefined && compareVersions(target, [5, 24, 0]) < 0 ? "5.23" : "newest";
+}
 const V1_FIELDS = ["search", "insecure", "block"] as const;
 const V1_LIST_FIELDS = ["registries"] as const;
 
@@ -118,7 +138,10 @@ class ConfDecoder {
   private readonly lastLine = new Map<string, number>();
   private readonly tables: ScannedTable[];
 
-  constructor(readonly source: SourceFile) {
+  constructor(
+    readonly source: SourceFile,
+    readonly mode: ConfMode = "newest",
+  ) {
     this.tables = scanToml(source);
     for (const t of this.tables) {
       if (t.path) this.lastLine.set(t.path.toLowerCase(), this.source.position(t.headerSpan.start).line);
@@ -253,13 +276,16 @@ class ConfDecoder {
     if (ins) ep.insecure = this.bool([...ctx, ins.key], ins.value, spanOf("insecure"), `'insecure'${where}`) ?? false;
     const pfm = f.get("pull-from-mirror");
     if (pfm) ep.pullFromMirror = this.str([...ctx, pfm.key], pfm.value, spanOf("pull-from-mirror"), `'pull-from-mirror'${where}`) ?? "";
+    const px = f.get("proxy");
+    if (px) ep.proxy = this.str([...ctx, px.key], px.value, spanOf("proxy"), `'proxy'${where}`) ?? "";
     return { ep, f };
   }
 
   decode(doc: Record<string, TomlValue>): DecodedConf {
     const root = this.tables[0];
-    const top = this.fields(doc, TOP_FIELDS, "", root, undefined);
-    const out: DecodedConf = { registries: [], aliases: [] };
+    const newest = this.mode === "newest";
+    const top = this.fields(doc, newest ? NEWEST_TOP_FIELDS : TOP_FIELDS, "", root, undefined);
+    const out: DecodedConf = { registries: [], aliases: [], present: new Set(top.keys()) };
     const topSpan = (field: string) => this.keyIn(root, top.get(field)?.key ?? field);
 
     const reg = top.get("registry");
@@ -277,7 +303,7 @@ class ConfDecoder {
             return;
           }
           const where = ` in [[registry]] #${i + 1}`;
-          const { ep, f } = this.endpoint(item, REGISTRY_FIELDS, [reg.key], scanned, fallback, where);
+          const { ep, f } = this.endpoint(item, newest ? NEWEST_REGISTRY_FIELDS : REGISTRY_FIELDS, [reg.key], scanned, fallback, where);
           const r: RawRegistry = { ...ep, prefix: "", blocked: false, mirrorByDigestOnly: false, mirrors: [] };
           const spanOf = (field: string) => this.keyIn(scanned, f.get(field)?.key ?? field)?.valueSpan ?? fallback;
           const pre = f.get("prefix");
@@ -306,7 +332,7 @@ class ConfDecoder {
                   this.notTable([reg.key, mir.key], m, "sysregistriesv2.Endpoint", mfallback, `Each 'mirror'${where} must be a table.`);
                   return;
                 }
-                r.mirrors.push(this.endpoint(m, ENDPOINT_FIELDS, [reg.key, mir.key], ms, mfallback, ` in mirror #${j + 1}${where}`).ep);
+                r.mirrors.push(this.endpoint(m, newest ? NEWEST_ENDPOINT_FIELDS : ENDPOINT_FIELDS, [reg.key, mir.key], ms, mfallback, ` in mirror #${j + 1}${where}`).ep);
               });
             }
           }
@@ -326,6 +352,8 @@ class ConfDecoder {
       out.shortNameMode = this.str([snm.key], snm.value, topSpan("short-name-mode")?.valueSpan, "'short-name-mode'");
       out.shortNameModeOrigin = topSpan("short-name-mode")?.valueSpan;
     }
+    const alsah = top.get("additional-layer-store-auth-helper");
+    if (alsah) out.additionalLayerStoreAuthHelper = this.str([alsah.key], alsah.value, topSpan("additional-layer-store-auth-helper")?.valueSpan, "'additional-layer-store-auth-helper'");
     const al = top.get("aliases");
     if (al) {
       const alTable = this.tablesAt("aliases")[0];
@@ -374,6 +402,9 @@ class ConfDecoder {
 }
 
 interface DecodedConf {
+  /** Top-level fields written (for the newest v1/v2 detection, which counts `[]` and `{}` as set). */
+  present?: Set<string>;
+  additionalLayerStoreAuthHelper?: string;
   registries: RawRegistry[];
   unqualifiedSearchRegistries?: string[];
   unqualifiedSearchRegistriesOrigin?: Span;
@@ -382,6 +413,17 @@ interface DecodedConf {
   shortNameModeOrigin?: Span;
   aliases: Array<{ name: string; value: string; keySpan?: Span; valueSpan?: Span }>;
   v1?: { span?: Span; search?: { list: string[]; span?: Span }; insecure?: { list: string[]; span?: Span }; block?: { list: string[]; span?: Span } };
+}
+
+/** Upstream `parseProxy` (newest): "" = none; a URL with scheme http, https, socks5 or socks5h. */
+function parseProxy(input: string): { ok: true; set: boolean } | { ok: false; error: string } {
+  if (input === "") return { ok: true, set: false };
+  const u = goParseURL(input);
+  if (!u.ok) return { ok: false, error: `parsing proxy URL ${goQuote(input)}: ${u.error}` };
+  if (!["http", "https", "socks5", "socks5h"].includes(u.url.scheme)) {
+    return { ok: false, error: `proxy URL scheme "${u.url.scheme}" is not supported. Supported are http, https, socks5, socks5h` };
+  }
+  return { ok: true, set: true };
 }
 
 // ----------------------------------------------------------------------------------------------------------
@@ -440,7 +482,7 @@ export function validateShortName(name: string): string | undefined {
   return undefined;
 }
 
-function postProcess(file: string, d: DecodedConf, problems: Problem[]): RegistriesConfFile {
+function postProcess(file: string, d: DecodedConf, problems: Problem[], mode: ConfMode): RegistriesConfFile {
   const err = (code: string, message: string, go: string, span?: Span, related?: Diagnostic["related"]) =>
     problems.push({ code, severity: "error", message, go, span, related });
   const registries: RegistryEntry[] = [];
@@ -468,6 +510,10 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
         );
       }
     }
+    if (mode === "newest" && r.proxy !== undefined) {
+      const px = parseProxy(r.proxy);
+      if (!px.ok) err(REGISTRIES_CONF_CODES.badProxy, "'proxy' must be an http, https, socks5 or socks5h URL.", px.error, r.origin);
+    }
     if (r.pullFromMirror !== "") {
       err(
         REGISTRIES_CONF_CODES.pullFromMirrorOnPrimary,
@@ -481,6 +527,10 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
       const ml = parseLocation(m.location);
       if (!ml.ok) err(REGISTRIES_CONF_CODES.uriScheme, `Mirror 'location' must not have a URI scheme.`, ml.error, m.locationOrigin ?? m.origin);
       else if (ml.value === "") err(REGISTRIES_CONF_CODES.mirrorLocationUnset, "A [[registry.mirror]] needs a 'location'.", "invalid condition: mirror location is unset", m.locationOrigin ?? m.origin);
+      if (mode === "newest" && m.proxy !== undefined) {
+        const px = parseProxy(m.proxy);
+        if (!px.ok) err(REGISTRIES_CONF_CODES.badProxy, "Mirror 'proxy' must be an http, https, socks5 or socks5h URL.", px.error, m.origin);
+      }
       if (r.mirrorByDigestOnly && m.pullFromMirror !== "") {
         err(
           REGISTRIES_CONF_CODES.mirrorUsageConflict,
@@ -497,7 +547,7 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
           m.origin,
         );
       }
-      if (ml.ok && ml.value !== "" && m.location !== ml.value) {
+      if (mode === "5.23" && ml.ok && ml.value !== "" && m.location !== ml.value) {
         problems.push({
           code: REGISTRIES_CONF_CODES.mirrorTrailingSlash,
           severity: "warning",
@@ -506,10 +556,12 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
           fix: m.locationOrigin ? { description: "Remove the trailing '/'", edits: [{ span: m.locationOrigin, text: JSON.stringify(ml.value) }] } : undefined,
         });
       }
-      // Upstream assigns the trimmed location to a copy: mirrors keep what was written.
-      mirrors.push({ location: m.location, insecure: m.insecure, pullFromMirror: m.pullFromMirror, origin: m.origin, locationOrigin: m.locationOrigin });
+      // 5.23.1 assigns the trimmed location to a copy: mirrors keep what was written. Newer releases trim.
+      const mirrorLocation = mode === "newest" && ml.ok ? ml.value : m.location;
+      mirrors.push({ location: mirrorLocation, insecure: m.insecure, pullFromMirror: m.pullFromMirror, origin: m.origin, locationOrigin: m.locationOrigin, ...(m.proxy ? { proxy: m.proxy } : {}) });
     }
     registries.push({
+      ...(r.proxy ? { proxy: r.proxy } : {}),
       location,
       insecure: r.insecure,
       pullFromMirror: r.pullFromMirror,
@@ -541,6 +593,16 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
           REGISTRIES_CONF_CODES.insecureConflict,
           `Registry '${r.location}' is defined several times with different 'insecure' settings.`,
           `registry '${r.location}' is defined multiple times with conflicting 'insecure' setting`,
+          r.origin,
+          o.origin ? [{ message: "the other definition", span: o.origin }] : undefined,
+        );
+      } else if (mode === "newest" && (r.proxy || o.proxy)) {
+        // Upstream compares parsed *url.URL pointers: two different entries with any proxy always conflict.
+        reported.add(r).add(o);
+        err(
+          REGISTRIES_CONF_CODES.proxyConflict,
+          `Registry '${r.location}' is defined several times and one of them sets 'proxy'; containers/image refuses that even when the values are equal.`,
+          `registry '${r.location}' is defined multiple times with conflicting 'proxy' setting`,
           r.origin,
           o.origin ? [{ message: "the other definition", span: o.origin }] : undefined,
         );
@@ -674,6 +736,7 @@ function postProcess(file: string, d: DecodedConf, problems: Problem[]): Registr
     unqualifiedSearchRegistries: search,
     unqualifiedSearchRegistriesOrigin: d.unqualifiedSearchRegistriesOrigin,
     credentialHelpers: d.credentialHelpers,
+    ...(d.additionalLayerStoreAuthHelper ? { additionalLayerStoreAuthHelper: d.additionalLayerStoreAuthHelper } : {}),
     shortNameMode,
     shortNameModeOrigin: d.shortNameModeOrigin,
     aliases,
@@ -712,12 +775,24 @@ function convertV1(d: DecodedConf, problems: Problem[]): DecodedConf | undefined
   };
 }
 
-function nonEmptyV1(d: DecodedConf): boolean {
+function nonEmptyV1(d: DecodedConf, mode: ConfMode): boolean {
   const v1 = d.v1;
+  if (mode === "newest") return !!v1 && (v1.search !== undefined || v1.insecure !== undefined || v1.block !== undefined);
   return !!v1 && ((v1.search?.list.length ?? 0) > 0 || (v1.insecure?.list.length ?? 0) > 0 || (v1.block?.list.length ?? 0) > 0);
 }
 
-function nonEmptyV2(d: DecodedConf): boolean {
+function nonEmptyV2(d: DecodedConf, mode: ConfMode): boolean {
+  if (mode === "newest") {
+    const p = d.present ?? new Set<string>();
+    return (
+      p.has("registry") ||
+      d.unqualifiedSearchRegistries !== undefined ||
+      d.credentialHelpers !== undefined ||
+      (d.shortNameMode ?? "") !== "" ||
+      (d.additionalLayerStoreAuthHelper ?? "") !== "" ||
+      p.has("aliases")
+    );
+  }
   return (
     d.registries.length > 0 ||
     (d.unqualifiedSearchRegistries?.length ?? 0) > 0 ||
@@ -779,20 +854,23 @@ export function loadRegistriesConfFile(source: SourceFile, options: RegistriesCo
       ],
     };
   }
-  const dec = new ConfDecoder(source);
+  const mode = confMode(options.target);
+  const dec = new ConfDecoder(source, mode);
   const decoded = dec.decode(doc);
   const problems = dec.problems;
   if (problems.some((p) => p.severity === "error")) return { diagnostics: toDiagnostics(problems, (g) => g) };
 
   let d = decoded;
   let v1 = false;
-  if (nonEmptyV1(decoded)) {
+  if (nonEmptyV1(decoded, mode)) {
     if (options.forceV2) {
       problems.push({ code: REGISTRIES_CONF_CODES.v1InDropIn, severity: "error", message: "Drop-in files must use the v2 format ([[registry]] tables).", go: "registry must be in v2 format but is in v1", span: decoded.v1?.span });
       return { diagnostics: toDiagnostics(problems, (g) => g) };
     }
-    if (nonEmptyV2(decoded)) {
-      problems.push({ code: REGISTRIES_CONF_CODES.mixedV1V2, severity: "error", message: "The v1 [registries.*] tables and v2 settings cannot be mixed in one file.", go: "mixing sysregistry v1/v2 is not supported", span: decoded.v1?.span });
+    if (nonEmptyV2(decoded, mode)) {
+      // The newest releases append a Go %#v dump of the whole decoded file, not reproduced here.
+      const go = mode === "newest" ? "mixing sysregistry v1/v2 is not supported: …" : "mixing sysregistry v1/v2 is not supported";
+      problems.push({ code: REGISTRIES_CONF_CODES.mixedV1V2, severity: "error", message: "The v1 [registries.*] tables and v2 settings cannot be mixed in one file.", go, span: decoded.v1?.span });
       return { diagnostics: toDiagnostics(problems, (g) => g) };
     }
     problems.push({
@@ -806,7 +884,7 @@ export function loadRegistriesConfFile(source: SourceFile, options: RegistriesCo
     d = c;
     v1 = true;
   }
-  const value = postProcess(source.path, d, problems);
+  const value = postProcess(source.path, { ...d, additionalLayerStoreAuthHelper: decoded.additionalLayerStoreAuthHelper }, problems, mode);
   value.v1 = v1;
   const diagnostics = toDiagnostics(problems, (g) => g);
   if (diagnostics.some((x) => x.severity === "error")) return { diagnostics };
@@ -828,6 +906,7 @@ export function mergeRegistriesConf(
     unqualifiedSearchRegistries: main?.unqualifiedSearchRegistries ?? [],
     unqualifiedSearchRegistriesOrigin: main ? main.file : "",
     credentialHelpers: main?.credentialHelpers ?? [],
+    additionalLayerStoreAuthHelper: main?.additionalLayerStoreAuthHelper ?? "",
     shortNameMode: main?.shortNameMode ?? "permissive",
     aliases: new Map((main?.aliases ?? []).map((a) => [a.name, a])),
     files: main ? [main.file] : [],
@@ -857,6 +936,7 @@ export function mergeRegistriesConf(
       conf.unqualifiedSearchRegistriesOrigin = d.file;
     }
     if (d.credentialHelpers !== undefined) conf.credentialHelpers = d.credentialHelpers;
+    if (d.additionalLayerStoreAuthHelper) conf.additionalLayerStoreAuthHelper = d.additionalLayerStoreAuthHelper;
     if (d.shortNameMode !== undefined) {
       conf.shortNameMode = d.shortNameMode;
       modeSet = true;
@@ -940,6 +1020,8 @@ export function loadRegistriesConf(paths: RegistriesConfPaths): { value?: Regist
         try {
           text = readFile(full);
         } catch (e) {
+          // Newer releases skip a drop-in that vanished between listing and reading.
+          if ((e as NodeJS.ErrnoException).code === "ENOENT" && confMode(paths.target) === "newest") continue;
           diagnostics.push({ code: REGISTRIES_CONF_CODES.unreadable, severity: "error", message: `Cannot read ${full}: ${(e as Error).message}`, file: full });
           failed = true;
           break;

@@ -16,6 +16,8 @@ export interface RegistryEndpoint {
   insecure: boolean;
   /** Only on mirrors; "" when unset. */
   pullFromMirror: string;
+  /** The forwarding proxy URL (`proxy`, newest releases only). */
+  proxy?: string;
   /** The `[[registry.mirror]]` table (or the registry's table for the primary endpoint). */
   origin?: Span;
   locationOrigin?: Span;
@@ -60,6 +62,8 @@ export interface RegistriesConfFile {
   unqualifiedSearchRegistries?: string[];
   unqualifiedSearchRegistriesOrigin?: Span;
   credentialHelpers?: string[];
+  /** `additional-layer-store-auth-helper` (newest releases), undefined when unset or "". */
+  additionalLayerStoreAuthHelper?: string;
   /** undefined when unset in this file. */
   shortNameMode?: ShortNameMode;
   shortNameModeOrigin?: Span;
@@ -74,6 +78,8 @@ export interface RegistriesConf {
   /** The file that set unqualified-search-registries ("" when none did). */
   unqualifiedSearchRegistriesOrigin: string;
   credentialHelpers: string[];
+  /** "" when unset. */
+  additionalLayerStoreAuthHelper: string;
   shortNameMode: ShortNameMode;
   /** Aliases by name (later files override earlier ones). */
   aliases: Map<string, ShortNameAlias>;

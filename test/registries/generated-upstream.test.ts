@@ -140,7 +140,7 @@ describe.skipIf(shouldSkipUpstream())("generated cases agree with containers/ima
     let compared = 0;
     let loadedCount = 0;
     paths.forEach((dir, i) => {
-      const ours = loadRegistriesConf({ confPath: path.join(dir, "registries.conf"), confDirs: [path.join(dir, "d")], explicit: true });
+      const ours = loadRegistriesConf({ confPath: path.join(dir, "registries.conf"), confDirs: [path.join(dir, "d")], explicit: true, target: TARGET });
       const g = go[i];
       compared++;
       if (g.loadError !== undefined || !ours.value) {

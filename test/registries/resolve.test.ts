@@ -13,10 +13,10 @@ import { SourceFile } from "../../src/source/source-file.js";
 const HEX = "817a12c32a39bbe394944ba49de563e085f1d3c5266eb8e9723256bc4448680e";
 
 function conf(text: string, ...dropIns: string[]): RegistriesConf {
-  const main = loadRegistriesConfFile(new SourceFile("/etc/containers/registries.conf", text));
+  const main = loadRegistriesConfFile(new SourceFile("/etc/containers/registries.conf", text), { target: [5, 23, 1] });
   if (!main.value) throw new Error(JSON.stringify(main.diagnostics));
   const d = dropIns.map((t, i) => {
-    const r = loadRegistriesConfFile(new SourceFile(`/etc/containers/registries.conf.d/${i}.conf`, t), { forceV2: true });
+    const r = loadRegistriesConfFile(new SourceFile(`/etc/containers/registries.conf.d/${i}.conf`, t), { forceV2: true, target: [5, 23, 1] });
     if (!r.value) throw new Error(JSON.stringify(r.diagnostics));
     return r.value;
   });

@@ -33,7 +33,7 @@ describe.skipIf(verdicts.length === 0)("registries.conf real-world corpus (5.23.
     it(`${v.file} → ${v.containersImage523}${v.busyboxLookup ? " (busybox lookup fails)" : ""}`, () => {
       const file = path.join(CORPUS, v.file);
       // The file is read in place, alone: no drop-in directories.
-      const r = loadRegistriesConf({ confPath: file, confDirs: [], explicit: true });
+      const r = loadRegistriesConf({ confPath: file, confDirs: [], explicit: true, target: [5, 23, 1] });
       const errors = r.diagnostics.filter((d) => d.severity === "error");
       if (v.containersImage523 === "ERROR") {
         expect(r.value).toBeUndefined();
@@ -57,13 +57,13 @@ describe.skipIf(verdicts.length === 0)("registries.conf real-world corpus (5.23.
   }
 
   it("flags the v1 format of 023 and converts it", () => {
-    const r = loadRegistriesConf({ confPath: path.join(CORPUS, "registries.conf/023-v1-format-for-contrast.conf"), explicit: true });
+    const r = loadRegistriesConf({ confPath: path.join(CORPUS, "registries.conf/023-v1-format-for-contrast.conf"), explicit: true, target: [5, 23, 1] });
     expect(r.diagnostics.map((d) => d.code)).toContain("IT1404");
     expect(r.value?.unqualifiedSearchRegistries.length).toBeGreaterThan(0);
   });
 
   it("warns that 017's placeholder locations make every pull through them fail", () => {
-    const r = loadRegistriesConf({ confPath: path.join(CORPUS, "registries.conf/017-aliyun-mirror-misplaced.conf"), explicit: true });
+    const r = loadRegistriesConf({ confPath: path.join(CORPUS, "registries.conf/017-aliyun-mirror-misplaced.conf"), explicit: true, target: [5, 23, 1] });
     expect(r.value).toBeDefined();
     const w = r.diagnostics.filter((d) => d.code === "IT1427");
     expect(w).toHaveLength(2);

@@ -9,9 +9,9 @@ import type { Diagnostic } from "../../../src/diagnostics/diagnostic.js";
 
 const F = "/etc/containers/registries.conf";
 
-function load(text: string, forceV2 = false) {
+function load(text: string, forceV2 = false, target: readonly [number, number, number] | "newest" = [5, 23, 1]) {
   const src = new SourceFile(F, text);
-  const r = loadRegistriesConfFile(src, { forceV2 });
+  const r = loadRegistriesConfFile(src, { forceV2, target: target === "newest" ? undefined : target });
   const at = (d: Diagnostic) => (d.span ? `${src.position(d.span.start).line}:${src.position(d.span.start).column}` : "-");
   return { ...r, src, codes: r.diagnostics.map((d) => `${d.code}@${at(d)}`) };
 }
@@ -143,7 +143,7 @@ describe("files and directories", () => {
     { name: "sub.conf", isDirectory: true },
   ];
   it("drop-ins are read in lexical order, *.conf only", () => {
-    const r = loadRegistriesConf({ confPath: "/c/registries.conf", confDirs: ["/c/d"], readFile, readDir });
+    const r = loadRegistriesConf({ confPath: "/c/registries.conf", confDirs: ["/c/d"], readFile, readDir, target: [5, 23, 1] });
     expect(r.files).toEqual(["/c/registries.conf", "/c/d/a.conf", "/c/d/b.conf"]);
     expect(r.value?.shortNameMode).toBe("disabled");
   });
@@ -152,5 +152,32 @@ describe("files and directories", () => {
     const r = loadRegistriesConf({ confPath: "/nope", explicit: true, readFile });
     expect(r.value).toBeUndefined();
     expect(r.diagnostics[0].upstreamMessage).toBe('loading registries configuration "/nope": open /nope: no such file or directory');
+  });
+});
+
+describe("newest releases (container-libs main, read from the source)", () => {
+  const NEWEST = "newest" as const;
+  it("mirror locations are trimmed, no warning", () => {
+    const r = load('[[registry]]\nlocation = "a.io"\n[[registry.mirror]]\nlocation = "m.io/"\n', false, NEWEST);
+    expect(r.codes).toEqual([]);
+    expect(r.value?.registries[0].mirrors[0].location).toBe("m.io");
+  });
+  it("proxy is known and validated", () => {
+    expect(load('[[registry]]\nlocation = "a.io"\nproxy = "socks5://p:1080"\n', false, NEWEST).value?.registries[0].proxy).toBe("socks5://p:1080");
+    const bad = load('[[registry]]\nlocation = "a.io"\nproxy = "ftp://p"\n', false, NEWEST);
+    expect(bad.diagnostics.find((d) => d.upstreamMessage)?.upstreamMessage).toBe('proxy URL scheme "ftp" is not supported. Supported are http, https, socks5, socks5h');
+    expect(load('[[registry]]\nlocation = "a.io"\nproxy = "ftp://p"\n').codes).toEqual(["IT1402@3:1"]);
+  });
+  it("two entries for one location conflict as soon as one sets a proxy", () => {
+    const r = load('[[registry]]\nprefix = "a.io/x"\nlocation = "a.io"\nproxy = "http://p"\n[[registry]]\nprefix = "a.io/y"\nlocation = "a.io"\nproxy = "http://p"\n', false, NEWEST);
+    expect(r.diagnostics.find((d) => d.upstreamMessage)?.upstreamMessage).toBe("registry 'a.io' is defined multiple times with conflicting 'proxy' setting");
+  });
+  it("v1 tables count as v1 even when empty", () => {
+    const t = 'unqualified-search-registries = ["a.io"]\n[registries.search]\nregistries = []\n';
+    expect(load(t).value).toBeDefined();
+    expect(load(t, false, NEWEST).value).toBeUndefined();
+  });
+  it("additional-layer-store-auth-helper is known", () => {
+    expect(load('additional-layer-store-auth-helper = "h"\n', false, NEWEST).value?.additionalLayerStoreAuthHelper).toBe("h");
   });
 });
