@@ -141,20 +141,24 @@ interface ScopesState {
 const SCOPE_FIELD: FieldSpec<ScopesState> = {
   read: (ctx, member, st) => {
     const scope = member.key;
+    let scopeOk = true;
     if (scope !== "" && st.validates) {
       const v = validatePolicyScope(st.transport, scope);
       if (v.error !== undefined) {
+        scopeOk = false;
         ctx.report(
           POLICY_CODES.invalidScope,
           ctx.keySpan(member),
           `${goQuote(scope)} is not a valid scope for the ${st.transport} transport: ${v.error}`,
           `Unknown key ${ctx.q(scope)}`,
         );
-        return;
+        // Upstream stops here; the requirements are still checked so that their problems show up now too.
       }
     }
     const requirements = readRequirementList(ctx, member.value, () => `the requirements of scope ${goQuote(scope)}`);
-    if (requirements) st.out.push({ scope, keyOrigin: ctx.keySpan(member), requirements, origin: ctx.memberSpan(member) });
+    if (requirements && scopeOk) {
+      st.out.push({ scope, keyOrigin: ctx.keySpan(member), requirements, origin: ctx.memberSpan(member) });
+    }
   },
 };
 

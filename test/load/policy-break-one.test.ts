@@ -272,3 +272,13 @@ describe("messages", () => {
     for (const c of codes) expect(c).toMatch(/^IT1[012]\d\d$/);
   });
 });
+
+describe("problems behind the first one", () => {
+  it("still checks the requirements of a scope the transport rejects", () => {
+    const text = '{"default":[{"type":"reject"}],"transports":{"dir":{"rel":[{"type":"rejekt"}]}}}';
+    const r = load(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["IT1105", "IT1103"]);
+    expect(r.diagnostics[0].upstreamMessage).toBe('Unknown key "rel"');
+    expect(r.diagnostics[1].message).toMatch(/Did you mean 'reject'\?/);
+  });
+});
