@@ -26,3 +26,21 @@ describe("grammar files", () => {
     expect(new Set(listed)).toEqual(new Set(KEYWORDS));
   });
 });
+
+describe("grammar/README.md", () => {
+  it("lists exactly the keywords that cannot be names", async () => {
+    const { SOFT_KEYWORDS } = await import("../../src/syntax/tokens.js");
+    const readme = readFileSync(grammarDir + "README.md", "utf8");
+    const m = /words that start statements or requirements \(`([^)]*)`\)/.exec(readme.replace(/\n/g, " "))!;
+    expect(new Set(m[1].split(/\s+/))).toEqual(new Set(KEYWORDS.filter((k) => !SOFT_KEYWORDS.includes(k))));
+  });
+
+  it("its example compiles (key files aside)", async () => {
+    const { compileTrustSource } = await import("../../src/check/compile-source.js");
+    const { SourceFile } = await import("../../src/source/source-file.js");
+    const readme = readFileSync(grammarDir + "README.md", "utf8");
+    const example = /```\n([\s\S]*?)```/.exec(readme)![1].replace("sha256:…", "sha256:" + "0".repeat(64));
+    const r = compileTrustSource(new SourceFile("readme.trust", example), { checkKeyFiles: false });
+    expect(r.diagnostics).toEqual([]);
+  });
+});
