@@ -286,6 +286,7 @@ describe.skipIf(shouldSkipUpstream())("lookaside agrees with containers/image 5.
       });
       expect(mismatches).toEqual([]);
       expect(compared).toBe(CONFIGS.length * REFS.length);
+      if (process.env.DEBUG_COUNTS) console.log(`lookaside ${env.name}: ${compared} references, ${sigCompared} signature URL pairs`);
       expect(sigCompared).toBeGreaterThan(200);
     });
   }

@@ -386,6 +386,7 @@ describe.skipIf(shouldSkipUpstream())("registries.conf agrees with containers/im
         else cmp(`${gn.name} local`, gn.local, l.ok ? l.candidateStrings : l.error);
       }
     });
+    if (process.env.DEBUG_COUNTS) console.log(`registries.conf: ${compared} comparisons`);
     expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThan(1000);
     // Both outcomes are exercised.
