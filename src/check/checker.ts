@@ -16,7 +16,7 @@ import type { SourceFile, Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import { CHECK_CODES as C } from "./codes.js";
 import { decodeBase64, holdsKey, isStdBase64, type FileAccess, type KeyMaterial } from "./key-files.js";
-import { dockerScopeAncestors } from "./scope-ancestors.js";
+import { attachmentsForScope } from "./scope-ancestors.js";
 
 /** Options of the checker. */
 export interface CheckOptions {
@@ -689,11 +689,7 @@ class Checker {
 
   /** upstream use-sigstore-attachments resolution: first explicit setting on the scope's lookup path, else default-docker. */
   attachmentsFor(scope: string): boolean {
-    for (const s of dockerScopeAncestors(scope)) {
-      const e = this.storageScopes.get(s);
-      if (e && e.attachments !== undefined) return e.attachments;
-    }
-    return this.storageDefault?.attachments ?? false;
+    return attachmentsForScope(scope, (s) => this.storageScopes.get(s)?.attachments, this.storageDefault?.attachments);
   }
 
   sigstoreStorage(st: A.Statement[]): void {

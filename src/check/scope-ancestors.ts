@@ -27,3 +27,16 @@ export function dockerScopeAncestors(scope: string): string[] {
   }
   return [...new Set(out)];
 }
+
+/**
+ * upstream `useSigstoreAttachments` resolution (docker/registries_d.go) for images under a docker policy
+ * scope: the first section on the lookup path that sets the key explicitly wins, then `default-docker`,
+ * then false.
+ */
+export function attachmentsForScope(scope: string, explicitSetting: (scope: string) => boolean | undefined, defaultDocker: boolean | undefined): boolean {
+  for (const s of dockerScopeAncestors(scope)) {
+    const v = explicitSetting(s);
+    if (v !== undefined) return v;
+  }
+  return defaultDocker ?? false;
+}
