@@ -9,7 +9,8 @@ import type { Rule } from "../lint/rule.js";
 import { goQuote } from "../util/go-quote.js";
 import type { SourceFile } from "../source/source-file.js";
 import { FILE_CODES, findRuntimeLocations, nodeFileSystem, type RuntimeEnvironment, type RuntimeLocations } from "./files.js";
-import { validateFile, validateInputs, validateRegistriesDDir, type FileReport, type ValidateOptions } from "./validate.js";
+import { validateFile, validateInput, validateRegistriesDDir, type FileReport, type ValidateOptions } from "./validate.js";
+import { emptyRegistriesD, type RegistriesDConfig } from "../ir/types.js";
 
 /** Options of {@link lintInputs}. */
 export interface LintOptions extends ValidateOptions {
@@ -23,12 +24,23 @@ function spanKey(s: { file: string; start: number; end: number }): string {
   return `${s.file}\u0000${s.start}\u0000${s.end}`;
 }
 
-/** Lint findings added to validation reports. */
-function addLint(reports: FileReport[], options: LintOptions): FileReport[] {
+/**
+ * Lint findings added to validation reports. `storage`: for a policy report, the registries.d configuration the
+ * runtime would use with it (configuration directories and the runtime's own files).
+ */
+function addLint(reports: FileReport[], options: LintOptions, storage?: RegistriesDConfig): FileReport[] {
   for (const r of reports) {
     if (!r.model) continue;
     const findings = runLint(
-      { file: r.file, policy: r.model.policy, registriesD: r.model.registriesD, target: options.target, getSource: (f) => r.sources.get(f) },
+      {
+        file: r.file,
+        policy: r.model.policy,
+        registriesD: r.model.registriesD,
+        target: options.target,
+        getSource: (f) => r.sources.get(f),
+        // .trust sources get this check from their own checker (IT2150).
+        signatureStorage: r.kind === "policy-json" ? storage : undefined,
+      },
       { rules: options.rules, severities: options.severities },
     );
     // A front end may already report the same thing at the same place (the .trust checker warns about unknown
@@ -43,7 +55,26 @@ function addLint(reports: FileReport[], options: LintOptions): FileReport[] {
 
 /** Validate and lint each path (files, registries.d directories, configuration directories). */
 export async function lintInputs(paths: readonly string[], options: LintOptions = {}): Promise<FileReport[]> {
-  return addLint(await validateInputs(paths, options), options);
+  const out: FileReport[] = [];
+  for (const p of paths) {
+    const reports = await validateInput(p, options);
+    // A configuration directory: its policy.json is used with its registries.d/ (or with none at all).
+    const policy = reports.find((r) => r.kind === "policy-json");
+    const regD = reports.find((r) => r.kind === "registries-d-dir");
+    const paired = policy && reports.length <= 2 && (await isConfigDir(p, options));
+    out.push(...addLint(reports, options, paired ? (regD ? regD.model?.registriesD : emptyRegistriesD()) : undefined));
+  }
+  return out;
+}
+
+async function isConfigDir(p: string, options: LintOptions): Promise<boolean> {
+  if (options.kind === "config-dir") return true;
+  if (options.kind !== undefined) return false;
+  try {
+    return (await (options.fs ?? nodeFileSystem).stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The result of linting the runtime's own configuration. */
@@ -111,7 +142,8 @@ export async function lintRuntimeConfiguration(runtime: RuntimeEnvironment, opti
       sources: new Map(),
     });
   }
-  addLint(reports, options);
+  const regDReport = reports.find((r) => r.kind === "registries-d-dir");
+  addLint(reports, options, regD.exists ? regDReport?.model?.registriesD : emptyRegistriesD());
   return { locations, reports };
 }
 

@@ -4,10 +4,11 @@ import { insecureGlobalDefault } from "./rules/insecure-global-default.js";
 import { neverMatchingScope } from "./rules/never-matching-scope.js";
 import { redundantRequirement } from "./rules/redundant-requirement.js";
 import { requirementAlwaysDenies } from "./rules/requirement-always-denies.js";
+import { sigstoreWithoutAttachments } from "./rules/sigstore-without-attachments.js";
 import { unknownTransport } from "./rules/unknown-transport.js";
 
 /** Every rule, in the order they run. */
-export const RULES: readonly Rule[] = [insecureGlobalDefault, unknownTransport, neverMatchingScope, requirementAlwaysDenies, redundantRequirement];
+export const RULES: readonly Rule[] = [insecureGlobalDefault, unknownTransport, neverMatchingScope, requirementAlwaysDenies, redundantRequirement, sigstoreWithoutAttachments];
 
 /** A rule by name (`never-matching-scope`) or code (`IT4002`). */
 export function findRule(nameOrCode: string): Rule | undefined {

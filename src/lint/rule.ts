@@ -79,6 +79,11 @@ export interface RuleContext {
   readonly registriesD?: RegistriesDConfig;
   /** The target containers/image version (undefined = newest). */
   readonly target?: Version;
+  /**
+   * The registries.d configuration the runtime would use together with this policy, when known (linting a
+   * configuration directory or the runtime's own files); not walked, only consulted.
+   */
+  readonly signatureStorage?: RegistriesDConfig;
   /** The source text a span covers, when the text is at hand (for building fixes). */
   textOf(span: Span): string | undefined;
   report(descriptor: ReportDescriptor): void;

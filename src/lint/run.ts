@@ -10,6 +10,8 @@ export interface LintInput {
   file: string;
   /** The texts the IR came from (lets rules offer fixes). */
   getSource?: SourceLookup;
+  /** The registries.d the runtime would use with `policy`, when known (see RuleContext.signatureStorage). */
+  signatureStorage?: RegistriesDConfig;
   policy?: Policy;
   registriesD?: RegistriesDConfig;
   target?: Version;
@@ -37,6 +39,7 @@ export function runLint(input: LintInput, options: RunLintOptions = {}): Diagnos
       policy: input.policy,
       registriesD: input.registriesD,
       target: input.target,
+      signatureStorage: input.signatureStorage,
       textOf: (span) => input.getSource?.(span.file)?.text.slice(span.start, span.end),
       report: (d: ReportDescriptor) => out.push(toDiagnostic(rule, severity, d, input.file, override !== undefined)),
     };
