@@ -17,6 +17,8 @@ import { computeVerdicts, RecordingEvidence, type SignatureSet } from "../verify
 import type { ImageUnderTest } from "../verify/image-under-test.js";
 import { manifestDigest } from "../verify/manifest-digest.js";
 import { readDirSignatures, readLookasideSignatures, type HttpLimits, type SignatureReadResult } from "../verify/sources.js";
+import { isManifestList, listInstances, RegistryClient, type RegistryClientOptions } from "../verify/registry-client.js";
+import type { DockerReference } from "../reference/docker-reference.js";
 import { signatureFromBlob, type StoredSignature } from "../verify/stored-signature.js";
 import { simulate, type SimulateOptions } from "./simulate.js";
 
@@ -48,6 +50,22 @@ export interface VerifyImageOptions {
   http?: HttpLimits;
   /** Reference parsing options (cwd, …). */
   parse?: SimulateOptions["parse"];
+  /**
+   * `--online`: read the manifest and signatures of a `docker://` reference from the live registry (lookaside per
+   * registries.d, sigstore attachments when enabled). Manifest lists are decided per instance (or only the
+   * `platform` instance).
+   */
+  online?: RegistryClientOptions & { platform?: string };
+}
+
+/** The decision for one instance of a manifest list (`--online`). */
+export interface InstanceResult {
+  digest: string;
+  platform?: string;
+  verdict: "allow" | "deny";
+  error: string | null;
+  requirements: VerifiedRequirement[];
+  evidence: EvidenceReport;
 }
 
 /** One signature requirement's result with the per-signature reasons. */
@@ -86,6 +104,8 @@ export interface VerifyImageResult {
   evidence: EvidenceReport;
   /** The full simulation (scope lookup, trail, explanation), with signature verdicts plugged in. */
   simulation: SimulationResult;
+  /** For a manifest list read `--online`: each instance evaluated (the verdict is allow only if all allow). */
+  instances?: InstanceResult[];
 }
 
 /** Upstream's message (container-libs main, `RequireSignatureVerification`) when nothing verified a signature. */
@@ -132,6 +152,7 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
     return { ref: options.ref, verdict: "deny", error: sim.upstreamError ?? parsed.error, requirements: [], evidence, simulation: sim };
   }
   const ref = parsed.ref;
+  if (options.online && ref.transport === "docker" && ref.dockerReference) return verifyOnline(options, ref.dockerReference, target, baseSim);
 
   // The manifest.
   let manifest: ImageUnderTest["manifest"] = { ok: false, error: "no manifest given" };
@@ -159,15 +180,7 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
     const dref = ref.dockerReference;
     const digest = dref.digest?.startsWith("sha256:") ? dref.digest : (evidence.manifestDigest ?? undefined);
     if (digest === undefined) read = { ok: false, error: "the manifest digest is unknown (give --manifest), so lookaside signatures cannot be located", locations: [] };
-    else {
-      const storage = signatureStorageFor(dref, options.registriesD ?? { docker: [] }, { ...(options.env ?? {}), target });
-      if (storage.error !== undefined) read = { ok: false, error: storage.error, locations: [] };
-      else
-        read = await readLookasideSignatures((i) => {
-          const u = lookasideSignatureUrl(storage.lookasideTopLevel, dref, digest, i, { ...(options.env ?? {}), target });
-          return u.ok ? { ok: true, location: { url: u.url, scheme: u.scheme, filePath: u.filePath } } : u;
-        }, options.http);
-    }
+    else read = await dockerSignatures(options, dref, digest, target);
   }
   evidence.locations = read.locations;
   const set: SignatureSet = read.ok ? { ok: true, signatures: read.signatures } : { ok: false, error: read.error };
@@ -180,8 +193,20 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
     expectedDigest: ref.dockerReference?.digest,
     target,
   };
+  const d = await decide(options, baseSim, image, set, ref.transport, ref.identity);
+  return { ref: options.ref, ...d, evidence };
+}
 
-  // Pass 1: which signature requirements would the runtime evaluate? Pass 2: decide with their verdicts.
+/** Two evaluation passes with real signature verdicts (see verify/evidence.ts). */
+async function decide(
+  options: VerifyImageOptions,
+  baseSim: SimulateOptions,
+  image: ImageUnderTest,
+  set: SignatureSet,
+  transport: string,
+  identity: string,
+): Promise<{ verdict: "allow" | "deny"; error: string | null; requirements: VerifiedRequirement[]; simulation: SimulationResult }> {
+  const manifest = image.manifest;
   const recording = new RecordingEvidence();
   simulate({ ...baseSim, manifest: manifest.ok ? manifest.bytes : undefined, evidence: recording });
   const precomputed = await computeVerdicts(recording, image, set, {
@@ -202,14 +227,101 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
   }
   let verdict = sim.verdict;
   let error = sim.upstreamError;
-  if (verdict === "allow" && !read.ok) {
+  if (verdict === "allow" && !set.ok) {
     // The policy did not look at signatures, but the pull still reads them (to copy them) and fails.
     verdict = "deny";
-    error = `reading signatures: ${read.error}`;
+    error = `reading signatures: ${set.error}`;
   }
   if (verdict === "allow" && options.requireSignatures && !requirements.some((r) => r.allowed)) {
     verdict = "deny";
-    error = noSignatureVerificationMessage(ref.transport, ref.identity);
+    error = noSignatureVerificationMessage(transport, identity);
   }
-  return { ref: options.ref, verdict, error, requirements, evidence, simulation: sim };
+  return { verdict, error, requirements, simulation: sim };
 }
+
+/** Lookaside signatures (registries.d) for a digest, then sigstore attachments when enabled (upstream order). */
+async function dockerSignatures(
+  options: VerifyImageOptions,
+  dref: DockerReference,
+  digest: string,
+  target: Version | undefined,
+  client?: RegistryClient,
+): Promise<SignatureReadResult> {
+  const storage = signatureStorageFor(dref, options.registriesD ?? { docker: [] }, { ...(options.env ?? {}), target });
+  if (storage.error !== undefined) return { ok: false, error: storage.error, locations: [] };
+  const read = await readLookasideSignatures((i) => {
+    const u = lookasideSignatureUrl(storage.lookasideTopLevel, dref, digest, i, { ...(options.env ?? {}), target });
+    return u.ok ? { ok: true, location: { url: u.url, scheme: u.scheme, filePath: u.filePath } } : u;
+  }, options.http);
+  if (!read.ok || !client || !storage.useSigstoreAttachments) return read;
+  try {
+    const att = await client.sigstoreAttachments(digest);
+    return { ok: true, signatures: [...read.signatures, ...att], locations: [...read.locations, ...att.map((_, i) => `attachment ${i + 1} of ${digest}`)] };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message, locations: read.locations };
+  }
+}
+
+/** `--online`: the registry serves the manifest (and, for lists, each instance) and sigstore attachments. */
+async function verifyOnline(options: VerifyImageOptions, dref: DockerReference, target: Version | undefined, baseSim: SimulateOptions): Promise<VerifyImageResult> {
+  const client = new RegistryClient(dref, options.online);
+  const evidence: EvidenceReport = { source: "registry", locations: [], formats: [], manifestDigest: null };
+  const fail = (error: string): VerifyImageResult => {
+    const sim = simulate({ ...baseSim })[0];
+    evidence.manifestError = error;
+    return { ref: options.ref, verdict: "deny", error, requirements: [], evidence, simulation: sim };
+  };
+  let top;
+  try {
+    top = await client.manifest(dref.digest ?? dref.tag ?? "latest");
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  if (!top) return fail("manifest unknown");
+  evidence.manifestDigest = top.digest;
+  const one = async (bytes: Uint8Array, digest: string, expected: string | undefined) => {
+    const ev: EvidenceReport = { source: "registry", locations: [], formats: [], manifestDigest: digest };
+    const read = await dockerSignatures(options, dref, digest, target, client);
+    ev.locations = read.locations;
+    if (read.ok) ev.formats = read.signatures.map((s) => (s.format === "sigstore-json" ? `sigstore-json (${s.mimeType})` : s.format));
+    else ev.readError = read.error;
+    const image: ImageUnderTest = { dockerReference: dref, manifest: { ok: true, bytes }, expectedDigest: expected, target };
+    const set: SignatureSet = read.ok ? { ok: true, signatures: read.signatures } : { ok: false, error: read.error };
+    const d = await decide(options, { ...baseSim, manifest: bytes }, image, set, "docker", dref.domain + "/" + dref.path);
+    return { d, ev };
+  };
+  if (!isManifestList(top.mediaType)) {
+    const { d, ev } = await one(top.bytes, dref.digest?.startsWith("sha256:") ? dref.digest : top.digest, dref.digest);
+    return { ref: options.ref, ...d, evidence: ev };
+  }
+  const instances = listInstances(top.bytes, options.online?.platform);
+  if (instances.length === 0)
+    return fail(options.online?.platform ? `no image found in manifest list for platform ${options.online.platform}` : "the manifest list has no instances");
+  const results: InstanceResult[] = [];
+  let first: Awaited<ReturnType<typeof one>> | undefined;
+  for (const inst of instances) {
+    let m;
+    try {
+      m = await client.manifest(inst.digest);
+    } catch (e) {
+      results.push({ digest: inst.digest, verdict: "deny", error: (e as Error).message, requirements: [], evidence: { source: "registry", locations: [], formats: [], manifestDigest: null, manifestError: (e as Error).message } });
+      continue;
+    }
+    const r = await one(m!.bytes, inst.digest, inst.digest);
+    first ??= r;
+    const p = inst.platform ? [inst.platform.os, inst.platform.architecture, inst.platform.variant].filter(Boolean).join("/") : undefined;
+    results.push({ digest: inst.digest, ...(p ? { platform: p } : {}), verdict: r.d.verdict, error: r.d.error, requirements: r.d.requirements, evidence: r.ev });
+  }
+  const denied = results.find((r) => r.verdict === "deny");
+  const sim = first?.d.simulation ?? simulate({ ...baseSim })[0];
+  return {
+    ref: options.ref,
+    verdict: denied ? "deny" : "allow",
+    error: denied ? denied.error : null,
+    requirements: first?.d.requirements ?? [],
+    evidence,
+    simulation: sim,
+    instances: results,
+  };
+}
+
