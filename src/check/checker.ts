@@ -164,6 +164,7 @@ class Checker {
     for (const s of st) if (s.type === "approve") this.approve(s);
     for (const s of st) if (s.type === "expect") this.expect(s);
     this.sigstoreStorage(st);
+    for (const d of this.names.values()) if (d.type === "key" && this.used.has(d.name.name)) this.keyFeatures(d);
     this.unused();
   }
 
@@ -352,23 +353,37 @@ class Checker {
             hint: "Concatenate the keyrings into one and give its base64 with 'data', or use 'files'.",
           });
         }
-        if (spec.source.form === "files") this.needFeature("signedByKeyPaths", spec.source.span);
         this.keySourceValues(spec.source, "gpg", "GPG key", false);
         return;
       }
       case "sigstore":
       case "rekor": {
-        this.needFeature(spec.kind === "sigstore" ? "sigstoreSigned" : "rekorPublicKey", spec.span);
-        if (spec.source.form === "files" || spec.source.form === "datas") this.needFeature("sigstoreKeyLists", spec.source.span);
         this.keySourceValues(spec.source, "publicKey", spec.kind === "sigstore" ? "sigstore public key" : "Rekor public key", true);
         return;
       }
       case "fulcio":
       case "pki": {
-        this.needFeature(spec.kind, spec.span);
         this.clauses(k, spec);
         return;
       }
+    }
+  }
+
+  /** Target-version checks of a key, for keys some requirement uses (unused keys never reach policy.json). */
+  keyFeatures(k: A.KeyDecl): void {
+    const spec = k.spec;
+    if (spec.recovered) return;
+    switch (spec.kind) {
+      case "gpg":
+        if (spec.source.form === "files") this.needFeature("signedByKeyPaths", spec.source.span);
+        return;
+      case "sigstore":
+      case "rekor":
+        this.needFeature(spec.kind === "sigstore" ? "sigstoreSigned" : "rekorPublicKey", spec.span);
+        if (spec.source.form === "files" || spec.source.form === "datas") this.needFeature("sigstoreKeyLists", spec.source.span);
+        return;
+      default:
+        this.needFeature(spec.kind, spec.span);
     }
   }
 
