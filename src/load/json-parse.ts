@@ -7,7 +7,7 @@
  * applies Go's nesting limit (`maxNestingDepth` = 10000 → `invalid character '[' exceeded max depth`).
  * It scans the string with charCodeAt and no per-character regular expressions: 50 MB inputs are fine.
  */
-import type { JsonArray, JsonObject, JsonValue } from "./json-tree.js";
+import type { JsonArray, JsonMember, JsonObject, JsonValue } from "./json-tree.js";
 
 /** Go's encoding/json nesting limit (scanner.go `maxNestingDepth`). */
 export const GO_MAX_NESTING_DEPTH = 10000;
@@ -131,6 +131,28 @@ export function parseJson(text: string): JsonParseResult {
   }
 }
 
+const NO_MEMBERS: JsonMember[] = [];
+const NO_ELEMENTS: JsonValue[] = [];
+
+/** Ends a container at `end`: its children move from the shared stack (from `start` on) into it. */
+function closeContainer(
+  node: JsonObject | JsonArray,
+  end: number,
+  members: JsonMember[],
+  elements: JsonValue[],
+  start: number,
+): JsonObject | JsonArray {
+  node.end = end;
+  if (node.kind === "object") {
+    node.members = members.slice(start);
+    members.length = start;
+  } else {
+    node.elements = elements.slice(start);
+    elements.length = start;
+  }
+  return node;
+}
+
 class Parser {
   private pos = 0;
   private readonly n: number;
@@ -172,6 +194,11 @@ class Parser {
     const keys: string[] = [];
     const keyStarts: number[] = [];
     const keyEnds: number[] = [];
+    // Children of the open containers accumulate on two shared stacks and are sliced off into exact-size
+    // arrays when their container closes (a pushed-to empty array would reserve 16 slots per node).
+    const members: JsonMember[] = [];
+    const elements: JsonValue[] = [];
+    const childStart: number[] = [];
     let depth = -1;
     let result: JsonValue | undefined;
     // What the scanner expects next, mirroring Go's scanner states.
@@ -208,17 +235,15 @@ class Parser {
           this.fail(isObject ? "after object key:value pair" : "after array element", p);
         }
         p++;
-        top.end = p;
+        value = closeContainer(top, p, members, elements, childStart[depth]);
         stack.pop();
         depth--;
-        value = top;
       } else if (mode === KEY_OR_CLOSE_OBJECT && c === C.RBrace) {
         const top = stack[depth];
         p++;
-        top.end = p;
+        value = closeContainer(top, p, members, elements, childStart[depth]);
         stack.pop();
         depth--;
-        value = top;
       } else if (mode === KEY_OR_CLOSE_OBJECT || mode === KEY) {
         if (c !== C.Quote) this.fail("looking for beginning of object key string", p);
         // Keys: plain fast path inline, escapes and surrogates in readString.
@@ -254,18 +279,18 @@ class Parser {
       } else if (mode === VALUE_OR_CLOSE_ARRAY && c === C.RBracket) {
         const top = stack[depth];
         p++;
-        top.end = p;
+        value = closeContainer(top, p, members, elements, childStart[depth]);
         stack.pop();
         depth--;
-        value = top;
       } else if (c === C.LBrace || c === C.LBracket) {
         if (depth + 2 > GO_MAX_NESTING_DEPTH) this.fail("exceeded max depth", p);
         const node: JsonObject | JsonArray =
           c === C.LBrace
-            ? { kind: "object", start: p, end: -1, members: [] }
-            : { kind: "array", start: p, end: -1, elements: [] };
+            ? { kind: "object", start: p, end: -1, members: NO_MEMBERS }
+            : { kind: "array", start: p, end: -1, elements: NO_ELEMENTS };
         stack.push(node);
         depth++;
+        childStart[depth] = c === C.LBrace ? members.length : elements.length;
         mode = c === C.LBrace ? KEY_OR_CLOSE_OBJECT : VALUE_OR_CLOSE_ARRAY;
         p++;
         continue;
@@ -307,8 +332,8 @@ class Parser {
       p = value.end;
       if (depth >= 0) {
         const top = stack[depth];
-        if (top.kind === "array") top.elements.push(value);
-        else top.members.push({ key: keys[depth], keyStart: keyStarts[depth], keyEnd: keyEnds[depth], value });
+        if (top.kind === "array") elements.push(value);
+        else members.push({ key: keys[depth], keyStart: keyStarts[depth], keyEnd: keyEnds[depth], value });
       }
       result = value;
       mode = AFTER_VALUE;
