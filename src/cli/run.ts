@@ -224,15 +224,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         if (fixed.length > 0) result = await lintOnce();
       }
       const reports: FileReport[] = result.reports;
-      if (result.locations) {
-        const r = { locations: result.locations };
-        if (format === "text") {
-          out(styles.dim("Linting the configuration containers/image reads for this user:") + "\n");
-          out(`  policy.json:  ${r.locations.policy ? r.locations.policy.path : "(none found)"}\n`);
-          out(`  registries.d: ${r.locations.registriesD.path}${r.locations.registriesD.exists ? "" : " (does not exist)"}\n`);
-          for (const n of r.locations.notes) out(`  ${n}\n`);
-          out("\n");
-        }
+      const locations = result.locations;
+      if (locations && format === "text") {
+        out(styles.dim("Linting the configuration containers/image reads for this user:") + "\n");
+        out(`  policy.json:  ${locations.policy ? locations.policy.path : "(none found)"}\n`);
+        out(`  registries.d: ${locations.registriesD.path}${locations.registriesD.exists ? "" : " (does not exist)"}\n`);
+        for (const n of locations.notes) out(`  ${n}\n`);
+        out("\n");
       }
       out(await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), fs: io.fs, ruleName: ruleNameOfCode }));
       ctx.exitCode = exitCodeFor(reports, "lint", maxWarnings);
