@@ -633,7 +633,8 @@ class Checker {
       return;
     }
     const [, transport, rest] = m;
-    if (e.scope && !e.scope.recovered && e.scope.value !== "") {
+    // "default" / "<global default>" name policy.json's global default (as `imagetrust test` reads them).
+    if (e.scope && !e.scope.recovered && !["", "default", "<global default>"].includes(e.scope.value)) {
       const t = this.transports.find((x) => x.name === transport);
       if (!t?.scopes.some((s) => s.scope === e.scope!.value)) {
         const hint = didYouMean(e.scope.value, t?.scopes.map((s) => s.scope).filter((s) => s !== "") ?? []).trim();

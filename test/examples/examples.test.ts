@@ -69,6 +69,14 @@ describe("examples", () => {
     expect(formatTrustSource(new SourceFile("p", f.text!)).text).toBe(f.text);
   });
 
+  it.each(examples)("%s: its own expectations hold in the simulator", async (name) => {
+    const { runExpectations } = await import("../../src/api/test-expectations.js");
+    const model = compile(name).result.value!;
+    const run = runExpectations({ policy: model.policy, registriesD: model.registriesD, expectations: model.expectations });
+    expect(run.results.filter((r) => !r.passed).map((r) => `${r.expectation.reference}: ${r.problems.join("; ")}`)).toEqual([]);
+    expect(run.passed).toBe(model.expectations.length);
+  });
+
   it("every key file an example names exists and holds a key", () => {
     for (const name of examples) {
       const { result } = compile(name);
