@@ -63,7 +63,12 @@ function once(url: URL, o: Required<Pick<HttpRequestOptions, "timeoutMs" | "maxB
 
 /** Perform a request, following redirects within the limit. */
 export async function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
-  const o = { timeoutMs: 30_000, maxBodyBytes: 4 * 1024 * 1024, maxRedirects: 10, ...options };
+  const o = {
+    ...options,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    maxRedirects: options.maxRedirects ?? 10,
+  };
   const deadline = Date.now() + o.timeoutMs;
   let current = new URL(url);
   let headers = { ...(o.headers ?? {}) };
