@@ -25,6 +25,8 @@ export interface ScannedTable {
   keys: ScannedKey[];
 }
 
+const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", e: "\u001b" };
+
 function parseKey(text: string, i: number): { parts: string[]; end: number } | undefined {
   const parts: string[] = [];
   let j = i;
@@ -36,8 +38,16 @@ function parseKey(text: string, i: number): { parts: string[]; end: number } | u
       j++;
       while (j < text.length && text[j] !== '"' && text[j] !== "\n") {
         if (text[j] === "\\" && j + 1 < text.length) {
+          // TOML basic-string escapes, so a key written with \uXXXX is found under its decoded name.
           const n = text[j + 1];
-          s += n === "n" ? "\n" : n === "t" ? "\t" : n;
+          const hex = n === "u" ? 4 : n === "U" ? 8 : n === "x" ? 2 : 0;
+          if (hex > 0 && /^[0-9A-Fa-f]+$/.test(text.slice(j + 2, j + 2 + hex)) && j + 2 + hex <= text.length) {
+            const cp = parseInt(text.slice(j + 2, j + 2 + hex), 16);
+            s += cp <= 0x10ffff ? String.fromCodePoint(cp) : "";
+            j += 2 + hex;
+            continue;
+          }
+          s += ESCAPES[n] ?? n;
           j += 2;
           continue;
         }

@@ -364,7 +364,7 @@ class ConfDecoder {
         for (const [name, value] of Object.entries(al.value)) {
           const k = alTable?.keys.find((x) => x.key === name) ?? this.tables.flatMap((t) => t.keys).find((x) => x.path === `aliases.${name}`);
           const s = this.str([al.key, name], value, k?.valueSpan ?? alKey?.valueSpan, `Alias '${name}'`);
-          if (s !== undefined) out.aliases.push({ name, value: s, keySpan: k?.keySpan ?? alKey?.keySpan, valueSpan: k?.valueSpan ?? alKey?.valueSpan });
+          if (s !== undefined) out.aliases.push({ name, value: s, keySpan: k?.keySpan ?? alKey?.keySpan ?? alTable?.headerSpan, valueSpan: k?.valueSpan ?? alKey?.valueSpan ?? alTable?.headerSpan });
         }
       }
     }

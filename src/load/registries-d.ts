@@ -565,7 +565,8 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
         code: REGISTRIES_D_CODES.yamlSyntax,
         severity: "error",
         message: `YAML syntax error: ${e.message}`,
-        span: source.span(e.start, Math.max(e.start, e.end)),
+        // yaml reports end-of-stream errors one past the text: clamp to it.
+        span: source.span(Math.min(e.start, source.text.length), Math.min(Math.max(e.start, e.end), source.text.length)),
         upstreamMessage:
           diagnostics.length === 0
             ? decoder === "v2"
