@@ -5,6 +5,7 @@
  */
 import type * as IR from "../ir/types.js";
 import { parseNormalizedNamed, referenceString } from "../reference/docker-reference.js";
+import { KNOWN_TRANSPORTS } from "../reference/scopes.js";
 import { SourceFile } from "../source/source-file.js";
 import { quoteString } from "../syntax/strings.js";
 import { formatTrustSource } from "./format.js";
@@ -263,7 +264,8 @@ function printRaw(model: IR.TrustModel): string {
   return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
 }
 
-const KNOWN = new Set(["docker", "atomic", "containers-storage", "dir", "docker-archive", "docker-daemon", "oci", "oci-archive", "sif", "tarball", "ostree"]);
+/** Transport names written bare; any other name is quoted (`transport "name"`), which the checker does not warn about. */
+const KNOWN: ReadonlySet<string> = new Set(KNOWN_TRANSPORTS);
 
 function storageText(s: IR.SignatureStorage): string {
   const parts: string[] = [];
