@@ -26,11 +26,17 @@ export interface HttpResponse {
   url: string;
 }
 
+/** Go's client names the method like this in errors (`Get "…": …`). */
+function goMethod(m: string | undefined): string {
+  const x = (m ?? "GET").toLowerCase();
+  return x.charAt(0).toUpperCase() + x.slice(1);
+}
+
 function once(url: URL, o: Required<Pick<HttpRequestOptions, "timeoutMs" | "maxBodyBytes">> & HttpRequestOptions, deadline: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === "https:" ? https : http;
     const remaining = deadline - Date.now();
-    if (remaining <= 0) return reject(new Error(`${o.method ?? "GET"} ${JSON.stringify(url.toString())}: timeout after ${o.timeoutMs} ms`));
+    if (remaining <= 0) return reject(new Error(`${goMethod(o.method)} ${JSON.stringify(url.toString())}: timeout after ${o.timeoutMs} ms`));
     const req = mod.request(url, { method: o.method ?? "GET", headers: o.headers, rejectUnauthorized: o.tlsVerify !== false }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -51,10 +57,10 @@ function once(url: URL, o: Required<Pick<HttpRequestOptions, "timeoutMs" | "maxB
         reject(e);
       });
     });
-    const timer = setTimeout(() => req.destroy(new Error(`${o.method ?? "GET"} ${JSON.stringify(url.toString())}: timeout after ${o.timeoutMs} ms`)), remaining);
+    const timer = setTimeout(() => req.destroy(new Error(`${goMethod(o.method)} ${JSON.stringify(url.toString())}: timeout after ${o.timeoutMs} ms`)), remaining);
     req.on("error", (e) => {
       clearTimeout(timer);
-      const msg = e.message.startsWith("exceeded maximum") || e.message.includes("timeout after") ? e.message : `${o.method ?? "GET"} ${JSON.stringify(url.toString())}: ${e.message}`;
+      const msg = e.message.startsWith("exceeded maximum") || e.message.includes("timeout after") ? e.message : `${goMethod(o.method)} ${JSON.stringify(url.toString())}: ${e.message}`;
       reject(new Error(msg));
     });
     req.end();

@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { errnoText } from "../reference/resolve-path.js";
+import { httpRequest } from "./http-request.js";
 import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
 
 /** Signatures as read, or the error that made reading them fail (upstream then denies with it). */
@@ -85,54 +86,18 @@ export function goStatusText(status: number): string {
   return t[status] ?? "";
 }
 
-/** GET with a deadline, a redirect limit and a body limit; throws an Error with a clear message otherwise. */
+/** GET with a deadline, a redirect limit, a body limit and TLS verification (unless turned off); throws an Error with a clear message otherwise. */
 export async function boundedGet(url: string, limits: HttpLimits = {}): Promise<BoundedResponse> {
-  const timeoutMs = limits.timeoutMs ?? 30_000;
-  const maxRedirects = limits.maxRedirects ?? 10;
-  const maxBody = limits.maxBodyBytes ?? MAX_SIGNATURE_BODY_SIZE;
-  const signal = AbortSignal.timeout(timeoutMs);
-  let current = url;
-  const headers = { ...(limits.headers ?? {}) };
-  for (let redirects = 0; ; redirects++) {
-    let res: Response;
-    try {
-      const init: RequestInit & { dispatcher?: unknown } = { method: "GET", redirect: "manual", signal, headers };
-      res = await fetch(current, init);
-    } catch (e) {
-      if (signal.aborted) throw new Error(`Get ${JSON.stringify(current)}: timeout after ${timeoutMs} ms`);
-      const cause = (e as { cause?: { message?: string; code?: string } }).cause;
-      throw new Error(`Get ${JSON.stringify(current)}: ${cause?.message ?? (e as Error).message}`);
-    }
-    if ([301, 302, 303, 307, 308].includes(res.status)) {
-      const loc = res.headers.get("location");
-      await res.body?.cancel().catch(() => undefined);
-      if (!loc) return { status: res.status, statusText: goStatusText(res.status), headers: res.headers, body: new Uint8Array(), url: current };
-      // Go's client names the Location value as sent when it gives up.
-      if (redirects + 1 > maxRedirects) throw new Error(`Get ${JSON.stringify(loc)}: stopped after ${maxRedirects} redirects`);
-      const next = new URL(loc, current);
-      if (new URL(current).host !== next.host) delete headers.Authorization;
-      current = next.toString();
-      continue;
-    }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    try {
-      if (res.body) {
-        for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
-          size += c.length;
-          if (size > maxBody) {
-            await res.body.cancel().catch(() => undefined);
-            throw new Error(`exceeded maximum allowed size of ${maxBody} bytes`);
-          }
-          chunks.push(c);
-        }
-      }
-    } catch (e) {
-      if (signal.aborted) throw new Error(`Get ${JSON.stringify(current)}: timeout after ${timeoutMs} ms reading the body`);
-      throw e;
-    }
-    return { status: res.status, statusText: goStatusText(res.status), headers: res.headers, body: Buffer.concat(chunks), url: current };
-  }
+  const res = await httpRequest(url, {
+    headers: limits.headers,
+    timeoutMs: limits.timeoutMs,
+    maxRedirects: limits.maxRedirects,
+    maxBodyBytes: limits.maxBodyBytes ?? MAX_SIGNATURE_BODY_SIZE,
+    tlsVerify: limits.tlsVerify,
+  });
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+  return { status: res.status, statusText: goStatusText(res.status), headers, body: res.body, url: res.url };
 }
 
 /** One lookaside URL to read: its URL text and, for file:, the path upstream reads (`url.Path`). */

@@ -224,6 +224,6 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online a
   it("TLS verification is on by default: a plain-http registry is not reached over https", async () => {
     const r = await verifyImage({ policy: policyIR(gpgPolicy()), ref: `docker://${host}/acme/app:v1`, online: { timeoutMs: 5_000 } });
     expect(r.verdict).toBe("deny");
-    expect(r.error).toMatch(/^GET "https:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/manifests\/v1": /);
+    expect(r.error).toMatch(/^Get "https:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/manifests\/v1": /);
   }, 30_000);
 });
