@@ -24,6 +24,7 @@ export const FILE_CODES = {
   runtimeFileRead: "IT9010",
   noRuntimePolicy: "IT9011",
   invalidUtf8: "IT9012",
+  notRegularFile: "IT9013",
   internal: "IT9900",
 } as const;
 
@@ -159,6 +160,14 @@ export async function readTextFile(path: string, options: ReadOptions = {}): Pro
     const s = await fs.stat(path);
     if (s.isDirectory()) {
       return { diagnostics: [ioErrorDiagnostic(path, { code: "EISDIR" })], fatal: true, bom: false };
+    }
+    if (!s.isFile()) {
+      // A FIFO would block and /dev/zero never ends: only regular files are read.
+      return {
+        diagnostics: [fileDiagnostic(FILE_CODES.notRegularFile, path, `${path} is not a regular file (a device, FIFO or socket).`)],
+        fatal: true,
+        bom: false,
+      };
     }
     size = s.size;
   } catch (err) {

@@ -348,7 +348,9 @@ export async function validateRegistriesDDir(dir: string, options: ValidateOptio
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   // The loader reads synchronously; read each file with the same guards as single files and keep its text.
   const readFile = (file: string): string => {
-    const size = statSync(file).size;
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error("not a regular file (a directory, device, FIFO or socket)");
+    const size = st.size;
     if (size > maxBytes) throw new Error(`file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} imagetrust reads`);
     const text = decodeUtf8(readFileSync(file));
     sources.set(file, new SourceFile(file, text));

@@ -107,6 +107,27 @@ describe("inputs that cannot be read (exit 2, coded, no stack trace)", () => {
     expect(r.stdout).toContain("IT9008");
     expect(r.stdout).toContain("--kind");
   });
+  it("devices and FIFOs are refused instead of read (no hang, no endless read)", async () => {
+    for (const dev of ["/dev/zero", "/dev/urandom"]) {
+      const r = await runCli(["validate", "--kind", "policy-json", dev]);
+      expect(r.code, dev).toBe(2);
+      expect(r.stdout).toContain("IT9013");
+    }
+    const d = tmp();
+    const fifo = path.join(d, "policy.json");
+    const { spawnSync } = await import("node:child_process");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const r = await runCli(["validate", fifo]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("is not a regular file");
+    // Inside a registries.d directory too.
+    const rd = path.join(d, "registries.d");
+    mkdirSync(rd);
+    expect(spawnSync("mkfifo", [path.join(rd, "a.yaml")]).status).toBe(0);
+    const dr = await runCli(["validate", rd]);
+    expect(dr.code).toBe(1);
+    expect(dr.stdout).toContain("not a regular file");
+  });
   it("a file above the size cap is refused before reading", async () => {
     const fs: FileSystem = {
       stat: async () => ({ isFile: () => true, isDirectory: () => false, size: 512 * 1024 * 1024 }),
