@@ -41,7 +41,10 @@ const { signatureFromBlob } = await lib("stored-signature.js");
 const openpgp = await import("openpgp");
 
 const work = mkdtempSync(join(tmpdir(), "imagetrust-bench-verify-"));
-process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+process.on("exit", () => {
+  spawnSync("gpgconf", ["--homedir", join(work, "gnupg"), "--kill", "gpg-agent"], { stdio: "ignore" });
+  rmSync(work, { recursive: true, force: true });
+});
 const sha256 = (b) => createHash("sha256").update(b).digest("hex");
 
 // ------------------------------------------------------------------ evidence

@@ -32,6 +32,8 @@ function gpg(home: string, args: string[], input?: string): string {
 export function gnupgHome(faked?: string): string {
   const home = makeTempDir("gpg-");
   fs.chmodSync(home, 0o700);
+  // gpg starts an agent per home; stop it when the test process ends (before the home is removed).
+  process.once("exit", () => spawnSync("gpgconf", ["--homedir", home, "--kill", "gpg-agent"], { stdio: "ignore" }));
   if (faked) fs.writeFileSync(path.join(home, "gpg.conf"), `faked-system-time ${faked}\n`);
   return home;
 }
