@@ -14,6 +14,7 @@ import { parseNormalizedNamed, referenceString, validateRemapPrefix, isNameOnly 
 import { KNOWN_TRANSPORTS, validatePolicyScope } from "../reference/scopes.js";
 import type { SourceFile, Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
+import { STATEMENT_KEYWORDS } from "../syntax/tokens.js";
 import { CHECK_CODES as C } from "./codes.js";
 import { decodeBase64, holdsKey, isStdBase64, type FileAccess, type KeyMaterial } from "./key-files.js";
 import { attachmentsForScope } from "./scope-ancestors.js";
@@ -65,6 +66,9 @@ export interface CheckResult {
   /** Docker scopes made by approvals (normalized digest references) with their statements. */
   approvals: Array<{ scope: string; decl: A.ApproveDecl }>;
 }
+
+/** The identity rules written as keywords. */
+const IDENTITY_KEYWORDS = ["exact", "repo-digest-or-exact", "repository", "exact-reference", "exact-repository", "remap"];
 
 /** Most requirements one list may expand to (levels can double each other). */
 export const MAX_EXPANDED_REQUIREMENTS = 10_000;
@@ -216,7 +220,9 @@ class Checker {
     if (name.recovered || name.name === "") return undefined;
     const d = this.names.get(name.name);
     if (!d) {
-      const hint = didYouMean(name.name, this.namesOf(type, keyKinds)).trim();
+      // A misspelt keyword reads as a name where names are allowed: suggest the keywords too.
+      const keywords = type === "level" ? ["accept", "reject", "signed"] : type === "identity" ? IDENTITY_KEYWORDS : [];
+      const hint = didYouMean(name.name, [...this.namesOf(type, keyKinds), ...keywords]).trim();
       this.report(C.undefinedName, "error", `${what} '${name.name}' is not defined.`, name.span, hint ? { hint } : {});
       return undefined;
     }
@@ -532,7 +538,7 @@ class Checker {
       flat = { name, nameSpan: t.name.span, span: t.span, scopes: [] };
       this.transports.push(flat);
       if ("name" in t.name && !(KNOWN_TRANSPORTS as readonly string[]).includes(name)) {
-        const hint = didYouMean(name, KNOWN_TRANSPORTS).trim();
+        const hint = didYouMean(name, [...KNOWN_TRANSPORTS, ...STATEMENT_KEYWORDS]).trim();
         this.report(C.unknownTransport, "warning", `'${name}' is not a transport containers/image knows; its scopes will never match.`, t.name.span, {
           hint: hint || `Write transport "${name}" to say an unknown transport is meant.`,
         });

@@ -11,6 +11,7 @@ import type { LoadResult } from "../load/result.js";
 import type { SourceFile } from "../source/source-file.js";
 import { parseTrust } from "../syntax/parse.js";
 import { checkTrustFile } from "./checker.js";
+import { CHECK_CODES } from "./codes.js";
 import type { FileAccess } from "./key-files.js";
 import { lowerTrustFile } from "./lower.js";
 
@@ -62,7 +63,13 @@ export function compileTrustSource(source: SourceFile, options: CompileTrustOpti
   });
   // After syntax errors, semantic findings about recovered statements are noise; keep those on intact ones.
   const recovered = parsed.ast.statements.filter((s) => s.recovered).map((s) => s.span);
-  const semantic = checked.diagnostics.filter((d) => !d.span || !recovered.some((r) => d.span!.start >= r.start && d.span!.start <= r.end));
+  // With syntax errors, "no default" and "never used" are likely about the part that did not parse.
+  const syntaxErrors = hasErrors(parsed.diagnostics);
+  const semantic = checked.diagnostics.filter(
+    (d) =>
+      !(syntaxErrors && (d.code === CHECK_CODES.missingDefault || d.code === CHECK_CODES.unusedName)) &&
+      (!d.span || !recovered.some((r) => d.span!.start >= r.start && d.span!.start <= r.end)),
+  );
   const diagnostics = [...parsed.diagnostics, ...semantic].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   if (hasErrors(diagnostics)) return { diagnostics };
   return { value: lowerTrustFile(source, parsed.ast, checked), diagnostics };

@@ -10,7 +10,7 @@ import type { TrustFile } from "./ast.js";
 import { cstToAst } from "./cst-to-ast.js";
 import { lexTrust } from "./lexer.js";
 import { parseTokens } from "./parser.js";
-import { SOFT_KEYWORDS } from "./tokens.js";
+import { SOFT_KEYWORDS, STATEMENT_KEYWORDS } from "./tokens.js";
 import { ALL_TOKENS, Identifier, Name, LCurly, RCurly, StringLiteral, UnterminatedString } from "./tokens.js";
 
 /** Diagnostic codes of the parser. */
@@ -225,7 +225,7 @@ function syntaxDiagnostics(source: SourceFile, tokens: IToken[], unsorted: IReco
         break;
       default:
         code = PARSE_CODES.unexpectedInput;
-        message = `Unexpected ${found}: expected ${RULE_WORDS.statement}.`;
+        message = `Expected ${RULE_WORDS.statement} but found ${found}.`;
     }
     const ctx = e.context as unknown as { expectedPathsPerAlt?: TokenType[][][] } | undefined;
     if (ctx?.expectedPathsPerAlt) expectedTypes.push(...firstTokensOf(ctx.expectedPathsPerAlt));
@@ -233,7 +233,9 @@ function syntaxDiagnostics(source: SourceFile, tokens: IToken[], unsorted: IReco
       // A misspelt keyword is a name to the lexer: suggest the keyword the parser wanted, or any keyword.
       const words = expectedTypes.length
         ? expectedTypes.map((x) => String(x.LABEL ?? "")).filter((l) => l.startsWith("'")).map((l) => l.slice(1, -1))
-        : (RULE_WORDS[rule] ?? RULE_WORDS.statement).match(/[a-z][a-z-]+/g) ?? [];
+        : rule === "file" || rule === "statement"
+          ? [...STATEMENT_KEYWORDS]
+          : ((RULE_WORDS[rule] ?? "").match(/[a-z][a-z-]+/g) ?? []);
       const s = suggestionList(t.image, words);
       if (s.length) hint = `Did you mean '${s[0]}'?`;
     }

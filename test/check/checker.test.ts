@@ -185,3 +185,24 @@ describe("checker: identity rules", () => {
     expect(r.where).toEqual(["IT2142 5:10-5:11 error"]);
   });
 });
+
+describe("checker: misspelt keywords", () => {
+  it.each([
+    ["levl a = accept\ndefault a", "IT2013", "Did you mean 'level'?"],
+    ["defualt reject", "IT2013", "Did you mean 'default'?"],
+    ["default reject\nsignatues { }", "IT2111", "Did you mean 'signatures'?"],
+    ['key k gpg flie "x"\ndefault signed by k', "IT2011", "Did you mean 'file'?"],
+    ['default reject\ndocker { "a" acept }', "IT2101", "Did you mean 'accept'?"],
+    ["default rejec", "IT2101", "Did you mean 'reject'?"],
+    ['key k gpg file "/k/gpg.asc"\ndefault signed by k identity exatc', "IT2101", "Did you mean 'exact'?"],
+  ])("%j", (text, code, hint) => {
+    const r = compile(text);
+    expect(r.diagnostics[0].code).toBe(code);
+    expect(r.diagnostics[0].hint).toBe(hint);
+  });
+
+  it("does not add 'no default' or 'never used' noise after a syntax error", () => {
+    const r = compile('key k gpg file "/k/gpg.asc"\nlevel a = = accept\n');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["IT2011"]);
+  });
+});
