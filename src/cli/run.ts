@@ -128,6 +128,7 @@ Examples:
 const RULES_HELP = `
 Examples:
   $ imagetrust rules
+  $ imagetrust rules never-matching-scope
   $ imagetrust rules --format markdown
 `;
 
@@ -238,11 +239,45 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   program
     .command("rules")
-    .description("list the lint rules")
+    .description("list the lint rules, or explain one")
+    .argument("[rule]", "a rule name or code: show its documentation")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .addHelpText("after", RULES_HELP)
-    .action(async (opts: { format: string }) => {
-      out(await renderRules(opts.format as "text" | "json" | "markdown"));
+    .action(async (name: string | undefined, opts: { format: string }) => {
+      if (name === undefined) {
+        out(await renderRules(opts.format as "text" | "json" | "markdown"));
+        return;
+      }
+      const { RULES, findRule } = await import("../lint/registry.js");
+      const rule = findRule(name);
+      if (!rule) {
+        const { didYouMean } = await import("../diagnostics/did-you-mean.js");
+        throw new UsageError(`unknown rule '${name}'.${didYouMean(name, RULES.map((r) => r.meta.name))}`);
+      }
+      if (opts.format === "json") {
+        out(JSON.stringify(rule.meta, null, 2) + "\n");
+        return;
+      }
+      const m = rule.meta;
+      out(
+        [
+          `${m.name} (${m.code}): ${m.description}`,
+          `category: ${m.category}, default severity: ${m.defaultSeverity}`,
+          "",
+          "What it does",
+          `  ${m.docs.what}`,
+          "",
+          "Why it matters",
+          `  ${m.docs.why}`,
+          "",
+          "Example",
+          ...m.docs.example.split("\n").map((l) => `  ${l}`),
+          "",
+          "Instead",
+          ...m.docs.instead.split("\n").map((l) => `  ${l}`),
+          "",
+        ].join("\n"),
+      );
     });
 
   registerMoreCommands(program, ctx);

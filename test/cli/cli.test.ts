@@ -371,6 +371,15 @@ describe("rules", () => {
     const j = JSON.parse((await runCli(["rules", "--format", "json"])).stdout) as Array<{ code: string }>;
     expect(j.length).toBeGreaterThanOrEqual(3);
   });
+  it("explains one rule by name or code; unknown names get a suggestion", async () => {
+    const r = await runCli(["rules", "IT4002"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toMatch(/^never-matching-scope \(IT4002\): /);
+    for (const h of ["What it does", "Why it matters", "Example", "Instead"]) expect(r.stdout).toContain(`\n${h}\n`);
+    const u = await runCli(["rules", "never-matching-scopes"]);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain("Did you mean 'never-matching-scope'?");
+  });
 });
 
 describe("lint --fix", () => {
