@@ -1,0 +1,123 @@
+/**
+ * Kyverno target: `ClusterPolicy` (kyverno.io/v1) manifests, one per trust level or scope group.
+ *
+ * Kyverno applies every matching rule, but each `verifyImages` entry has `skipImageReferences`, so a scope's
+ * rule can leave out the more specific scopes and reproduce "the most specific scope wins" exactly
+ * (containers/image `PolicyContext.requirementsForImageRef`). Signature requirements become
+ * `verifyImages` attestor sets (all sets must pass: AND of requirements; one entry of a set suffices,
+ * `count: 1`: any of a requirement's keys). Rejections become `validate.foreach` deny rules over the pod's
+ * image strings; images no rule selects are admitted, which is what an accepting scope means.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { K8S_CODES, k8sDiagnostic } from "./codes.js";
+import { slug, type DockerPlan, type Region } from "./plan.js";
+import { kyvernoApproximation, kyvernoPatterns } from "./patterns.js";
+import type { SigstoreTrust } from "./requirements.js";
+import { documentsText, type EmittedFile, type Mode } from "./render.js";
+
+/** The API version emitted. */
+export const CLUSTER_POLICY_API_VERSION = "kyverno.io/v1";
+
+/** The JMESPath list of a pod's containers of every kind. */
+export const POD_CONTAINERS = "request.object.spec.[ephemeralContainers, initContainers, containers][]";
+
+const POD_MATCH = { any: [{ resources: { kinds: ["Pod"] } }] };
+
+/** The attestor entries of one requirement: any key (and any Rekor key) suffices. */
+export function attestorEntries(trust: SigstoreTrust): object[] {
+  const rekors: object[] = trust.rekorKeys.length > 0 ? trust.rekorKeys.map((pubkey) => ({ pubkey })) : [{ ignoreTlog: true }];
+  // containers/image does not check certificate transparency (SCTs); neither may the cluster.
+  const ctlog = { ignoreSCT: true };
+  const out: object[] = [];
+  if (trust.fulcio) {
+    const f = trust.fulcio;
+    for (const rekor of rekors) out.push({ keyless: { issuer: f.issuer, subject: f.subject, ...(f.caPem ? { roots: f.caPem } : {}), rekor, ctlog } });
+  } else {
+    for (const publicKeys of trust.publicKeys) for (const rekor of rekors) out.push({ keys: { publicKeys, rekor, ctlog } });
+  }
+  return out;
+}
+
+function imagesOf(plan: DockerPlan, region: Region, raw: boolean): { include: string[]; skip: string[] } {
+  const include = region.scope === undefined ? ["*"] : kyvernoPatterns(region.scope, raw);
+  const skip = [...new Set(region.descendants.flatMap((s) => kyvernoPatterns(s, raw)))];
+  return { include, skip };
+}
+
+interface Group {
+  base: string;
+  regions: Region[];
+}
+
+/** Emit Kyverno ClusterPolicy manifests for a docker plan. */
+export function emitKyverno(plan: DockerPlan, mode: Mode, diagnostics: Diagnostic[]): EmittedFile[] {
+  const failureAction = mode === "enforce" ? "Enforce" : "Audit";
+  for (const r of plan.scopes) {
+    const approx = kyvernoApproximation(r.scope!);
+    const matters = r.outcome.deny || r.outcome.checks.size > 0 || r.descendants.length > 0 || r.ancestors.length > 0;
+    if (approx && matters) diagnostics.push(k8sDiagnostic(K8S_CODES.patternApproximate, "warning", `scope '${r.scope}': ${approx}`, r.span));
+  }
+  const groups: Group[] = [];
+  for (const r of [...plan.scopes, plan.defaultRegion]) {
+    if (!r.outcome.deny && r.outcome.checks.size === 0) continue; // accepted: no rule selects it
+    const base = slug(r.level ?? r.scope ?? "default");
+    const g = groups.find((x) => x.base === base);
+    if (g) g.regions.push(r);
+    else groups.push({ base, regions: [r] });
+  }
+  const files: EmittedFile[] = [];
+  const used = new Set<string>();
+  for (const g of groups) {
+    let name = `imagetrust-${g.base}`;
+    for (let i = 2; used.has(name); i++) name = `imagetrust-${g.base}-${i}`;
+    used.add(name);
+    const rules: object[] = [];
+    const denied = g.regions.filter((r) => r.outcome.deny);
+    const signed = g.regions.filter((r) => !r.outcome.deny);
+    if (signed.length > 0) {
+      rules.push({
+        name: "verify-signatures",
+        match: POD_MATCH,
+        verifyImages: signed.map((r) => {
+          const { include, skip } = imagesOf(plan, r, false);
+          const attestors = [...(r.outcome.deny ? new Map() : r.outcome.checks).values()].map((trust) => {
+            const entries = attestorEntries(trust);
+            return entries.length > 1 ? { count: 1, entries } : { entries };
+          });
+          return { imageReferences: include, ...(skip.length > 0 ? { skipImageReferences: skip } : {}), failureAction, attestors };
+        }),
+      });
+    }
+    if (denied.length > 0) {
+      rules.push({
+        name: "reject-images",
+        match: POD_MATCH,
+        validate: {
+          failureAction,
+          message: "rejected by the image trust policy",
+          foreach: denied.map((r) => {
+            const { include, skip } = imagesOf(plan, r, true);
+            const all: object[] = [];
+            if (r.scope !== undefined) all.push({ key: "{{ element.image }}", operator: "AnyIn", value: include });
+            if (skip.length > 0) all.push({ key: "{{ element.image }}", operator: "AnyNotIn", value: skip });
+            if (all.length === 0) all.push({ key: "{{ element.image }}", operator: "NotEquals", value: "" });
+            return { list: POD_CONTAINERS, deny: { conditions: { all } } };
+          }),
+        },
+      });
+    }
+    const scopes = g.regions.map((r) => r.scope ?? "(default)").join(" ");
+    files.push({
+      name: `${name}.yaml`,
+      text: documentsText([
+        {
+          apiVersion: CLUSTER_POLICY_API_VERSION,
+          kind: "ClusterPolicy",
+          metadata: { name, annotations: { "imagetrust.dev/scopes": scopes } },
+          spec: { background: false, webhookTimeoutSeconds: 30, rules },
+        },
+      ]),
+    });
+  }
+  return files;
+}
