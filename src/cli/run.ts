@@ -64,8 +64,8 @@ async function parseRuleSettings(values: readonly string[]): Promise<Record<stri
   return out;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 interface CommonOptions {
@@ -192,9 +192,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       .addHelpText("after", LINT_HELP),
   )
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this")
-    .option("--rule <name=severity>", "change a rule's severity (off, info, warning, error); repeatable", collect, [] as string[])
+    .option("--rule <name=severity>", "change a rule's severity (off, info, warning, error); repeatable", collect)
     .option("--fix", "apply the safe fixes lint findings offer (renamed scopes and transports), then lint again")
-    .action(async (paths: string[], opts: CommonOptions & { maxWarnings?: string; rule: string[]; fix?: boolean }) => {
+    .action(async (paths: string[], opts: CommonOptions & { maxWarnings?: string; rule?: string[]; fix?: boolean }) => {
       const target = parseTarget(opts.target);
       const format = parseFormat(opts.format);
       const kind = parseKind(opts.kind);
@@ -204,7 +204,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         maxWarnings = Number(opts.maxWarnings);
         if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`invalid --max-warnings '${opts.maxWarnings}': expected a whole number ≥ 0`);
       }
-      const severities = await parseRuleSettings(opts.rule);
+      const severities = await parseRuleSettings(opts.rule ?? []);
       // Loaded here, not at start-up: `validate` needs none of the lint machinery.
       const { applyLintFixes, lintInputs, lintRuntimeConfiguration } = await import("../api/lint.js");
       const { ruleNameOfCode } = await import("../lint/registry.js");

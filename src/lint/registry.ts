@@ -8,7 +8,14 @@ import { sigstoreWithoutAttachments } from "./rules/sigstore-without-attachments
 import { unknownTransport } from "./rules/unknown-transport.js";
 
 /** Every rule, in the order they run. */
-export const RULES: readonly Rule[] = [insecureGlobalDefault, unknownTransport, neverMatchingScope, requirementAlwaysDenies, redundantRequirement, sigstoreWithoutAttachments];
+export const RULES: readonly Rule[] = [
+  insecureGlobalDefault,
+  neverMatchingScope,
+  unknownTransport,
+  requirementAlwaysDenies,
+  redundantRequirement,
+  sigstoreWithoutAttachments,
+];
 
 /** A rule by name (`never-matching-scope`) or code (`IT4002`). */
 export function findRule(nameOrCode: string): Rule | undefined {
