@@ -293,7 +293,7 @@ class ConfDecoder {
       const regKey = topSpan("registry");
       const regTables = this.tablesAt("registry").filter((t) => t.array);
       if (!Array.isArray(reg.value)) {
-        this.badType([reg.key], reg.value, "slice", regKey?.valueSpan ?? regTables[0]?.headerSpan, "'registry' must be an array of tables ([[registry]]).");
+        this.badType([reg.key], reg.value, "slice", regKey?.valueSpan ?? regTables[0]?.headerSpan ?? this.tables.find((t) => t.path.startsWith("registry."))?.headerSpan, "'registry' must be an array of tables ([[registry]]).");
       } else {
         reg.value.forEach((item, i) => {
           const scanned = regKey ? undefined : regTables[i];

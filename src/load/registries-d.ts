@@ -239,7 +239,16 @@ class FileDecoder {
   }
 
   keyText(keyNode: YamlNode): string {
-    if (!isScalar(keyNode)) return String(keyNode ?? "");
+    if (!isScalar(keyNode)) {
+      // yaml's own stringification throws on some malformed collections (e.g. a `<<` merge of a scalar
+      // in a complex key); the key's source text is as good a name for the diagnostics that follow.
+      try {
+        return String(keyNode ?? "");
+      } catch {
+        const r = (keyNode as { range?: [number, number, number] | null }).range;
+        return r ? this.source.text.slice(r[0], r[1]) : "";
+      }
+    }
     const r = resolveScalar(keyNode, this.decoder);
     if (r.kind === "string") return r.value;
     if (r.kind === "null") return "";

@@ -15,7 +15,7 @@ import { SourceFile } from "../../src/source/source-file.js";
 import { parseUntrustedPayload } from "../../src/verify/payload.js";
 import { signatureFromBlob } from "../../src/verify/stored-signature.js";
 import { JSON_DICT, PAYLOAD_SEEDS, REFERENCE_DICT, REFERENCE_SEEDS, TOML_DICT, TRUST_DICT, YAML_DICT, policySeeds, registriesConfSeeds, registriesDSeeds, signatureSeeds, trustSeeds } from "./corpora.js";
-import { LONG_RUN, TEST_TIMEOUT_MS, anyText, loadResultViolation, mutated, params, summary, tally, timed } from "./support.js";
+import { LONG_RUN, breathe, TEST_TIMEOUT_MS, anyText, loadResultViolation, mutated, params, summary, tally, timed } from "./support.js";
 
 const TARGETS = [undefined, parseVersion("5.23")!];
 
@@ -26,7 +26,8 @@ function inputs(seeds: string[], dict: readonly string[]): fc.Arbitrary<string> 
 
 /** Property: loading `text` keeps the LoadResult contract. */
 function loaderProperty(name: string, arb: fc.Arbitrary<string>, load: (src: SourceFile, target: (typeof TARGETS)[number]) => Parameters<typeof loadResultViolation>[2]) {
-  return fc.property(arb, fc.constantFrom(...TARGETS), (text, target) => {
+  return fc.asyncProperty(arb, fc.constantFrom(...TARGETS), async (text, target) => {
+    await breathe();
     const file = `fuzz.${name}`;
     const r = timed(name, text, () => load(new SourceFile(file, text), target));
     tally(name, r.value !== undefined);
@@ -39,30 +40,31 @@ afterAll(() => {
   if (LONG_RUN) console.log(summary());
 });
 
-describe("front ends never crash, never hang, and reject with coded, positioned diagnostics", () => {
-  it("policy.json (loadPolicyJson)", () => {
-    fc.assert(loaderProperty("policy.json", inputs(policySeeds(), JSON_DICT), (s, target) => loadPolicyJson(s, { target })), params(1500));
+describe("front ends never crash, never hang, and reject with coded, positioned diagnostics", async () => {
+  it("policy.json (loadPolicyJson)", async () => {
+    await fc.assert(loaderProperty("policy.json", inputs(policySeeds(), JSON_DICT), (s, target) => loadPolicyJson(s, { target })), params(1500));
   }, TEST_TIMEOUT_MS);
 
-  it("registries.d YAML (loadRegistriesDFile)", () => {
-    fc.assert(loaderProperty("registries.d", inputs(registriesDSeeds(), YAML_DICT), (s, target) => loadRegistriesDFile(s, { target })), params(1500));
+  it("registries.d YAML (loadRegistriesDFile)", async () => {
+    await fc.assert(loaderProperty("registries.d", inputs(registriesDSeeds(), YAML_DICT), (s, target) => loadRegistriesDFile(s, { target })), params(1500));
   }, TEST_TIMEOUT_MS);
 
-  it("registries.conf TOML (loadRegistriesConfFile), also as a v2-only drop-in", () => {
-    fc.assert(
+  it("registries.conf TOML (loadRegistriesConfFile), also as a v2-only drop-in", async () => {
+    await fc.assert(
       loaderProperty("registries.conf", inputs(registriesConfSeeds(), TOML_DICT), (s, target) => loadRegistriesConfFile(s, { target, forceV2: s.text.length % 2 === 0 })),
       params(1500),
     );
   }, TEST_TIMEOUT_MS);
 
-  it(".trust sources (compileTrustSource)", () => {
-    fc.assert(loaderProperty(".trust", inputs(trustSeeds(), TRUST_DICT), (s, target) => compileTrustSource(s, { target, checkKeyFiles: false })), params(600));
+  it(".trust sources (compileTrustSource)", async () => {
+    await fc.assert(loaderProperty(".trust", inputs(trustSeeds(), TRUST_DICT), (s, target) => compileTrustSource(s, { target, checkKeyFiles: false })), params(600));
   }, TEST_TIMEOUT_MS);
 
-  it("image references (parseImageReference): a reference or upstream's error text", () => {
+  it("image references (parseImageReference): a reference or upstream's error text", async () => {
     const arb = fc.oneof({ arbitrary: mutated(REFERENCE_SEEDS, REFERENCE_DICT), weight: 6 }, { arbitrary: anyText(REFERENCE_DICT), weight: 2 });
-    fc.assert(
-      fc.property(arb, fc.constantFrom(...TARGETS), (text, target) => {
+    await fc.assert(
+      fc.asyncProperty(arb, fc.constantFrom(...TARGETS), async (text, target) => {
+        await breathe();
         const r = timed("reference", text, () => parseImageReference(text, { target, resolvePath: (p) => (p.startsWith("/") ? p : `/cwd/${p}`), openFile: () => undefined }));
         tally("reference", r.ok);
         if (r.ok) {
@@ -75,14 +77,15 @@ describe("front ends never crash, never hang, and reject with coded, positioned 
     );
   }, TEST_TIMEOUT_MS);
 
-  it("stored signatures (signatureFromBlob) and payloads (parseUntrustedPayload)", () => {
+  it("stored signatures (signatureFromBlob) and payloads (parseUntrustedPayload)", async () => {
     const seeds = signatureSeeds().map((b) => Buffer.from(b).toString("latin1"));
     const blob = fc.oneof(
       { arbitrary: mutated(seeds, ["\u0000", "sigstore-json\n", "simple-signing\n", '{"payload":', '"mimeType"', '"annotations":{', "null", "\u00a3", "\u0089", "\u0090"]).map((s) => Buffer.from(s, "latin1")), weight: 4 },
       { arbitrary: fc.uint8Array({ maxLength: 300 }), weight: 1 },
     );
-    fc.assert(
-      fc.property(blob, (b) => {
+    await fc.assert(
+      fc.asyncProperty(blob, async (b) => {
+        await breathe();
         const r = timed("signature", b, () => signatureFromBlob(b));
         tally("signature", r.ok);
         if (!r.ok) expect(r.error.length).toBeGreaterThan(0);
@@ -90,8 +93,9 @@ describe("front ends never crash, never hang, and reject with coded, positioned 
       params(3000),
     );
     const payload = fc.oneof({ arbitrary: mutated(PAYLOAD_SEEDS, JSON_DICT), weight: 4 }, { arbitrary: anyText(JSON_DICT), weight: 1 });
-    fc.assert(
-      fc.property(payload, fc.constantFrom("simple" as const, "sigstore" as const), (p, kind) => {
+    await fc.assert(
+      fc.asyncProperty(payload, fc.constantFrom("simple" as const, "sigstore" as const), async (p, kind) => {
+        await breathe();
         const r = timed("payload", p, () => parseUntrustedPayload(Buffer.from(p, "utf8"), kind));
         tally("payload", r.ok);
         if (!r.ok) expect(r.error.length).toBeGreaterThan(0);

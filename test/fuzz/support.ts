@@ -219,3 +219,14 @@ export function summary(): string {
     .map(([k, c]) => `${k}: ${c.inputs} inputs (${c.accepted} accepted, ${c.rejected} rejected), slowest ${c.maxMs.toFixed(1)} ms`)
     .join("\n");
 }
+
+let sinceBreath = 0;
+/**
+ * Let the event loop run every few hundred inputs: a long synchronous property starves vitest's worker RPC
+ * ("Timeout calling onTaskUpdate"). Properties call this and are async for that reason alone.
+ */
+export async function breathe(): Promise<void> {
+  if (++sinceBreath < 500) return;
+  sinceBreath = 0;
+  await new Promise((r) => setImmediate(r));
+}

@@ -1,0 +1,21 @@
+/** Inputs the fuzzers found, kept as plain cases (each failed before its fix). */
+import { describe, expect, it } from "vitest";
+import { loadRegistriesConfFile } from "../../src/load/registries-conf.js";
+import { loadRegistriesDFile } from "../../src/load/registries-d.js";
+import { parseVersion } from "../../src/ir/versions.js";
+import { SourceFile } from "../../src/source/source-file.js";
+import { loadResultViolation } from "./support.js";
+
+const CASES: Array<{ name: string; file: string; text: string; target?: string; load: (s: SourceFile, t?: ReturnType<typeof parseVersion>) => ReturnType<typeof loadRegistriesDFile> | ReturnType<typeof loadRegistriesConfFile> }> = [
+  { name: "YAML error at the end of the stream had a span one past the text", file: "a.yaml", text: '"', load: (s, target) => loadRegistriesDFile(s, { target }) },
+  { name: "a complex key with a scalar merge made yaml throw while naming the key (5.23)", file: "a.yaml", text: "? <<: ", target: "5.23", load: (s, target) => loadRegistriesDFile(s, { target }) },
+  { name: "alias written with a \\u escape: error had no span", file: "a.conf", text: '[aliases]\n"\\u0000rhel9/skopeo" = "registry.redhat.io/rhel9/skopeo"\n', load: (s, target) => loadRegistriesConfFile(s, { target }) },
+  { name: "[[registry.mirror]] without [[registry]]: error had no span", file: "a.conf", text: '[[registry.mirror]]\nlocation = "m.example.com"\n', load: (s, target) => loadRegistriesConfFile(s, { target }) },
+];
+
+describe("fuzz findings stay fixed", () => {
+  it.each(CASES)("$name", ({ file, text, target, load }) => {
+    const r = load(new SourceFile(file, text), target ? parseVersion(target) : undefined);
+    expect(loadResultViolation(text, file, r)).toBeUndefined();
+  });
+});
