@@ -1,0 +1,131 @@
+/**
+ * What the node and the cluster require for one image reference, in one comparable form:
+ * "deny", or a sorted list of trusted-key sets (each "any of these keys / this Fulcio identity").
+ *
+ * The node side follows containers/image's scope lookup (src/reference); the cluster side reads the
+ * emitted manifests back and applies policy-controller's glob matching (all matching policies, else
+ * no-match-policy) or Kyverno's wildcard matching (rules with imageReferences minus skipImageReferences;
+ * validate.foreach deny conditions on the pod's image string).
+ */
+import { parseAllDocuments } from "yaml";
+import type { Requirement, TrustModel } from "../../src/ir/types.js";
+import { parseNormalizedNamed } from "../../src/reference/docker-reference.js";
+import { dockerPolicyScopes } from "../../src/reference/policy-configuration.js";
+import { kyvernoImageString, kyvernoWildcardMatch, policyControllerGlobMatch } from "../../src/k8s/patterns.js";
+import { admissionRequirement, KeyMaterial, outcomeOf, type Outcome, type SigstoreTrust } from "../../src/k8s/requirements.js";
+import type { EmittedFile } from "../../src/k8s/render.js";
+
+/** A comparable outcome: "deny" or the sorted canonical trust sets that must all be satisfied. */
+export type Verdict = "deny" | string[];
+
+/** A canonical text of a trust set, from PEM keys or a keyless identity. */
+function canon(keys: string[], keyless?: { issuer: string; subject: string; ca?: string }): string {
+  return JSON.stringify({ keys: keys.map((k) => k.trim()).sort(), keyless: keyless ? [keyless.issuer, keyless.subject, keyless.ca?.trim() ?? ""] : null });
+}
+
+function trustCanon(t: SigstoreTrust): string {
+  return canon(t.publicKeys, t.fulcio ? { issuer: t.fulcio.issuer, subject: t.fulcio.subject, ca: t.fulcio.caPem } : undefined);
+}
+
+function verdictOf(o: Outcome): Verdict {
+  return o.deny ? "deny" : [...new Set([...o.checks.values()].map(trustCanon))].sort();
+}
+
+/** The node's requirement list for a docker reference (containers/image requirementsForImageRef). */
+export function nodeRequirements(model: TrustModel, reference: string): { scope?: string; requirements: Requirement[] } {
+  const parsed = parseNormalizedNamed(reference);
+  if (!parsed.ok) throw new Error(`bad reference ${reference}`);
+  const ref = parsed.ref.tag === undefined && parsed.ref.digest === undefined ? { ...parsed.ref, tag: "latest" } : parsed.ref;
+  const docker = model.policy.transports.find((t) => t.name === "docker");
+  const scopes = new Map((docker?.scopes ?? []).map((s) => [s.scope, s]));
+  for (const s of dockerPolicyScopes(ref)) {
+    const e = scopes.get(s);
+    if (e) return { scope: s, requirements: e.requirements };
+  }
+  const d = scopes.get("");
+  return d ? { scope: "", requirements: d.requirements } : { requirements: model.policy.default };
+}
+
+/** The node's verdict for a reference. */
+export function nodeVerdict(model: TrustModel, reference: string, readFile: (p: string) => Uint8Array | undefined): Verdict {
+  const keys = new KeyMaterial(readFile);
+  return verdictOf(outcomeOf(nodeRequirements(model, reference).requirements.map((r) => admissionRequirement(r, keys, []))));
+}
+
+type Doc = Record<string, any>;
+
+function docs(files: readonly EmittedFile[]): Doc[] {
+  return files.flatMap((f) => parseAllDocuments(f.text).map((d) => d.toJSON() as Doc));
+}
+
+/** A digest for references policy-controller sees resolved (its mutating webhook replaces tags by digests). */
+export const FAKE_DIGEST = "sha256:" + "ab".repeat(32);
+
+/** policy-controller's verdict: every ClusterImagePolicy whose glob matches, else no-match-policy. */
+export function policyControllerVerdict(files: readonly EmittedFile[], reference: string): Verdict {
+  const all = docs(files);
+  const parsed = parseNormalizedNamed(reference);
+  if (!parsed.ok) throw new Error(`bad reference ${reference}`);
+  // The validating webhook sees the digest form: repo@digest.
+  const resolved = parsed.ref.digest !== undefined ? reference : reference.replace(/:[^:/@]+$/, "") + "@" + FAKE_DIGEST;
+  const matching = all.filter((d) => d.kind === "ClusterImagePolicy" && (d.spec.images as Array<{ glob: string }>).some((i) => policyControllerGlobMatch(i.glob, resolved)));
+  if (matching.length === 0) {
+    const cm = all.find((d) => d.kind === "ConfigMap");
+    return cm?.data["no-match-policy"] === "allow" ? [] : "deny";
+  }
+  const sets: string[] = [];
+  for (const cip of matching) {
+    const auths = cip.spec.authorities as Doc[];
+    if (auths.some((a) => a.static?.action === "fail")) return "deny";
+    if (auths.every((a) => a.static?.action === "pass")) continue;
+    const keys = auths.filter((a) => a.key).map((a) => a.key.data as string);
+    const kl = auths.find((a) => a.keyless);
+    sets.push(
+      canon(keys, kl ? { issuer: kl.keyless.identities[0].issuer, subject: kl.keyless.identities[0].subject, ca: kl.keyless["ca-cert"]?.data } : undefined),
+    );
+  }
+  return [...new Set(sets)].sort();
+}
+
+function anyMatch(patterns: readonly string[] | undefined, s: string): boolean {
+  return (patterns ?? []).some((p) => kyvernoWildcardMatch(p, s));
+}
+
+/** Kyverno's verdict for a pod image written as `podImage` (a reference string as in a pod spec). */
+export function kyvernoVerdict(files: readonly EmittedFile[], podImage: string): Verdict {
+  const info = kyvernoImageString(podImage);
+  if (info === undefined) throw new Error(`bad image ${podImage}`);
+  const sets: string[] = [];
+  for (const d of docs(files)) {
+    if (d.kind !== "ClusterPolicy") continue;
+    for (const rule of d.spec.rules as Doc[]) {
+      for (const fe of rule.validate?.foreach ?? []) {
+        const conds = fe.deny.conditions.all as Doc[];
+        const denies = conds.every((c) => {
+          if (c.operator === "AnyIn") return anyMatch(c.value, podImage);
+          if (c.operator === "AnyNotIn") return !anyMatch(c.value, podImage);
+          if (c.operator === "NotEquals") return podImage !== c.value;
+          throw new Error(`operator ${c.operator}`);
+        });
+        if (denies) return "deny";
+      }
+      for (const vi of rule.verifyImages ?? []) {
+        if (!anyMatch(vi.imageReferences, info) || anyMatch(vi.skipImageReferences, info)) continue;
+        for (const att of vi.attestors as Doc[]) {
+          const entries = att.entries as Doc[];
+          const keys = entries.filter((e) => e.keys).map((e) => e.keys.publicKeys as string);
+          const kl = entries.find((e) => e.keyless)?.keyless;
+          sets.push(canon([...new Set(keys)], kl ? { issuer: kl.issuer, subject: kl.subject, ca: kl.roots } : undefined));
+        }
+      }
+    }
+  }
+  return [...new Set(sets)].sort();
+}
+
+/** Whether cluster verdict `c` is at least as strict as node verdict `n`. */
+export function atLeastAsStrict(c: Verdict, n: Verdict): boolean {
+  if (c === "deny") return true;
+  if (n === "deny") return false;
+  return n.every((x) => c.includes(x));
+}
