@@ -6,6 +6,7 @@
  * as the runtime prints them with TZ=UTC).
  */
 import * as openpgp from "openpgp";
+import { readV3SignedMessage, verifyV3Rsa } from "./gpg-v3.js";
 
 /** Keys imported from policy key material (upstream: an ephemeral GPG home with these keys). */
 export interface GpgKeyring {
@@ -163,6 +164,9 @@ const secs = (d: Date | null | undefined) => (d ? Math.floor(d.getTime() / 1000)
  */
 export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array, options: GpgVerifyOptions = {}): Promise<GpgVerifyResult> {
   const now = options.now ?? new Date();
+  // openpgp.js skips version 3 signature packets; gpg verifies them.
+  const v3 = readV3SignedMessage(signatureBytes);
+  if (v3) return verifyV3(keyring, v3, now);
   let message: openpgp.Message<Uint8Array>;
   try {
     message = await openpgp.readMessage({ binaryMessage: signatureBytes });
@@ -239,6 +243,28 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
   if (keyState === "revoked") return { ok: false, error: invalidGpgSignature({ ...full, summary: SUMMARY.keyRevoked, status: STATUS.certRevoked }) };
   if (keyState === "expired") return { ok: false, error: invalidGpgSignature({ ...full, summary: SUMMARY.keyExpired, status: STATUS.keyExpired }) };
   return { ok: true, contents, keyFingerprint: fpr, primaryFingerprint: primaryFpr };
+}
+
+/** A version 3 signature (openpgp.js cannot read these; gpg verifies them). */
+async function verifyV3(keyring: GpgKeyring, msg: NonNullable<ReturnType<typeof readV3SignedMessage>>, now: Date): Promise<GpgVerifyResult> {
+  let found: { key: openpgp.PublicKey; signingKey: openpgp.PublicKey | openpgp.Subkey } | undefined;
+  for (const key of keyring.keys) {
+    const k = key.getKeys().find((x) => x.getKeyID().toHex().toUpperCase() === msg.keyID);
+    if (k) {
+      found = { key, signingKey: k };
+      break;
+    }
+  }
+  const base = { timestamp: msg.created, expTimestamp: 0, pubkeyAlgo: gpgmePubkeyAlgo(msg.pubkeyAlgo), hashAlgo: msg.hashAlgo };
+  if (!found) return { ok: false, error: invalidGpgSignature({ ...base, summary: SUMMARY.keyMissing, fingerprint: msg.keyID, status: STATUS.noPubkey }) };
+  const params = (found.signingKey.keyPacket as unknown as { publicParams: { n?: Uint8Array; e?: Uint8Array } }).publicParams;
+  if (!params.n || !params.e || !verifyV3Rsa(msg, params.n, params.e))
+    return { ok: false, error: invalidGpgSignature({ summary: SUMMARY.red, fingerprint: msg.keyID, status: STATUS.badSignature, timestamp: 0, expTimestamp: 0, pubkeyAlgo: 0, hashAlgo: 0 }) };
+  const fpr = found.signingKey.getFingerprint().toUpperCase();
+  const state = await keyStateAt(found.key, found.signingKey, now);
+  if (state === "revoked") return { ok: false, error: invalidGpgSignature({ ...base, fingerprint: fpr, summary: SUMMARY.keyRevoked, status: STATUS.certRevoked }) };
+  if (state === "expired") return { ok: false, error: invalidGpgSignature({ ...base, fingerprint: fpr, summary: SUMMARY.keyExpired, status: STATUS.keyExpired }) };
+  return { ok: true, contents: msg.contents, keyFingerprint: fpr, primaryFingerprint: found.key.getFingerprint().toUpperCase() };
 }
 
 async function readAll(stream: unknown): Promise<Uint8Array> {

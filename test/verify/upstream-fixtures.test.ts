@@ -63,15 +63,9 @@ describe.skipIf((!haveFixtures || !skopeoAvailable()) && !ci)("GPG fixtures vs s
         return { name: c.name, mine: { allowed: mine.verdict === "allow", message: mine.error }, theirs: { allowed: skopeoAllowed, message: skopeoAllowed ? null : theirs.message } };
       }),
     );
-    const v3 = (n: string) => n.includes("-v3");
-    const disagree = results.filter((r) => !v3(r.name) && (r.mine.allowed !== r.theirs.allowed || (!r.mine.allowed && r.mine.message !== r.theirs.message)));
+    // Version 3 signature packets (the *-v3 fixtures) included: openpgp.js skips them, src/verify/gpg-v3.ts reads them.
+    const disagree = results.filter((r) => r.mine.allowed !== r.theirs.allowed || (!r.mine.allowed && r.mine.message !== r.theirs.message));
     expect(disagree).toEqual([]);
-    const v3Agree = results.filter((r) => v3(r.name) && r.mine.allowed === r.theirs.allowed && r.mine.message === r.theirs.message).length;
-    console.log(`GPG fixtures: ${results.length} cases; ${results.length - results.filter((r) => v3(r.name)).length} non-v3 all agree; v3: ${v3Agree}/${results.filter((r) => v3(r.name)).length} agree fully`);
-    for (const r of results.filter((x) => v3(x.name) && x.mine.message !== x.theirs.message)) console.log(`  ${r.name}: ours ${JSON.stringify(r.mine)} / skopeo ${JSON.stringify(r.theirs).slice(0, 200)}`);
-    // Version 3 signature packets: openpgp.js cannot read them. We must never allow what skopeo denies.
-    const v3wrongAllow = results.filter((r) => v3(r.name) && r.mine.allowed && !r.theirs.allowed);
-    expect(v3wrongAllow).toEqual([]);
     expect(results.filter((r) => r.theirs.allowed).length).toBeGreaterThan(5);
     expect(results.length).toBeGreaterThan(60);
   }, 300_000);
