@@ -3,73 +3,14 @@
  * every manifest against the CRDs, and, for a table of references per model, that the cluster selects the
  * same requirements as the node wherever the compiler claims equivalence (and never fewer anywhere).
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import type { ValidateFunction } from "ajv";
+import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { compileToKubernetes, K8S_TARGETS, type K8sTarget } from "../../src/k8s/compile.js";
 import { K8S_CODES } from "../../src/k8s/codes.js";
-import type { EmittedFile } from "../../src/k8s/render.js";
-import type { TrustModel } from "../../src/ir/types.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
-import { crdValidator } from "./crd-schema.js";
+import { checkReferences, DIFFERENCE_CODES, expectValidManifests } from "./manifests.js";
 import { ModelBuilder, readKey } from "./helpers.js";
-import { atLeastAsStrict, kyvernoVerdict, nodeRequirements, nodeVerdict, policyControllerVerdict } from "./evaluate.js";
-
-let cip: ValidateFunction;
-let kyverno: ValidateFunction;
-beforeAll(() => {
-  cip = crdValidator("policy.sigstore.dev_clusterimagepolicies.yaml", "v1beta1");
-  kyverno = crdValidator("kyverno.io_clusterpolicies.yaml", "v1");
-}, 60_000);
-
-/** Every manifest is valid for its CRD (ConfigMaps: the fields core/v1 needs). */
-export function expectValidManifests(files: readonly EmittedFile[]): number {
-  let n = 0;
-  for (const f of files) {
-    for (const d of parseAllDocuments(f.text)) {
-      const doc = d.toJSON() as Record<string, any>;
-      n++;
-      if (doc.kind === "ClusterImagePolicy") expect(cip(doc) ? [] : cip.errors, f.name).toEqual([]);
-      else if (doc.kind === "ClusterPolicy") expect(kyverno(doc) ? [] : kyverno.errors, f.name).toEqual([]);
-      else {
-        expect(doc).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "config-policy-controller" } });
-        expect(["allow", "deny", "warn"]).toContain(doc.data["no-match-policy"]);
-      }
-    }
-  }
-  return n;
-}
-
-/** Codes that say a region's meaning differs on the cluster. */
-const DIFFERENCE_CODES: string[] = [K8S_CODES.scopeStricter, K8S_CODES.scopeMorePermissive, K8S_CODES.tagScopeNeverMatches, K8S_CODES.patternApproximate];
-
-/**
- * For each reference: the cluster's verdict equals the node's where no difference was reported for the
- * deciding scope, and is at least as strict everywhere. Returns [agreeing, stricter] counts.
- */
-export function checkReferences(model: TrustModel, target: K8sTarget, files: readonly EmittedFile[], diagnostics: readonly Diagnostic[], references: string[]): [number, number] {
-  let same = 0;
-  let stricter = 0;
-  for (const ref of references) {
-    const node = nodeVerdict(model, ref, readKey);
-    const decided = nodeRequirements(model, ref).scope;
-    const docker = model.policy.transports.find((t) => t.name === "docker")!;
-    const entry = docker.scopes.find((s) => s.scope === decided);
-    const span = entry ? entry.keyOrigin ?? entry.origin : model.policy.defaultOrigin;
-    const flagged = diagnostics.some((d) => DIFFERENCE_CODES.includes(d.code) && d.span && span && d.span.start === span.start);
-    const spellings = target === "kyverno" ? [ref, ...(ref.startsWith("docker.io/library/") ? [ref.slice("docker.io/library/".length)] : [])] : [ref];
-    for (const spelled of spellings) {
-      const cluster = target === "kyverno" ? kyvernoVerdict(files, spelled) : policyControllerVerdict(files, spelled);
-      expect(atLeastAsStrict(cluster, node), `${target} ${spelled}: cluster ${JSON.stringify(cluster)} vs node ${JSON.stringify(node)}`).toBe(true);
-      if (!flagged) {
-        expect(cluster, `${target} ${spelled} (scope ${JSON.stringify(decided)})`).toEqual(node);
-        same++;
-      } else if (JSON.stringify(cluster) !== JSON.stringify(node)) stricter++;
-      else same++;
-    }
-  }
-  return [same, stricter];
-}
+import { kyvernoVerdict, policyControllerVerdict } from "./evaluate.js";
 
 function codes(ds: readonly Diagnostic[], severity?: string): string[] {
   return ds.filter((d) => !severity || d.severity === severity).map((d) => d.code);

@@ -9,7 +9,7 @@ import { compileTrustSource } from "../../src/check/compile-source.js";
 import { compileToKubernetes, K8S_TARGETS } from "../../src/k8s/compile.js";
 import { K8S_CODES } from "../../src/k8s/codes.js";
 import { SourceFile } from "../../src/source/source-file.js";
-import { checkReferences, expectValidManifests } from "./compile.test.js";
+import { checkReferences, expectValidManifests } from "./manifests.js";
 import { expectGolden, readKey } from "./helpers.js";
 
 const dir = fileURLToPath(new URL("../../examples/", import.meta.url));
