@@ -5,6 +5,7 @@
  * `Invalid GPG signature: gpgme.Signature{…}` rendering (Go `%#v` of the gpgme result; times in UTC, i.e.
  * as the runtime prints them with TZ=UTC).
  */
+import * as zlib from "node:zlib";
 import * as openpgp from "openpgp";
 import { readV3SignedMessage, verifyV3Rsa } from "./gpg-v3.js";
 
@@ -274,15 +275,70 @@ async function readAll(stream: unknown): Promise<Uint8Array> {
 }
 
 /**
- * gpgme's result for a message gpg cannot fully parse, from what openpgp.js reports. Observed with skopeo: damaged
- * deflate data and truncations mostly end as "no signature found" (count 0); a damaged packet structure inside the
- * compressed data gives "No data"; a lone compressed-packet header gives "Unknown compression algorithm".
+ * gpgme's result for a message gpg cannot fully parse, from what openpgp.js reports and where the data ends.
+ * Observed with skopeo: a lone compressed-packet header gives "Unknown compression algorithm"; damaged deflate data
+ * and a cut before the signature packet's subpackets end as "no signature found" (count 0); a cut inside the
+ * signature's MPIs, a damaged packet structure inside the compressed data, or a cut within the first bytes give
+ * "No data" (see truncatedMessageText).
  */
 function gpgReadError(e: unknown, bytes?: Uint8Array): string {
   const msg = String((e as Error)?.message ?? e);
   if (bytes && bytes.length === 1 && (bytes[0] === 0xa3 || bytes[0] === 0xc8 || (bytes[0] & 0xfc) === 0xa0)) return "Unknown compression algorithm";
   if (/Missing trailing signature packets/.test(msg) || (/CompressedDataPacket/.test(msg) && /Error during parsing/.test(msg))) return "No data";
+  if (bytes) return truncatedMessageText(Buffer.from(bytes));
   return "Unexpected GPG signature count 0";
+}
+
+/** gpg on a truncated compressed signed message: depends on how far the decompressed packets got. */
+function truncatedMessageText(bytes: Buffer): string {
+  const COUNT0 = "Unexpected GPG signature count 0";
+  if (bytes.length < 2 || (bytes[0] !== 0xa3 && bytes[0] !== 0xc8)) return COUNT0;
+  const algo = bytes[bytes[0] === 0xa3 ? 1 : 2];
+  const data = bytes.subarray(bytes[0] === 0xa3 ? 2 : 3);
+  let inner: Buffer;
+  try {
+    const opts = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+    inner = algo === 1 ? zlib.inflateRawSync(data, opts) : algo === 2 ? zlib.inflateSync(data, opts) : algo === 0 ? data : Buffer.alloc(0);
+  } catch {
+    return COUNT0;
+  }
+  if (inner.length === 0) return data.length > 0 ? "No data" : COUNT0;
+  if (inner.length < 3) return "No data";
+  // Walk complete packets; look at the first incomplete one.
+  let i = 0;
+  while (i < inner.length) {
+    const ctb = inner[i];
+    let tag: number;
+    let hl: number;
+    let len: number;
+    if (ctb & 0x40) {
+      tag = ctb & 0x3f;
+      const o = inner[i + 1];
+      if (o === undefined) return COUNT0;
+      if (o < 192) [hl, len] = [2, o];
+      else if (o < 224) [hl, len] = [3, ((o - 192) << 8) + (inner[i + 2] ?? 0) + 192];
+      else if (o === 255) [hl, len] = [6, i + 6 <= inner.length ? inner.readUInt32BE(i + 2) : Infinity];
+      else [hl, len] = [2, 1 << (o & 0x1f)];
+    } else {
+      tag = (ctb >> 2) & 0x0f;
+      const n = [1, 2, 4, 0][ctb & 3];
+      hl = 1 + n;
+      len = n === 1 ? (inner[i + 1] ?? 0) : n === 2 && i + 3 <= inner.length ? inner.readUInt16BE(i + 1) : n === 4 && i + 5 <= inner.length ? inner.readUInt32BE(i + 1) : Infinity;
+    }
+    if (i + hl + len <= inner.length) {
+      i += hl + len;
+      continue;
+    }
+    if (tag !== 2) return COUNT0;
+    const body = inner.subarray(i + hl);
+    if (body.length < 6 || body[0] !== 4) return COUNT0;
+    const hashed = body.readUInt16BE(4);
+    if (body.length < 6 + hashed + 2) return COUNT0;
+    const unhashed = body.readUInt16BE(6 + hashed);
+    return body.length >= 6 + hashed + 2 + unhashed + 2 ? "No data" : COUNT0;
+  }
+  // Every packet is complete but the compressed stream is not: gpg reports the missing end.
+  return "No data";
 }
 
 function findKey(keyring: GpgKeyring, keyID: openpgp.KeyID): { key: openpgp.PublicKey; signingKey: openpgp.PublicKey | openpgp.Subkey } | undefined {
