@@ -307,10 +307,11 @@ export async function renderRules(format: "text" | "json" | "markdown"): Promise
     return JSON.stringify(RULES.map((r) => r.meta), null, 2) + "\n";
   }
   if (format === "markdown") {
+    // The README's rule table (between <!-- rules:start --> and <!-- rules:end -->) is exactly this.
     const rows = RULES.map(
-      (r) => `| ${r.meta.code} | \`${r.meta.name}\` | ${r.meta.category} | ${r.meta.defaultSeverity} | ${r.meta.description.replace(/\|/g, "\\|")} |`,
+      (r) => `| ${r.meta.code} | ${r.meta.name} | ${r.meta.category} | ${r.meta.defaultSeverity} | ${r.meta.description.replace(/\|/g, "\\|")} |`,
     );
-    return ["| Code | Rule | Category | Default | What it finds |", "|---|---|---|---|---|", ...rows].join("\n") + "\n";
+    return ["| Code | Name | Category | Severity | What it catches |", "|---|---|---|---|---|", ...rows].join("\n") + "\n";
   }
   const width = Math.max(...RULES.map((r) => r.meta.name.length));
   return RULES.map((r) => `${r.meta.code}  ${r.meta.name.padEnd(width)}  ${r.meta.category.padEnd(11)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}`).join("\n") + "\n";

@@ -367,7 +367,12 @@ describe("rules", () => {
     expect(t.code).toBe(0);
     for (const n of ["IT4001", "insecure-global-default", "never-matching-scope", "unknown-transport"]) expect(t.stdout).toContain(n);
     const m = await runCli(["rules", "--format", "markdown"]);
-    expect(m.stdout.split("\n")[0]).toBe("| Code | Rule | Category | Default | What it finds |");
+    expect(m.stdout.split("\n")[0]).toBe("| Code | Name | Category | Severity | What it catches |");
+    // The README's rule table is generated from the rules: it must be current.
+    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    const table = /<!-- rules:start -->\n([\s\S]*?)<!-- rules:end -->/.exec(readme)?.[1];
+    expect(table, "README.md has no <!-- rules:start --> … <!-- rules:end --> block").toBeDefined();
+    expect(table).toBe(m.stdout);
     const j = JSON.parse((await runCli(["rules", "--format", "json"])).stdout) as Array<{ code: string }>;
     expect(j.length).toBeGreaterThanOrEqual(3);
   });

@@ -121,8 +121,7 @@ export const neverMatchingScope: Rule = {
     name: "never-matching-scope",
     category: "correctness",
     defaultSeverity: "warning",
-    description:
-      "A docker scope (policy.json or registries.d) that no image reference can match: short name, index.docker.io, trailing '/', tag+digest, upper case, bad wildcard.",
+    description: "A docker scope (policy.json or registries.d) that no image reference can match.",
     docs: {
       what:
         "Reports scopes of the docker, atomic and docker-daemon transports, and registries.d `docker:` keys, that can never " +

@@ -36,7 +36,7 @@ export const redundantRequirement: Rule = {
     name: "redundant-requirement",
     category: "style",
     defaultSeverity: "warning",
-    description: "reject combined with other requirements (they never matter), or insecureAcceptAnything next to others (it adds nothing).",
+    description: "reject combined with other requirements, or insecureAcceptAnything next to others.",
     docs: {
       what: "Reports requirement lists that contain `reject` together with other requirements, or `insecureAcceptAnything` together with others.",
       why:

@@ -33,7 +33,7 @@ export const requirementAlwaysDenies: Rule = {
     name: "requirement-always-denies",
     category: "correctness",
     defaultSeverity: "warning",
-    description: "A requirement that loads but can never accept an image (signedBaseLayer, unimplemented keyType, no keys, no signatures on this transport).",
+    description: "A requirement that loads but can never accept an image.",
     docs: {
       what:
         "Reports requirements containers/image accepts when loading the policy but that deny every image at pull time: " +
