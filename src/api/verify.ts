@@ -252,7 +252,8 @@ async function dockerSignatures(
   const read = await readLookasideSignatures((i) => {
     const u = lookasideSignatureUrl(storage.lookasideTopLevel, dref, digest, i, { ...(options.env ?? {}), target });
     return u.ok ? { ok: true, location: { url: u.url, scheme: u.scheme, filePath: u.filePath } } : u;
-  }, options.http);
+    // Upstream reads lookaside URLs with the registry's HTTP client, so --tls-verify=false applies to them too.
+  }, { ...(options.http ?? {}), tlsVerify: options.http?.tlsVerify ?? options.online?.tlsVerify });
   if (!read.ok || !client || !storage.useSigstoreAttachments) return read;
   try {
     const att = await client.sigstoreAttachments(digest);
