@@ -6,13 +6,13 @@
  * (containers/image `PolicyContext.requirementsForImageRef`). Signature requirements become
  * `verifyImages` attestor sets (all sets must pass: AND of requirements; one entry of a set suffices,
  * `count: 1`: any of a requirement's keys). Rejections become `validate.foreach` deny rules over the pod's
- * image strings; images no rule selects are admitted, which is what an accepting scope means.
+ * normalised image strings (`image_normalize`, the same strings verifyImages matches); images no rule selects are admitted, which is what an accepting scope means.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
 import { slug, type DockerPlan, type Region } from "./plan.js";
 import { kyvernoApproximation, kyvernoPatterns } from "./patterns.js";
-import type { SigstoreTrust } from "./requirements.js";
+import { compareOutcomes, type SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
 
 /** The API version emitted. */
@@ -20,6 +20,9 @@ export const CLUSTER_POLICY_API_VERSION = "kyverno.io/v1";
 
 /** The JMESPath list of a pod's containers of every kind. */
 export const POD_CONTAINERS = "request.object.spec.[ephemeralContainers, initContainers, containers][]";
+
+/** The image of a foreach element as verifyImages sees it (`image_normalize` is GetImageInfo(image).String()). */
+export const IMAGE_KEY = "{{ image_normalize(element.image) }}";
 
 const POD_MATCH = { any: [{ resources: { kinds: ["Pod"] } }] };
 
@@ -38,10 +41,34 @@ export function attestorEntries(trust: SigstoreTrust): object[] {
   return out;
 }
 
-function imagesOf(plan: DockerPlan, region: Region, raw: boolean): { include: string[]; skip: string[] } {
-  const include = region.scope === undefined ? ["*"] : kyvernoPatterns(region.scope, raw);
-  const skip = [...new Set(region.descendants.flatMap((s) => kyvernoPatterns(s, raw)))];
+function imagesOf(region: Region): { include: string[]; skip: string[] } {
+  const include = region.scope === undefined ? ["*"] : kyvernoPatterns(region.scope);
+  const skip = [...new Set(region.descendants.flatMap((s) => kyvernoPatterns(s)))];
   return { include, skip };
+}
+
+/** The region Kyverno's rules give a reference that a scope's patterns miss: the nearest enclosing one. */
+function enclosing(plan: DockerPlan, region: Region): Region {
+  const a = region.ancestors[0];
+  return a === undefined ? plan.defaultRegion : plan.scopes.find((r) => r.scope === a)!;
+}
+
+/** Approximate patterns: an error when the references they move would be decided more permissively. */
+function reportApproximations(plan: DockerPlan, diagnostics: Diagnostic[]): void {
+  for (const r of plan.scopes) {
+    const approx = kyvernoApproximation(r.scope!);
+    if (!approx) continue;
+    // wider: references of the enclosing regions move into this one; narrower: some of this region's move out.
+    const moved =
+      approx.kind === "wider"
+        ? [plan.defaultRegion, ...plan.scopes].filter((a) => a === plan.defaultRegion || a.descendants.includes(r.scope!)).map((a) => compareOutcomes(r.outcome, a.outcome))
+        : [compareOutcomes(enclosing(plan, r).outcome, r.outcome)];
+    if (moved.every((c) => c === "equal")) continue;
+    const permissive = moved.includes("permissive");
+    diagnostics.push(
+      k8sDiagnostic(K8S_CODES.patternApproximate, permissive ? "error" : "warning", `scope '${r.scope}': ${approx.why}${permissive ? "; those references would be admitted more easily than on the node" : ""}`, r.span),
+    );
+  }
 }
 
 interface Group {
@@ -52,11 +79,7 @@ interface Group {
 /** Emit Kyverno ClusterPolicy manifests for a docker plan. */
 export function emitKyverno(plan: DockerPlan, mode: Mode, diagnostics: Diagnostic[]): EmittedFile[] {
   const failureAction = mode === "enforce" ? "Enforce" : "Audit";
-  for (const r of plan.scopes) {
-    const approx = kyvernoApproximation(r.scope!);
-    const matters = r.outcome.deny || r.outcome.checks.size > 0 || r.descendants.length > 0 || r.ancestors.length > 0;
-    if (approx && matters) diagnostics.push(k8sDiagnostic(K8S_CODES.patternApproximate, "warning", `scope '${r.scope}': ${approx}`, r.span));
-  }
+  reportApproximations(plan, diagnostics);
   const groups: Group[] = [];
   for (const r of [...plan.scopes, plan.defaultRegion]) {
     if (!r.outcome.deny && r.outcome.checks.size === 0) continue; // accepted: no rule selects it
@@ -79,7 +102,7 @@ export function emitKyverno(plan: DockerPlan, mode: Mode, diagnostics: Diagnosti
         name: "verify-signatures",
         match: POD_MATCH,
         verifyImages: signed.map((r) => {
-          const { include, skip } = imagesOf(plan, r, false);
+          const { include, skip } = imagesOf(r);
           const attestors = [...(r.outcome.deny ? new Map() : r.outcome.checks).values()].map((trust) => {
             const entries = attestorEntries(trust);
             return entries.length > 1 ? { count: 1, entries } : { entries };
@@ -96,11 +119,11 @@ export function emitKyverno(plan: DockerPlan, mode: Mode, diagnostics: Diagnosti
           failureAction,
           message: "rejected by the image trust policy",
           foreach: denied.map((r) => {
-            const { include, skip } = imagesOf(plan, r, true);
+            const { include, skip } = imagesOf(r);
             const all: object[] = [];
-            if (r.scope !== undefined) all.push({ key: "{{ element.image }}", operator: "AnyIn", value: include });
-            if (skip.length > 0) all.push({ key: "{{ element.image }}", operator: "AnyNotIn", value: skip });
-            if (all.length === 0) all.push({ key: "{{ element.image }}", operator: "NotEquals", value: "" });
+            if (r.scope !== undefined) all.push({ key: IMAGE_KEY, operator: "AnyIn", value: include });
+            if (skip.length > 0) all.push({ key: IMAGE_KEY, operator: "AnyNotIn", value: skip });
+            if (all.length === 0) all.push({ key: IMAGE_KEY, operator: "NotEquals", value: "" });
             return { list: POD_CONTAINERS, deny: { conditions: { all } } };
           }),
         },

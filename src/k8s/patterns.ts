@@ -61,59 +61,56 @@ export function policyControllerGlobs(scope: string): string[] {
   }
 }
 
-/** The spellings of one docker name that Kyverno may see (Docker Hub has several). */
-function kyvernoNames(name: string, raw: boolean): string[] {
+/** The spellings of one docker name that Kyverno's image info may have (Docker Hub has several). */
+function kyvernoNames(name: string): string[] {
   const { host, path } = splitHost(name);
   if (host !== DOCKER_HUB) return [name];
   const out = [`${DOCKER_HUB}/${path}`, `${DOCKER_HUB_GGCR}/${path}`];
   const official = path.startsWith("library/") && !path.slice(8).includes("/") ? path.slice(8) : undefined;
   if (official) out.push(`${DOCKER_HUB}/${official}`, `${DOCKER_HUB_GGCR}/${official}`);
-  if (raw && path) {
-    if (path.includes("/")) out.push(path);
-    if (official) out.push(official);
-  }
   return out;
 }
 
 /**
- * Kyverno patterns selecting the references the scope selects. `raw` adds the spellings a pod spec may use
- * (no registry, no tag) for rules that look at `element.image` instead of Kyverno's normalised image info.
+ * Kyverno patterns selecting, among `GetImageInfo(image).String()` values (what verifyImages matches and
+ * what the `image_normalize()` JMESPath function returns), the references the scope selects.
  */
-export function kyvernoPatterns(scope: string, raw = false): string[] {
+export function kyvernoPatterns(scope: string): string[] {
   const s = scopeShape(scope);
   const out: string[] = [];
   switch (s.kind) {
     case "host":
-      for (const n of kyvernoNames(s.host, raw)) out.push(`${n}/*`);
+      for (const n of kyvernoNames(s.host)) out.push(`${n}/*`);
       break;
     case "wildcardHost":
       out.push(`*.${s.suffix}/*`, `*.${s.suffix}:*`);
       break;
     case "repository":
-      for (const n of kyvernoNames(s.name, raw)) {
-        out.push(`${n}/*`, `${n}:*`, `${n}@*`);
-        if (raw) out.push(n);
-      }
+      for (const n of kyvernoNames(s.name)) out.push(`${n}/*`, `${n}:*`, `${n}@*`);
       break;
     case "digest":
-      for (const n of kyvernoNames(s.name, raw)) out.push(`${n}@${s.digest}`);
+      for (const n of kyvernoNames(s.name)) out.push(`${n}@${s.digest}`);
       break;
     case "tag":
-      for (const n of kyvernoNames(s.name, raw)) {
-        out.push(`${n}:${s.tag}`);
-        if (raw && s.tag === "latest") out.push(n);
-      }
+      for (const n of kyvernoNames(s.name)) out.push(`${n}:${s.tag}`);
       break;
   }
   return [...new Set(out)];
 }
 
-/** Where a Kyverno pattern may select other references than the scope does on the node, or undefined. */
-export function kyvernoApproximation(scope: string): string | undefined {
+/**
+ * How a scope's Kyverno patterns differ from the scope: "wider" when they also select references of other
+ * scopes (a wildcard host: Kyverno's `*` crosses `/`), "narrower" when they miss some of the scope's own
+ * (`docker.io/library`: Kyverno sees official images as `docker.io/alpine`, which no pattern can single out
+ * from deeper paths; those fall to the enclosing scope's rule).
+ */
+export function kyvernoApproximation(scope: string): { kind: "wider" | "narrower"; why: string } | undefined {
   const s = scopeShape(scope);
-  if (s.kind === "wildcardHost") return `Kyverno's '*' also crosses '/', so '*.${s.suffix}/*' also selects references whose path (not host) ends in '.${s.suffix}'`;
-  if ((s.kind === "host" && s.host === DOCKER_HUB) || (s.kind === "repository" && s.name === `${DOCKER_HUB}/library`)) {
-    return "Kyverno sees Docker Hub's short names (e.g. 'alpine') as 'docker.io/alpine' without 'library/', which a pattern cannot single out from deeper paths";
+  if (s.kind === "wildcardHost") {
+    return { kind: "wider", why: `Kyverno's '*' also crosses '/', so '*.${s.suffix}/*' also selects references whose path (not host) contains '.${s.suffix}/'` };
+  }
+  if (s.kind === "repository" && s.name === `${DOCKER_HUB}/library`) {
+    return { kind: "narrower", why: "Kyverno sees Docker Hub's official images as 'docker.io/NAME' (no 'library/'), which a pattern cannot single out from deeper paths; they fall to the enclosing scope" };
   }
   return undefined;
 }

@@ -102,9 +102,10 @@ export function kyvernoVerdict(files: readonly EmittedFile[], podImage: string):
       for (const fe of rule.validate?.foreach ?? []) {
         const conds = fe.deny.conditions.all as Doc[];
         const denies = conds.every((c) => {
-          if (c.operator === "AnyIn") return anyMatch(c.value, podImage);
-          if (c.operator === "AnyNotIn") return !anyMatch(c.value, podImage);
-          if (c.operator === "NotEquals") return podImage !== c.value;
+          if (c.key !== "{{ image_normalize(element.image) }}") throw new Error(`key ${c.key}`);
+          if (c.operator === "AnyIn") return anyMatch(c.value, info);
+          if (c.operator === "AnyNotIn") return !anyMatch(c.value, info);
+          if (c.operator === "NotEquals") return info !== c.value;
           throw new Error(`operator ${c.operator}`);
         });
         if (denies) return "deny";
