@@ -116,6 +116,8 @@ class Checker {
   storageDefault?: { entry: A.StorageEntry; attachments?: boolean };
   readonly transports: FlatTransport[] = [];
   readonly approvals: Array<{ scope: string; decl: A.ApproveDecl }> = [];
+  /** Scopes of each flattened transport by scope string (duplicate checks in O(1) instead of a scan per scope). */
+  readonly scopeIndex = new Map<FlatTransport, Map<string, FlatScope>>();
 
   constructor(
     readonly source: SourceFile,
@@ -573,7 +575,12 @@ class Checker {
   }
 
   addScope(flat: FlatTransport, s: FlatScope, approval?: A.ApproveDecl): void {
-    const prev = flat.scopes.find((x) => x.scope === s.scope);
+    let index = this.scopeIndex.get(flat);
+    if (!index) {
+      index = new Map();
+      this.scopeIndex.set(flat, index);
+    }
+    const prev = index.get(s.scope);
     if (prev) {
       this.report(
         C.duplicateScope,
@@ -593,6 +600,7 @@ class Checker {
       }
       if (s.scope.startsWith("*.") && ["docker", "atomic", "docker-daemon"].includes(flat.name)) this.needFeature("wildcardScopes", s.keySpan);
     }
+    index.set(s.scope, s);
     flat.scopes.push(s);
   }
 
