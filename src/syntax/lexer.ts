@@ -1,5 +1,6 @@
 /** Lexing .trust text into tokens, turning lexer errors into diagnostics (IT2000–IT2009). */
-import { Lexer, type IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
+import { Lexer } from "./chevrotain.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../source/source-file.js";
 import { ALL_TOKENS, UnterminatedString } from "./tokens.js";

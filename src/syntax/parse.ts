@@ -2,7 +2,8 @@
  * Text → AST in one call: lexing, parsing with recovery, CST → AST. Lexer and parser errors become
  * diagnostics IT2000–IT2099 with spans; a partial AST is returned even when there are errors.
  */
-import { EOF, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import type { CstNode, IRecognitionException, IToken, TokenType } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { suggestionList } from "../diagnostics/did-you-mean.js";
 import type { SourceFile } from "../source/source-file.js";

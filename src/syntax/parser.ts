@@ -2,7 +2,8 @@
  * The trust language parser: a Chevrotain CstParser with error recovery and full node locations.
  * One instance is reused for every file (`parseTokens`). Rule names match grammar/trust.ebnf.
  */
-import { CstParser, tokenMatcher, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import type { CstNode, IRecognitionException, IToken } from "chevrotain";
+import { CstParser, tokenMatcher } from "./chevrotain.js";
 import * as T from "./tokens.js";
 
 /** Parsing stops after this many syntax errors (recovery on hopeless input is slow and says nothing new). */

@@ -1,5 +1,5 @@
 /** The railroad diagrams of the grammar (grammar/railroad.html), generated from the parser's own GAST. */
-import { createSyntaxDiagramsCode } from "chevrotain";
+import { createSyntaxDiagramsCode } from "./chevrotain.js";
 import { trustParser } from "./parser.js";
 
 /** The HTML of grammar/railroad.html, from the serialized grammar of the one parser instance. */

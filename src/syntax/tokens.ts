@@ -2,7 +2,8 @@
  * The tokens of the trust language (grammar/trust.ebnf). Keywords come before `Identifier` and name it as
  * their `longer_alt`, so `keyring` is a name, not `key` followed by `ring`.
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 /**
  * Anything usable as a name: identifiers and the soft keywords (words that are keywords only where the
