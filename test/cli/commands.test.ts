@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -135,5 +135,35 @@ describe("diff", () => {
     expect((await runCli(["diff", `${EX}/good-policy.json`, `${EX}/lint-findings.json`])).code).toBe(0);
     const j = JSON.parse((await runCli(["diff", "--format", "json", `${EX}/good-policy.json`, `${EX}/lint-findings.json`])).stdout);
     expect(j.loosened).toBe(true);
+  });
+});
+
+const FIXTURES = "/usr/share/gocode/src/github.com/containers/image/signature/fixtures";
+describe.skipIf(!existsSync(FIXTURES) && process.env.CI !== "true")("verify (upstream's signed dir: fixture)", () => {
+  const policyWith = (keyFile: string) => {
+    const d = tmp();
+    const p = path.join(d, "policy.json");
+    writeFileSync(
+      p,
+      JSON.stringify({
+        default: [{ type: "reject" }],
+        transports: { dir: { "": [{ type: "signedBy", keyType: "GPGKeys", keyPath: `${FIXTURES}/${keyFile}`, signedIdentity: { type: "exactRepository", dockerRepository: "testing/manifest" } }] } },
+      }),
+    );
+    return p;
+  };
+  it("allows a validly signed image, denies with another key (exit 0 / 1)", async () => {
+    const ok = await runCli(["verify", "--policy", policyWith("public-key.gpg"), `dir:${FIXTURES}/dir-img-valid`]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/: ALLOW\n/);
+    expect(ok.stdout).toContain("signature 1: accepted");
+    const bad = await runCli(["verify", "--policy", policyWith("public-key-2.gpg"), "--format", "json", `dir:${FIXTURES}/dir-img-valid`]);
+    expect(bad.code).toBe(1);
+    const j = JSON.parse(bad.stdout);
+    expect(j.verdict).toBe("deny");
+    expect(j.requirements[0].signatures[0].accepted).toBe(false);
+  });
+  it("usage: no policy is exit 2", async () => {
+    expect((await runCli(["verify", `dir:${FIXTURES}/dir-img-valid`])).code).toBe(2);
   });
 });
