@@ -89,6 +89,7 @@ export { compileToFiles, type CompileToFilesOptions, type CompileToFilesResult }
 export { simulate, simulationExitCode, renderSimulationText, type SimulateOptions, type SimulationResult } from "./api/simulate.js";
 export { testExpectationFiles, expectationsExitCode, renderExpectationsText, type ExpectationRun } from "./api/test-expectations.js";
 export { diffPolicies, diffExitCode, renderDiffText, type DiffOptions, type PolicyDiff } from "./api/diff.js";
+export { verifyImage, type VerifyImageOptions, type VerifyImageResult } from "./api/verify.js";
 
 // The CLI, for embedding
 export { run, type CliIo } from "./cli/run.js";

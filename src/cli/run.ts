@@ -139,6 +139,7 @@ Examples:
   $ imagetrust lint --format json examples/hand-written/
   $ imagetrust compile site.trust --out /etc/containers
   $ imagetrust simulate --policy /etc/containers/policy.json docker://quay.io/acme/app:1.2
+  $ imagetrust verify --policy /etc/containers/policy.json dir:/srv/images/app
   $ imagetrust import /etc/containers/policy.json -o site.trust
   $ imagetrust diff old-policy.json new-policy.json
 

@@ -20,6 +20,7 @@ describe("public API (src/index.ts)", () => {
       "printTrustModel",
       "formatTrustSource",
       "parseImageReference",
+      "verifyImage",
       "run",
     ]) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe("function");
