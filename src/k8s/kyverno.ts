@@ -12,7 +12,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
 import { slug, type DockerPlan, type Region } from "./plan.js";
 import { kyvernoApproximation, kyvernoPatterns } from "./patterns.js";
-import { compareOutcomes, type SigstoreTrust } from "./requirements.js";
+import { andOutcomes, compareOutcomes, type SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
 
 /** The API version emitted. */
@@ -58,10 +58,14 @@ function reportApproximations(plan: DockerPlan, diagnostics: Diagnostic[]): void
   for (const r of plan.scopes) {
     const approx = kyvernoApproximation(r.scope!);
     if (!approx) continue;
-    // wider: references of the enclosing regions move into this one; narrower: some of this region's move out.
+    // narrower: some of this region's references fall to the enclosing region's rule.
+    // wider: a reference of another region X whose path happens to match gets this region's rule too — instead
+    // of X's when X encloses this scope (X's rule skips it), in addition to X's otherwise.
     const moved =
       approx.kind === "wider"
-        ? [plan.defaultRegion, ...plan.scopes].filter((a) => a === plan.defaultRegion || a.descendants.includes(r.scope!)).map((a) => compareOutcomes(r.outcome, a.outcome))
+        ? [plan.defaultRegion, ...plan.scopes]
+            .filter((x) => x !== r)
+            .map((x) => compareOutcomes(x === plan.defaultRegion || x.descendants.includes(r.scope!) ? r.outcome : andOutcomes([x.outcome, r.outcome]), x.outcome))
         : [compareOutcomes(enclosing(plan, r).outcome, r.outcome)];
     if (moved.every((c) => c === "equal")) continue;
     const permissive = moved.includes("permissive");

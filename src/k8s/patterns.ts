@@ -65,6 +65,7 @@ export function policyControllerGlobs(scope: string): string[] {
 function kyvernoNames(name: string): string[] {
   const { host, path } = splitHost(name);
   if (host !== DOCKER_HUB) return [name];
+  if (!path) return [DOCKER_HUB, DOCKER_HUB_GGCR];
   const out = [`${DOCKER_HUB}/${path}`, `${DOCKER_HUB_GGCR}/${path}`];
   const official = path.startsWith("library/") && !path.slice(8).includes("/") ? path.slice(8) : undefined;
   if (official) out.push(`${DOCKER_HUB}/${official}`, `${DOCKER_HUB_GGCR}/${official}`);

@@ -55,7 +55,10 @@ export function checkReferences(model: TrustModel, target: K8sTarget, files: rea
     const docker = model.policy.transports.find((t) => t.name === "docker")!;
     const entry = docker.scopes.find((s) => s.scope === decided);
     const span = entry ? entry.keyOrigin ?? entry.origin : model.policy.defaultOrigin;
-    const flagged = diagnostics.some((d) => DIFFERENCE_CODES.includes(d.code) && d.span && span && d.span.start === span.start);
+    // A wider pattern (IT7024) moves references of other regions; count every reference as flagged then.
+    const flagged =
+      diagnostics.some((d) => d.code === K8S_CODES.patternApproximate) ||
+      diagnostics.some((d) => DIFFERENCE_CODES.includes(d.code) && d.span && span && d.span.start === span.start);
     const spellings = target === "kyverno" ? [ref, ...(ref.startsWith("docker.io/library/") ? [ref.slice("docker.io/library/".length)] : [])] : [ref];
     for (const spelled of spellings) {
       const cluster = target === "kyverno" ? kyvernoVerdict(files, spelled) : policyControllerVerdict(files, spelled);

@@ -91,6 +91,7 @@ describe("scope patterns", () => {
     expect(policyControllerGlobs("docker.io/library/alpine")).toEqual(["index.docker.io/library/alpine/**", "index.docker.io/library/alpine:*", "index.docker.io/library/alpine@*"]);
     expect(policyControllerGlobs("docker.io")).toEqual(["index.docker.io/**"]);
     expect(policyControllerGlobs("quay.io/a:1")).toEqual([]);
+    expect(kyvernoPatterns("docker.io")).toEqual(["docker.io/*", "index.docker.io/*"]);
   });
 
   it("gives Kyverno every Docker Hub spelling", () => {
