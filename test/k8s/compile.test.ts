@@ -248,3 +248,44 @@ describe("modes", () => {
     expectValidManifests([...pc.files!, ...ky.files!]);
   });
 });
+
+describe("approximate Kyverno patterns and signature storage", () => {
+  it("a wildcard host that would admit references of a rejecting default is an error (IT7024); policy-controller's glob is exact", () => {
+    const b = new ModelBuilder();
+    const w = b.scope("*.example.com", [b.accept()]);
+    const model = b.model([b.reject()], [w]);
+    const ky = compileToKubernetes(model, { target: "kyverno", readFile: readKey });
+    expect(ky.files).toBeUndefined();
+    expect(ky.diagnostics.map((d) => [d.code, d.severity, d.span])).toEqual([[K8S_CODES.patternApproximate, "error", w.keyOrigin]]);
+    const pc = compileToKubernetes(model, { target: "policy-controller", readFile: readKey });
+    expect(codes(pc.diagnostics)).toEqual([]);
+    expect(checkReferences(model, "policy-controller", pc.files!, pc.diagnostics, ["a.example.com/x:1", "quay.io/x.example.com/y:1", "example.com/z:1"])).toEqual([3, 0]);
+  });
+
+  it("a wildcard host that can only make other regions stricter is a warning", () => {
+    const b = new ModelBuilder();
+    const w = b.scope("*.example.com", [b.sigstore("acme-ci.pub")]);
+    const model = b.model([b.accept()], [w]);
+    const ky = compileToKubernetes(model, { target: "kyverno", readFile: readKey });
+    expect(ky.diagnostics.filter((d) => d.code === K8S_CODES.patternApproximate).map((d) => [d.severity, d.span])).toEqual([["warning", w.keyOrigin]]);
+    expect(kyvernoVerdict(ky.files!, "quay.io/x.example.com/y:1")).toHaveLength(1); // stricter than the node's accept
+  });
+
+  it("docker.io/library stricter than its surroundings: official images spelled 'alpine' would escape Kyverno's patterns (error)", () => {
+    const b = new ModelBuilder();
+    const lib = b.scope("docker.io/library", [b.reject()]);
+    const ky = compileToKubernetes(b.model([b.accept()], [lib]), { target: "kyverno", readFile: readKey });
+    expect(ky.diagnostics.map((d) => [d.code, d.severity, d.span])).toEqual([[K8S_CODES.patternApproximate, "error", lib.keyOrigin]]);
+  });
+
+  it("signatures the node reads without use-sigstore-attachments are reported (IT7062)", () => {
+    const b = new ModelBuilder();
+    const s = b.scope("quay.io", [b.sigstore("acme-ci.pub")]);
+    const model = b.model([b.reject()], [s]);
+    model.registriesD = { docker: [{ scope: "quay.io/other", file: "x.yaml", storage: { useSigstoreAttachments: true } }] };
+    const r = compileToKubernetes(model, { target: "kyverno", readFile: readKey });
+    expect(r.diagnostics.filter((d) => d.code === K8S_CODES.lookasideNotUsed).map((d) => [d.severity, d.span])).toEqual([["info", s.keyOrigin]]);
+    model.registriesD = { docker: [{ scope: "quay.io", file: "x.yaml", storage: { useSigstoreAttachments: true } }] };
+    expect(codes(compileToKubernetes(model, { target: "kyverno", readFile: readKey }).diagnostics)).not.toContain(K8S_CODES.lookasideNotUsed);
+  });
+});
