@@ -193,7 +193,8 @@ export function emitPolicyController(plan: DockerPlan, mode: Mode, diagnostics: 
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: { name: "config-policy-controller", namespace: POLICY_CONTROLLER_NAMESPACE },
-    data: { "no-match-policy": pc.noMatchPolicy },
+    // In warn mode an image no policy matches is reported too, not denied.
+    data: { "no-match-policy": mode === "warn" && pc.noMatchPolicy === "deny" ? "warn" : pc.noMatchPolicy },
   };
   files.push({ name: "config-policy-controller.yaml", text: documentsText([configMap]) });
   return { files, plan: pc };

@@ -242,6 +242,7 @@ describe("modes", () => {
     const model = b.model([b.reject()], [b.scope("quay.io", [b.sigstore("acme-ci.pub")])]);
     const pc = compileToKubernetes(model, { target: "policy-controller", mode: "warn", readFile: readKey });
     expect(pc.files![0].text).toContain("mode: warn");
+    expect(pc.files!.find((f) => f.name === "config-policy-controller.yaml")!.text).toContain("no-match-policy: warn");
     expect(codes(pc.diagnostics)).toContain(K8S_CODES.warnModeOnly);
     const ky = compileToKubernetes(model, { target: "kyverno", mode: "warn", readFile: readKey });
     expect(ky.files!.map((f) => f.text).join("")).toContain("failureAction: Audit");
