@@ -124,11 +124,6 @@ function reportLookaside(model: TrustModel, scopes: Region[], defaultRegion: Reg
   }
 }
 
-/** The region that decides a scope's references on the node, for scope `s` (itself). */
-export function regionByScope(plan: DockerPlan, scope: string): Region | undefined {
-  return plan.scopes.find((r) => r.scope === scope);
-}
-
 /** A stable, DNS-1123 friendly name part for a level or scope. */
 export function slug(text: string): string {
   const s = text
