@@ -19,6 +19,7 @@ import { goQuote } from "../util/go-quote.js";
 import { isValidDomain, parseNamed, parseNormalizedNamed, parseReference, referenceString, type DockerReference } from "../reference/docker-reference.js";
 import type { RegistriesConf, RegistriesConfFile, RegistryEndpoint, RegistryEntry, ShortNameAlias, ShortNameMode } from "../registries/types.js";
 import { scanToml, type ScannedKey, type ScannedTable } from "./registries-conf-scan.js";
+import { elideDiagnostics } from "./registries-d.js";
 import type { LoadResult } from "./result.js";
 
 /** Diagnostic codes of registries.conf loading (IT14xx). */
@@ -362,8 +363,12 @@ class ConfDecoder {
         this.badType([al.key], al.value, "map", alKey?.valueSpan, "'aliases' must be a table of short name = \"registry/repository\".");
       } else {
         for (const [name, value] of Object.entries(al.value)) {
-          const k = alTable?.keys.find((x) => x.key === name) ?? this.tables.flatMap((t) => t.keys).find((x) => x.path === `aliases.${name}`);
-          const s = this.str([al.key, name], value, k?.valueSpan ?? alKey?.valueSpan, `Alias '${name}'`);
+          const k =
+            alTable?.keys.find((x) => x.key === name) ??
+            this.tables.flatMap((t) => t.keys).find((x) => x.path === `aliases.${name}`) ??
+            // A dotted key (`e.xample = …`) makes the alias a table: point at the key that did it.
+            this.tables.flatMap((t) => t.keys).find((x) => x.path.startsWith(`aliases.${name}.`));
+          const s = this.str([al.key, name], value, k?.valueSpan ?? alKey?.valueSpan ?? alTable?.headerSpan, `Alias '${name}'`);
           if (s !== undefined) out.aliases.push({ name, value: s, keySpan: k?.keySpan ?? alKey?.keySpan ?? alTable?.headerSpan, valueSpan: k?.valueSpan ?? alKey?.valueSpan ?? alTable?.headerSpan });
         }
       }
@@ -834,6 +839,10 @@ function duplicateKeyMessage(source: SourceFile, line: number): string | undefin
  * add `loading registries configuration "<path>": ` — loadRegistriesConf does).
  */
 export function loadRegistriesConfFile(source: SourceFile, options: RegistriesConfFileOptions = {}): LoadResult<RegistriesConfFile> {
+  return elideDiagnostics(loadRegistriesConfFileUnelided(source, options));
+}
+
+function loadRegistriesConfFileUnelided(source: SourceFile, options: RegistriesConfFileOptions): LoadResult<RegistriesConfFile> {
   let doc: Record<string, TomlValue>;
   try {
     doc = parseToml(source.text, { integersAsBigInt: true }) as Record<string, TomlValue>;

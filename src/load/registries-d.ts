@@ -41,6 +41,9 @@ export interface RegistriesDLoadOptions {
   target?: Version;
 }
 
+/** registries.d files longer than this (UTF-16 units) are refused with IT1317 instead of parsed. */
+export const MAX_REGISTRIES_D_LENGTH = 16 * 1024 * 1024;
+
 /** Diagnostic codes of registries.d loading (IT13xx). */
 export const REGISTRIES_D_CODES = {
   yamlSyntax: "IT1300",
@@ -60,6 +63,8 @@ export const REGISTRIES_D_CODES = {
   invalidUrl: "IT1314",
   schemelessUrl: "IT1315",
   unsupportedScheme: "IT1316",
+  tooLarge: "IT1317",
+  excessiveAliasing: "IT1318",
   stagingNotFile: "IT1317",
   trailingSlash: "IT1318",
 } as const;
@@ -178,6 +183,95 @@ interface KeyPair {
   merged?: boolean;
 }
 
+/** go-yaml's `allowedAliasRatio` (yaml.v2 and yaml.v3 decode.go). */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400_000) return 0.99;
+  if (decodeCount >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
+}
+
+/** What the Go decoder decodes a node into: only what it descends into counts (yaml.v3 into the structs). */
+type DecodeTarget = "any" | "configuration" | "namespace" | "namespaces" | "scalar";
+const CONFIGURATION_FIELDS: Record<string, DecodeTarget> = { "default-docker": "namespace", docker: "namespaces" };
+
+/**
+ * go-yaml's alias-bomb check, replayed without expanding anything: `decoder.unmarshal` counts every node it
+ * decodes (`decodeCount`) and those reached through an alias (`aliasCount`), and fails with "document contains
+ * excessive aliasing" once aliasCount > 100, decodeCount > 1000 and their ratio exceeds allowedAliasRatio.
+ * 5.23 (v2) converts the whole document to JSON first, so everything counts; 5.25+ (v3) decodes into
+ * registryConfiguration, skipping the values of unknown fields. The walk stops at the first failure, and
+ * the ratio bounds its length (at most ~1.1 × the document's nodes past 4 million decodes).
+ * Returns the outermost alias being expanded at the failure, or undefined when Go decodes the file.
+ */
+export function excessiveAliasing(doc: Document, decoder: "v2" | "v3"): { alias?: YamlNode } | undefined {
+  type Item = { node: YamlNode | null; target: DecodeTarget; merge?: boolean } | { end: YamlNode };
+  let decodeCount = 1; // the document node
+  let aliasCount = 0;
+  const aliases: YamlNode[] = [];
+  const stack: Item[] = [{ node: (doc.contents as YamlNode | null) ?? null, target: decoder === "v2" ? "any" : "configuration" }];
+  const seen = new Set<YamlNode>();
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if ("end" in item) {
+      aliases.pop();
+      seen.delete(item.end);
+      continue;
+    }
+    const { node, target } = item;
+    if (item.merge && node && isSeq(node)) {
+      // A merge of a sequence decodes its items (last first), not the sequence node itself.
+      for (const x of node.items) stack.push({ node: x as YamlNode, target });
+      continue;
+    }
+    decodeCount++;
+    if (aliases.length > 0) aliasCount++;
+    if (aliasCount > 100 && decodeCount > 1000 && aliasCount / decodeCount > allowedAliasRatio(decodeCount)) return { alias: aliases[0] };
+    if (!node) continue;
+    if (isAlias(node)) {
+      const resolved = (node.resolve(doc) as YamlNode | undefined) ?? null;
+      if (!resolved || seen.has(node)) continue; // unresolvable or self-containing: other errors report it
+      seen.add(node);
+      aliases.push(node);
+      stack.push({ end: node }, { node: resolved, target });
+      continue;
+    }
+    const children: Item[] = [];
+    if (isMap(node)) {
+      if (target === "scalar") continue;
+      for (const pair of node.items) {
+        const key = (pair.key as YamlNode | null) ?? null;
+        const value = (pair.value as YamlNode | null) ?? null;
+        if (isScalar(key) && scalarText(key).plain && scalarText(key).text === "<<") {
+          children.push({ node: value, target, merge: true });
+          continue;
+        }
+        if (target === "any") children.push({ node: key, target: "any" }, { node: value, target: "any" });
+        else if (target === "namespaces") children.push({ node: key, target: "scalar" }, { node: value, target: "namespace" });
+        else {
+          children.push({ node: key, target: "scalar" });
+          const name = isScalar(key) ? String(key.value) : undefined;
+          const field = target === "configuration" && name !== undefined ? CONFIGURATION_FIELDS[name] : undefined;
+          if (field) children.push({ node: value, target: field });
+          else if (target === "namespace" && name !== undefined && NAMESPACE_FIELD_NAMES.has(name)) children.push({ node: value, target: "scalar" });
+        }
+      }
+    } else if (isSeq(node)) {
+      if (target === "any") for (const x of node.items) children.push({ node: x as YamlNode, target: "any" });
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return undefined;
+}
+
+const NAMESPACE_FIELD_NAMES = new Set(["lookaside", "lookaside-staging", "sigstore", "sigstore-staging", "use-sigstore-attachments"]);
+
+/** One pair per key, at the key's first position with its last value (what a later `fields` lookup sees). */
+function lastPerKey(pairs: KeyPair[]): KeyPair[] {
+  const m = new Map<string, KeyPair>();
+  for (const p of pairs) m.set(p.keyText, p);
+  return [...m.values()];
+}
+
 class FileDecoder {
   readonly diagnostics: Diagnostic[] = [];
   readonly problems: TypeProblem[] = [];
@@ -259,6 +353,8 @@ class FileDecoder {
     return scalarText(keyNode).text;
   }
 
+  private readonly mergedPairs = new Map<YAMLMap, KeyPair[]>();
+
   /** All pairs of a mapping; reports duplicate keys (v3: error, v2: warning, last wins). */
   pairs(map: YAMLMap, context: string, depth = 0): KeyPair[] {
     const all: KeyPair[] = [];
@@ -270,7 +366,17 @@ class FileDecoder {
       if (isScalar(keyNode) && scalarText(keyNode).plain && scalarText(keyNode).text === "<<" && depth < 20) {
         // Merge keys: the named mappings' pairs, explicit keys (and earlier mappings) taking precedence.
         const sources = value && isSeq(value) ? [...value.items].reverse().map((x) => this.deref(x as YamlNode)) : [value];
-        for (const m of sources) if (m && isMap(m)) merged.push(...this.pairs(m, context, depth + 1).map((p) => ({ ...p, merged: true })));
+        for (const m of sources) {
+          if (!m || !isMap(m)) continue;
+          // Each merged mapping is read once and only its winning pairs kept: merge chains that name the same
+          // mapping many times (a "merge bomb") would otherwise grow exponentially.
+          let ps = this.mergedPairs.get(m);
+          if (!ps) {
+            ps = lastPerKey(this.pairs(m, context, depth + 1));
+            this.mergedPairs.set(m, ps);
+          }
+          for (const p of ps) merged.push({ ...p, merged: true });
+        }
         continue;
       }
       all.push({ keyText: this.keyText(keyNode), keyNode, value });
@@ -299,7 +405,7 @@ class FileDecoder {
         });
       }
     }
-    return [...merged, ...all];
+    return [...lastPerKey(merged), ...all];
   }
 
   /**
@@ -535,8 +641,41 @@ class FileDecoder {
  * `registryConfiguration`). `value` is absent exactly when containers/image would refuse the file.
  */
 export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoadOptions = {}): LoadResult<RegistriesDFile> {
+  return elideDiagnostics(loadRegistriesDFileUnelided(source, options));
+}
+
+/**
+ * Shortens runs of more than 240 non-blank characters in messages (a 1 MB scope or URL quoted in full is no
+ * clear error); spans still point at the whole text.
+ */
+export function elideLongRuns(message: string): string {
+  return message.length <= 240 ? message : message.replace(/\S{241,}/g, (run) => `${run.slice(0, 100)}…(${run.length - 200} more characters)…${run.slice(-100)}`);
+}
+
+/** A LoadResult with `elideLongRuns` applied to every message, hint and related message. */
+export function elideDiagnostics<T>(r: LoadResult<T>): LoadResult<T> {
+  for (const d of r.diagnostics) {
+    d.message = elideLongRuns(d.message);
+    if (d.hint !== undefined) d.hint = elideLongRuns(d.hint);
+    if (d.upstreamMessage !== undefined) d.upstreamMessage = elideLongRuns(d.upstreamMessage);
+    for (const rel of d.related ?? []) rel.message = elideLongRuns(rel.message);
+  }
+  return r;
+}
+
+function loadRegistriesDFileUnelided(source: SourceFile, options: RegistriesDLoadOptions): LoadResult<RegistriesDFile> {
   const decoder: Decoder = hasFeature(options.target, "yamlV3RegistriesD") ? "v3" : "v2";
   const diagnostics: Diagnostic[] = [];
+  if (source.text.length > MAX_REGISTRIES_D_LENGTH) {
+    // The YAML library needs about a second per 2 MB of comments; real files are a few hundred bytes.
+    diagnostics.push({
+      code: REGISTRIES_D_CODES.tooLarge,
+      severity: "error",
+      message: `This file is ${(source.text.length / 1048576).toFixed(1)} MB; imagetrust does not read registries.d files larger than ${MAX_REGISTRIES_D_LENGTH / 1048576} MB (containers/image would).`,
+      span: source.span(0, 0),
+    });
+    return { diagnostics };
+  }
   const docs = parseAllDocuments(source.text, { uniqueKeys: false, merge: false, version: decoder === "v2" ? "1.1" : "1.2", strict: false });
   const list = Array.isArray(docs) ? docs : [docs];
   const first = list[0];
@@ -594,6 +733,19 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
       message: `Only the first YAML document of a registries.d file is read; ${list.length - 1} more document(s) are ignored.`,
       span: source.span(r ? r[0] : 0, r ? r[1] : 0),
     });
+  }
+  if (first) {
+    const bomb = excessiveAliasing(first, decoder);
+    if (bomb !== undefined) {
+      diagnostics.push({
+        code: REGISTRIES_D_CODES.excessiveAliasing,
+        severity: "error",
+        message: "YAML aliases expand this file far beyond its size (an alias bomb); containers/image refuses it.",
+        span: bomb.alias?.range ? source.span(bomb.alias.range[0], bomb.alias.range[1]) : source.span(0, 0),
+        upstreamMessage: `parsing ${source.path}: ${decoder === "v2" ? "error converting YAML to JSON: " : ""}yaml: document contains excessive aliasing`,
+      });
+      return { diagnostics };
+    }
   }
   const fd = new FileDecoder(source, decoder, options.target, first);
   const value = fd.decode((first?.contents as YamlNode | null | undefined) ?? null);
