@@ -6,12 +6,13 @@
  * (containers/image `PolicyContext.requirementsForImageRef`). Signature requirements become
  * `verifyImages` attestor sets (all sets must pass: AND of requirements; one entry of a set suffices,
  * `count: 1`: any of a requirement's keys). Rejections become `validate.foreach` deny rules over the pod's
- * normalised image strings (`image_normalize`, the same strings verifyImages matches); images no rule selects are admitted, which is what an accepting scope means.
+ * normalised image strings (`image_normalize`, the same strings verifyImages matches; wildcard hosts by
+ * `regex_match`); images no rule selects are admitted, which is what an accepting scope means.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
 import { slug, type DockerPlan, type Region } from "./plan.js";
-import { kyvernoApproximation, kyvernoPatterns } from "./patterns.js";
+import { kyvernoApproximation, kyvernoPatterns, scopeShape } from "./patterns.js";
 import { andOutcomes, compareOutcomes, type SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
 
@@ -47,6 +48,34 @@ function imagesOf(region: Region): { include: string[]; skip: string[] } {
   return { include, skip };
 }
 
+/** A JMESPath key that is true when the normalised image's host is under wildcard host scope `*.suffix`. */
+export function wildcardHostKey(suffix: string): string {
+  const re = "^[^/]+\\." + suffix.replace(/[.]/g, "\\.") + "(:[0-9]+)?/";
+  return `{{ regex_match('${re}', image_normalize(element.image)) }}`;
+}
+
+/**
+ * Deny conditions (all must hold) selecting exactly a region's images: the scope's patterns, minus its
+ * descendants'. Wildcard hosts are tested by regular expression on the host, which patterns cannot do.
+ */
+function denyConditions(region: Region): object[] {
+  const all: object[] = [];
+  const wildcard = (scope: string) => (scopeShape(scope).kind === "wildcardHost" ? scope.slice(2) : undefined);
+  if (region.scope !== undefined) {
+    const w = wildcard(region.scope);
+    if (w !== undefined) all.push({ key: wildcardHostKey(w), operator: "Equals", value: true });
+    else all.push({ key: IMAGE_KEY, operator: "AnyIn", value: kyvernoPatterns(region.scope) });
+  }
+  const skip = [...new Set(region.descendants.filter((d) => wildcard(d) === undefined).flatMap((d) => kyvernoPatterns(d)))];
+  if (skip.length > 0) all.push({ key: IMAGE_KEY, operator: "AnyNotIn", value: skip });
+  for (const d of region.descendants) {
+    const w = wildcard(d);
+    if (w !== undefined) all.push({ key: wildcardHostKey(w), operator: "Equals", value: false });
+  }
+  if (all.length === 0) all.push({ key: IMAGE_KEY, operator: "NotEquals", value: "" });
+  return all;
+}
+
 /** The region Kyverno's rules give a reference that a scope's patterns miss: the nearest enclosing one. */
 function enclosing(plan: DockerPlan, region: Region): Region {
   const a = region.ancestors[0];
@@ -61,11 +90,19 @@ function reportApproximations(plan: DockerPlan, diagnostics: Diagnostic[]): void
     // narrower: some of this region's references fall to the enclosing region's rule.
     // wider: a reference of another region X whose path happens to match gets this region's rule too — instead
     // of X's when X encloses this scope (X's rule skips it), in addition to X's otherwise.
+    // Deny rules test wildcard hosts exactly (regex), so only verifyImages patterns are wider: a reference of
+    // another region X whose path matches gets this region's signature checks too, and loses X's checks when
+    // X encloses this scope (X's verifyImages skips it).
     const moved =
       approx.kind === "wider"
         ? [plan.defaultRegion, ...plan.scopes]
             .filter((x) => x !== r)
-            .map((x) => compareOutcomes(x === plan.defaultRegion || x.descendants.includes(r.scope!) ? r.outcome : andOutcomes([x.outcome, r.outcome]), x.outcome))
+            .map((x) => {
+              if (x.outcome.deny) return "equal" as const;
+              const mine = r.outcome.deny ? [] : [r.outcome];
+              const skipped = x === plan.defaultRegion || x.descendants.includes(r.scope!);
+              return compareOutcomes(andOutcomes(skipped ? mine : [x.outcome, ...mine]), x.outcome);
+            })
         : [compareOutcomes(enclosing(plan, r).outcome, r.outcome)];
     if (moved.every((c) => c === "equal")) continue;
     const permissive = moved.includes("permissive");
@@ -122,14 +159,7 @@ export function emitKyverno(plan: DockerPlan, mode: Mode, diagnostics: Diagnosti
         validate: {
           failureAction,
           message: "rejected by the image trust policy",
-          foreach: denied.map((r) => {
-            const { include, skip } = imagesOf(r);
-            const all: object[] = [];
-            if (r.scope !== undefined) all.push({ key: IMAGE_KEY, operator: "AnyIn", value: include });
-            if (skip.length > 0) all.push({ key: IMAGE_KEY, operator: "AnyNotIn", value: skip });
-            if (all.length === 0) all.push({ key: IMAGE_KEY, operator: "NotEquals", value: "" });
-            return { list: POD_CONTAINERS, deny: { conditions: { all } } };
-          }),
+          foreach: denied.map((r) => ({ list: POD_CONTAINERS, deny: { conditions: { all: denyConditions(r) } } })),
         },
       });
     }

@@ -108,7 +108,7 @@ export function kyvernoPatterns(scope: string): string[] {
 export function kyvernoApproximation(scope: string): { kind: "wider" | "narrower"; why: string } | undefined {
   const s = scopeShape(scope);
   if (s.kind === "wildcardHost") {
-    return { kind: "wider", why: `Kyverno's '*' also crosses '/', so '*.${s.suffix}/*' also selects references whose path (not host) contains '.${s.suffix}/'` };
+    return { kind: "wider", why: `Kyverno's '*' also crosses '/', so the verifyImages pattern '*.${s.suffix}/*' also selects references whose path (not host) contains '.${s.suffix}/'` };
   }
   if (s.kind === "repository" && s.name === `${DOCKER_HUB}/library`) {
     return { kind: "narrower", why: "Kyverno sees Docker Hub's official images as 'docker.io/NAME' (no 'library/'), which a pattern cannot single out from deeper paths; they fall to the enclosing scope" };

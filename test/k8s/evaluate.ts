@@ -102,6 +102,11 @@ export function kyvernoVerdict(files: readonly EmittedFile[], podImage: string):
       for (const fe of rule.validate?.foreach ?? []) {
         const conds = fe.deny.conditions.all as Doc[];
         const denies = conds.every((c) => {
+          const re = /^\{\{ regex_match\('(.*)', image_normalize\(element\.image\)\) \}\}$/.exec(c.key);
+          if (re) {
+            if (c.operator !== "Equals") throw new Error(`operator ${c.operator}`);
+            return new RegExp(re[1]).test(info) === c.value;
+          }
           if (c.key !== "{{ image_normalize(element.image) }}") throw new Error(`key ${c.key}`);
           if (c.operator === "AnyIn") return anyMatch(c.value, info);
           if (c.operator === "AnyNotIn") return !anyMatch(c.value, info);
