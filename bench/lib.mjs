@@ -10,6 +10,17 @@ export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoDir = dirname(benchDir);
 export const cliPath = join(repoDir, "dist", "cli", "main.js");
 
+/**
+ * The node options the executable's shebang passes (`#!/usr/bin/env -S node --max-semi-space-size=…`), so that
+ * `node <flags> dist/cli/main.js` in the benchmarks runs exactly as the installed `imagetrust` does.
+ */
+export function cliNodeFlags() {
+  if (!existsSync(cliPath)) return [];
+  const first = readFileSync(cliPath, "utf8").split("\n", 1)[0];
+  const m = /^#!\S*env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
 /** Build (once, cached by source hash) the Go program that calls containers/image 5.23.1 directly. */
 export function buildGoBench() {
   const src = join(benchDir, "go", "src", "imagetrust-bench");

@@ -6,7 +6,7 @@ import { writeFileSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { buildGoBench, cliPath, timeProcess, fmtS } from "./lib.mjs";
+import { buildGoBench, cliNodeFlags, cliPath, timeProcess, fmtS } from "./lib.mjs";
 import { generatePolicy } from "./gen-policy.mjs";
 
 const scopes = Number(process.env.SCOPES ?? 10000);
@@ -17,7 +17,7 @@ writeFileSync(policyFile, JSON.stringify(generatePolicy(scopes), null, 2) + "\n"
 const size = statSync(policyFile).size;
 
 console.log(`validate benchmark: ${scopes} scopes, ${(size / 1e6).toFixed(2)} MB, median of ${runs} runs`);
-const ours = timeProcess(process.execPath, [cliPath, "validate", "--target", "5.23", policyFile], { runs });
+const ours = timeProcess(process.execPath, [...cliNodeFlags(), cliPath, "validate", "--target", "5.23", policyFile], { runs });
 console.log(`  imagetrust validate (node ${process.version})   ${fmtS(ours.seconds).padStart(10)}   peak RSS ${ours.peakMB.toFixed(0)} MB`);
 
 const goBin = buildGoBench();
