@@ -78,6 +78,7 @@ describe.each(K8S_TARGETS)("random scope trees for %s", (target) => {
     let refused = 0;
     let same = 0;
     let stricter = 0;
+    const reasons = new Map<string, number>();
     fc.assert(
       fc.property(arbitraryPolicy, (p) => {
         const b = new ModelBuilder();
@@ -88,6 +89,7 @@ describe.each(K8S_TARGETS)("random scope trees for %s", (target) => {
         const r = compileToKubernetes(model, { target, readFile: readKey });
         if (!r.files) {
           refused++;
+          for (const d of r.diagnostics) if (d.severity === "error") reasons.set(d.code, (reasons.get(d.code) ?? 0) + 1);
           return;
         }
         emitted++;
@@ -101,6 +103,6 @@ describe.each(K8S_TARGETS)("random scope trees for %s", (target) => {
     // The table is exercised, not vacuous.
     expect(emitted).toBeGreaterThan(50);
     expect(same).toBeGreaterThan(1000);
-    console.log(`${target}: ${emitted} emitted, ${refused} refused, ${same} reference verdicts equal, ${stricter} stricter`);
+    console.log(`${target}: ${emitted} emitted, ${refused} refused (${[...reasons].map(([c, n]) => `${c}×${n}`).join(", ")}), ${same} reference verdicts equal, ${stricter} stricter`);
   }, 120_000);
 });
