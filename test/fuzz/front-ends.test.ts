@@ -13,9 +13,13 @@ import { parseVersion } from "../../src/ir/versions.js";
 import { parseImageReference } from "../../src/reference/image-reference.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { parseUntrustedPayload } from "../../src/verify/payload.js";
+import { gpgVerify, importKeyring } from "../../src/verify/gpg.js";
 import { signatureFromBlob } from "../../src/verify/stored-signature.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SIGNATURE_FIXTURES } from "./corpora.js";
 import { JSON_DICT, PAYLOAD_SEEDS, REFERENCE_DICT, REFERENCE_SEEDS, TOML_DICT, TRUST_DICT, YAML_DICT, policySeeds, registriesConfSeeds, registriesDSeeds, signatureSeeds, trustSeeds } from "./corpora.js";
-import { LONG_RUN, breathe, TEST_TIMEOUT_MS, anyText, loadResultViolation, mutated, params, summary, tally, timed } from "./support.js";
+import { LONG_RUN, breathe, timedAsync, TEST_TIMEOUT_MS, anyText, loadResultViolation, mutated, params, summary, tally, timed } from "./support.js";
 
 const TARGETS = [undefined, parseVersion("5.23")!];
 
@@ -101,6 +105,24 @@ describe("front ends never crash, never hang, and reject with coded, positioned 
         if (!r.ok) expect(r.error.length).toBeGreaterThan(0);
       }),
       params(3000),
+    );
+  }, TEST_TIMEOUT_MS);
+
+  it.runIf(existsSync(SIGNATURE_FIXTURES))("GPG signatures (gpgVerify on mutated upstream fixtures): a verdict or upstream's error text", async () => {
+    const keyring = await importKeyring([readFileSync(join(SIGNATURE_FIXTURES, "public-key.gpg"))]);
+    const seeds = signatureSeeds().filter((b) => b[0] !== 0).map((b) => Buffer.from(b).toString("latin1"));
+    const blob = fc.oneof(
+      { arbitrary: mutated(seeds, ["\u0000", "\u00a3", "\u0089", "\u0090", "\u00c2", "\u00ff", "\u0004", "\u0001"]).map((s) => Buffer.from(s, "latin1")), weight: 5 },
+      { arbitrary: fc.uint8Array({ maxLength: 200 }), weight: 1 },
+    );
+    await fc.assert(
+      fc.asyncProperty(blob, async (b) => {
+        await breathe();
+        const r = await timedAsync("gpg", b, () => gpgVerify(keyring, b, { now: new Date("2026-01-01T00:00:00Z") }));
+        tally("gpg", r.ok);
+        if (!r.ok) expect(r.error.length).toBeGreaterThan(0);
+      }),
+      params(300, 0.1),
     );
   }, TEST_TIMEOUT_MS);
 });
