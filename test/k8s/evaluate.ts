@@ -2,7 +2,7 @@
  * What the node and the cluster require for one image reference, in one comparable form:
  * "deny", or a sorted list of trusted-key sets (each "any of these keys / this Fulcio identity").
  *
- * The node side follows containers/image's scope lookup (src/reference); the cluster side reads the
+ * The node side is the simulator's scope lookup (containers/image requirementsForImageRef); the cluster side reads the
  * emitted manifests back and applies policy-controller's glob matching (all matching policies, else
  * no-match-policy) or Kyverno's wildcard matching (rules with imageReferences minus skipImageReferences;
  * validate.foreach deny conditions on the pod's image string).
@@ -10,7 +10,8 @@
 import { parseAllDocuments } from "yaml";
 import type { Requirement, TrustModel } from "../../src/ir/types.js";
 import { parseNormalizedNamed } from "../../src/reference/docker-reference.js";
-import { dockerPolicyScopes } from "../../src/reference/policy-configuration.js";
+import { parseImageReference } from "../../src/reference/image-reference.js";
+import { requirementsForImageRef } from "../../src/simulate/scope-lookup.js";
 import { kyvernoImageString, kyvernoWildcardMatch, policyControllerGlobMatch } from "../../src/k8s/patterns.js";
 import { admissionRequirement, KeyMaterial, outcomeOf, type Outcome, type SigstoreTrust } from "../../src/k8s/requirements.js";
 import type { EmittedFile } from "../../src/k8s/render.js";
@@ -31,19 +32,15 @@ function verdictOf(o: Outcome): Verdict {
   return o.deny ? "deny" : [...new Set([...o.checks.values()].map(trustCanon))].sort();
 }
 
-/** The node's requirement list for a docker reference (containers/image requirementsForImageRef). */
+/**
+ * The node's requirement list for a docker reference: the simulator's `requirementsForImageRef` (which
+ * mirrors containers/image and is checked against it in test/simulate) on `docker://REF`.
+ */
 export function nodeRequirements(model: TrustModel, reference: string): { scope?: string; requirements: Requirement[] } {
-  const parsed = parseNormalizedNamed(reference);
-  if (!parsed.ok) throw new Error(`bad reference ${reference}`);
-  const ref = parsed.ref.tag === undefined && parsed.ref.digest === undefined ? { ...parsed.ref, tag: "latest" } : parsed.ref;
-  const docker = model.policy.transports.find((t) => t.name === "docker");
-  const scopes = new Map((docker?.scopes ?? []).map((s) => [s.scope, s]));
-  for (const s of dockerPolicyScopes(ref)) {
-    const e = scopes.get(s);
-    if (e) return { scope: s, requirements: e.requirements };
-  }
-  const d = scopes.get("");
-  return d ? { scope: "", requirements: d.requirements } : { requirements: model.policy.default };
+  const parsed = parseImageReference("docker://" + reference);
+  if (!parsed.ok) throw new Error(`bad reference ${reference}: ${parsed.error}`);
+  const lookup = requirementsForImageRef(model.policy, parsed.ref);
+  return lookup.decided ? { scope: lookup.decided.scope, requirements: lookup.requirements } : { requirements: lookup.requirements };
 }
 
 /** The node's verdict for a reference. */
