@@ -93,8 +93,12 @@ function subs(n: CstNode | undefined, key: string): CstNode[] {
 }
 /** All children of a node (tokens and nodes) in document order; inserted tokens sort by their neighbours. */
 function ordered(n: CstNode | undefined): Array<CstNode | IToken> {
+  const groups = Object.values(ch(n));
+  // One kind of child (a level body of one term, the common case): already in document order, as each
+  // kind's children are in the order they were consumed; the sort below would keep that order.
+  if (groups.length === 1) return groups[0] ? groups[0].slice() : [];
   const all: Array<CstNode | IToken> = [];
-  for (const arr of Object.values(ch(n))) if (arr) all.push(...arr);
+  for (const arr of groups) if (arr) all.push(...arr);
   const off = (x: CstNode | IToken) => (isToken(x) ? x.startOffset : (x.location?.startOffset ?? NaN));
   return all
     .map((x, i) => ({ x, i, o: off(x) }))
