@@ -6,6 +6,8 @@
  * (`Source image rejected: <msg>`), and `--signatures DIR --manifest FILE docker://…` must decide as the dir: case.
  */
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeDirImage, makeTempDir, runSkopeo, skopeoAvailable, skopeoCopyVerdict, type DirImage } from "../harness/skopeo.js";
@@ -159,6 +161,43 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("simulate with signature
     expect(results[0].signatures!.requirements[0].signatures.map((c) => c.accepted)).toEqual([false, true]);
     // Without the flag the lookaside is not read.
     expect((await simulateJson(args)).results[0]).toMatchObject({ verdict: "deny", signatures: null });
+  });
+
+  it("--lookaside over http://: signatures served by a local server; a failing server denies even an accept-anything policy", async () => {
+    const img = images.get("bad then good")!;
+    const digest = (await simulateJson(["--policy", policyFile, `dir:${img.dir}`])).results[0].signatures!.manifestDigest!;
+    const prefix = `/store/app@${digest.replace(":", "=")}/`;
+    let fail = false;
+    const server = http.createServer((req, res) => {
+      const name = req.url?.startsWith(prefix) ? req.url.slice(prefix.length) : "";
+      const file = path.join(img.dir, name);
+      if (fail) res.writeHead(500).end("broken");
+      else if (/^signature-\d+$/.test(name) && fs.existsSync(file)) res.writeHead(200).end(fs.readFileSync(file));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const regd = path.join(makeTempDir("regd-"), "registries.d");
+      fs.mkdirSync(regd);
+      fs.writeFileSync(path.join(regd, "example.yaml"), `docker:\n  example.com:\n    lookaside: http://127.0.0.1:${port}/store\n`);
+      const args = ["--registries-d", regd, "--lookaside", "--manifest", path.join(img.dir, "manifest.json"), "docker://example.com/app:v1"];
+      const ok = await simulateJson(["--policy", policyFile, ...args]);
+      expect(ok.code).toBe(0);
+      expect(ok.results[0].signatures).toMatchObject({ source: "lookaside", locations: [1, 2].map((i) => `http://127.0.0.1:${port}${prefix}signature-${i}`) });
+      expect(ok.results[0].signatures!.requirements[0].signatures.map((c) => c.accepted)).toEqual([false, true]);
+      fail = true;
+      const acceptAll = writeJson({ default: [{ type: "insecureAcceptAnything" }] });
+      const bad = await simulateJson(["--policy", acceptAll, ...args]);
+      expect(bad.code).toBe(1);
+      const r = bad.results[0];
+      expect(r.verdict).toBe("deny");
+      expect(r.upstreamError).toMatch(/^reading signatures: .*500/);
+      expect(r.reasons).toContain(`the requirements accepted the image, but the pull fails: ${r.upstreamError}`);
+      expect(r.signatures!.requirements).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it("a bare name is decided without the evidence, and says so", async () => {
