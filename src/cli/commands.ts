@@ -292,7 +292,7 @@ Examples:
     .option("--registries-d <dir>", "registries.d directory (signature storage)")
     .option("--registries-conf <file>", "registries.conf (short names, mirrors)")
     .option("--refs <file>", "read references from a file (one per line, # comments)")
-    .option("--manifest <file>", "the image manifest (gives the digest for signature URLs; with --signatures: the manifest they sign)")
+    .option("--manifest <file>", "the image manifest: its digest locates and is checked against signatures (replaces a dir: image's manifest.json)")
     .option("--signatures <dir>", "signature-1, signature-2, … in this directory are the signatures of every transport:reference given")
     .option("--no-signatures", "read no signatures at all, not even those of dir: images (signature requirements deny)")
     .option("--lookaside", "read the signatures of docker:// references from their registries.d lookaside (file:// and http(s)://)")
