@@ -1,0 +1,66 @@
+/**
+ * `imagetrust compile FILE.trust --target-k8s policy-controller|kyverno --out DIR`: the cluster side of a trust
+ * description. The .trust source is checked and lowered as for policy.json, then translated by src/k8s/; nothing is
+ * written when either step reports an error, and the manifests are written atomically (util/atomic-write.ts).
+ * `check: true` writes nothing and lists how DIR differs from what would be written.
+ */
+import { join } from "node:path";
+import * as fsp from "node:fs/promises";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { compileTrustSource, type CompileTrustOptions } from "../check/compile-source.js";
+import { compileToKubernetes, type K8sTarget } from "../k8s/compile.js";
+import type { Version } from "../ir/versions.js";
+import type { SourceFile } from "../source/source-file.js";
+import { writeTreeAtomic } from "../util/atomic-write.js";
+
+/** Options of compileToKubernetesFiles. */
+export interface CompileK8sOptions {
+  outDir: string;
+  k8sTarget: K8sTarget;
+  /** "warn" writes audit/warn-mode manifests (policy-controller warn, Kyverno Audit). */
+  mode?: "enforce" | "warn";
+  target?: Version;
+  check?: boolean;
+  compile?: Omit<CompileTrustOptions, "target">;
+}
+
+/** What compileToKubernetesFiles did. */
+export interface CompileK8sResult {
+  diagnostics: Diagnostic[];
+  written: string[];
+  differences?: string[];
+}
+
+/** Compile a .trust source into Kubernetes admission manifests in `outDir`. */
+export async function compileToKubernetesFiles(source: SourceFile, options: CompileK8sOptions): Promise<CompileK8sResult> {
+  const front = compileTrustSource(source, { ...options.compile, target: options.target });
+  if (!front.value || hasErrors(front.diagnostics)) return { diagnostics: front.diagnostics, written: [] };
+  const k8s = compileToKubernetes(front.value, { target: options.k8sTarget, mode: options.mode, readFile: options.compile?.readFile });
+  const diagnostics = [...front.diagnostics, ...k8s.diagnostics];
+  if (!k8s.files || hasErrors(diagnostics)) return { diagnostics, written: [] };
+  if (options.check) {
+    const differences: string[] = [];
+    for (const f of k8s.files) {
+      let current: string | undefined;
+      try {
+        current = await fsp.readFile(join(options.outDir, f.name), "utf8");
+      } catch {
+        current = undefined;
+      }
+      if (current === undefined) differences.push(`${f.name} is missing`);
+      else if (current !== f.text) differences.push(`${f.name} differs`);
+    }
+    return { diagnostics, written: [], differences };
+  }
+  try {
+    const r = await writeTreeAtomic(options.outDir, k8s.files.map((f) => ({ path: f.name, text: f.text })));
+    return { diagnostics, written: r.written };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      diagnostics: [...diagnostics, { code: "IT7900", severity: "error", message: `cannot write the manifests: ${message}`, file: options.outDir }],
+      written: [],
+    };
+  }
+}
