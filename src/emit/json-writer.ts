@@ -77,11 +77,12 @@ function write(value: JsonValue, indent: string, out: string[]): void {
     }
     const inner = indent + "  ";
     out.push("[\n");
-    value.forEach((v, i) => {
+    const last = value.length - 1;
+    for (let i = 0; i <= last; i++) {
       out.push(inner);
-      write(v, inner, out);
-      out.push(i < value.length - 1 ? ",\n" : "\n");
-    });
+      write(value[i], inner, out);
+      out.push(i < last ? ",\n" : "\n");
+    }
     out.push(indent, "]");
   } else {
     const entries = value.entries;
@@ -91,11 +92,13 @@ function write(value: JsonValue, indent: string, out: string[]): void {
     }
     const inner = indent + "  ";
     out.push("{\n");
-    entries.forEach(([k, v], i) => {
-      out.push(inner, jsonString(k), ": ");
-      write(v, inner, out);
-      out.push(i < entries.length - 1 ? ",\n" : "\n");
-    });
+    const last = entries.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const e = entries[i];
+      out.push(inner, jsonString(e[0]), ": ");
+      write(e[1], inner, out);
+      out.push(i < last ? ",\n" : "\n");
+    }
     out.push(indent, "}");
   }
 }
