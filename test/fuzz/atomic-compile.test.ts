@@ -160,7 +160,7 @@ describe("a compile interrupted anywhere leaves a usable previous or new output"
         }
         rmSync(dir, { recursive: true, force: true });
       }),
-      params(120, 0.0005),
+      params(60, 0.0005),
     );
     if (process.env.DEBUG_COUNTS || process.env.FUZZ_RUNS) console.log(`atomic: ${total} operations per compile; outcomes ${JSON.stringify(outcomes)}`);
     expect(outcomes.old).toBeGreaterThan(0);

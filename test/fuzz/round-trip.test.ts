@@ -53,7 +53,7 @@ describe("round trips through the IR", () => {
           expect(back.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
           expect(strip(back.value)).toEqual(strip(p));
         }),
-        params(400, 0.05),
+        params(250, 0.05),
       );
       expect(emitted).toBeGreaterThan(0);
     }, TEST_TIMEOUT_MS);
@@ -75,7 +75,7 @@ describe("round trips through the IR", () => {
         expect(strip(got.expectations)).toEqual(strip(m.expectations));
         expect(got.target).toEqual(m.target);
       }),
-      params(200, 0.05),
+      params(120, 0.05),
     );
   }, TEST_TIMEOUT_MS);
 });
