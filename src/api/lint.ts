@@ -11,6 +11,10 @@ import type { SourceFile } from "../source/source-file.js";
 import { FILE_CODES, findRuntimeLocations, nodeFileSystem, type RuntimeEnvironment, type RuntimeLocations } from "./files.js";
 import { validateFile, validateInput, validateRegistriesDDir, type FileReport, type ValidateOptions } from "./validate.js";
 import { emptyRegistriesD, type RegistriesDConfig } from "../ir/types.js";
+import type { RegistriesConf } from "../registries/types.js";
+import type { LintFileAccess } from "../lint/file-access.js";
+import { applySuppressions } from "../lint/suppressions.js";
+import { RULES } from "../lint/registry.js";
 
 /** Options of {@link lintInputs}. */
 export interface LintOptions extends ValidateOptions {
@@ -18,6 +22,14 @@ export interface LintOptions extends ValidateOptions {
   rules?: readonly Rule[];
   /** Per rule name or code: another severity, or "off". */
   severities?: Record<string, Severity | "off">;
+  /** Check key files and path scopes on this machine (default: only for the runtime's own configuration). */
+  checkHostFiles?: boolean;
+  /** File-system access of the rules that read key files and resolve paths (tests). */
+  files?: LintFileAccess;
+  /** The registries.d directory used with every policy linted (`--registries-d`); also linted itself. */
+  registriesDPath?: string;
+  /** The registries.conf used with every policy linted (`--registries-conf`); its load findings are reported. */
+  registriesConfPath?: string;
 }
 
 function spanKey(s: { file: string; start: number; end: number }): string {
@@ -28,10 +40,11 @@ function spanKey(s: { file: string; start: number; end: number }): string {
  * Lint findings added to validation reports. `storage`: for a policy report, the registries.d configuration the
  * runtime would use with it (configuration directories and the runtime's own files).
  */
-function addLint(reports: FileReport[], options: LintOptions, storage?: RegistriesDConfig): FileReport[] {
+function addLint(reports: FileReport[], options: LintOptions, storage?: RegistriesDConfig, registriesConf?: RegistriesConf, checkHostFiles = false): FileReport[] {
+  const knownCodes = new Set(RULES.map((x) => x.meta.code));
   for (const r of reports) {
     if (!r.model) continue;
-    const findings = runLint(
+    let findings = runLint(
       {
         file: r.file,
         policy: r.model.policy,
@@ -40,9 +53,17 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
         getSource: (f) => r.sources.get(f),
         // .trust sources get this check from their own checker (IT2150).
         signatureStorage: r.kind === "policy-json" ? storage : undefined,
+        registriesConf: r.kind === "policy-json" ? registriesConf : undefined,
+        checkHostFiles: options.checkHostFiles ?? checkHostFiles,
+        files: options.files,
       },
       { rules: options.rules, severities: options.severities },
     );
+    if (r.kind === "trust") {
+      const source = r.sources.get(r.file);
+      const sev = options.severities?.["IT4025"] ?? options.severities?.["unused-suppression"];
+      if (source) findings = applySuppressions(findings, source, knownCodes, sev);
+    }
     // A front end may already report the same thing at the same place (the .trust checker warns about unknown
     // transports itself): keep the front end's finding only.
     const taken = new Set(r.diagnostics.filter((d) => d.span).map((d) => spanKey(d.span!)));
@@ -56,15 +77,56 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
 /** Validate and lint each path (files, registries.d directories, configuration directories). */
 export async function lintInputs(paths: readonly string[], options: LintOptions = {}): Promise<FileReport[]> {
   const out: FileReport[] = [];
+  let explicitStorage: RegistriesDConfig | undefined;
+  if (options.registriesDPath !== undefined) {
+    const r = await validateRegistriesDDir(options.registriesDPath, options);
+    explicitStorage = r.model?.registriesD ?? emptyRegistriesD();
+    out.push(...addLint([r], options));
+  }
+  let conf: RegistriesConf | undefined;
+  if (options.registriesConfPath !== undefined) {
+    const { report, value } = await loadRegistriesConfReport(options.registriesConfPath, options);
+    conf = value;
+    out.push(report);
+  }
   for (const p of paths) {
     const reports = await validateInput(p, options);
     // A configuration directory: its policy.json is used with its registries.d/ (or with none at all).
     const policy = reports.find((r) => r.kind === "policy-json");
     const regD = reports.find((r) => r.kind === "registries-d-dir");
     const paired = policy && reports.length <= 2 && (await isConfigDir(p, options));
-    out.push(...addLint(reports, options, paired ? (regD ? regD.model?.registriesD : emptyRegistriesD()) : undefined));
+    const storage = explicitStorage ?? (paired ? (regD ? regD.model?.registriesD : emptyRegistriesD()) : undefined);
+    out.push(...addLint(reports, options, storage, conf));
   }
   return out;
+}
+
+/** Load a registries.conf (with no drop-ins) for cross-file rules; its load diagnostics become a report. */
+async function loadRegistriesConfReport(path: string, options: LintOptions): Promise<{ report: FileReport; value?: RegistriesConf }> {
+  const { loadRegistriesConf } = await import("../load/registries-conf.js");
+  const fs = options.fs ?? nodeFileSystem;
+  const { SourceFile: SF } = await import("../source/source-file.js");
+  const sources = new Map<string, SourceFile>();
+  let text: string | undefined;
+  try {
+    text = new TextDecoder().decode(await fs.readFile(path));
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) sources.set(path, new SF(path, text));
+  const r = loadRegistriesConf({
+    confPath: path,
+    confDirs: [],
+    explicit: true,
+    target: options.target,
+    readFile: (f) => {
+      if (f === path && text !== undefined) return text;
+      throw Object.assign(new Error(`cannot read ${f}`), { code: "ENOENT" });
+    },
+    readDir: () => [],
+  });
+  const valid = !r.diagnostics.some((d) => d.severity === "error");
+  return { report: { file: path, kind: "registries-conf", valid, fatal: text === undefined, diagnostics: r.diagnostics, sources }, value: r.value };
 }
 
 async function isConfigDir(p: string, options: LintOptions): Promise<boolean> {
@@ -143,7 +205,7 @@ export async function lintRuntimeConfiguration(runtime: RuntimeEnvironment, opti
     });
   }
   const regDReport = reports.find((r) => r.kind === "registries-d-dir");
-  addLint(reports, options, regD.exists ? regDReport?.model?.registriesD : emptyRegistriesD());
+  addLint(reports, options, regD.exists ? regDReport?.model?.registriesD : emptyRegistriesD(), undefined, true);
   return { locations, reports };
 }
 

@@ -16,6 +16,8 @@ import type {
 } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
 import type { Span } from "../source/source-file.js";
+import type { LintFileAccess } from "./file-access.js";
+import type { RegistriesConf } from "../registries/types.js";
 
 /** What a rule is about. */
 export type RuleCategory = "security" | "correctness" | "portability" | "style";
@@ -84,6 +86,15 @@ export interface RuleContext {
    * configuration directory or the runtime's own files); not walked, only consulted.
    */
   readonly signatureStorage?: RegistriesDConfig;
+  /** The registries.conf configuration used with the policy, when known (`--registries-conf`). */
+  readonly registriesConf?: RegistriesConf;
+  /**
+   * True when the files the policy names are the deployed ones (linting the runtime's own configuration, or
+   * `--check-files`): rules that read key files or resolve paths run only then.
+   */
+  readonly checkHostFiles: boolean;
+  /** File-system access for rules that look at key files and paths (injectable for tests). */
+  readonly files: LintFileAccess;
   /** The source text a span covers, when the text is at hand (for building fixes). */
   textOf(span: Span): string | undefined;
   report(descriptor: ReportDescriptor): void;

@@ -2,8 +2,10 @@
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
 import type { Policy, RegistriesDConfig } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
+import type { RegistriesConf } from "../registries/types.js";
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor, type SourceLookup } from "./rule.js";
 import { RULES } from "./registry.js";
+import { nodeLintFileAccess, type LintFileAccess } from "./file-access.js";
 
 /** What one lint run looks at. */
 export interface LintInput {
@@ -15,6 +17,12 @@ export interface LintInput {
   policy?: Policy;
   registriesD?: RegistriesDConfig;
   target?: Version;
+  /** The registries.conf used with `policy`, when known. */
+  registriesConf?: RegistriesConf;
+  /** Check key files and path scopes on this machine (see RuleContext.checkHostFiles). */
+  checkHostFiles?: boolean;
+  /** File-system access for rules that read key files or resolve paths (default: the real file system). */
+  files?: LintFileAccess;
 }
 
 /** Options of {@link runLint}. */
@@ -40,6 +48,9 @@ export function runLint(input: LintInput, options: RunLintOptions = {}): Diagnos
       registriesD: input.registriesD,
       target: input.target,
       signatureStorage: input.signatureStorage,
+      registriesConf: input.registriesConf,
+      checkHostFiles: input.checkHostFiles ?? false,
+      files: input.files ?? nodeLintFileAccess,
       textOf: (span) => input.getSource?.(span.file)?.text.slice(span.start, span.end),
       report: (d: ReportDescriptor) => out.push(toDiagnostic(rule, severity, d, input.file, override !== undefined)),
     };

@@ -1,0 +1,89 @@
+/**
+ * Looks inside public keys without verifying anything: enough to tell whether bytes hold a key at all and whether it is
+ * weak (RSA below 2048 bits, DSA). OpenPGP packets are read per RFC 4880 §4.2 / §5.5.2 (the first public-key packet);
+ * PEM public keys and certificates go through node:crypto.
+ */
+import { createPublicKey, X509Certificate } from "node:crypto";
+
+/** What was found in key bytes. */
+export interface KeyInfo {
+  /** "RSA", "DSA", "ECDSA", "EdDSA", … or undefined when not recognised. */
+  algorithm?: string;
+  /** Key size in bits, for RSA and DSA. */
+  bits?: number;
+}
+
+const PGP_ALGORITHMS: Record<number, string> = { 1: "RSA", 2: "RSA", 3: "RSA", 16: "Elgamal", 17: "DSA", 18: "ECDH", 19: "ECDSA", 22: "EdDSA", 25: "X25519", 27: "X25519", 28: "Ed25519" };
+
+/** The binary OpenPGP data of armored text (`-----BEGIN PGP PUBLIC KEY BLOCK-----`), or the bytes themselves. */
+export function dearmor(bytes: Uint8Array): Uint8Array | undefined {
+  const text = new TextDecoder("latin1").decode(bytes.subarray(0, Math.min(bytes.length, 1 << 22)));
+  const begin = text.indexOf("-----BEGIN PGP PUBLIC KEY BLOCK-----");
+  if (begin < 0) return bytes;
+  const lines = text.slice(begin).split(/\r?\n/).slice(1);
+  let i = 0;
+  while (i < lines.length && lines[i].trim() !== "" && /^[\w-]+: /.test(lines[i])) i++; // armor headers
+  const body: string[] = [];
+  for (; i < lines.length; i++) {
+    const l = lines[i].trim();
+    if (l.startsWith("-----") || l.startsWith("=")) break;
+    body.push(l);
+  }
+  const b64 = body.join("");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length === 0) return undefined;
+  return Uint8Array.from(Buffer.from(b64, "base64"));
+}
+
+/** The first OpenPGP public-key packet's algorithm and size, or undefined when the bytes do not start with one. */
+export function inspectOpenPgpKey(bytes: Uint8Array): KeyInfo | undefined {
+  const data = dearmor(bytes);
+  if (!data || data.length < 8) return undefined;
+  const b = data[0];
+  if ((b & 0x80) === 0) return undefined;
+  let tag: number;
+  let off: number;
+  if (b & 0x40) {
+    tag = b & 0x3f;
+    const l0 = data[1];
+    off = l0 < 192 ? 2 : l0 < 224 ? 3 : l0 === 255 ? 6 : 2;
+  } else {
+    tag = (b >> 2) & 0x0f;
+    off = 1 + [1, 2, 4, 0][b & 3];
+  }
+  if (tag !== 6) return undefined;
+  const version = data[off];
+  let algoAt: number;
+  if (version === 2 || version === 3) algoAt = off + 7;
+  else if (version === 4) algoAt = off + 5;
+  else if (version === 5 || version === 6) algoAt = off + 5;
+  else return undefined;
+  const algo = data[algoAt];
+  const algorithm = PGP_ALGORITHMS[algo];
+  if (!algorithm) return {};
+  const mpiAt = version >= 5 ? algoAt + 5 : algoAt + 1;
+  if (algorithm === "RSA" || algorithm === "DSA") {
+    if (mpiAt + 2 > data.length) return { algorithm };
+    return { algorithm, bits: (data[mpiAt] << 8) | data[mpiAt + 1] };
+  }
+  return { algorithm };
+}
+
+/** A PEM public key's (or certificate's) algorithm and size, or undefined when node cannot read it. */
+export function inspectPemKey(bytes: Uint8Array, certificate = false): KeyInfo | undefined {
+  try {
+    const key = certificate ? new X509Certificate(Buffer.from(bytes)).publicKey : createPublicKey({ key: Buffer.from(bytes), format: "pem" });
+    const type = key.asymmetricKeyType;
+    const algorithm = type === "rsa" || type === "rsa-pss" ? "RSA" : type === "dsa" ? "DSA" : type === "ec" ? "ECDSA" : type === "ed25519" ? "Ed25519" : type;
+    const bits = key.asymmetricKeyDetails?.modulusLength;
+    return { algorithm, bits };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a key is weak, or undefined. */
+export function weakness(info: KeyInfo): string | undefined {
+  if (info.algorithm === "DSA") return `a DSA key${info.bits ? ` (${info.bits} bits)` : ""}: DSA is deprecated and refused by current GnuPG defaults`;
+  if (info.algorithm === "RSA" && info.bits !== undefined && info.bits < 2048) return `an RSA key of ${info.bits} bits (below 2048)`;
+  return undefined;
+}
