@@ -152,12 +152,14 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
     return { ref: options.ref, verdict: "deny", error: sim.upstreamError ?? parsed.error, requirements: [], evidence, simulation: sim };
   }
   const ref = parsed.ref;
+  // A dir: image is read where the user's working directory puts it (the reference keeps the path as typed).
+  const dirPath = ref.transport === "dir" ? path.resolve(options.parse?.cwd ?? process.cwd(), ref.withinTransport) : "";
   if (options.online && ref.transport === "docker" && ref.dockerReference) return verifyOnline(options, ref.dockerReference, target, baseSim);
 
   // The manifest.
   let manifest: ImageUnderTest["manifest"] = { ok: false, error: "no manifest given" };
   if (options.manifest) manifest = { ok: true, bytes: options.manifest };
-  else if (ref.transport === "dir") manifest = readManifestFile(path.join(ref.withinTransport, "manifest.json"));
+  else if (ref.transport === "dir") manifest = readManifestFile(path.join(dirPath, "manifest.json"));
   if (manifest.ok) {
     const d = manifestDigest(manifest.bytes);
     if (d.ok) evidence.manifestDigest = d.digest;
@@ -174,7 +176,7 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
     read = readDirSignatures(options.signaturesDir);
   } else if (ref.transport === "dir") {
     evidence.source = `dir:${ref.withinTransport}`;
-    read = readDirSignatures(ref.withinTransport);
+    read = readDirSignatures(dirPath);
   } else if (ref.transport === "docker" && ref.dockerReference) {
     evidence.source = "lookaside";
     const dref = ref.dockerReference;
