@@ -14,8 +14,12 @@ class TooManySyntaxErrors extends Error {}
 
 /** The parser class; use the shared `trustParser` instance. */
 export class TrustParser extends CstParser {
-  constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3 });
+  /**
+   * `validateGrammar`: run Chevrotain's grammar validations in performSelfAnalysis. The shared instance skips
+   * them (Chevrotain's production setting: ~20 ms of every process start); the tests build one with them on.
+   */
+  constructor(options: { validateGrammar?: boolean } = {}) {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3, skipValidations: !options.validateGrammar });
     this.performSelfAnalysis();
     // Every recognition error passes through SAVE_ERROR (Chevrotain's error handler trait); stop at the cap.
     const self = this as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException; _errors: IRecognitionException[] };

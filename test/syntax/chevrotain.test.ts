@@ -29,3 +29,19 @@ describe("Chevrotain loading", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe("definitions validated here, skipped at run time", () => {
+  it("the grammar passes Chevrotain's validations", async () => {
+    const { TrustParser } = await import("../../src/syntax/parser.js");
+    // performSelfAnalysis throws on definition errors; the list is Chevrotain's (not in its typings).
+    const p = new TrustParser({ validateGrammar: true }) as unknown as { definitionErrors: unknown[] };
+    expect(p.definitionErrors).toEqual([]);
+  });
+
+  it("the tokens pass Chevrotain's lexer validations", async () => {
+    const { TRUST_LEXER_VALIDATING_OPTIONS } = await import("../../src/syntax/lexer.js");
+    const { ALL_TOKENS } = await import("../../src/syntax/tokens.js");
+    const lexer = new Lexer(ALL_TOKENS, { ...TRUST_LEXER_VALIDATING_OPTIONS, deferDefinitionErrorsHandling: true });
+    expect(lexer.lexerDefinitionErrors).toEqual([]);
+  });
+});
