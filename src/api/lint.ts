@@ -253,3 +253,52 @@ export function applyLintFixes(reports: readonly FileReport[]): FixedFile[] {
   }
   return out;
 }
+
+/** A fix that was not applied because the loader would reject the result. */
+export interface RejectedFix {
+  file: string;
+  /** The first error the loader reports on the fixed text. */
+  reason: string;
+}
+
+/**
+ * Re-validate fixed texts before anything is written (never write what the loader rejects): each input whose
+ * sources include a fixed file is validated again against an overlay of the fixed texts. Returns the fixes that
+ * keep every input accepted, and those that do not.
+ */
+export async function verifyLintFixes(
+  fixed: readonly FixedFile[],
+  reports: readonly FileReport[],
+  options: LintOptions = {},
+): Promise<{ accepted: FixedFile[]; rejected: RejectedFix[] }> {
+  const base = options.fs ?? nodeFileSystem;
+  const accepted: FixedFile[] = [];
+  const rejected: RejectedFix[] = [];
+  for (const f of fixed) {
+    const bytes = new TextEncoder().encode(f.text);
+    const overlay = {
+      stat: async (p: string) => (p === f.file ? { isFile: () => true, isDirectory: () => false, size: bytes.length } : base.stat(p)),
+      readFile: async (p: string) => (p === f.file ? bytes : base.readFile(p)),
+      readdir: (p: string) => base.readdir(p),
+    };
+    const owners = reports.filter((r) => r.sources.has(f.file) && r.valid);
+    let reason: string | undefined;
+    for (const r of owners) {
+      const again =
+        r.kind === "registries-d-dir"
+          ? await validateRegistriesDDir(r.file, { ...options, fs: overlay })
+          : r.kind === "config-dir"
+            ? undefined
+            : await validateFile(r.file, r.kind, { ...options, fs: overlay });
+      if (!again) continue;
+      const error = again.diagnostics.find((d) => d.severity === "error");
+      if (!again.valid || error) {
+        reason = error ? `${error.code} ${error.message}` : "not accepted";
+        break;
+      }
+    }
+    if (reason === undefined) accepted.push(f);
+    else rejected.push({ file: f.file, reason });
+  }
+  return { accepted, rejected };
+}

@@ -2,6 +2,7 @@
 import * as nodePath from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnosticsGithub } from "../diagnostics/render-github.js";
+import { renderDiagnosticsSarif } from "../diagnostics/render-sarif.js";
 import { renderJsonReport } from "../diagnostics/render-json.js";
 import { renderDiagnosticText, summarizeCounts, type TextStyles } from "../diagnostics/render-text.js";
 import type { SourceFile } from "../source/source-file.js";
@@ -10,7 +11,7 @@ import { readSourceForDisplay } from "../api/validate.js";
 import type { FileSystem } from "../api/files.js";
 
 /** Output formats of validate and lint. */
-export const OUTPUT_FORMATS = ["text", "json", "github"] as const;
+export const OUTPUT_FORMATS = ["text", "json", "github", "sarif"] as const;
 /** An output format. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
@@ -24,6 +25,8 @@ export interface ReportOutputOptions {
   fs?: FileSystem;
   /** The lint rule name of a code, for JSON output (lint only). */
   ruleName?: (code: string) => string | undefined;
+  /** The tool version for SARIF output. */
+  toolVersion?: string;
 }
 
 /** Every SourceFile the diagnostics point into: those read by the loaders, plus files inside directories read now. */
@@ -65,6 +68,11 @@ export async function renderReports(reports: readonly FileReport[], options: Rep
   if (options.format === "json") {
     const ordered = reports.map((r) => ({ ...r, diagnostics: sortDiagnostics(r.diagnostics) }));
     return renderJsonReport(ordered, { getSource, ruleName: options.ruleName, displayPath: options.displayPath });
+  }
+  if (options.format === "sarif") {
+    const { sarifRuleInfo } = await import("../lint/docs.js");
+    const all = reports.flatMap((r) => sortDiagnostics(r.diagnostics));
+    return renderDiagnosticsSarif(all, { getSource, uriOf: options.displayPath, ruleInfo: sarifRuleInfo, toolVersion: options.toolVersion });
   }
   if (options.format === "github") {
     return reports

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
+import * as nodePath from "node:path";
 import type { Severity } from "../diagnostics/diagnostic.js";
 import { KNOWN_TARGETS, NEWEST_VERSION } from "../ir/versions.js";
 import { INPUT_KINDS, type InputKind } from "../api/files.js";
@@ -195,7 +196,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this")
     .option("--rule <name=severity>", "change a rule's severity (off, info, warning, error); repeatable", collect)
     .option("--fix", "apply the safe fixes lint findings offer (renamed scopes and transports), then lint again")
-    .action(async (paths: string[], opts: CommonOptions & { maxWarnings?: string; rule?: string[]; fix?: boolean }) => {
+    .option("--config <file>", "lint configuration (default: the nearest .imagetrust.yaml at or above the working directory)")
+    .option("--registries-d <dir>", "the registries.d directory used with the policies (for cross-file rules); linted too")
+    .option("--registries-conf <file>", "the registries.conf used with the policies (mirrors, for cross-file rules)")
+    .option("--check-files", "check key files and path scopes on this machine (default only when linting the runtime's own files)")
+    .action(async (paths: string[], opts: CommonOptions & { maxWarnings?: string; rule?: string[]; fix?: boolean; config?: string; registriesD?: string; registriesConf?: string; checkFiles?: boolean }) => {
       const target = parseTarget(opts.target);
       const format = parseFormat(opts.format);
       const kind = parseKind(opts.kind);
@@ -205,18 +210,44 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         maxWarnings = Number(opts.maxWarnings);
         if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`invalid --max-warnings '${opts.maxWarnings}': expected a whole number ≥ 0`);
       }
-      const severities = await parseRuleSettings(opts.rule ?? []);
+      const config = await loadConfigForCli(ctx, opts.config);
+      if (config.diagnostics) {
+        out(config.diagnostics);
+        ctx.exitCode = EXIT.usage;
+        return;
+      }
+      const lintConfig = config.config;
+      const severities = { ...(lintConfig?.severities ?? {}), ...(await parseRuleSettings(opts.rule ?? [])) };
+      if (maxWarnings === undefined) maxWarnings = lintConfig?.maxWarnings;
+      const effectiveTarget = target ?? (lintConfig?.target !== undefined ? parseTarget(lintConfig.target) : undefined);
+      const checkHostFiles = opts.checkFiles ?? lintConfig?.checkFiles;
+      const { isIgnored } = await import("../lint/config.js");
+      const lintPaths = paths.map((p) => ctx.libraryPath(p)).filter((p) => !lintConfig || !isIgnored(lintConfig, nodePath.resolve(io.cwd, p)));
       // Loaded here, not at start-up: `validate` needs none of the lint machinery.
-      const { applyLintFixes, lintInputs, lintRuntimeConfiguration } = await import("../api/lint.js");
+      const { applyLintFixes, lintInputs, lintRuntimeConfiguration, verifyLintFixes } = await import("../api/lint.js");
       const { ruleNameOfCode } = await import("../lint/registry.js");
       const styles = stylesFor(color);
       const lintOnce = async () =>
         paths.length === 0
-          ? await lintRuntimeConfiguration({ env: io.env, root: io.systemRoot, fs: io.fs }, { target, severities, fs: io.fs })
-          : { reports: await lintInputs(paths.map((p) => ctx.libraryPath(p)), { target, kind, severities, fs: io.fs }), locations: undefined };
+          ? await lintRuntimeConfiguration({ env: io.env, root: io.systemRoot, fs: io.fs }, { target: effectiveTarget, severities, fs: io.fs, checkHostFiles })
+          : {
+              reports: await lintInputs(lintPaths, {
+                target: effectiveTarget,
+                kind,
+                severities,
+                fs: io.fs,
+                checkHostFiles,
+                registriesDPath: opts.registriesD !== undefined ? ctx.libraryPath(opts.registriesD) : undefined,
+                registriesConfPath: opts.registriesConf !== undefined ? ctx.libraryPath(opts.registriesConf) : undefined,
+              }),
+              locations: undefined,
+            };
       let result = await lintOnce();
       if (opts.fix) {
-        const fixed = applyLintFixes(result.reports);
+        // Re-validated in memory first: a fix whose result the loader would reject is not written.
+        const verified = await verifyLintFixes(applyLintFixes(result.reports), result.reports, { target: effectiveTarget, kind, fs: io.fs });
+        for (const r of verified.rejected) err(`${displayPath(io.cwd, r.file)}: fixes not applied (the result would not load: ${r.reason})\n`);
+        const fixed = verified.accepted;
         for (const f of fixed) {
           const { writeFileAtomic } = await import("../util/atomic-write.js");
           await writeFileAtomic(f.file, f.text);
@@ -234,7 +265,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         for (const n of locations.notes) out(`  ${n}\n`);
         out("\n");
       }
-      out(await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), fs: io.fs, ruleName: ruleNameOfCode }));
+      out(await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), fs: io.fs, ruleName: ruleNameOfCode, toolVersion: packageVersion() }));
       ctx.exitCode = exitCodeFor(reports, "lint", maxWarnings);
     });
 
@@ -301,6 +332,34 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The lint configuration: `--config FILE`, else the nearest .imagetrust.yaml; rendered diagnostics when it is broken. */
+async function loadConfigForCli(ctx: CommandContext, file: string | undefined): Promise<{ config?: import("../lint/config.js").LintConfig; diagnostics?: string }> {
+  const { findLintConfig, parseLintConfig } = await import("../lint/config.js");
+  const { SourceFile } = await import("../source/source-file.js");
+  const { renderDiagnosticText, PLAIN_STYLES } = await import("../diagnostics/render-text.js");
+  const read = (p: string): string | undefined => {
+    try {
+      return readFileSync(p, "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  let found: { path: string; text: string } | undefined;
+  if (file !== undefined) {
+    const p = nodePath.resolve(ctx.io.cwd, file);
+    const text = read(p);
+    if (text === undefined) throw new UsageError(`cannot read --config '${file}'`);
+    found = { path: p, text };
+  } else {
+    found = findLintConfig(ctx.io.cwd, { readFile: read });
+  }
+  if (!found) return {};
+  const source = new SourceFile(found.path, found.text);
+  const r = parseLintConfig(source);
+  if (r.config) return { config: r.config };
+  return { diagnostics: r.diagnostics.map((d) => renderDiagnosticText(d, { getSource: () => source, styles: PLAIN_STYLES, displayPath: (f) => displayPath(ctx.io.cwd, f) })).join("\n") };
+}
+
 /** The rule list in text, JSON or a Markdown table (for the README). */
 export async function renderRules(format: "text" | "json" | "markdown"): Promise<string> {
   const { RULES } = await import("../lint/registry.js");
@@ -308,11 +367,9 @@ export async function renderRules(format: "text" | "json" | "markdown"): Promise
     return JSON.stringify(RULES.map((r) => r.meta), null, 2) + "\n";
   }
   if (format === "markdown") {
-    // The README's rule table (between <!-- rules:start --> and <!-- rules:end -->) is exactly this.
-    const rows = RULES.map(
-      (r) => `| ${r.meta.code} | ${r.meta.name} | ${r.meta.category} | ${r.meta.defaultSeverity} | ${r.meta.description.replace(/\|/g, "\\|")} |`,
-    );
-    return ["| Code | Name | Category | Severity | What it catches |", "|---|---|---|---|---|", ...rows].join("\n") + "\n";
+    // The README's rule table (between <!-- rules:start --> and <!-- rules:end -->) is exactly this (npm run docs:rules).
+    const { renderRuleTable } = await import("../lint/docs.js");
+    return renderRuleTable(RULES);
   }
   const width = Math.max(...RULES.map((r) => r.meta.name.length));
   return RULES.map((r) => `${r.meta.code}  ${r.meta.name.padEnd(width)}  ${r.meta.category.padEnd(11)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}`).join("\n") + "\n";

@@ -18,7 +18,7 @@ export const rejectDefaultWithoutAllowance: Rule = {
     code: "IT4010",
     name: "reject-default-without-allowance",
     category: "correctness",
-    defaultSeverity: "warning",
+    defaultSeverity: "info",
     description: "A reject default with no allowance for registry pulls.",
     docs: {
       what:
