@@ -183,6 +183,20 @@ interface KeyPair {
   merged?: boolean;
 }
 
+/**
+ * The offset of the first character libyaml's reader refuses ("control characters are not allowed",
+ * go-yaml readerc.go: only TAB, LF, CR, printable ASCII, NEL, U+00A0–U+D7FF, U+E000–U+FFFD and the
+ * supplementary planes), or -1. A byte order mark at the start is the encoding's, not content. Lone
+ * surrogates cannot come from UTF-8 bytes and are left to the YAML parser.
+ */
+export function firstYamlControlCharacter(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  const bad = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/g;
+  bad.lastIndex = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const m = bad.exec(text);
+  return m ? m.index : -1;
+}
+
 /** go-yaml's `allowedAliasRatio` (yaml.v2 and yaml.v3 decode.go). */
 function allowedAliasRatio(decodeCount: number): number {
   if (decodeCount <= 400_000) return 0.99;
@@ -673,6 +687,18 @@ function loadRegistriesDFileUnelided(source: SourceFile, options: RegistriesDLoa
       severity: "error",
       message: `This file is ${(source.text.length / 1048576).toFixed(1)} MB; imagetrust does not read registries.d files larger than ${MAX_REGISTRIES_D_LENGTH / 1048576} MB (containers/image would).`,
       span: source.span(0, 0),
+    });
+    return { diagnostics };
+  }
+  const control = firstYamlControlCharacter(source.text);
+  if (control >= 0) {
+    const c = source.text.codePointAt(control)!;
+    diagnostics.push({
+      code: REGISTRIES_D_CODES.yamlSyntax,
+      severity: "error",
+      message: `YAML syntax error: the control character U+${c.toString(16).toUpperCase().padStart(4, "0")} is not allowed in a YAML file`,
+      span: source.span(control, control + (c > 0xffff ? 2 : 1)),
+      upstreamMessage: `parsing ${source.path}: ${decoder === "v2" ? "error converting YAML to JSON: " : ""}yaml: control characters are not allowed`,
     });
     return { diagnostics };
   }
