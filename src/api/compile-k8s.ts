@@ -1,5 +1,5 @@
 /**
- * `imagetrust compile FILE.trust --target-k8s policy-controller|kyverno --out DIR`: the cluster side of a trust
+ * `imagetrust compile FILE.trust --target-k8s policy-controller|kyverno|kyverno-ivp --out DIR`: the cluster side of a trust
  * description. The .trust source is checked and lowered as for policy.json, then translated by src/k8s/; nothing is
  * written when either step reports an error, and the manifests are written atomically (util/atomic-write.ts).
  * `check: true` writes nothing and lists how DIR differs from what would be written.

@@ -180,6 +180,7 @@ export function registerMoreCommands(program: Command, ctx: CommandContext): voi
       new Option("--target-k8s <engine>", "write Kubernetes admission policies for this engine instead of policy.json").choices([
         "policy-controller",
         "kyverno",
+        "kyverno-ivp",
       ]),
     )
     .addOption(new Option("--mode <mode>", "with --target-k8s: enforce, or only warn/audit").choices(["enforce", "warn"]).default("enforce"))
@@ -194,6 +195,7 @@ Examples:
   $ imagetrust compile site.trust --out /etc/containers --check     # in CI: is the deployed policy current?
   $ imagetrust compile site.trust --target-k8s policy-controller --out k8s/   # ClusterImagePolicy manifests
   $ imagetrust compile site.trust --target-k8s kyverno --out k8s/             # Kyverno ClusterPolicy manifests
+  $ imagetrust compile site.trust --target-k8s kyverno-ivp --out k8s/         # Kyverno ImageValidatingPolicy (CEL) manifests
   $ imagetrust compile examples/keyless-ci.trust --keys examples/keys --target-k8s kyverno --out k8s/
 `,
     )

@@ -1,6 +1,7 @@
 /**
  * Compile a trust description to Kubernetes admission policies: sigstore policy-controller
- * (`ClusterImagePolicy`) or Kyverno (`ClusterPolicy` verifyImages / validate rules).
+ * (`ClusterImagePolicy`), Kyverno (`ClusterPolicy` verifyImages / validate rules) or Kyverno's CEL-based
+ * `ImageValidatingPolicy` (`kyverno-ivp`).
  *
  * Only the docker transport reaches admission. Every construct that cannot be translated, or whose meaning
  * changes on the cluster, gets an IT7xxx diagnostic at its origin span; files are returned only when there is
@@ -10,20 +11,21 @@ import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { TrustModel } from "../ir/types.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
 import { emitKyverno } from "./kyverno.js";
+import { emitKyvernoIvp } from "./kyverno-ivp.js";
 import { planDocker } from "./plan.js";
 import { emitPolicyController } from "./policy-controller.js";
 import type { EmittedFile, Mode } from "./render.js";
 import { KeyMaterial, readKeyFile, type KeyFileReader } from "./requirements.js";
 
 /** The admission controllers imagetrust compiles for. */
-export const K8S_TARGETS = ["policy-controller", "kyverno"] as const;
+export const K8S_TARGETS = ["policy-controller", "kyverno", "kyverno-ivp"] as const;
 /** An admission controller target. */
 export type K8sTarget = (typeof K8S_TARGETS)[number];
 
 /** Options of `compileToKubernetes`. */
 export interface CompileToKubernetesOptions {
   target: K8sTarget;
-  /** enforce (default) or warn (policy-controller `warn`, Kyverno `Audit`). */
+  /** enforce (default) or warn (policy-controller `warn`, Kyverno `Audit`, ImageValidatingPolicy `[Audit, Warn]`). */
   mode?: Mode;
   /** Reads key files named by keyPath / caPath / rekorPublicKeyPath (default: the real file system). */
   readFile?: KeyFileReader;
@@ -53,6 +55,7 @@ export function compileToKubernetes(model: TrustModel, options: CompileToKuberne
   const plan = planDocker(model, keys, diagnostics);
   let files: EmittedFile[];
   if (options.target === "policy-controller") files = emitPolicyController(plan, mode, diagnostics).files;
+  else if (options.target === "kyverno-ivp") files = emitKyvernoIvp(plan, mode, diagnostics);
   else files = emitKyverno(plan, mode, diagnostics);
   if (mode === "warn") {
     diagnostics.push(

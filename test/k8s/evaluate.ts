@@ -132,3 +132,70 @@ export function atLeastAsStrict(c: Verdict, n: Verdict): boolean {
   if (n === "deny") return false;
   return n.every((x) => c.includes(x));
 }
+
+/** The raw pod image strings that normalise to `reference` (containers/image ParseNormalizedNamed), for raw-string matchers. */
+export function podSpellings(reference: string): string[] {
+  const out = [reference];
+  const hub = /^docker\.io\/(.+)$/.exec(reference);
+  if (hub) {
+    const rest = hub[1];
+    out.push(`index.docker.io/${rest}`);
+    if (!/^[^/]*[.:]/.test(rest.split("/")[0]) && rest.split("/")[0] !== "localhost") out.push(rest);
+    const official = /^library\/([^/]+)$/.exec(rest);
+    if (official) out.push(official[1], `docker.io/${official[1]}`);
+  }
+  const untagged = /^(.*\/[^/:@]+):latest$/.exec(reference);
+  if (untagged) out.push(untagged[1]);
+  return [...new Set(out)];
+}
+
+/** A CEL expression of the restricted form ivp-match.ts emits, evaluated as JavaScript with the string wrapper below. */
+function celFunction(expr: string, params: string[]): (...args: unknown[]) => unknown {
+  if (/[`;{}]|=>|\bfunction\b/.test(expr.replace(/'(?:[^'\\]|\\.)*'/g, "''"))) throw new Error(`unexpected CEL ${expr}`);
+  return new Function(...params, `return (${expr});`) as (...args: unknown[]) => unknown;
+}
+
+/** A CEL string value: `matches` is RE2 search (unanchored unless the pattern anchors), `startsWith` as CEL's. */
+function celStr(s: string) {
+  return { s, matches: (re: string) => new RegExp(re).test(s), startsWith: (p: string) => s.startsWith(p) };
+}
+
+/**
+ * Kyverno ImageValidatingPolicy's verdict for one pod image string: every policy's validations evaluated for a pod
+ * with that one container. `verifyImageSignatures` returns 0 for an image no matchImageReferences entry selects
+ * (kyverno pkg/cel/libs/imageverify impl.go), else records the attestor list (any one verifying suffices).
+ */
+export function ivpVerdict(files: readonly EmittedFile[], podImage: string): Verdict {
+  const sets: string[] = [];
+  // The list of every container kind, parenthesised: `.all` must apply to the whole concatenation.
+  const prefix =
+    "(('containers' in images ? images.containers : []) + ('initContainers' in images ? images.initContainers : []) + ('ephemeralContainers' in images ? images.ephemeralContainers : [])).all(image, ";
+  for (const d of docs(files)) {
+    if (d.kind !== "ImageValidatingPolicy") continue;
+    const spec = d.spec as Doc;
+    const selected = (spec.matchImageReferences as Doc[]).some((m) => {
+      if (m.glob !== undefined) return kyvernoWildcardMatch(m.glob, podImage);
+      return celFunction(m.expression, ["ref"])(celStr(podImage)) === true;
+    });
+    const attestors = Object.fromEntries((spec.attestors as Doc[]).map((a) => [a.name, a]));
+    for (const v of spec.validations as Doc[]) {
+      const e = v.expression as string;
+      if (!e.startsWith(prefix) || !e.endsWith(")")) throw new Error(`validation ${e}`);
+      const body = e.slice(prefix.length, -1);
+      const calls: Doc[][] = [];
+      const verify = (_img: unknown, list: Doc[]) => {
+        if (!selected) return 0;
+        calls.push(list);
+        return 1;
+      };
+      const ok = celFunction(body, ["image", "attestors", "verifyImageSignatures"])(celStr(podImage), attestors, verify);
+      if (ok !== true) return "deny";
+      for (const list of calls) {
+        const keys = list.filter((a) => a.cosign.key).map((a) => a.cosign.key.data as string);
+        const kl = list.find((a) => a.cosign.keyless)?.cosign.keyless;
+        sets.push(canon([...new Set(keys)], kl ? { issuer: kl.identities[0].issuer, subject: kl.identities[0].subject, ca: kl.roots } : undefined));
+      }
+    }
+  }
+  return [...new Set(sets)].sort();
+}

@@ -8,14 +8,15 @@ import { K8S_CODES } from "../../src/k8s/codes.js";
 import type { K8sTarget } from "../../src/k8s/compile.js";
 import type { EmittedFile } from "../../src/k8s/render.js";
 import { crdValidator } from "./crd-schema.js";
-import { atLeastAsStrict, kyvernoVerdict, nodeRequirements, nodeVerdict, policyControllerVerdict } from "./evaluate.js";
+import { atLeastAsStrict, ivpVerdict, kyvernoVerdict, nodeRequirements, nodeVerdict, podSpellings, policyControllerVerdict } from "./evaluate.js";
 import { readKey } from "./helpers.js";
 
-let validators: { cip: ValidateFunction; kyverno: ValidateFunction } | undefined;
+let validators: { cip: ValidateFunction; kyverno: ValidateFunction; ivp: ValidateFunction } | undefined;
 function crds() {
   validators ??= {
     cip: crdValidator("policy.sigstore.dev_clusterimagepolicies.yaml", "v1beta1"),
     kyverno: crdValidator("kyverno.io_clusterpolicies.yaml", "v1"),
+    ivp: crdValidator("policies.kyverno.io_imagevalidatingpolicies.yaml", "v1"),
   };
   return validators;
 }
@@ -26,10 +27,11 @@ export function expectValidManifests(files: readonly EmittedFile[]): number {
   for (const f of files) {
     for (const d of parseAllDocuments(f.text)) {
       const doc = d.toJSON() as Record<string, any>;
-      const { cip, kyverno } = crds();
+      const { cip, kyverno, ivp } = crds();
       n++;
       if (doc.kind === "ClusterImagePolicy") expect(cip(doc) ? [] : cip.errors, f.name).toEqual([]);
       else if (doc.kind === "ClusterPolicy") expect(kyverno(doc) ? [] : kyverno.errors, f.name).toEqual([]);
+      else if (doc.kind === "ImageValidatingPolicy") expect(ivp(doc) ? [] : ivp.errors, f.name).toEqual([]);
       else {
         expect(doc).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "config-policy-controller" } });
         expect(["allow", "deny", "warn"]).toContain(doc.data["no-match-policy"]);
@@ -59,9 +61,15 @@ export function checkReferences(model: TrustModel, target: K8sTarget, files: rea
     const flagged =
       diagnostics.some((d) => d.code === K8S_CODES.patternApproximate) ||
       diagnostics.some((d) => DIFFERENCE_CODES.includes(d.code) && d.span && span && d.span.start === span.start);
-    const spellings = target === "kyverno" ? [ref, ...(ref.startsWith("docker.io/library/") ? [ref.slice("docker.io/library/".length)] : [])] : [ref];
+    const spellings =
+      target === "kyverno-ivp"
+        ? podSpellings(ref)
+        : target === "kyverno"
+          ? [ref, ...(ref.startsWith("docker.io/library/") ? [ref.slice("docker.io/library/".length)] : [])]
+          : [ref];
     for (const spelled of spellings) {
-      const cluster = target === "kyverno" ? kyvernoVerdict(files, spelled) : policyControllerVerdict(files, spelled);
+      const cluster =
+        target === "kyverno-ivp" ? ivpVerdict(files, spelled) : target === "kyverno" ? kyvernoVerdict(files, spelled) : policyControllerVerdict(files, spelled);
       expect(atLeastAsStrict(cluster, node), `${target} ${spelled}: cluster ${JSON.stringify(cluster)} vs node ${JSON.stringify(node)}`).toBe(true);
       if (!flagged) {
         expect(cluster, `${target} ${spelled} (scope ${JSON.stringify(decided)})`).toEqual(node);
