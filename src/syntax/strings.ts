@@ -14,6 +14,8 @@ export interface EscapeProblem {
 export function unescapeString(image: string): { value: string; problems: EscapeProblem[] } {
   let body = image.slice(1);
   if (body.endsWith('"') && image.length >= 2 && !isEscapedQuoteAtEnd(image)) body = body.slice(0, -1);
+  // Nearly every literal has no escape: its value is the body itself (no per-character concatenation).
+  if (!body.includes("\\")) return { value: body, problems: [] };
   const problems: EscapeProblem[] = [];
   let out = "";
   for (let i = 0; i < body.length; i++) {
