@@ -41,7 +41,7 @@ export interface RegistriesDLoadOptions {
   target?: Version;
 }
 
-/** registries.d files longer than this (UTF-16 units) are refused with IT1317 instead of parsed. */
+/** registries.d files longer than this (UTF-16 units) are refused with IT1319 instead of parsed. */
 export const MAX_REGISTRIES_D_LENGTH = 16 * 1024 * 1024;
 
 /** Diagnostic codes of registries.d loading (IT13xx). */
@@ -63,10 +63,10 @@ export const REGISTRIES_D_CODES = {
   invalidUrl: "IT1314",
   schemelessUrl: "IT1315",
   unsupportedScheme: "IT1316",
-  tooLarge: "IT1317",
-  excessiveAliasing: "IT1318",
   stagingNotFile: "IT1317",
   trailingSlash: "IT1318",
+  tooLarge: "IT1319",
+  excessiveAliasing: "IT1320",
 } as const;
 
 const TOP_KEYS = ["default-docker", "docker"] as const;

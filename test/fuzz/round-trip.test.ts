@@ -11,8 +11,10 @@ import { parseVersion } from "../../src/ir/versions.js";
 import { loadPolicyJson } from "../../src/load/policy-json.js";
 import { printTrustModel } from "../../src/print/trust-printer.js";
 import { SourceFile } from "../../src/source/source-file.js";
-import { policy, trustModel } from "./ir-arbitraries.js";
-import { TEST_TIMEOUT_MS, params, timed } from "./support.js";
+import { emitRegistriesD } from "../../src/emit/registries-d.js";
+import { loadRegistriesDFile, mergeRegistriesDFiles } from "../../src/load/registries-d.js";
+import { policy, registriesD, trustModel } from "./ir-arbitraries.js";
+import { TEST_TIMEOUT_MS, breathe, params, timed } from "./support.js";
 
 /** The IR without positions and file names (they differ between two loads by design). */
 export function strip(x: unknown): unknown {
@@ -76,6 +78,26 @@ describe("round trips through the IR", () => {
         expect(got.target).toEqual(m.target);
       }),
       params(120, 0.05),
+    );
+  }, TEST_TIMEOUT_MS);
+
+  it.each(["by-file", "per-host", "single"] as const)("emit → load gives the same registries.d (%s layout, newest and 5.23)", async (layout) => {
+    await fc.assert(
+      fc.asyncProperty(registriesD(), fc.constantFrom(undefined, parseVersion("5.23")), async (r, target) => {
+        await breathe();
+        const out = timed("emit registries.d", r, () => emitRegistriesD(r, { layout, target }));
+        expect(out.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        const files = out.files!.map((f) => {
+          const l = loadRegistriesDFile(new SourceFile(f.name, f.text), { target });
+          expect(l.diagnostics.filter((d) => d.severity === "error"), f.text).toEqual([]);
+          return l.value!;
+        });
+        const merged = mergeRegistriesDFiles(files, { target });
+        expect(merged.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        const canon = (c: typeof r) => strip({ defaultDocker: c.defaultDocker?.storage, docker: [...c.docker].sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0)).map((e) => ({ scope: e.scope, storage: e.storage })) });
+        expect(canon(merged.value!)).toEqual(canon(r));
+      }),
+      params(150, 0.02),
     );
   }, TEST_TIMEOUT_MS);
 });
