@@ -38,16 +38,20 @@ export function buildGoBench() {
   return out;
 }
 
-/** Run a command `runs` times; returns the median wall time (s) and the largest peak RSS (MB, from GNU time). */
+/**
+ * Run a command `runs` times; returns the median wall time (s), the median CPU time (user + system, s, from
+ * GNU time: steadier than wall time on a shared, loaded machine) and the largest peak RSS (MB).
+ */
 export function timeProcess(cmd, args, { runs = 5, okCodes = [0] } = {}) {
   const times = [];
+  const cpus = [];
   let peak = 0;
   let lastOut = "";
   const haveGnuTime = existsSync("/usr/bin/time");
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
     const r = haveGnuTime
-      ? spawnSync("/usr/bin/time", ["-f", "MAXRSS %M", cmd, ...args], { encoding: "utf8", maxBuffer: 1 << 28 })
+      ? spawnSync("/usr/bin/time", ["-f", "MAXRSS %M CPU %U %S", cmd, ...args], { encoding: "utf8", maxBuffer: 1 << 28 })
       : spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28 });
     const t1 = process.hrtime.bigint();
     if (!okCodes.includes(r.status ?? -1)) {
@@ -55,11 +59,15 @@ export function timeProcess(cmd, args, { runs = 5, okCodes = [0] } = {}) {
     }
     const m = /MAXRSS (\d+)/.exec(r.stderr || "");
     if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    const c = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr || "");
+    if (c) cpus.push(Number(c[1]) + Number(c[2]));
     times.push(Number(t1 - t0) / 1e9);
     lastOut = r.stdout;
   }
   times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(times.length / 2)], peakMB: peak, stdout: lastOut };
+  cpus.sort((a, b) => a - b);
+  const cpuSeconds = cpus.length ? cpus[Math.floor(cpus.length / 2)] : undefined;
+  return { seconds: times[Math.floor(times.length / 2)], cpuSeconds, peakMB: peak, stdout: lastOut };
 }
 
 /** Make a directory (recursively) and return it. */

@@ -26,6 +26,9 @@ if (goBin) {
   goRes = timeProcess(goBin, ["parse", policyFile], { runs });
   console.log(`  containers/image 5.23.1 NewPolicyFromFile   ${fmtS(goRes.seconds).padStart(10)}   peak RSS ${goRes.peakMB.toFixed(0)} MB`);
   console.log(`  ratio imagetrust / Go parser: ${(ours.seconds / goRes.seconds).toFixed(2)}x (target <= 1.0x, peak RSS < 200 MB)`);
+  if (ours.cpuSeconds !== undefined && goRes.cpuSeconds) {
+    console.log(`  CPU time (user+sys): imagetrust ${fmtS(ours.cpuSeconds)}, Go ${fmtS(goRes.cpuSeconds)}, ratio ${(ours.cpuSeconds / goRes.cpuSeconds).toFixed(2)}x`);
+  }
 } else {
   console.log("  (go not installed: containers/image comparison skipped)");
 }
