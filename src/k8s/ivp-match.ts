@@ -43,8 +43,13 @@ function nameRegexes(name: string, tail: string): string[] {
   const path = slash < 0 ? "" : name.slice(slash + 1);
   if (host === "index.docker.io") return []; // never a normalised host (IT7023 reports these scopes)
   if (host !== "docker.io") return domainLike(host) ? [`^${esc(name)}${tail}$`] : [];
-  const out = [`^${HUB_PREFIX}${esc(path)}${tail}$`];
   const first = path.split("/")[0];
+  if (!path.includes("/")) {
+    // `docker.io/P` and `P` normalise to `docker.io/library/P`: only deeper paths (`P/x`) stay under `docker.io/P`.
+    if (!tail.startsWith("(?:[/")) return [];
+    return [`^${HUB_PREFIX}${domainLike(first) ? "" : "?"}${esc(path)}/.+$`];
+  }
+  const out = [`^${HUB_PREFIX}${esc(path)}${tail}$`];
   if (!domainLike(first)) out.push(`^${esc(path)}${tail}$`);
   // Official images: `docker.io/library/X` is also written `X` or `docker.io/X`, with no deeper path.
   const official = /^library\/([^/]+)$/.exec(path);

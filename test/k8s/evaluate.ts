@@ -155,6 +155,13 @@ function celFunction(expr: string, params: string[]): (...args: unknown[]) => un
   return new Function(...params, `return (${expr});`) as (...args: unknown[]) => unknown;
 }
 
+/** Evaluate a CEL predicate of the restricted form ivp-match.ts emits, with string variable `name` bound to `value`. */
+export function evalCelPredicate(expr: string, name: string, value: string): boolean {
+  const r = celFunction(expr, [name])(celStr(value));
+  if (typeof r !== "boolean") throw new Error(`not a boolean: ${expr}`);
+  return r;
+}
+
 /** A CEL string value: `matches` is RE2 search (unanchored unless the pattern anchors), `startsWith` as CEL's. */
 function celStr(s: string) {
   return { s, matches: (re: string) => new RegExp(re).test(s), startsWith: (p: string) => s.startsWith(p) };
