@@ -13,6 +13,8 @@ import { mirrorWithoutSignatureConfig } from "./rules/mirror-without-signature-c
 import { neverMatchingScope } from "./rules/never-matching-scope.js";
 import { redundantRequirement } from "./rules/redundant-requirement.js";
 import { registryScopeUnderDockerDaemon } from "./rules/registry-scope-under-docker-daemon.js";
+import { scopeSameAsFallback } from "./rules/scope-same-as-fallback.js";
+import { tagScope } from "./rules/tag-scope.js";
 import { rejectDefaultWithoutAllowance } from "./rules/reject-default-without-allowance.js";
 import { remapIdentityMismatch } from "./rules/remap-identity-mismatch.js";
 import { requirementAlwaysDenies } from "./rules/requirement-always-denies.js";
@@ -53,6 +55,8 @@ export const RULES: readonly Rule[] = [
   registryScopeUnderDockerDaemon,
   stagingWithoutLookaside,
   unusedSuppression,
+  tagScope,
+  scopeSameAsFallback,
 ];
 
 /** A rule by name (`never-matching-scope`) or code (`IT4002`). */

@@ -88,6 +88,19 @@ const JSON_TABLE: Array<[string, string, string[]]> = [
   // IT4023
   ["registry-scope-under-docker-daemon", pol(A, { "docker-daemon": { "docker.io/library/hello-world": R, "": A } }), ['IT4023@"docker.io/library/hello-world"']],
   ["registry-scope-under-docker-daemon", pol(A, { docker: { "docker.io/library/x": R }, "docker-daemon": { "docker.io/library/x": R } }), []],
+  // IT4026
+  ["tag-scope", pol(R, { docker: { "ghcr.io/acme/os:latest": S } }), ['IT4026@"ghcr.io/acme/os:latest"']],
+  ["tag-scope", pol(R, { docker: { "ghcr.io/acme/os:latest": S, "ghcr.io/acme/os": S } }), []],
+  // IT4027
+  ["scope-same-as-fallback", pol(A, { "docker-daemon": { "": A } }), [`IT4027@""`]],
+  ["scope-same-as-fallback", pol(R, { docker: { "quay.io/a": `${G()},${S}`, "quay.io/a/b": `${S},${G()}` } }), ['IT4027@"quay.io/a/b"']],
+  ["scope-same-as-fallback", pol(R, { docker: { "quay.io/a": G(), "quay.io/a/b": G("/other.gpg") } }), []],
+  // IT4002: a docker.io namespace that is not an official image is most likely meant as one (info, no fix)
+  ["never-matching-scope", pol(R, { docker: { "docker.io/grafana": A, "docker.io/busybox": A } }), ['IT4002@"docker.io/grafana"', 'IT4002@"docker.io/busybox"']],
+  // IT4008 leaves never-matching and top-level-domain scopes to IT4002 / IT4022
+  ["insecure-registry-scope", pol(R, { docker: { "localhost:!!port!!": A, "*.io": A } }), []],
+  // IT4015, static part: a key in a world-writable directory (corpus policy/011)
+  ["key-file-problem", pol(R, { docker: { "localhost:5000": G("/tmp/key.gpg") } }), [`IT4015@${G("/tmp/key.gpg")}`]],
 ];
 
 describe("rule catalogue on policy.json", () => {
@@ -101,6 +114,13 @@ describe("rule catalogue on policy.json", () => {
     const { ds } = lintJson(text, [rule("weaker-carve-out")]);
     expect(ds[0].related?.map((r) => text.slice(r.span.start, r.span.end))).toEqual(['"quay.io/acme"']);
     expect(ds[0].message).toContain("scope 'quay.io/acme' requires signatures");
+  });
+  it("never-matching-scope: namespaces are info without a fix; official images keep the warning and the fix", () => {
+    const { ds } = lintJson(pol(R, { docker: { "docker.io/grafana": A, "docker.io/busybox": A } }), [rule("never-matching-scope")]);
+    expect(ds.map((d) => [d.severity, d.fix?.edits[0].text])).toEqual([
+      ["info", undefined],
+      ["warning", '"docker.io/library/busybox"'],
+    ]);
   });
   it("duplicate-requirement points at the first one too", () => {
     const text = pol(R, { docker: { "quay.io/a": `${G()},${A},${G()}` } });

@@ -61,7 +61,7 @@ const KEY_TABLE: Array<[string, string, RegExp[]]> = [
   ["missing", SB("/etc/pki/none.gpg"), [/does not exist/]],
   ["a directory", SB("/etc/pki"), [/not a regular file/]],
   ["relative", SB("keys/a.gpg"), [/not an absolute path/]],
-  ["world-writable", SB("/tmp/open.gpg"), [/writable by group or others \(mode 666\)/]],
+  ["world-writable, in a world-writable directory", SB("/tmp/open.gpg"), [/in a world-writable directory/, /writable by group or others \(mode 666\)/]],
   ["not a key", SB("/etc/pki/text.gpg"), [/does not hold an OpenPGP public key/]],
   ["unreadable", SB("/etc/pki/secret.gpg"), [/cannot be read/]],
   ["weak RSA (OpenPGP)", SB("/etc/pki/weak.gpg"), [/RSA key of 1024 bits/]],

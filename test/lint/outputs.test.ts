@@ -42,7 +42,7 @@ describe("--format sarif", () => {
     expect(validateSarif.errors ?? null, JSON.stringify(validateSarif.errors)).toBeNull();
     expect(ok).toBe(true);
     const run = log.runs[0];
-    expect(run.results.map((x) => x.ruleId)).toEqual(["IT4001", "IT4002", "IT4008"]);
+    expect(run.results.map((x) => x.ruleId)).toEqual(["IT4001", "IT4002", "IT4008", "IT4027"]);
     const busybox = run.results[1];
     expect(busybox.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "policy.json" }, region: { startLine: 5, startColumn: 7, endLine: 5, endColumn: 16 } });
     expect(busybox.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toBe('"docker.io/library/busybox"');
@@ -60,6 +60,7 @@ describe("--format github", () => {
       "warning 2 16 IT4001",
       "warning 5 7 IT4002",
       "warning 6 7 IT4008",
+      "notice 6 7 IT4027",
     ]);
   });
 });
@@ -72,7 +73,7 @@ describe("configuration and limits", () => {
     writeFileSync(path.join(d, ".imagetrust.yaml"), "rules:\n  IT4001: off\n  insecure-registry-scope: error\nmaxWarnings: 0\n");
     const r = await runCli(["lint", "--format", "json", "policy.json"], { cwd: path.join(d, "sub") });
     const codes = (JSON.parse(r.stdout) as Array<{ diagnostics: Array<{ code: string; severity: string }> }>)[0].diagnostics.map((x) => `${x.code}:${x.severity}`);
-    expect(codes).toEqual(["IT4002:warning", "IT4008:error"]);
+    expect(codes).toEqual(["IT4002:warning", "IT4008:error", "IT4027:info"]);
     expect(r.code).toBe(1);
   });
   it("--config names the file; a broken one is a usage error with its position", async () => {

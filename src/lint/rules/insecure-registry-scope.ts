@@ -8,6 +8,7 @@
  */
 import type { Rule } from "../rule.js";
 import { REGISTRY_TRANSPORTS } from "./insecure-transport-default.js";
+import { dockerScopeProblem } from "./never-matching-scope.js";
 
 /** True for scopes naming a whole registry or a wildcard of hosts. */
 export function isRegistryWideScope(scope: string): boolean {
@@ -38,6 +39,8 @@ export const insecureRegistryScope: Rule = {
     return {
       scope(entry, transport) {
         if (!REGISTRY_TRANSPORTS.has(transport.name) || !isRegistryWideScope(entry.scope)) return;
+        if (dockerScopeProblem(entry.scope)) return; // never matches anything: IT4002 says so
+        if (/^\*\.[^.:/]+$/.test(entry.scope)) return; // a top-level domain: IT4022 says so
         const reqs = entry.requirements;
         if (reqs.length === 0 || !reqs.every((r) => r.type === "insecureAcceptAnything")) return;
         const span = entry.keyOrigin ?? entry.origin;

@@ -63,8 +63,9 @@ export const keyFileProblem: Rule = {
       what:
         "Checks every key file of signedBy (GPGKeys) and sigstoreSigned requirements on this machine: it must exist, be a " +
         "readable regular file holding the expected kind of key (OpenPGP for signedBy, PEM for sigstore), not be a weak " +
-        "key, and not be writable by group or others. Runs only where the files are the deployed ones: on the runtime's own " +
-        "configuration (`imagetrust lint` with no path) or with `--check-files`.",
+        "key, and not be writable by group or others. File checks run only where the files are the deployed ones: on the " +
+        "runtime's own configuration (`imagetrust lint` with no path) or with `--check-files`; a key under /tmp, /var/tmp or " +
+        "/dev/shm is always reported.",
       why:
         "containers/image reads key files at pull time only: a missing or broken key file denies every pull; a key anyone " +
         "can replace lets anyone sign images the policy accepts; short RSA and DSA keys can be forged.",
@@ -78,14 +79,20 @@ export const keyFileProblem: Rule = {
       unreadable: "{field} '{path}' cannot be read: every signature is rejected.",
       notKey: "{field} '{path}' does not hold {what}: every signature is rejected.",
       weak: "{field} '{path}' is {weak}.",
+      sharedDir: "{field} '{path}' is in a world-writable directory: any local user can put a key there before it exists, or after it is removed.",
       writable: "{field} '{path}' is writable by group or others (mode {mode}): whoever can write it decides which signatures are trusted.",
     },
   },
   create(ctx) {
     return {
       requirement(r) {
-        if (!ctx.checkHostFiles) return;
-        for (const k of keyFilesOf(r)) check(ctx, k.path, k.material, k.field, r.origin);
+        for (const k of keyFilesOf(r)) {
+          // Static: a key in a world-writable directory can be planted by anyone, wherever the policy is deployed.
+          if (/^\/(tmp|var\/tmp|dev\/shm)\//.test(k.path)) {
+            ctx.report({ messageId: "sharedDir", data: { field: k.field, path: k.path }, span: r.origin, file: r.origin ? undefined : ctx.file, severity: "warning" });
+          }
+          if (ctx.checkHostFiles) check(ctx, k.path, k.material, k.field, r.origin);
+        }
       },
     };
   },

@@ -28,12 +28,12 @@ export const mirrorSignatureStorageDiffers: Rule = {
       instead: "registries.d: docker: { quay.io/acme: { use-sigstore-attachments: true }, mirror.local/acme: { use-sigstore-attachments: true } }",
     },
     messages: {
-      differs: "Mirror '{mirror}' of '{prefix}' reads signatures {mirrorWhat}, but '{prefix}' itself has {prefixWhat}: pulls through the mirror use the mirror's setting.",
+      differs: "Mirror '{mirror}' of '{prefix}' has signature storage [{mirrorWhat}], but '{prefix}' has [{prefixWhat}]: pulls through the mirror use the mirror's.",
     },
   },
   create(ctx) {
     const describe = (s: { lookaside: string; attachments: boolean }) =>
-      `${s.lookaside ? `from lookaside ${s.lookaside}` : "from no configured lookaside"}${s.attachments ? " and sigstore attachments" : " without sigstore attachments"}`;
+      `lookaside ${s.lookaside || "(none configured)"}, use-sigstore-attachments ${s.attachments}`;
     return {
       end() {
         const conf = ctx.registriesConf;
@@ -50,7 +50,7 @@ export const mirrorSignatureStorageDiffers: Rule = {
             const span = m.locationOrigin ?? m.origin;
             ctx.report({
               messageId: "differs",
-              data: { mirror: m.location, prefix: entry.prefix, mirrorWhat: describe(got), prefixWhat: describe(want).replace(/^from /, "").replace(/^no configured/, "no") },
+              data: { mirror: m.location, prefix: entry.prefix, mirrorWhat: describe(got), prefixWhat: describe(want) },
               span,
               file: span ? undefined : entry.file,
             });

@@ -8,13 +8,16 @@
  * (pkg/sysregistriesv2 `Registry.PullSourcesFromReference`).
  */
 import type { RegistryEndpoint } from "../../registries/types.js";
+import { parseNormalizedNamed } from "../../reference/docker-reference.js";
 import { decidingRequirements, effectiveStorage, hasOwnStorage } from "../signature-storage.js";
 import type { Rule } from "../rule.js";
 
 /** The endpoints of an entry that pull under another name than the requested one. */
 export function otherEndpoints(entry: { prefix: string; location: string; mirrors: RegistryEndpoint[] } & RegistryEndpoint): RegistryEndpoint[] {
-  const out = entry.mirrors.filter((m) => m.location !== "");
-  if (entry.location !== "" && entry.location !== entry.prefix && !entry.prefix.startsWith("*.")) out.unshift(entry);
+  // Locations that are not valid references fail every pull (the registries.conf loader reports them, IT1427).
+  const valid = (l: string) => l !== "" && parseNormalizedNamed(l.replace(/\/+$/, "")).ok;
+  const out = entry.mirrors.filter((m) => valid(m.location));
+  if (valid(entry.location) && entry.location !== entry.prefix && !entry.prefix.startsWith("*.")) out.unshift(entry);
   return out;
 }
 

@@ -14,6 +14,7 @@ import {
   type DockerReference,
 } from "../../reference/docker-reference.js";
 import { replaceStringFix, type Rule } from "../rule.js";
+import { OFFICIAL_IMAGES } from "../official-images.js";
 
 /** Transports whose scopes are docker references / namespaces. */
 const DOCKER_STYLE_TRANSPORTS = new Set(["docker", "atomic", "docker-daemon"]);
@@ -24,6 +25,11 @@ export interface ScopeProblem {
   suggestion?: string;
   /** True when the scope can match something, but not what it seems to say (e.g. `docker.io/busybox`). */
   partial?: boolean;
+  /**
+   * For partial problems: true when the name is not a Docker Official Image, so the scope is most likely meant as a
+   * namespace (`docker.io/grafana` for docker.io/grafana/…), which it correctly is.
+   */
+  likelyNamespace?: boolean;
 }
 
 function isDomainLike(s: string): boolean {
@@ -107,6 +113,7 @@ export function dockerScopeProblem(scope: string): ScopeProblem | undefined {
         reason: `'${scope}' as an image normalizes to '${canonical}'; the scope only matches images below it (${scope}/…)`,
         suggestion: canonical,
         partial: true,
+        likelyNamespace: !OFFICIAL_IMAGES.has(scope.slice(scope.indexOf("/") + 1)),
       };
     }
     return { reason: `the image it names normalizes to '${canonical}'`, suggestion: canonical };
@@ -137,6 +144,8 @@ export const neverMatchingScope: Rule = {
     messages: {
       neverMatches: "Scope '{scope}' of transport '{transport}' can never match an image: {reason}.",
       partial: "Scope '{scope}' of transport '{transport}' does not match the image it seems to name: {reason}.",
+      namespace:
+        "Scope '{scope}' matches only repositories below it ({scope}/…), never the image '{image}'; right for a namespace allow-list, wrong if you meant that image.",
       registriesD: "registries.d scope '{scope}' can never match an image, so its signature storage is never used: {reason}.",
       registriesDPartial: "registries.d scope '{scope}' does not match the image it seems to name: {reason}.",
     },
@@ -150,16 +159,18 @@ export const neverMatchingScope: Rule = {
         const span = entry.keyOrigin ?? entry.origin;
         const sug = problem.suggestion;
         // Renaming onto a scope that already exists would make a duplicate key: no fix then.
+        const namespace = problem.partial && problem.likelyNamespace;
         const fix =
-          sug !== undefined && !transport.scopes.some((o) => o.scope === sug)
+          sug !== undefined && !namespace && !transport.scopes.some((o) => o.scope === sug)
             ? replaceStringFix(ctx, entry.keyOrigin, entry.scope, sug, `Replace '${entry.scope}' with '${sug}'`)
             : undefined;
         ctx.report({
-          messageId: problem.partial ? "partial" : "neverMatches",
-          data: { scope: entry.scope, transport: transport.name, reason: problem.reason },
+          severity: namespace ? "info" : undefined,
+          messageId: namespace ? "namespace" : problem.partial ? "partial" : "neverMatches",
+          data: { scope: entry.scope, transport: transport.name, reason: problem.reason, image: sug ?? "" },
           span,
           file: span ? undefined : ctx.file,
-          hint: sug !== undefined ? `Write '${sug}'.` : undefined,
+          hint: sug !== undefined && !namespace ? `Write '${sug}'.` : undefined,
           fix,
         });
       },
@@ -169,16 +180,18 @@ export const neverMatchingScope: Rule = {
         const problem = dockerScopeProblem(entry.scope);
         if (!problem) return;
         const sug = problem.suggestion;
+        const namespace = problem.partial && problem.likelyNamespace;
         const fix =
-          sug !== undefined && !ctx.registriesD?.docker.some((o) => o.scope === sug)
+          sug !== undefined && !namespace && !ctx.registriesD?.docker.some((o) => o.scope === sug)
             ? replaceStringFix(ctx, entry.keyOrigin, entry.scope, sug, `Replace '${entry.scope}' with '${sug}'`)
             : undefined;
         ctx.report({
-          messageId: problem.partial ? "registriesDPartial" : "registriesD",
-          data: { scope: entry.scope, reason: problem.reason },
+          severity: namespace ? "info" : undefined,
+          messageId: namespace ? "namespace" : problem.partial ? "registriesDPartial" : "registriesD",
+          data: { scope: entry.scope, reason: problem.reason, image: sug ?? "" },
           span: entry.keyOrigin,
           file: entry.keyOrigin ? undefined : entry.file,
-          hint: sug !== undefined ? `Write '${sug}'.` : undefined,
+          hint: sug !== undefined && !namespace ? `Write '${sug}'.` : undefined,
           fix,
         });
       },

@@ -12,6 +12,7 @@
 import { dockerScopeAncestors } from "../../check/scope-ancestors.js";
 import type { RegistriesDConfig, SignatureStorage } from "../../ir/types.js";
 import type { Rule } from "../rule.js";
+import { dockerScopeProblem } from "./never-matching-scope.js";
 
 const hasLookaside = (s: SignatureStorage | undefined) => !!s && (s.lookaside !== undefined || s.sigstore !== undefined);
 
@@ -54,6 +55,7 @@ export const signedByWithoutLookaside: Rule = {
         const storage = ctx.signatureStorage;
         if (!storage || r.type !== "signedBy" || place.kind !== "scope" || place.transport.name !== "docker") return;
         const scope = place.scope.scope;
+        if (dockerScopeProblem(scope) && !dockerScopeProblem(scope)?.partial) return; // never used: IT4002 says so
         if (lookasideConfigured(scope, storage)) return;
         ctx.report({
           messageId: "noLookaside",

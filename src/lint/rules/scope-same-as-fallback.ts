@@ -1,0 +1,67 @@
+/**
+ * scope-same-as-fallback (IT4027): a scope whose requirements equal those that would decide without it.
+ *
+ * Upstream: `signature.(*PolicyContext).requirementsForImageRef` uses the most specific matching scope, else the
+ * transport default, else the global default; a scope that repeats its fallback's requirements changes no verdict.
+ */
+import { dockerScopeAncestors } from "../../check/scope-ancestors.js";
+import type { Requirement } from "../../ir/types.js";
+import type { Span } from "../../source/source-file.js";
+import type { Rule } from "../rule.js";
+import { requirementKey } from "./duplicate-requirement.js";
+
+const DOCKER_STYLE = new Set(["docker", "atomic", "docker-daemon"]);
+const same = (a: readonly Requirement[], b: readonly Requirement[]) =>
+  a.length === b.length && a.map(requirementKey).sort().join("\n") === b.map(requirementKey).sort().join("\n");
+
+/** The rule. */
+export const scopeSameAsFallback: Rule = {
+  meta: {
+    code: "IT4027",
+    name: "scope-same-as-fallback",
+    category: "style",
+    defaultSeverity: "info",
+    description: "A scope that repeats the requirements of the scope or default that decides without it.",
+    docs: {
+      what:
+        "Reports scopes whose requirements equal (ignoring order and formatting) those of their fallback: the enclosing " +
+        "namespace scope (docker-style transports), the transport default, or the global default.",
+      why: "The scope changes no verdict; it reads like an exception that is not one, and drifts when only one copy is edited.",
+      example: '{ "default": [{ "type": "insecureAcceptAnything" }], "transports": { "docker-daemon": { "": [{ "type": "insecureAcceptAnything" }] } } }',
+      instead: '{ "default": [{ "type": "insecureAcceptAnything" }] }',
+    },
+    messages: {
+      same: "{what} has the same requirements as {fallback}, which decides without it: it changes nothing.",
+    },
+  },
+  create(ctx) {
+    return {
+      scope(entry, transport) {
+        let fallback: { name: string; reqs: Requirement[]; span?: Span } | undefined;
+        if (entry.scope !== "" && DOCKER_STYLE.has(transport.name)) {
+          for (const a of dockerScopeAncestors(entry.scope).slice(1)) {
+            const p = transport.scopes.find((s) => s.scope === a);
+            if (p) {
+              fallback = { name: `scope '${a}'`, reqs: p.requirements, span: p.keyOrigin ?? p.origin };
+              break;
+            }
+          }
+        }
+        if (!fallback && entry.scope !== "") {
+          const d = transport.scopes.find((s) => s.scope === "");
+          if (d) fallback = { name: `the default of transport '${transport.name}'`, reqs: d.requirements, span: d.keyOrigin ?? d.origin };
+        }
+        if (!fallback && ctx.policy) fallback = { name: "the global default", reqs: ctx.policy.default, span: ctx.policy.defaultOrigin };
+        if (!fallback || !same(entry.requirements, fallback.reqs)) return;
+        const span = entry.keyOrigin ?? entry.origin;
+        ctx.report({
+          messageId: "same",
+          data: { what: entry.scope === "" ? `The default of transport '${transport.name}'` : `Scope '${entry.scope}'`, fallback: fallback.name },
+          span,
+          file: span ? undefined : ctx.file,
+          related: fallback.span ? [{ message: `${fallback.name}`, span: fallback.span }] : undefined,
+        });
+      },
+    };
+  },
+};
