@@ -11,7 +11,9 @@
  * (containers/image `PolicyContext.requirementsForImageRef`), written as `scope && !descendant…`.
  * Images a region does not select pass its validation without a call, so Kyverno's "an image no
  * matchImageReferences entry selects counts 0 verified attestors" never applies (impl.go
- * verify_image_signature_string_stringarray).
+ * verify_image_signature_string_stringarray). Digest mutation and the digest requirement are switched off
+ * (`validationConfigurations`): the predicates read the image string as written in the pod, as the node
+ * reads the reference it is asked to pull.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { slug, type DockerPlan, type Region } from "./plan.js";
@@ -122,6 +124,9 @@ export function emitKyvernoIvp(plan: DockerPlan, mode: Mode, _diagnostics: Diagn
               resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }],
             },
             matchImageReferences,
+            // The validated string must be the one written in the pod: a tag rewritten to a digest would leave a
+            // tag scope's region. The node does not require digests either.
+            validationConfigurations: { mutateDigest: false, verifyDigest: false, required: true },
             attestors,
             validations,
           },

@@ -146,6 +146,8 @@ describe("emitted ImageValidatingPolicies", () => {
     for (const d of docs) {
       expect(d.apiVersion).toBe(IVP_API_VERSION);
       expect(d.spec.validationActions).toEqual(["Deny"]);
+      // predicates read the pod's own image string: no tag-to-digest rewrite before validation
+      expect(d.spec.validationConfigurations).toEqual({ mutateDigest: false, verifyDigest: false, required: true });
       for (const v of d.spec.validations) expect(v.expression.startsWith(`${IVP_IMAGES}.all(image, `)).toBe(true);
     }
     const ci = docs[0].spec;
