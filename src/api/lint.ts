@@ -59,6 +59,7 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
       },
       { rules: options.rules, severities: options.severities },
     );
+    addDeprecatedKeyFixes(r);
     if (r.kind === "trust") {
       const source = r.sources.get(r.file);
       const sev = options.severities?.["IT4025"] ?? options.severities?.["unused-suppression"];
@@ -72,6 +73,41 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
     r.valid = r.valid && !fresh.some((d) => d.severity === "error");
   }
   return reports;
+}
+
+/** The replacement names of registries.d's deprecated keys (docker/registries_d.go `registryNamespace`). */
+const DEPRECATED_KEYS: Record<string, { to: string; field: "lookaside" | "lookasideStaging" }> = {
+  sigstore: { to: "lookaside", field: "lookaside" },
+  "sigstore-staging": { to: "lookaside-staging", field: "lookasideStaging" },
+};
+
+/**
+ * `--fix` for the registries.d loader's deprecated-key warnings (IT1305): rename the key in place (unless the loader
+ * offers that fix itself), and never when the section also has the new key: renaming would make a duplicate key (a
+ * warning the re-validation does not stop; the two URLs disagree and the user must choose).
+ */
+function addDeprecatedKeyFixes(r: FileReport): void {
+  const config = r.model?.registriesD;
+  if (!config) return;
+  for (const d of r.diagnostics) {
+    if (d.code !== "IT1305" || !d.span) continue;
+    const text = r.sources.get(d.span.file)?.text.slice(d.span.start, d.span.end);
+    const bare = text?.replace(/^(["'])(.*)\1$/, "$2");
+    const target = bare !== undefined ? DEPRECATED_KEYS[bare] : undefined;
+    if (!target || text === undefined) continue;
+    // The section the key belongs to: the last section key before it in the same file.
+    const sections = [
+      ...(config.defaultDocker?.keyOrigin ? [{ span: config.defaultDocker.keyOrigin, storage: config.defaultDocker.storage }] : []),
+      ...config.docker.filter((e) => e.keyOrigin).map((e) => ({ span: e.keyOrigin!, storage: e.storage })),
+    ].filter((x) => x.span.file === d.span!.file && x.span.start < d.span!.start);
+    const section = sections.sort((a, b) => b.span.start - a.span.start)[0];
+    if (!section || section.storage[target.field] !== undefined) {
+      delete d.fix; // the loader's own rename (if it offers one) would make a duplicate key
+      continue;
+    }
+    if (d.fix) continue; // the loader offers the rename itself
+    d.fix = { description: `Rename '${bare}' to '${target.to}'`, edits: [{ span: d.span, text: text.replace(bare!, target.to) }] };
+  }
 }
 
 /** Validate and lint each path (files, registries.d directories, configuration directories). */

@@ -135,3 +135,24 @@ it("every rule is documented in the SARIF help", async () => {
   const { sarifRuleInfo } = await import("../../src/lint/docs.js");
   for (const r of RULES) expect(sarifRuleInfo(r.meta.code)?.help).toContain(r.meta.docs.why);
 });
+
+describe("--fix on registries.d", () => {
+  it("renames deprecated keys in place (loader warning IT1305), keeping everything else", async () => {
+    const d = tmp();
+    mkdirSync(path.join(d, "registries.d"));
+    const text = "# Red Hat\ndocker:\n     registry.access.redhat.com:\n         sigstore: https://access.redhat.com/sigstore   # keep\n         sigstore-staging: file:///s\n";
+    writeFileSync(path.join(d, "registries.d/rh.yaml"), text);
+    const r = await runCli(["lint", "--fix", "registries.d"], { cwd: d });
+    expect(r.stdout).toMatch(/fixed: Rename .*'lookaside'/);
+    expect(readFileSync(path.join(d, "registries.d/rh.yaml"), "utf8")).toBe(text.replace("sigstore:", "lookaside:").replace("sigstore-staging:", "lookaside-staging:"));
+    expect(r.stdout).not.toContain("IT1305");
+  });
+  it("leaves a deprecated key alone when the section has the new one too", async () => {
+    const d = tmp();
+    mkdirSync(path.join(d, "registries.d"));
+    const text = "docker:\n  quay.io:\n    lookaside: https://a\n    sigstore: https://b\n";
+    writeFileSync(path.join(d, "registries.d/q.yaml"), text);
+    await runCli(["lint", "--fix", "registries.d"], { cwd: d });
+    expect(readFileSync(path.join(d, "registries.d/q.yaml"), "utf8")).toBe(text);
+  });
+});
