@@ -116,12 +116,17 @@ With no PATH, lints what containers/image reads for this user: $HOME/.config/con
 exists, else /etc/containers/policy.json, and $HOME/.config/containers/registries.d if it exists, else
 /etc/containers/registries.d, saying which files were read and which are shadowed.
 A DIR is a registries.d directory, or a configuration directory holding policy.json and/or registries.d/.
+Settings come from the nearest .imagetrust.yaml (or --config FILE): rules (by code or name: off, info, warning,
+error), target, ignore (globs), maxWarnings, checkFiles. In .trust files, '# imagetrust-ignore IT4008: reason'
+on a finding's line or the line before suppresses it.
 Exit status: 0 no errors (and at most --max-warnings warnings), 1 errors, 2 usage error or unreadable input.
 
 Examples:
   $ imagetrust lint
   $ imagetrust lint /etc/containers
   $ imagetrust lint --format github policy.json
+  $ imagetrust lint --format sarif policy.json > imagetrust.sarif
+  $ imagetrust lint --registries-d /etc/containers/registries.d --registries-conf /etc/containers/registries.conf policy.json
   $ imagetrust lint --rule insecure-global-default=error --max-warnings 0 policy.json
   $ imagetrust lint --fix policy.json          # e.g. "busybox" → "docker.io/library/busybox"
 `;
