@@ -25,7 +25,7 @@ export function cliNodeFlags() {
 export function buildGoBench() {
   const src = join(benchDir, "go", "src", "imagetrust-bench");
   const hash = createHash("sha256");
-  for (const f of ["main.go", "compat.go", "go.mod"]) hash.update(readFileSync(join(src, f)));
+  for (const f of ["main.go", "go.mod"]) hash.update(readFileSync(join(src, f)));
   const out = join(tmpdir(), `imagetrust-bench-${hash.digest("hex").slice(0, 12)}`);
   if (existsSync(out)) return out;
   const which = spawnSync("go", ["version"]);
