@@ -91,10 +91,12 @@ const JSON_TABLE: Array<[string, string, string[]]> = [
   // IT4026
   ["tag-scope", pol(R, { docker: { "ghcr.io/acme/os:latest": S } }), ['IT4026@"ghcr.io/acme/os:latest"']],
   ["tag-scope", pol(R, { docker: { "ghcr.io/acme/os:latest": S, "ghcr.io/acme/os": S } }), []],
+  ["tag-scope", pol(R, { docker: { [`docker.io/library/busybox@sha256:${"a".repeat(64)}`]: A } }), []],
   // IT4027
   ["scope-same-as-fallback", pol(A, { "docker-daemon": { "": A } }), [`IT4027@""`]],
   ["scope-same-as-fallback", pol(R, { docker: { "quay.io/a": `${G()},${S}`, "quay.io/a/b": `${S},${G()}` } }), ['IT4027@"quay.io/a/b"']],
   ["scope-same-as-fallback", pol(R, { docker: { "quay.io/a": G(), "quay.io/a/b": G("/other.gpg") } }), []],
+  ["scope-same-as-fallback", pol(R, { docker: { "m.local:5000": R, "m.local:5000/x": A } }), []], // a grouping parent
   // IT4002: a docker.io namespace that is not an official image is most likely meant as one (info, no fix)
   ["never-matching-scope", pol(R, { docker: { "docker.io/grafana": A, "docker.io/busybox": A } }), ['IT4002@"docker.io/grafana"', 'IT4002@"docker.io/busybox"']],
   // IT4008 leaves never-matching and top-level-domain scopes to IT4002 / IT4022

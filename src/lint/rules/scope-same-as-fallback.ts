@@ -25,7 +25,8 @@ export const scopeSameAsFallback: Rule = {
     docs: {
       what:
         "Reports scopes whose requirements equal (ignoring order and formatting) those of their fallback: the enclosing " +
-        "namespace scope (docker-style transports), the transport default, or the global default.",
+        "namespace scope (docker-style transports), the transport default, or the global default. Scopes that have more " +
+        "specific scopes below them are left alone (they group them).",
       why: "The scope changes no verdict; it reads like an exception that is not one, and drifts when only one copy is edited.",
       example: '{ "default": [{ "type": "insecureAcceptAnything" }], "transports": { "docker-daemon": { "": [{ "type": "insecureAcceptAnything" }] } } }',
       instead: '{ "default": [{ "type": "insecureAcceptAnything" }] }',
@@ -37,6 +38,8 @@ export const scopeSameAsFallback: Rule = {
   create(ctx) {
     return {
       scope(entry, transport) {
+        // A scope with scopes below it groups them (a .trust block, a documented namespace): not reported.
+        if (entry.scope !== "" && DOCKER_STYLE.has(transport.name) && transport.scopes.some((s) => s !== entry && dockerScopeAncestors(s.scope).slice(1).includes(entry.scope))) return;
         let fallback: { name: string; reqs: Requirement[]; span?: Span } | undefined;
         if (entry.scope !== "" && DOCKER_STYLE.has(transport.name)) {
           for (const a of dockerScopeAncestors(entry.scope).slice(1)) {

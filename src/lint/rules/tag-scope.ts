@@ -1,5 +1,5 @@
 /**
- * tag-scope (IT4026): a docker scope naming one tag (or digest) of a repository.
+ * tag-scope (IT4026): a docker scope naming one tag of a repository.
  *
  * Upstream: a tagged scope equals only the `PolicyConfigurationIdentity` of references with exactly that tag
  * (docker/policyconfiguration `DockerReferenceIdentity`); pulls by digest — as bootc/rpm-ostree and CRI-O do after
@@ -18,7 +18,7 @@ export const tagScope: Rule = {
     defaultSeverity: "info",
     description: "A docker scope for a single tag: pulls by digest and other tags are decided by another scope.",
     docs: {
-      what: "Reports docker/atomic scopes that carry a `:tag` (or `@digest`), when no scope for the repository itself exists.",
+      what: "Reports docker/atomic scopes that carry a `:tag` when no scope for the repository itself exists (digest scopes pin one image on purpose and are left alone).",
       why:
         "Only references with exactly that tag use the scope. `ghcr.io/acme/os:latest` does not cover `ghcr.io/acme/os@sha256:…`, " +
         "which is how bootc, rpm-ostree and many orchestrators pull after resolving the tag, nor `:v2`: those fall back to " +
@@ -35,7 +35,8 @@ export const tagScope: Rule = {
       scope(entry, transport) {
         if (transport.name !== "docker" && transport.name !== "atomic") return;
         const extra = tagOrDigestOf(entry.scope);
-        if (!extra || dockerScopeProblem(entry.scope)) return;
+        // Digest scopes pin one image on purpose; only tags are reported.
+        if (!extra || extra.startsWith("@") || dockerScopeProblem(entry.scope)) return;
         const repo = entry.scope.slice(0, entry.scope.length - extra.length);
         if (transport.scopes.some((s) => s.scope === repo)) return;
         const parent = transport.scopes
