@@ -23,6 +23,7 @@ import {
 } from "../../src/reference/docker-reference.js";
 import { parseImageReference, type ParseImageReferenceOptions } from "../../src/reference/image-reference.js";
 import { KNOWN_TRANSPORTS, validatePolicyScope } from "../../src/reference/scopes.js";
+import { prng } from "../support/prng.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const GO_SOURCE = path.join(here, "fixtures", "refdiff.go.txt");
@@ -88,17 +89,6 @@ function askGo(binary: string, requests: GoRequest[], cwd: string): GoResponse[]
   return lines.map((l) => JSON.parse(l) as GoResponse);
 }
 
-/** A small deterministic PRNG (mulberry32) so the generated cases are stable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEX64 = "0123456789abcdef".repeat(4);
 const DOMAINS = ["", "docker.io/", "index.docker.io/", "localhost/", "localhost:5000/", "Example.COM/", "a_b.com/", "quay.io:443/",

@@ -13,21 +13,11 @@ import { parseNormalizedNamed } from "../../src/reference/docker-reference.js";
 import { signatureStorageFor } from "../../src/registries/lookaside.js";
 import { findRegistry, pullSources } from "../../src/registries/resolve.js";
 import { runUpstream, shouldSkipUpstream } from "./upstream.js";
+import { prng } from "../support/prng.js";
 
 const HEX = "817a12c32a39bbe394944ba49de563e085f1d3c5266eb8e9723256bc4448680e";
 const TARGET = [5, 23, 1] as const;
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = prng(20261125);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];

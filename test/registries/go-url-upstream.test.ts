@@ -2,17 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { fromBytes, goParseURL, goURLString } from "../../src/registries/go-url.js";
 import { runUpstream, shouldSkipUpstream } from "./upstream.js";
+import { prng } from "../support/prng.js";
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PARTS = {
   scheme: ["", "https:", "HTTP:", "file:", "s3:", "1x:", ":", "a+b-c.d:"],

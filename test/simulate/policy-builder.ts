@@ -3,6 +3,8 @@
  * small description, so differential tests do not depend on the loader or the emitter.
  */
 import type { Policy, Requirement, TransportPolicy } from "../../src/ir/types.js";
+export { prng } from "../support/prng.js";
+import { prng } from "../support/prng.js";
 
 /** A requirement as JSON (policy.json spelling). */
 export type RequirementJson = Record<string, unknown> & { type: string };
@@ -41,14 +43,3 @@ export const R = {
   baseLayer: { type: "signedBaseLayer", baseLayerIdentity: { type: "matchRepository" } } as RequirementJson,
 };
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
