@@ -2,7 +2,7 @@
  * Which docker scopes decide which references, on the node and on the cluster.
  *
  * On the node, containers/image picks the most specific scope and ignores the rest
- * (`signature/policy_eval.go` PolicyContext.requirementsForImageRef, mirrored in src/reference/scope-lookup.ts).
+ * (`signature/policy_eval.go` PolicyContext.requirementsForImageRef, mirrored in src/simulate/scope-lookup.ts).
  * A "region" is the set of references a scope decides: those under it and under no more specific scope.
  * On the cluster, policy-controller applies every ClusterImagePolicy whose glob matches (all must pass) and
  * falls back to its `no-match-policy` when none does; Kyverno applies every matching rule but has

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { parseImageReference, type ImageReference } from "../../src/reference/image-reference.js";
-import { matchScope } from "../../src/reference/scope-lookup.js";
+import type { Policy } from "../../src/ir/types.js";
+import { requirementsForImageRef } from "../../src/simulate/scope-lookup.js";
+
+/** The scope of `scopes` (one transport section for the reference's transport) that decides, as requirementsForImageRef finds it. */
+function matchScope(r: ImageReference, scopes: Set<string>): { scope: string } | undefined {
+  const policy: Policy = {
+    default: [{ type: "reject" }],
+    transports: [{ name: r.transport, scopes: [...scopes].map((scope) => ({ scope, requirements: [{ type: "insecureAcceptAnything" }] })) }],
+  };
+  const d = requirementsForImageRef(policy, r).decided;
+  return d ? { scope: d.scope } : undefined;
+}
 
 function ref(input: string): ImageReference {
   const r = parseImageReference(input, { resolvePath: (p) => p });
@@ -40,13 +51,13 @@ describe("lookup precedence (§3.2, upstream's table)", () => {
     expect(decide(input)).toBe(expected);
   });
 
-  it("reports how the scope was chosen", () => {
+  it("identity before namespaces, namespaces in order, then the transport default", () => {
     const r = ref("docker://quay.io/a/b:c");
-    expect(matchScope(r, new Set(["quay.io/a/b:c", "quay.io"]))).toEqual({ scope: "quay.io/a/b:c", kind: "identity" });
-    expect(matchScope(r, new Set(["*.io", "quay.io"]))).toEqual({ scope: "quay.io", kind: "namespace" });
-    expect(matchScope(r, new Set(["*.io", ""]))).toEqual({ scope: "*.io", kind: "namespace" });
+    expect(matchScope(r, new Set(["quay.io/a/b:c", "quay.io"]))).toEqual({ scope: "quay.io/a/b:c" });
+    expect(matchScope(r, new Set(["*.io", "quay.io"]))).toEqual({ scope: "quay.io" });
+    expect(matchScope(r, new Set(["*.io", ""]))).toEqual({ scope: "*.io" });
     expect(matchScope(r, new Set(["busybox"]))).toBeUndefined();
-    expect(matchScope(ref("docker-archive:/a.tar"), new Set([""]))).toEqual({ scope: "", kind: "transport-default" });
+    expect(matchScope(ref("docker-archive:/a.tar"), new Set([""]))).toEqual({ scope: "" });
   });
 
   it("never normalises scopes and never matches a wildcard against the bare host", () => {
