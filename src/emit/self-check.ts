@@ -3,15 +3,24 @@
  * schemas/registries-d.schema.json), compiled once, lazily, with ajv's JSON Schema 2020-12 build.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+
+/**
+ * ajv's 2020-12 build, required on first use: importing it costs ~100 ms of CPU (it is ~60 CommonJS modules),
+ * which processes that never check a schema (a plain `imagetrust compile`) should not pay.
+ */
+function ajv2020(): typeof Ajv2020Class {
+  return (createRequire(import.meta.url)("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020Class }).Ajv2020;
+}
 
 /** The package's schemas/ directory (same relative place from src/emit/ and dist/emit/). */
 function schemaPath(name: string): string {
   return fileURLToPath(new URL(`../../schemas/${name}`, import.meta.url));
 }
 
-let ajv: Ajv2020 | undefined;
+let ajv: Ajv2020Class | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 /** The schemas this module checks against (each is itself checked against the 2020-12 meta-schema by schemaMetaErrors). */
@@ -26,7 +35,7 @@ function validator(name: string): ValidateFunction {
   if (!v) {
     // validateSchema: false skips compiling the 2020-12 meta-schema on every run (~190 ms of a compile): our
     // schemas are fixed files, checked against the meta-schema by the tests (schemaMetaErrors) instead.
-    ajv ??= new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, logger: false, validateSchema: false });
+    ajv ??= new (ajv2020())({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, logger: false, validateSchema: false });
     v = ajv.compile(readSchema(name));
     compiled.set(name, v);
   }
@@ -52,6 +61,6 @@ export function checkRegistriesDSchema(value: unknown): string[] {
 
 /** Errors of one of our schema files against the JSON Schema 2020-12 meta-schema (for tests; empty when valid). */
 export function schemaMetaErrors(name: (typeof SELF_CHECK_SCHEMAS)[number]): string[] {
-  const meta = new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, logger: false });
+  const meta = new (ajv2020())({ strict: true, strictTypes: false, strictRequired: false, logger: false });
   return meta.validateSchema(readSchema(name)) ? [] : describe(meta.errors);
 }

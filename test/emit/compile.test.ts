@@ -172,6 +172,21 @@ describe("emitTrustModel / selfCheckOutput", () => {
     expect(selfCheckOutput(r.files!, parseVersion("5.23"))).toEqual([]);
   });
 
+  it("compileToFiles leaves the schema check to this test: every example's output conforms to both schemas", async () => {
+    const dir = join(__dirname, "..", "..", "examples");
+    const names = readdirSync(dir).filter((n) => n.endsWith(".trust"));
+    expect(names.length).toBeGreaterThan(3);
+    for (const name of names) {
+      const dest = join(out, name);
+      const r = await compileToFiles(new SourceFile(name, readFileSync(join(dir, name), "utf8")), { outDir: dest, compile: { checkKeyFiles: false } });
+      expect(r.diagnostics.filter((d) => d.severity === "error"), name).toEqual([]);
+      const files = Object.entries(tree(dest)).map(([path, text]) => ({ path, text }));
+      expect(files.length, name).toBeGreaterThan(1);
+      // Undefined target: the newest format, so the policy.json schema applies too (selfCheckOutput's default).
+      expect(selfCheckOutput(files, undefined), name).toEqual([]);
+    }
+  });
+
   it("the self-check catches a document the loaders reject", () => {
     const ds = selfCheckOutput([{ path: "policy.json", text: '{"default":[{"type":"reject","x":1}]}' }], undefined);
     expect(ds.map((d) => d.code)).toEqual(["IT3204", "IT3204"]);
