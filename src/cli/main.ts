@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32 --min-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=64 --min-semi-space-size=64
 /** The `imagetrust` executable: runs the CLI on the real process and sets the exit code (never calls exit). */
 import { run } from "./run.js";
 
