@@ -409,7 +409,11 @@ export function parseTokens(tokens: IToken[]): { cst?: CstNode; errors: IRecogni
   trustParser.input = tokens;
   try {
     const cst = trustParser.file();
-    return { cst, errors: trustParser.errors, aborted: false };
+    const errors = trustParser.errors;
+    // Drop the shared instance's reference to the tokens: it would keep them alive (and copied by every GC
+    // scavenge) after the caller is done with them.
+    trustParser.input = [];
+    return { cst, errors, aborted: false };
   } catch (e) {
     if (!(e instanceof TooManySyntaxErrors)) throw e;
     const errors = trustParser.errors;
