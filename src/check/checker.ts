@@ -18,6 +18,7 @@ import { STATEMENT_KEYWORDS } from "../syntax/tokens.js";
 import { CHECK_CODES as C } from "./codes.js";
 import { decodeBase64, holdsKey, isStdBase64, type FileAccess, type KeyMaterial } from "./key-files.js";
 import { attachmentsForScope } from "./scope-ancestors.js";
+import { goParseURL } from "../registries/go-url.js";
 
 /** Options of the checker. */
 export interface CheckOptions {
@@ -695,6 +696,15 @@ class Checker {
         } else if (set.kind === "lookaside" || set.kind === "staging") {
           this.needFeature("lookaside", set.span, set.kind === "lookaside" ? "lookaside" : "lookaside-staging");
         }
+        if (set.kind !== "attachments") {
+          // docker.SignatureStorageBaseURL parses the URL on every pull: one net/url refuses fails them all.
+          const parsed = goParseURL(set.url.value);
+          if (!parsed.ok) {
+            this.report(C.invalidStorageUrl, "warning", `This URL cannot be used: containers/image fails every pull under it with "Invalid signature storage URL …: ${parsed.error}".`, set.url.span, {
+              hint: "percent-encode control characters and spaces (e.g. %09 for a tab)",
+            });
+          }
+        }
       }
       if (!e.scope) {
         if (this.storageDefault) {
@@ -723,7 +733,18 @@ class Checker {
   }
 
   sigstoreStorage(st: A.Statement[]): void {
+    // Scopes mostly name one level: its answer is computed once (the names no longer change at this point).
+    const byLevel = new Map<string, A.Requirement | undefined>();
     const usesSigstore = (body: A.LevelBody): A.Requirement | undefined => {
+      const only = body.terms.length === 1 ? body.terms[0] : undefined;
+      if (only?.kind !== "levelRef") return expand(body);
+      const name = only.name.name;
+      if (byLevel.has(name)) return byLevel.get(name);
+      const r = expand(body);
+      byLevel.set(name, r);
+      return r;
+    };
+    const expand = (body: A.LevelBody): A.Requirement | undefined => {
       for (const x of expandBody(body, this.names)) {
         const r = x.requirement;
         if (r.kind !== "signedBy") continue;

@@ -7,7 +7,7 @@ import type * as IR from "../ir/types.js";
 import { formatVersion } from "../ir/versions.js";
 import type { SourceFile } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
-import { expandBody, type CheckResult, type NamedDecl } from "./checker.js";
+import { expandBody, type CheckResult, type ExpandedRequirement, type NamedDecl } from "./checker.js";
 
 /** The registries.d file name a signatures block without a name lowers to: the .trust file's stem + ".yaml". */
 export function defaultRegistriesDFile(sourcePath: string): string {
@@ -118,9 +118,21 @@ class Lowerer {
     }
   }
 
+  /** expandBody of a body that names one level, per level (scopes mostly name one level). */
+  private readonly expandedLevels = new Map<string, ExpandedRequirement[]>();
+
   body(b: A.LevelBody): { requirements: IR.Requirement[]; labels?: IR.Labels } {
-    const requirements = expandBody(b, this.names).map((x) => this.requirement(x.requirement));
     const only = b.terms.length === 1 ? b.terms[0] : undefined;
+    let expanded: ExpandedRequirement[];
+    if (only?.kind === "levelRef") {
+      const cached = this.expandedLevels.get(only.name.name);
+      expanded = cached ?? expandBody(b, this.names);
+      if (!cached) this.expandedLevels.set(only.name.name, expanded);
+    } else {
+      expanded = expandBody(b, this.names);
+    }
+    // Fresh IR objects for every scope (consumers may annotate one scope's requirements).
+    const requirements = expanded.map((x) => this.requirement(x.requirement));
     const labels = only?.kind === "levelRef" ? { level: only.name.name } : undefined;
     return { requirements, labels };
   }
