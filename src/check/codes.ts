@@ -50,4 +50,5 @@ export const CHECK_CODES = {
   duplicateStorageScope: "IT2190",
   duplicateStorageSetting: "IT2191",
   duplicateStorageDefault: "IT2192",
+  invalidStorageUrl: "IT2193",
 } as const;
