@@ -2,6 +2,7 @@
  * The one entry point for .trust sources: parse, check and lower in a single run. Syntax and semantic
  * diagnostics are reported together; the model is returned only when there is no error (noEmitOnError).
  */
+import { elideDiagnosticMessages } from "../diagnostics/elide.js";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -50,7 +51,7 @@ export function compileTrustSource(source: SourceFile, options: CompileTrustOpti
   // Only the AST and the diagnostics are kept: the tokens and the CST become garbage before checking starts
   // (fewer survivors for the GC to copy in a large compile).
   const { ast, diagnostics: syntax } = parseTrust(source);
-  if (!ast) return { diagnostics: syntax };
+  if (!ast) return { diagnostics: elideDiagnosticMessages(syntax) };
   const files: FileAccess | undefined =
     options.checkKeyFiles === false
       ? undefined
@@ -72,7 +73,7 @@ export function compileTrustSource(source: SourceFile, options: CompileTrustOpti
       !(syntaxErrors && (d.code === CHECK_CODES.missingDefault || d.code === CHECK_CODES.unusedName)) &&
       (!d.span || !recovered.some((r) => d.span!.start >= r.start && d.span!.start <= r.end)),
   );
-  const diagnostics = [...syntax, ...semantic].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+  const diagnostics = elideDiagnosticMessages([...syntax, ...semantic].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0)));
   if (hasErrors(diagnostics)) return { diagnostics };
   return { value: lowerTrustFile(source, ast, checked), diagnostics };
 }

@@ -9,6 +9,7 @@
  *  - 5.25 and newer: yaml.v3, keys case-sensitive, duplicate keys are errors, scalars taken literally.
  * Unknown keys are silently ignored by both; we warn.
  */
+import { elideDiagnosticMessages } from "../diagnostics/elide.js";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments, visit, isAlias, isMap, isScalar, isSeq, isPair, Scalar, YAMLMap, type Document, type Node as YamlNode } from "yaml";
@@ -658,22 +659,10 @@ export function loadRegistriesDFile(source: SourceFile, options: RegistriesDLoad
   return elideDiagnostics(loadRegistriesDFileUnelided(source, options));
 }
 
-/**
- * Shortens runs of more than 240 non-blank characters in messages (a 1 MB scope or URL quoted in full is no
- * clear error); spans still point at the whole text.
- */
-export function elideLongRuns(message: string): string {
-  return message.length <= 240 ? message : message.replace(/\S{241,}/g, (run) => `${run.slice(0, 100)}…(${run.length - 200} more characters)…${run.slice(-100)}`);
-}
 
 /** A LoadResult with `elideLongRuns` applied to every message, hint and related message. */
 export function elideDiagnostics<T>(r: LoadResult<T>): LoadResult<T> {
-  for (const d of r.diagnostics) {
-    d.message = elideLongRuns(d.message);
-    if (d.hint !== undefined) d.hint = elideLongRuns(d.hint);
-    if (d.upstreamMessage !== undefined) d.upstreamMessage = elideLongRuns(d.upstreamMessage);
-    for (const rel of d.related ?? []) rel.message = elideLongRuns(rel.message);
-  }
+  elideDiagnosticMessages(r.diagnostics);
   return r;
 }
 
