@@ -9,11 +9,12 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildGoHarness, GO_BUILD_TIMEOUT_MS, goHarnessAvailable, goParsePolicies } from "../harness/go-harness.js";
 import { skopeoAvailable, skopeoParsePolicy } from "../harness/skopeo.js";
+import { SHARED } from "../support/shared.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 // shared/ lies beside the clone (CI) or at /work/shared (sessions).
 const vectorsFile =
-  [path.resolve(repoRoot, "../shared/spec/vectors/policy-parse.jsonl"), "/work/shared/spec/vectors/policy-parse.jsonl"].find(
+  [path.resolve(repoRoot, "../shared/spec/vectors/policy-parse.jsonl"), SHARED + "/spec/vectors/policy-parse.jsonl"].find(
     (f) => fs.existsSync(f),
   ) ?? "";
 const ci = process.env.CI === "true";

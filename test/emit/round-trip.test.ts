@@ -9,9 +9,10 @@ import { loadPolicyJson } from "../../src/load/policy-json.js";
 import { loadRegistriesDFile } from "../../src/load/registries-d.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { debianPolicy, fullRegistriesD, newestPolicy, shippedDefaultPolicy } from "./ir-fixtures.js";
+import { SHARED } from "../support/shared.js";
 
-const VECTORS = "/work/shared/spec/vectors/policy-parse.jsonl";
-const CORPUS = "/work/shared/corpus/real-world";
+const VECTORS = SHARED + "/spec/vectors/policy-parse.jsonl";
+const CORPUS = SHARED + "/corpus/real-world";
 
 /** The IR without positions (origin spans and file names differ between the two loads by design). */
 function strip(x: unknown): unknown {

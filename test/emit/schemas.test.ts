@@ -6,9 +6,10 @@ import { parseVersion } from "../../src/ir/versions.js";
 import { IDENTITY_MATCH_TYPES, REQUIREMENT_TYPES, SIGNED_BY_KEY_TYPES } from "../../src/ir/types.js";
 import { KNOWN_TRANSPORTS } from "../../src/reference/scopes.js";
 import { debianPolicy, minimalPolicy, newestPolicy, shippedDefaultPolicy } from "./ir-fixtures.js";
+import { SHARED } from "../support/shared.js";
 
-const VECTORS = "/work/shared/spec/vectors/policy-parse.jsonl";
-const CORPUS = "/work/shared/corpus/real-world";
+const VECTORS = SHARED + "/spec/vectors/policy-parse.jsonl";
+const CORPUS = SHARED + "/corpus/real-world";
 
 describe("policy.schema.json", () => {
   it("every emitted fixture conforms", () => {

@@ -2,9 +2,9 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readCorpus } from "./support.js";
+import { SHARED } from "../support/shared.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const SHARED = "/work/shared";
 /** Upstream's signed fixtures (Debian's golang-github-containers-image-dev). */
 export const SIGNATURE_FIXTURES = "/usr/share/gocode/src/github.com/containers/image/signature/fixtures";
 

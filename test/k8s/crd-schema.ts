@@ -8,9 +8,10 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
+import { SHARED } from "../support/shared.js";
 
 /** Where the CRDs are. */
-export const CRD_DIR = "/work/shared/crds/";
+export const CRD_DIR = SHARED + "/crds/";
 
 type Schema = Record<string, unknown>;
 

@@ -13,8 +13,9 @@ import type { FileReport } from "../../src/api/validate.js";
 import { resolveSpan } from "../../src/diagnostics/render-text.js";
 import { expectGolden } from "../cli/helpers.js";
 import { SourceFile } from "../../src/source/source-file.js";
+import { SHARED } from "../support/shared.js";
 
-const CORPUS = process.env.IMAGETRUST_CORPUS ?? "/work/shared/corpus/real-world";
+const CORPUS = process.env.IMAGETRUST_CORPUS ?? SHARED + "/corpus/real-world";
 const UPSTREAM = "/usr/share/gocode/src/github.com/containers/image";
 
 const extraSources = new Map<string, SourceFile>();

@@ -12,9 +12,10 @@ import { formatTrustSource } from "../../src/print/format.js";
 import { printTrustModel } from "../../src/print/trust-printer.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { modelFromPolicyJson } from "./policy-json-helper.js";
+import { SHARED } from "../support/shared.js";
 
-const SPEC = "/work/shared/spec/vectors/policy-parse.jsonl";
-const CORPUS = "/work/shared/corpus/real-world/";
+const SPEC = SHARED + "/spec/vectors/policy-parse.jsonl";
+const CORPUS = SHARED + "/corpus/real-world/";
 
 interface Vector {
   name: string;

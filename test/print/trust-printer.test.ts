@@ -8,6 +8,7 @@ import { nameFromPath, printTrustModel } from "../../src/print/trust-printer.js"
 import { SourceFile } from "../../src/source/source-file.js";
 import { expectGolden } from "./golden-helper.js";
 import { modelFromPolicyJson } from "./policy-json-helper.js";
+import { SHARED } from "../support/shared.js";
 
 function back(model: IR.TrustModel): IR.TrustModel {
   const text = printTrustModel(model);
@@ -129,7 +130,7 @@ docker {
   });
 
   it.each(["002-containers-image-fixture-all-types", "041-soltros-eight-identical-scopes", "014-crio-test-keyless-fulcio"])("import golden: %s", (name) => {
-    const model = modelFromPolicyJson(readFileSync(`/work/shared/corpus/real-world/policy/${name}.json`, "utf8"));
+    const model = modelFromPolicyJson(readFileSync(`${SHARED}/corpus/real-world/policy/${name}.json`, "utf8"));
     expectGolden(`import/${name}.trust`, printTrustModel(model));
   });
 });

@@ -9,8 +9,9 @@ import { describe, expect, it } from "vitest";
 import { loadRegistriesConf } from "../../../src/load/registries-conf.js";
 import { parseNormalizedNamed } from "../../../src/reference/docker-reference.js";
 import { pullSources } from "../../../src/registries/resolve.js";
+import { SHARED } from "../../support/shared.js";
 
-const CORPUS = "/work/shared/corpus/real-world";
+const CORPUS = SHARED + "/corpus/real-world";
 const VERDICTS = path.join(CORPUS, "registries-conf-verdicts.jsonl");
 
 interface Verdict {

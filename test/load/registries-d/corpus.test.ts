@@ -7,8 +7,9 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadRegistriesDDir, loadRegistriesDFile } from "../../../src/load/registries-d.js";
 import { SourceFile } from "../../../src/source/source-file.js";
+import { SHARED } from "../../support/shared.js";
 
-const CORPUS = "/work/shared/corpus/real-world";
+const CORPUS = SHARED + "/corpus/real-world";
 const VERDICTS = path.join(CORPUS, "registries-d-verdicts.jsonl");
 const TARGET = [5, 23, 1] as const;
 
