@@ -29,6 +29,8 @@ export interface CompileK8sOptions {
 export interface CompileK8sResult {
   diagnostics: Diagnostic[];
   written: string[];
+  /** Never set: manifests no longer produced are left in place (they may be hand-written). Same shape as compileToFiles. */
+  removed?: string[];
   differences?: string[];
 }
 

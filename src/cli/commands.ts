@@ -203,37 +203,24 @@ Examples:
       const target = parseTarget(opts.target);
       const source = await readSource(ctx, file);
       const keyAccess = opts.keys === undefined ? undefined : (await import("../api/key-files.js")).keyFilesFrom(ctx.libraryPath(opts.keys));
-      if (opts.targetK8s) {
-        const { compileToKubernetesFiles } = await import("../api/compile-k8s.js");
-        const r = await compileToKubernetesFiles(source, {
-          outDir: ctx.libraryPath(opts.out),
-          k8sTarget: opts.targetK8s as "kyverno",
-          mode: opts.mode as "warn",
-          target,
-          check: opts.check === true,
-          compile: keyAccess,
-        });
-        ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics, ctx.color(opts.color as "auto")));
-        if (hasErrors(r.diagnostics)) {
-          ctx.out(`${ctx.display(file)}: not compiled for ${opts.targetK8s}\n`);
-          ctx.exitCode = EXIT.rejected;
-          return;
-        }
-        if (opts.check) {
-          const diffs = r.differences ?? [];
-          for (const d of diffs) ctx.out(`${d}\n`);
-          ctx.out(diffs.length ? `${ctx.display(opts.out)} is out of date\n` : `${ctx.display(opts.out)} is up to date\n`);
-          ctx.exitCode = diffs.length ? EXIT.rejected : EXIT.ok;
-          return;
-        }
-        for (const w of r.written) ctx.out(`wrote ${ctx.display(w)}\n`);
-        return;
-      }
-      const { compileToFiles } = await import("../api/compile.js");
-      const r = await compileToFiles(source, { outDir: ctx.libraryPath(opts.out), target, check: opts.check === true, compile: keyAccess });
+      const r = opts.targetK8s
+        ? await (await import("../api/compile-k8s.js")).compileToKubernetesFiles(source, {
+            outDir: ctx.libraryPath(opts.out),
+            k8sTarget: opts.targetK8s as "kyverno",
+            mode: opts.mode as "warn",
+            target,
+            check: opts.check === true,
+            compile: keyAccess,
+          })
+        : await (await import("../api/compile.js")).compileToFiles(source, {
+            outDir: ctx.libraryPath(opts.out),
+            target,
+            check: opts.check === true,
+            compile: keyAccess,
+          });
       ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics, ctx.color(opts.color as "auto")));
       if (hasErrors(r.diagnostics)) {
-        ctx.out(`${ctx.display(file)}: not compiled\n`);
+        ctx.out(`${ctx.display(file)}: not compiled${opts.targetK8s ? ` for ${opts.targetK8s}` : ""}\n`);
         ctx.exitCode = EXIT.rejected;
         return;
       }
