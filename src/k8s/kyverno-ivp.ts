@@ -16,7 +16,7 @@
  * reads the reference it is asked to pull.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { slug, type DockerPlan, type Region } from "./plan.js";
+import { policyGroups, type DockerPlan, type Region } from "./plan.js";
 import { scopePredicate } from "./ivp-match.js";
 import type { SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
@@ -56,28 +56,11 @@ function cosignAttestors(trust: SigstoreTrust): object[] {
   return out;
 }
 
-interface Group {
-  base: string;
-  regions: Region[];
-}
-
 /** Emit Kyverno ImageValidatingPolicy manifests for a docker plan. */
 export function emitKyvernoIvp(plan: DockerPlan, mode: Mode, _diagnostics: Diagnostic[]): EmittedFile[] {
   const validationActions = mode === "enforce" ? ["Deny"] : ["Audit", "Warn"];
-  const groups: Group[] = [];
-  for (const r of [...plan.scopes, plan.defaultRegion]) {
-    if (!r.outcome.deny && r.outcome.checks.size === 0) continue; // accepted: nothing to check
-    const base = slug(r.level ?? r.scope ?? "default");
-    const g = groups.find((x) => x.base === base);
-    if (g) g.regions.push(r);
-    else groups.push({ base, regions: [r] });
-  }
   const files: EmittedFile[] = [];
-  const used = new Set<string>();
-  for (const g of groups) {
-    let name = `imagetrust-${g.base}`;
-    for (let i = 2; used.has(name); i++) name = `imagetrust-${g.base}-${i}`;
-    used.add(name);
+  for (const { name, ...g } of policyGroups(plan)) {
     const attestors: Array<{ name: string; cosign: object }> = [];
     const byText = new Map<string, string>();
     const attestorName = (cosign: object): string => {

@@ -11,7 +11,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
-import { slug, type DockerPlan, type Region } from "./plan.js";
+import { policyGroups, type DockerPlan, type Region } from "./plan.js";
 import { kyvernoApproximation, kyvernoPatterns, scopeShape } from "./patterns.js";
 import { andOutcomes, compareOutcomes, type SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
@@ -112,29 +112,12 @@ function reportApproximations(plan: DockerPlan, diagnostics: Diagnostic[]): void
   }
 }
 
-interface Group {
-  base: string;
-  regions: Region[];
-}
-
 /** Emit Kyverno ClusterPolicy manifests for a docker plan. */
 export function emitKyverno(plan: DockerPlan, mode: Mode, diagnostics: Diagnostic[]): EmittedFile[] {
   const failureAction = mode === "enforce" ? "Enforce" : "Audit";
   reportApproximations(plan, diagnostics);
-  const groups: Group[] = [];
-  for (const r of [...plan.scopes, plan.defaultRegion]) {
-    if (!r.outcome.deny && r.outcome.checks.size === 0) continue; // accepted: no rule selects it
-    const base = slug(r.level ?? r.scope ?? "default");
-    const g = groups.find((x) => x.base === base);
-    if (g) g.regions.push(r);
-    else groups.push({ base, regions: [r] });
-  }
   const files: EmittedFile[] = [];
-  const used = new Set<string>();
-  for (const g of groups) {
-    let name = `imagetrust-${g.base}`;
-    for (let i = 2; used.has(name); i++) name = `imagetrust-${g.base}-${i}`;
-    used.add(name);
+  for (const { name, ...g } of policyGroups(plan)) {
     const rules: object[] = [];
     const denied = g.regions.filter((r) => r.outcome.deny);
     const signed = g.regions.filter((r) => !r.outcome.deny);

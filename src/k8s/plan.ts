@@ -142,3 +142,25 @@ export function relatedRegions(regions: readonly Region[], message: (r: Region) 
 export function isTagScope(scope: string): boolean {
   return scopeShape(scope).kind === "tag";
 }
+
+/**
+ * The regions that need an admission rule (everything but plain accepts), grouped into one policy per trust level
+ * (or per scope without a level), in plan order, each with a unique `imagetrust-…` name. Kyverno's targets share it.
+ */
+export function policyGroups(plan: DockerPlan): Array<{ name: string; regions: Region[] }> {
+  const groups: Array<{ base: string; regions: Region[] }> = [];
+  for (const r of [...plan.scopes, plan.defaultRegion]) {
+    if (!r.outcome.deny && r.outcome.checks.size === 0) continue; // accepted: nothing to check, no rule selects it
+    const base = slug(r.level ?? r.scope ?? "default");
+    const g = groups.find((x) => x.base === base);
+    if (g) g.regions.push(r);
+    else groups.push({ base, regions: [r] });
+  }
+  const used = new Set<string>();
+  return groups.map((g) => {
+    let name = `imagetrust-${g.base}`;
+    for (let i = 2; used.has(name); i++) name = `imagetrust-${g.base}-${i}`;
+    used.add(name);
+    return { name, regions: g.regions };
+  });
+}
