@@ -87,3 +87,82 @@ export function weakness(info: KeyInfo): string | undefined {
   if (info.algorithm === "RSA" && info.bits !== undefined && info.bits < 2048) return `an RSA key of ${info.bits} bits (below 2048)`;
   return undefined;
 }
+
+/** Reads one OpenPGP packet header at `at`: its tag, body start and body end, or undefined when malformed. */
+function packetAt(data: Uint8Array, at: number): { tag: number; start: number; end: number } | undefined {
+  const b = data[at];
+  if (b === undefined || (b & 0x80) === 0) return undefined;
+  let tag: number;
+  let start: number;
+  let len: number;
+  if (b & 0x40) {
+    tag = b & 0x3f;
+    const l0 = data[at + 1];
+    if (l0 === undefined) return undefined;
+    if (l0 < 192) [start, len] = [at + 2, l0];
+    else if (l0 < 224) [start, len] = [at + 3, ((l0 - 192) << 8) + data[at + 2] + 192];
+    else if (l0 === 255) [start, len] = [at + 6, ((data[at + 2] << 24) | (data[at + 3] << 16) | (data[at + 4] << 8) | data[at + 5]) >>> 0];
+    else return undefined; // partial lengths never occur in keys
+  } else {
+    tag = (b >> 2) & 0x0f;
+    const n = [1, 2, 4, 0][b & 3];
+    if (n === 0) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + data[at + 1 + i];
+    start = at + 1 + n;
+  }
+  const end = start + len;
+  return end <= data.length ? { tag, start, end } : undefined;
+}
+
+/**
+ * When the primary key of an OpenPGP public key expires, from its newest v4 self-signature's key-expiration subpacket
+ * (RFC 4880 §5.2.3.6): a Date, `null` when it never expires, or undefined when the data cannot be read.
+ * Signatures by such a key are refused by gpgme/openpgp ("expired key").
+ */
+export function openPgpKeyExpiry(bytes: Uint8Array): Date | null | undefined {
+  const data = dearmor(bytes);
+  if (!data) return undefined;
+  const first = packetAt(data, 0);
+  if (!first || first.tag !== 6 || data[first.start] !== 4) return undefined;
+  const created = ((data[first.start + 1] << 24) | (data[first.start + 2] << 16) | (data[first.start + 3] << 8) | data[first.start + 4]) >>> 0;
+  let best: { at: number; expiry: number | null } | undefined;
+  for (let p = packetAt(data, first.end); p; p = packetAt(data, p.end)) {
+    if (p.tag === 6 || p.tag === 14) {
+      if (p.tag === 6) break; // the next key of a keyring
+      continue;
+    }
+    if (p.tag !== 2 || data[p.start] !== 4) continue;
+    const sigType = data[p.start + 1];
+    if (!((sigType >= 0x10 && sigType <= 0x13) || sigType === 0x1f)) continue;
+    const hashedLen = (data[p.start + 4] << 8) | data[p.start + 5];
+    let q = p.start + 6;
+    const hashedEnd = q + hashedLen;
+    let sigCreated = 0;
+    let expiry: number | null = null;
+    while (q < hashedEnd) {
+      const l0 = data[q];
+      let len: number;
+      if (l0 < 192) [len, q] = [l0, q + 1];
+      else if (l0 < 255) [len, q] = [((l0 - 192) << 8) + data[q + 1] + 192, q + 2];
+      else [len, q] = [((data[q + 1] << 24) | (data[q + 2] << 16) | (data[q + 3] << 8) | data[q + 4]) >>> 0, q + 5];
+      const type = data[q] & 0x7f;
+      const v = ((data[q + 1] << 24) | (data[q + 2] << 16) | (data[q + 3] << 8) | data[q + 4]) >>> 0;
+      if (type === 2) sigCreated = v;
+      if (type === 9) expiry = v === 0 ? null : v;
+      q += len;
+    }
+    if (!best || sigCreated >= best.at) best = { at: sigCreated, expiry };
+  }
+  if (!best) return undefined;
+  return best.expiry === null ? null : new Date((created + best.expiry) * 1000);
+}
+
+/** When a PEM certificate stops being valid, or undefined when it cannot be read. */
+export function certificateExpiry(bytes: Uint8Array): Date | undefined {
+  try {
+    return new Date(new X509Certificate(Buffer.from(bytes)).validTo);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,10 +1,12 @@
 /** key-file-problem (IT4015), inline-key-invalid (IT4016) and the key inspector, on an in-memory file system. */
 import { generateKeyPairSync } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryLintFileAccess } from "../../src/lint/file-access.js";
-import { inspectOpenPgpKey, inspectPemKey, weakness } from "../../src/lint/key-inspect.js";
+import { certificateExpiry, inspectOpenPgpKey, inspectPemKey, openPgpKeyExpiry, weakness } from "../../src/lint/key-inspect.js";
 import { keyFileProblem } from "../../src/lint/rules/key-file-problem.js";
 import { inlineKeyInvalid } from "../../src/lint/rules/inline-key-invalid.js";
 import { lintJson } from "./helpers.js";
@@ -102,4 +104,40 @@ describe("inline-key-invalid", () => {
       for (const s of shown) expect(s).toBe(`IT4016@${req}`);
     });
   }
+});
+
+describe("expired keys (real gpg keys with expiry dates)", () => {
+  const gpgAvailable = spawnSync("gpg", ["--version"]).status === 0;
+  /** Export a fresh key made as if on `when`, expiring `expire` (gpg's syntax) after that. */
+  function gpgKey(home: string, uid: string, when: string | undefined, expire: string): Uint8Array {
+    const faked = when ? ["--faked-system-time", when] : [];
+    const gen = spawnSync("gpg", ["--homedir", home, "--batch", "--passphrase", "", ...faked, "--quick-gen-key", uid, "rsa2048", "sign", expire], { encoding: "utf8" });
+    if (gen.status !== 0) throw new Error(gen.stderr);
+    return spawnSync("gpg", ["--homedir", home, "--export", uid]).stdout;
+  }
+  it.skipIf(!gpgAvailable && process.env.CI !== "true")("reports a key whose self-signature expired, not one that has not yet or never expires", () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), "imagetrust-gpg-"));
+    try {
+      const expired = gpgKey(home, "expired@example.com", "20200101T000000", "1d");
+      const later = gpgKey(home, "later@example.com", undefined, "3650d");
+      const never = gpgKey(home, "never@example.com", undefined, "never");
+      expect(openPgpKeyExpiry(expired)?.toISOString().slice(0, 10)).toBe("2020-01-02");
+      expect(openPgpKeyExpiry(later)!.getTime()).toBeGreaterThan(Date.now());
+      expect(openPgpKeyExpiry(never)).toBeNull();
+      const fs = memoryLintFileAccess({ "/etc/pki/expired.gpg": { data: expired }, "/etc/pki/later.gpg": { data: later }, "/etc/pki/never.gpg": { data: never } });
+      const msgs = (k: string) => lintJson(policy(SB(k)), [keyFileProblem], { files: fs, checkHostFiles: true }).ds.map((d) => d.message);
+      expect(msgs("/etc/pki/expired.gpg")).toEqual([expect.stringMatching(/expired on 2020-01-02/)]);
+      expect(msgs("/etc/pki/later.gpg")).toEqual([]);
+      expect(msgs("/etc/pki/never.gpg")).toEqual([]);
+    } finally {
+      spawnSync("gpgconf", ["--homedir", home, "--kill", "gpg-agent"]);
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+  it("reads a certificate's notAfter, and the example keys are not expired", () => {
+    const fulcio = readFileSync(path.join(KEYS, "fulcio_v1.crt.pem"));
+    expect(certificateExpiry(fulcio)!.getTime()).toBeGreaterThan(Date.now());
+    expect(certificateExpiry(Buffer.from("not a certificate"))).toBeUndefined();
+    expect(openPgpKeyExpiry(gpgGood)).not.toBeUndefined();
+  });
 });

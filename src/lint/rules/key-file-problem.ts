@@ -9,7 +9,7 @@
 import type { Requirement } from "../../ir/types.js";
 import type { Span } from "../../source/source-file.js";
 import { holdsKey, type KeyMaterial } from "../../check/key-files.js";
-import { inspectOpenPgpKey, inspectPemKey, weakness } from "../key-inspect.js";
+import { certificateExpiry, inspectOpenPgpKey, inspectPemKey, openPgpKeyExpiry, weakness } from "../key-inspect.js";
 import type { Rule, RuleContext } from "../rule.js";
 
 /** Every key file a requirement names, with what it must hold. */
@@ -49,6 +49,10 @@ function check(ctx: RuleContext, path: string, material: KeyMaterial, field: str
   const key = material === "gpg" ? inspectOpenPgpKey(bytes) : inspectPemKey(bytes, material === "certificate");
   const weak = key && weakness(key);
   if (weak) ctx.report({ messageId: "weak", data: { field, path, weak }, ...where, severity: "warning" });
+  const expires = material === "gpg" ? openPgpKeyExpiry(bytes) : material === "certificate" ? certificateExpiry(bytes) : undefined;
+  if (expires && expires.getTime() < Date.now()) {
+    ctx.report({ messageId: "expired", data: { field, path, date: expires.toISOString().slice(0, 10) }, ...where });
+  }
 }
 
 /** The rule. */
@@ -58,12 +62,12 @@ export const keyFileProblem: Rule = {
     name: "key-file-problem",
     category: "security",
     defaultSeverity: "warning",
-    description: "A key file that is missing, unreadable, not a key, weak (RSA < 2048, DSA), or writable by group/others.",
+    description: "A key file that is missing, unreadable, not a key, expired, weak (RSA < 2048, DSA), or writable by group/others.",
     docs: {
       what:
         "Checks every key file of signedBy (GPGKeys) and sigstoreSigned requirements on this machine: it must exist, be a " +
-        "readable regular file holding the expected kind of key (OpenPGP for signedBy, PEM for sigstore), not be a weak " +
-        "key, and not be writable by group or others. File checks run only where the files are the deployed ones: on the " +
+        "readable regular file holding the expected kind of key (OpenPGP for signedBy, PEM for sigstore), not be expired " +
+        "(an OpenPGP primary key's self-signature expiry, a Fulcio CA certificate's notAfter), not be a weak key, and not be writable by group or others. File checks run only where the files are the deployed ones: on the " +
         "runtime's own configuration (`imagetrust lint` with no path) or with `--check-files`; a key under /tmp, /var/tmp or " +
         "/dev/shm is always reported.",
       why:
@@ -79,6 +83,7 @@ export const keyFileProblem: Rule = {
       unreadable: "{field} '{path}' cannot be read: every signature is rejected.",
       notKey: "{field} '{path}' does not hold {what}: every signature is rejected.",
       weak: "{field} '{path}' is {weak}.",
+      expired: "{field} '{path}' expired on {date}: signatures made with it are rejected.",
       sharedDir: "{field} '{path}' is in a world-writable directory: any local user can put a key there before it exists, or after it is removed.",
       writable: "{field} '{path}' is writable by group or others (mode {mode}): whoever can write it decides which signatures are trusted.",
     },
