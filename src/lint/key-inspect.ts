@@ -38,19 +38,9 @@ export function dearmor(bytes: Uint8Array): Uint8Array | undefined {
 export function inspectOpenPgpKey(bytes: Uint8Array): KeyInfo | undefined {
   const data = dearmor(bytes);
   if (!data || data.length < 8) return undefined;
-  const b = data[0];
-  if ((b & 0x80) === 0) return undefined;
-  let tag: number;
-  let off: number;
-  if (b & 0x40) {
-    tag = b & 0x3f;
-    const l0 = data[1];
-    off = l0 < 192 ? 2 : l0 < 224 ? 3 : l0 === 255 ? 6 : 2;
-  } else {
-    tag = (b >> 2) & 0x0f;
-    off = 1 + [1, 2, 4, 0][b & 3];
-  }
-  if (tag !== 6) return undefined;
+  const header = packetHeader(data, 0);
+  if (!header || header.tag !== 6) return undefined;
+  const off = header.start;
   const version = data[off];
   let algoAt: number;
   if (version === 2 || version === 3) algoAt = off + 7;
@@ -88,31 +78,34 @@ export function weakness(info: KeyInfo): string | undefined {
   return undefined;
 }
 
-/** Reads one OpenPGP packet header at `at`: its tag, body start and body end, or undefined when malformed. */
-function packetAt(data: Uint8Array, at: number): { tag: number; start: number; end: number } | undefined {
+/**
+ * One OpenPGP packet header at `at` (RFC 4880 §4.2): its tag, where the body starts and where it ends. `end` is
+ * Infinity when the length cannot be known from the header (partial or indeterminate lengths, which key packets
+ * never use), and may lie past the data for a truncated packet: callers that walk packets check it.
+ */
+function packetHeader(data: Uint8Array, at: number): { tag: number; start: number; end: number } | undefined {
   const b = data[at];
   if (b === undefined || (b & 0x80) === 0) return undefined;
-  let tag: number;
-  let start: number;
-  let len: number;
   if (b & 0x40) {
-    tag = b & 0x3f;
     const l0 = data[at + 1];
     if (l0 === undefined) return undefined;
-    if (l0 < 192) [start, len] = [at + 2, l0];
-    else if (l0 < 224) [start, len] = [at + 3, ((l0 - 192) << 8) + data[at + 2] + 192];
-    else if (l0 === 255) [start, len] = [at + 6, ((data[at + 2] << 24) | (data[at + 3] << 16) | (data[at + 4] << 8) | data[at + 5]) >>> 0];
-    else return undefined; // partial lengths never occur in keys
-  } else {
-    tag = (b >> 2) & 0x0f;
-    const n = [1, 2, 4, 0][b & 3];
-    if (n === 0) return undefined;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + data[at + 1 + i];
-    start = at + 1 + n;
+    const tag = b & 0x3f;
+    if (l0 < 192) return { tag, start: at + 2, end: at + 2 + l0 };
+    if (l0 < 224) return { tag, start: at + 3, end: at + 3 + ((l0 - 192) << 8) + data[at + 2] + 192 };
+    if (l0 === 255) return { tag, start: at + 6, end: at + 6 + (((data[at + 2] << 24) | (data[at + 3] << 16) | (data[at + 4] << 8) | data[at + 5]) >>> 0) };
+    return { tag, start: at + 2, end: Infinity };
   }
-  const end = start + len;
-  return end <= data.length ? { tag, start, end } : undefined;
+  const tag = (b >> 2) & 0x0f;
+  const n = [1, 2, 4, 0][b & 3];
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + data[at + 1 + i];
+  return { tag, start: at + 1 + n, end: n === 0 ? Infinity : at + 1 + n + len };
+}
+
+/** The complete packet at `at`, or undefined when there is none or it runs past the data. */
+function packetAt(data: Uint8Array, at: number): { tag: number; start: number; end: number } | undefined {
+  const p = packetHeader(data, at);
+  return p && p.end <= data.length ? p : undefined;
 }
 
 /**
@@ -128,10 +121,7 @@ export function openPgpKeyExpiry(bytes: Uint8Array): Date | null | undefined {
   const created = ((data[first.start + 1] << 24) | (data[first.start + 2] << 16) | (data[first.start + 3] << 8) | data[first.start + 4]) >>> 0;
   let best: { at: number; expiry: number | null } | undefined;
   for (let p = packetAt(data, first.end); p; p = packetAt(data, p.end)) {
-    if (p.tag === 6 || p.tag === 14) {
-      if (p.tag === 6) break; // the next key of a keyring
-      continue;
-    }
+    if (p.tag === 6) break; // the next key of a keyring
     if (p.tag !== 2 || data[p.start] !== 4) continue;
     const sigType = data[p.start + 1];
     if (!((sigType >= 0x10 && sigType <= 0x13) || sigType === 0x1f)) continue;
