@@ -28,6 +28,17 @@ async function readSource(ctx: CommandContext, path: string) {
   return r.source;
 }
 
+/** The bytes of `--manifest FILE` (undefined without the option), printing the IT9xxx diagnostic when unreadable. */
+async function readManifest(ctx: CommandContext, path: string | undefined): Promise<Uint8Array | undefined> {
+  if (path === undefined) return undefined;
+  const m = await readTextFile(ctx.libraryPath(path), { fs: ctx.io.fs });
+  if (!m.bytes) {
+    ctx.err(await renderLooseDiagnostics(ctx, path, m.diagnostics));
+    throw new InputError("cannot read the manifest");
+  }
+  return m.bytes;
+}
+
 /** A policy input (policy.json or .trust) plus optional registries.d directory. */
 async function loadPolicyAndStorage(
   ctx: CommandContext,
@@ -385,15 +396,7 @@ Examples:
         }
         registriesConf = r.value;
       }
-      let manifest: Uint8Array | undefined;
-      if (opts.manifest !== undefined) {
-        const m = await readTextFile(ctx.libraryPath(opts.manifest), { fs: ctx.io.fs });
-        if (!m.bytes) {
-          ctx.err(await renderLooseDiagnostics(ctx, opts.manifest, m.diagnostics));
-          throw new InputError("cannot read the manifest");
-        }
-        manifest = m.bytes;
-      }
+      const manifest = await readManifest(ctx, opts.manifest);
       const { simulate, simulationExitCode } = await import("../api/simulate.js");
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
       const parse = { cwd: ctx.io.cwd, target };
@@ -509,15 +512,7 @@ Examples:
           throw new UsageError(`invalid --tls-verify '${opts.tlsVerify}': expected true or false`);
         }
         const { policy, registriesD } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, target);
-        let manifest: Uint8Array | undefined;
-        if (opts.manifest !== undefined) {
-          const m = await readTextFile(ctx.libraryPath(opts.manifest), { fs: ctx.io.fs });
-          if (!m.bytes) {
-            ctx.err(await renderLooseDiagnostics(ctx, opts.manifest, m.diagnostics));
-            throw new InputError("cannot read the manifest");
-          }
-          manifest = m.bytes;
-        }
+        const manifest = await readManifest(ctx, opts.manifest);
         const { verifyImage } = await import("../api/verify.js");
         const r = await verifyImage({
           policy,
