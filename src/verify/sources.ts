@@ -29,25 +29,35 @@ export function dirSignatureName(index: number, instanceDigest?: string): string
   return `${hex}.signature-${index + 1}`;
 }
 
+/**
+ * Read and decode one stored signature file: "end" when it does not exist (the error codes in `endCodes`: the list
+ * of signatures ends there), else the signature or upstream's error text. Files over 4 MiB are refused.
+ */
+function readSignatureFile(p: string, endCodes: readonly string[]): "end" | { ok: true; signature: StoredSignature } | { ok: false; error: string } {
+  let blob: Buffer;
+  try {
+    const st = fs.statSync(p);
+    if (st.isFile() && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${p}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes` };
+    blob = fs.readFileSync(p);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== undefined && endCodes.includes(code)) return "end";
+    return { ok: false, error: code === "EISDIR" ? `read ${p}: is a directory` : `open ${p}: ${errnoText(e)}` };
+  }
+  const s = signatureFromBlob(blob);
+  return s.ok ? { ok: true, signature: s.signature } : { ok: false, error: `parsing signature ${JSON.stringify(p)}: ${s.error}` };
+}
+
 /** Read the signatures of a `dir:` layout (also `--signatures DIR`). Files larger than 4 MiB are refused. */
 export function readDirSignatures(dir: string, instanceDigest?: string): SignatureReadResult {
   const signatures: StoredSignature[] = [];
   const locations: string[] = [];
   for (let i = 0; ; i++) {
     const p = path.join(dir, dirSignatureName(i, instanceDigest));
-    let blob: Buffer;
-    try {
-      const st = fs.statSync(p);
-      if (st.isFile() && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${p}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes`, locations };
-      blob = fs.readFileSync(p);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === "ENOENT" || code === "ENOTDIR") break;
-      return { ok: false, error: code === "EISDIR" ? `read ${p}: is a directory` : `open ${p}: ${errnoText(e)}`, locations };
-    }
-    const s = signatureFromBlob(blob);
-    if (!s.ok) return { ok: false, error: `parsing signature ${JSON.stringify(p)}: ${s.error}`, locations };
-    signatures.push(s.signature);
+    const r = readSignatureFile(p, ["ENOENT", "ENOTDIR"]);
+    if (r === "end") break;
+    if (!r.ok) return { ok: false, error: r.error, locations };
+    signatures.push(r.signature);
     locations.push(p);
   }
   return { ok: true, signatures, locations };
@@ -124,20 +134,10 @@ export async function readLookasideSignatures(
     if (!l.ok) return { ok: false, error: l.error, locations };
     const loc = l.location;
     if (loc.scheme === "file") {
-      const p = loc.filePath ?? "";
-      let blob: Buffer;
-      try {
-        const st = fs.statSync(p);
-        if (st.isFile() && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${p}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes`, locations };
-        blob = fs.readFileSync(p);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code === "ENOENT") break;
-        return { ok: false, error: code === "EISDIR" ? `read ${p}: is a directory` : `open ${p}: ${errnoText(e)}`, locations };
-      }
-      const s = signatureFromBlob(blob);
-      if (!s.ok) return { ok: false, error: `parsing signature ${JSON.stringify(p)}: ${s.error}`, locations };
-      signatures.push(s.signature);
+      const r = readSignatureFile(loc.filePath ?? "", ["ENOENT"]);
+      if (r === "end") break;
+      if (!r.ok) return { ok: false, error: r.error, locations };
+      signatures.push(r.signature);
       locations.push(loc.url);
     } else if (loc.scheme === "http" || loc.scheme === "https") {
       let res: BoundedResponse;
