@@ -261,7 +261,8 @@ function escapedFragment(u: GoURL): string {
   return escape(u.fragment, Enc.Fragment);
 }
 
-function emptyURL(): GoURL {
+/** A URL with every field empty (Go's zero url.URL). */
+export function emptyURL(): GoURL {
   return {
     scheme: "",
     opaque: "",

@@ -12,7 +12,7 @@ import type { RegistriesDConfig, SignatureStorage } from "../ir/types.js";
 import { compareVersions, type Version } from "../ir/versions.js";
 import { referenceString, tagNameOnly, type DockerReference } from "../reference/docker-reference.js";
 import { dockerIdentity, dockerNamespaces } from "../reference/policy-configuration.js";
-import { escapedPath, fromBytes, goNilResolveReference, goParseURL, goURLString, toBytes, type GoURL } from "./go-url.js";
+import { emptyURL, escapedPath, fromBytes, goNilResolveReference, goParseURL, goURLString, toBytes, type GoURL } from "./go-url.js";
 
 /** The process facts upstream reads: the (rootless-aware) effective uid and `$HOME`. */
 export interface LookasideEnv {
@@ -83,18 +83,7 @@ function joinHome(home: string): string {
 /** The built-in default lookaside as a URL (upstream `builtinDefaultLookasideStorageDir`). */
 function builtinDefault(euid: number, home: string): GoURL {
   const p = euid !== 0 ? joinHome(home) : DEFAULT_ROOT_LOOKASIDE;
-  return {
-    scheme: "file",
-    opaque: "",
-    host: "",
-    path: toBytes(p),
-    rawPath: "",
-    omitHost: false,
-    forceQuery: false,
-    rawQuery: "",
-    fragment: "",
-    rawFragment: "",
-  };
+  return { ...emptyURL(), scheme: "file", path: toBytes(p) };
 }
 
 /** `registryNamespace.signatureTopLevel`: the URL a section gives for reading or writing, and its key. */
