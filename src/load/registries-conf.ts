@@ -94,15 +94,8 @@ interface Problem {
   fix?: Diagnostic["fix"];
 }
 
-/** Raw decoded endpoint/registry before post-processing. */
-interface RawEndpoint {
-  location: string;
-  insecure: boolean;
-  pullFromMirror: string;
-  proxy?: string;
-  origin?: Span;
-  locationOrigin?: Span;
-}
+/** Raw decoded endpoint/registry before post-processing (an endpoint already has its final shape). */
+type RawEndpoint = RegistryEndpoint;
 interface RawRegistry extends RawEndpoint {
   prefix: string;
   prefixOrigin?: Span;
