@@ -82,14 +82,14 @@ export {
   type RuntimeEnvironment,
   type RuntimeLocation,
   type RuntimeLocations,
-} from "./api/files.js";
-export { validateFile, validateInput, validateInputs, type FileReport, type LoadedModel, type ValidateOptions } from "./api/validate.js";
-export { lintInputs, lintRuntimeConfiguration, type LintOptions, type RuntimeLintResult } from "./api/lint.js";
-export { compileToFiles, type CompileToFilesOptions, type CompileToFilesResult } from "./api/compile.js";
-export { simulate, simulationExitCode, renderSimulationText, type SimulateOptions, type SimulationResult } from "./api/simulate.js";
-export { testExpectationFiles, expectationsExitCode, renderExpectationsText, type ExpectationRun } from "./api/test-expectations.js";
-export { diffPolicies, diffExitCode, renderDiffText, type DiffOptions, type PolicyDiff } from "./api/diff.js";
-export { verifyImage, type VerifyImageOptions, type VerifyImageResult } from "./api/verify.js";
+} from "./input/files.js";
+export { validateFile, validateInput, validateInputs, type FileReport, type LoadedModel, type ValidateOptions } from "./input/validate.js";
+export { lintInputs, lintRuntimeConfiguration, type LintOptions, type RuntimeLintResult } from "./lint/lint-inputs.js";
+export { compileToFiles, type CompileToFilesOptions, type CompileToFilesResult } from "./compile/compile-files.js";
+export { simulate, simulationExitCode, renderSimulationText, type SimulateOptions, type SimulationResult } from "./simulate/simulate-refs.js";
+export { testExpectationFiles, expectationsExitCode, renderExpectationsText, type ExpectationRun } from "./expectations/expectations.js";
+export { diffPolicies, diffExitCode, renderDiffText, type DiffOptions, type PolicyDiff } from "./diff/diff.js";
+export { verifyImage, type VerifyImageOptions, type VerifyImageResult } from "./verify/verify-image.js";
 
 // The CLI, for embedding
 export { run, type CliIo } from "./cli/run.js";

@@ -2,8 +2,8 @@
 import * as nodePath from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { KNOWN_TARGETS, NEWEST_VERSION, compareVersions, parseVersion, type Version } from "../ir/versions.js";
-import type { InputKind } from "../api/files.js";
-import { validateInput, type FileReport } from "../api/validate.js";
+import type { InputKind } from "../input/files.js";
+import { validateInput, type FileReport } from "../input/validate.js";
 import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
 import { renderReports } from "./report-output.js";
 

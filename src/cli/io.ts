@@ -2,7 +2,7 @@
 import { Chalk } from "chalk";
 import * as nodePath from "node:path";
 import { PLAIN_STYLES, type TextStyles } from "../diagnostics/render-text.js";
-import type { FileSystem } from "../api/files.js";
+import type { FileSystem } from "../input/files.js";
 
 /** A writable text stream. */
 export interface TextSink {

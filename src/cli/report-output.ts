@@ -6,9 +6,9 @@ import { renderDiagnosticsSarif } from "../diagnostics/render-sarif.js";
 import { renderJsonReport } from "../diagnostics/render-json.js";
 import { renderDiagnosticText, summarizeCounts, type TextStyles } from "../diagnostics/render-text.js";
 import type { SourceFile } from "../source/source-file.js";
-import type { FileReport } from "../api/validate.js";
-import { readSourceForDisplay } from "../api/validate.js";
-import type { FileSystem } from "../api/files.js";
+import type { FileReport } from "../input/validate.js";
+import { readSourceForDisplay } from "../input/validate.js";
+import type { FileSystem } from "../input/files.js";
 
 /** Output formats of validate and lint. */
 export const OUTPUT_FORMATS = ["text", "json", "github", "sarif"] as const;

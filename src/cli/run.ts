@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { Severity } from "../diagnostics/diagnostic.js";
 import { KNOWN_TARGETS, NEWEST_VERSION } from "../ir/versions.js";
-import { INPUT_KINDS, type InputKind } from "../api/files.js";
-import { validateInputs, type FileReport } from "../api/validate.js";
+import { INPUT_KINDS, type InputKind } from "../input/files.js";
+import { validateInputs, type FileReport } from "../input/validate.js";
 import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
 import { OUTPUT_FORMATS, renderReports, type OutputFormat } from "./report-output.js";
 import { CommandContext, EXIT, InputError, UsageError, parseTarget } from "./context.js";
@@ -229,7 +229,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const { isIgnored } = await import("../lint/config.js");
       const lintPaths = paths.map((p) => ctx.libraryPath(p)).filter((p) => !lintConfig || !isIgnored(lintConfig, nodePath.resolve(io.cwd, p)));
       // Loaded here, not at start-up: `validate` needs none of the lint machinery.
-      const { applyLintFixes, lintInputs, lintRuntimeConfiguration, verifyLintFixes } = await import("../api/lint.js");
+      const { applyLintFixes, lintInputs, lintRuntimeConfiguration, verifyLintFixes } = await import("../lint/lint-inputs.js");
       const { ruleNameOfCode } = await import("../lint/registry.js");
       const styles = stylesFor(color);
       const lintOnce = async () =>

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { FileSystem } from "../../src/api/files.js";
+import type { FileSystem } from "../../src/input/files.js";
 import { REPO, expectGolden, runCli } from "./helpers.js";
 
 const FIX = "test/fixtures/cli";

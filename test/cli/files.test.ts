@@ -10,7 +10,7 @@ import {
   firstInvalidUtf8,
   readTextFile,
   type FileSystem,
-} from "../../src/api/files.js";
+} from "../../src/input/files.js";
 
 const errno = (code: string) => Object.assign(new Error(`${code}: fake`), { code });
 

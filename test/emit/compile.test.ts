@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { compileToFiles, emitTrustModel, nodeCompileFs, selfCheckOutput, type CompileFs } from "../../src/api/compile.js";
+import { compileToFiles, emitTrustModel, nodeCompileFs, selfCheckOutput, type CompileFs } from "../../src/compile/compile-files.js";
 import { loadPolicyJson } from "../../src/load/policy-json.js";
 import { loadRegistriesDFile } from "../../src/load/registries-d.js";
 import { SourceFile } from "../../src/source/source-file.js";

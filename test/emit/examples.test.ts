@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compileTrustSource } from "../../src/check/compile-source.js";
-import { emitTrustModel, selfCheckOutput } from "../../src/api/compile.js";
+import { emitTrustModel, selfCheckOutput } from "../../src/compile/compile-files.js";
 import { checkPolicyJsonSchema } from "../../src/emit/self-check.js";
 import { parseVersion } from "../../src/ir/versions.js";
 import { SourceFile } from "../../src/source/source-file.js";

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileToFiles, nodeCompileFs, type CompileFs } from "../../src/api/compile.js";
+import { compileToFiles, nodeCompileFs, type CompileFs } from "../../src/compile/compile-files.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { isAtomicTempName } from "../../src/util/atomic-write.js";
 import { TEST_TIMEOUT_MS, params } from "./support.js";

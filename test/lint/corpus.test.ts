@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, mkdirS
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "vitest";
-import { lintInputs } from "../../src/api/lint.js";
-import type { FileReport } from "../../src/api/validate.js";
+import { lintInputs } from "../../src/lint/lint-inputs.js";
+import type { FileReport } from "../../src/input/validate.js";
 import { resolveSpan } from "../../src/diagnostics/render-text.js";
 import { expectGolden } from "../cli/helpers.js";
 import { SourceFile } from "../../src/source/source-file.js";

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegistriesDConfig, SignedBy, SigstoreSigned } from "../../src/ir/types.js";
-import { simulate, simulationExitCode, parseRefsFile } from "../../src/api/simulate.js";
+import { simulate, simulationExitCode, parseRefsFile } from "../../src/simulate/simulate-refs.js";
 import { renderSimulationText } from "../../src/simulate/render-text.js";
 import { createSimulator } from "../../src/simulate/simulate.js";
 import { summarizeSignatureRejections, type SignatureEvidence } from "../../src/simulate/evaluate.js";

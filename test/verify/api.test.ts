@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { noSignatureVerificationMessage, verifyImage } from "../../src/api/verify.js";
+import { noSignatureVerificationMessage, verifyImage } from "../../src/verify/verify-image.js";
 import { makeDirImage, makeTempDir } from "../harness/skopeo.js";
 import { policyIR } from "../simulate/policy-builder.js";
 import { cosignPayload, cosignSign, keyPair, sigstoreBlob } from "./sigstore-helpers.js";

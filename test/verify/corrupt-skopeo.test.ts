@@ -4,7 +4,7 @@
  * messages are compared too and their agreement is counted.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { verifyImage } from "../../src/api/verify.js";
+import { verifyImage } from "../../src/verify/verify-image.js";
 import { makeDirImage, makeTempDir, skopeoAvailable, skopeoCopyVerdict } from "../harness/skopeo.js";
 import { policyIR, policyJson, type PolicySpec } from "../simulate/policy-builder.js";
 import { genKey, gnupgHome, skopeoSign, type TestKey } from "./gpg-helpers.js";

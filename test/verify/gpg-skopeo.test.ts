@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { verifyImage } from "../../src/api/verify.js";
+import { verifyImage } from "../../src/verify/verify-image.js";
 import { makeDirImage, makeTempDir, skopeoAvailable, skopeoCopyVerdict, type DirImage } from "../harness/skopeo.js";
 import { policyIR, policyJson, type PolicySpec, type RequirementJson } from "../simulate/policy-builder.js";
 import { addSubkey, genKey, gnupgHome, revokeKey, skopeoSign, type TestKey } from "./gpg-helpers.js";

@@ -8,7 +8,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyImage } from "../../src/api/verify.js";
+import { verifyImage } from "../../src/verify/verify-image.js";
 import type { RegistriesDConfig } from "../../src/ir/types.js";
 import { loadRegistriesDDir } from "../../src/load/registries-d.js";
 import {

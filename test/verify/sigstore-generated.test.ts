@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { verifyImage } from "../../src/api/verify.js";
+import { verifyImage } from "../../src/verify/verify-image.js";
 import { makeTempDir } from "../harness/skopeo.js";
 import { policyIR, type RequirementJson } from "../simulate/policy-builder.js";
 import { cosignPayload, cosignSign, keyPair, makeCA, rekorSet, sigstoreBlob } from "./sigstore-helpers.js";

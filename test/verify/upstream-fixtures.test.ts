@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { verifyImage, type VerifyImageOptions } from "../../src/api/verify.js";
+import { verifyImage, type VerifyImageOptions } from "../../src/verify/verify-image.js";
 import { makeTempDir, skopeoAvailable, skopeoCopyVerdict, UPSTREAM_SIGNATURE_FIXTURES as F } from "../harness/skopeo.js";
 import { policyIR, policyJson, type PolicySpec, type RequirementJson } from "../simulate/policy-builder.js";
 

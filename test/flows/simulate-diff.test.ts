@@ -1,6 +1,6 @@
 /** `imagetrust diff`: scope changes, verdict flips on sample references, --fail-on-loosen. */
 import { describe, expect, it } from "vitest";
-import { diffExitCode, diffPolicies, isLoosening, renderDiffText, sampleReferencesFor, strengthOf } from "../../src/api/diff.js";
+import { diffExitCode, diffPolicies, isLoosening, renderDiffText, sampleReferencesFor, strengthOf } from "../../src/diff/diff.js";
 import type { Requirement } from "../../src/ir/types.js";
 import { policyIR, R, type PolicySpec } from "../simulate/policy-builder.js";
 

@@ -11,7 +11,7 @@ import {
   runExpectations,
   scopeMatches,
   testExpectationFiles,
-} from "../../src/api/test-expectations.js";
+} from "../../src/expectations/expectations.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { policyIR, policyJson, R, type PolicySpec } from "../simulate/policy-builder.js";
 

@@ -4,16 +4,16 @@
  * exits with `simulationExitCode`.
  */
 import type { Policy, RegistriesDConfig } from "../ir/types.js";
-import type { RegistriesConf } from "../simulate/registries-conf.js";
-import type { SignatureEvidence } from "../simulate/evaluate.js";
-import { createSimulator, type SimulationEnv, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
+import type { RegistriesConf } from "./registries-conf.js";
+import type { SignatureEvidence } from "./evaluate.js";
+import { createSimulator, type SimulationEnv, type SimulationOptions, type SimulationResult } from "./simulate.js";
 
-export type { Decision, SimulationEnv, SimulationResult, Simulator } from "../simulate/simulate.js";
-export { createSimulator } from "../simulate/simulate.js";
-export type { RequirementReport, SignatureLookup } from "../simulate/requirement-report.js";
-export type { PullSourceReport, ResolutionReport } from "../simulate/registries-conf.js";
-export type { SignatureEvidence, SignatureVerdict, SignatureCheck, EvaluatedImage } from "../simulate/evaluate.js";
-export { renderSimulationExplanation, renderSimulationTable, renderSimulationText } from "../simulate/render-text.js";
+export type { Decision, SimulationEnv, SimulationResult, Simulator } from "./simulate.js";
+export { createSimulator } from "./simulate.js";
+export type { RequirementReport, SignatureLookup } from "./requirement-report.js";
+export type { PullSourceReport, ResolutionReport } from "./registries-conf.js";
+export type { SignatureEvidence, SignatureVerdict, SignatureCheck, EvaluatedImage } from "./evaluate.js";
+export { renderSimulationExplanation, renderSimulationTable, renderSimulationText } from "./render-text.js";
 
 /** Inputs of a simulation run. */
 export interface SimulateOptions {

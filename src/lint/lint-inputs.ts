@@ -4,17 +4,17 @@
  * `docker.registriesDirPath`). Nothing here prints or exits.
  */
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
-import { runLint } from "../lint/run.js";
-import type { Rule } from "../lint/rule.js";
+import { runLint } from "./run.js";
+import type { Rule } from "./rule.js";
 import { goQuote } from "../util/go-quote.js";
 import type { SourceFile } from "../source/source-file.js";
-import { FILE_CODES, findRuntimeLocations, nodeFileSystem, type RuntimeEnvironment, type RuntimeLocations } from "./files.js";
-import { validateFile, validateInput, validateRegistriesDDir, type FileReport, type ValidateOptions } from "./validate.js";
+import { FILE_CODES, findRuntimeLocations, nodeFileSystem, type RuntimeEnvironment, type RuntimeLocations } from "../input/files.js";
+import { validateFile, validateInput, validateRegistriesDDir, type FileReport, type ValidateOptions } from "../input/validate.js";
 import { emptyRegistriesD, type RegistriesDConfig } from "../ir/types.js";
 import type { RegistriesConf } from "../registries/types.js";
-import type { LintFileAccess } from "../lint/file-access.js";
-import { applySuppressions } from "../lint/suppressions.js";
-import { RULES } from "../lint/registry.js";
+import type { LintFileAccess } from "./file-access.js";
+import { applySuppressions } from "./suppressions.js";
+import { RULES } from "./registry.js";
 
 /** Options of {@link lintInputs}. */
 export interface LintOptions extends ValidateOptions {

@@ -13,16 +13,16 @@ import { errnoText } from "../reference/resolve-path.js";
 import { lookasideSignatureUrl, signatureStorageFor } from "../registries/lookaside.js";
 import type { SignatureCheck } from "../simulate/evaluate.js";
 import type { SimulationEnv, SimulationResult } from "../simulate/simulate.js";
-import { computeVerdicts, RecordingEvidence, type SignatureSet } from "../verify/evidence.js";
-import type { ImageUnderTest } from "../verify/image-under-test.js";
-import { manifestDigest } from "../verify/manifest-digest.js";
-import { readDirSignatures, readLookasideSignatures, type HttpLimits, type SignatureReadResult } from "../verify/sources.js";
-import { isManifestList, listInstances, RegistryClient, type RegistryClientOptions } from "../verify/registry-client.js";
+import { computeVerdicts, RecordingEvidence, type SignatureSet } from "./evidence.js";
+import type { ImageUnderTest } from "./image-under-test.js";
+import { manifestDigest } from "./manifest-digest.js";
+import { readDirSignatures, readLookasideSignatures, type HttpLimits, type SignatureReadResult } from "./sources.js";
+import { isManifestList, listInstances, RegistryClient, type RegistryClientOptions } from "./registry-client.js";
 import type { DockerReference } from "../reference/docker-reference.js";
-import { signatureFromBlob, type StoredSignature } from "../verify/stored-signature.js";
-import { simulate, type SimulateOptions } from "./simulate.js";
+import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
+import { simulate, type SimulateOptions } from "../simulate/simulate-refs.js";
 
-export type { HttpLimits } from "../verify/sources.js";
+export type { HttpLimits } from "./sources.js";
 
 /** Inputs of {@link verifyImage}. */
 export interface VerifyImageOptions {

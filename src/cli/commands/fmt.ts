@@ -1,0 +1,52 @@
+/** `imagetrust fmt`: canonical layout for .trust files. */
+import { Command } from "commander";
+import { CommandContext, EXIT, UsageError, renderLooseDiagnostics } from "../context.js";
+import { readSource } from "../shared.js";
+
+/** Register `imagetrust fmt` on `program`. */
+export function registerFmtCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("fmt")
+    .description("format .trust files canonically (comments kept)")
+    .argument("<files...>", ".trust files")
+    .option("-w, --write", "rewrite the files in place")
+    .option("--check", "write nothing; exit 1 when a file is not formatted")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ imagetrust fmt site.trust            # print the formatted text
+  $ imagetrust fmt --write *.trust
+  $ imagetrust fmt --check *.trust       # in CI
+`,
+    )
+    .action(async (files: string[], opts: { write?: boolean; check?: boolean }) => {
+      if (!opts.write && !opts.check && files.length > 1) throw new UsageError("fmt prints one file; use --write or --check for several");
+      const { formatTrustSource } = await import("../../print/format.js");
+      let failed = false;
+      for (const file of files) {
+        const source = await readSource(ctx, file);
+        const r = formatTrustSource(source);
+        if (r.text === undefined) {
+          ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics));
+          failed = true;
+          continue;
+        }
+        if (opts.check) {
+          if (r.text !== source.text) {
+            ctx.out(`${ctx.display(file)}: not formatted\n`);
+            failed = true;
+          }
+        } else if (opts.write) {
+          if (r.text !== source.text) {
+            const { writeFileAtomic } = await import("../../util/atomic-write.js");
+            await writeFileAtomic(ctx.libraryPath(file), r.text);
+            ctx.out(`formatted ${ctx.display(file)}\n`);
+          }
+        } else {
+          ctx.out(r.text);
+        }
+      }
+      ctx.exitCode = failed ? EXIT.rejected : EXIT.ok;
+    });
+}

@@ -1,0 +1,108 @@
+/** `imagetrust verify`: a pull decided with the real signatures. */
+import { Command, Option } from "commander";
+import { stylesFor } from "../io.js";
+import { CommandContext, EXIT, UsageError, parseTarget } from "../context.js";
+import { colorOption, loadPolicyAndStorage, readManifest, targetOption } from "../shared.js";
+
+/** Register `imagetrust verify` on `program`. */
+export function registerVerifyCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("verify")
+    .description("decide a pull with the real signatures, verifying them as containers/image does")
+    .argument("<ref>", "the image, as skopeo takes it (dir:PATH, docker://…, oci:PATH:TAG, …)")
+    .requiredOption("--policy <file>", "policy.json or .trust file")
+    .option("--registries-d <dir>", "registries.d directory (lookaside locations)")
+    .option("--manifest <file>", "the image manifest (default: read from a dir: image)")
+    .option("--signatures <dir>", "read signature-1, signature-2, … from this directory instead of where the runtime would")
+    .option("--online", "read the manifest and signatures of a docker:// image from its registry")
+    .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
+    .option("--tls-verify <bool>", "with --online: verify TLS certificates (default true)")
+    .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
+    .option("--debian", "reproduce Debian 12's containers/image build, which rejects every sigstore signature")
+    .option("--require-signatures", "allow only when a signature requirement accepted a signature")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(targetOption())
+    .addOption(colorOption())
+    .addHelpText(
+      "after",
+      `
+Exit status: 0 allowed, 1 denied, 2 usage error or unusable input.
+
+Examples:
+  $ imagetrust verify --policy /etc/containers/policy.json dir:/srv/images/app
+  $ imagetrust verify --policy policy.json --registries-d /etc/containers/registries.d --online docker://quay.io/acme/app:1
+  $ imagetrust verify --policy policy.json --target 5.23 --debian --manifest m.json --signatures sigs/ docker://quay.io/acme/app:1
+`,
+    )
+    .action(
+      async (
+        ref: string,
+        opts: {
+          policy: string;
+          registriesD?: string;
+          manifest?: string;
+          signatures?: string;
+          online?: boolean;
+          platform?: string;
+          tlsVerify?: string;
+          authfile?: string;
+          debian?: boolean;
+          requireSignatures?: boolean;
+          format: string;
+          target?: string;
+          color: string;
+        },
+      ) => {
+        const target = parseTarget(opts.target);
+        if (opts.tlsVerify !== undefined && opts.tlsVerify !== "true" && opts.tlsVerify !== "false") {
+          throw new UsageError(`invalid --tls-verify '${opts.tlsVerify}': expected true or false`);
+        }
+        const { policy, registriesD } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, target);
+        const manifest = await readManifest(ctx, opts.manifest);
+        const { verifyImage } = await import("../../verify/verify-image.js");
+        const r = await verifyImage({
+          policy,
+          registriesD,
+          ref,
+          manifest,
+          signaturesDir: opts.signatures !== undefined ? ctx.libraryPath(opts.signatures) : undefined,
+          target: opts.target,
+          debianSigstoreDisabled: opts.debian === true,
+          requireSignatures: opts.requireSignatures === true,
+          env: { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME },
+          online: opts.online
+            ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
+            : undefined,
+        });
+        if (opts.format === "json") {
+          ctx.out(JSON.stringify(r, null, 2) + "\n");
+        } else {
+          const st = stylesFor(ctx.color(opts.color as "auto"));
+          const lines: string[] = [];
+          lines.push(`${st.location(r.ref)}: ${r.verdict === "allow" ? st.info("ALLOW") : st.error("DENY")}`);
+          if (r.error) lines.push(`  ${r.error}`);
+          const sc = r.simulation.scope;
+          lines.push(`  decided by: ${sc === null ? "the global default" : `${sc.transport}: ${sc.scope === "" ? '"" (transport default)' : sc.scope}`}`);
+          lines.push(`  signatures: ${r.evidence.source}${r.evidence.locations.length ? ` (${r.evidence.locations.join(", ")})` : ""}`);
+          if (r.evidence.manifestDigest) lines.push(`  manifest digest: ${r.evidence.manifestDigest}`);
+          if (r.evidence.manifestError) lines.push(`  manifest: ${r.evidence.manifestError}`);
+          if (r.evidence.readError) lines.push(`  reading signatures: ${r.evidence.readError}`);
+          // Upstream's message is said once: not repeated under the requirement or the signature it came from.
+          for (const q of r.requirements) {
+            const qMsg = q.message && q.message !== r.error ? `: ${q.message}` : "";
+            lines.push(`  requirement ${q.index + 1} (${q.type}): ${q.allowed ? "accepted" : `denied${qMsg}`}`);
+            for (const c of q.signatures) {
+              const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
+              const reason = c.reason && c.reason !== q.message ? `: ${c.reason}` : "";
+              lines.push(`    signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected${reason}`}${who ? ` (${who})` : ""}`);
+            }
+          }
+          for (const i of r.instances ?? []) {
+            lines.push(`  instance ${i.digest}${i.platform ? ` (${i.platform})` : ""}: ${i.verdict === "allow" ? "ALLOW" : `DENY: ${i.error ?? ""}`}`);
+          }
+          ctx.out(lines.join("\n") + "\n");
+        }
+        ctx.exitCode = r.verdict === "allow" ? EXIT.ok : EXIT.rejected;
+      },
+    );
+}

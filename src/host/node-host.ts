@@ -1,0 +1,135 @@
+/**
+ * The Node host adapter: the one place outside src/cli/ that touches node:fs, node:os, node:http(s) and `process`.
+ * The CLI makes it once ({@link nodeHost}) and passes it down; the library only sees the {@link Host} interface.
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as http from "node:http";
+import * as https from "node:https";
+import * as os from "node:os";
+import type { Host, HostHttp, HostStat } from "./host.js";
+
+function statOf(s: fs.Stats): HostStat {
+  return {
+    kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : s.isSymbolicLink() ? "symlink" : "other",
+    size: s.size,
+    mode: s.mode & 0o7777,
+    uid: s.uid,
+    gid: s.gid,
+    mtimeMs: s.mtimeMs,
+    dev: s.dev,
+    ino: s.ino,
+  };
+}
+
+/** $HOME, else the passwd entry (containers/image's homedir.Get). */
+function homeDirectory(env: Record<string, string | undefined>): string {
+  const h = env.HOME;
+  if (h !== undefined && h !== "") return h;
+  try {
+    return os.userInfo().homedir;
+  } catch {
+    return os.homedir();
+  }
+}
+
+/** One HTTP(S) exchange over node:http / node:https, bounded in time and size; redirects are not followed. */
+export const nodeHttp: HostHttp = {
+  request(req) {
+    return new Promise((resolve, reject) => {
+      const url = new URL(req.url);
+      const mod = url.protocol === "https:" ? https : http;
+      let settled = false;
+      const r = mod.request(url, { method: req.method ?? "GET", headers: req.headers, rejectUnauthorized: req.tlsVerify !== false }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size > req.maxBodyBytes) {
+            r.destroy(new Error(`exceeded maximum allowed size of ${req.maxBodyBytes} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on("end", () => {
+          clearTimeout(timer);
+          settled = true;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        });
+        res.on("error", (e) => {
+          clearTimeout(timer);
+          if (!settled) reject(e);
+        });
+      });
+      const timer = setTimeout(() => r.destroy(new Error(`timeout after ${req.timeoutMs} ms`)), Math.max(0, req.timeoutMs));
+      r.on("error", (e) => {
+        clearTimeout(timer);
+        if (!settled) reject(e);
+      });
+      r.end();
+    });
+  },
+};
+
+/** Options of {@link nodeHost}: overrides for tests (environment, working directory). */
+export interface NodeHostOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/** The real machine. */
+export function nodeHost(options: NodeHostOptions = {}): Host {
+  const env = options.env ?? process.env;
+  return {
+    files: {
+      stat: (p) => statOf(fs.statSync(p)),
+      lstat: (p) => statOf(fs.lstatSync(p)),
+      readFile: (p) => fs.readFileSync(p),
+      readFilePrefix(p, max) {
+        const fd = fs.openSync(p, "r");
+        try {
+          const buf = Buffer.alloc(max);
+          let n = 0;
+          while (n < max) {
+            const got = fs.readSync(fd, buf, n, max - n, null);
+            if (got === 0) break;
+            n += got;
+          }
+          return buf.subarray(0, n);
+        } finally {
+          fs.closeSync(fd);
+        }
+      },
+      readDir: (p) => fs.readdirSync(p),
+      realpath: (p) => fs.realpathSync.native(p),
+      readLink: (p) => fs.readlinkSync(p),
+    },
+    writes: {
+      open: (p, flags, mode) => fsp.open(p, flags, mode),
+      rename: (a, b) => fsp.rename(a, b),
+      unlink: (p) => fsp.unlink(p),
+      mkdir: (p, o) => fsp.mkdir(p, o),
+      stat: (p) => fsp.stat(p),
+      readdir: (p) => fsp.readdir(p),
+      rmdir: (p) => fsp.rmdir(p),
+    },
+    env,
+    home: () => homeDirectory(env),
+    euid: () => (typeof process.geteuid === "function" ? process.geteuid() : 0),
+    cwd: () => options.cwd ?? process.cwd(),
+    now: () => new Date(),
+    pid: process.pid,
+    processAlive(pid) {
+      if (pid === process.pid) return true;
+      try {
+        process.kill(pid, 0); // signal 0: only asks whether the process exists
+        return true;
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+      }
+    },
+    randomBytes: (n) => randomBytes(n),
+    http: nodeHttp,
+  };
+}
