@@ -4,6 +4,8 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { KNOWN_TARGETS, NEWEST_VERSION, compareVersions, parseVersion, type Version } from "../ir/versions.js";
 import type { InputKind } from "../input/files.js";
 import { validateInput, type FileReport } from "../input/validate.js";
+import type { Host } from "../host/host.js";
+import { nodeHost } from "../host/node-host.js";
 import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
 import { renderReports } from "./report-output.js";
 
@@ -19,7 +21,12 @@ export class InputError extends Error {}
 /** One CLI run's shared state. */
 export class CommandContext {
   exitCode: number = EXIT.ok;
-  constructor(readonly io: CliIo) {}
+  /** The one host of this run, passed down to every library call that touches the machine. */
+  readonly host: Host;
+  constructor(readonly io: CliIo) {
+    const base = io.host ?? nodeHost({ env: io.env, cwd: io.cwd });
+    this.host = io.euid === undefined ? base : { ...base, euid: () => io.euid! };
+  }
 
   out(s: string): void {
     this.io.stdout.write(s);

@@ -3,6 +3,7 @@ import { Chalk } from "chalk";
 import * as nodePath from "node:path";
 import { PLAIN_STYLES, type TextStyles } from "../diagnostics/render-text.js";
 import type { FileSystem } from "../input/files.js";
+import type { Host } from "../host/host.js";
 
 /** A writable text stream. */
 export interface TextSink {
@@ -24,6 +25,8 @@ export interface CliIo {
   fs?: FileSystem;
   /** Effective user id (root and others have different default signature directories); default 0. */
   euid?: number;
+  /** The machine as the library sees it; default: the Node host with this `env` and `cwd`. */
+  host?: Host;
 }
 
 /** `--color` values. */
