@@ -3,7 +3,8 @@
  * message; warnings for what upstream accepts silently.
  */
 import { describe, expect, it } from "vitest";
-import { loadRegistriesConf, loadRegistriesConfFile } from "../../../src/load/registries-conf.js";
+import { loadRegistriesConf, loadRegistriesConfFile } from "../../../src/load/registries-conf/index.js";
+import { memoryHost } from "../../../src/host/memory-host.js";
 import { SourceFile } from "../../../src/source/source-file.js";
 import type { Diagnostic } from "../../../src/diagnostics/diagnostic.js";
 
@@ -126,30 +127,23 @@ describe("v1 format", () => {
 });
 
 describe("files and directories", () => {
-  const files: Record<string, string> = {
-    "/c/registries.conf": 'unqualified-search-registries = ["a.io"]\n',
-    "/c/d/b.conf": "short-name-mode = 'disabled'\n",
-    "/c/d/a.conf": "short-name-mode = 'enforcing'\n",
-    "/c/d/z.txt": "not toml",
-  };
-  const readFile = (f: string) => {
-    if (!(f in files)) throw Object.assign(new Error(`ENOENT: ${f}`), { code: "ENOENT" });
-    return files[f];
-  };
-  const readDir = () => [
-    { name: "b.conf", isDirectory: false },
-    { name: "a.conf", isDirectory: false },
-    { name: "z.txt", isDirectory: false },
-    { name: "sub.conf", isDirectory: true },
-  ];
+  const host = memoryHost({
+    files: {
+      "/c/registries.conf": 'unqualified-search-registries = ["a.io"]\n',
+      "/c/d/b.conf": "short-name-mode = 'disabled'\n",
+      "/c/d/a.conf": "short-name-mode = 'enforcing'\n",
+      "/c/d/z.txt": "not toml",
+      "/c/d/sub.conf": { directory: true },
+    },
+  });
   it("drop-ins are read in lexical order, *.conf only", () => {
-    const r = loadRegistriesConf({ confPath: "/c/registries.conf", confDirs: ["/c/d"], readFile, readDir, target: [5, 23, 1] });
+    const r = loadRegistriesConf({ host, confPath: "/c/registries.conf", confDirs: ["/c/d"], target: [5, 23, 1] });
     expect(r.files).toEqual(["/c/registries.conf", "/c/d/a.conf", "/c/d/b.conf"]);
     expect(r.value?.shortNameMode).toBe("disabled");
   });
   it("a missing main file: empty unless named explicitly", () => {
-    expect(loadRegistriesConf({ confPath: "/nope", readFile }).value?.registries).toEqual([]);
-    const r = loadRegistriesConf({ confPath: "/nope", explicit: true, readFile });
+    expect(loadRegistriesConf({ host, confPath: "/nope" }).value?.registries).toEqual([]);
+    const r = loadRegistriesConf({ host, confPath: "/nope", explicit: true });
     expect(r.value).toBeUndefined();
     expect(r.diagnostics[0].upstreamMessage).toBe('loading registries configuration "/nope": open /nope: no such file or directory');
   });

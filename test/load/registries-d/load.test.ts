@@ -6,7 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { goFormatFloat32, loadRegistriesDDir, loadRegistriesDFile, mergeRegistriesDFiles } from "../../../src/load/registries-d.js";
+import { goFormatFloat32, loadRegistriesDDir, loadRegistriesDFile, mergeRegistriesDFiles } from "../../../src/load/registries-d/index.js";
+import { memoryHost } from "../../../src/host/memory-host.js";
+import { nodeHost } from "../../../src/host/node-host.js";
 import { SourceFile } from "../../../src/source/source-file.js";
 import type { Diagnostic } from "../../../src/diagnostics/diagnostic.js";
 
@@ -279,12 +281,13 @@ describe("merging files", () => {
 
 describe("directories", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-rd-"));
+  const host = nodeHost();
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
   it("reads only *.yaml; other entries are noted", () => {
     fs.writeFileSync(path.join(tmp, "a.yaml"), "docker:\n  a.io:\n    lookaside: https://a\n");
     fs.writeFileSync(path.join(tmp, "b.yml"), "docker:\n  b.io:\n    lookaside: https://b\n");
     fs.writeFileSync(path.join(tmp, "README"), "x");
-    const r = loadRegistriesDDir(tmp, { target: V523 });
+    const r = loadRegistriesDDir(tmp, { host, target: V523 });
     expect(r.value?.docker.map((e) => e.scope)).toEqual(["a.io"]);
     expect(r.files).toEqual([path.join(tmp, "a.yaml")]);
     const ignored = r.diagnostics.filter((d) => d.code === "IT1308");
@@ -294,13 +297,13 @@ describe("directories", () => {
     ]);
   });
   it("a missing directory is an empty configuration", () => {
-    const r = loadRegistriesDDir(path.join(tmp, "nope"));
+    const r = loadRegistriesDDir(path.join(tmp, "nope"), { host });
     expect(r.value).toEqual({ docker: [] });
     expect(r.diagnostics).toEqual([]);
   });
   it("a directory named *.yaml fails the load", () => {
     fs.mkdirSync(path.join(tmp, "dir.yaml"));
-    const r = loadRegistriesDDir(tmp, { target: V523 });
+    const r = loadRegistriesDDir(tmp, { host, target: V523 });
     expect(r.value).toBeUndefined();
     expect(r.diagnostics.some((d) => d.code === "IT1310" && d.severity === "error")).toBe(true);
     fs.rmdirSync(path.join(tmp, "dir.yaml"));
@@ -308,8 +311,7 @@ describe("directories", () => {
   it("newer versions quote file names with %q in merge errors", () => {
     const r = loadRegistriesDDir("/v", {
       target: [5, 39, 0],
-      readDir: () => ["1.yaml", "2.yaml"],
-      readFile: () => "default-docker: {}\n",
+      host: memoryHost({ files: { "/v/1.yaml": "default-docker: {}\n", "/v/2.yaml": "default-docker: {}\n" } }),
     });
     expect(r.diagnostics.find((d) => d.upstreamMessage)?.upstreamMessage).toBe(
       'Error parsing signature storage configuration: "default-docker" defined both in "/v/1.yaml" and "/v/2.yaml"',

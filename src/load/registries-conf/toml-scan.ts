@@ -3,7 +3,7 @@
  * `key =` lines are located here (good enough for diagnostics with line:column; values inside inline
  * tables fall back to their enclosing key).
  */
-import type { SourceFile, Span } from "../source/source-file.js";
+import type { SourceFile, Span } from "../../source/source-file.js";
 
 /** One `key = value` line (dotted keys joined with `.`; `path` includes the enclosing table path). */
 export interface ScannedKey {

@@ -1,0 +1,48 @@
+/** Diagnostic codes of registries.conf loading (IT14xx) and what to write instead of the common errors. */
+/** Diagnostic codes of registries.conf loading (IT14xx). */
+export const REGISTRIES_CONF_CODES = {
+  tomlSyntax: "IT1400",
+  typeError: "IT1401",
+  unknownKey: "IT1402",
+  caseFoldedKey: "IT1403",
+  v1Format: "IT1404",
+  v1InDropIn: "IT1405",
+  mixedV1V2: "IT1406",
+  uriScheme: "IT1407",
+  noPrefixNoLocation: "IT1408",
+  locationUnset: "IT1409",
+  pullFromMirrorOnPrimary: "IT1410",
+  mirrorLocationUnset: "IT1411",
+  mirrorUsageConflict: "IT1412",
+  badPullFromMirror: "IT1413",
+  insecureConflict: "IT1414",
+  blockedConflict: "IT1415",
+  badSearchRegistry: "IT1416",
+  badShortNameMode: "IT1417",
+  badWildcardPrefix: "IT1418",
+  badAlias: "IT1419",
+  duplicatePrefix: "IT1420",
+  mirrorTrailingSlash: "IT1421",
+  blockedNotBlocking: "IT1422",
+  unreadable: "IT1423",
+  dropInReplaces: "IT1424",
+  unmatchablePrefix: "IT1425",
+  duplicateKey: "IT1426",
+  unusableLocation: "IT1427",
+  badProxy: "IT1428",
+  proxyConflict: "IT1429",
+} as const;
+
+/** What to write instead, per error code. */
+export const HINTS: Record<string, string> = {
+  [REGISTRIES_CONF_CODES.uriScheme]: "Write the host without http:// or https://; plain HTTP is 'insecure = true'.",
+  [REGISTRIES_CONF_CODES.noPrefixNoLocation]: "Add location = \"registry.example.com\".",
+  [REGISTRIES_CONF_CODES.locationUnset]: "Add a location (the same as the prefix if nothing is rewritten), or use a wildcard prefix *.example.com.",
+  [REGISTRIES_CONF_CODES.pullFromMirrorOnPrimary]: "Move pull-from-mirror into a [[registry.mirror]] table.",
+  [REGISTRIES_CONF_CODES.mirrorUsageConflict]: "Use either mirror-by-digest-only on the registry or pull-from-mirror on its mirrors.",
+  [REGISTRIES_CONF_CODES.insecureConflict]: "Use the same 'insecure' value in every entry with this location.",
+  [REGISTRIES_CONF_CODES.blockedConflict]: "Use the same 'blocked' value in every entry with this location.",
+  [REGISTRIES_CONF_CODES.badSearchRegistry]: "List registries as host[:port] only; use [aliases] for repositories.",
+  [REGISTRIES_CONF_CODES.badWildcardPrefix]: "Write the wildcard as *.example.com (no port, path, tag or digest).",
+  [REGISTRIES_CONF_CODES.badAlias]: "Alias names are short names (fedora, library/fedora); values are registry/repository without tag or digest.",
+};
