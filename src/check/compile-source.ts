@@ -3,9 +3,9 @@
  * diagnostics are reported together; the model is returned only when there is no error (noEmitOnError).
  */
 import { elideDiagnosticMessages } from "../diagnostics/elide.js";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname } from "node:path";
 import { hasErrors } from "../diagnostics/diagnostic.js";
+import type { Host } from "../host/host.js";
+import { dirname } from "../host/path.js";
 import type { TrustModel } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
 import type { LoadResult } from "../load/result.js";
@@ -13,38 +13,31 @@ import type { SourceFile } from "../source/source-file.js";
 import { parseTrust } from "../syntax/parse.js";
 import { checkTrustFile } from "./checker.js";
 import { CHECK_CODES } from "./codes.js";
-import type { FileAccess } from "./key-files.js";
+import { hostKeyFiles, type FileAccess } from "./key-files.js";
 import { lowerTrustFile } from "./lower.js";
 
 /** Options of `compileTrustSource`. */
 export interface CompileTrustOptions {
   /** The containers/image version to compile for; overrides the file's `target`. */
   target?: Version;
-  /** Whether a key file exists (default: the real file system). */
+  /** The machine key files are looked at on (through `host.files`); without it (and without `fileExists`), they are not. */
+  host?: Host;
+  /** Whether a key file exists (overrides `host`; tests). */
   fileExists?: (path: string) => boolean;
-  /** A key file's bytes, or undefined when unreadable (default: the real file system). */
+  /** A key file's bytes, or undefined when unreadable (overrides `host`; tests). */
   readFile?: (path: string) => Uint8Array | undefined;
   /** Skip looking at key files altogether. */
   checkKeyFiles?: boolean;
 }
 
-/** The real file system, for key checks. */
-export const nodeFileAccess: FileAccess = {
-  fileExists: (p) => {
-    try {
-      return existsSync(p) && statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  },
-  readFile: (p) => {
-    try {
-      return readFileSync(p);
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** The checker's key-file access: the caller's functions, else the host's files, else none. */
+function keyFileAccess(options: CompileTrustOptions): FileAccess | undefined {
+  if (options.checkKeyFiles === false) return undefined;
+  const fromHost = options.host ? hostKeyFiles(options.host) : undefined;
+  if (options.fileExists) return { fileExists: options.fileExists, readFile: options.readFile ?? (() => undefined) };
+  if (options.readFile) return { fileExists: fromHost?.fileExists ?? (() => false), readFile: options.readFile };
+  return fromHost;
+}
 
 /** Compile a .trust source to the IR: `value` is present exactly when there are no error diagnostics. */
 export function compileTrustSource(source: SourceFile, options: CompileTrustOptions = {}): LoadResult<TrustModel> {
@@ -52,13 +45,7 @@ export function compileTrustSource(source: SourceFile, options: CompileTrustOpti
   // (fewer survivors for the GC to copy in a large compile).
   const { ast, diagnostics: syntax } = parseTrust(source);
   if (!ast) return { diagnostics: elideDiagnosticMessages(syntax) };
-  const files: FileAccess | undefined =
-    options.checkKeyFiles === false
-      ? undefined
-      : {
-          fileExists: options.fileExists ?? nodeFileAccess.fileExists,
-          readFile: options.readFile ?? (options.fileExists ? () => undefined : nodeFileAccess.readFile),
-        };
+  const files = keyFileAccess(options);
   const checked = checkTrustFile(source, ast, {
     target: options.target,
     files,

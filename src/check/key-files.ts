@@ -1,16 +1,38 @@
 /**
- * Whether a key file or inline key data plausibly holds a key of the expected kind. Used for warnings
- * only: the runtime reads these files when it evaluates, not when it loads policy.json.
+ * Key files as the checker sees them: read through the Host (`hostKeyFiles`, also used by the admission
+ * compiler), and whether a key file or inline key data plausibly holds a key of the expected kind. Used for
+ * warnings only: the runtime reads these files when it evaluates, not when it loads policy.json.
  */
+import type { Host } from "../host/host.js";
 
 /** What a key source must hold. */
 export type KeyMaterial = "gpg" | "publicKey" | "certificate";
 
-/** How the checker reaches the file system (injectable for tests). */
+/** How the checker reaches key files (made from the Host by `hostKeyFiles`, or faked by tests). */
 export interface FileAccess {
   fileExists(path: string): boolean;
   /** The file's bytes, or undefined when it cannot be read. */
   readFile(path: string): Uint8Array | undefined;
+}
+
+/** Key files at their own paths, through the host (an unreadable file is `undefined`, a directory does not exist). */
+export function hostKeyFiles(host: Host): FileAccess {
+  return {
+    fileExists: (p) => {
+      try {
+        return host.files.stat(p).kind === "file";
+      } catch {
+        return false;
+      }
+    },
+    readFile: (p) => {
+      try {
+        return host.files.readFile(p);
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 const ARMOR_GPG = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
@@ -35,15 +57,4 @@ export function holdsKey(bytes: Uint8Array, material: KeyMaterial): boolean {
     case "certificate":
       return head.includes(PEM_CERT);
   }
-}
-
-/** Go's base64.StdEncoding after encoding/json: `\r` and `\n` ignored, padding required. */
-export function isStdBase64(s: string): boolean {
-  const t = s.replace(/[\r\n]/g, "");
-  return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(t);
-}
-
-/** Decode standard base64 (assumed valid). */
-export function decodeBase64(s: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(s.replace(/[\r\n]/g, ""), "base64"));
 }

@@ -7,7 +7,8 @@ import type * as IR from "../ir/types.js";
 import { formatVersion } from "../ir/versions.js";
 import type { SourceFile } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
-import { expandBody, type CheckResult, type ExpandedRequirement, type NamedDecl } from "./checker.js";
+import type { CheckResult, ExpandedRequirement, NamedDecl } from "./check-context.js";
+import { expandBody } from "./check-names.js";
 
 /** The registries.d file name a signatures block without a name lowers to: the .trust file's stem + ".yaml". */
 export function defaultRegistriesDFile(sourcePath: string): string {

@@ -11,22 +11,26 @@
 import type { Diagnostic, RelatedLocation } from "../diagnostics/diagnostic.js";
 import type { FulcioConfig, IdentityMatch, PkiConfig, Policy, Requirement, SignedBy, SigstoreSigned } from "../ir/types.js";
 import { IDENTITY_MATCH_TYPES, REQUIREMENT_TYPES, SIGNED_BY_KEY_TYPES } from "../ir/types.js";
+import {
+  bytesState,
+  listState,
+  newPRMExactReference,
+  newPRMExactRepository,
+  newPRMRemapIdentity,
+  newPRSignedBy,
+  newPRSigstoreSigned,
+  newPRSigstoreSignedFulcio,
+  newPRSigstoreSignedPKI,
+  prSignedByKeySourcesPresent,
+  stringState,
+} from "../ir/constraints.js";
+import { isGoStdBase64 } from "../util/go-base64.js";
 import { hasFeature, type Version } from "../ir/versions.js";
-import { isNameOnly, parseNormalizedNamed, validateRemapPrefix } from "../reference/docker-reference.js";
 import { validatePolicyScope } from "../reference/scopes.js";
 import type { Span } from "../source/source-file.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { EMIT_CODES as C, emitDiagnostic } from "./codes.js";
 import { hasUnpairedSurrogate } from "./json-writer.js";
-
-/**
- * Go's `base64.StdEncoding.DecodeString` after `encoding/json` hands it the string: `\r` and `\n` are
- * ignored, the rest must be standard-alphabet groups of four with `=` padding.
- */
-export function isGoStdBase64(s: string): boolean {
-  const t = s.replace(/[\r\n]/g, "");
-  return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(t);
-}
 
 /** Options of the validity check. */
 export interface PolicyValidityOptions {
@@ -34,7 +38,8 @@ export interface PolicyValidityOptions {
   target?: Version;
 }
 
-class Checker {
+/** Walks a Policy IR and collects every rule containers/image would refuse it by. */
+class PolicyValidityChecker {
   readonly diagnostics: Diagnostic[] = [];
   constructor(private readonly target: Version | undefined) {}
 
@@ -117,13 +122,16 @@ class Checker {
   }
 
   signedBy(r: SignedBy): void {
-    if (!(SIGNED_BY_KEY_TYPES as readonly string[]).includes(r.keyType)) {
+    const facts = { keyType: r.keyType, keyPath: stringState(r.keyPath), keyPaths: listState(r.keyPaths), keyData: bytesState(r.keyData) };
+    const rules = newPRSignedBy(facts);
+    if (rules.some((v) => v.rule === "invalidKeyType")) {
       this.error(C.invalidKeyType, `signedBy keyType "${r.keyType}" is not one of ${SIGNED_BY_KEY_TYPES.join(", ")}.${didYouMean(r.keyType, SIGNED_BY_KEY_TYPES)}`.replace(/\.$/, ""), r.origin);
     }
-    const present = [r.keyPath, r.keyPaths, r.keyData].filter((x) => x !== undefined).length;
-    if (present !== 1) {
-      this.error(C.signedByKeySources, `signedBy needs exactly one of keyPath, keyPaths and keyData (${present === 0 ? "none" : "more than one"} given)`, r.origin);
-    } else if (r.keyPath === "") {
+    // prSignedBy.UnmarshalJSON counts the sources given; newPRSignedBy then counts the non-empty ones.
+    const present = (["keyPath", "keyPaths", "keyData"] as const).filter((k) => r[k] !== undefined);
+    if (prSignedByKeySourcesPresent(present).length > 0) {
+      this.error(C.signedByKeySources, `signedBy needs exactly one of keyPath, keyPaths and keyData (${present.length === 0 ? "none" : "more than one"} given)`, r.origin);
+    } else if (rules.some((v) => v.rule === "keySourceCount")) {
       this.error(C.signedByKeySources, "signedBy keyPath is empty", r.origin, "an empty keyPath counts as not set upstream");
     }
     if (r.keyPath !== undefined) this.text(r.keyPath, "keyPath", r.origin);
@@ -143,47 +151,50 @@ class Checker {
     for (const d of r.rekorPublicKeyDatas ?? []) this.base64(d, "a sigstoreSigned rekorPublicKeyDatas entry", span);
     if (r.signedIdentity) this.identity(r.signedIdentity, span);
 
-    if (this.target && !hasFeature(this.target, "fulcio")) {
-      // 5.23.1 `prSigstoreSigned.UnmarshalJSON`: keyPath / keyData by key presence only.
-      const kp = r.keyPath !== undefined;
-      const kd = r.keyData !== undefined;
-      if (kp === kd) {
-        this.error(C.sigstoreKeySources, kp ? "sigstoreSigned cannot use keyPath and keyData together" : "sigstoreSigned needs keyPath or keyData", span);
+    // The emitter writes 5.23.1's format or the newest one (a 5.24–5.32 target gets the newest rules).
+    const legacy = this.target !== undefined && !hasFeature(this.target, "fulcio");
+    if (!legacy) {
+      if (r.fulcio) this.fulcio(r.fulcio, span);
+      if (r.pki) this.pki(r.pki, span);
+    }
+    const facts = {
+      keyPath: stringState(r.keyPath),
+      keyPaths: listState(r.keyPaths),
+      keyData: bytesState(r.keyData),
+      keyDatas: listState(r.keyDatas),
+      fulcio: r.fulcio ? ("set" as const) : ("absent" as const),
+      pki: r.pki ? ("set" as const) : ("absent" as const),
+      rekorPublicKeyPath: stringState(r.rekorPublicKeyPath),
+      rekorPublicKeyPaths: listState(r.rekorPublicKeyPaths),
+      rekorPublicKeyData: bytesState(r.rekorPublicKeyData),
+      rekorPublicKeyDatas: listState(r.rekorPublicKeyDatas),
+    };
+    for (const v of newPRSigstoreSigned(facts, legacy ? "5.23" : "newest")) {
+      switch (v.rule) {
+        case "legacyKeyPathAndKeyData":
+          this.error(C.sigstoreKeySources, "sigstoreSigned cannot use keyPath and keyData together", span);
+          break;
+        case "legacyNoKey":
+          this.error(C.sigstoreKeySources, "sigstoreSigned needs keyPath or keyData", span);
+          break;
+        case "emptyList":
+          this.error(C.emptyList, `sigstoreSigned ${v.field} contains no entries`, span);
+          break;
+        case "keySourceCount":
+          this.error(C.sigstoreKeySources, `sigstoreSigned needs exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio and pki (${v.count === 0 ? "none" : v.count} given)`, span,
+            r.keyPath === "" ? "an empty keyPath counts as not set" : undefined);
+          break;
+        case "rekorSourceCount":
+          this.error(C.rekorSources, "sigstoreSigned can use at most one of rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and rekorPublicKeyDatas", span);
+          break;
+        case "fulcioNeedsRekor":
+          this.error(C.fulcioNeedsRekor, "sigstoreSigned with fulcio needs a Rekor public key", r.fulcio?.origin ?? span);
+          break;
+        case "pkiWithRekor":
+          this.error(C.pkiWithRekor, "sigstoreSigned with pki cannot use Rekor public keys", r.pki?.origin ?? span);
+          break;
       }
-      return;
     }
-    if (r.fulcio) this.fulcio(r.fulcio, span);
-    if (r.pki) this.pki(r.pki, span);
-    const lists: Array<[string, unknown[] | undefined]> = [
-      ["keyPaths", r.keyPaths],
-      ["keyDatas", r.keyDatas],
-      ["rekorPublicKeyPaths", r.rekorPublicKeyPaths],
-      ["rekorPublicKeyDatas", r.rekorPublicKeyDatas],
-    ];
-    for (const [name, list] of lists) {
-      if (list !== undefined && list.length === 0) this.error(C.emptyList, `sigstoreSigned ${name} contains no entries`, span);
-    }
-    const sources = [
-      r.keyPath !== undefined && r.keyPath !== "",
-      r.keyPaths !== undefined,
-      r.keyData !== undefined,
-      r.keyDatas !== undefined,
-      r.fulcio !== undefined,
-      r.pki !== undefined,
-    ].filter(Boolean).length;
-    if (sources !== 1) {
-      this.error(C.sigstoreKeySources, `sigstoreSigned needs exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio and pki (${sources === 0 ? "none" : sources} given)`, span,
-        r.keyPath === "" ? "an empty keyPath counts as not set" : undefined);
-    }
-    const rekor = [
-      r.rekorPublicKeyPath !== undefined && r.rekorPublicKeyPath !== "",
-      r.rekorPublicKeyPaths !== undefined,
-      r.rekorPublicKeyData !== undefined,
-      r.rekorPublicKeyDatas !== undefined,
-    ].filter(Boolean).length;
-    if (rekor > 1) this.error(C.rekorSources, "sigstoreSigned can use at most one of rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and rekorPublicKeyDatas", span);
-    if (r.fulcio && rekor === 0) this.error(C.fulcioNeedsRekor, "sigstoreSigned with fulcio needs a Rekor public key", r.fulcio.origin ?? span);
-    if (r.pki && rekor > 0) this.error(C.pkiWithRekor, "sigstoreSigned with pki cannot use Rekor public keys", r.pki.origin ?? span);
   }
 
   fulcio(f: FulcioConfig, outer: Span | undefined): void {
@@ -192,12 +203,12 @@ class Checker {
       if (v !== undefined) this.text(v, what, span);
     }
     this.base64(f.caData, "fulcio caData", span);
-    const hasPath = f.caPath !== undefined && f.caPath !== "";
-    const hasData = f.caData !== undefined;
-    if (hasPath && hasData) this.error(C.invalidFulcio, "fulcio cannot use caPath and caData together", span);
-    if (!hasPath && !hasData) this.error(C.invalidFulcio, "fulcio needs caPath or caData", span);
-    if (!f.oidcIssuer) this.error(C.invalidFulcio, "fulcio oidcIssuer is not specified", span);
-    if (!f.subjectEmail) this.error(C.invalidFulcio, "fulcio subjectEmail is not specified", span);
+    const facts = { caPath: stringState(f.caPath), caData: bytesState(f.caData), oidcIssuer: stringState(f.oidcIssuer), subjectEmail: stringState(f.subjectEmail) };
+    for (const v of newPRSigstoreSignedFulcio(facts)) {
+      if (v.rule === "caPathAndCaData") this.error(C.invalidFulcio, "fulcio cannot use caPath and caData together", span);
+      else if (v.rule === "noCa") this.error(C.invalidFulcio, "fulcio needs caPath or caData", span);
+      else this.error(C.invalidFulcio, `fulcio ${v.field} is not specified`, span);
+    }
   }
 
   pki(p: PkiConfig, outer: Span | undefined): void {
@@ -207,13 +218,23 @@ class Checker {
     }
     this.base64(p.caRootsData, "pki caRootsData", span);
     this.base64(p.caIntermediatesData, "pki caIntermediatesData", span);
-    const roots = [p.caRootsPath !== undefined && p.caRootsPath !== "", p.caRootsData !== undefined].filter(Boolean).length;
-    if (roots === 2) this.error(C.invalidPki, "pki cannot use caRootsPath and caRootsData together", span);
-    if (roots === 0) this.error(C.invalidPki, "pki needs caRootsPath or caRootsData", span);
-    if (p.caIntermediatesPath !== undefined && p.caIntermediatesPath !== "" && p.caIntermediatesData !== undefined) {
-      this.error(C.invalidPki, "pki cannot use caIntermediatesPath and caIntermediatesData together", span);
+    const facts = {
+      caRootsPath: stringState(p.caRootsPath),
+      caRootsData: bytesState(p.caRootsData),
+      caIntermediatesPath: stringState(p.caIntermediatesPath),
+      caIntermediatesData: bytesState(p.caIntermediatesData),
+      subjectEmail: stringState(p.subjectEmail),
+      subjectHostname: stringState(p.subjectHostname),
+    };
+    for (const v of newPRSigstoreSignedPKI(facts)) {
+      const message = {
+        rootsPathAndData: "pki cannot use caRootsPath and caRootsData together",
+        noRoots: "pki needs caRootsPath or caRootsData",
+        intermediatesPathAndData: "pki cannot use caIntermediatesPath and caIntermediatesData together",
+        noSubject: "pki needs subjectEmail or subjectHostname",
+      }[v.rule];
+      this.error(C.invalidPki, message, span);
     }
-    if (!p.subjectEmail && !p.subjectHostname) this.error(C.invalidPki, "pki needs subjectEmail or subjectHostname", span);
   }
 
   identity(id: IdentityMatch, outer: Span | undefined): void {
@@ -225,25 +246,29 @@ class Checker {
         return;
       case "exactReference": {
         this.text(id.dockerReference, "dockerReference", span);
-        const r = parseNormalizedNamed(id.dockerReference);
-        if (!r.ok) this.error(C.invalidIdentity, `exactReference "${id.dockerReference}" is not a valid reference: ${r.error}`, span);
-        else if (isNameOnly(r.ref)) this.error(C.invalidIdentity, `exactReference "${id.dockerReference}" has neither a tag nor a digest`, span, "use exactRepository to accept any tag");
+        for (const v of newPRMExactReference(id.dockerReference)) {
+          if (v.rule === "invalidReference") this.error(C.invalidIdentity, `exactReference "${id.dockerReference}" is not a valid reference: ${v.error}`, span);
+          else this.error(C.invalidIdentity, `exactReference "${id.dockerReference}" has neither a tag nor a digest`, span, "use exactRepository to accept any tag");
+        }
         return;
       }
       case "exactRepository": {
         this.text(id.dockerRepository, "dockerRepository", span);
-        const r = parseNormalizedNamed(id.dockerRepository);
-        if (!r.ok) this.error(C.invalidIdentity, `exactRepository "${id.dockerRepository}" is not a valid repository: ${r.error}`, span);
+        for (const v of newPRMExactRepository(id.dockerRepository)) {
+          if (v.rule === "invalidReference") this.error(C.invalidIdentity, `exactRepository "${id.dockerRepository}" is not a valid repository: ${v.error}`, span);
+        }
         return;
       }
-      case "remapIdentity":
+      case "remapIdentity": {
+        const broken = new Set(newPRMRemapIdentity(id.prefix, id.signedPrefix).map((v) => v.field));
         for (const [what, v] of [["prefix", id.prefix], ["signedPrefix", id.signedPrefix]] as const) {
           this.text(v, what, span);
-          if (!validateRemapPrefix(v)) {
+          if (broken.has(what)) {
             this.error(C.invalidIdentity, `remapIdentity ${what} "${v}" is not valid`, span, "use a host[:port] or host[:port]/path prefix without tag or digest");
           }
         }
         return;
+      }
       default: {
         const t = String((id as { type: unknown }).type);
         this.error(C.unknownType, `unknown signedIdentity type "${t}".${didYouMean(t, IDENTITY_MATCH_TYPES)}`.replace(/\.$/, ""), span);
@@ -257,7 +282,7 @@ class Checker {
  * Empty when the document would load.
  */
 export function checkPolicyValidity(policy: Policy, options: PolicyValidityOptions = {}): Diagnostic[] {
-  const c = new Checker(options.target);
+  const c = new PolicyValidityChecker(options.target);
   c.policy(policy);
   return c.diagnostics;
 }

@@ -15,7 +15,8 @@ import { emitKyvernoIvp } from "./kyverno-ivp.js";
 import { planDocker } from "./plan.js";
 import { emitPolicyController } from "./policy-controller.js";
 import type { EmittedFile, Mode } from "./render.js";
-import { KeyMaterial, readKeyFile, type KeyFileReader } from "./requirements.js";
+import { hostKeyFileReader, KeyMaterial, type KeyFileReader } from "./requirements.js";
+import type { Host } from "../host/host.js";
 
 /** The admission controllers imagetrust compiles for. */
 export const K8S_TARGETS = ["policy-controller", "kyverno", "kyverno-ivp"] as const;
@@ -27,8 +28,10 @@ export interface CompileToKubernetesOptions {
   target: K8sTarget;
   /** enforce (default) or warn (policy-controller `warn`, Kyverno `Audit`, ImageValidatingPolicy `[Audit, Warn]`). */
   mode?: Mode;
-  /** Reads key files named by keyPath / caPath / rekorPublicKeyPath (default: the real file system). */
+  /** Reads key files named by keyPath / caPath / rekorPublicKeyPath (overrides `host`). */
   readFile?: KeyFileReader;
+  /** The machine the key files are read on; without it (and without `readFile`) no key file can be read. */
+  host?: Host;
 }
 
 /** The manifests (absent when there are errors) and every diagnostic. */
@@ -51,7 +54,7 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
 export function compileToKubernetes(model: TrustModel, options: CompileToKubernetesOptions): CompileToKubernetesResult {
   const diagnostics: Diagnostic[] = [];
   const mode = options.mode ?? "enforce";
-  const keys = new KeyMaterial(options.readFile ?? readKeyFile);
+  const keys = new KeyMaterial(options.readFile ?? (options.host ? hostKeyFileReader(options.host) : () => undefined));
   const plan = planDocker(model, keys, diagnostics);
   let files: EmittedFile[];
   if (options.target === "policy-controller") files = emitPolicyController(plan, mode, diagnostics).files;

@@ -4,23 +4,24 @@
  * have no admission equivalent. The meaning followed is containers/image's
  * `signature/policy_eval_sigstore.go` (prSigstoreSigned.isSignatureAccepted) and `policy_eval_signedby.go`.
  */
-import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { hostKeyFiles } from "../check/key-files.js";
+import type { Host } from "../host/host.js";
 import type { IdentityMatch, Requirement, SigstoreSigned } from "../ir/types.js";
 import type { Span } from "../source/source-file.js";
+import { decodeGoBase64 } from "../util/go-base64.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
 
 /** Reads a key file's bytes (undefined when unreadable). */
 export type KeyFileReader = (path: string) => Uint8Array | undefined;
 
-/** The real file system. */
-export const readKeyFile: KeyFileReader = (path) => {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
-};
+/** Key files at their own paths through the host (undefined when unreadable): the checker's key-file access. */
+export function hostKeyFileReader(host: Host): KeyFileReader {
+  return hostKeyFiles(host).readFile;
+}
+
+/** UTF-8 as Buffer#toString decodes it (a BOM is kept, bad sequences become U+FFFD). */
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** What one sigstoreSigned requirement trusts, with every key as PEM text. Any of `publicKeys` suffices. */
 export interface SigstoreTrust {
@@ -50,7 +51,7 @@ export class KeyMaterial {
   file(path: string, span: Span | undefined, diagnostics: Diagnostic[]): string | undefined {
     if (!this.cache.has(path)) {
       const bytes = this.read(path);
-      this.cache.set(path, bytes === undefined ? undefined : Buffer.from(bytes).toString("utf8"));
+      this.cache.set(path, bytes === undefined ? undefined : utf8.decode(bytes));
     }
     const text = this.cache.get(path);
     if (text === undefined) {
@@ -66,7 +67,7 @@ export class KeyMaterial {
 
   /** base64 keyData decoded to PEM text. */
   data(base64: string, span: Span | undefined, diagnostics: Diagnostic[]): string | undefined {
-    const text = Buffer.from(base64, "base64").toString("utf8");
+    const text = utf8.decode(decodeGoBase64(base64) ?? new Uint8Array());
     return pemOrError(text, "keyData", span, diagnostics);
   }
 }

@@ -8,6 +8,7 @@
  * It scans the string with charCodeAt and no per-character regular expressions: 50 MB inputs are fine.
  */
 import type { JsonArray, JsonMember, JsonObject, JsonValue } from "./json-tree.js";
+import { firstUtf8Byte, goQuoteChar, isHighSurrogate } from "./json-go-format.js";
 
 /** Go's encoding/json nesting limit (scanner.go `maxNestingDepth`). */
 export const GO_MAX_NESTING_DEPTH = 10000;
@@ -48,58 +49,6 @@ const enum C {
   LowerE = 0x65,
   LBrace = 0x7b,
   RBrace = 0x7d,
-}
-
-/** The first byte of the UTF-8 encoding of the character at `i` (what Go's byte-oriented scanner reports). */
-function firstUtf8Byte(text: string, i: number): number {
-  const cp = text.codePointAt(i)!;
-  if (cp < 0x80) return cp;
-  if (cp >= 0xdc80 && cp <= 0xdcff && !(i > 0 && isHighSurrogate(text.charCodeAt(i - 1)))) {
-    // A lone low surrogate U+DC80..U+DCFF stands for the invalid byte 0x80..0xFF (decodePolicyBytes).
-    return cp - 0xdc00;
-  }
-  if (cp >= 0xd800 && cp <= 0xdfff) return 0xef; // other lone surrogates: as U+FFFD
-  if (cp < 0x800) return 0xc0 | (cp >> 6);
-  if (cp < 0x10000) return 0xe0 | (cp >> 12);
-  return 0xf0 | (cp >> 18);
-}
-
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-/** Go's `quoteChar`: the byte as a Go character literal body between single quotes. */
-export function goQuoteChar(c: number): string {
-  if (c === 0x27) return "'\\''";
-  if (c === 0x22) return "'\"'";
-  return "'" + quoteRuneBody(c) + "'";
-}
-
-/** strconv.Quote(string(rune(c))) without the surrounding quotes, for c < 256. */
-function quoteRuneBody(c: number): string {
-  switch (c) {
-    case 0x07:
-      return "\\a";
-    case 0x08:
-      return "\\b";
-    case 0x0c:
-      return "\\f";
-    case 0x0a:
-      return "\\n";
-    case 0x0d:
-      return "\\r";
-    case 0x09:
-      return "\\t";
-    case 0x0b:
-      return "\\v";
-    case 0x5c:
-      return "\\\\";
-  }
-  if (c < 0x20 || c === 0x7f) return "\\x" + c.toString(16).padStart(2, "0");
-  // Latin-1: U+0080..U+009F are controls, U+00A0 (no-break space) and U+00AD (soft hyphen) are not printable in Go.
-  if (c >= 0x80 && c <= 0xa0) return "\\u" + c.toString(16).padStart(4, "0");
-  if (c === 0xad) return "\\u00ad";
-  return String.fromCharCode(c);
 }
 
 function isDigit(c: number): boolean {

@@ -16,7 +16,7 @@ import { goQuote } from "../util/go-quote.js";
 import { formatTokenPercentS, formatTokenSharpV, goFloatOverflows } from "./json-go-format.js";
 import type { JsonMember, JsonObject, JsonValue } from "./json-tree.js";
 import { goKindName } from "./json-tree.js";
-import { encodeBase64, goBase64Decode } from "./policy-base64.js";
+import { encodeBase64, goBase64Decode } from "../util/go-base64.js";
 import { POLICY_CODES, type PolicyCode } from "./policy-codes.js";
 
 /** State shared by the readers of one document. */

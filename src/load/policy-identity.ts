@@ -6,7 +6,8 @@
 import { IDENTITY_MATCH_TYPES, type IdentityMatch } from "../ir/types.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { goQuote } from "../util/go-quote.js";
-import { isNameOnly, parseNormalizedNamed, validateRemapPrefix } from "../reference/docker-reference.js";
+import { parseNormalizedNamed, validateRemapPrefix } from "../reference/docker-reference.js";
+import { newPRMExactReference, newPRMExactRepository, newPRMRemapIdentity } from "../ir/constraints.js";
 import type { JsonMember, JsonObject, JsonValue } from "./json-tree.js";
 import { type LoadContext, type StringField, decodeString, fieldTable, readStrictObject } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
@@ -105,26 +106,27 @@ export function readIdentity(ctx: LoadContext, node: JsonValue, what: string): I
       if (!value || value.field.bad) return undefined;
       const valueNode = value.member.value;
       const text = value.field.value;
-      const parsed = ctx.memo("ref", text, parseNormalizedNamed);
+      const parse = (t: string) => ctx.memo("ref", t, parseNormalizedNamed);
+      const broken = isReference ? newPRMExactReference(text, parse) : newPRMExactRepository(text, parse);
       // 5.23.1 printed the value with a bare %s (no quotes) in these two messages.
       const shown = ctx.goQuoted ? goQuote(text) : text;
-      if (!parsed.ok) {
-        ctx.report(
-          POLICY_CODES.invalidDockerReference,
-          ctx.nodeSpan(valueNode),
-          `${field} ${goQuote(text)} is not a valid docker reference: ${parsed.error}`,
-          `Invalid format of ${field} ${shown}: ${parsed.error}`,
-        );
-        return undefined;
-      }
-      if (isReference && isNameOnly(parsed.ref)) {
-        ctx.report(
-          POLICY_CODES.dockerReferenceNameOnly,
-          ctx.nodeSpan(valueNode),
-          `dockerReference ${goQuote(text)} must name a tag or a digest`,
-          `dockerReference ${shown} contains neither a tag nor digest`,
-          { hint: `e.g. ${goQuote(text + ":latest")}; to accept any tag use exactRepository` },
-        );
+      for (const v of broken) {
+        if (v.rule === "invalidReference") {
+          ctx.report(
+            POLICY_CODES.invalidDockerReference,
+            ctx.nodeSpan(valueNode),
+            `${field} ${goQuote(text)} is not a valid docker reference: ${v.error}`,
+            `Invalid format of ${field} ${shown}: ${v.error}`,
+          );
+        } else {
+          ctx.report(
+            POLICY_CODES.dockerReferenceNameOnly,
+            ctx.nodeSpan(valueNode),
+            `dockerReference ${goQuote(text)} must name a tag or a digest`,
+            `dockerReference ${shown} contains neither a tag nor digest`,
+            { hint: `e.g. ${goQuote(text + ":latest")}; to accept any tag use exactRepository` },
+          );
+        }
         return undefined;
       }
       if (ctx.diagnostics.length !== before) return undefined;
@@ -138,18 +140,15 @@ export function readIdentity(ctx: LoadContext, node: JsonValue, what: string): I
       readStrictObject(ctx, obj, "a remapIdentity signedIdentity", REMAP_FIELDS, st, ["type", "prefix", "signedPrefix"]);
       const { prefix, signedPrefix } = st;
       if (!prefix || !signedPrefix || prefix.field.bad || signedPrefix.field.bad) return undefined;
-      for (const [key, f] of [
-        ["prefix", prefix],
-        ["signedPrefix", signedPrefix],
-      ] as const) {
-        if (!ctx.memo("remap", f.field.value, validateRemapPrefix)) {
-          ctx.report(
-            POLICY_CODES.invalidRemapPrefix,
-            ctx.nodeSpan(f.member.value),
-            `${key} ${goQuote(f.field.value)} is not a valid remapIdentity prefix: it must be a host[:port] or a repository namespace starting with one (no tag, digest or trailing "/")`,
-            `prefix ${goQuote(f.field.value)} is not valid`,
-          );
-        }
+      const valid = (t: string) => ctx.memo("remap", t, validateRemapPrefix);
+      for (const v of newPRMRemapIdentity(prefix.field.value, signedPrefix.field.value, valid)) {
+        const f = v.field === "prefix" ? prefix : signedPrefix;
+        ctx.report(
+          POLICY_CODES.invalidRemapPrefix,
+          ctx.nodeSpan(f.member.value),
+          `${v.field} ${goQuote(f.field.value)} is not a valid remapIdentity prefix: it must be a host[:port] or a repository namespace starting with one (no tag, digest or trailing "/")`,
+          `prefix ${goQuote(f.field.value)} is not valid`,
+        );
       }
       if (ctx.diagnostics.length !== before) return undefined;
       return { type: "remapIdentity", prefix: prefix.field.value, signedPrefix: signedPrefix.field.value, origin };

@@ -14,6 +14,8 @@ import {
 } from "../ir/types.js";
 import { didYouMean, suggestionList } from "../diagnostics/did-you-mean.js";
 import { goQuote } from "../util/go-quote.js";
+import { isValidSignedByKeyType, newPRSignedBy, prSignedByKeySourcesPresent, SIGNED_BY_KEY_SOURCES } from "../ir/constraints.js";
+import { bytesFieldState, listFieldState, stringFieldState } from "./policy-field-state.js";
 import { goKindName, type JsonMember, type JsonObject, type JsonValue } from "./json-tree.js";
 import {
   type BytesField,
@@ -162,7 +164,7 @@ const SIGNED_BY_FIELDS = fieldTable<SignedByState>({
       st.keyTypeBad = true;
       return;
     }
-    if (!(SIGNED_BY_KEY_TYPES as readonly string[]).includes(s.value)) {
+    if (!isValidSignedByKeyType(s.value)) {
       st.keyTypeBad = true;
       ctx.report(
         POLICY_CODES.invalidKeyType,
@@ -195,8 +197,6 @@ const SIGNED_BY_FIELDS = fieldTable<SignedByState>({
   },
 });
 
-const KEY_SOURCES = ["keyPath", "keyPaths", "keyData"];
-
 /** `prSignedBy.UnmarshalJSON` + `newPRSignedBy`. */
 function readSignedBy(ctx: LoadContext, obj: JsonObject): SignedBy | undefined {
   const before = ctx.diagnostics.length;
@@ -208,26 +208,28 @@ function readSignedBy(ctx: LoadContext, obj: JsonObject): SignedBy | undefined {
   if (st.identityMember) identity = readIdentity(ctx, st.identityMember.value, "signedIdentity");
 
   const sourceNames = ctx.has("signedByKeyPaths") ? "keyPath, keyPaths and keyData" : "keyPath and keyData";
-  if (sources.length === 0) {
-    // A misspelt key source ("keypath") was already reported as an unknown key with a suggestion.
-    const misspelt = obj.members.some((m) => !SIGNED_BY_FIELDS.has(m.key) && suggestionList(m.key, KEY_SOURCES).length > 0);
-    if (!misspelt) {
+  for (const v of prSignedByKeySourcesPresent(sources.map((x) => x.key))) {
+    if (v.rule === "noKeySource") {
+      // A misspelt key source ("keypath") was already reported as an unknown key with a suggestion.
+      const misspelt = obj.members.some((m) => !SIGNED_BY_FIELDS.has(m.key) && suggestionList(m.key, SIGNED_BY_KEY_SOURCES).length > 0);
+      if (!misspelt) {
+        ctx.report(
+          POLICY_CODES.signedByKeySourceCount,
+          ctx.nodeSpan(obj),
+          `a signedBy requirement needs exactly one of ${sourceNames}; none is given`,
+          `Exactly one of keyPath, keyPaths and keyData must be specified, none of them present`,
+        );
+      }
+    } else {
+      const names = v.fields;
       ctx.report(
         POLICY_CODES.signedByKeySourceCount,
-        ctx.nodeSpan(obj),
-        `a signedBy requirement needs exactly one of ${sourceNames}; none is given`,
-        `Exactly one of keyPath, keyPaths and keyData must be specified, none of them present`,
+        ctx.keySpan(sources[1].member),
+        `a signedBy requirement needs exactly one of ${sourceNames}, but ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} are given`,
+        `Exactly one of keyPath, keyPaths and keyData must be specified, more than one present`,
+        { related: sources.filter((_, i) => i !== 1).map((x) => ({ message: `${x.key} given here`, span: ctx.keySpan(x.member) })) },
       );
     }
-  } else if (sources.length > 1) {
-    const names = sources.map((x) => x.key);
-    ctx.report(
-      POLICY_CODES.signedByKeySourceCount,
-      ctx.keySpan(sources[1].member),
-      `a signedBy requirement needs exactly one of ${sourceNames}, but ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} are given`,
-      `Exactly one of keyPath, keyPaths and keyData must be specified, more than one present`,
-      { related: sources.filter((_, i) => i !== 1).map((x) => ({ message: `${x.key} given here`, span: ctx.keySpan(x.member) })) },
-    );
   }
   if (!st.keyTypeMember) {
     ctx.report(
@@ -239,11 +241,9 @@ function readSignedBy(ctx: LoadContext, obj: JsonObject): SignedBy | undefined {
   }
   const { keyPath: kp, keyPaths: kps, keyData: kd } = st;
   if (sources.length === 1 && !st.keyTypeBad) {
-    const unset =
-      (kp !== undefined && !kp.bad && kp.value === "") ||
-      (kps !== undefined && !kps.bad && kps.values === undefined) ||
-      (kd !== undefined && !kd.bad && kd.base64 === undefined);
-    if (unset) {
+    // newPRSignedBy counts the non-empty sources: the one given may be "" or null (its keyType is checked above).
+    const facts = { keyType: st.keyType ?? "", keyPath: stringFieldState(kp), keyPaths: listFieldState(kps), keyData: bytesFieldState(kd) };
+    if (newPRSignedBy(facts).some((v) => v.rule === "keySourceCount")) {
       const x = sources[0];
       ctx.report(
         POLICY_CODES.signedByKeySourceUnset,

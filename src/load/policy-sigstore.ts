@@ -23,6 +23,15 @@ import {
 } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
 import { readIdentity } from "./policy-identity.js";
+import { bytesFieldState, listFieldState, stringFieldState } from "./policy-field-state.js";
+import {
+  type SigstoreFacts,
+  type SigstoreGeneration,
+  type SigstoreListField,
+  newPRSigstoreSigned,
+  newPRSigstoreSignedFulcio,
+  newPRSigstoreSignedPKI,
+} from "../ir/constraints.js";
 
 type Got<T> = { member: JsonMember; field: T } | undefined;
 
@@ -85,106 +94,95 @@ export function readSigstoreSigned(ctx: LoadContext, obj: JsonObject): SigstoreS
   if (idm) identity = readIdentity(ctx, idm.value, "signedIdentity");
 
   const objSpan = ctx.nodeSpan(obj);
-  if (ctx.before(5, 24)) {
-    // 5.23.1: presence of the keys decides; values are not checked.
-    if (g.keyPath && g.keyData) {
-      ctx.report(
-        POLICY_CODES.sigstoreLegacyBoth,
-        ctx.keySpan(g.keyData.member),
-        "a sigstoreSigned requirement takes keyPath or keyData, not both",
-        "keyPath and keyData cannot be used simultaneously",
-        { related: [{ message: "keyPath given here", span: ctx.keySpan(g.keyPath.member) }] },
-      );
-    } else if (!g.keyPath && !g.keyData) {
-      ctx.report(
-        POLICY_CODES.sigstoreLegacyNone,
-        objSpan,
-        `a sigstoreSigned requirement needs keyPath or keyData (target ${ctx.targetText()})`,
-        "At least one of keyPath and keyData must be specified",
-      );
-    }
-  } else if (ctx.before(5, 33)) {
-    const isSet = setChecks(g);
-    const keySources = [isSet.keyPath, isSet.keyData, isSet.fulcio].filter(Boolean).length;
-    if (keySources !== 1) {
-      ctx.report(
-        POLICY_CODES.sigstoreKeySourceCount,
-        objSpan,
-        `a sigstoreSigned requirement needs exactly one of keyPath, keyData and fulcio; ${describeCount(keySources)}`,
-        "exactly one of keyPath, keyData and fulcio must be specified",
-      );
-    }
-    if (isSet.rekorPath && isSet.rekorData) {
-      ctx.report(
-        POLICY_CODES.sigstoreRekorCount,
-        objSpan,
-        "rekorPublicKeyPath and rekorPublicKeyData cannot be used together",
-        "rekorPublickeyType and rekorPublickeyData cannot be used simultaneously",
-      );
-    }
-    if (isSet.fulcio && !isSet.rekorPath && !isSet.rekorData) {
-      ctx.report(
-        POLICY_CODES.sigstoreFulcioNeedsRekor,
-        ctx.keySpan(g.fulcio!.member),
-        "fulcio needs a Rekor public key (rekorPublicKeyPath or rekorPublicKeyData)",
-        "At least one of RekorPublickeyPath and RekorPublickeyData must be specified if fulcio is used",
-      );
-    }
-  } else {
-    // Options are applied in this fixed order; only the list options can fail.
-    const lists: [Got<StringListField | BytesListField>, string, string][] = [
-      [g.keyPaths, "keyPaths", '"keyPaths" contains no entries'],
-      [g.keyDatas, "keyDatas", '"keyDatas" contains no entries'],
-      [g.rekorPaths, "rekorPublicKeyPaths", '"rekorPublickeyPaths" contains no entries'],
-      [g.rekorDatas, "rekorPublicKeyDatas", '"rekorPublickeyDatas" contains no entries'],
-    ];
-    for (const [got, name, upstream] of lists) {
-      if (got && !got.field.bad && (got.field.values === undefined || got.field.values.length === 0)) {
+  const generation: SigstoreGeneration = ctx.before(5, 24) ? "5.23" : ctx.before(5, 33) ? "5.24" : "newest";
+  const listMembers: Record<SigstoreListField, Got<StringListField | BytesListField>> = {
+    keyPaths: g.keyPaths,
+    keyDatas: g.keyDatas,
+    rekorPublicKeyPaths: g.rekorPaths,
+    rekorPublicKeyDatas: g.rekorDatas,
+  };
+  for (const v of newPRSigstoreSigned(sigstoreFacts(g), generation)) {
+    switch (v.rule) {
+      case "legacyKeyPathAndKeyData":
         ctx.report(
-          POLICY_CODES.sigstoreEmptyList,
-          ctx.nodeSpan(got.member.value),
-          `${name} must list at least one entry`,
-          upstream,
+          POLICY_CODES.sigstoreLegacyBoth,
+          ctx.keySpan(g.keyData!.member),
+          "a sigstoreSigned requirement takes keyPath or keyData, not both",
+          "keyPath and keyData cannot be used simultaneously",
+          { related: [{ message: "keyPath given here", span: ctx.keySpan(g.keyPath!.member) }] },
         );
-      }
-    }
-    const isSet = setChecks(g);
-    const keySources = [isSet.keyPath, isSet.keyPaths, isSet.keyData, isSet.keyDatas, isSet.fulcio, isSet.pki].filter(
-      Boolean,
-    ).length;
-    if (keySources !== 1) {
-      ctx.report(
-        POLICY_CODES.sigstoreKeySourceCount,
-        objSpan,
-        `a sigstoreSigned requirement needs exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio and pki; ${describeCount(keySources)}`,
-        "exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio, and pki must be specified",
-        { hint: keySources === 0 && (g.keyPath || g.keyData) ? 'an empty keyPath ("") or a null value does not count' : undefined },
-      );
-    }
-    const rekorSources = [isSet.rekorPath, isSet.rekorPaths, isSet.rekorData, isSet.rekorDatas].filter(Boolean).length;
-    if (rekorSources > 1) {
-      ctx.report(
-        POLICY_CODES.sigstoreRekorCount,
-        objSpan,
-        "at most one of rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and rekorPublicKeyDatas may be given",
-        "at most one of rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas can be used simultaneously",
-      );
-    }
-    if (isSet.fulcio && rekorSources === 0) {
-      ctx.report(
-        POLICY_CODES.sigstoreFulcioNeedsRekor,
-        ctx.keySpan(g.fulcio!.member),
-        "fulcio needs a Rekor public key (rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData or rekorPublicKeyDatas)",
-        "At least one of rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas must be specified if fulcio is used",
-      );
-    }
-    if (isSet.pki && rekorSources > 0) {
-      ctx.report(
-        POLICY_CODES.sigstorePkiWithRekor,
-        ctx.keySpan(g.pki!.member),
-        "pki does not support Rekor public keys; remove the rekorPublicKey* fields",
-        "rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas are not supported for pki",
-      );
+        break;
+      case "legacyNoKey":
+        ctx.report(
+          POLICY_CODES.sigstoreLegacyNone,
+          objSpan,
+          `a sigstoreSigned requirement needs keyPath or keyData (target ${ctx.targetText()})`,
+          "At least one of keyPath and keyData must be specified",
+        );
+        break;
+      case "emptyList":
+        ctx.report(POLICY_CODES.sigstoreEmptyList, ctx.nodeSpan(listMembers[v.field]!.member.value), `${v.field} must list at least one entry`, `"${UPSTREAM_LIST_NAMES[v.field]}" contains no entries`);
+        break;
+      case "keySourceCount":
+        if (generation === "5.24") {
+          ctx.report(
+            POLICY_CODES.sigstoreKeySourceCount,
+            objSpan,
+            `a sigstoreSigned requirement needs exactly one of keyPath, keyData and fulcio; ${describeCount(v.count)}`,
+            "exactly one of keyPath, keyData and fulcio must be specified",
+          );
+        } else {
+          ctx.report(
+            POLICY_CODES.sigstoreKeySourceCount,
+            objSpan,
+            `a sigstoreSigned requirement needs exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio and pki; ${describeCount(v.count)}`,
+            "exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio, and pki must be specified",
+            { hint: v.count === 0 && (g.keyPath || g.keyData) ? 'an empty keyPath ("") or a null value does not count' : undefined },
+          );
+        }
+        break;
+      case "rekorSourceCount":
+        if (generation === "5.24") {
+          ctx.report(
+            POLICY_CODES.sigstoreRekorCount,
+            objSpan,
+            "rekorPublicKeyPath and rekorPublicKeyData cannot be used together",
+            "rekorPublickeyType and rekorPublickeyData cannot be used simultaneously",
+          );
+        } else {
+          ctx.report(
+            POLICY_CODES.sigstoreRekorCount,
+            objSpan,
+            "at most one of rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and rekorPublicKeyDatas may be given",
+            "at most one of rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas can be used simultaneously",
+          );
+        }
+        break;
+      case "fulcioNeedsRekor":
+        if (generation === "5.24") {
+          ctx.report(
+            POLICY_CODES.sigstoreFulcioNeedsRekor,
+            ctx.keySpan(g.fulcio!.member),
+            "fulcio needs a Rekor public key (rekorPublicKeyPath or rekorPublicKeyData)",
+            "At least one of RekorPublickeyPath and RekorPublickeyData must be specified if fulcio is used",
+          );
+        } else {
+          ctx.report(
+            POLICY_CODES.sigstoreFulcioNeedsRekor,
+            ctx.keySpan(g.fulcio!.member),
+            "fulcio needs a Rekor public key (rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData or rekorPublicKeyDatas)",
+            "At least one of rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas must be specified if fulcio is used",
+          );
+        }
+        break;
+      case "pkiWithRekor":
+        ctx.report(
+          POLICY_CODES.sigstorePkiWithRekor,
+          ctx.keySpan(g.pki!.member),
+          "pki does not support Rekor public keys; remove the rekorPublicKey* fields",
+          "rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas are not supported for pki",
+        );
+        break;
     }
   }
   if (ctx.diagnostics.length !== before) return undefined;
@@ -207,26 +205,27 @@ function describeCount(n: number): string {
   return n === 0 ? "none is set" : `${n} are set`;
 }
 
-/**
- * Which sources count as "set" in newPRSigstoreSigned: non-empty path strings, non-nil data / lists, and a
- * present fulcio / pki. A field whose value already failed to decode counts as set (its error is reported).
- */
-function setChecks(g: SigstoreState): Record<string, boolean> {
-  const str = (x: Got<StringField>): boolean => !!x && (x.field.bad || x.field.value !== "");
-  const bytes = (x: Got<BytesField>): boolean => !!x && (x.field.bad || x.field.base64 !== undefined);
-  // Lists: an empty or null list already failed ("contains no entries"), so presence counts.
-  const list = (x: Got<{ bad: boolean }>): boolean => !!x;
+/** How `prSigstoreSigned.UnmarshalJSON` spells the list options in its errors. */
+const UPSTREAM_LIST_NAMES: Record<SigstoreListField, string> = {
+  keyPaths: "keyPaths",
+  keyDatas: "keyDatas",
+  rekorPublicKeyPaths: "rekorPublickeyPaths",
+  rekorPublicKeyDatas: "rekorPublickeyDatas",
+};
+
+/** What newPRSigstoreSigned decides on, from the decoded fields. */
+function sigstoreFacts(g: SigstoreState): SigstoreFacts {
   return {
-    keyPath: str(g.keyPath),
-    keyPaths: list(g.keyPaths),
-    keyData: bytes(g.keyData),
-    keyDatas: list(g.keyDatas),
-    fulcio: !!g.fulcio,
-    pki: !!g.pki,
-    rekorPath: str(g.rekorPath),
-    rekorPaths: list(g.rekorPaths),
-    rekorData: bytes(g.rekorData),
-    rekorDatas: list(g.rekorDatas),
+    keyPath: stringFieldState(g.keyPath?.field),
+    keyPaths: listFieldState(g.keyPaths?.field),
+    keyData: bytesFieldState(g.keyData?.field),
+    keyDatas: listFieldState(g.keyDatas?.field),
+    fulcio: g.fulcio ? "set" : "absent",
+    pki: g.pki ? "set" : "absent",
+    rekorPublicKeyPath: stringFieldState(g.rekorPath?.field),
+    rekorPublicKeyPaths: listFieldState(g.rekorPaths?.field),
+    rekorPublicKeyData: bytesFieldState(g.rekorData?.field),
+    rekorPublicKeyDatas: listFieldState(g.rekorDatas?.field),
   };
 }
 
@@ -251,18 +250,17 @@ function readFulcio(ctx: LoadContext, node: JsonValue): FulcioConfig | undefined
   if (!readStrictObject(ctx, node, "fulcio", FULCIO_FIELDS, st)) return undefined;
   const span = ctx.nodeSpan(node);
   const { caPath: cp, caData: cd, oidcIssuer: oi, subjectEmail: se } = st;
-  const pathSet = !!cp && (cp.bad || cp.value !== "");
-  const dataSet = !!cd && (cd.bad || cd.base64 !== undefined);
-  if (pathSet && dataSet) {
-    ctx.report(POLICY_CODES.fulcioCA, span, "fulcio takes caPath or caData, not both", "caPath and caData cannot be used simultaneously");
-  } else if (!pathSet && !dataSet) {
-    ctx.report(POLICY_CODES.fulcioCA, span, "fulcio needs caPath or caData (a non-empty caPath)", "At least one of caPath and caData must be specified");
-  }
-  if (!oi || (!oi.bad && oi.value === "")) {
-    ctx.report(POLICY_CODES.fulcioSubject, span, "fulcio needs a non-empty oidcIssuer", "oidcIssuer not specified");
-  }
-  if (!se || (!se.bad && se.value === "")) {
-    ctx.report(POLICY_CODES.fulcioSubject, span, "fulcio needs a non-empty subjectEmail", "subjectEmail not specified");
+  const facts = { caPath: stringFieldState(cp), caData: bytesFieldState(cd), oidcIssuer: stringFieldState(oi), subjectEmail: stringFieldState(se) };
+  for (const v of newPRSigstoreSignedFulcio(facts)) {
+    if (v.rule === "caPathAndCaData") {
+      ctx.report(POLICY_CODES.fulcioCA, span, "fulcio takes caPath or caData, not both", "caPath and caData cannot be used simultaneously");
+    } else if (v.rule === "noCa") {
+      ctx.report(POLICY_CODES.fulcioCA, span, "fulcio needs caPath or caData (a non-empty caPath)", "At least one of caPath and caData must be specified");
+    } else if (v.field === "oidcIssuer") {
+      ctx.report(POLICY_CODES.fulcioSubject, span, "fulcio needs a non-empty oidcIssuer", "oidcIssuer not specified");
+    } else {
+      ctx.report(POLICY_CODES.fulcioSubject, span, "fulcio needs a non-empty subjectEmail", "subjectEmail not specified");
+    }
   }
   if (ctx.diagnostics.length !== before) return undefined;
   const out: FulcioConfig = { oidcIssuer: oi!.value, subjectEmail: se!.value, origin: span };
@@ -290,28 +288,39 @@ function readPki(ctx: LoadContext, node: JsonValue): PkiConfig | undefined {
   const span = ctx.nodeSpan(node);
   const str = (k: string): StringField | undefined => f[k] as StringField | undefined;
   const bytes = (k: string): BytesField | undefined => f[k] as BytesField | undefined;
-  const strSet = (k: string): boolean => !!str(k) && (str(k)!.bad || str(k)!.value !== "");
-  const bytesSet = (k: string): boolean => !!bytes(k) && (bytes(k)!.bad || bytes(k)!.base64 !== undefined);
-  if (strSet("caRootsPath") && bytesSet("caRootsData")) {
-    ctx.report(POLICY_CODES.pkiRoots, span, "pki takes caRootsPath or caRootsData, not both", "caRootsPath and caRootsData cannot be used simultaneously");
-  } else if (!strSet("caRootsPath") && !bytesSet("caRootsData")) {
-    ctx.report(POLICY_CODES.pkiRoots, span, "pki needs caRootsPath or caRootsData", "At least one of caRootsPath and caRootsData must be specified");
-  }
-  if (strSet("caIntermediatesPath") && bytesSet("caIntermediatesData")) {
-    ctx.report(
-      POLICY_CODES.pkiIntermediates,
-      span,
-      "pki takes caIntermediatesPath or caIntermediatesData, not both",
-      "caIntermediatesPath and caIntermediatesData cannot be used simultaneously",
-    );
-  }
-  if (!strSet("subjectEmail") && !strSet("subjectHostname")) {
-    ctx.report(
-      POLICY_CODES.pkiSubject,
-      span,
-      "pki needs a non-empty subjectEmail or subjectHostname",
-      "At least one of subjectEmail, subjectHostname must be specified",
-    );
+  const facts = {
+    caRootsPath: stringFieldState(str("caRootsPath")),
+    caRootsData: bytesFieldState(bytes("caRootsData")),
+    caIntermediatesPath: stringFieldState(str("caIntermediatesPath")),
+    caIntermediatesData: bytesFieldState(bytes("caIntermediatesData")),
+    subjectEmail: stringFieldState(str("subjectEmail")),
+    subjectHostname: stringFieldState(str("subjectHostname")),
+  };
+  for (const v of newPRSigstoreSignedPKI(facts)) {
+    switch (v.rule) {
+      case "rootsPathAndData":
+        ctx.report(POLICY_CODES.pkiRoots, span, "pki takes caRootsPath or caRootsData, not both", "caRootsPath and caRootsData cannot be used simultaneously");
+        break;
+      case "noRoots":
+        ctx.report(POLICY_CODES.pkiRoots, span, "pki needs caRootsPath or caRootsData", "At least one of caRootsPath and caRootsData must be specified");
+        break;
+      case "intermediatesPathAndData":
+        ctx.report(
+          POLICY_CODES.pkiIntermediates,
+          span,
+          "pki takes caIntermediatesPath or caIntermediatesData, not both",
+          "caIntermediatesPath and caIntermediatesData cannot be used simultaneously",
+        );
+        break;
+      case "noSubject":
+        ctx.report(
+          POLICY_CODES.pkiSubject,
+          span,
+          "pki needs a non-empty subjectEmail or subjectHostname",
+          "At least one of subjectEmail, subjectHostname must be specified",
+        );
+        break;
+    }
   }
   if (ctx.diagnostics.length !== before) return undefined;
   const out: PkiConfig = { origin: span };

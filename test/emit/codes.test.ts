@@ -12,7 +12,7 @@ describe("emitter diagnostic codes", () => {
     const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src");
     const sources = [
       ...readdirSync(join(root, "emit")).map((f) => join(root, "emit", f)),
-      join(root, "api", "compile.ts"),
+      join(root, "compile", "compile-files.ts"),
     ].filter((f) => !f.endsWith("codes.ts")).map((f) => readFileSync(f, "utf8")).join("\n");
     const unused = Object.keys(EMIT_CODES).filter((k) => !sources.includes(`C.${k}`));
     expect(unused).toEqual([]);

@@ -2,9 +2,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { compileToFiles, emitTrustModel, nodeCompileFs, selfCheckOutput, type CompileFs } from "../../src/compile/compile-files.js";
+import { compileToFiles, emitTrustModel } from "../../src/compile/compile-files.js";
+import { selfCheckOutput } from "./schema-check.js";
+import type { Host } from "../../src/host/host.js";
+import { nodeHost } from "../../src/host/node-host.js";
+
+const host = nodeHost();
 import { loadPolicyJson } from "../../src/load/policy-json.js";
-import { loadRegistriesDFile } from "../../src/load/registries-d.js";
+import { loadRegistriesDFile } from "../../src/load/registries-d/index.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { parseVersion } from "../../src/ir/versions.js";
 import { expectGolden } from "./golden.js";
@@ -46,7 +51,7 @@ afterEach(() => rmSync(out, { recursive: true, force: true }));
 
 const src = (text: string, name = "acme.trust") => new SourceFile(name, text);
 const compile = (text: string, extra: Partial<Parameters<typeof compileToFiles>[1]> = {}) =>
-  compileToFiles(src(text), { outDir: out, compile: { checkKeyFiles: false }, ...extra });
+  compileToFiles(src(text), { outDir: out, host, compile: { checkKeyFiles: false }, ...extra });
 function tree(root = out): Record<string, string> {
   const r: Record<string, string> = {};
   const walk = (d: string, rel: string) => {
@@ -133,23 +138,26 @@ describe("compileToFiles", () => {
     await compile(ACME);
     const before = tree();
     let writes = 0;
-    const fs: CompileFs = {
-      ...nodeCompileFs,
-      async open(p, flags, mode) {
-        const fh = await nodeCompileFs.open(p, flags, mode);
-        return {
-          ...fh,
-          writeFile: async (d: string | Uint8Array) => {
-            if (++writes === 3) throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
-            return fh.writeFile(d);
-          },
-          sync: () => fh.sync(),
-          chmod: (m: number) => fh.chmod(m),
-          close: () => fh.close(),
-        };
+    const faulty: Host = {
+      ...host,
+      writes: {
+        ...host.writes,
+        async open(p, flags, mode) {
+          const fh = await host.writes.open(p, flags, mode);
+          return {
+            ...fh,
+            writeFile: async (d: string | Uint8Array) => {
+              if (++writes === 3) throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+              return fh.writeFile(d);
+            },
+            sync: () => fh.sync(),
+            chmod: (m: number) => fh.chmod(m),
+            close: () => fh.close(),
+          };
+        },
       },
     };
-    const r = await compile(ACME.replace('"sandbox"              open', '"sandbox"              strict'), { fs });
+    const r = await compile(ACME.replace('"sandbox"              open', '"sandbox"              strict'), { host: faulty });
     expect(r.written).toEqual([]);
     const errors = r.diagnostics.filter((d) => d.severity === "error");
     expect(errors.map((d) => d.code)).toEqual(["IT3200"]);
@@ -158,8 +166,8 @@ describe("compileToFiles", () => {
   });
 
   it("an unreadable output directory is a diagnostic, not an exception", async () => {
-    const fs: CompileFs = { ...nodeCompileFs, readdir: async () => { throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" }); } };
-    const r = await compile(ACME, { fs });
+    const locked: Host = { ...host, files: { ...host.files, readDir: () => { throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" }); } } };
+    const r = await compile(ACME, { host: locked });
     expect(r.diagnostics.map((d) => d.code)).toEqual(["IT3201"]);
   });
 });
@@ -178,7 +186,7 @@ describe("emitTrustModel / selfCheckOutput", () => {
     expect(names.length).toBeGreaterThan(3);
     for (const name of names) {
       const dest = join(out, name);
-      const r = await compileToFiles(new SourceFile(name, readFileSync(join(dir, name), "utf8")), { outDir: dest, compile: { checkKeyFiles: false } });
+      const r = await compileToFiles(new SourceFile(name, readFileSync(join(dir, name), "utf8")), { outDir: dest, host, compile: { checkKeyFiles: false } });
       expect(r.diagnostics.filter((d) => d.severity === "error"), name).toEqual([]);
       const files = Object.entries(tree(dest)).map(([path, text]) => ({ path, text }));
       expect(files.length, name).toBeGreaterThan(1);

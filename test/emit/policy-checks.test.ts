@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emitPolicyJson } from "../../src/emit/policy-json.js";
-import { isGoStdBase64 } from "../../src/emit/policy-validity.js";
+import { isGoStdBase64 } from "../../src/util/go-base64.js";
 import type { Policy, Requirement } from "../../src/ir/types.js";
 import { parseVersion, type Version } from "../../src/ir/versions.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { emitPolicyJson, policyJsonValue } from "../../src/emit/policy-json.js";
 import { writeJson } from "../../src/emit/json-writer.js";
-import { checkPolicyJsonSchema } from "../../src/emit/self-check.js";
+import { checkPolicyJsonSchema } from "./schema-check.js";
 import type { Policy } from "../../src/ir/types.js";
 import { parseVersion, type Version } from "../../src/ir/versions.js";
 import { expectGolden } from "./golden.js";

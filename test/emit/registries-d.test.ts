@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { emitRegistriesD, registriesDFileName, GENERATED_MARKER, type EmittedFile } from "../../src/emit/registries-d.js";
-import { checkRegistriesDSchema } from "../../src/emit/self-check.js";
+import { checkRegistriesDSchema } from "./schema-check.js";
 import type { RegistriesDConfig, SignatureStorage } from "../../src/ir/types.js";
 import { parseVersion } from "../../src/ir/versions.js";
 import { buildGoProgram, runGoTests } from "./go-build.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRegistriesDSchema, schemaMetaErrors, SELF_CHECK_SCHEMAS } from "../../src/emit/self-check.js";
+import { checkRegistriesDSchema, schemaMetaErrors, SELF_CHECK_SCHEMAS } from "./schema-check.js";
 
 describe("self-check schemas", () => {
   // The self-check compiles without meta-schema validation (startup cost); this keeps the schema files honest.

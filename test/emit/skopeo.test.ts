@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { emitPolicyJson } from "../../src/emit/policy-json.js";
 import type { IdentityMatch, Policy, Requirement } from "../../src/ir/types.js";
 import { parseVersion } from "../../src/ir/versions.js";
-import { checkPolicyJsonSchema } from "../../src/emit/self-check.js";
+import { checkPolicyJsonSchema } from "./schema-check.js";
 import { debianPolicy, minimalPolicy, newestPolicy, shippedDefaultPolicy } from "./ir-fixtures.js";
 import { runSkopeoTests, skopeoLoadsPolicy } from "./skopeo-judge.js";
 

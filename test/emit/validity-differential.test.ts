@@ -13,7 +13,7 @@ import type { IdentityMatch, Policy, Requirement } from "../../src/ir/types.js";
 import { parseVersion } from "../../src/ir/versions.js";
 import { loadPolicyJson } from "../../src/load/policy-json.js";
 import { SourceFile } from "../../src/source/source-file.js";
-import { checkPolicyJsonSchema } from "../../src/emit/self-check.js";
+import { checkPolicyJsonSchema } from "./schema-check.js";
 import { buildGoHarness, goHarnessAvailable, goParsePolicies, GO_BUILD_TIMEOUT_MS } from "../harness/go-harness.js";
 
 /** Absent three times out of four: most generated objects are then close to valid. */

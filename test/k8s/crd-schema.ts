@@ -1,5 +1,5 @@
 /**
- * Validate emitted manifests against the CRDs in /work/shared/crds: the served version's openAPIV3Schema
+ * Validate emitted manifests against the CRDs in test/fixtures/crds: the served version's openAPIV3Schema
  * turned into a JSON Schema for ajv. Kubernetes prunes unknown fields of structural schemas, so objects
  * with `properties` get `additionalProperties: false` (a misspelt key would silently vanish on the cluster)
  * unless `x-kubernetes-preserve-unknown-fields`; `x-kubernetes-int-or-string` becomes integer|string;
@@ -8,10 +8,10 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
-import { SHARED } from "../support/shared.js";
+import { CRD_FIXTURES } from "../support/shared.js";
 
 /** Where the CRDs are. */
-export const CRD_DIR = SHARED + "/crds/";
+export const CRD_DIR = CRD_FIXTURES;
 
 type Schema = Record<string, unknown>;
 

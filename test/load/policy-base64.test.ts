@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatTokenPercentS, formatTokenSharpV, goFloatOverflows } from "../../src/load/json-go-format.js";
 import { parseJson } from "../../src/load/json-parse.js";
-import { encodeBase64, goBase64Decode } from "../../src/load/policy-base64.js";
+import { encodeBase64, goBase64Decode } from "../../src/util/go-base64.js";
 
 const haveGo = spawnSync("go", ["version"]).status === 0;
 const mustRun = process.env.CI === "true";

@@ -1,5 +1,5 @@
 /**
- * Every document of ../shared/spec/vectors/policy-parse.jsonl (run through the newest upstream parser):
+ * Every document of test/fixtures/spec-vectors/policy-parse.jsonl (run through the newest upstream parser):
  * accept/reject must agree, upstreamMessage must equal upstream's error, and accepted documents must
  * re-serialise (Go-style) to upstream's `normalized`.
  */
@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadPolicyJson } from "../../src/load/policy-json.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { goNormalizePolicy } from "./policy-normalize.js";
+import { POLICY_PARSE_VECTORS } from "../support/shared.js";
 
 interface Vector {
   name: string;
@@ -17,7 +18,7 @@ interface Vector {
   normalized?: unknown;
 }
 
-const VECTORS_PATH = new URL("../../../shared/spec/vectors/policy-parse.jsonl", import.meta.url);
+const VECTORS_PATH = POLICY_PARSE_VECTORS;
 const vectors: Vector[] = readFileSync(VECTORS_PATH, "utf8")
   .split("\n")
   .filter((l) => l.trim() !== "")

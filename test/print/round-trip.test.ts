@@ -12,10 +12,11 @@ import { formatTrustSource } from "../../src/print/format.js";
 import { printTrustModel } from "../../src/print/trust-printer.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { modelFromPolicyJson } from "./policy-json-helper.js";
-import { SHARED } from "../support/shared.js";
+import { CORPUS as CORPUS_DIR, POLICY_PARSE_VECTORS, skipWithoutShared } from "../support/shared.js";
 
-const SPEC = SHARED + "/spec/vectors/policy-parse.jsonl";
-const CORPUS = SHARED + "/corpus/real-world/";
+const SPEC = POLICY_PARSE_VECTORS;
+const CORPUS = CORPUS_DIR + "/";
+const NO_CORPUS = skipWithoutShared("the import round trip over the real-world corpus");
 
 interface Vector {
   name: string;
@@ -33,11 +34,14 @@ interface Verdict {
   containersImage523: string;
   newerExpected?: string;
 }
-const corpus = readFileSync(CORPUS + "policy-verdicts.jsonl", "utf8")
-  .split("\n")
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as Verdict)
-  .filter((v) => v.containersImage523 === "OK" || v.newerExpected === "OK");
+// Under CI a missing corpus throws here and fails the file.
+const corpus = NO_CORPUS
+  ? []
+  : readFileSync(CORPUS + "policy-verdicts.jsonl", "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Verdict)
+      .filter((v) => v.containersImage523 === "OK" || v.newerExpected === "OK");
 
 function roundTrip(model: TrustModel): { text: string; back?: TrustModel; errors: string[] } {
   const text = printTrustModel(model);
@@ -48,8 +52,11 @@ function roundTrip(model: TrustModel): { text: string; back?: TrustModel; errors
 }
 
 describe("import → compile round trip", () => {
-  it("covers the expected number of documents", () => {
+  it("covers the expected number of vectors", () => {
     expect(vectors.length).toBe(45);
+  });
+
+  it.skipIf(NO_CORPUS)("covers the expected number of corpus documents", () => {
     expect(corpus.length).toBe(36);
   });
 
@@ -68,7 +75,7 @@ describe("import → compile round trip", () => {
   });
 });
 
-describe("import through the real loaders → compile round trip", () => {
+describe.skipIf(NO_CORPUS)("import through the real loaders → compile round trip", () => {
   it("every corpus policy.json the newest loader accepts", async () => {
     const { loadPolicyJson } = await import("../../src/load/policy-json.js");
     const { readdirSync } = await import("node:fs");
@@ -86,7 +93,7 @@ describe("import through the real loaders → compile round trip", () => {
   });
 
   it("every corpus registries.d file the loader accepts, each with a policy that needs no storage", async () => {
-    const { loadRegistriesDFile, mergeRegistriesDFiles } = await import("../../src/load/registries-d.js");
+    const { loadRegistriesDFile, mergeRegistriesDFiles } = await import("../../src/load/registries-d/index.js");
     const { readdirSync } = await import("node:fs");
     let accepted = 0;
     for (const f of readdirSync(CORPUS + "registries.d").sort()) {
