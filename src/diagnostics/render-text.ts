@@ -1,6 +1,7 @@
 /**
  * Diagnostics as text for people: `file:line:col severity code message`, a code frame with line numbers and
- * carets under the span, a `hint:` line, what containers/image itself says, and related locations.
+ * carets under the span, a `hint:` line, what containers/image itself says, related locations, and last a
+ * `see: imagetrust explain CODE` line pointing at the code's page.
  * Returns strings only; the CLI decides where they go and whether they are coloured.
  */
 import type { Diagnostic, Severity } from "./diagnostic.js";
@@ -98,6 +99,8 @@ export function renderDiagnosticText(d: Diagnostic, options: TextRenderOptions =
     if (rsource) lines.push(...codeFrame(rsource, r.span, styles.dim, options).map((l) => "  " + l));
   }
   if (d.fix) lines.push(`  ${styles.dim("fix available:")} ${sanitizeMessage(d.fix.description)}`);
+  // Every code has a page (src/diagnostics/catalogue/): point at it, styled like the hint.
+  if (/^IT\d{4}$/.test(d.code)) lines.push(`  ${styles.hint("see:")} imagetrust explain ${d.code}`);
   return lines.join("\n") + "\n";
 }
 

@@ -1,14 +1,15 @@
 /**
  * The lint configuration file, `.imagetrust.yaml` (schema: schemas/lint-config.schema.json, validated with ajv):
- * per-rule severities by code or name, the target version, paths to ignore. Found by walking up from the working
- * directory, or named with `--config`. Problems are diagnostics (IT9xxx band: configuration), never exceptions.
+ * per-rule severities by code or name (and severities of any other warning/info code), the target version, paths
+ * to ignore. Found by walking up from the working directory, or named with `--config`. Problems are diagnostics
+ * (IT9xxx band: configuration), never exceptions. Files are read through the {@link Host}.
  */
-import * as nodePath from "node:path";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { parseDocument } from "yaml";
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
+import { catalogueEntry, configurability } from "../diagnostics/catalogue/index.js";
+import type { Host } from "../host/host.js";
+import { dirname, join, relative, resolve } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
 import { suggestionList } from "../diagnostics/did-you-mean.js";
 import { findRule, RULES } from "./registry.js";
@@ -19,6 +20,46 @@ export const LINT_CONFIG_CODES = {
   schema: "IT9041",
   unknownRule: "IT9042",
   unreadable: "IT9043",
+  /** A setting for an error code that cannot be turned off (containers/image refuses what it reports). */
+  notConfigurable: "IT9044",
+} as const;
+
+/**
+ * schemas/lint-config.schema.json as a constant (the library reads no files of its own; a test checks the two
+ * agree). The `$schema` key is left out: ajv compiles it without fetching the meta-schema.
+ */
+export const LINT_CONFIG_SCHEMA = {
+  $id: "https://imagetrust.dev/schemas/lint-config.schema.json",
+  title: "imagetrust lint configuration (.imagetrust.yaml)",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    target: {
+      description: 'The containers/image version to judge by, e.g. "5.23" (Debian 12).',
+      type: "string",
+      pattern: "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$",
+    },
+    rules: {
+      description: 'Per lint rule, by code (IT4008) or name (insecure-registry-scope), or any warning/info code (IT2120): a severity, or "off".',
+      type: "object",
+      propertyNames: { pattern: "^(IT[0-9]{4}|[a-z]+(-[a-z]+)*)$" },
+      additionalProperties: { enum: ["off", "info", "warning", "error"] },
+    },
+    ignore: {
+      description: "Paths (relative to the configuration file; `*`, `**` and `?` wildcards) not to lint.",
+      type: "array",
+      items: { type: "string", minLength: 1 },
+    },
+    maxWarnings: {
+      description: "Exit 1 when there are more warnings than this (like --max-warnings).",
+      type: "integer",
+      minimum: 0,
+    },
+    checkFiles: {
+      description: "Check key files and path scopes on this machine (like --check-files).",
+      type: "boolean",
+    },
+  },
 } as const;
 
 /** The names the configuration file may have, in lookup order. */
@@ -29,7 +70,7 @@ export interface LintConfig {
   /** The file it came from. */
   file: string;
   target?: string;
-  /** By rule code (normalized from names). */
+  /** By rule code (normalized from names), and by code for other warning/info codes. */
   severities: Record<string, Severity | "off">;
   /** Ignore patterns, relative to the configuration file's directory. */
   ignore: string[];
@@ -41,10 +82,7 @@ let validator: ((v: unknown) => boolean) & { errors?: Array<{ instancePath: stri
 
 function schemaValidator() {
   if (!validator) {
-    const schemaPath = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), "../../schemas/lint-config.schema.json");
-    const schema = JSON.parse(readFileSync(schemaPath, "utf8")) as Record<string, unknown>;
-    delete schema.$schema; // compile without fetching the meta-schema (as src/emit/self-check.ts does)
-    validator = new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(schema) as typeof validator;
+    validator = new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(LINT_CONFIG_SCHEMA) as typeof validator;
   }
   return validator;
 }
@@ -76,6 +114,13 @@ export function parseLintConfig(source: SourceFile): { config?: LintConfig; diag
   const severities: Record<string, Severity | "off"> = {};
   for (const [k, sev] of Object.entries(v.rules ?? {})) {
     const rule = findRule(k);
+    if (!rule && catalogueEntry(k)) {
+      // Any other code the catalogue knows: only warning/info codes may be changed (see configurability).
+      const c = configurability(k);
+      if (c.ok) severities[k] = sev;
+      else diagnostics.push({ code: LINT_CONFIG_CODES.notConfigurable, severity: "error", message: `${c.reason}.`, span: spanOf(`/rules/${k}`) });
+      continue;
+    }
     if (!rule) {
       const names = RULES.flatMap((r) => [r.meta.name, r.meta.code]);
       const s = suggestionList(k, names);
@@ -88,20 +133,24 @@ export function parseLintConfig(source: SourceFile): { config?: LintConfig; diag
   return { config: { file: source.path, target: v.target, severities, ignore: v.ignore ?? [], maxWarnings: v.maxWarnings, checkFiles: v.checkFiles }, diagnostics };
 }
 
-/** How config lookup reaches the file system. */
-export interface ConfigFileAccess {
-  readFile(path: string): string | undefined;
+/** The text of a configuration file, or undefined when it cannot be read (decoded as Node's "utf8": BOM kept). */
+export function readLintConfigText(path: string, host: Host): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(host.files.readFile(path));
+  } catch {
+    return undefined;
+  }
 }
 
-/** The nearest configuration file at or above `dir`, or undefined. */
-export function findLintConfig(dir: string, fs: ConfigFileAccess): { path: string; text: string } | undefined {
-  for (let d = nodePath.resolve(dir); ; d = nodePath.dirname(d)) {
+/** The nearest configuration file at or above `dir` (relative to the host's working directory), or undefined. */
+export function findLintConfig(dir: string, host: Host): { path: string; text: string } | undefined {
+  for (let d = resolve(host.cwd(), dir); ; d = dirname(d)) {
     for (const name of CONFIG_FILE_NAMES) {
-      const p = nodePath.join(d, name);
-      const text = fs.readFile(p);
+      const p = join(d, name);
+      const text = readLintConfigText(p, host);
       if (text !== undefined) return { path: p, text };
     }
-    if (nodePath.dirname(d) === d) return undefined;
+    if (dirname(d) === d) return undefined;
   }
 }
 
@@ -122,7 +171,8 @@ export function globToRegExp(glob: string): RegExp {
 
 /** True when `file` (absolute) is ignored by the configuration. */
 export function isIgnored(config: LintConfig, file: string): boolean {
-  const rel = nodePath.relative(nodePath.dirname(config.file), file).split(nodePath.sep).join("/");
+  // Both paths are absolute, so the working directory `relative` resolves against does not matter.
+  const rel = relative("/", dirname(config.file), file);
   if (rel.startsWith("..")) return false;
   return config.ignore.some((g) => globToRegExp(g).test(rel));
 }

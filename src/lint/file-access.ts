@@ -1,8 +1,9 @@
 /**
- * How lint rules reach the file system (key files, symlinked path scopes). Synchronous, because rules are; injectable
- * so tests can describe files without touching the disk. The default reads the real file system.
+ * How lint rules look at the machine's files (key files, symlinked path scopes): through the run's
+ * `host.files` (src/host/host.ts), synchronously because rules are. These helpers give the rules the answers
+ * they need ("no such file" as undefined rather than a thrown HostError) and keep the limits in one place.
  */
-import * as fs from "node:fs";
+import { HostError, type HostFiles } from "../host/host.js";
 
 /** What a rule may learn about a path. */
 export interface LintFileInfo {
@@ -11,70 +12,48 @@ export interface LintFileInfo {
   mode: number;
 }
 
-/** File-system access for lint rules. */
-export interface LintFileAccess {
-  /** Information about `path` (following symlinks), or undefined when it does not exist. */
-  stat(path: string): LintFileInfo | undefined;
-  /** The file's bytes, or undefined when it cannot be read. */
-  readFile(path: string): Uint8Array | undefined;
-  /** The path with every symlink resolved, or undefined when it does not exist. */
-  realpath(path: string): string | undefined;
+/** Key files above this size are not read (a key is a few KiB; a huge "key" is the wrong path). */
+export const MAX_KEY_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Information about `path` (following symlinks), or undefined when it does not exist or cannot be examined. */
+export function statPath(files: HostFiles, path: string): LintFileInfo | undefined {
+  try {
+    const s = files.stat(path);
+    return { isFile: s.kind === "file", mode: s.mode & 0o7777 };
+  } catch {
+    return undefined;
+  }
 }
 
-/** The real file system. */
-export const nodeLintFileAccess: LintFileAccess = {
-  stat(p) {
-    try {
-      const s = fs.statSync(p);
-      return { isFile: s.isFile(), mode: s.mode & 0o7777 };
-    } catch {
-      return undefined;
-    }
-  },
-  readFile(p) {
-    try {
-      const s = fs.statSync(p);
-      if (!s.isFile() || s.size > 16 * 1024 * 1024) return undefined;
-      return fs.readFileSync(p);
-    } catch {
-      return undefined;
-    }
-  },
-  realpath(p) {
-    try {
-      return fs.realpathSync.native(p);
-    } catch {
-      return undefined;
-    }
-  },
+/** The bytes of a regular file of at most {@link MAX_KEY_FILE_BYTES}, or undefined when it cannot be read. */
+export function readSmallFile(files: HostFiles, path: string): Uint8Array | undefined {
+  try {
+    const s = files.stat(path);
+    if (s.kind !== "file" || s.size > MAX_KEY_FILE_BYTES) return undefined;
+    return files.readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The path with every symlink resolved, or undefined when it does not exist. */
+export function resolvedPath(files: HostFiles, path: string): string | undefined {
+  try {
+    return files.realpath(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A machine without files (lint runs that were given no host: every path is missing). */
+export const NO_FILES: HostFiles = {
+  stat: missing,
+  lstat: missing,
+  readFile: missing,
+  readDir: missing,
+  realpath: missing,
 };
 
-/** A file access backed by a table (for tests): path → contents and mode; `links` maps a path prefix to its target. */
-export function memoryLintFileAccess(
-  files: Record<string, { data?: string | Uint8Array; mode?: number; unreadable?: boolean }>,
-  links: Record<string, string> = {},
-): LintFileAccess {
-  const resolve = (p: string): string => {
-    for (const [from, to] of Object.entries(links)) if (p === from || p.startsWith(from + "/")) return resolve(to + p.slice(from.length));
-    return p;
-  };
-  const dirs = new Set<string>();
-  for (const f of Object.keys(files)) for (let d = f; d.includes("/"); ) ((d = d.slice(0, d.lastIndexOf("/")) || "/"), dirs.add(d), d === "/" && (d = ""));
-  return {
-    stat(p) {
-      const r = resolve(p);
-      const f = files[r];
-      if (f) return { isFile: true, mode: f.mode ?? 0o644 };
-      return dirs.has(r) ? { isFile: false, mode: 0o755 } : undefined;
-    },
-    readFile(p) {
-      const f = files[resolve(p)];
-      if (!f || f.unreadable || f.data === undefined) return undefined;
-      return typeof f.data === "string" ? new TextEncoder().encode(f.data) : f.data;
-    },
-    realpath(p) {
-      const r = resolve(p);
-      return files[r] || dirs.has(r) ? r : undefined;
-    },
-  };
+function missing(path: string): never {
+  throw new HostError("ENOENT", path, `ENOENT: no such file or directory, '${path}'`);
 }

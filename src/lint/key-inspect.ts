@@ -1,9 +1,10 @@
 /**
  * Looks inside public keys without verifying anything: enough to tell whether bytes hold a key at all and whether it is
  * weak (RSA below 2048 bits, DSA). OpenPGP packets are read per RFC 4880 §4.2 / §5.5.2 (the first public-key packet);
- * PEM public keys and certificates go through node:crypto.
+ * PEM public keys and certificates go through the small DER reader of der.ts (no node:crypto: lint bundles for the
+ * browser).
  */
-import { createPublicKey, X509Certificate } from "node:crypto";
+import { certificateFacts, decodePemBase64, firstPemBlock, publicKeyFacts, rsaPublicKeyFacts } from "./der.js";
 
 /** What was found in key bytes. */
 export interface KeyInfo {
@@ -31,7 +32,7 @@ export function dearmor(bytes: Uint8Array): Uint8Array | undefined {
   }
   const b64 = body.join("");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length === 0) return undefined;
-  return Uint8Array.from(Buffer.from(b64, "base64"));
+  return decodePemBase64(b64, false);
 }
 
 /** The first OpenPGP public-key packet's algorithm and size, or undefined when the bytes do not start with one. */
@@ -58,17 +59,21 @@ export function inspectOpenPgpKey(bytes: Uint8Array): KeyInfo | undefined {
   return { algorithm };
 }
 
-/** A PEM public key's (or certificate's) algorithm and size, or undefined when node cannot read it. */
+/**
+ * A PEM public key's (or certificate's) algorithm and size, or undefined when it cannot be read. Public keys: the
+ * first `PUBLIC KEY` (SubjectPublicKeyInfo), `RSA PUBLIC KEY` (PKCS#1) or `CERTIFICATE` block, the forms
+ * node:crypto's createPublicKey read before.
+ */
 export function inspectPemKey(bytes: Uint8Array, certificate = false): KeyInfo | undefined {
-  try {
-    const key = certificate ? new X509Certificate(Buffer.from(bytes)).publicKey : createPublicKey({ key: Buffer.from(bytes), format: "pem" });
-    const type = key.asymmetricKeyType;
-    const algorithm = type === "rsa" || type === "rsa-pss" ? "RSA" : type === "dsa" ? "DSA" : type === "ec" ? "ECDSA" : type === "ed25519" ? "Ed25519" : type;
-    const bits = key.asymmetricKeyDetails?.modulusLength;
-    return { algorithm, bits };
-  } catch {
-    return undefined;
-  }
+  const block = firstPemBlock(bytes, certificate ? ["CERTIFICATE"] : ["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"]);
+  if (!block) return undefined;
+  const facts =
+    block.label === "CERTIFICATE"
+      ? certificateFacts(block.der)?.publicKey
+      : block.label === "RSA PUBLIC KEY"
+        ? rsaPublicKeyFacts(block.der)
+        : publicKeyFacts(block.der);
+  return facts && (facts.bits === undefined ? { algorithm: facts.algorithm } : { algorithm: facts.algorithm, bits: facts.bits });
 }
 
 /** Why a key is weak, or undefined. */
@@ -150,9 +155,6 @@ export function openPgpKeyExpiry(bytes: Uint8Array): Date | null | undefined {
 
 /** When a PEM certificate stops being valid, or undefined when it cannot be read. */
 export function certificateExpiry(bytes: Uint8Array): Date | undefined {
-  try {
-    return new Date(new X509Certificate(Buffer.from(bytes)).validTo);
-  } catch {
-    return undefined;
-  }
+  const block = firstPemBlock(bytes, ["CERTIFICATE"]);
+  return block ? certificateFacts(block.der)?.notAfter : undefined;
 }

@@ -4,16 +4,16 @@
  * `docker.registriesDirPath`). Nothing here prints or exits.
  */
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
+import type { Host } from "../host/host.js";
 import { runLint } from "./run.js";
 import type { Rule } from "./rule.js";
 import { goQuote } from "../util/go-quote.js";
 import type { SourceFile } from "../source/source-file.js";
-import { FILE_CODES, findRuntimeLocations, nodeFileSystem, type RuntimeEnvironment, type RuntimeLocations } from "../input/files.js";
+import { FILE_CODES, findRuntimeLocations, type RuntimeEnvironment, type RuntimeLocations } from "../input/files.js";
 import { validateFile, validateInput, validateRegistriesDDir, type FileReport, type ValidateOptions } from "../input/validate.js";
 import { emptyRegistriesD, type RegistriesDConfig } from "../ir/types.js";
 import type { RegistriesConf } from "../registries/types.js";
-import type { LintFileAccess } from "./file-access.js";
-import { applySuppressions } from "./suppressions.js";
+import { settleFindings } from "./suppressions.js";
 import { RULES } from "./registry.js";
 
 /** Options of {@link lintInputs}. */
@@ -24,16 +24,10 @@ export interface LintOptions extends ValidateOptions {
   severities?: Record<string, Severity | "off">;
   /** Check key files and path scopes on this machine (default: only for the runtime's own configuration). */
   checkHostFiles?: boolean;
-  /** File-system access of the rules that read key files and resolve paths (tests). */
-  files?: LintFileAccess;
   /** The registries.d directory used with every policy linted (`--registries-d`); also linted itself. */
   registriesDPath?: string;
   /** The registries.conf used with every policy linted (`--registries-conf`); its load findings are reported. */
   registriesConfPath?: string;
-}
-
-function spanKey(s: { file: string; start: number; end: number }): string {
-  return `${s.file}\u0000${s.start}\u0000${s.end}`;
 }
 
 /**
@@ -43,7 +37,11 @@ function spanKey(s: { file: string; start: number; end: number }): string {
 function addLint(reports: FileReport[], options: LintOptions, storage?: RegistriesDConfig, registriesConf?: RegistriesConf, checkHostFiles = false): FileReport[] {
   const knownCodes = new Set(RULES.map((x) => x.meta.code));
   for (const r of reports) {
-    if (!r.model) continue;
+    if (!r.model) {
+      // Not linted (the runtime would refuse it): configured severities still apply to its warnings.
+      r.diagnostics = settleFindings(r.diagnostics, [], { severities: options.severities, knownCodes }).front;
+      continue;
+    }
     let findings = runLint(
       {
         file: r.file,
@@ -51,26 +49,25 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
         registriesD: r.model.registriesD,
         target: options.target,
         getSource: (f) => r.sources.get(f),
-        // .trust sources get this check from their own checker (IT2150).
+        // .trust sources get this check from their own checker (IT2150 / IT2151, which owns it).
         signatureStorage: r.kind === "policy-json" ? storage : undefined,
         registriesConf: r.kind === "policy-json" ? registriesConf : undefined,
         checkHostFiles: options.checkHostFiles ?? checkHostFiles,
-        files: options.files,
+        frontEnd: r.kind === "trust" ? "trust" : r.kind === "policy-json" ? "policy-json" : undefined,
+        host: options.host,
       },
       { rules: options.rules, severities: options.severities },
     );
     addDeprecatedKeyFixes(r);
-    if (r.kind === "trust") {
-      const source = r.sources.get(r.file);
-      const sev = options.severities?.["IT4025"] ?? options.severities?.["unused-suppression"];
-      if (source) findings = applySuppressions(findings, source, knownCodes, sev);
-    }
-    // A front end may already report the same thing at the same place (the .trust checker warns about unknown
-    // transports itself): keep the front end's finding only.
-    const taken = new Set(r.diagnostics.filter((d) => d.span).map((d) => spanKey(d.span!)));
-    const fresh = findings.filter((d) => !d.span || !taken.has(spanKey(d.span)));
-    r.diagnostics.push(...fresh);
-    r.valid = r.valid && !fresh.some((d) => d.severity === "error");
+    // Configured severities and inline ignores apply to the front end's warnings too (e.g. IT2120=off).
+    const front = r.diagnostics;
+    const settled = settleFindings(front, findings, { severities: options.severities, source: r.kind === "trust" ? r.sources.get(r.file) : undefined, knownCodes });
+    r.diagnostics = settled.front;
+    findings = settled.findings;
+    if (settled.raised) r.valid = false;
+    // Each finding has one owner (the .trust checker's own findings are not repeated by rules: RuleContext.frontEnd).
+    r.diagnostics.push(...findings);
+    r.valid = r.valid && !findings.some((d) => d.severity === "error");
   }
   return reports;
 }
@@ -111,7 +108,7 @@ function addDeprecatedKeyFixes(r: FileReport): void {
 }
 
 /** Validate and lint each path (files, registries.d directories, configuration directories). */
-export async function lintInputs(paths: readonly string[], options: LintOptions = {}): Promise<FileReport[]> {
+export async function lintInputs(paths: readonly string[], options: LintOptions): Promise<FileReport[]> {
   const out: FileReport[] = [];
   let explicitStorage: RegistriesDConfig | undefined;
   if (options.registriesDPath !== undefined) {
@@ -139,13 +136,12 @@ export async function lintInputs(paths: readonly string[], options: LintOptions 
 
 /** Load a registries.conf (with no drop-ins) for cross-file rules; its load diagnostics become a report. */
 async function loadRegistriesConfReport(path: string, options: LintOptions): Promise<{ report: FileReport; value?: RegistriesConf }> {
-  const { loadRegistriesConf } = await import("../load/registries-conf.js");
-  const fs = options.fs ?? nodeFileSystem;
+  const { loadRegistriesConf } = await import("../load/registries-conf/index.js");
   const { SourceFile: SF } = await import("../source/source-file.js");
   const sources = new Map<string, SourceFile>();
   let text: string | undefined;
   try {
-    text = new TextDecoder().decode(await fs.readFile(path));
+    text = new TextDecoder().decode(options.host.files.readFile(path));
   } catch {
     text = undefined;
   }
@@ -155,11 +151,18 @@ async function loadRegistriesConfReport(path: string, options: LintOptions): Pro
     confDirs: [],
     explicit: true,
     target: options.target,
-    readFile: (f) => {
-      if (f === path && text !== undefined) return text;
-      throw Object.assign(new Error(`cannot read ${f}`), { code: "ENOENT" });
+    // The text read above (BOM already stripped), and nothing else.
+    host: {
+      ...options.host,
+      files: {
+        ...options.host.files,
+        readFile: (f) => {
+          if (f === path && text !== undefined) return new TextEncoder().encode(text);
+          throw Object.assign(new Error(`cannot read ${f}`), { code: "ENOENT" });
+        },
+        readDir: () => [],
+      },
     },
-    readDir: () => [],
   });
   const valid = !r.diagnostics.some((d) => d.severity === "error");
   return { report: { file: path, kind: "registries-conf", valid, fatal: text === undefined, diagnostics: r.diagnostics, sources }, value: r.value };
@@ -169,7 +172,7 @@ async function isConfigDir(p: string, options: LintOptions): Promise<boolean> {
   if (options.kind === "config-dir") return true;
   if (options.kind !== undefined) return false;
   try {
-    return (await (options.fs ?? nodeFileSystem).stat(p)).isDirectory();
+    return options.host.files.stat(p).kind === "directory";
   } catch {
     return false;
   }
@@ -185,11 +188,10 @@ export interface RuntimeLintResult {
  * Lint the configuration containers/image would read for this user: the policy.json of §6 and the registries.d
  * directory of §5.1. Each report starts with an IT9010 note saying why that file is the one read (and what it shadows).
  */
-export async function lintRuntimeConfiguration(runtime: RuntimeEnvironment, options: LintOptions = {}): Promise<RuntimeLintResult> {
-  const fs = options.fs ?? runtime.fs ?? nodeFileSystem;
-  const locations = await findRuntimeLocations({ ...runtime, fs });
+export async function lintRuntimeConfiguration(runtime: RuntimeEnvironment, options: Omit<LintOptions, "host">): Promise<RuntimeLintResult> {
+  const locations = await findRuntimeLocations(runtime);
   const reports: FileReport[] = [];
-  const vopts: LintOptions = { ...options, fs };
+  const vopts: LintOptions = { ...options, host: runtime.host };
   if (locations.policy) {
     const p = locations.policy;
     const r = await validateFile(p.path, "policy-json", vopts);
@@ -241,7 +243,7 @@ export async function lintRuntimeConfiguration(runtime: RuntimeEnvironment, opti
     });
   }
   const regDReport = reports.find((r) => r.kind === "registries-d-dir");
-  addLint(reports, options, regD.exists ? regDReport?.model?.registriesD : emptyRegistriesD(), undefined, true);
+  addLint(reports, vopts, regD.exists ? regDReport?.model?.registriesD : emptyRegistriesD(), undefined, true);
   return { locations, reports };
 }
 
@@ -305,27 +307,31 @@ export interface RejectedFix {
 export async function verifyLintFixes(
   fixed: readonly FixedFile[],
   reports: readonly FileReport[],
-  options: LintOptions = {},
+  options: LintOptions,
 ): Promise<{ accepted: FixedFile[]; rejected: RejectedFix[] }> {
-  const base = options.fs ?? nodeFileSystem;
+  const base = options.host;
   const accepted: FixedFile[] = [];
   const rejected: RejectedFix[] = [];
   for (const f of fixed) {
     const bytes = new TextEncoder().encode(f.text);
-    const overlay = {
-      stat: async (p: string) => (p === f.file ? { isFile: () => true, isDirectory: () => false, size: bytes.length } : base.stat(p)),
-      readFile: async (p: string) => (p === f.file ? bytes : base.readFile(p)),
-      readdir: (p: string) => base.readdir(p),
+    // The fixed text overlaid on the host's files (the registries.d loader reads through the host too).
+    const overlay: Host = {
+      ...base,
+      files: {
+        ...base.files,
+        stat: (p) => (p === f.file ? { kind: "file", size: bytes.length, mode: 0o644, uid: 0, gid: 0, mtimeMs: 0, dev: 0, ino: 0 } : base.files.stat(p)),
+        readFile: (p) => (p === f.file ? bytes : base.files.readFile(p)),
+      },
     };
     const owners = reports.filter((r) => r.sources.has(f.file) && r.valid);
     let reason: string | undefined;
     for (const r of owners) {
       const again =
         r.kind === "registries-d-dir"
-          ? await validateRegistriesDDir(r.file, { ...options, fs: overlay })
+          ? await validateRegistriesDDir(r.file, { ...options, host: overlay })
           : r.kind === "config-dir"
             ? undefined
-            : await validateFile(r.file, r.kind, { ...options, fs: overlay });
+            : await validateFile(r.file, r.kind, { ...options, host: overlay });
       if (!again) continue;
       const error = again.diagnostics.find((d) => d.severity === "error");
       if (!again.valid || error) {

@@ -16,7 +16,7 @@ import type {
 } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
 import type { Span } from "../source/source-file.js";
-import type { LintFileAccess } from "./file-access.js";
+import type { HostFiles } from "../host/host.js";
 import type { RegistriesConf } from "../registries/types.js";
 
 /** What a rule is about. */
@@ -93,8 +93,13 @@ export interface RuleContext {
    * `--check-files`): rules that read key files or resolve paths run only then.
    */
   readonly checkHostFiles: boolean;
-  /** File-system access for rules that look at key files and paths (injectable for tests). */
-  readonly files: LintFileAccess;
+  /**
+   * The front end the IR came from. A .trust source arrives with its checker's own findings, and the checker owns
+   * those it reports (IT2111 unknown transport, IT2150/IT2151 sigstore without attachments): rules skip them.
+   */
+  readonly frontEnd?: "policy-json" | "trust";
+  /** The run's `host.files`, for rules that look at key files and paths (src/lint/file-access.ts helpers). */
+  readonly files: HostFiles;
   /** The source text a span covers, when the text is at hand (for building fixes). */
   textOf(span: Span): string | undefined;
   report(descriptor: ReportDescriptor): void;

@@ -5,7 +5,8 @@ import type { Version } from "../ir/versions.js";
 import type { RegistriesConf } from "../registries/types.js";
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor, type SourceLookup } from "./rule.js";
 import { RULES } from "./registry.js";
-import { nodeLintFileAccess, type LintFileAccess } from "./file-access.js";
+import type { Host } from "../host/host.js";
+import { NO_FILES } from "./file-access.js";
 
 /** What one lint run looks at. */
 export interface LintInput {
@@ -21,8 +22,10 @@ export interface LintInput {
   registriesConf?: RegistriesConf;
   /** Check key files and path scopes on this machine (see RuleContext.checkHostFiles). */
   checkHostFiles?: boolean;
-  /** File-system access for rules that read key files or resolve paths (default: the real file system). */
-  files?: LintFileAccess;
+  /** The front end the IR came from (see RuleContext.frontEnd). */
+  frontEnd?: "policy-json" | "trust";
+  /** The machine, for rules that read key files or resolve paths (without one, every path is missing). */
+  host?: Host;
 }
 
 /** Options of {@link runLint}. */
@@ -50,7 +53,8 @@ export function runLint(input: LintInput, options: RunLintOptions = {}): Diagnos
       signatureStorage: input.signatureStorage,
       registriesConf: input.registriesConf,
       checkHostFiles: input.checkHostFiles ?? false,
-      files: input.files ?? nodeLintFileAccess,
+      frontEnd: input.frontEnd,
+      files: input.host?.files ?? NO_FILES,
       textOf: (span) => input.getSource?.(span.file)?.text.slice(span.start, span.end),
       report: (d: ReportDescriptor) => out.push(toDiagnostic(rule, severity, d, input.file, override !== undefined)),
     };

@@ -91,7 +91,7 @@ describe("text renderer", () => {
   });
   it("without a source prints the location line only", () => {
     expect(renderDiagnosticsText([DIAGS[0]], {})).toBe(
-      'policy.json error IT1101 Unknown key "keypath". Did you mean "keyPath"?\n  hint: Write "keyPath".\n  containers/image: Unknown key "keypath"\n',
+      'policy.json error IT1101 Unknown key "keypath". Did you mean "keyPath"?\n  hint: Write "keyPath".\n  containers/image: Unknown key "keypath"\n  see: imagetrust explain IT1101\n',
     );
   });
   it("summarizes counts", () => {

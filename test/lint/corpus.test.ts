@@ -1,5 +1,5 @@
 /**
- * Every finding (loader and lint) on the real-world corpus (/work/shared/corpus/real-world, read in place) and on the
+ * Every finding (loader and lint) on the real-world corpus (../shared/corpus/real-world beside the clone, read in place) and on the
  * policies upstream ships, in one golden file for review: test/fixtures/lint/corpus.txt. Each policy is linted alone
  * (no registries.d: the cross-file rules stay quiet) and then a few pairs the corpus notes say belong together are
  * linted with --registries-d / --registries-conf semantics.
@@ -9,15 +9,17 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "vitest";
 import { lintInputs } from "../../src/lint/lint-inputs.js";
+import { nodeHost } from "../../src/host/node-host.js";
 import type { FileReport } from "../../src/input/validate.js";
 import { resolveSpan } from "../../src/diagnostics/render-text.js";
 import { expectGolden } from "../cli/helpers.js";
 import { SourceFile } from "../../src/source/source-file.js";
-import { SHARED } from "../support/shared.js";
+import { CORPUS as SHARED_CORPUS, skipWithoutShared } from "../support/shared.js";
 
-const CORPUS = process.env.IMAGETRUST_CORPUS ?? SHARED + "/corpus/real-world";
+const CORPUS = process.env.IMAGETRUST_CORPUS ?? SHARED_CORPUS;
 const UPSTREAM = "/usr/share/gocode/src/github.com/containers/image";
 
+const host = nodeHost();
 const extraSources = new Map<string, SourceFile>();
 function sourceOf(file: string): SourceFile | undefined {
   if (!extraSources.has(file) && existsSync(file)) extraSources.set(file, new SourceFile(file, readFileSync(file, "utf8")));
@@ -50,9 +52,9 @@ function render(reports: readonly FileReport[], base: string): string {
   return out.join("\n") + "\n";
 }
 
-const have = existsSync(CORPUS);
+const skip = process.env.IMAGETRUST_CORPUS === undefined && skipWithoutShared("the lint golden over the real-world corpus");
 
-describe.skipIf(!have && process.env.CI !== "true")("lint on the real-world corpus and upstream's policies", () => {
+describe.skipIf(skip)("lint on the real-world corpus and upstream's policies", () => {
   it("golden: test/fixtures/lint/corpus.txt", async () => {
     const parts: string[] = [];
     for (const sub of ["policy", "registries.d", "registries.conf"]) {
@@ -60,10 +62,10 @@ describe.skipIf(!have && process.env.CI !== "true")("lint on the real-world corp
       const files = readdirSync(dir).sort().map((f) => path.join(dir, f));
       const kind = sub === "policy" ? "policy-json" : sub === "registries.d" ? "registries-d-file" : "registries-conf";
       parts.push(`#### ${sub}/\n`);
-      for (const f of files) parts.push(render(await lintInputs([f], { kind }), CORPUS));
+      for (const f of files) parts.push(render(await lintInputs([f], { kind, host }), CORPUS));
     }
     parts.push("#### upstream containers/image 5.23.1\n");
-    parts.push(render(await lintInputs([path.join(UPSTREAM, "signature/fixtures/policy.json")], { kind: "policy-json" }), UPSTREAM));
+    parts.push(render(await lintInputs([path.join(UPSTREAM, "signature/fixtures/policy.json")], { kind: "policy-json", host }), UPSTREAM));
 
     // Pairs that are deployed together (same repository, per SOURCES.md).
     parts.push("#### pairs (policy with its registries.d / registries.conf)\n");
@@ -73,6 +75,7 @@ describe.skipIf(!have && process.env.CI !== "true")("lint on the real-world corp
       for (const f of regD) symlinkSync(path.join(CORPUS, "registries.d", f), path.join(d, "registries.d", f));
       const reports = await lintInputs([path.join(CORPUS, "policy", policy)], {
         kind: "policy-json",
+        host,
         registriesDPath: path.join(d, "registries.d"),
         registriesConfPath: conf ? path.join(CORPUS, "registries.conf", conf) : undefined,
       });

@@ -4,10 +4,10 @@
  * (symlinked-path-scope, with its fix).
  */
 import { describe, expect, it } from "vitest";
-import { loadRegistriesDFile, mergeRegistriesDFiles } from "../../src/load/registries-d.js";
-import { loadRegistriesConf } from "../../src/load/registries-conf.js";
+import { loadRegistriesDFile, mergeRegistriesDFiles } from "../../src/load/registries-d/index.js";
+import { memoryHost } from "../../src/host/memory-host.js";
+import { loadRegistriesConf } from "../../src/load/registries-conf/index.js";
 import { runLint } from "../../src/lint/run.js";
-import { memoryLintFileAccess } from "../../src/lint/file-access.js";
 import { signedByWithoutLookaside } from "../../src/lint/rules/signed-by-without-lookaside.js";
 import { stagingWithoutLookaside } from "../../src/lint/rules/staging-without-lookaside.js";
 import { mirrorWithoutSignatureConfig } from "../../src/lint/rules/mirror-without-signature-config.js";
@@ -59,7 +59,7 @@ describe("staging-without-lookaside", () => {
 });
 
 function conf(toml: string) {
-  const r = loadRegistriesConf({ confPath: "/c/registries.conf", confDirs: [], explicit: true, readFile: () => toml, readDir: () => [] });
+  const r = loadRegistriesConf({ host: memoryHost({ files: { "/c/registries.conf": toml } }), confPath: "/c/registries.conf", confDirs: [], explicit: true });
   return { conf: r.value!, source: new SourceFile("/c/registries.conf", toml) };
 }
 
@@ -95,17 +95,17 @@ describe("mirrors and signature storage", () => {
 });
 
 describe("symlinked-path-scope", () => {
-  const files = memoryLintFileAccess({ "/srv/images/a/x": { data: "" } }, { "/var/images": "/srv/images" });
+  const host = memoryHost({ files: { "/srv/images/a/x": "", "/var/images": { symlink: "/srv/images" } } });
   it("reports a scope through a symlink and offers the resolved path", () => {
     const text = '{"default":[{"type":"reject"}],"transports":{"dir":{"/var/images/a":[{"type":"insecureAcceptAnything"}],"/srv/images":[{"type":"insecureAcceptAnything"}]}}}';
-    const { ds, shown } = lintJson(text, [symlinkedPathScope], { files, checkHostFiles: true });
+    const { ds, shown } = lintJson(text, [symlinkedPathScope], { host, checkHostFiles: true });
     expect(shown).toEqual(['IT4018@"/var/images/a"']);
     expect(ds[0].message).toContain("resolves to '/srv/images/a'");
     expect(ds[0].fix?.edits.map((e) => e.text)).toEqual(['"/srv/images/a"']);
   });
   it("offers no fix when the resolved scope exists already", () => {
     const text = '{"default":[{"type":"reject"}],"transports":{"oci":{"/var/images/a":[{"type":"reject"}],"/srv/images/a":[{"type":"reject"}]}}}';
-    const { ds } = lintJson(text, [symlinkedPathScope], { files, checkHostFiles: true });
+    const { ds } = lintJson(text, [symlinkedPathScope], { host, checkHostFiles: true });
     expect(ds).toHaveLength(1);
     expect(ds[0].fix).toBeUndefined();
   });

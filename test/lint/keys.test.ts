@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryLintFileAccess } from "../../src/lint/file-access.js";
+import { memoryHost } from "../../src/host/memory-host.js";
 import { certificateExpiry, inspectOpenPgpKey, inspectPemKey, openPgpKeyExpiry, weakness } from "../../src/lint/key-inspect.js";
 import { keyFileProblem } from "../../src/lint/rules/key-file-problem.js";
 import { inlineKeyInvalid } from "../../src/lint/rules/inline-key-invalid.js";
@@ -45,7 +45,7 @@ const SB = (k: string) => `{"type":"signedBy","keyType":"GPGKeys","keyPath":"${k
 const SS = (k: string) => `{"type":"sigstoreSigned","keyPath":"${k}","signedIdentity":{"type":"matchRepository"}}`;
 const policy = (req: string) => `{"default":[{"type":"reject"}],"transports":{"docker":{"quay.io/a":[${req}]}}}`;
 
-const files = memoryLintFileAccess({
+const host = memoryHost({ files: {
   "/etc/pki/good.gpg": { data: gpgGood },
   "/etc/pki/rh.gpg": { data: rhGpg, mode: 0o644 },
   "/etc/pki/weak.gpg": { data: rsaPacket(1024) },
@@ -55,7 +55,7 @@ const files = memoryLintFileAccess({
   "/etc/pki/good.pub": { data: pemGood },
   "/etc/pki/weak.pub": { data: rsa1024Pem },
   "/etc/pki/dsa.pub": { data: dsaPem },
-});
+} });
 
 const KEY_TABLE: Array<[string, string, RegExp[]]> = [
   ["good GPG key", SB("/etc/pki/good.gpg"), []],
@@ -78,13 +78,13 @@ describe("key-file-problem", () => {
   for (const [name, req, expected] of KEY_TABLE) {
     it(name, () => {
       const text = policy(req);
-      const { ds, shown } = lintJson(text, [keyFileProblem], { files, checkHostFiles: true });
+      const { ds, shown } = lintJson(text, [keyFileProblem], { host, checkHostFiles: true });
       expect(ds.map((d) => d.message)).toEqual(expected.map((e) => expect.stringMatching(e)));
       for (const s of shown) expect(s).toBe(`IT4015@${req}`);
     });
   }
   it("runs only when the files are the deployed ones", () => {
-    expect(lintJson(policy(SB("/etc/pki/none.gpg")), [keyFileProblem], { files }).ds).toEqual([]);
+    expect(lintJson(policy(SB("/etc/pki/none.gpg")), [keyFileProblem], { host }).ds).toEqual([]);
   });
 });
 
@@ -124,8 +124,8 @@ describe("expired keys (real gpg keys with expiry dates)", () => {
       expect(openPgpKeyExpiry(expired)?.toISOString().slice(0, 10)).toBe("2020-01-02");
       expect(openPgpKeyExpiry(later)!.getTime()).toBeGreaterThan(Date.now());
       expect(openPgpKeyExpiry(never)).toBeNull();
-      const fs = memoryLintFileAccess({ "/etc/pki/expired.gpg": { data: expired }, "/etc/pki/later.gpg": { data: later }, "/etc/pki/never.gpg": { data: never } });
-      const msgs = (k: string) => lintJson(policy(SB(k)), [keyFileProblem], { files: fs, checkHostFiles: true }).ds.map((d) => d.message);
+      const fs = memoryHost({ files: { "/etc/pki/expired.gpg": { data: expired }, "/etc/pki/later.gpg": { data: later }, "/etc/pki/never.gpg": { data: never } } });
+      const msgs = (k: string) => lintJson(policy(SB(k)), [keyFileProblem], { host: fs, checkHostFiles: true }).ds.map((d) => d.message);
       expect(msgs("/etc/pki/expired.gpg")).toEqual([expect.stringMatching(/expired on 2020-01-02/)]);
       expect(msgs("/etc/pki/later.gpg")).toEqual([]);
       expect(msgs("/etc/pki/never.gpg")).toEqual([]);

@@ -29,10 +29,10 @@ const TABLE: Array<[string, string, boolean]> = [
 ];
 
 async function loadConfig(yaml: string): Promise<{ dir: string; config: RegistriesDConfig }> {
-  const { loadRegistriesDDir } = await import("../../src/load/registries-d.js");
+  const { loadRegistriesDDir } = await import("../../src/load/registries-d/index.js");
   const dir = mkdtempSync(path.join(os.tmpdir(), "imagetrust-swa-"));
   writeFileSync(path.join(dir, "a.yaml"), yaml + "\n");
-  const r = loadRegistriesDDir(dir);
+  const r = loadRegistriesDDir(dir, { host: (await import("../../src/host/node-host.js")).nodeHost() });
   if (!r.value) throw new Error(JSON.stringify(r.diagnostics));
   return { dir, config: r.value };
 }

@@ -4,6 +4,7 @@ import { applySuppressions, findSuppressions } from "../../src/lint/suppressions
 import { findLintConfig, globToRegExp, isIgnored, parseLintConfig } from "../../src/lint/config.js";
 import { RULES } from "../../src/lint/registry.js";
 import { SourceFile } from "../../src/source/source-file.js";
+import { memoryHost } from "../../src/host/memory-host.js";
 import { lintTrust, show } from "./helpers.js";
 
 const CODES = new Set(RULES.map((r) => r.meta.code));
@@ -68,9 +69,9 @@ describe(".imagetrust.yaml", () => {
     expect(parse("rules: [\n").diagnostics[0].code).toBe("IT9040");
   });
   it("is found by walking up", () => {
-    const files: Record<string, string> = { "/a/.imagetrust.yaml": "rules: {}\n" };
-    expect(findLintConfig("/a/b/c", { readFile: (p) => files[p] })?.path).toBe("/a/.imagetrust.yaml");
-    expect(findLintConfig("/x/y", { readFile: (p) => files[p] })).toBeUndefined();
+    const host = memoryHost({ files: { "/a/.imagetrust.yaml": "rules: {}\n" } });
+    expect(findLintConfig("/a/b/c", host)?.path).toBe("/a/.imagetrust.yaml");
+    expect(findLintConfig("/x/y", host)).toBeUndefined();
   });
   it("globs", () => {
     expect(globToRegExp("**/test/*.json").test("a/b/test/p.json")).toBe(true);

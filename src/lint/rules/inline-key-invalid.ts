@@ -7,7 +7,8 @@
  * `prSigstoreSigned.prepareTrustRoot` → `cryptoutils.UnmarshalPEMToPublicKey`).
  */
 import type { Base64, Requirement } from "../../ir/types.js";
-import { decodeBase64, holdsKey, isStdBase64, type KeyMaterial } from "../../check/key-files.js";
+import { holdsKey, type KeyMaterial } from "../../check/key-files.js";
+import { decodeGoBase64 } from "../../util/go-base64.js";
 import { inspectOpenPgpKey, inspectPemKey, weakness } from "../key-inspect.js";
 import type { Rule } from "../rule.js";
 
@@ -49,8 +50,8 @@ export const inlineKeyInvalid: Rule = {
     return {
       requirement(r) {
         for (const k of inlineKeysOf(r)) {
-          if (!isStdBase64(k.data)) continue; // the loader reports bad base64
-          const bytes = decodeBase64(k.data);
+          const bytes = decodeGoBase64(k.data);
+          if (bytes === undefined) continue; // the loader reports bad base64
           const where = { span: r.origin, file: r.origin ? undefined : ctx.file };
           if (!holdsKey(bytes, k.material)) {
             ctx.report({

@@ -10,6 +10,7 @@ import type { Requirement } from "../../ir/types.js";
 import type { Span } from "../../source/source-file.js";
 import { holdsKey, type KeyMaterial } from "../../check/key-files.js";
 import { certificateExpiry, inspectOpenPgpKey, inspectPemKey, openPgpKeyExpiry, weakness } from "../key-inspect.js";
+import { readSmallFile, statPath } from "../file-access.js";
 import type { Rule, RuleContext } from "../rule.js";
 
 /** Every key file a requirement names, with what it must hold. */
@@ -35,13 +36,13 @@ function check(ctx: RuleContext, path: string, material: KeyMaterial, field: str
     ctx.report({ messageId: "relative", data: { field, path }, ...where });
     return;
   }
-  const info = ctx.files.stat(path);
+  const info = statPath(ctx.files, path);
   if (!info) return ctx.report({ messageId: "missing", data: { field, path }, ...where });
   if (!info.isFile) return ctx.report({ messageId: "notFile", data: { field, path }, ...where });
   if (info.mode & 0o022) {
     ctx.report({ messageId: "writable", data: { field, path, mode: (info.mode & 0o777).toString(8).padStart(3, "0") }, ...where, severity: "warning" });
   }
-  const bytes = ctx.files.readFile(path);
+  const bytes = readSmallFile(ctx.files, path);
   if (!bytes) return ctx.report({ messageId: "unreadable", data: { field, path }, ...where });
   if (!holdsKey(bytes, material)) {
     return ctx.report({ messageId: "notKey", data: { field, path, what: material === "gpg" ? "an OpenPGP public key" : material === "publicKey" ? "a PEM public key" : "a PEM certificate" }, ...where });

@@ -66,6 +66,8 @@ export const sigstoreWithoutAttachments: Rule = {
     return {
       requirement(r, place) {
         const storage = ctx.signatureStorage;
+        // The .trust checker owns this finding for .trust sources (IT2150 / IT2151).
+        if (ctx.frontEnd === "trust") return;
         if (!storage || r.type !== "sigstoreSigned" || place.kind !== "scope" || place.transport.name !== "docker") return;
         const scope = place.scope.scope;
         if (attachmentsPossible(scope, storage)) return;

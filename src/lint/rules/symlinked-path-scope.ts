@@ -5,6 +5,7 @@
  * (`filepath.EvalSymlinks` on the longest existing prefix) before computing `PolicyConfigurationIdentity` and
  * namespaces, while scopes are compared as written; a scope through a symlink never equals a resolved path.
  */
+import { resolvedPath } from "../file-access.js";
 import { replaceStringFix, type Rule } from "../rule.js";
 
 const PATH_TRANSPORTS = new Set(["dir", "oci", "oci-archive", "docker-archive", "sif"]);
@@ -32,7 +33,7 @@ export const symlinkedPathScope: Rule = {
       scope(entry, transport) {
         if (!ctx.checkHostFiles) return;
         if (!PATH_TRANSPORTS.has(transport.name) || !entry.scope.startsWith("/")) return;
-        const resolved = ctx.files.realpath(entry.scope);
+        const resolved = resolvedPath(ctx.files, entry.scope);
         if (resolved === undefined || resolved === entry.scope) return;
         const span = entry.keyOrigin ?? entry.origin;
         const fix = transport.scopes.some((o) => o.scope === resolved)

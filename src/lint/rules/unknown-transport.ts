@@ -42,6 +42,9 @@ export const unknownTransport: Rule = {
           return;
         }
         if (known.includes(name)) return;
+        // The .trust checker owns an unknown name written bare (IT2111); a quoted one says an unknown transport
+        // is meant, and the checker leaves it to this rule.
+        if (ctx.frontEnd === "trust" && transport.keyOrigin && ctx.textOf(transport.keyOrigin) === name) return;
         const suggestions = suggestionList(name, known);
         const only = suggestions.length === 1 ? suggestions[0] : undefined;
         const fix =
