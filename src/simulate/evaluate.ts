@@ -102,12 +102,23 @@ export interface Evaluation {
 /** Upstream's message for an empty requirement list (only possible for a programmatically built policy). */
 export const EMPTY_REQUIREMENTS_MESSAGE = "List of verification policy requirements must not be empty";
 
-/** One requirement's `isRunningImageAllowed`. */
-export function evaluateRequirement(
-  requirement: Requirement,
-  image: EvaluatedImage,
-  evidence: SignatureEvidence = NO_SIGNATURE_EVIDENCE,
-): { allowed: boolean; message?: string; signatures?: SignatureCheck[] } {
+/**
+ * The requirements a `SignatureEvidence` answers: upstream `prSignedBy` / `prSigstoreSigned`. The other requirement
+ * types decide without looking at the image's signatures.
+ */
+export type SignatureRequirement = SignedBy | SigstoreSigned;
+
+/**
+ * Signature evidence that must be gathered and verified first (reading files or the network, verifying
+ * OpenPGP / sigstore signatures): src/verify/ answers through this seam, and the simulator asks only for the
+ * requirements it evaluates, in order, once each.
+ */
+export interface AsyncSignatureEvidence {
+  evaluate(requirement: SignatureRequirement, image: EvaluatedImage): Promise<SignatureVerdict>;
+}
+
+/** A requirement that needs no signature evidence: its `isRunningImageAllowed`. */
+function decideWithoutSignatures(requirement: Exclude<Requirement, SignatureRequirement>, image: EvaluatedImage): { allowed: boolean; message?: string } {
   switch (requirement.type) {
     case "insecureAcceptAnything":
       return { allowed: true };
@@ -115,22 +126,32 @@ export function evaluateRequirement(
       return { allowed: false, message: `Running image ${image.imageName} is rejected by policy.` };
     case "signedBaseLayer":
       return { allowed: false, message: "signedBaseLayer not implemented yet!" };
-    case "signedBy":
-    case "sigstoreSigned": {
-      const v = evidence.evaluate(requirement, image);
-      return v.allowed
-        ? { allowed: true, signatures: v.signatures }
-        : { allowed: false, message: v.message ?? NO_SIGNATURE_MESSAGE, signatures: v.signatures };
-    }
   }
 }
 
-/** `IsRunningImageAllowed` for an already selected requirement list: in order, first denial wins. */
-export function evaluateRequirements(
-  requirements: readonly Requirement[],
+/** A signature requirement's result from the evidence's verdict. */
+function fromVerdict(v: SignatureVerdict): { allowed: boolean; message?: string; signatures?: SignatureCheck[] } {
+  return v.allowed
+    ? { allowed: true, signatures: v.signatures }
+    : { allowed: false, message: v.message ?? NO_SIGNATURE_MESSAGE, signatures: v.signatures };
+}
+
+/** One requirement's `isRunningImageAllowed`. */
+export function evaluateRequirement(
+  requirement: Requirement,
   image: EvaluatedImage,
   evidence: SignatureEvidence = NO_SIGNATURE_EVIDENCE,
-): Evaluation {
+): { allowed: boolean; message?: string; signatures?: SignatureCheck[] } {
+  if (requirement.type === "signedBy" || requirement.type === "sigstoreSigned") return fromVerdict(evidence.evaluate(requirement, image));
+  return decideWithoutSignatures(requirement, image);
+}
+
+/**
+ * `IsRunningImageAllowed` for an already selected requirement list, written once for both kinds of evidence: it
+ * yields each signature requirement it reaches and is resumed with that requirement's verdict. In order, first
+ * denial wins (later requirements are not evaluated, so their evidence is never asked for).
+ */
+function* evaluationSteps(requirements: readonly Requirement[], image: EvaluatedImage): Generator<SignatureRequirement, Evaluation, SignatureVerdict> {
   if (requirements.length === 0) return { allowed: false, error: EMPTY_REQUIREMENTS_MESSAGE, outcomes: [] };
   const outcomes: RequirementOutcome[] = [];
   let error: string | null = null;
@@ -140,7 +161,8 @@ export function evaluateRequirements(
       outcomes.push({ index: i, requirement, status: "skipped" });
       continue;
     }
-    const r = evaluateRequirement(requirement, image, evidence);
+    const r: { allowed: boolean; message?: string; signatures?: SignatureCheck[] } =
+      requirement.type === "signedBy" || requirement.type === "sigstoreSigned" ? fromVerdict(yield requirement) : decideWithoutSignatures(requirement, image);
     const outcome: RequirementOutcome = { index: i, requirement, status: r.allowed ? "allow" : "deny" };
     if (r.message !== undefined) outcome.message = r.message;
     if (r.signatures !== undefined) outcome.signatures = r.signatures;
@@ -148,6 +170,30 @@ export function evaluateRequirements(
     if (!r.allowed) error = r.message ?? "denied";
   }
   return { allowed: error === null, error, outcomes };
+}
+
+/** `IsRunningImageAllowed` for an already selected requirement list, with evidence at hand. */
+export function evaluateRequirements(
+  requirements: readonly Requirement[],
+  image: EvaluatedImage,
+  evidence: SignatureEvidence = NO_SIGNATURE_EVIDENCE,
+): Evaluation {
+  const steps = evaluationSteps(requirements, image);
+  let step = steps.next();
+  while (!step.done) step = steps.next(evidence.evaluate(step.value, image));
+  return step.value;
+}
+
+/** `IsRunningImageAllowed` for an already selected requirement list, with evidence that is verified on demand. */
+export async function evaluateRequirementsAsync(
+  requirements: readonly Requirement[],
+  image: EvaluatedImage,
+  evidence: AsyncSignatureEvidence,
+): Promise<Evaluation> {
+  const steps = evaluationSteps(requirements, image);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await evidence.evaluate(step.value, image));
+  return step.value;
 }
 
 /**

@@ -6,39 +6,12 @@
  */
 import type { DockerReference } from "../reference/docker-reference.js";
 import { isShortName, pullSources, resolveShortName } from "../registries/resolve.js";
-import type { ShortNameMode } from "../registries/types.js";
-import type { SignatureLookup, SignatureLookupDetails } from "./requirement-report.js";
-import { signatureLookupFor, type Simulator } from "./simulate.js";
+import type { SignatureLookupDetails } from "./requirement-report.js";
+import { signatureLookupFor } from "./signature-lookup.js";
+import type { PullSourceReport, ResolutionReport, SimulationResult, Simulator } from "./types.js";
 
 export type { RegistriesConf } from "../registries/types.js";
-
-/** How a short name resolved (`resolution` in the JSON output). */
-export interface ResolutionReport {
-  /** The short-name mode in effect: disabled, permissive or enforcing. */
-  mode: ShortNameMode;
-  /** The alias that applied (its name), or null. */
-  aliasUsed: string | null;
-  /** Fully qualified references, in the order the runtime tries them. */
-  candidates: string[];
-  /** The resolution error (e.g. enforcing mode without a TTY), or null. */
-  error: string | null;
-  /** Upstream's description of the resolution ("Resolved \"x\" as an alias (file)"), when there is one. */
-  description?: string;
-}
-
-/** One place the runtime pulls from (`pullSources[]` in the JSON output). */
-export interface PullSourceReport {
-  location: string;
-  /** The rewritten reference pulled from this source. */
-  reference: string;
-  mirror: boolean;
-  insecure: boolean;
-  blocked: boolean;
-  /** The runtime's error for a blocked source. */
-  blockedError?: string;
-  /** Where signatures are read when this source serves the image (the source's own reference). */
-  signatureLookup: SignatureLookup;
-}
+export type { PullSourceReport, ResolutionReport } from "./types.js";
 
 /** The pull sources of a reference, or why pulling fails before any source is tried. */
 export interface PullSourcesReport {
@@ -96,4 +69,39 @@ export function pullSourcesFor(sim: Simulator, ref: DockerReference): PullSource
     return { sources, details, error };
   }
   return { sources, details };
+}
+
+/**
+ * The warnings of a pull through mirrors: signatures are read where the image is pulled from, so a mirror's own
+ * lookaside and attachment settings apply (observed-behaviour.md).
+ */
+export function pullSourceWarnings(requirementTypes: ReadonlySet<string>, p: PullSourcesReport): string[] {
+  const out: string[] = [];
+  p.sources.forEach((src, i) => {
+    if (!src.mirror || src.blocked) return;
+    const d = p.details[i];
+    if (requirementTypes.has("sigstoreSigned") && !d.sigstoreAttachments)
+      out.push(
+        `when mirror ${src.location} serves the image, sigstore attachments are not read (use-sigstore-attachments is not enabled for ${d.repository ?? src.reference}): sigstoreSigned cannot be satisfied through that mirror`,
+      );
+    if (requirementTypes.has("signedBy") && d.lookasideFrom === "built-in")
+      out.push(
+        `when mirror ${src.location} serves the image, signatures are read from its lookaside, which is only the built-in default local directory ${d.lookasideBase ?? ""}`,
+      );
+  });
+  return out;
+}
+
+/** Attach pull sources; when pulling fails before the policy is even consulted, the pull is denied with that error. */
+export function applyPullSources(res: SimulationResult, p: PullSourcesReport): void {
+  res.pullSources = p.sources;
+  res.warnings.push(...pullSourceWarnings(new Set(res.requirements.map((q) => q.type)), p));
+  if (p.error === undefined) return;
+  res.verdict = "deny";
+  res.upstreamError = p.error;
+  res.reasons.push(
+    p.sources.length > 0 && p.sources.every((s) => s.blocked)
+      ? `every pull source is blocked in registries.conf, so the pull fails before the policy is consulted: ${p.error}`
+      : `registries.conf makes the pull fail before the policy is consulted: ${p.error}`,
+  );
 }

@@ -1,7 +1,7 @@
 /**
- * `imagetrust simulate`: would these pulls be allowed, and why. Library side (no printing, no exit):
- * the CLI reads the files, calls `simulate`, renders with `renderSimulationText` or JSON.stringify, and
- * exits with `simulationExitCode`.
+ * `imagetrust simulate`: would these pulls be allowed, and why. Library side (no printing, no exit): `simulate`
+ * decides without signatures; simulate-evidence.ts `simulateAllWithEvidence` with the signatures the runtime
+ * would see. The CLI renders with `renderSimulationText` (and render-evidence.ts) or JSON.stringify.
  */
 import type { Policy, RegistriesDConfig } from "../ir/types.js";
 import type { RegistriesConf } from "./registries-conf.js";
@@ -25,6 +25,8 @@ export interface SimulateOptions {
   /** The references: `transport:ref` as skopeo takes them, or bare names as podman takes them. */
   refs: string[];
   env?: SimulationEnv;
+  /** Where `env`'s euid and home come from when it does not give them (without a host: root). */
+  host?: SimulationOptions["host"];
   /** Signature evidence (a verification module); default: no signatures at hand. */
   evidence?: SignatureEvidence;
   /** Reference parsing options (path resolution, default containers-storage store, target). */

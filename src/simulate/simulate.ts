@@ -1,138 +1,61 @@
 /**
  * One pull decision, explained: parse the reference (alltransports.ParseImageName), pick the requirements
  * (`requirementsForImageRef`), evaluate them (`IsRunningImageAllowed`, without signatures unless evidence is
- * plugged in), and say where signatures would be looked for (registries.d lookaside / sigstore attachments).
+ * given; simulate-evidence.ts verifies real ones), and say where signatures would be looked for (registries.d
+ * lookaside / sigstore attachments).
  * For a bare image name (as `podman pull NAME` takes it) also short-name resolution and, for docker references
  * under registries.conf, the pull sources (mirrors) in the order the runtime tries them.
  *
  * The result objects are the JSON output of `imagetrust simulate --format json` (field names are stable);
  * render-text.ts turns them into text.
  */
-import { createHash } from "node:crypto";
-import * as os from "node:os";
-import type { Policy, RegistriesDConfig } from "../ir/types.js";
-import type { Version } from "../ir/versions.js";
-import {
-  type DockerReference,
-  parseNormalizedNamed,
-  referenceName,
-  referenceString,
-} from "../reference/docker-reference.js";
+import { sha256 } from "@noble/hashes/sha256";
+import { bytesToHex } from "@noble/hashes/utils";
+import { type DockerReference, parseNormalizedNamed, referenceString } from "../reference/docker-reference.js";
 import { type ImageReference, parseImageReference } from "../reference/image-reference.js";
 import { isKnownTransport } from "../reference/scopes.js";
 import { isShortName } from "../registries/resolve.js";
-import { type LookasideSource, lookasideSignatureUrl, sigstoreAttachmentTag, signatureStorageFor } from "../registries/lookaside.js";
-import type { ShortNameMode } from "../registries/types.js";
-import type { RegistriesConf } from "./registries-conf.js";
-import { decideRequirements, evaluateRequirements, NO_SIGNATURE_EVIDENCE, type SignatureEvidence } from "./evaluate.js";
-import { reportRequirement, signatureWarnings, type RequirementReport, type SignatureLookup, type SignatureLookupDetails } from "./requirement-report.js";
-import { pullSourcesFor, resolveName, type PullSourceReport, type PullSourcesReport, type ResolutionReport } from "./registries-conf.js";
-import { describeLookupStep, indexPolicy, namespacesTried, type DecidingScope, type PolicyIndex, requirementsForImageRef } from "./scope-lookup.js";
+import { runtimeUser } from "../registries/lookaside.js";
+import {
+  decideRequirements,
+  evaluateRequirements,
+  evaluateRequirementsAsync,
+  NO_SIGNATURE_EVIDENCE,
+  type AsyncSignatureEvidence,
+  type EvaluatedImage,
+  type Evaluation,
+} from "./evaluate.js";
+import { reportRequirement, signatureWarnings, type SignatureLookupDetails } from "./requirement-report.js";
+import { applyPullSources, pullSourcesFor, resolveName } from "./registries-conf.js";
+import { describeLookupStep, indexPolicy, namespacesTried, requirementsForImageRef, type ScopeLookup } from "./scope-lookup.js";
+import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
+import type { Decision, SimulationEnv, SimulationOptions, SimulationResult, Simulator } from "./types.js";
 
-/** Who the runtime runs as: decides the built-in lookaside default (spec §5.3). */
-export interface SimulationEnv {
-  /** Effective uid (0 = root: file:///var/lib/containers/sigstore). Default 0. */
-  euid?: number;
-  /** $HOME, for the non-root default file://$HOME/.local/share/containers/sigstore. */
-  home?: string;
-  /** The containers/image version to mimic for lookaside URLs (default: `parse.target`, else the newest). */
-  target?: Version;
-}
+export type { Decision, SimulationEnv, SimulationOptions, SimulationResult, Simulator } from "./types.js";
+export { dockerSignatureLookup, signatureLookupFor } from "./signature-lookup.js";
 
-/** Everything a simulation needs besides the references. */
-export interface SimulationOptions {
-  policy: Policy;
-  registriesD?: RegistriesDConfig;
-  registriesConf?: RegistriesConf;
-  /** The manifest the image would have: gives the digest for lookaside URLs and attachment tags. */
-  manifest?: Uint8Array;
-  env?: SimulationEnv;
-  /** Signature evidence (a verification module); default: no signatures at hand. */
-  evidence?: SignatureEvidence;
-  /** Options for parsing path and storage references (see reference/image-reference.ts). */
-  parse?: Parameters<typeof parseImageReference>[1];
-  /**
-   * Whether a reference without a known `transport:` prefix is taken as an image name the way `podman pull`
-   * takes it (default true), or rejected as skopeo / alltransports.ParseImageName would (false).
-   */
-  bareNames?: boolean;
-  /** Overrides registries.conf's short-name-mode (as podman's SystemContext.ShortNameMode does). */
-  shortNameMode?: ShortNameMode;
-}
-
-/** The simulation of one requested reference (`imagetrust simulate --format json`, one array element). */
-export interface SimulationResult {
-  /** The reference as given. */
-  ref: string;
-  /** A parse / resolution failure: then nothing was evaluated and the verdict is "deny". */
-  error: string | null;
-  transport: string | null;
-  /** `PolicyConfigurationIdentity()`. */
-  identity: string | null;
-  /** The namespaces tried after the identity, in order (all of them when nothing more specific matched). */
-  namespacesTried: string[];
-  /** The deciding entry; `scope: ""` for a transport default; null when the global default decided. */
-  scope: DecidingScope | null;
-  verdict: "allow" | "deny";
-  /** The runtime's error for a denial (`Source image rejected: <this>` in skopeo), null when allowed. */
-  upstreamError: string | null;
-  requirements: RequirementReport[];
-  /** Why: the decisive facts, in words. */
-  reasons: string[];
-  signatureLookup: SignatureLookup;
-  /** The lookup trail: each step requirementsForImageRef took. */
-  trail: string[];
-  warnings: string[];
-  /** Upstream `transports.ImageName`, e.g. "docker://busybox:latest". */
-  imageName?: string;
-  /** The Docker reference the image is known by, if any (normalized). */
-  dockerReference?: string | null;
-  /** For a bare short name: how it resolved. */
-  resolution?: ResolutionReport;
-  /** For a short name: the simulation of each candidate, in the order the runtime tries them. */
-  candidates?: SimulationResult[];
-  /** For a docker reference under registries.conf: where the runtime pulls from, in order. */
-  pullSources?: PullSourceReport[];
-}
-
-/** Prepared state shared by many simulations (the policy index, the manifest digest). */
-export interface Simulator {
-  readonly options: SimulationOptions;
-  readonly index: PolicyIndex;
-  readonly manifestDigest?: string;
-  /** Simulate one reference string. */
-  simulate(input: string): SimulationResult;
-  /**
-   * The decision alone (no explanation, no registries): parse a `transport:ref` string, look up the
-   * requirements through the index and evaluate them. The fast path for bulk runs and benchmarks.
-   */
-  decide(input: string): Decision;
-}
-
-/** A bare decision: what `IsRunningImageAllowed` returns, plus the deciding scope. */
-export interface Decision {
-  allowed: boolean;
-  /** The runtime's error for a denial, or the parse error. */
-  error: string | null;
-  /** True when the reference did not parse (then nothing was evaluated). */
-  parseError: boolean;
-  scope: DecidingScope | null;
+/** "sha256:<hex>" of a manifest (the digest signatures name when the reference has none). */
+export function sha256Digest(bytes: Uint8Array): string {
+  return "sha256:" + bytesToHex(sha256(bytes));
 }
 
 /** Prepare a simulator: indexes the policy once and hashes the manifest once. */
 export function createSimulator(options: SimulationOptions): Simulator {
   // Who runs the pull is fixed for a run: resolve it once (the lookaside default depends on it).
   {
-    const euid = options.env?.euid ?? (typeof process.geteuid === "function" ? process.geteuid() : 0);
-    const home = options.env?.home ?? (euid === 0 ? undefined : process.env.HOME ?? os.homedir());
+    const user = runtimeUser({ euid: options.env?.euid, home: options.env?.home, host: options.host });
     const target = options.env?.target ?? options.parse?.target;
-    const env: SimulationEnv = { euid };
-    if (home !== undefined) env.home = home;
+    const env: SimulationEnv = { euid: user.euid };
+    // Only a non-root user's built-in lookaside is below the home: read from the host only then.
+    if (options.env?.home !== undefined || (user.euid !== 0 && options.host !== undefined)) env.home = user.home;
     if (target !== undefined) env.target = target;
-    options = { ...options, env };
+    const host = options.host;
+    // Path transports resolve against the run's files (symlinks, tarball files): the host's unless `parse` names one.
+    const parse = options.parse?.host === undefined && host?.files && host.cwd ? { ...options.parse, host: { files: host.files, cwd: host.cwd } } : options.parse;
+    options = { ...options, env, parse };
   }
   const index = indexPolicy(options.policy);
-  const manifestDigest = options.manifest ? "sha256:" + createHash("sha256").update(options.manifest).digest("hex") : undefined;
+  const manifestDigest = options.manifest ? sha256Digest(options.manifest) : undefined;
   const sim: Simulator = {
     options,
     index,
@@ -162,9 +85,8 @@ function decide(sim: Simulator, input: string): Decision {
   };
 }
 
-const NO_LOOKUP: SignatureLookup = { lookasideBase: null, lookasideSignature1: null, sigstoreAttachments: false };
-
-function failed(input: string, error: string, extra?: Partial<SimulationResult>): SimulationResult {
+/** The result for a reference that did not parse or resolve: denied before anything is evaluated. */
+export function failed(input: string, error: string, extra?: Partial<SimulationResult>): SimulationResult {
   return {
     ref: input,
     error,
@@ -184,7 +106,7 @@ function failed(input: string, error: string, extra?: Partial<SimulationResult>)
 }
 
 /** The transport prefix of `transport:rest` when it names a known transport (alltransports splits at the first ':'). */
-function knownTransportPrefix(input: string): string | undefined {
+export function knownTransportPrefix(input: string): string | undefined {
   const colon = input.indexOf(":");
   if (colon <= 0) return undefined;
   const t = input.slice(0, colon);
@@ -253,111 +175,68 @@ function simulateDockerName(sim: Simulator, input: string, name: DockerReference
   return res;
 }
 
-/** Attach pull sources; when pulling fails before the policy is even consulted, the pull is denied with that error. */
-function applyPullSources(res: SimulationResult, p: PullSourcesReport): void {
-  res.pullSources = p.sources;
-  // Signatures are read where the image is pulled from: a mirror's own lookaside and attachment settings apply.
-  const types = new Set(res.requirements.map((q) => q.type));
-  p.sources.forEach((src, i) => {
-    if (!src.mirror || src.blocked) return;
-    const d = p.details[i];
-    if (types.has("sigstoreSigned") && !d.sigstoreAttachments)
-      res.warnings.push(
-        `when mirror ${src.location} serves the image, sigstore attachments are not read (use-sigstore-attachments is not enabled for ${d.repository ?? src.reference}): sigstoreSigned cannot be satisfied through that mirror`,
-      );
-    if (types.has("signedBy") && d.lookasideFrom === "built-in")
-      res.warnings.push(
-        `when mirror ${src.location} serves the image, signatures are read from its lookaside, which is only the built-in default local directory ${d.lookasideBase ?? ""}`,
-      );
-  });
-  if (p.error === undefined) return;
-  res.verdict = "deny";
-  res.upstreamError = p.error;
-  res.reasons.push(
-    p.sources.length > 0 && p.sources.every((s) => s.blocked)
-      ? `every pull source is blocked in registries.conf, so the pull fails before the policy is consulted: ${p.error}`
-      : `registries.conf makes the pull fail before the policy is consulted: ${p.error}`,
-  );
-}
-
 /** The digest signatures are looked up by: the reference's sha256 digest, else the manifest's (upstream `manifestDigest`). */
-function lookupDigest(sim: Simulator, ref: DockerReference | undefined): string | undefined {
+function lookupDigest(manifestDigest: string | undefined, ref: DockerReference | undefined): string | undefined {
   if (ref?.digest !== undefined && ref.digest.startsWith("sha256:")) return ref.digest;
-  return sim.manifestDigest;
+  return manifestDigest;
 }
 
-/** Where the runtime reads signatures of a docker reference (lookaside and attachments). */
-export function dockerSignatureLookup(
-  registriesD: RegistriesDConfig | undefined,
-  env: SimulationEnv | undefined,
-  ref: DockerReference,
-  digest: string | undefined,
-): SignatureLookupDetails {
-  const storage = signatureStorageFor(ref, registriesD ?? { docker: [] }, env ?? {});
-  const base = storage.lookasideBase;
-  let first: string | null = null;
-  if (base !== null && digest !== undefined) {
-    const u = lookasideSignatureUrl(storage.lookasideTopLevel, ref, digest, 0, env ?? {});
-    if (u.ok) first = u.url;
-  }
-  const out: SignatureLookupDetails = {
-    lookasideBase: base,
-    lookasideSignature1: first,
-    sigstoreAttachments: storage.useSigstoreAttachments,
-    repository: referenceName(ref),
-    lookasideFrom: sourceText(storage.matched.read),
+/** The manifest an image is simulated with: the simulator's (`--manifest`), or the one evidence read. */
+export interface SimulatedManifest {
+  manifest?: Uint8Array;
+}
+
+/** What is settled before the requirements are evaluated: the deciding list, the image, where signatures live. */
+interface Plan {
+  ref: ImageReference;
+  input: string;
+  lookup: ScopeLookup;
+  image: EvaluatedImage;
+  details: SignatureLookupDetails;
+}
+
+function plan(sim: Simulator, ref: ImageReference, input: string, manifest: SimulatedManifest): Plan {
+  const lookup = requirementsForImageRef(sim.index, ref);
+  const manifestDigest = manifest.manifest === sim.options.manifest ? sim.manifestDigest : manifest.manifest && sha256Digest(manifest.manifest);
+  const digest = lookupDigest(manifestDigest, ref.dockerReference);
+  const details: SignatureLookupDetails =
+    ref.transport === "docker" && ref.dockerReference ? signatureLookupFor(sim, ref.dockerReference, digest) : { ...NO_LOOKUP };
+  const image: EvaluatedImage = {
+    transport: ref.transport,
+    imageName: ref.imageName,
+    dockerReference: ref.dockerReference,
+    manifestDigest: digest,
+    manifest: manifest.manifest,
   };
-  if (storage.matched.attachments.kind !== "built-in") out.attachmentsFrom = sourceText(storage.matched.attachments);
-  if (digest !== undefined) out.attachmentTag = sigstoreAttachmentTag(digest);
-  if (storage.error !== undefined) out.error = storage.error;
-  return out;
+  return { ref, input, lookup, image, details };
 }
 
-const LOOKUP_CACHE_LIMIT = 65_536;
-const lookupCaches = new WeakMap<Simulator, Map<string, SignatureLookupDetails>>();
+/** Simulate an already parsed image reference with the evidence at hand (none by default). `input` is echoed as `ref`. */
+export function simulateImageReference(sim: Simulator, ref: ImageReference, input: string, manifest: SimulatedManifest = sim.options): SimulationResult {
+  const p = plan(sim, ref, input, manifest);
+  return report(sim, p, evaluateRequirements(p.lookup.requirements, p.image, sim.options.evidence ?? NO_SIGNATURE_EVIDENCE));
+}
 
 /**
- * `dockerSignatureLookup` memoised per simulator (registries.d and the runtime user are fixed for a run, so
- * the answer depends only on the reference and digest). Callers must not mutate the result.
+ * Simulate an already parsed image reference whose signatures are verified on demand: the evidence is asked for
+ * each signature requirement the runtime evaluates, once, in order. Also returns the evaluation (each outcome
+ * carries its signatures' checks).
  */
-export function signatureLookupFor(sim: Simulator, ref: DockerReference, digest: string | undefined): SignatureLookupDetails {
-  let cache = lookupCaches.get(sim);
-  if (!cache) lookupCaches.set(sim, (cache = new Map()));
-  const key = digest === undefined ? referenceString(ref) : referenceString(ref) + "\0" + digest;
-  let v = cache.get(key);
-  if (v === undefined) {
-    v = dockerSignatureLookup(sim.options.registriesD, sim.options.env, ref, digest);
-    if (cache.size >= LOOKUP_CACHE_LIMIT) cache.clear();
-    cache.set(key, v);
-  }
-  return v;
+export async function simulateImageReferenceWith(
+  sim: Simulator,
+  ref: ImageReference,
+  input: string,
+  manifest: SimulatedManifest,
+  evidence: AsyncSignatureEvidence,
+): Promise<{ result: SimulationResult; evaluation: Evaluation }> {
+  const p = plan(sim, ref, input, manifest);
+  const evaluation = await evaluateRequirementsAsync(p.lookup.requirements, p.image, evidence);
+  return { result: report(sim, p, evaluation), evaluation };
 }
 
-function sourceText(s: LookasideSource): string {
-  if (s.kind === "built-in") return "built-in";
-  if (s.kind === "default-docker") return `default-docker in ${s.file}`;
-  return `docker scope "${s.scope}" in ${s.file}`;
-}
-
-/** Simulate an already parsed image reference. `input` is echoed as `ref`. */
-export function simulateImageReference(sim: Simulator, ref: ImageReference, input: string): SimulationResult {
-  const lookup = requirementsForImageRef(sim.index, ref);
-  const digest = lookupDigest(sim, ref.dockerReference);
-  const details: SignatureLookupDetails =
-    ref.transport === "docker" && ref.dockerReference
-      ? signatureLookupFor(sim, ref.dockerReference, digest)
-      : { ...NO_LOOKUP };
-  const evaluation = evaluateRequirements(
-    lookup.requirements,
-    {
-      transport: ref.transport,
-      imageName: ref.imageName,
-      dockerReference: ref.dockerReference,
-      manifestDigest: digest,
-      manifest: sim.options.manifest,
-    },
-    sim.options.evidence ?? NO_SIGNATURE_EVIDENCE,
-  );
+/** The simulation report: the evaluation explained. */
+function report(sim: Simulator, p: Plan, evaluation: Evaluation): SimulationResult {
+  const { ref, input, lookup, details } = p;
   const reportImage = { transport: ref.transport, dockerReference: ref.dockerReference, withinTransport: ref.withinTransport, lookup: details };
   const level = lookup.entry ? lookup.entry.labels?.level : sim.options.policy.defaultLabels?.level;
   const requirements = evaluation.outcomes.map((o) => reportRequirement(o, reportImage, level));

@@ -1,54 +1,113 @@
 /**
- * The adapter between asynchronous signature verification and the simulator's synchronous
- * `SignatureEvidence` seam (src/simulate/evaluate.ts): a first evaluation pass records which signature
- * requirements the runtime would evaluate, their verdicts are computed (OpenPGP / sigstore, async), and a
- * second pass reads them from this cache.
+ * Signature evidence for the simulator (src/simulate/evidence-source.ts): gather what the runtime reads for an
+ * image — the manifest and the signatures of a `dir:` layout (`directory/directory_src.go`), files given as
+ * `--signatures`, a docker image's registries.d lookaside over file:// and http(s):// (docker-signatures.ts), or
+ * the live registry (`--online`, online-evidence.ts) — and verify a signature requirement against them when the
+ * simulator asks (evidence-context.ts `verifier`).
  */
-import type { SignedBy, SigstoreSigned } from "../ir/types.js";
-import type { EvaluatedImage, SignatureEvidence, SignatureVerdict } from "../simulate/evaluate.js";
+import { join, resolve } from "../host/path.js";
+import { parseVersion } from "../ir/versions.js";
+import type { ImageReference } from "../reference/image-reference.js";
+import { errnoText } from "../reference/resolve-path.js";
+import type { EvidenceReport, EvidenceSource, GatheredEvidence, ImageEvidence } from "../simulate/evidence-source.js";
+import { dockerSignatures } from "./docker-signatures.js";
+import { recordRead, verifier, type EvidenceContext, type SignatureEvidenceOptions } from "./evidence-context.js";
 import type { ImageUnderTest } from "./image-under-test.js";
-import { evaluateSignedBy } from "./signed-by.js";
-import { evaluateSigstoreSigned, type SigstoreContext } from "./sigstore.js";
-import type { StoredSignature } from "./stored-signature.js";
+import { manifestDigest } from "./manifest-digest.js";
+import { gatherOnline } from "./online-evidence.js";
+import { readDirSignatures, type SignatureReadResult } from "./sources.js";
+import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
 
-/** Evidence that allows everything while recording the requirements asked (the first pass). */
-export class RecordingEvidence implements SignatureEvidence {
-  readonly asked: { requirement: SignedBy | SigstoreSigned; image: EvaluatedImage }[] = [];
-  evaluate(requirement: SignedBy | SigstoreSigned, image: EvaluatedImage): SignatureVerdict {
-    if (!this.asked.some((a) => a.requirement === requirement)) this.asked.push({ requirement, image });
-    return { allowed: true, signatures: [] };
+export type { SignatureEvidenceOptions } from "./evidence-context.js";
+
+function readManifestFile(c: EvidenceContext, p: string): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
+  try {
+    return { ok: true, bytes: c.options.host.files.readFile(p) };
+  } catch (e) {
+    return { ok: false, error: `open ${p}: ${errnoText(e)}` };
   }
 }
 
-/** Where the signatures of the image came from, or why reading them failed (then every signature requirement denies with it). */
-export type SignatureSet = { ok: true; signatures: StoredSignature[] } | { ok: false; error: string };
-
-/** Evidence backed by verdicts computed beforehand (the second pass). Unknown requirements deny. */
-export class PrecomputedEvidence implements SignatureEvidence {
-  readonly verdicts = new Map<SignedBy | SigstoreSigned, SignatureVerdict>();
-  /** Verdicts in the order the simulator asked for them in the last pass. */
-  readonly order: { requirement: SignedBy | SigstoreSigned; verdict: SignatureVerdict }[] = [];
-  evaluate(requirement: SignedBy | SigstoreSigned): SignatureVerdict {
-    const v = this.verdicts.get(requirement) ?? { allowed: false, message: "internal error: signature requirement was not verified" };
-    this.order.push({ requirement, verdict: v });
-    return v;
+function parseBlobs(blobs: readonly Uint8Array[], names: string[]): SignatureReadResult {
+  const signatures: StoredSignature[] = [];
+  for (let i = 0; i < blobs.length; i++) {
+    const s = signatureFromBlob(blobs[i]);
+    if (!s.ok) return { ok: false, error: `parsing signature ${JSON.stringify(names[i])}: ${s.error}`, locations: names.slice(0, i) };
+    signatures.push(s.signature);
   }
+  return { ok: true, signatures, locations: names };
 }
 
-/** Verify every requirement asked in the recording pass against the signature set. */
-export async function computeVerdicts(
-  recording: RecordingEvidence,
-  image: ImageUnderTest,
-  set: SignatureSet,
-  ctx: SigstoreContext,
-): Promise<PrecomputedEvidence> {
-  const out = new PrecomputedEvidence();
-  for (const { requirement } of recording.asked) {
-    let v: SignatureVerdict;
-    if (!set.ok) v = { allowed: false, message: set.error, signatures: [] };
-    else if (requirement.type === "signedBy") v = await evaluateSignedBy(requirement, image, set.signatures, ctx);
-    else v = await evaluateSigstoreSigned(requirement, image, set.signatures, ctx);
-    out.verdicts.set(requirement, v);
+/**
+ * The evidence of an image read without the registry: signatures from `signatures` / `signaturesDir` when given,
+ * else from where the runtime reads them for the transport: the `dir:` layout, or for `docker://` the registries.d
+ * lookaside (`file://`, `http(s)://`) at the reference's digest or the manifest's; other transports have none.
+ */
+async function gatherStored(c: EvidenceContext, ref: ImageReference): Promise<ImageEvidence> {
+  const o = c.options;
+  const report: EvidenceReport = { source: "none", locations: [], formats: [], manifestDigest: null };
+  // A dir: image is read where the user's working directory puts it (the reference keeps the path as typed).
+  const dirPath = ref.transport === "dir" ? resolve(o.cwd ?? o.host.cwd(), ref.withinTransport) : "";
+
+  let manifest: ImageUnderTest["manifest"] = { ok: false, error: "no manifest given" };
+  if (o.manifest) manifest = { ok: true, bytes: o.manifest };
+  else if (ref.transport === "dir") manifest = readManifestFile(c, join(dirPath, "manifest.json"));
+  if (manifest.ok) {
+    const d = manifestDigest(manifest.bytes);
+    if (d.ok) report.manifestDigest = d.digest;
+    else report.manifestError = d.error;
+  } else report.manifestError = manifest.error;
+
+  let read: SignatureReadResult = { ok: true, signatures: [], locations: [] };
+  if (o.signatures) {
+    report.source = "given";
+    read = parseBlobs(o.signatures, o.signatures.map((_, i) => `signature-${i + 1}`));
+  } else if (o.signaturesDir !== undefined) {
+    report.source = `dir:${o.signaturesDir}`;
+    read = readDirSignatures(o.host.files, o.signaturesDir);
+  } else if (ref.transport === "dir") {
+    report.source = `dir:${ref.withinTransport}`;
+    read = readDirSignatures(o.host.files, dirPath);
+  } else if (ref.transport === "docker" && ref.dockerReference && o.lookaside) {
+    report.source = "lookaside";
+    const dref = ref.dockerReference;
+    const digest = dref.digest?.startsWith("sha256:") ? dref.digest : (report.manifestDigest ?? undefined);
+    if (digest === undefined) read = { ok: false, error: "the manifest digest is unknown (give --manifest), so lookaside signatures cannot be located", locations: [] };
+    else read = await dockerSignatures(c.docker, dref, digest);
   }
-  return out;
+  const set = recordRead(report, read);
+  const image: ImageUnderTest = { dockerReference: ref.dockerReference, manifest, expectedDigest: ref.dockerReference?.digest, target: c.target };
+  return { report, manifest: manifest.ok ? manifest.bytes : undefined, signatures: verifier(c, image, set) };
+}
+
+/** Whether the runtime reads any signatures for `ref` under these options (else "otherTransports" decides). */
+function readsSignatures(o: SignatureEvidenceOptions, ref: ImageReference): boolean {
+  if (o.signatures !== undefined || o.signaturesDir !== undefined || ref.transport === "dir") return true;
+  return ref.transport === "docker" && ref.dockerReference !== undefined && o.lookaside;
+}
+
+/** An evidence source over the machine's files and network (see {@link SignatureEvidenceOptions}). */
+export function signatureEvidence(options: SignatureEvidenceOptions): EvidenceSource {
+  const target = options.target ? parseVersion(options.target) : undefined;
+  const c: EvidenceContext = {
+    options,
+    target,
+    docker: {
+      host: options.host,
+      registriesD: options.registriesD,
+      env: options.env ? { euid: options.env.euid, home: options.env.home } : undefined,
+      target,
+      // Upstream reads lookaside URLs with the registry's HTTP client, so --tls-verify=false applies to them too.
+      http: { ...(options.http ?? {}), tlsVerify: options.http?.tlsVerify ?? options.online?.tlsVerify },
+    },
+  };
+  return {
+    requested: options.signatures !== undefined || options.signaturesDir !== undefined || options.lookaside || options.online !== undefined,
+    async gather(ref: ImageReference): Promise<GatheredEvidence | null> {
+      if (options.none) return null;
+      if (options.online && ref.transport === "docker" && ref.dockerReference) return gatherOnline(c, ref.dockerReference, options.online);
+      if (!readsSignatures(options, ref) && options.otherTransports === "skip") return null;
+      return { kind: "image", evidence: await gatherStored(c, ref) };
+    },
+  };
 }

@@ -1,10 +1,11 @@
 /**
- * One bounded HTTP(S) request with node:http / node:https: a deadline for the whole exchange, a body size limit,
- * a redirect limit (Go's client: 10), TLS verification on unless turned off (`--tls-verify=false`). Used by the
- * registry client; errors are thrown as Error with a message naming the URL.
+ * One bounded HTTP(S) request as Go's `http.Client` makes it: a deadline for the whole exchange (redirects
+ * included), a body size limit, a redirect limit (Go's client: 10, `Authorization` dropped when the host
+ * changes), TLS verification on unless turned off (`--tls-verify=false`). Each exchange goes through the host's
+ * transport (`host.http.request`, one exchange without redirects); errors are thrown as Error with a message naming
+ * the URL as Go does (`Get "…": …`).
  */
-import * as http from "node:http";
-import * as https from "node:https";
+import type { HostHttp } from "../host/host.js";
 
 /** Request options. */
 export interface HttpRequestOptions {
@@ -20,8 +21,9 @@ export interface HttpRequestOptions {
 /** A response read within bounds. */
 export interface HttpResponse {
   status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
+  /** Header names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
   /** The URL that answered (after redirects). */
   url: string;
 }
@@ -32,43 +34,37 @@ function goMethod(m: string | undefined): string {
   return x.charAt(0).toUpperCase() + x.slice(1);
 }
 
-function once(url: URL, o: Required<Pick<HttpRequestOptions, "timeoutMs" | "maxBodyBytes">> & HttpRequestOptions, deadline: number): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    const mod = url.protocol === "https:" ? https : http;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return reject(new Error(`${goMethod(o.method)} ${JSON.stringify(url.toString())}: timeout after ${o.timeoutMs} ms`));
-    const req = mod.request(url, { method: o.method ?? "GET", headers: o.headers, rejectUnauthorized: o.tlsVerify !== false }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (c: Buffer) => {
-        size += c.length;
-        if (size > o.maxBodyBytes) {
-          req.destroy(new Error(`exceeded maximum allowed size of ${o.maxBodyBytes} bytes`));
-          return;
-        }
-        chunks.push(c);
-      });
-      res.on("end", () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url: url.toString() });
-      });
-      res.on("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
+/** One exchange within what is left of the deadline. */
+async function once(
+  transport: HostHttp | undefined,
+  url: URL,
+  o: Required<Pick<HttpRequestOptions, "timeoutMs" | "maxBodyBytes">> & HttpRequestOptions,
+  deadline: number,
+): Promise<HttpResponse> {
+  const named = (text: string) => new Error(`${goMethod(o.method)} ${JSON.stringify(url.toString())}: ${text}`);
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) throw named(`timeout after ${o.timeoutMs} ms`);
+  if (!transport) throw named("this host has no network");
+  try {
+    const res = await transport.request({
+      url: url.toString(),
+      method: o.method ?? "GET",
+      headers: o.headers,
+      timeoutMs: remaining,
+      maxBodyBytes: o.maxBodyBytes,
+      tlsVerify: o.tlsVerify !== false,
     });
-    const timer = setTimeout(() => req.destroy(new Error(`${goMethod(o.method)} ${JSON.stringify(url.toString())}: timeout after ${o.timeoutMs} ms`)), remaining);
-    req.on("error", (e) => {
-      clearTimeout(timer);
-      const msg = e.message.startsWith("exceeded maximum") || e.message.includes("timeout after") ? e.message : `${goMethod(o.method)} ${JSON.stringify(url.toString())}: ${e.message}`;
-      reject(new Error(msg));
-    });
-    req.end();
-  });
+    return { status: res.status, headers: res.headers, body: res.body, url: url.toString() };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (msg.startsWith("exceeded maximum")) throw new Error(msg);
+    // The transport counts the time left; the message names the whole request's deadline, as before.
+    throw named(/^timeout after \d+ ms$/.test(msg) ? `timeout after ${o.timeoutMs} ms` : msg);
+  }
 }
 
-/** Perform a request, following redirects within the limit. */
-export async function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
+/** Perform a request through `transport`, following redirects within the limit. */
+export async function httpRequest(transport: HostHttp | undefined, url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
   const o = {
     ...options,
     timeoutMs: options.timeoutMs ?? 30_000,
@@ -79,11 +75,12 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
   let current = new URL(url);
   let headers = { ...(o.headers ?? {}) };
   for (let i = 0; ; i++) {
-    const res = await once(current, { ...o, headers }, deadline);
+    const res = await once(transport, current, { ...o, headers }, deadline);
     const loc = res.headers.location;
-    if ([301, 302, 303, 307, 308].includes(res.status) && loc) {
-      if (i + 1 > o.maxRedirects) throw new Error(`Get ${JSON.stringify(loc)}: stopped after ${o.maxRedirects} redirects`);
-      const next = new URL(loc, current);
+    const location = Array.isArray(loc) ? loc[0] : loc;
+    if ([301, 302, 303, 307, 308].includes(res.status) && location) {
+      if (i + 1 > o.maxRedirects) throw new Error(`Get ${JSON.stringify(location)}: stopped after ${o.maxRedirects} redirects`);
+      const next = new URL(location, current);
       if (next.host !== current.host) {
         headers = { ...headers };
         delete headers.Authorization;

@@ -5,10 +5,9 @@
  * signature per layer: `docker/docker_image_src.go` `appendSigstoreInternalSignatures`), bearer-token and basic
  * auth with credentials from containers auth.json (`pkg/docker/config`), TLS verification on by default.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { createHash } from "node:crypto";
+import type { Host } from "../host/host.js";
+import { join } from "../host/path.js";
 import type { DockerReference } from "../reference/docker-reference.js";
 import { httpRequest, type HttpResponse } from "./http-request.js";
 import type { SigstoreSignature } from "./stored-signature.js";
@@ -25,6 +24,8 @@ export const MANIFEST_ACCEPT = [
 
 /** Options of the registry client. */
 export interface RegistryClientOptions {
+  /** The machine: auth.json files, $HOME and the environment, HTTP. */
+  host: Pick<Host, "files" | "env" | "home" | "http">;
   /** Verify TLS certificates (default true); false also allows plain http after https fails, as upstream's insecure registries. */
   tlsVerify?: boolean;
   /** Path of a containers auth.json (default: $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json). */
@@ -35,16 +36,21 @@ export interface RegistryClientOptions {
   maxManifestBytes?: number;
   /** Signature blob size limit (default 4 MiB). */
   maxSignatureBytes?: number;
-  /** $HOME and environment for finding auth.json (default: process values). */
+  /** $HOME and environment for finding auth.json (default: the host's). */
   home?: string;
   env?: Record<string, string | undefined>;
 }
 
 /** A fetched manifest. */
 export interface FetchedManifest {
-  bytes: Buffer;
+  bytes: Uint8Array;
   mediaType: string;
   digest: string;
+}
+
+/** Bytes as UTF-8 text (invalid sequences replaced, as Buffer's toString did). */
+function utf8(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
 }
 
 /** `host` as the registry API is reached (docker.io → registry-1.docker.io). */
@@ -53,16 +59,16 @@ export function registryHost(domain: string): string {
 }
 
 /** Credentials for a registry from auth.json files (first file that has an entry wins; most specific key first). */
-export function credentialsFor(ref: DockerReference, options: RegistryClientOptions = {}): { username: string; password: string } | undefined {
-  const env = options.env ?? process.env;
-  const home = options.home ?? os.homedir();
+export function credentialsFor(ref: DockerReference, options: RegistryClientOptions): { username: string; password: string } | undefined {
+  const env = options.env ?? options.host.env;
+  const home = options.home ?? options.host.home();
   const files = options.authFile
     ? [options.authFile]
     : [
         env.REGISTRY_AUTH_FILE,
-        env.XDG_RUNTIME_DIR ? path.join(env.XDG_RUNTIME_DIR, "containers", "auth.json") : undefined,
-        path.join(home, ".config", "containers", "auth.json"),
-        path.join(home, ".docker", "config.json"),
+        env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, "containers", "auth.json") : undefined,
+        join(home, ".config", "containers", "auth.json"),
+        join(home, ".docker", "config.json"),
       ].filter((f): f is string => !!f);
   const keys: string[] = [];
   const parts = `${ref.domain}/${ref.path}`.split("/");
@@ -71,7 +77,7 @@ export function credentialsFor(ref: DockerReference, options: RegistryClientOpti
   for (const f of files) {
     let auths: Record<string, { auth?: string }>;
     try {
-      auths = (JSON.parse(fs.readFileSync(f, "utf8")) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
+      auths = (JSON.parse(utf8(options.host.files.readFile(f))) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
     } catch {
       continue;
     }
@@ -103,7 +109,7 @@ export class RegistryClient {
   private scheme: "https" | "http" = "https";
   constructor(
     readonly ref: DockerReference,
-    readonly options: RegistryClientOptions = {},
+    readonly options: RegistryClientOptions,
   ) {}
 
   private base(): string {
@@ -119,7 +125,7 @@ export class RegistryClient {
     const req = { headers, timeoutMs: this.options.timeoutMs, maxBodyBytes: maxBytes, tlsVerify: this.options.tlsVerify };
     let res: HttpResponse;
     try {
-      res = await httpRequest(url, req);
+      res = await httpRequest(this.options.host.http, url, req);
     } catch (e) {
       // Insecure registries: retry over plain http, as upstream does for --tls-verify=false.
       if (this.options.tlsVerify === false && this.scheme === "https") {
@@ -150,11 +156,11 @@ export class RegistryClient {
     const headers: Record<string, string> = {};
     const creds = credentialsFor(this.ref, this.options);
     if (creds) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
-    const res = await httpRequest(u.toString(), { headers, timeoutMs: this.options.timeoutMs, maxBodyBytes: 1024 * 1024, tlsVerify: this.options.tlsVerify });
+    const res = await httpRequest(this.options.host.http, u.toString(), { headers, timeoutMs: this.options.timeoutMs, maxBodyBytes: 1024 * 1024, tlsVerify: this.options.tlsVerify });
     if (res.status !== 200) throw new Error(`authenticating with ${u.origin}: status ${res.status}`);
     let tok: { token?: string; access_token?: string };
     try {
-      tok = JSON.parse(res.body.toString("utf8"));
+      tok = JSON.parse(utf8(res.body));
     } catch {
       throw new Error(`authenticating with ${u.origin}: the token response is not JSON`);
     }
@@ -171,7 +177,7 @@ export class RegistryClient {
     const ct = String(res.headers["content-type"] ?? "").split(";")[0].trim();
     let mediaType = ct;
     try {
-      const j = JSON.parse(res.body.toString("utf8")) as { mediaType?: string };
+      const j = JSON.parse(utf8(res.body)) as { mediaType?: string };
       if (j.mediaType) mediaType = j.mediaType;
     } catch {
       throw new Error(`reading manifest ${tagOrDigest}: the registry returned something that is not JSON (Content-Type ${JSON.stringify(ct)})`);
@@ -182,7 +188,7 @@ export class RegistryClient {
   }
 
   /** GET a blob, checked against its digest. */
-  async blob(digest: string, maxBytes: number): Promise<Buffer> {
+  async blob(digest: string, maxBytes: number): Promise<Uint8Array> {
     const res = await this.get(`${this.base()}/blobs/${digest}`, undefined, maxBytes);
     if (res.status !== 200) throw new Error(`reading blob ${digest}: ${registryErrorText(res)}`);
     const got = "sha256:" + createHash("sha256").update(res.body).digest("hex");
@@ -201,7 +207,7 @@ export class RegistryClient {
     if (!m) return [];
     if (m.mediaType !== "application/vnd.oci.image.manifest.v1+json")
       throw new Error(`unexpected MIME type for sigstore attachment manifest ${tag}: ${JSON.stringify(m.mediaType)}`);
-    const parsed = JSON.parse(m.bytes.toString("utf8")) as { layers?: { mediaType?: string; digest?: string; annotations?: Record<string, string> }[] };
+    const parsed = JSON.parse(utf8(m.bytes)) as { layers?: { mediaType?: string; digest?: string; annotations?: Record<string, string> }[] };
     const out: SigstoreSignature[] = [];
     for (const l of parsed.layers ?? []) {
       if (!l.digest) throw new Error(`sigstore attachment manifest ${tag} has a layer without a digest`);
@@ -214,7 +220,7 @@ export class RegistryClient {
 
 function registryErrorText(res: HttpResponse): string {
   try {
-    const j = JSON.parse(res.body.toString("utf8")) as { errors?: { code?: string; message?: string }[] };
+    const j = JSON.parse(utf8(res.body)) as { errors?: { code?: string; message?: string }[] };
     const e = j.errors?.[0];
     if (e) return `${(e.code ?? "").toLowerCase().replace(/_/g, " ")}${e.message ? `: ${e.message}` : ""}`.trim();
   } catch {
@@ -237,7 +243,7 @@ export function isManifestList(mediaType: string): boolean {
 
 /** The instances of a list, optionally only those for `os/arch[/variant]`. */
 export function listInstances(bytes: Uint8Array, platform?: string): ListInstance[] {
-  const j = JSON.parse(Buffer.from(bytes).toString("utf8")) as { manifests?: ListInstance[] };
+  const j = JSON.parse(utf8(bytes)) as { manifests?: ListInstance[] };
   const all = j.manifests ?? [];
   if (!platform) return all;
   const [osName, arch, variant] = platform.split("/");

@@ -3,7 +3,6 @@
  * (`prSignedBy.isSignatureAuthorAccepted`, `isRunningImageAllowed`) and `signature/simple.go`
  * (`verifyAndExtractSignature`: key identity, then payload, then digest, then identity); spec §4.2.
  */
-import * as fs from "node:fs";
 import type { SignedBy } from "../ir/types.js";
 import { hasFeature } from "../ir/versions.js";
 import { errnoText } from "../reference/resolve-path.js";
@@ -18,7 +17,7 @@ import type { StoredSignature } from "./stored-signature.js";
 export interface VerifyContext {
   /** "Now" for expiry checks. */
   now?: Date;
-  /** Reads a key file (default fs.readFileSync); errors are reported as Go's `open <path>: <errno text>`. */
+  /** Reads a key file (`host.files.readFile`); errors are reported as Go's `open <path>: <errno text>`. Without it no key file can be read. */
   readFile?: (path: string) => Uint8Array;
   /** Cache of imported keyrings keyed by the requirement (key material is read once per requirement). */
   keyringCache?: Map<unknown, Promise<GpgKeyring | { error: string }>>;
@@ -27,7 +26,8 @@ export interface VerifyContext {
 /** Go's `os.ReadFile` error text. */
 export function readKeyFile(path: string, ctx: VerifyContext): { ok: true; data: Uint8Array } | { ok: false; error: string } {
   try {
-    return { ok: true, data: (ctx.readFile ?? fs.readFileSync)(path) };
+    if (!ctx.readFile) return { ok: false, error: `open ${path}: no file system to read it from` };
+    return { ok: true, data: ctx.readFile(path) };
   } catch (e) {
     const code = (e as { code?: string }).code;
     return { ok: false, error: code === "EISDIR" ? `read ${path}: is a directory` : `open ${path}: ${errnoText(e)}` };

@@ -6,8 +6,8 @@
  *   list) or `http(s)://` (404 ends it, other statuses are errors), at most 128 (`docker/docker_image_src.go`
  *   `getSignaturesFromLookaside`, `getOneSignature`). HTTP reads are bounded in time, size and redirects.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import type { Host, HostFiles, HostHttp } from "../host/host.js";
+import { join } from "../host/path.js";
 import { errnoText } from "../reference/resolve-path.js";
 import { httpRequest } from "./http-request.js";
 import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
@@ -33,12 +33,16 @@ export function dirSignatureName(index: number, instanceDigest?: string): string
  * Read and decode one stored signature file: "end" when it does not exist (the error codes in `endCodes`: the list
  * of signatures ends there), else the signature or upstream's error text. Files over 4 MiB are refused.
  */
-function readSignatureFile(p: string, endCodes: readonly string[]): "end" | { ok: true; signature: StoredSignature } | { ok: false; error: string } {
-  let blob: Buffer;
+function readSignatureFile(
+  files: HostFiles,
+  p: string,
+  endCodes: readonly string[],
+): "end" | { ok: true; signature: StoredSignature } | { ok: false; error: string } {
+  let blob: Uint8Array;
   try {
-    const st = fs.statSync(p);
-    if (st.isFile() && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${p}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes` };
-    blob = fs.readFileSync(p);
+    const st = files.stat(p);
+    if (st.kind === "file" && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${p}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes` };
+    blob = files.readFile(p);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code !== undefined && endCodes.includes(code)) return "end";
@@ -49,12 +53,12 @@ function readSignatureFile(p: string, endCodes: readonly string[]): "end" | { ok
 }
 
 /** Read the signatures of a `dir:` layout (also `--signatures DIR`). Files larger than 4 MiB are refused. */
-export function readDirSignatures(dir: string, instanceDigest?: string): SignatureReadResult {
+export function readDirSignatures(files: HostFiles, dir: string, instanceDigest?: string): SignatureReadResult {
   const signatures: StoredSignature[] = [];
   const locations: string[] = [];
   for (let i = 0; ; i++) {
-    const p = path.join(dir, dirSignatureName(i, instanceDigest));
-    const r = readSignatureFile(p, ["ENOENT", "ENOTDIR"]);
+    const p = join(dir, dirSignatureName(i, instanceDigest));
+    const r = readSignatureFile(files, p, ["ENOENT", "ENOTDIR"]);
     if (r === "end") break;
     if (!r.ok) return { ok: false, error: r.error, locations };
     signatures.push(r.signature);
@@ -97,8 +101,8 @@ export function goStatusText(status: number): string {
 }
 
 /** GET with a deadline, a redirect limit, a body limit and TLS verification (unless turned off); throws an Error with a clear message otherwise. */
-export async function boundedGet(url: string, limits: HttpLimits = {}): Promise<BoundedResponse> {
-  const res = await httpRequest(url, {
+export async function boundedGet(transport: HostHttp | undefined, url: string, limits: HttpLimits = {}): Promise<BoundedResponse> {
+  const res = await httpRequest(transport, url, {
     headers: limits.headers,
     timeoutMs: limits.timeoutMs,
     maxRedirects: limits.maxRedirects,
@@ -122,6 +126,7 @@ export interface LookasideLocation {
  * `lookasideSignatureUrl`). Mirrors upstream `getSignaturesFromLookaside` / `getOneSignature`.
  */
 export async function readLookasideSignatures(
+  host: Pick<Host, "files" | "http">,
   locate: (index: number) => { ok: true; location: LookasideLocation } | { ok: false; error: string },
   limits: HttpLimits = {},
 ): Promise<SignatureReadResult> {
@@ -134,7 +139,7 @@ export async function readLookasideSignatures(
     if (!l.ok) return { ok: false, error: l.error, locations };
     const loc = l.location;
     if (loc.scheme === "file") {
-      const r = readSignatureFile(loc.filePath ?? "", ["ENOENT"]);
+      const r = readSignatureFile(host.files, loc.filePath ?? "", ["ENOENT"]);
       if (r === "end") break;
       if (!r.ok) return { ok: false, error: r.error, locations };
       signatures.push(r.signature);
@@ -142,7 +147,7 @@ export async function readLookasideSignatures(
     } else if (loc.scheme === "http" || loc.scheme === "https") {
       let res: BoundedResponse;
       try {
-        res = await boundedGet(loc.url, limits);
+        res = await boundedGet(host.http, loc.url, limits);
       } catch (e) {
         return { ok: false, error: (e as Error).message, locations };
       }

@@ -3,6 +3,7 @@
  * (simple signing = raw OpenPGP bytes or `0x00 "simple-signing" \n <bytes>`; sigstore =
  * `0x00 "sigstore-json" \n {"mimeType","payload","annotations"}`), spec containers-policy.md §4.5.
  */
+import { decodeGoBase64 } from "../util/go-base64.js";
 
 /** A GPG simple-signing signature: the OpenPGP message bytes. */
 export interface SimpleSigningSignature {
@@ -113,14 +114,9 @@ function goKind(v: unknown): string {
   return typeof v;
 }
 
-/** Go `base64.StdEncoding.DecodeString`: strict, padded; undefined when invalid. */
+/** Go `base64.StdEncoding.DecodeString` (the project's one decoder, src/util/go-base64.ts); undefined when invalid. */
 export function decodeStdBase64(s: string): Uint8Array | undefined {
-  // Go's decoder skips \r and \n.
-  const t = s.replace(/[\r\n]/g, "");
-  if (t.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(t)) return undefined;
-  const out = Buffer.from(t, "base64");
-  // Reject non-canonical trailing bits as Go's strict mode does not, but keep it simple: Node is lenient the same way.
-  return new Uint8Array(out);
+  return decodeGoBase64(s);
 }
 
 /** Encodes a stored blob in upstream's `Blob` format (simple signing stays raw). */

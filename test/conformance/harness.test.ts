@@ -9,14 +9,10 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildGoHarness, GO_BUILD_TIMEOUT_MS, goHarnessAvailable, goParsePolicies } from "../harness/go-harness.js";
 import { skopeoAvailable, skopeoParsePolicy } from "../harness/skopeo.js";
-import { SHARED } from "../support/shared.js";
+import { POLICY_PARSE_VECTORS } from "../support/shared.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-// shared/ lies beside the clone (CI) or at /work/shared (sessions).
-const vectorsFile =
-  [path.resolve(repoRoot, "../shared/spec/vectors/policy-parse.jsonl"), SHARED + "/spec/vectors/policy-parse.jsonl"].find(
-    (f) => fs.existsSync(f),
-  ) ?? "";
+const vectorsFile = POLICY_PARSE_VECTORS;
 const ci = process.env.CI === "true";
 /** The same vectors with containers/image 5.23.1's own verdicts (golden file). */
 const DEBIAN_PARSE_VECTORS = path.join(repoRoot, "test/conformance/vectors/policy-parse-5.23.1.jsonl");

@@ -8,6 +8,7 @@
  * test does not take our own reference parser's word for what can match. Skipped only when the harness
  * cannot be built here and CI is not "true".
  */
+import { nodeHost } from "../../src/host/node-host.js";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -188,7 +189,7 @@ describeHarness("simulator vs containers/image 5.23.1 (Go harness)", () => {
       ["docker://this.does-not/match:anything", ""],
       [`dir:${tmp}/real/sub/img`, null],
     ];
-    const sim = createSimulator({ policy: policyIR(spec), parse: { strictPaths: true, debian: true }, bareNames: false });
+    const sim = createSimulator({ policy: policyIR(spec), parse: { strictPaths: true, debian: true, host: nodeHost() }, bareNames: false });
     const go = await runGoHarness("evaluate", { policy: policyJson(spec), cases: table.map(([reference]) => ({ reference })) });
     for (let i = 0; i < table.length; i++) {
       const [reference, want] = table[i];
@@ -225,7 +226,7 @@ describeHarness("simulator vs containers/image 5.23.1 (Go harness)", () => {
       const a = answers[p];
       if (!a.ok) throw new Error(`harness: ${a.error}`);
       expect(a.result.policyError, `policy ${p} must be valid`).toBeUndefined();
-      const sim = createSimulator({ policy: policyIR(specs[p]), parse: { strictPaths: true, debian: true }, bareNames: false });
+      const sim = createSimulator({ policy: policyIR(specs[p]), parse: { strictPaths: true, debian: true, host: nodeHost() }, bareNames: false });
       for (let i = 0; i < refs.length; i++) {
         const theirs = a.result.cases[i];
         const ours = sim.simulate(refs[i]);
@@ -299,7 +300,7 @@ describeHarness("simulator vs containers/image 5.23.1 (Go harness)", () => {
       const a = answers[p];
       if (!a.ok) throw new Error(`harness: ${a.error}`);
       expect(a.result.policyError).toBeUndefined();
-      const sim = createSimulator({ policy: policyIR(specs[p]), parse: { strictPaths: true, debian: true }, bareNames: false });
+      const sim = createSimulator({ policy: policyIR(specs[p]), parse: { strictPaths: true, debian: true, host: nodeHost() }, bareNames: false });
       for (let i = 0; i < genRefs.length; i++) {
         const theirs = a.result.cases[i];
         const ours = sim.simulate(genRefs[i]);

@@ -8,8 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRegistriesConf } from "../../src/load/registries-conf.js";
-import { loadRegistriesDDir } from "../../src/load/registries-d.js";
+import { nodeHost } from "../../src/host/node-host.js";
+import { loadRegistriesConf } from "../../src/load/registries-conf/index.js";
+import { loadRegistriesDDir } from "../../src/load/registries-d/index.js";
 import { renderSimulationText } from "../../src/simulate/render-text.js";
 import { createSimulator } from "../../src/simulate/simulate.js";
 import { goHarnessAvailable, runGoHarness } from "../harness/go-harness.js";
@@ -70,9 +71,9 @@ describeHarness("simulation with registries.conf and registries.d vs containers/
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("agrees on short-name candidates, pull sources and their lookaside", async () => {
-    const conf = loadRegistriesConf({ confPath: path.join(dir, "registries.conf"), confDirs: [], explicit: true });
+    const conf = loadRegistriesConf({ host: nodeHost(), confPath: path.join(dir, "registries.conf"), confDirs: [], explicit: true });
     expect(conf.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const regD = loadRegistriesDDir(path.join(dir, "registries.d"));
+    const regD = loadRegistriesDDir(path.join(dir, "registries.d"), { host: nodeHost() });
     expect(regD.value).toBeDefined();
     const sim = createSimulator({
       policy: policyIR({ default: [R.reject], transports: { docker: { "docker.io/library": [R.accept], "quay.io": [R.signedBy] } } }),
@@ -120,8 +121,8 @@ describeHarness("simulation with registries.conf and registries.d vs containers/
   });
 
   it("explains blocked pulls, mirrors and short names", () => {
-    const conf = loadRegistriesConf({ confPath: path.join(dir, "registries.conf"), confDirs: [], explicit: true });
-    const regD = loadRegistriesDDir(path.join(dir, "registries.d"));
+    const conf = loadRegistriesConf({ host: nodeHost(), confPath: path.join(dir, "registries.conf"), confDirs: [], explicit: true });
+    const regD = loadRegistriesDDir(path.join(dir, "registries.d"), { host: nodeHost() });
     const sim = createSimulator({
       policy: policyIR({ default: [R.accept] }),
       registriesConf: conf.value,

@@ -2,6 +2,7 @@
  * Simulation results: reference → scope → verdict tables (spec containers-policy.md §3.4, §4.1), the JSON
  * shape, signature lookup through registries.d, warnings, the signature-evidence seam, and golden text.
  */
+import { nodeHost } from "../../src/host/node-host.js";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -89,7 +90,7 @@ describe("reference → scope → verdict", () => {
         tarball: { "": [R.accept] },
       },
     };
-    const results = simulate({ policy: policyIR(spec), refs: cases.map((c) => c.ref) });
+    const results = simulate({ policy: policyIR(spec), refs: cases.map((c) => c.ref), parse: { host: nodeHost() } });
     cases.forEach((c, i) => {
       const r = results[i];
       expect(r.error, c.ref).toBeNull();
@@ -258,7 +259,7 @@ describe("text rendering (golden)", () => {
     expect(out).toContain("matched scope \"quay.io/acme\"");
   });
   it("is the same through a prepared simulator", () => {
-    const sim = createSimulator({ policy: policyIR(spec), env: { euid: 0 } });
+    const sim = createSimulator({ policy: policyIR(spec), env: { euid: 0 }, parse: { host: nodeHost() } });
     expect(sim.simulate(refs[1]).verdict).toBe("allow");
     expect(sim.decide(refs[1])).toEqual({ allowed: true, error: null, parseError: false, scope: { transport: "docker", scope: "docker.io/library" } });
   });
@@ -266,11 +267,11 @@ describe("text rendering (golden)", () => {
 
 describe("short names", () => {
   it("follows podman: candidates in order, a policy rejection moves on to the next", async () => {
-    const { loadRegistriesConf } = await import("../../src/load/registries-conf.js");
+    const { loadRegistriesConf } = await import("../../src/load/registries-conf/index.js");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "imagetrust-short-"));
     try {
       fs.writeFileSync(path.join(dir, "registries.conf"), 'unqualified-search-registries = ["registry.fedoraproject.org", "docker.io"]\n');
-      const conf = loadRegistriesConf({ confPath: path.join(dir, "registries.conf"), confDirs: [], explicit: true }).value!;
+      const conf = loadRegistriesConf({ host: (await import("../../src/host/node-host.js")).nodeHost(), confPath: path.join(dir, "registries.conf"), confDirs: [], explicit: true }).value!;
       const spec: PolicySpec = { default: [R.reject], transports: { docker: { "docker.io/library": [R.accept] } } };
       const [r] = simulate({ policy: policyIR(spec), registriesConf: conf, refs: ["busybox"] });
       expect(r.verdict).toBe("allow");
@@ -296,9 +297,9 @@ describe("short names", () => {
 
 describe("JSON output (golden)", () => {
   it("keeps the documented shape for a signed docker image, a short name with mirrors, and a dir image", async () => {
-    const { loadRegistriesConf } = await import("../../src/load/registries-conf.js");
+    const { loadRegistriesConf } = await import("../../src/load/registries-conf/index.js");
     const confText = 'unqualified-search-registries = ["quay.io", "docker.io"]\n[[registry]]\nprefix = "quay.io/acme"\nlocation = "quay.io/acme"\n[[registry.mirror]]\nlocation = "mirror.example.net/acme"\n';
-    const conf = loadRegistriesConf({ confPath: "/etc/containers/registries.conf", confDirs: [], explicit: true, readFile: () => confText, readDir: () => [] }).value!;
+    const conf = loadRegistriesConf({ host: (await import("../../src/host/memory-host.js")).memoryHost({ files: { "/etc/containers/registries.conf": confText } }), confPath: "/etc/containers/registries.conf", confDirs: [], explicit: true }).value!;
     const registriesD: RegistriesDConfig = {
       docker: [
         { scope: "quay.io/acme", file: "/etc/containers/registries.d/acme.yaml", storage: { lookaside: "https://sigs.acme.example", useSigstoreAttachments: true } },

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRegistriesDDir } from "../../src/load/registries-d.js";
+import { nodeHost } from "../../src/host/node-host.js";
+import { loadRegistriesDDir } from "../../src/load/registries-d/index.js";
 import { createSimulator } from "../../src/simulate/simulate.js";
 import {
   makeDirImage,
@@ -65,11 +66,11 @@ describeSkopeo("simulate vs skopeo copy (containers/image 5.23.1)", () => {
       },
     };
     const refs = [`docker://${host}/acme/signed:1`, `docker://${host}/acme/plain:1`, `docker://${host}/acme/other:1`, `docker://${host}/other/app:1`, `dir:${path.join(work, "img")}`, `dir:${work}`];
-    const registriesD = loadRegistriesDDir(regD).value!;
+    const registriesD = loadRegistriesDDir(regD, { host: nodeHost() }).value!;
     // The manifest as the registry serves it (its digest names the lookaside signatures).
     const raw = await runSkopeo(["inspect", "--raw", "--tls-verify=false", `docker://${host}/acme/signed:1`]);
     expect(raw.code).toBe(0);
-    const sim = createSimulator({ policy: policyIR(spec), registriesD, manifest: Buffer.from(raw.stdout, "utf8"), env: { euid: 0 }, parse: { strictPaths: true, debian: true } });
+    const sim = createSimulator({ policy: policyIR(spec), registriesD, manifest: Buffer.from(raw.stdout, "utf8"), env: { euid: 0 }, parse: { strictPaths: true, debian: true, host: nodeHost() } });
     const policyText = policyJson(spec);
     let agreed = 0;
     for (const ref of refs) {

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyImage } from "../../src/verify/verify-image.js";
+import { nodeHost } from "../../src/host/node-host.js";
 import { makeDirImage, makeTempDir, skopeoAvailable, skopeoCopyVerdict } from "../harness/skopeo.js";
 import { policyIR, policyJson, type PolicySpec } from "../simulate/policy-builder.js";
 import { genKey, gnupgHome, skopeoSign, type TestKey } from "./gpg-helpers.js";
@@ -40,7 +41,7 @@ describe.skipIf(!skopeoAvailable() && !ci)("corrupt GPG signatures vs skopeo", (
     const results = await Promise.all(
       variants.map(async (v) => {
         const img = makeDirImage(makeTempDir("cv-"), { signatures: [v.blob] });
-        const mine = await verifyImage({ policy: policyIR(policy), ref: `dir:${img.dir}`, target: "5.23" });
+        const mine = await verifyImage({ host: nodeHost(), policy: policyIR(policy), ref: `dir:${img.dir}`, target: "5.23" });
         const theirs = await skopeoCopyVerdict(policyJson(policy), `dir:${img.dir}`);
         return { name: v.name, mine: { allowed: mine.verdict === "allow", message: mine.error }, theirs: { allowed: theirs.allowed === true, message: theirs.message ?? null } };
       }),

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyImage } from "../../src/verify/verify-image.js";
+import { nodeHost } from "../../src/host/node-host.js";
 import { makeDirImage, makeTempDir, skopeoAvailable, skopeoCopyVerdict, type DirImage } from "../harness/skopeo.js";
 import { policyIR, policyJson, type PolicySpec, type RequirementJson } from "../simulate/policy-builder.js";
 import { addSubkey, genKey, gnupgHome, revokeKey, skopeoSign, type TestKey } from "./gpg-helpers.js";
@@ -22,7 +23,7 @@ interface Case {
 
 /** Our verdict for a dir: image under the policy, in the shape skopeoCopyVerdict reports. */
 async function ours(policy: PolicySpec, img: DirImage): Promise<{ allowed: boolean; message?: string }> {
-  const r = await verifyImage({ policy: policyIR(policy), ref: `dir:${img.dir}`, target: "5.23", debianSigstoreDisabled: true });
+  const r = await verifyImage({ host: nodeHost(), policy: policyIR(policy), ref: `dir:${img.dir}`, target: "5.23", debianSigstoreDisabled: true });
   return r.verdict === "allow" ? { allowed: true } : { allowed: false, message: r.error ?? "" };
 }
 
@@ -146,14 +147,14 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("signedBy with gpg-made 
   it("accepts a subkey signature of a trusted primary key from image/v5.37 on, not before", async () => {
     const img = image("sub")();
     const policy = policyIR(pol(signedBy({ keyPath: sub.pubBinary }, exactRef)));
-    const old = await verifyImage({ policy, ref: `dir:${img.dir}`, target: "5.23" });
+    const old = await verifyImage({ host: nodeHost(), policy, ref: `dir:${img.dir}`, target: "5.23" });
     expect(old.verdict).toBe("deny");
     expect(old.error).toMatch(/^Signature by key [0-9A-F]{40} is not accepted$/);
     expect(old.error).not.toContain(sub.fpr);
-    const newest = await verifyImage({ policy, ref: `dir:${img.dir}` });
+    const newest = await verifyImage({ host: nodeHost(), policy, ref: `dir:${img.dir}` });
     expect([newest.verdict, newest.error]).toEqual(["allow", null]);
     expect(newest.requirements[0].signatures[0]).toMatchObject({ accepted: true, claimedIdentity: "example.com/app:v1" });
-    const v536 = await verifyImage({ policy, ref: `dir:${img.dir}`, target: "5.36" });
+    const v536 = await verifyImage({ host: nodeHost(), policy, ref: `dir:${img.dir}`, target: "5.36" });
     expect(v536.verdict).toBe("deny");
   });
 });

@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyImage } from "../../src/verify/verify-image.js";
 import type { RegistriesDConfig } from "../../src/ir/types.js";
-import { loadRegistriesDDir } from "../../src/load/registries-d.js";
+import { nodeHost } from "../../src/host/node-host.js";
+import { loadRegistriesDDir } from "../../src/load/registries-d/index.js";
 import {
   makeDirImage,
   makeTempDir,
@@ -30,7 +31,7 @@ const ci = process.env.CI === "true";
 function registriesD(lookaside: string): { dir: string; config: RegistriesDConfig } {
   const dir = makeTempDir("regd-");
   fs.writeFileSync(path.join(dir, "default.yaml"), `default-docker:\n  lookaside: ${lookaside}\n`);
-  const loaded = loadRegistriesDDir(dir);
+  const loaded = loadRegistriesDDir(dir, { host: nodeHost() });
   if (!loaded.value) throw new Error(JSON.stringify(loaded.diagnostics));
   return { dir, config: loaded.value };
 }
@@ -139,7 +140,7 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("lookaside 
         const root = tree(c.sigs);
         const url = c.http ? `${treeServer.url}/${path.basename(root)}` : `file://${root}`;
         const regd = registriesD(url);
-        const mine = await verifyImage({ policy: policyIR(c.policy), registriesD: regd.config, ref: c.ref, manifest: img.manifest, target: "5.23" });
+        const mine = await verifyImage({ host: nodeHost(), policy: policyIR(c.policy), registriesD: regd.config, ref: c.ref, manifest: img.manifest, target: "5.23" });
         const theirs = await skopeoCopyVerdict(policyJson(c.policy), c.ref, { registriesD: regd.dir, srcTlsVerify: false });
         return { name: c.name, mine: { allowed: mine.verdict === "allow", message: mine.error ?? undefined }, theirs: { allowed: theirs.allowed === true, message: theirs.message } };
       }),
@@ -173,7 +174,7 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("lookaside 
       const ref = `docker://${host}/acme/app:v1`;
       for (const kind of ["500", "html", "loop", "403"]) {
         const regd = registriesD(`${srv.url}/${kind}`);
-        const mine = await verifyImage({ policy: policyIR(policy), registriesD: regd.config, ref, manifest: img.manifest, target: "5.23" });
+        const mine = await verifyImage({ host: nodeHost(), policy: policyIR(policy), registriesD: regd.config, ref, manifest: img.manifest, target: "5.23" });
         const theirs = await skopeoCopyVerdict(policyJson(policy), ref, { registriesD: regd.dir, srcTlsVerify: false });
         expect(mine.verdict, kind).toBe("deny");
         expect(theirs.allowed, kind).not.toBe(true);
@@ -210,14 +211,14 @@ describe("bounded lookaside reads (no skopeo needed)", () => {
       const manifest = Buffer.from('{"schemaVersion":2}');
       const ref = "docker://registry.example/acme/app:v1";
       const t0 = Date.now();
-      const hang = await verifyImage({ policy, registriesD: registriesD(`${srv.url}/hang`).config, ref, manifest, http: { timeoutMs: 500 } });
+      const hang = await verifyImage({ host: nodeHost(), policy, registriesD: registriesD(`${srv.url}/hang`).config, ref, manifest, http: { timeoutMs: 500 } });
       expect(Date.now() - t0).toBeLessThan(5_000);
       expect(hang.verdict).toBe("deny");
       expect(hang.error).toMatch(/timeout after 500 ms/);
-      const endless = await verifyImage({ policy, registriesD: registriesD(`${srv.url}/endless`).config, ref, manifest, http: { timeoutMs: 10_000 } });
+      const endless = await verifyImage({ host: nodeHost(), policy, registriesD: registriesD(`${srv.url}/endless`).config, ref, manifest, http: { timeoutMs: 10_000 } });
       expect(endless.verdict).toBe("deny");
       expect(endless.error).toBe("exceeded maximum allowed size of 4194304 bytes");
-      const unsupported = await verifyImage({ policy, registriesD: registriesD("ftp://example.com/sigs").config, ref, manifest });
+      const unsupported = await verifyImage({ host: nodeHost(), policy, registriesD: registriesD("ftp://example.com/sigs").config, ref, manifest });
       expect(unsupported.verdict).toBe("deny");
       expect(unsupported.error).toMatch(/^Unsupported scheme when reading signature from ftp:\/\/example.com\/sigs\/acme\/app@sha256=[0-9a-f]{64}\/signature-1$/);
     } finally {

@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyImage } from "../../src/verify/verify-image.js";
-import { loadRegistriesDDir } from "../../src/load/registries-d.js";
+import { nodeHost } from "../../src/host/node-host.js";
+import { loadRegistriesDDir } from "../../src/load/registries-d/index.js";
 import type { RegistriesDConfig } from "../../src/ir/types.js";
 import {
   makeDirImage,
@@ -49,7 +50,7 @@ async function putManifest(host: string, repo: string, tag: string, body: Buffer
 function registriesD(yaml: string): { dir: string; config: RegistriesDConfig } {
   const dir = makeTempDir("regd-");
   fs.writeFileSync(path.join(dir, "default.yaml"), yaml);
-  const loaded = loadRegistriesDDir(dir);
+  const loaded = loadRegistriesDDir(dir, { host: nodeHost() });
   if (!loaded.value) throw new Error(JSON.stringify(loaded.diagnostics));
   return { dir, config: loaded.value };
 }
@@ -129,7 +130,7 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online a
   it("single image: manifest and lookaside signatures from the registry, as skopeo decides", async () => {
     const regd = registriesD(`default-docker:\n  lookaside: file://${lookaside}\n`);
     for (const ref of [`docker://${host}/acme/app:v1`, `docker://${host}/acme/app@${digestV1}`, `docker://${host}/acme/app:v2`]) {
-      const mine = await verifyImage({ policy: policyIR(gpgPolicy()), registriesD: regd.config, ref, online: { tlsVerify: false }, target: "5.23" });
+      const mine = await verifyImage({ host: nodeHost(), policy: policyIR(gpgPolicy()), registriesD: regd.config, ref, online: { tlsVerify: false }, target: "5.23" });
       const theirs = await skopeoCopyVerdict(policyJson(gpgPolicy()), ref, { registriesD: regd.dir, srcTlsVerify: false });
       if (theirs.allowed === null) {
         expect(mine.verdict, ref).toBe("deny"); // e.g. manifest unknown: the pull fails before the policy
@@ -143,13 +144,13 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online a
     const off = registriesD(`default-docker:\n  lookaside: file://${lookaside}\n`);
     const policy: PolicySpec = { default: [{ type: "sigstoreSigned", keyData: Buffer.from(cosign.pem).toString("base64"), signedIdentity: { type: "matchRepository" } }] };
     const ref = `docker://${host}/acme/app:v1`;
-    const mine = await verifyImage({ policy: policyIR(policy), registriesD: on.config, ref, online: { tlsVerify: false } });
+    const mine = await verifyImage({ host: nodeHost(), policy: policyIR(policy), registriesD: on.config, ref, online: { tlsVerify: false } });
     expect([mine.verdict, mine.error]).toEqual(["allow", null]);
     expect(mine.evidence.formats).toEqual(["simple-signing", "sigstore-json (application/vnd.dev.cosign.simplesigning.v1+json)"]);
-    const without = await verifyImage({ policy: policyIR(policy), registriesD: off.config, ref, online: { tlsVerify: false } });
+    const without = await verifyImage({ host: nodeHost(), policy: policyIR(policy), registriesD: off.config, ref, online: { tlsVerify: false } });
     expect(without.error).toBe("A signature was required, but no signature exists (1 non-sigstore signatures, 0 sigstore non-signature attachments)");
     // Debian's skopeo sees the same evidence and counts it the same way.
-    const debian = await verifyImage({ policy: policyIR(policy), registriesD: on.config, ref, online: { tlsVerify: false }, debianSigstoreDisabled: true, target: "5.23" });
+    const debian = await verifyImage({ host: nodeHost(), policy: policyIR(policy), registriesD: on.config, ref, online: { tlsVerify: false }, debianSigstoreDisabled: true, target: "5.23" });
     const theirs = await skopeoCopyVerdict(policyJson(policy), ref, { registriesD: on.dir, srcTlsVerify: false });
     expect(debian.error).toBe(theirs.message);
     const theirsOff = await skopeoCopyVerdict(policyJson(policy), ref, { registriesD: off.dir, srcTlsVerify: false });
@@ -159,7 +160,7 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online a
   it("manifest lists: a verdict per instance; --platform picks one, as skopeo --override-arch does", async () => {
     const regd = registriesD(`default-docker:\n  lookaside: file://${lookaside}\n`);
     const ref = `docker://${host}/acme/multi:latest`;
-    const all = await verifyImage({ policy: policyIR(gpgPolicy()), registriesD: regd.config, ref, online: { tlsVerify: false }, target: "5.23" });
+    const all = await verifyImage({ host: nodeHost(), policy: policyIR(gpgPolicy()), registriesD: regd.config, ref, online: { tlsVerify: false }, target: "5.23" });
     expect(all.verdict).toBe("deny");
     expect(all.instances?.map((i) => [i.platform, i.verdict])).toEqual([
       ["linux/amd64", "deny"],
@@ -167,7 +168,7 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online a
     ]);
     expect(all.instances?.[0].error).toBe("A signature was required, but no signature exists");
     for (const arch of ["arm64", "amd64"]) {
-      const mine = await verifyImage({ policy: policyIR(gpgPolicy()), registriesD: regd.config, ref, online: { tlsVerify: false, platform: `linux/${arch}` }, target: "5.23" });
+      const mine = await verifyImage({ host: nodeHost(), policy: policyIR(gpgPolicy()), registriesD: regd.config, ref, online: { tlsVerify: false, platform: `linux/${arch}` }, target: "5.23" });
       const policyFile = path.join(makeTempDir("p-"), "policy.json");
       fs.writeFileSync(policyFile, policyJson(gpgPolicy()));
       const rc = path.join(makeTempDir("rc-"), "registries.conf");
@@ -208,11 +209,11 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online a
       const policy = policyIR({ default: [{ type: "signedBy", keyType: "GPGKeys", keyPath: key.pubBinary, signedIdentity: { type: "matchRepository" } }] });
       expect(fs.existsSync(d)).toBe(true);
       const ref = `docker://${phost}/acme/app:v1`;
-      const noCreds = await verifyImage({ policy, registriesD: regd.config, ref, online: { tlsVerify: false, authFile: path.join(authDir, "missing.json") } });
+      const noCreds = await verifyImage({ host: nodeHost(), policy, registriesD: regd.config, ref, online: { tlsVerify: false, authFile: path.join(authDir, "missing.json") } });
       expect(noCreds.verdict).toBe("deny");
       expect(noCreds.error).toMatch(/authenticating with http:\/\/127.0.0.1:\d+: status 401/);
       fs.writeFileSync(authFile, JSON.stringify({ auths: { [phost]: { auth: Buffer.from("alice:s3cret").toString("base64") } } }));
-      const withCreds = await verifyImage({ policy, registriesD: regd.config, ref, online: { tlsVerify: false, authFile } });
+      const withCreds = await verifyImage({ host: nodeHost(), policy, registriesD: regd.config, ref, online: { tlsVerify: false, authFile } });
       // The signature names the registry's own host, which matchRepository does not accept for the proxy's name.
       expect(withCreds.evidence.manifestDigest).toBe(digestV1);
       expect(withCreds.error).toBe(`Signature for identity "${host}/acme/app:v1" is not accepted`);
@@ -222,7 +223,7 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online a
   }, 60_000);
 
   it("TLS verification is on by default: a plain-http registry is not reached over https", async () => {
-    const r = await verifyImage({ policy: policyIR(gpgPolicy()), ref: `docker://${host}/acme/app:v1`, online: { timeoutMs: 5_000 } });
+    const r = await verifyImage({ host: nodeHost(), policy: policyIR(gpgPolicy()), ref: `docker://${host}/acme/app:v1`, online: { timeoutMs: 5_000 } });
     expect(r.verdict).toBe("deny");
     expect(r.error).toMatch(/^Get "https:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/manifests\/v1": /);
   }, 30_000);

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { nodeHost } from "../../src/host/node-host.js";
 import { credentialsFor, isManifestList, listInstances, parseChallenge, registryHost } from "../../src/verify/registry-client.js";
 import { makeTempDir } from "../harness/skopeo.js";
 
@@ -18,17 +19,17 @@ describe("credentialsFor", () => {
       JSON.stringify({ auths: { "quay.io": { auth: b64("host:pw") }, "quay.io/acme": { auth: b64("ns:pw") }, "docker.io": { auth: b64("hub:pw:with:colons") } } }),
     );
     const ref = (domain: string, p: string) => ({ domain, path: p });
-    expect(credentialsFor(ref("quay.io", "acme/app"), { home, env: {} })).toEqual({ username: "ns", password: "pw" });
-    expect(credentialsFor(ref("quay.io", "other/app"), { home, env: {} })).toEqual({ username: "host", password: "pw" });
-    expect(credentialsFor(ref("docker.io", "library/busybox"), { home, env: {} })).toEqual({ username: "hub", password: "pw:with:colons" });
-    expect(credentialsFor(ref("example.com", "x"), { home, env: {} })).toBeUndefined();
+    expect(credentialsFor(ref("quay.io", "acme/app"), { host: nodeHost(), home, env: {} })).toEqual({ username: "ns", password: "pw" });
+    expect(credentialsFor(ref("quay.io", "other/app"), { host: nodeHost(), home, env: {} })).toEqual({ username: "host", password: "pw" });
+    expect(credentialsFor(ref("docker.io", "library/busybox"), { host: nodeHost(), home, env: {} })).toEqual({ username: "hub", password: "pw:with:colons" });
+    expect(credentialsFor(ref("example.com", "x"), { host: nodeHost(), home, env: {} })).toBeUndefined();
     // $XDG_RUNTIME_DIR/containers/auth.json comes before ~/.config.
     fs.writeFileSync(path.join(runtime, "containers", "auth.json"), JSON.stringify({ auths: { "quay.io": { auth: b64("rt:pw") } } }));
-    expect(credentialsFor(ref("quay.io", "other/app"), { home, env: { XDG_RUNTIME_DIR: runtime } })).toEqual({ username: "rt", password: "pw" });
+    expect(credentialsFor(ref("quay.io", "other/app"), { host: nodeHost(), home, env: { XDG_RUNTIME_DIR: runtime } })).toEqual({ username: "rt", password: "pw" });
     // ~/.docker/config.json as the last resort; an explicit file replaces the search.
     const explicit = path.join(makeTempDir("a-"), "auth.json");
     fs.writeFileSync(explicit, JSON.stringify({ auths: { "https://example.com": { auth: b64("e:p") } } }));
-    expect(credentialsFor(ref("example.com", "x"), { authFile: explicit })).toEqual({ username: "e", password: "p" });
+    expect(credentialsFor(ref("example.com", "x"), { host: nodeHost(), authFile: explicit })).toEqual({ username: "e", password: "p" });
   });
 });
 

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { verifyImage } from "../../src/verify/verify-image.js";
+import { nodeHost } from "../../src/host/node-host.js";
 import { makeTempDir } from "../harness/skopeo.js";
 import { policyIR, type RequirementJson } from "../simulate/policy-builder.js";
 import { cosignPayload, cosignSign, keyPair, makeCA, rekorSet, sigstoreBlob } from "./sigstore-helpers.js";
@@ -25,6 +26,7 @@ function pemFile(pem: string): string {
 }
 async function verify(req: RequirementJson, blobs: Buffer[], now?: Date) {
   return verifyImage({
+    host: nodeHost(),
     policy: policyIR({ default: [{ signedIdentity: { type: "matchRepository" }, ...req }] }),
     ref,
     manifest,

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { verifyImage, type VerifyImageOptions } from "../../src/verify/verify-image.js";
+import { nodeHost } from "../../src/host/node-host.js";
 import { makeTempDir, skopeoAvailable, skopeoCopyVerdict, UPSTREAM_SIGNATURE_FIXTURES as F } from "../harness/skopeo.js";
 import { policyIR, policyJson, type PolicySpec, type RequirementJson } from "../simulate/policy-builder.js";
 
@@ -56,7 +57,7 @@ describe.skipIf((!haveFixtures || !skopeoAvailable()) && !ci)("GPG fixtures vs s
     }
     const results = await Promise.all(
       cases.map(async (c) => {
-        const mine = await verifyImage({ policy: policyIR(c.policy), ref: `dir:${c.dir}`, target: "5.23", debianSigstoreDisabled: true });
+        const mine = await verifyImage({ host: nodeHost(), policy: policyIR(c.policy), ref: `dir:${c.dir}`, target: "5.23", debianSigstoreDisabled: true });
         const theirs = await skopeoCopyVerdict(policyJson(c.policy), `dir:${c.dir}`);
         // The fixtures have no blobs: an allowed copy fails later, reading the first blob.
         const skopeoAllowed = theirs.allowed === true || (theirs.allowed === null && /^reading blob /.test(theirs.message ?? ""));
@@ -81,6 +82,7 @@ describe.skipIf(!haveFixtures && !ci)("cosign fixtures: upstream's expected verd
     const d = path.join(F, dir);
     const m = path.join(d, "manifest.json");
     return verifyImage({
+      host: nodeHost(),
       policy: policyIR(policy),
       ref: `docker://${ref}`,
       signaturesDir: d,
@@ -142,7 +144,7 @@ describe.skipIf(!haveFixtures && !ci)("cosign fixtures: upstream's expected verd
     };
     const manifest = fs.readFileSync(path.join(F, "dir-img-cosign-valid", "manifest.json"));
     const pol = policyIR(sigstore(undefined, { keyPath: cosign }));
-    const v = (d: string) => verifyImage({ policy: pol, ref: `docker://${sample}`, signaturesDir: d, manifest });
+    const v = (d: string) => verifyImage({ host: nodeHost(), policy: pol, ref: `docker://${sample}`, signaturesDir: d, manifest });
     expect((await v(write("none", {}))).error).toBe("missing dev.cosignproject.cosign/signature annotation");
     expect((await v(write("bad", { "dev.cosignproject.cosign/signature": Buffer.from("invalid signature").toString("base64") }))).error).toMatch(
       /^cryptographic signature verification failed: /,

@@ -1,9 +1,7 @@
 /** `imagetrust simulate`: would these pulls be allowed, and why. */
 import { Command, Option } from "commander";
-import type { SimulationResult } from "../../simulate/simulate-refs.js";
-import type { EvidenceReport, InstanceResult, VerifiedRequirement, VerifyImageResult } from "../../verify/verify-image.js";
 import { stylesFor } from "../io.js";
-import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
+import { CommandContext, EXIT, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { colorOption, loadPolicyAndStorage, readManifest, readSource, targetOption } from "../shared.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
@@ -25,103 +23,6 @@ interface SimulateCliOptions {
   format: string;
   target?: string;
   color: string;
-}
-
-/**
- * The signature evidence behind one simulated reference: what was read (`verifyImage`'s evidence report) and,
- * per evaluated signature requirement, each signature's check.
- */
-interface SimulationSignatures extends EvidenceReport {
-  requirements: VerifiedRequirement[];
-  /** `--online` with a manifest list: each instance decided. */
-  instances?: InstanceResult[];
-}
-
-/** One element of `imagetrust simulate --format json`: the simulation plus `signatures` (null: no evidence read). */
-type SimulationWithEvidence = SimulationResult & { signatures: SimulationSignatures | null };
-
-/** Where the evidence for one input comes from. */
-type EvidenceMode = "none" | "given" | "stored" | "lookaside" | "online";
-
-/** The transport of `transport:rest` when it is one containers/image knows (alltransports splits at the first ':'). */
-function transportPrefix(input: string, isKnownTransport: (name: string) => boolean): string | undefined {
-  const colon = input.indexOf(":");
-  if (colon <= 0) return undefined;
-  const t = input.slice(0, colon);
-  return isKnownTransport(t) ? t : undefined;
-}
-
-/**
- * Which evidence `simulate` reads for an input: none for bare names (podman's short-name path) and with
- * `--no-signatures`; `--signatures DIR` for every transport:reference; else what the runtime reads without
- * asking — a `dir:` image's own signature files — and, only when asked, a docker:// reference's lookaside or
- * registry. Other transports are decided as the runtime decides an image without signatures.
- */
-function evidenceMode(transport: string | undefined, opts: SimulateCliOptions): EvidenceMode {
-  if (transport === undefined || opts.signatures === false) return "none";
-  if (typeof opts.signatures === "string") return "given";
-  if (transport === "dir") return "stored";
-  if (transport === "docker" && opts.online) return "online";
-  if (transport === "docker" && opts.lookaside) return "lookaside";
-  return "none";
-}
-
-/**
- * The simulation with real signature verdicts (`verifyImage`'s second pass) in place of the evidence-free one;
- * registries.conf pull sources and warnings are kept from the plain simulation, and verdict / upstreamError are
- * the runtime's decision, which can also fail after the policy accepted (unreadable signatures, a denied
- * instance of a manifest list).
- */
-function mergeEvidence(plain: SimulationResult, v: VerifyImageResult): SimulationWithEvidence {
-  const sim = v.simulation;
-  const signatures: SimulationSignatures = { ...v.evidence, requirements: v.requirements };
-  if (v.instances) signatures.instances = v.instances;
-  const r: SimulationWithEvidence = {
-    ...sim,
-    ref: plain.ref,
-    verdict: v.verdict,
-    upstreamError: v.error,
-    reasons: [...sim.reasons],
-    warnings: [...new Set([...plain.warnings, ...sim.warnings])],
-    signatures,
-  };
-  if (plain.pullSources) r.pullSources = plain.pullSources;
-  if (v.verdict === "deny" && sim.verdict === "allow") {
-    r.reasons.push(
-      v.instances
-        ? `an instance of the manifest list is denied: ${v.error ?? ""}`
-        : `the requirements accepted the image, but the pull fails: ${v.error ?? ""}`,
-    );
-  }
-  return r;
-}
-
-/** Text for the evidence of one reference: where signatures were read, and what became of each. */
-function renderEvidenceText(s: SimulationSignatures | null, indent: string): string {
-  if (s === null) return "";
-  const lines: string[] = [];
-  lines.push(`signatures read: ${s.source}${s.locations.length ? ` (${s.locations.join(", ")})` : ""}`);
-  if (s.manifestDigest) lines.push(`manifest digest: ${s.manifestDigest}`);
-  if (s.manifestError) lines.push(`manifest: ${s.manifestError}`);
-  if (s.readError) lines.push(`reading signatures failed: ${s.readError}`);
-  const requirementLines = (reqs: readonly VerifiedRequirement[], pad: string) => {
-    if (reqs.length === 0) lines.push(`${pad}no signature requirement was evaluated`);
-    for (const q of reqs) {
-      const noneChecked = q.signatures.length === 0 && !q.allowed && q.message;
-      lines.push(`${pad}requirement ${q.index + 1} (${q.type}): ${q.allowed ? "accepted" : "denied"}${noneChecked ? `: ${q.message}` : ""}`);
-      for (const c of q.signatures) {
-        const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
-        lines.push(`${pad}  signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected: ${c.reason ?? "(no reason given)"}`}${who ? ` (${who})` : ""}`);
-      }
-    }
-  };
-  if (s.instances) {
-    for (const i of s.instances) {
-      lines.push(`instance ${i.digest}${i.platform ? ` (${i.platform})` : ""}: ${i.verdict === "allow" ? "ALLOW" : `DENY: ${i.error ?? ""}`}`);
-      requirementLines(i.requirements, "  ");
-    }
-  } else requirementLines(s.requirements, "");
-  return lines.map((l) => indent + l).join("\n") + "\n";
 }
 
 /** Register `imagetrust simulate` on `program`. */
@@ -192,8 +93,8 @@ Examples:
       const { policy, registriesD } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, target);
       let registriesConf;
       if (opts.registriesConf !== undefined) {
-        const { loadRegistriesConf } = await import("../../load/registries-conf.js");
-        const r = loadRegistriesConf({ confPath: ctx.libraryPath(opts.registriesConf), explicit: true, target });
+        const { loadRegistriesConf } = await import("../../load/registries-conf/index.js");
+        const r = loadRegistriesConf({ host: ctx.host, confPath: ctx.libraryPath(opts.registriesConf), explicit: true, target });
         if (!r.value) {
           ctx.err(await renderLooseDiagnostics(ctx, opts.registriesConf, r.diagnostics));
           throw new InputError("registries.conf cannot be used");
@@ -201,56 +102,42 @@ Examples:
         registriesConf = r.value;
       }
       const manifest = await readManifest(ctx, opts.manifest);
-      const { simulate, simulationExitCode } = await import("../../simulate/simulate-refs.js");
+      const { simulateAllWithEvidence } = await import("../../simulate/simulate-evidence.js");
+      const { signatureEvidence } = await import("../../verify/evidence.js");
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
-      const parse = { cwd: ctx.io.cwd, target };
-      const base = { policy, registriesD, registriesConf, manifest, env, parse };
-      const plain = simulate({ ...base, refs: all });
-      const { isKnownTransport } = await import("../../reference/scopes.js");
-      const results: SimulationWithEvidence[] = [];
-      for (let i = 0; i < all.length; i++) {
-        const transport = transportPrefix(all[i], isKnownTransport);
-        // A reference that does not parse is denied before anything is read.
-        const mode = plain[i].error === null ? evidenceMode(transport, opts) : "none";
-        if (mode === "none") {
-          const r: SimulationWithEvidence = { ...plain[i], signatures: null };
-          if (transport === undefined && plain[i].error === null && (typeof opts.signatures === "string" || opts.lookaside || opts.online))
-            r.warnings = [...r.warnings, "signatures are read only for transport:reference inputs (e.g. docker://NAME): this bare name was decided without them"];
-          results.push(r);
-          continue;
-        }
-        // registries.conf can make the pull fail before the policy (and so any signature) is consulted.
-        if (registriesConf !== undefined) {
-          const policyOnly = simulate({ ...base, registriesConf: undefined, refs: [all[i]] })[0];
-          if (plain[i].upstreamError !== policyOnly.upstreamError) {
-            results.push({ ...plain[i], signatures: null });
-            continue;
-          }
-        }
-        const { verifyImage } = await import("../../verify/verify-image.js");
-        const v = await verifyImage({
-          policy,
+      const results = await simulateAllWithEvidence({
+        policy,
+        registriesD,
+        registriesConf,
+        manifest,
+        env,
+        host: ctx.host,
+        parse: { cwd: ctx.io.cwd, target },
+        refs: all,
+        evidenceSource: signatureEvidence({
+          host: ctx.host,
           registriesD,
-          ref: all[i],
           manifest,
-          signaturesDir: mode === "given" ? ctx.libraryPath(opts.signatures as string) : undefined,
+          signaturesDir: typeof opts.signatures === "string" ? ctx.libraryPath(opts.signatures) : undefined,
+          none: opts.signatures === false,
+          lookaside: opts.lookaside === true,
+          online: opts.online
+            ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
+            : undefined,
+          otherTransports: "skip",
           target: opts.target,
           debianSigstoreDisabled: opts.debian === true,
           env,
-          parse,
           http: opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify !== "false" } : undefined,
-          online:
-            mode === "online"
-              ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
-              : undefined,
-        });
-        results.push(mergeEvidence(plain[i], v));
-      }
+          cwd: ctx.io.cwd,
+        }),
+      });
       if (opts.format === "json") {
         ctx.out(JSON.stringify(results, null, 2) + "\n");
       } else {
         const st = stylesFor(ctx.color(opts.color as "auto"));
-        const { renderSimulationExplanation, renderSimulationTable } = await import("../../simulate/simulate-refs.js");
+        const { renderSimulationExplanation, renderSimulationTable } = await import("../../simulate/render-text.js");
+        const { renderEvidenceText } = await import("../../simulate/render-evidence.js");
         const style = { allow: st.info, deny: st.error, dim: st.dim, bold: st.location };
         if (results.length === 1 || opts.explain) {
           ctx.out(results.map((r) => renderSimulationExplanation(r, { style }) + renderEvidenceText(r.signatures, "  ")).join("\n"));
@@ -260,6 +147,6 @@ Examples:
           ctx.out(text);
         }
       }
-      ctx.exitCode = simulationExitCode(results);
+      ctx.exitCode = results.every((r) => r.verdict === "allow") ? EXIT.ok : EXIT.rejected;
     });
 }

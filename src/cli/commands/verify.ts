@@ -61,6 +61,7 @@ Examples:
         const manifest = await readManifest(ctx, opts.manifest);
         const { verifyImage } = await import("../../verify/verify-image.js");
         const r = await verifyImage({
+          host: ctx.host,
           policy,
           registriesD,
           ref,
@@ -78,29 +79,8 @@ Examples:
           ctx.out(JSON.stringify(r, null, 2) + "\n");
         } else {
           const st = stylesFor(ctx.color(opts.color as "auto"));
-          const lines: string[] = [];
-          lines.push(`${st.location(r.ref)}: ${r.verdict === "allow" ? st.info("ALLOW") : st.error("DENY")}`);
-          if (r.error) lines.push(`  ${r.error}`);
-          const sc = r.simulation.scope;
-          lines.push(`  decided by: ${sc === null ? "the global default" : `${sc.transport}: ${sc.scope === "" ? '"" (transport default)' : sc.scope}`}`);
-          lines.push(`  signatures: ${r.evidence.source}${r.evidence.locations.length ? ` (${r.evidence.locations.join(", ")})` : ""}`);
-          if (r.evidence.manifestDigest) lines.push(`  manifest digest: ${r.evidence.manifestDigest}`);
-          if (r.evidence.manifestError) lines.push(`  manifest: ${r.evidence.manifestError}`);
-          if (r.evidence.readError) lines.push(`  reading signatures: ${r.evidence.readError}`);
-          // Upstream's message is said once: not repeated under the requirement or the signature it came from.
-          for (const q of r.requirements) {
-            const qMsg = q.message && q.message !== r.error ? `: ${q.message}` : "";
-            lines.push(`  requirement ${q.index + 1} (${q.type}): ${q.allowed ? "accepted" : `denied${qMsg}`}`);
-            for (const c of q.signatures) {
-              const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
-              const reason = c.reason && c.reason !== q.message ? `: ${c.reason}` : "";
-              lines.push(`    signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected${reason}`}${who ? ` (${who})` : ""}`);
-            }
-          }
-          for (const i of r.instances ?? []) {
-            lines.push(`  instance ${i.digest}${i.platform ? ` (${i.platform})` : ""}: ${i.verdict === "allow" ? "ALLOW" : `DENY: ${i.error ?? ""}`}`);
-          }
-          ctx.out(lines.join("\n") + "\n");
+          const { renderVerifyText } = await import("../../verify/render-text.js");
+          ctx.out(renderVerifyText(r, { allow: st.info, deny: st.error, bold: st.location }));
         }
         ctx.exitCode = r.verdict === "allow" ? EXIT.ok : EXIT.rejected;
       },

@@ -1,0 +1,30 @@
+/** Text for the signature evidence of a simulated reference (`imagetrust simulate` with signatures). */
+import type { SimulationSignatures, VerifiedRequirement } from "./evidence-source.js";
+
+/** Text for the evidence of one reference: where signatures were read, and what became of each; "" for none. */
+export function renderEvidenceText(s: SimulationSignatures | null, indent: string): string {
+  if (s === null) return "";
+  const lines: string[] = [];
+  lines.push(`signatures read: ${s.source}${s.locations.length ? ` (${s.locations.join(", ")})` : ""}`);
+  if (s.manifestDigest) lines.push(`manifest digest: ${s.manifestDigest}`);
+  if (s.manifestError) lines.push(`manifest: ${s.manifestError}`);
+  if (s.readError) lines.push(`reading signatures failed: ${s.readError}`);
+  const requirementLines = (reqs: readonly VerifiedRequirement[], pad: string) => {
+    if (reqs.length === 0) lines.push(`${pad}no signature requirement was evaluated`);
+    for (const q of reqs) {
+      const noneChecked = q.signatures.length === 0 && !q.allowed && q.message;
+      lines.push(`${pad}requirement ${q.index + 1} (${q.type}): ${q.allowed ? "accepted" : "denied"}${noneChecked ? `: ${q.message}` : ""}`);
+      for (const c of q.signatures) {
+        const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
+        lines.push(`${pad}  signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected: ${c.reason ?? "(no reason given)"}`}${who ? ` (${who})` : ""}`);
+      }
+    }
+  };
+  if (s.instances) {
+    for (const i of s.instances) {
+      lines.push(`instance ${i.digest}${i.platform ? ` (${i.platform})` : ""}: ${i.verdict === "allow" ? "ALLOW" : `DENY: ${i.error ?? ""}`}`);
+      requirementLines(i.requirements, "  ");
+    }
+  } else requirementLines(s.requirements, "");
+  return lines.map((l) => indent + l).join("\n") + "\n";
+}
