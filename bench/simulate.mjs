@@ -114,7 +114,7 @@ function buildOurs() {
       "--outDir", dist, "--rootDir", join(repoDir, "src"),
       "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
       "--strict", "--skipLibCheck", "--types", "node", "--declaration", "false",
-      join(repoDir, "src", "api", "simulate.ts"),
+      join(repoDir, "src", "simulate", "simulate.ts"),
       join(repoDir, "src", "load", "policy-json.ts"),
     ],
     { stdio: "inherit", cwd: repoDir },

@@ -107,10 +107,10 @@ async function timeOurs(n, fn) {
   const s = (performance.now() - start) / 1000;
   return { rate: n / s, seconds: s, accepted };
 }
-const ctx = { keyringCache: new Map() };
+const ctx = { keyringCache: new Map(), readFile: (p) => readFileSync(p) };
 const gpgParsed = gpgSigs.map((b) => signatureFromBlob(b).signature);
 const oursGpg = await timeOurs(N, (i) => evaluateSignedBy(signedBy, image, [gpgParsed[i]], ctx));
-const sctx = { trustRootCache: new Map() };
+const sctx = { trustRootCache: new Map(), readFile: (p) => readFileSync(p) };
 const sigstoreParsed = sigstoreBlobs.map((s) => signatureFromBlob(s.blob).signature);
 const oursSigstore = await timeOurs(N, (i) => evaluateSigstoreSigned(sigstoreReq, image, [sigstoreParsed[i]], sctx));
 

@@ -1,4 +1,12 @@
-/** imagetrust's public API: re-exports only. */
+/**
+ * imagetrust's public API: re-exports only. Library functions that touch the machine take a `host` (the Host
+ * seam, below); on Node, `nodeHost()` comes from "imagetrust/node" (src/node.ts), so this entry point pulls in no
+ * Node built-in through the library (the CLI export at the end does).
+ */
+
+// The host seam
+export { HostError, errorCode, type Host, type HostFileHandle, type HostFiles, type HostHttp, type HostStat, type HostWrites } from "./host/host.js";
+export { memoryHost, type MemoryEntry, type MemoryHostOptions } from "./host/memory-host.js";
 
 // Sources and diagnostics
 export { SourceFile, type Position, type Span } from "./source/source-file.js";
@@ -43,8 +51,8 @@ export type { LoadResult } from "./load/result.js";
 // Front ends
 export { loadPolicyJson, type LoadPolicyOptions } from "./load/policy-json.js";
 export { decodePolicyBytes } from "./load/json-decode-bytes.js";
-export { loadRegistriesDDir, loadRegistriesDFile, type RegistriesDFile, type RegistriesDLoadOptions } from "./load/registries-d.js";
-export { loadRegistriesConf, loadRegistriesConfFile } from "./load/registries-conf.js";
+export { loadRegistriesDDir, loadRegistriesDFile, type RegistriesDFile, type RegistriesDLoadOptions } from "./load/registries-d/index.js";
+export { loadRegistriesConf, loadRegistriesConfFile } from "./load/registries-conf/index.js";
 export { compileTrustSource, type CompileTrustOptions } from "./check/compile-source.js";
 
 // References and scopes
@@ -77,7 +85,6 @@ export {
   classifyFileName,
   findRuntimeLocations,
   readTextFile,
-  type FileSystem,
   type InputKind,
   type RuntimeEnvironment,
   type RuntimeLocation,
@@ -87,9 +94,15 @@ export { validateFile, validateInput, validateInputs, type FileReport, type Load
 export { lintInputs, lintRuntimeConfiguration, type LintOptions, type RuntimeLintResult } from "./lint/lint-inputs.js";
 export { compileToFiles, type CompileToFilesOptions, type CompileToFilesResult } from "./compile/compile-files.js";
 export { simulate, simulationExitCode, renderSimulationText, type SimulateOptions, type SimulationResult } from "./simulate/simulate-refs.js";
-export { testExpectationFiles, expectationsExitCode, renderExpectationsText, type ExpectationRun } from "./expectations/expectations.js";
-export { diffPolicies, diffExitCode, renderDiffText, type DiffOptions, type PolicyDiff } from "./diff/diff.js";
+export { compileToKubernetesFiles, type CompileK8sOptions, type CompileK8sResult } from "./compile/compile-k8s.js";
+export { parseExpectationsYaml, type ExpectationCase, type ExpectationsFile } from "./expectations/yaml-cases.js";
+export { runExpectations, testExpectationFiles, type ExpectationResult, type ExpectationRun, type TestFilesOptions } from "./expectations/run.js";
+export { renderExpectationsText } from "./expectations/render-text.js";
+export { diffPolicies, type DiffOptions, type PolicyDiff } from "./diff/analyse.js";
+export { renderDiffText } from "./diff/render-text.js";
+export { writeFileAtomic, writeTreeAtomic, type AtomicWriteOptions } from "./util/atomic-write.js";
 export { verifyImage, type VerifyImageOptions, type VerifyImageResult } from "./verify/verify-image.js";
 
-// The CLI, for embedding
+// The CLI, for embedding (and its exit codes for the results above)
 export { run, type CliIo } from "./cli/run.js";
+export { EXIT, diffExitCode, expectationsExitCode, reportsExitCode } from "./cli/exit-codes.js";

@@ -1,6 +1,7 @@
 /**
- * The commands beyond validate/lint, one file each under commands/. Each loads its library module on use, so a
- * problem in one of them never breaks the others (or --help).
+ * The commands after validate, lint and rules (which run.ts registers first, so --help keeps its order), one file
+ * each under commands/. Each loads its library module on use, so a problem in one of them never breaks the others
+ * (or --help).
  */
 import type { Command } from "commander";
 import type { CommandContext } from "./context.js";
@@ -11,6 +12,7 @@ import { registerSimulateCommand } from "./commands/simulate.js";
 import { registerVerifyCommand } from "./commands/verify.js";
 import { registerTestCommand } from "./commands/test.js";
 import { registerDiffCommand } from "./commands/diff.js";
+import { registerExplainCommand } from "./commands/explain.js";
 
 /** Register compile, fmt, import, simulate, verify, test and diff on `program`. */
 export function registerMoreCommands(program: Command, ctx: CommandContext): void {
@@ -21,4 +23,5 @@ export function registerMoreCommands(program: Command, ctx: CommandContext): voi
   registerVerifyCommand(program, ctx);
   registerTestCommand(program, ctx);
   registerDiffCommand(program, ctx);
+  registerExplainCommand(program, ctx);
 }

@@ -7,10 +7,10 @@ import { validateInput, type FileReport } from "../input/validate.js";
 import type { Host } from "../host/host.js";
 import { nodeHost } from "../host/node-host.js";
 import { displayPath, stylesFor, useColor, type CliIo, type ColorMode } from "./io.js";
+import { EXIT } from "./exit-codes.js";
 import { renderReports } from "./report-output.js";
 
-/** Exit codes. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+export { EXIT } from "./exit-codes.js";
 
 /** A usage problem found after commander parsed the arguments (exit 2). */
 export class UsageError extends Error {}
@@ -25,7 +25,10 @@ export class CommandContext {
   readonly host: Host;
   constructor(readonly io: CliIo) {
     const base = io.host ?? nodeHost({ env: io.env, cwd: io.cwd });
-    this.host = io.euid === undefined ? base : { ...base, euid: () => io.euid! };
+    // CliIo.euid is who the run is judged as (main.ts passes the process's); without it 0, as simulate and verify
+    // take it, unless an injected host says otherwise.
+    const euid = io.euid ?? (io.host ? undefined : 0);
+    this.host = euid === undefined ? base : { ...base, euid: () => euid };
   }
 
   out(s: string): void {
@@ -55,7 +58,7 @@ export class CommandContext {
    * runtime would reject it, print the diagnostics to stderr and throw InputError.
    */
   async loadModel(path: string, options: { target?: Version; kind?: InputKind; what: string }): Promise<FileReport> {
-    const [report] = await validateInput(this.libraryPath(path), { target: options.target, kind: options.kind, fs: this.io.fs });
+    const [report] = await validateInput(this.libraryPath(path), { target: options.target, kind: options.kind, host: this.host });
     if (!report || !report.valid || !report.model) {
       const reports = report ? [report] : [];
       const text = await renderReports(reports, {
@@ -63,7 +66,7 @@ export class CommandContext {
         command: "validate",
         styles: stylesFor(useColor({ ...this.io, isTTY: false })),
         displayPath: (f) => this.display(f),
-        fs: this.io.fs,
+        host: this.host,
       });
       this.err(text);
       throw new InputError(`${options.what} ${path} cannot be used`);
@@ -90,6 +93,6 @@ export async function renderLooseDiagnostics(ctx: CommandContext, file: string, 
   if (diagnostics.length === 0) return "";
   const { renderDiagnosticsText } = await import("../diagnostics/render-text.js");
   const { collectSources } = await import("./report-output.js");
-  const sources = await collectSources([{ file, kind: "trust", valid: false, fatal: false, diagnostics, sources: new Map() }], ctx.io.fs);
+  const sources = await collectSources([{ file, kind: "trust", valid: false, fatal: false, diagnostics, sources: new Map() }], ctx.host);
   return renderDiagnosticsText(diagnostics, { getSource: (f) => sources.get(f), styles: stylesFor(color), displayPath: (f) => ctx.display(f) });
 }

@@ -2,7 +2,6 @@
 import { Chalk } from "chalk";
 import * as nodePath from "node:path";
 import { PLAIN_STYLES, type TextStyles } from "../diagnostics/render-text.js";
-import type { FileSystem } from "../input/files.js";
 import type { Host } from "../host/host.js";
 
 /** A writable text stream. */
@@ -21,11 +20,12 @@ export interface CliIo {
   cwd: string;
   /** Test seam: prefix for system paths such as /etc/containers (lint with no arguments). */
   systemRoot?: string;
-  /** Test seam: the file system. */
-  fs?: FileSystem;
-  /** Effective user id (root and others have different default signature directories); default 0. */
+  /** Effective user id (root and others have different default signature directories); default 0 (an injected host's own). */
   euid?: number;
-  /** The machine as the library sees it; default: the Node host with this `env` and `cwd`. */
+  /**
+   * The machine as the library sees it (the one seam: files, writes, env, home, clock, HTTP); default: the Node
+   * host with this `env` and `cwd`. Tests inject a memory host, or a Node host with wrapped `files`/`writes`.
+   */
   host?: Host;
 }
 

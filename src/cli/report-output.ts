@@ -1,5 +1,4 @@
 /** Turns validate/lint reports into the text the CLI prints, in each output format. */
-import * as nodePath from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnosticsGithub } from "../diagnostics/render-github.js";
 import { renderDiagnosticsSarif } from "../diagnostics/render-sarif.js";
@@ -8,7 +7,8 @@ import { renderDiagnosticText, summarizeCounts, type TextStyles } from "../diagn
 import type { SourceFile } from "../source/source-file.js";
 import type { FileReport } from "../input/validate.js";
 import { readSourceForDisplay } from "../input/validate.js";
-import type { FileSystem } from "../input/files.js";
+import type { Host } from "../host/host.js";
+import type { RuntimeLocations } from "../input/files.js";
 
 /** Output formats of validate and lint. */
 export const OUTPUT_FORMATS = ["text", "json", "github", "sarif"] as const;
@@ -22,7 +22,8 @@ export interface ReportOutputOptions {
   styles: TextStyles;
   /** Absolute path → what to print. */
   displayPath: (file: string) => string;
-  fs?: FileSystem;
+  /** Where files named by diagnostics but not kept by the loaders are read from (for code frames). */
+  host: Host;
   /** The lint rule name of a code, for JSON output (lint only). */
   ruleName?: (code: string) => string | undefined;
   /** The tool version for SARIF output. */
@@ -30,7 +31,7 @@ export interface ReportOutputOptions {
 }
 
 /** Every SourceFile the diagnostics point into: those read by the loaders, plus files inside directories read now. */
-export async function collectSources(reports: readonly FileReport[], fs?: FileSystem): Promise<Map<string, SourceFile>> {
+export async function collectSources(reports: readonly FileReport[], host: Host): Promise<Map<string, SourceFile>> {
   const sources = new Map<string, SourceFile>();
   for (const r of reports) for (const [k, v] of r.sources) sources.set(k, v);
   const wanted = new Set<string>();
@@ -41,7 +42,7 @@ export async function collectSources(reports: readonly FileReport[], fs?: FileSy
     }
   }
   for (const f of wanted) {
-    const s = await readSourceForDisplay(f, fs);
+    const s = await readSourceForDisplay(f, host);
     if (s) sources.set(f, s);
   }
   return sources;
@@ -63,7 +64,7 @@ function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 
 /** The whole output of a validate or lint run. */
 export async function renderReports(reports: readonly FileReport[], options: ReportOutputOptions): Promise<string> {
-  const sources = await collectSources(reports, options.fs);
+  const sources = await collectSources(reports, options.host);
   const getSource = (f: string) => sources.get(f);
   if (options.format === "json") {
     const ordered = reports.map((r) => ({ ...r, diagnostics: sortDiagnostics(r.diagnostics) }));
@@ -106,7 +107,13 @@ export async function renderReports(reports: readonly FileReport[], options: Rep
   return (out.length ? out.join("\n") + "\n" : "") + lines.join("\n") + "\n";
 }
 
-/** Absolute path for a user-typed path. */
-export function absolutize(cwd: string, p: string): string {
-  return nodePath.resolve(cwd, p);
+/** The header of `lint` with no paths: which policy.json and registries.d the runtime reads, and what they shadow. */
+export function renderRuntimeLocations(locations: RuntimeLocations, styles: TextStyles): string {
+  const lines = [
+    styles.dim("Linting the configuration containers/image reads for this user:"),
+    `  policy.json:  ${locations.policy ? locations.policy.path : "(none found)"}`,
+    `  registries.d: ${locations.registriesD.path}${locations.registriesD.exists ? "" : " (does not exist)"}`,
+    ...locations.notes.map((n) => `  ${n}`),
+  ];
+  return lines.join("\n") + "\n\n";
 }

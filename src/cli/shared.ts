@@ -1,19 +1,29 @@
-/** Helpers the command files share: repeatable options, reading a source or a manifest, loading a policy with its registries.d. */
-import { Option } from "commander";
+/**
+ * Helpers the command files share: repeatable options, reading a source or a manifest, loading a policy with its
+ * registries.d, the options of validate and lint, the package version.
+ */
+import { Command, Option } from "commander";
+import { readFileSync } from "node:fs";
 import { type Policy, type RegistriesDConfig } from "../ir/types.js";
-import { readTextFile } from "../input/files.js";
+import { KNOWN_TARGETS, NEWEST_VERSION } from "../ir/versions.js";
+import { INPUT_KINDS, readTextFile, type InputKind } from "../input/files.js";
 import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "./context.js";
+import type { ColorMode } from "./io.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "./report-output.js";
 
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** Commander's accumulator for a repeatable option. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
+/** `--target <version>`. */
 export const targetOption = () => new Option("--target <version>", "containers/image version to judge by (default: the newest)");
+/** `--color <when>`. */
 export const colorOption = () => new Option("--color <when>", "colour the text output").choices(["auto", "always", "never"]).default("auto");
 
 /** Read a text file for a command, printing the IT9xxx diagnostic and throwing InputError when it cannot be read. */
 export async function readSource(ctx: CommandContext, path: string) {
-  const r = await readTextFile(ctx.libraryPath(path), { fs: ctx.io.fs });
+  const r = await readTextFile(ctx.libraryPath(path), { host: ctx.host });
   if (!r.source) {
     ctx.err(await renderLooseDiagnostics(ctx, path, r.diagnostics));
     throw new InputError(`cannot read ${path}`);
@@ -24,7 +34,7 @@ export async function readSource(ctx: CommandContext, path: string) {
 /** The bytes of `--manifest FILE` (undefined without the option), printing the IT9xxx diagnostic when unreadable. */
 export async function readManifest(ctx: CommandContext, path: string | undefined): Promise<Uint8Array | undefined> {
   if (path === undefined) return undefined;
-  const m = await readTextFile(ctx.libraryPath(path), { fs: ctx.io.fs });
+  const m = await readTextFile(ctx.libraryPath(path), { host: ctx.host });
   if (!m.bytes) {
     ctx.err(await renderLooseDiagnostics(ctx, path, m.diagnostics));
     throw new InputError("cannot read the manifest");
@@ -50,4 +60,59 @@ export async function loadPolicyAndStorage(
     registriesD = r.model!.registriesD;
   }
   return { policy, registriesD };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Options shared by validate and lint
+
+/** The options validate and lint share. */
+export interface ReportCommandOptions {
+  target?: string;
+  format: string;
+  kind?: string;
+  color: string;
+}
+
+/** Add --target, --format, --kind and --color to validate or lint. */
+export function addReportOptions(cmd: Command): Command {
+  return cmd
+    .option("--target <version>", `containers/image version to judge by (${KNOWN_TARGETS[0]}…${NEWEST_VERSION}; Debian 12 has 5.23)`, undefined)
+    .addOption(new Option("--format <format>", "output format").choices([...OUTPUT_FORMATS]).default("text"))
+    .option("--kind <kind>", `treat every input as this kind (${INPUT_KINDS.join(", ")}) instead of deciding from its name`)
+    .addOption(new Option("--color <when>", "colour the text output").choices(["auto", "always", "never"]).default("auto"));
+}
+
+/** Parse and check `--format`. */
+export function parseFormat(text: string): OutputFormat {
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(text)) {
+    throw new UsageError(`invalid --format '${text}': expected one of ${OUTPUT_FORMATS.join(", ")}`);
+  }
+  return text as OutputFormat;
+}
+
+/** Parse and check `--kind`. */
+export function parseKind(text: string | undefined): InputKind | undefined {
+  if (text === undefined) return undefined;
+  if (!(INPUT_KINDS as readonly string[]).includes(text)) {
+    throw new UsageError(`invalid --kind '${text}': expected one of ${INPUT_KINDS.join(", ")}`);
+  }
+  return text as InputKind;
+}
+
+/** Parse and check `--color`. */
+export function parseColor(text: string): ColorMode {
+  if (text !== "auto" && text !== "always" && text !== "never") {
+    throw new UsageError(`invalid --color '${text}': expected auto, always or never`);
+  }
+  return text;
+}
+
+/** The package version (from package.json, two levels above both src/cli and dist/cli). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
 }

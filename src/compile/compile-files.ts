@@ -9,37 +9,25 @@
  * Hand-written files in registries.d/ are never overwritten or removed.
  * `check: true` writes nothing and lists how the output directory differs from what would be written.
  */
-import { basename, join } from "node:path";
-import * as fsp from "node:fs/promises";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileTrustSource, type CompileTrustOptions } from "../check/compile-source.js";
 import { EMIT_CODES as C, emitDiagnostic } from "../emit/codes.js";
 import { GENERATED_MARKER, type RegistriesDLayout } from "../emit/registries-d.js";
-import { checkPolicyJsonSchema, checkRegistriesDSchema } from "../emit/self-check.js";
+import type { SchemaChecks } from "../emit/self-check.js";
 import { emitTrustModel, POLICY_JSON_PATH, REGISTRIES_D_DIR, type OutputFile } from "../emit/trust-model.js";
+import { errorCode, type Host } from "../host/host.js";
+import { basename, join } from "../host/path.js";
+import { keyFilesAt } from "../input/key-files.js";
 import type { TrustModel } from "../ir/types.js";
 import { hasFeature, parseVersion, type Version } from "../ir/versions.js";
 import { loadPolicyJson } from "../load/policy-json.js";
-import { loadRegistriesDFile } from "../load/registries-d.js";
+import { loadRegistriesDFile } from "../load/registries-d/index.js";
 import { parse as parseYaml } from "yaml";
 import { SourceFile } from "../source/source-file.js";
-import { nodeAtomicFs, TreeRenameError, writeTreeAtomic, type AtomicFs } from "../util/atomic-write.js";
+import { TreeRenameError, writeTreeAtomic } from "../util/atomic-write.js";
 
 export { emitTrustModel, type EmitTrustModelOptions, type EmitTrustModelResult, type OutputFile } from "../emit/trust-model.js";
-
-/** File-system access of compileToFiles: atomic-write operations plus reading. */
-export interface CompileFs extends AtomicFs {
-  readFile(path: string, encoding: "utf8"): Promise<string>;
-  readdir(path: string): Promise<string[]>;
-}
-
-/** The real file system. */
-export const nodeCompileFs: CompileFs = {
-  ...nodeAtomicFs,
-  readFile: (p, e) => fsp.readFile(p, e),
-  readdir: (p) => fsp.readdir(p),
-};
 
 /** Options of compileToFiles. */
 export interface CompileToFilesOptions {
@@ -49,10 +37,11 @@ export interface CompileToFilesOptions {
   target?: Version;
   /** Compare with the output directory instead of writing. */
   check?: boolean;
-  fs?: CompileFs;
+  /** The machine: `host.files` reads the output directory (and the key files), `host.writes` writes it atomically. */
+  host: Host;
   /** registries.d layout (default per-host). */
   layout?: RegistriesDLayout;
-  /** Key-file access etc. for the language checker. */
+  /** Key-file access etc. for the language checker (default: the key files at their paths, through `host`). */
   compile?: Omit<CompileTrustOptions, "target">;
 }
 
@@ -65,6 +54,11 @@ export interface CompileToFilesResult {
   removed?: string[];
   /** Check mode: one line per difference (empty when the directory is up to date). */
   differences?: string[];
+}
+
+/** The checker's key-file access: the caller's, else the key files at their own paths through the host. */
+export function keyAccess(host: Host, compile: Omit<CompileTrustOptions, "target"> = {}): Omit<CompileTrustOptions, "target"> {
+  return compile.fileExists || compile.readFile ? compile : { ...keyFilesAt(host), ...compile };
 }
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -81,20 +75,20 @@ function resolveTarget(model: TrustModel, explicit: Version | undefined, file: s
 /** Options of selfCheckOutput. */
 export interface SelfCheckOptions {
   /**
-   * Also check against schemas/*.schema.json (default true). compileToFiles passes false: the re-load with our
-   * loaders (which mirror containers/image) already proves the files are accepted, and the emitter checks its
-   * own output (emit/policy-validity.ts); the schema check costs ~150–250 ms of a 10,000-scope compile (ajv
-   * import, schema compilation, validation). The tests keep every emitted document checked against the schemas.
+   * Also check against schemas/*.schema.json with these validators (the tests pass ajv's). compileToFiles does
+   * not: the re-load with our loaders (which mirror containers/image) already proves the files are accepted, and
+   * the emitter checks its own output (emit/policy-validity.ts); ajv would cost ~150–250 ms of a 10,000-scope
+   * compile (import, schema compilation, validation) and the core does not load it (src/emit/self-check.ts).
    */
-  schemas?: boolean;
+  schemas?: SchemaChecks;
 }
 
 /**
- * Load the emitted files back with our own loaders and (unless `schemas: false`) check them against the
- * schemas: any problem is an emitter bug, reported as IT3204 so that nothing is written.
+ * Load the emitted files back with our own loaders and (with `schemas`) check them against the schemas: any
+ * problem is an emitter bug, reported as IT3204 so that nothing is written.
  */
 export function selfCheckOutput(files: OutputFile[], target: Version | undefined, options: SelfCheckOptions = {}): Diagnostic[] {
-  const schemas = options.schemas ?? true;
+  const schemas = options.schemas;
   const out: Diagnostic[] = [];
   const fail = (path: string, what: string) =>
     out.push(emitDiagnostic(C.selfCheckFailed, `internal error: the generated ${path} ${what}; nothing was written`, undefined, { file: path }));
@@ -105,13 +99,13 @@ export function selfCheckOutput(files: OutputFile[], target: Version | undefined
         const bad = loaded.diagnostics.filter((d) => d.severity === "error");
         if (bad.length > 0) fail(f.path, `would be rejected: ${bad[0].upstreamMessage ?? bad[0].message}`);
         // The schema describes the newest format; 5.23.1's sigstoreSigned rules differ slightly (keyPath: "").
-        const schema = !schemas || (target && !hasFeature(target, "fulcio")) ? [] : checkPolicyJsonSchema(JSON.parse(f.text));
+        const schema = !schemas || (target && !hasFeature(target, "fulcio")) ? [] : schemas.policy(JSON.parse(f.text));
         if (schema.length > 0) fail(f.path, `does not match schemas/policy.schema.json: ${schema[0]}`);
       } else {
         const loaded = loadRegistriesDFile(new SourceFile(f.path, f.text), { target });
         const bad = loaded.diagnostics.filter((d) => d.severity === "error");
         if (bad.length > 0) fail(f.path, `would be rejected: ${bad[0].message}`);
-        const schema = schemas ? checkRegistriesDSchema(parseYaml(f.text) ?? null) : [];
+        const schema = schemas ? schemas.registriesD(parseYaml(f.text) ?? null) : [];
         if (schema.length > 0) fail(f.path, `does not match schemas/registries-d.schema.json: ${schema[0]}`);
       }
     } catch (e) {
@@ -122,28 +116,31 @@ export function selfCheckOutput(files: OutputFile[], target: Version | undefined
   return out;
 }
 
-async function readIfExists(fs: CompileFs, path: string): Promise<string | undefined> {
+// As node:fs's readFile(path, "utf8"): a byte order mark is kept (it makes the file differ from our output).
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+function readIfExists(host: Host, path: string): string | undefined {
   try {
-    return await fs.readFile(path, "utf8");
+    return utf8.decode(host.files.readFile(path));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (errorCode(e) === "ENOENT") return undefined;
     throw e;
   }
 }
 
 /** The .yaml files currently in outDir/registries.d, split into generated (ours) and hand-written. */
-async function existingRegistriesD(fs: CompileFs, outDir: string): Promise<Map<string, { text: string; generated: boolean }>> {
+function existingRegistriesD(host: Host, outDir: string): Map<string, { text: string; generated: boolean }> {
   const dir = join(outDir, REGISTRIES_D_DIR);
   let names: string[];
   try {
-    names = await fs.readdir(dir);
+    names = host.files.readDir(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return new Map();
+    if (errorCode(e) === "ENOENT" || errorCode(e) === "ENOTDIR") return new Map();
     throw e;
   }
   const out = new Map<string, { text: string; generated: boolean }>();
   for (const n of names.filter((x) => x.endsWith(".yaml")).sort()) {
-    const text = await readIfExists(fs, join(dir, n));
+    const text = readIfExists(host, join(dir, n));
     if (text !== undefined) out.set(n, { text, generated: text.startsWith(GENERATED_MARKER) });
   }
   return out;
@@ -196,8 +193,8 @@ function firstDifferentLine(a: string, b: string): number {
  * list how the directory differs). Never throws for I/O problems: they become diagnostics (IT3200, IT3201).
  */
 export async function compileToFiles(source: SourceFile, options: CompileToFilesOptions): Promise<CompileToFilesResult> {
-  const fs = options.fs ?? nodeCompileFs;
-  const compiled = compileTrustSource(source, { ...options.compile, target: options.target });
+  const host = options.host;
+  const compiled = compileTrustSource(source, { ...keyAccess(host, options.compile), target: options.target });
   const diagnostics = [...compiled.diagnostics];
   if (!compiled.value || hasErrors(diagnostics)) return { diagnostics, written: [] };
 
@@ -208,14 +205,14 @@ export async function compileToFiles(source: SourceFile, options: CompileToFiles
   const emitted = emitTrustModel(compiled.value, { target: t.target, layout: options.layout, source: ` from ${basename(source.path)}` });
   diagnostics.push(...emitted.diagnostics);
   if (!emitted.files || hasErrors(diagnostics)) return { diagnostics, written: [] };
-  diagnostics.push(...selfCheckOutput(emitted.files, t.target, { schemas: false }));
+  diagnostics.push(...selfCheckOutput(emitted.files, t.target));
   if (hasErrors(diagnostics)) return { diagnostics, written: [] };
 
   let existing: Map<string, { text: string; generated: boolean }>;
   let oldPolicy: string | undefined;
   try {
-    existing = await existingRegistriesD(fs, options.outDir);
-    oldPolicy = await readIfExists(fs, join(options.outDir, POLICY_JSON_PATH));
+    existing = existingRegistriesD(host, options.outDir);
+    oldPolicy = readIfExists(host, join(options.outDir, POLICY_JSON_PATH));
   } catch (e) {
     diagnostics.push(emitDiagnostic(C.checkReadFailed, `cannot read the output directory ${options.outDir}: ${errMsg(e)}`, undefined, { file: options.outDir }));
     return { diagnostics, written: [] };
@@ -247,7 +244,7 @@ export async function compileToFiles(source: SourceFile, options: CompileToFiles
   }
 
   try {
-    const r = await writeTreeAtomic(options.outDir, emitted.files, { fs, remove: stale });
+    const r = await writeTreeAtomic(options.outDir, emitted.files, { host, remove: stale });
     for (const n of r.notRemoved) {
       diagnostics.push(emitDiagnostic(C.writeFailed, `the new files were written, but the stale ${n.path} could not be removed: ${errMsg(n.error)}`, undefined, { file: n.path, severity: "warning" }));
     }

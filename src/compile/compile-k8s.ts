@@ -4,12 +4,13 @@
  * written when either step reports an error, and the manifests are written atomically (util/atomic-write.ts).
  * `check: true` writes nothing and lists how DIR differs from what would be written.
  */
-import { join } from "node:path";
-import * as fsp from "node:fs/promises";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileTrustSource, type CompileTrustOptions } from "../check/compile-source.js";
+import type { Host } from "../host/host.js";
+import { join } from "../host/path.js";
 import { compileToKubernetes, type K8sTarget } from "../k8s/compile.js";
+import { keyAccess } from "./compile-files.js";
 import type { Version } from "../ir/versions.js";
 import type { SourceFile } from "../source/source-file.js";
 import { writeTreeAtomic } from "../util/atomic-write.js";
@@ -22,8 +23,14 @@ export interface CompileK8sOptions {
   mode?: "enforce" | "warn";
   target?: Version;
   check?: boolean;
+  /** The machine: `host.files` reads the key files and (with `check`) DIR, `host.writes` writes the manifests. */
+  host: Host;
+  /** Key-file access for the checker and the translation (default: the key files at their paths, through `host`). */
   compile?: Omit<CompileTrustOptions, "target">;
 }
+
+// As node:fs's readFile(path, "utf8"): a byte order mark is kept.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** What compileToKubernetesFiles did. */
 export interface CompileK8sResult {
@@ -36,9 +43,10 @@ export interface CompileK8sResult {
 
 /** Compile a .trust source into Kubernetes admission manifests in `outDir`. */
 export async function compileToKubernetesFiles(source: SourceFile, options: CompileK8sOptions): Promise<CompileK8sResult> {
-  const front = compileTrustSource(source, { ...options.compile, target: options.target });
+  const keys = keyAccess(options.host, options.compile);
+  const front = compileTrustSource(source, { ...keys, target: options.target });
   if (!front.value || hasErrors(front.diagnostics)) return { diagnostics: front.diagnostics, written: [] };
-  const k8s = compileToKubernetes(front.value, { target: options.k8sTarget, mode: options.mode, readFile: options.compile?.readFile });
+  const k8s = compileToKubernetes(front.value, { target: options.k8sTarget, mode: options.mode, readFile: keys.readFile });
   const diagnostics = [...front.diagnostics, ...k8s.diagnostics];
   if (!k8s.files || hasErrors(diagnostics)) return { diagnostics, written: [] };
   if (options.check) {
@@ -46,7 +54,7 @@ export async function compileToKubernetesFiles(source: SourceFile, options: Comp
     for (const f of k8s.files) {
       let current: string | undefined;
       try {
-        current = await fsp.readFile(join(options.outDir, f.name), "utf8");
+        current = utf8.decode(options.host.files.readFile(join(options.outDir, f.name)));
       } catch {
         current = undefined;
       }
@@ -56,7 +64,7 @@ export async function compileToKubernetesFiles(source: SourceFile, options: Comp
     return { diagnostics, written: [], differences };
   }
   try {
-    const r = await writeTreeAtomic(options.outDir, k8s.files.map((f) => ({ path: f.name, text: f.text })));
+    const r = await writeTreeAtomic(options.outDir, k8s.files.map((f) => ({ path: f.name, text: f.text })), { host: options.host });
     return { diagnostics, written: r.written };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

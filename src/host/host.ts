@@ -66,8 +66,11 @@ export interface HostFiles {
   readFile(path: string): Uint8Array;
   /** At most `maxBytes` bytes from the start of the file (bounded reads of untrusted or special files). */
   readFilePrefix?(path: string, maxBytes: number): Uint8Array;
-  /** Entry names (not sorted). */
-  readDir(path: string): string[];
+  /**
+   * Entry names (not sorted). `{ order: "directory" }` asks for the file system's own order (getdents: what Go's
+   * `Readdirnames` returns, and the order registries.d's merge errors name files in); hosts without one ignore it.
+   */
+  readDir(path: string, options?: { order?: "directory" }): string[];
   /** Every symlink resolved; throws HostError when the path does not exist. */
   realpath(path: string): string;
   /** The target of a symlink. */

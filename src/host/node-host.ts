@@ -7,8 +7,24 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as http from "node:http";
 import * as https from "node:https";
+import { createRequire } from "node:module";
 import * as os from "node:os";
+import * as nodePath from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Host, HostHttp, HostStat } from "./host.js";
+
+/**
+ * Chevrotain from the single-file ESM build the package ships (lib/chevrotain.mjs) rather than from its entry point,
+ * which imports lodash-es as ~640 separate modules (0.5–0.8 s of every start). src/syntax/chevrotain.ts asks for this
+ * loader by symbol; registering it loads nothing.
+ */
+(globalThis as Record<symbol, unknown>)[Symbol.for("imagetrust.loadChevrotain")] ??= async (): Promise<unknown> => {
+  // "chevrotain" resolves to <package>/lib/src/api.js; the bundle sits in <package>/lib/.
+  const entry = createRequire(import.meta.url).resolve("chevrotain");
+  const bundle = nodePath.join(nodePath.dirname(nodePath.dirname(entry)), "chevrotain.mjs");
+  if (!fs.existsSync(bundle)) throw new Error(`no Chevrotain bundle at ${bundle}`);
+  return await import(pathToFileURL(bundle).href);
+};
 
 function statOf(s: fs.Stats): HostStat {
   return {
@@ -21,6 +37,18 @@ function statOf(s: fs.Stats): HostStat {
     dev: s.dev,
     ino: s.ino,
   };
+}
+
+/** Entry names in directory (getdents) order, as Go's `Readdirnames` returns them. */
+function readDirInDirectoryOrder(dir: string): string[] {
+  const d = fs.opendirSync(dir);
+  const names: string[] = [];
+  try {
+    for (let e = d.readSync(); e !== null; e = d.readSync()) names.push(e.name);
+  } finally {
+    d.closeSync();
+  }
+  return names;
 }
 
 /** $HOME, else the passwd entry (containers/image's homedir.Get). */
@@ -101,7 +129,8 @@ export function nodeHost(options: NodeHostOptions = {}): Host {
           fs.closeSync(fd);
         }
       },
-      readDir: (p) => fs.readdirSync(p),
+      // readdirSync sorts (libuv's scandir); opendir reads entries in the file system's order.
+      readDir: (p, o) => (o?.order === "directory" ? readDirInDirectoryOrder(p) : fs.readdirSync(p)),
       realpath: (p) => fs.realpathSync.native(p),
       readLink: (p) => fs.readlinkSync(p),
     },

@@ -4,11 +4,9 @@
  *
  * Nothing here throws for a bad input: every problem is a coded IT9xxx diagnostic.
  */
-import { isUtf8 } from "node:buffer";
-import * as nodeFs from "node:fs";
-import * as os from "node:os";
-import * as nodePath from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { errorCode, type Host } from "../host/host.js";
+import { join } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
 
 /** Codes of file-level problems (band IT9xxx: files, CLI, configuration, internal). */
@@ -45,23 +43,6 @@ export const INPUT_KINDS: readonly InputKind[] = [
 /** The largest file imagetrust reads (containers/image has no cap; 256 MiB guards memory, 50 MB policies are fine). */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
-/** The subset of the file system imagetrust uses, injectable for tests (EACCES, vanishing files, fake roots). */
-export interface FileSystem {
-  stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number }>;
-  readFile(path: string): Promise<Uint8Array>;
-  readdir(path: string): Promise<string[]>;
-}
-
-/**
- * The real file system. Synchronous calls behind the async interface: a CLI reads a handful of files, and
- * node:fs/promises would pull its stream machinery into every start-up (measured ~10 ms of validate's time).
- */
-export const nodeFileSystem: FileSystem = {
-  stat: async (p) => nodeFs.statSync(p),
-  readFile: async (p) => nodeFs.readFileSync(p),
-  readdir: async (p) => nodeFs.readdirSync(p),
-};
-
 /**
  * The kind of a path from its name: `.json` → policy.json, `.yaml`/`.yml` → one registries.d file,
  * `.trust` → the language, `.conf` → registries.conf; undefined when the name does not say.
@@ -80,17 +61,17 @@ export function classifyFileName(path: string): InputKind | undefined {
  * A directory argument is a configuration root (like /etc/containers) when it holds a `policy.json` file or a
  * `registries.d` directory; otherwise it is itself a registries.d directory.
  */
-export async function classifyDirectory(dir: string, fs: FileSystem = nodeFileSystem): Promise<"config-dir" | "registries-d-dir"> {
-  const policy = await statKind(fs, nodePath.join(dir, "policy.json"));
-  const regD = await statKind(fs, nodePath.join(dir, "registries.d"));
+export async function classifyDirectory(dir: string, host: Host): Promise<"config-dir" | "registries-d-dir"> {
+  const policy = statKind(host, join(dir, "policy.json"));
+  const regD = statKind(host, join(dir, "registries.d"));
   return policy === "file" || regD === "directory" ? "config-dir" : "registries-d-dir";
 }
 
 /** "file", "directory", "other", or undefined when the path does not exist or cannot be examined. */
-export async function statKind(fs: FileSystem, path: string): Promise<"file" | "directory" | "other" | undefined> {
+export function statKind(host: Host, path: string): "file" | "directory" | "other" | undefined {
   try {
-    const s = await fs.stat(path);
-    return s.isDirectory() ? "directory" : s.isFile() ? "file" : "other";
+    const s = host.files.stat(path);
+    return s.kind === "directory" ? "directory" : s.kind === "file" ? "file" : "other";
   } catch {
     return undefined;
   }
@@ -98,10 +79,15 @@ export async function statKind(fs: FileSystem, path: string): Promise<"file" | "
 
 /** Options of {@link readTextFile}. */
 export interface ReadOptions {
-  fs?: FileSystem;
+  /** The machine read from (`host.files`). */
+  host: Host;
   /** Files larger than this are refused with IT9005 (default {@link DEFAULT_MAX_BYTES}). */
   maxBytes?: number;
-  /** Bytes → text; default {@link decodeUtf8} (Go-compatible U+FFFD replacement). */
+  /**
+   * Bytes → text; default {@link decodeUtf8} (Go-compatible U+FFFD replacement). A decoder marks every invalid
+   * byte with U+FFFD or a lone surrogate U+DC80–U+DCFF (decodePolicyBytes' convention): readTextFile relies on it
+   * to skip the byte scan for invalid UTF-8 when the text has neither.
+   */
   decode?: (bytes: Uint8Array) => string;
 }
 
@@ -128,8 +114,7 @@ function fileDiagnostic(code: string, file: string, message: string, hint?: stri
 
 /** A diagnostic for a failed fs call (ENOENT, EACCES, EISDIR, …). */
 export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" | "directory" = "file"): Diagnostic {
-  const code = (err as { code?: string } | undefined)?.code;
-  switch (code) {
+  switch (errorCode(err)) {
     case "ENOENT":
       return fileDiagnostic(FILE_CODES.notFound, file, `No such ${expecting}: ${file}.`);
     case "EACCES":
@@ -156,16 +141,16 @@ export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" 
  * become diagnostics. The text is decoded like Go does (invalid UTF-8 → U+FFFD per byte); a BOM is kept (the
  * loaders decide: Go's JSON decoder rejects it). Binary content is reported, not refused: the caller decides.
  */
-export async function readTextFile(path: string, options: ReadOptions = {}): Promise<ReadTextResult> {
-  const fs = options.fs ?? nodeFileSystem;
+export async function readTextFile(path: string, options: ReadOptions): Promise<ReadTextResult> {
+  const files = options.host.files;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let size: number;
   try {
-    const s = await fs.stat(path);
-    if (s.isDirectory()) {
+    const s = files.stat(path);
+    if (s.kind === "directory") {
       return { diagnostics: [ioErrorDiagnostic(path, { code: "EISDIR" })], fatal: true, bom: false };
     }
-    if (!s.isFile()) {
+    if (s.kind !== "file") {
       // A FIFO would block and /dev/zero never ends: only regular files are read.
       return {
         diagnostics: [fileDiagnostic(FILE_CODES.notRegularFile, path, `${path} is not a regular file (a device, FIFO or socket).`)],
@@ -193,7 +178,7 @@ export async function readTextFile(path: string, options: ReadOptions = {}): Pro
   }
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    bytes = files.readFile(path);
   } catch (err) {
     return { diagnostics: [ioErrorDiagnostic(path, err)], fatal: true, bom: false };
   }
@@ -208,7 +193,9 @@ export async function readTextFile(path: string, options: ReadOptions = {}): Pro
   const decode = options.decode ?? decodeUtf8;
   const text = decode(bytes);
   const nul = bytes.indexOf(0);
-  const invalid = isUtf8(bytes) ? undefined : firstInvalidUtf8(bytes);
+  // The decoders mark invalid bytes (see ReadOptions.decode): a text without marks needs no byte scan, and
+  // V8 answers this test at once for one-byte (Latin-1) strings, i.e. almost every policy.
+  const invalid = /[\uFFFD\uDC80-\uDCFF]/.test(text) ? firstInvalidUtf8(bytes) : undefined;
   const result: ReadTextResult = {
     source: new SourceFile(path, text),
     bytes,
@@ -298,10 +285,10 @@ function validSequenceLength(b: Uint8Array, i: number): number {
 
 /** Where the runtime's files are; `root` prefixes the system paths only (a test seam, like upstream's RootForImplicitAbsolutePaths). */
 export interface RuntimeEnvironment {
-  env: Record<string, string | undefined>;
+  /** The machine: its files, and `home()` ($HOME, else the passwd entry, as upstream's homedir.Get). */
+  host: Host;
   /** Prefix for system paths such as /etc/containers (default: none). */
   root?: string;
-  fs?: FileSystem;
 }
 
 /** One configuration location the runtime consults. */
@@ -330,17 +317,6 @@ export interface RuntimeLocations {
 /** The system configuration directory (Linux build of containers/image). */
 export const SYSTEM_CONTAINERS_DIR = "/etc/containers";
 
-/** $HOME from the environment, else the passwd entry (as upstream's homedir.Get). */
-export function homeDirectory(env: Record<string, string | undefined>): string {
-  const h = env.HOME;
-  if (h !== undefined && h !== "") return h;
-  try {
-    return os.userInfo().homedir;
-  } catch {
-    return os.homedir();
-  }
-}
-
 /**
  * The locations of §6 (policy.json: `$HOME/.config/containers/policy.json` if it exists, else
  * `/etc/containers/policy.json`) and §5.1 (registries.d: `$HOME/.config/containers/registries.d` if that directory
@@ -348,31 +324,31 @@ export function homeDirectory(env: Record<string, string | undefined>): string {
  * used by containers/image (Podman's rootless policy path does use it; see notes).
  */
 export async function findRuntimeLocations(runtime: RuntimeEnvironment): Promise<RuntimeLocations> {
-  const fs = runtime.fs ?? nodeFileSystem;
+  const host = runtime.host;
   const root = runtime.root ?? "";
-  const home = homeDirectory(runtime.env);
-  const userDir = nodePath.join(home, ".config", "containers");
-  const systemDir = nodePath.join(root, SYSTEM_CONTAINERS_DIR);
+  const home = host.home();
+  const userDir = join(home, ".config", "containers");
+  const systemDir = join(root, SYSTEM_CONTAINERS_DIR);
 
   const userPolicy: RuntimeLocation = {
-    path: nodePath.join(userDir, "policy.json"),
+    path: join(userDir, "policy.json"),
     scope: "user",
-    exists: (await statKind(fs, nodePath.join(userDir, "policy.json"))) !== undefined,
+    exists: statKind(host, join(userDir, "policy.json")) !== undefined,
   };
   const systemPolicy: RuntimeLocation = {
-    path: nodePath.join(systemDir, "policy.json"),
+    path: join(systemDir, "policy.json"),
     scope: "system",
-    exists: (await statKind(fs, nodePath.join(systemDir, "policy.json"))) !== undefined,
+    exists: statKind(host, join(systemDir, "policy.json")) !== undefined,
   };
   const userRegD: RuntimeLocation = {
-    path: nodePath.join(userDir, "registries.d"),
+    path: join(userDir, "registries.d"),
     scope: "user",
-    exists: (await statKind(fs, nodePath.join(userDir, "registries.d"))) === "directory",
+    exists: statKind(host, join(userDir, "registries.d")) === "directory",
   };
   const systemRegD: RuntimeLocation = {
-    path: nodePath.join(systemDir, "registries.d"),
+    path: join(systemDir, "registries.d"),
     scope: "system",
-    exists: (await statKind(fs, nodePath.join(systemDir, "registries.d"))) === "directory",
+    exists: statKind(host, join(systemDir, "registries.d")) === "directory",
   };
 
   const notes: string[] = [];

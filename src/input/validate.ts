@@ -1,14 +1,15 @@
 /**
  * `validate`: would containers/image accept these files? Per input, the loader of its kind runs on text read
- * safely (src/api/files.ts) and every problem comes back as a diagnostic. Nothing here prints or exits.
+ * safely (src/input/files.ts) through the caller's Host, and every problem comes back as a diagnostic. Nothing here
+ * prints or exits.
  *
  * Upstream: `signature.NewPolicyFromFile` (policy.json), `docker.loadAndMergeConfig` (registries.d).
  */
-import { readFileSync, statSync } from "node:fs";
-import * as nodePath from "node:path";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Policy, RegistriesDConfig, TrustModel } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
+import type { Host } from "../host/host.js";
+import { join } from "../host/path.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile } from "../source/source-file.js";
 import {
@@ -20,9 +21,7 @@ import {
   formatBytes,
   classifyFileName,
   ioErrorDiagnostic,
-  nodeFileSystem,
   readTextFile,
-  type FileSystem,
   type InputKind,
 } from "./files.js";
 
@@ -31,8 +30,8 @@ import {
 
 /**
  * The loaders of each input kind: `loadPolicyJson` (src/load/policy-json.ts), `loadRegistriesDFile` /
- * `loadRegistriesDDir` (src/load/registries-d.ts), `compileTrustSource` (src/check/compile-source.ts),
- * `loadRegistriesConfFile` (src/load/registries-conf.ts). `CheckLoaders` below keeps these signatures honest.
+ * `loadRegistriesDDir` (src/load/registries-d/), `compileTrustSource` (src/check/compile-source.ts),
+ * `loadRegistriesConfFile` (src/load/registries-conf/). `CheckLoaders` below keeps these signatures honest.
  */
 export interface Loaders {
   loadPolicyJson(source: SourceFile, options?: { target?: Version }): LoadResult<Policy>;
@@ -40,9 +39,9 @@ export interface Loaders {
   loadRegistriesDFile(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
   loadRegistriesDDir(
     dir: string,
-    options?: { target?: Version; readFile?: (file: string) => string },
+    options: { host: Host; target?: Version; decode?: (bytes: Uint8Array, file: string) => string },
   ): { value?: RegistriesDConfig; files?: string[]; diagnostics: Diagnostic[] };
-  compileTrustSource(source: SourceFile, options?: { target?: Version }): LoadResult<TrustModel>;
+  compileTrustSource(source: SourceFile, options?: { target?: Version; host?: Host }): LoadResult<TrustModel>;
   loadRegistriesConf?(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
 }
 
@@ -50,10 +49,10 @@ export interface Loaders {
 type CheckLoaders = [
   Assignable<typeof import("../load/policy-json.js").loadPolicyJson, Loaders["loadPolicyJson"]>,
   Assignable<typeof import("../load/json-decode-bytes.js").decodePolicyBytes, NonNullable<Loaders["decodePolicyBytes"]>>,
-  Assignable<typeof import("../load/registries-d.js").loadRegistriesDFile, Loaders["loadRegistriesDFile"]>,
-  Assignable<typeof import("../load/registries-d.js").loadRegistriesDDir, Loaders["loadRegistriesDDir"]>,
+  Assignable<typeof import("../load/registries-d/index.js").loadRegistriesDFile, Loaders["loadRegistriesDFile"]>,
+  Assignable<typeof import("../load/registries-d/index.js").loadRegistriesDDir, Loaders["loadRegistriesDDir"]>,
   Assignable<typeof import("../check/compile-source.js").compileTrustSource, Loaders["compileTrustSource"]>,
-  Assignable<typeof import("../load/registries-conf.js").loadRegistriesConfFile, NonNullable<Loaders["loadRegistriesConf"]>>,
+  Assignable<typeof import("../load/registries-conf/index.js").loadRegistriesConfFile, NonNullable<Loaders["loadRegistriesConf"]>>,
 ];
 type Assignable<A extends B, B> = A;
 
@@ -70,8 +69,8 @@ export class LoaderUnavailableError extends Error {
 // Module paths held in variables: the front ends are loaded on first use, so validate/lint (and the CLI's --help)
 // keep working when one of them fails to load.
 const POLICY_JSON_MODULE = "../load/policy-json.js";
-const REGISTRIES_D_MODULE = "../load/registries-d.js";
-const REGISTRIES_CONF_MODULE = "../load/registries-conf.js";
+const REGISTRIES_D_MODULE = "../load/registries-d/index.js";
+const REGISTRIES_CONF_MODULE = "../load/registries-conf/index.js";
 const TRUST_MODULE = "../check/compile-source.js";
 const DECODE_BYTES_MODULE = "../load/json-decode-bytes.js";
 
@@ -167,7 +166,8 @@ export interface ValidateOptions {
   target?: Version;
   /** Force the kind instead of deciding from the name. */
   kind?: InputKind;
-  fs?: FileSystem;
+  /** The machine the inputs are read from. */
+  host: Host;
   maxBytes?: number;
   loaders?: Loaders;
 }
@@ -191,7 +191,7 @@ function internalError(file: string, err: unknown): Diagnostic {
 }
 
 /** Validate many inputs, in order. A configuration directory yields one report per file it holds. */
-export async function validateInputs(paths: readonly string[], options: ValidateOptions = {}): Promise<FileReport[]> {
+export async function validateInputs(paths: readonly string[], options: ValidateOptions): Promise<FileReport[]> {
   const out: FileReport[] = [];
   for (const p of paths) out.push(...(await validateInput(p, options)));
   return out;
@@ -201,11 +201,11 @@ export async function validateInputs(paths: readonly string[], options: Validate
  * Validate one path: a file (kind from its name or `options.kind`) or a directory (a registries.d directory, or a
  * configuration directory holding policy.json and/or registries.d/, like /etc/containers).
  */
-export async function validateInput(path: string, options: ValidateOptions = {}): Promise<FileReport[]> {
-  const fs = options.fs ?? nodeFileSystem;
+export async function validateInput(path: string, options: ValidateOptions): Promise<FileReport[]> {
+  const files = options.host.files;
   let isDir: boolean;
   try {
-    isDir = (await fs.stat(path)).isDirectory();
+    isDir = files.stat(path).kind === "directory";
   } catch (err) {
     return [report(path, options.kind ?? classifyFileName(path) ?? "policy-json", [ioErrorDiagnostic(path, err)], true)];
   }
@@ -215,21 +215,21 @@ export async function validateInput(path: string, options: ValidateOptions = {})
       // e.g. "policy.json" that is a directory: the runtime would fail to read it as a file.
       return [report(path, named, [ioErrorDiagnostic(path, { code: "EISDIR" })], true)];
     }
-    const kind = options.kind === "registries-d-dir" || options.kind === "config-dir" ? options.kind : await classifyDirectory(path, fs);
+    const kind = options.kind === "registries-d-dir" || options.kind === "config-dir" ? options.kind : await classifyDirectory(path, options.host);
     if (options.kind !== undefined && options.kind !== kind) {
       return [report(path, options.kind, [ioErrorDiagnostic(path, { code: "EISDIR" })], true)];
     }
     if (kind === "registries-d-dir") return [await validateRegistriesDDir(path, options)];
     const reports: FileReport[] = [];
-    const policyPath = nodePath.join(path, "policy.json");
-    const regDPath = nodePath.join(path, "registries.d");
+    const policyPath = join(path, "policy.json");
+    const regDPath = join(path, "registries.d");
     try {
-      if ((await fs.stat(policyPath)).isFile()) reports.push(await validateFile(policyPath, "policy-json", options));
+      if (files.stat(policyPath).kind === "file") reports.push(await validateFile(policyPath, "policy-json", options));
     } catch {
       // no policy.json in this configuration directory
     }
     try {
-      if ((await fs.stat(regDPath)).isDirectory()) reports.push(await validateRegistriesDDir(regDPath, options));
+      if (files.stat(regDPath).kind === "directory") reports.push(await validateRegistriesDDir(regDPath, options));
     } catch {
       // no registries.d
     }
@@ -264,11 +264,11 @@ export async function validateInput(path: string, options: ValidateOptions = {})
 export async function validateFile(
   path: string,
   kind: Exclude<InputKind, "registries-d-dir" | "config-dir">,
-  options: ValidateOptions = {},
+  options: ValidateOptions,
 ): Promise<FileReport> {
   const loaders = options.loaders ?? (await defaultLoaders([kind]));
   const decode = kind === "policy-json" ? loaders.decodePolicyBytes : undefined;
-  const read = await readTextFile(path, { fs: options.fs, maxBytes: options.maxBytes, decode });
+  const read = await readTextFile(path, { host: options.host, maxBytes: options.maxBytes, decode });
   if (read.fatal || !read.source) return report(path, kind, read.diagnostics, true);
   const source = read.source;
   const sources = new Map([[path, source]]);
@@ -292,7 +292,7 @@ export async function validateFile(
         break;
       }
       case "trust": {
-        const r = loaders.compileTrustSource(source, { target });
+        const r = loaders.compileTrustSource(source, { target, host: options.host });
         loaded = r;
         if (r.value) model = { policy: r.value.policy, registriesD: r.value.registriesD, trust: r.value };
         break;
@@ -342,22 +342,27 @@ export async function validateFile(
 }
 
 /** Validate a registries.d directory as the runtime merges it (every `*.yaml` file). */
-export async function validateRegistriesDDir(dir: string, options: ValidateOptions = {}): Promise<FileReport> {
+export async function validateRegistriesDDir(dir: string, options: ValidateOptions): Promise<FileReport> {
   const loaders = options.loaders ?? (await defaultLoaders(["registries-d-dir"]));
   const sources = new Map<string, SourceFile>();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   // The loader reads synchronously; read each file with the same guards as single files and keep its text.
-  const readFile = (file: string): string => {
-    const st = statSync(file);
-    if (!st.isFile()) throw new Error("not a regular file (a directory, device, FIFO or socket)");
+  const files = options.host.files;
+  const readFile = (file: string): Uint8Array => {
+    const st = files.stat(file);
+    if (st.kind !== "file") throw new Error("not a regular file (a directory, device, FIFO or socket)");
     const size = st.size;
     if (size > maxBytes) throw new Error(`file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} imagetrust reads`);
-    const text = decodeUtf8(readFileSync(file));
+    return files.readFile(file);
+  };
+  const decode = (bytes: Uint8Array, file: string): string => {
+    const text = decodeUtf8(bytes);
     sources.set(file, new SourceFile(file, text));
     return text;
   };
   try {
-    const r = loaders.loadRegistriesDDir(dir, { target: options.target, readFile });
+    const host: Host = { ...options.host, files: { ...files, readFile } };
+    const r = loaders.loadRegistriesDDir(dir, { target: options.target, host, decode });
     const extra: Partial<FileReport> = { sources };
     if (r.files) extra.files = r.files;
     if (r.value) extra.model = { registriesD: r.value };
@@ -393,9 +398,9 @@ function utf16OffsetOfByte(bytes: Uint8Array, byteOffset: number): number {
   return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, byteOffset)).length;
 }
 
-/** A SourceFile for a path, read from disk (for code frames of files loaded by a directory loader). */
-export async function readSourceForDisplay(path: string, fs: FileSystem = nodeFileSystem): Promise<SourceFile | undefined> {
-  const r = await readTextFile(path, { fs, maxBytes: 64 * 1024 * 1024 });
+/** A SourceFile for a path, read through the host (for code frames of files loaded by a directory loader). */
+export async function readSourceForDisplay(path: string, host: Host): Promise<SourceFile | undefined> {
+  const r = await readTextFile(path, { host, maxBytes: 64 * 1024 * 1024 });
   return r.source;
 }
 

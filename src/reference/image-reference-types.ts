@@ -1,5 +1,6 @@
 /** Types shared by the per-transport reference parsers (see image-reference.ts). */
 import type { Version } from "../ir/versions.js";
+import type { Host } from "../host/host.js";
 import type { DockerReference } from "./docker-reference.js";
 
 /**
@@ -47,8 +48,13 @@ export interface ParseImageReferenceOptions {
    * upstream rule when `strictPaths` is set).
    */
   resolvePath?: (p: string) => string;
-  /** Working directory for relative paths (default process.cwd()). */
+  /** Working directory for relative paths (default: the host's, else "/"). */
   cwd?: string;
+  /**
+   * The machine whose files path transports resolve against (symlinks, tarball files). Without one, paths
+   * resolve lexically and tarball files are taken to open.
+   */
+  host?: Pick<Host, "files" | "cwd">;
   /** Use upstream's exact path rule (all but the last component must exist) instead of the lenient default. */
   strictPaths?: boolean;
   /** The store used when a containers-storage reference does not name one. Default overlay at /var/lib/containers/storage. */

@@ -2,9 +2,15 @@
  * Path resolution for the path-based transports (dir, oci, oci-archive, sif), following
  * containers/image `directory/explicitfilepath.ResolvePathToFullyExplicit`.
  */
-import * as fs from "node:fs";
-import * as nodePath from "node:path";
+import type { HostFiles } from "../host/host.js";
+import { join } from "../host/path.js";
 import { cleanPath } from "./clean-path.js";
+
+/**
+ * The file-system reads path resolution needs (the host's). Absent (a browser, a caller without a host), paths
+ * resolve lexically: nothing exists, so the lenient rule returns the cleaned absolute path.
+ */
+export type PathFiles = Pick<HostFiles, "realpath" | "lstat"> & Partial<Pick<HostFiles, "readLink">>;
 
 /** Go's syscall error texts for the errno codes a path lookup can meet. */
 const ERRNO_TEXT: Record<string, string> = {
@@ -23,14 +29,15 @@ export function errnoText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Go's `filepath.Abs` on Unix: join with the working directory (default process.cwd()), then Clean. */
+/** Go's `filepath.Abs` on Unix: join with the working directory (default "/", the caller passes the host's), then Clean. */
 export function absPath(p: string, cwd?: string): string {
-  return p.startsWith("/") ? cleanPath(p) : cleanPath((cwd ?? process.cwd()) + "/" + p);
+  return p.startsWith("/") ? cleanPath(p) : cleanPath((cwd ?? "/") + "/" + p);
 }
 
-function realpathOrUndefined(p: string): string | undefined {
+function realpathOrUndefined(files: PathFiles | undefined, p: string): string | undefined {
+  if (!files) return undefined;
   try {
-    return fs.realpathSync.native(p);
+    return files.realpath(p);
   } catch {
     return undefined;
   }
@@ -42,9 +49,9 @@ function realpathOrUndefined(p: string): string | undefined {
  * rest lexically, so references to images that do not exist on this machine can still be simulated.
  * For existing paths, and for paths whose only missing component is the last, the result equals upstream's.
  */
-export function resolvePathLeniently(p: string, cwd?: string): string {
+export function resolvePathLeniently(p: string, cwd?: string, files?: PathFiles): string {
   const abs = absPath(p, cwd);
-  const direct = realpathOrUndefined(abs);
+  const direct = realpathOrUndefined(files, abs);
   if (direct !== undefined) return direct;
   let head = abs;
   let tail = "";
@@ -52,25 +59,25 @@ export function resolvePathLeniently(p: string, cwd?: string): string {
     const slash = head.lastIndexOf("/");
     tail = tail === "" ? head.slice(slash + 1) : head.slice(slash + 1) + "/" + tail;
     head = slash <= 0 ? "/" : head.slice(0, slash);
-    const resolved = realpathOrUndefined(head);
+    const resolved = realpathOrUndefined(files, head);
     if (resolved !== undefined) return cleanPath(resolved + "/" + tail);
   }
   return abs;
 }
 
 /** Upstream `resolveExistingPathToFullyExplicit`: Abs, EvalSymlinks, Clean. */
-function resolveExisting(p: string, cwd?: string): { ok: true; path: string } | { ok: false; error: string } {
+function resolveExisting(p: string, cwd: string | undefined, files: PathFiles | undefined): { ok: true; path: string } | { ok: false; error: string } {
   const abs = absPath(p, cwd);
-  const resolved = realpathOrUndefined(abs);
+  const resolved = realpathOrUndefined(files, abs);
   if (resolved !== undefined) return { ok: true, path: cleanPath(resolved) };
-  return evalSymlinksError(abs);
+  return evalSymlinksError(abs, files);
 }
 
 /**
  * The error Go's `filepath.EvalSymlinks` (walkSymlinks, Unix) reports for an absolute path that does not
  * resolve: a port of its component walk, used only once realpath has failed.
  */
-function evalSymlinksError(p: string): { ok: false; error: string } {
+function evalSymlinksError(p: string, files: PathFiles | undefined): { ok: false; error: string } {
   let path = p;
   let dest = "/";
   let linksWalked = 0;
@@ -94,20 +101,22 @@ function evalSymlinksError(p: string): { ok: false; error: string } {
     }
     if (dest.length > 0 && dest.charCodeAt(dest.length - 1) !== 0x2f) dest += "/";
     dest += part;
-    let st: fs.Stats;
+    let kind: string;
     try {
-      st = fs.lstatSync(dest);
+      if (!files) throw Object.assign(new Error("no file system"), { code: "ENOENT" });
+      kind = files.lstat(dest).kind;
     } catch (e) {
       return { ok: false, error: `lstat ${dest}: ${errnoText(e)}` };
     }
-    if (!st.isSymbolicLink()) {
-      if (!st.isDirectory() && end < path.length) return { ok: false, error: ERRNO_TEXT.ENOTDIR };
+    if (kind !== "symlink") {
+      if (kind !== "directory" && end < path.length) return { ok: false, error: ERRNO_TEXT.ENOTDIR };
       continue;
     }
     if (++linksWalked > 255) return { ok: false, error: "EvalSymlinks: too many links" };
     let link: string;
     try {
-      link = fs.readlinkSync(dest);
+      if (!files?.readLink) throw Object.assign(new Error("no file system"), { code: "EINVAL" });
+      link = files.readLink(dest);
     } catch (e) {
       return { ok: false, error: `readlink ${dest}: ${errnoText(e)}` };
     }
@@ -131,24 +140,25 @@ function evalSymlinksError(p: string): { ok: false; error: string } {
  * last must exist; errors carry Go's `lstat <path>: <errno text>` form (the path named is our best
  * reconstruction of the one Go names).
  */
-export function resolvePathToFullyExplicit(p: string, cwd?: string): { ok: true; path: string } | { ok: false; error: string } {
+export function resolvePathToFullyExplicit(p: string, cwd?: string, files?: PathFiles): { ok: true; path: string } | { ok: false; error: string } {
   let lstatError: unknown = p === "" ? { code: "ENOENT" } : undefined;
   if (p !== "") {
     try {
-      fs.lstatSync(cwd === undefined || p.startsWith("/") ? p : cwd + "/" + p);
+      if (!files) throw Object.assign(new Error("no file system"), { code: "ENOENT" });
+      files.lstat(cwd === undefined || p.startsWith("/") ? p : cwd + "/" + p);
     } catch (e) {
       lstatError = e;
     }
   }
-  if (lstatError === undefined) return resolveExisting(p, cwd);
+  if (lstatError === undefined) return resolveExisting(p, cwd, files);
   if ((lstatError as { code?: string }).code !== "ENOENT") return { ok: false, error: `lstat ${p}: ${errnoText(lstatError)}` };
   const slash = p.lastIndexOf("/");
   const parent = p.slice(0, slash + 1);
   const file = p.slice(slash + 1);
-  const resolvedParent = resolveExisting(parent, cwd);
+  const resolvedParent = resolveExisting(parent, cwd, files);
   if (!resolvedParent.ok) return resolvedParent;
   if (file === "." || file === "..") {
     return { ok: false, error: `Unexpectedly missing special filename component in ${p}` };
   }
-  return { ok: true, path: cleanPath(nodePath.posix.join(resolvedParent.path, file)) };
+  return { ok: true, path: cleanPath(join(resolvedParent.path, file)) };
 }

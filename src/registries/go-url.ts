@@ -22,14 +22,22 @@ export interface GoURL {
   rawFragment: string;
 }
 
-/** Text → UTF-8 byte string. */
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8");
+
+/** Text → UTF-8 byte string (one char per byte, as Go's string holds bytes). */
 export function toBytes(s: string): string {
-  return Buffer.from(s, "utf8").toString("latin1");
+  const bytes = utf8Encoder.encode(s);
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
 }
 
-/** UTF-8 byte string → text. */
+/** UTF-8 byte string → text (invalid sequences become U+FFFD). */
 export function fromBytes(b: string): string {
-  return Buffer.from(b, "latin1").toString("utf8");
+  const bytes = new Uint8Array(b.length);
+  for (let i = 0; i < b.length; i++) bytes[i] = b.charCodeAt(i) & 0xff;
+  return utf8Decoder.decode(bytes);
 }
 
 const enum Enc {

@@ -7,7 +7,7 @@
  * fall-through), `builtinDefaultLookasideStorageDir`, and `lookasideStorageURL` (spec §5.4); the tag of
  * sigstore attachments follows `docker/docker_image_src.go` / `internal/signature` (`sigstoreAttachmentTag`).
  */
-import * as os from "node:os";
+import type { Host } from "../host/host.js";
 import type { RegistriesDConfig, SignatureStorage } from "../ir/types.js";
 import { compareVersions, type Version } from "../ir/versions.js";
 import { referenceString, tagNameOnly, type DockerReference } from "../reference/docker-reference.js";
@@ -18,6 +18,8 @@ import { emptyURL, escapedPath, fromBytes, goNilResolveReference, goParseURL, go
 export interface LookasideEnv {
   euid?: number;
   home?: string;
+  /** Where `euid` and `home` come from when not given (without a host: root, no home). */
+  host?: Pick<Host, "euid" | "home">;
   /** The containers/image version to mimic (undefined = newest). */
   target?: Version;
 }
@@ -60,12 +62,14 @@ export const DEFAULT_USER_LOOKASIDE = ".local/share/containers/sigstore";
  */
 const NIL_URL_FIXED_IN: Version = [5, 24, 0];
 
-function envDefaults(env: LookasideEnv): { euid: number; home: string; target?: Version } {
-  return {
-    euid: env.euid ?? (typeof process.geteuid === "function" ? process.geteuid() : 0),
-    home: env.home ?? process.env.HOME ?? os.homedir(),
-    target: env.target,
-  };
+/**
+ * Who runs the pull, as upstream reads it (`rootless.GetRootlessEUID()`, `homedir.Get()`): the values given, else
+ * the host's; without a host, root (whose built-in lookaside needs no home). The home is read only for non-root.
+ */
+export function runtimeUser(env: LookasideEnv): { euid: number; home: string; target?: Version } {
+  const euid = env.euid ?? env.host?.euid() ?? 0;
+  const home = env.home ?? (euid === 0 ? "" : (env.host?.home() ?? ""));
+  return { euid, home, target: env.target };
 }
 
 /** Go's filepath.Join(home, DEFAULT_USER_LOOKASIDE) for the common cases (clean joining). */
@@ -203,7 +207,7 @@ function transportRef(ref: DockerReference): DockerReference {
  * with where each came from (upstream `SignatureStorageBaseURL` and `useSigstoreAttachments`).
  */
 export function signatureStorageFor(ref: DockerReference, config: RegistriesDConfig, env: LookasideEnv = {}): SignatureStorageResult {
-  const e = envDefaults(env);
+  const e = runtimeUser(env);
   const r = transportRef(ref);
   const trail: string[] = [];
   if (r.tag !== undefined && r.digest !== undefined) {
@@ -273,7 +277,7 @@ export function lookasideSignatureUrl(
   index: number,
   env: LookasideEnv = {},
 ): { ok: true; url: string; scheme: string; filePath?: string } | { ok: false; error: string } {
-  const b = baseURL(topLevel, envDefaults(env));
+  const b = baseURL(topLevel, runtimeUser(env));
   if (!b.ok) return b;
   const base = withRepo(b.url, ref);
   const { algo, hex } = splitDigest(digest);

@@ -6,20 +6,45 @@
  * directly: token type indexes are counted per copy, so tokens of one copy must not meet a lexer of another.
  * Types may still be imported from "chevrotain" with `import type` (they describe both copies).
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type * as Chevrotain from "chevrotain";
 
-async function loadChevrotain(): Promise<typeof Chevrotain> {
+/**
+ * The bundle's URL where the host resolves modules to files (Node: `import.meta.resolve`, no node: import needed);
+ * undefined elsewhere (a browser bundle, a test runner without it), where the entry point is used.
+ */
+function bundleUrl(): string | undefined {
   try {
+    const entry = import.meta.resolve?.("chevrotain");
     // "chevrotain" resolves to <package>/lib/src/api.js; the bundle sits in <package>/lib/.
-    const entry = createRequire(import.meta.url).resolve("chevrotain");
-    const bundle = join(dirname(dirname(entry)), "chevrotain.mjs");
-    if (existsSync(bundle)) return (await import(pathToFileURL(bundle).href)) as typeof Chevrotain;
+    return entry !== undefined && entry.startsWith("file:") ? new URL("../chevrotain.mjs", entry).href : undefined;
   } catch {
-    // An unusual install layout: fall back to the entry point (slower start, same behaviour).
+    return undefined;
+  }
+}
+
+/**
+ * A host may register a loader under this symbol (the Node host registers one that finds the bundle through
+ * node:module, which also works where `import.meta.resolve` is missing, as in the test runner). A symbol on
+ * globalThis rather than an import, so that the core does not import the host and the host does not load Chevrotain.
+ */
+const HOST_LOADER = Symbol.for("imagetrust.loadChevrotain");
+
+async function loadChevrotain(): Promise<typeof Chevrotain> {
+  const registered = (globalThis as Record<symbol, unknown>)[HOST_LOADER];
+  if (typeof registered === "function") {
+    try {
+      return (await (registered as () => Promise<unknown>)()) as typeof Chevrotain;
+    } catch {
+      // The host could not find the bundle: try the other ways.
+    }
+  }
+  const url = bundleUrl();
+  if (url !== undefined) {
+    try {
+      return (await import(/* @vite-ignore */ url)) as typeof Chevrotain;
+    } catch {
+      // An unusual install layout: fall back to the entry point (slower start, same behaviour).
+    }
   }
   return await import("chevrotain");
 }

@@ -1,54 +1,27 @@
 /**
  * Crash-safe file writes: a temp file in the same directory, written and fsynced, then renamed over the
  * target (rename is atomic within a file system), so readers see either the old or the new file, never a
- * missing, empty or half-written one. The file system is injectable so tests can simulate ENOSPC and friends.
+ * missing, empty or half-written one. The writes go through `host.writes` (src/host/host.ts), so tests wrap
+ * them to simulate ENOSPC and friends; temp-file names use the host's pid and random bytes.
  *
  * These functions reject with the underlying error (like node:fs); callers that report diagnostics
- * (api/compile.ts) turn it into one.
+ * (compile/compile-files.ts) turn it into one.
  */
-import * as fsp from "node:fs/promises";
-import { randomBytes } from "node:crypto";
-import { basename, dirname, isAbsolute, join, normalize, sep } from "node:path";
-
-/** The part of a file handle atomic writes use (node:fs/promises FileHandle fits). */
-export interface AtomicFileHandle {
-  writeFile(data: string | Uint8Array): Promise<void>;
-  sync(): Promise<void>;
-  chmod(mode: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** The file-system operations atomic writes use (node:fs/promises fits; tests wrap it to inject failures). */
-export interface AtomicFs {
-  open(path: string, flags: string, mode?: number): Promise<AtomicFileHandle>;
-  rename(from: string, to: string): Promise<void>;
-  unlink(path: string): Promise<void>;
-  mkdir(path: string, options: { recursive: true }): Promise<unknown>;
-  stat(path: string): Promise<{ mode: number }>;
-  /** Optional: lets writeTreeAtomic remove temp files a killed writer left behind. */
-  readdir?(path: string): Promise<string[]>;
-}
-
-/** The real file system. */
-export const nodeAtomicFs: AtomicFs = {
-  open: (p, flags, mode) => fsp.open(p, flags, mode),
-  rename: (a, b) => fsp.rename(a, b),
-  unlink: (p) => fsp.unlink(p),
-  mkdir: (p, o) => fsp.mkdir(p, o),
-  stat: (p) => fsp.stat(p),
-  readdir: (p) => fsp.readdir(p),
-};
+import { errorCode, type Host } from "../host/host.js";
+import { basename, dirname, isAbsolute, join, normalize, sep } from "../host/path.js";
 
 /** Options of the atomic writers. */
 export interface AtomicWriteOptions {
-  fs?: AtomicFs;
+  /** The machine written to: `host.writes` for the operations, `host.pid`/`randomBytes`/`processAlive` for temp names. */
+  host: Host;
   /** Mode of a newly created file (default 0o644); an existing file keeps its mode. */
   mode?: number;
 }
 
 /** The temp-file name used for `path`: hidden, in the same directory, unique per attempt. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+export function tempPathFor(path: string, host: Pick<Host, "pid" | "randomBytes">): string {
+  const hex = Array.from(host.randomBytes(4), (b) => b.toString(16).padStart(2, "0")).join("");
+  return join(dirname(path), `.${basename(path)}.${host.pid}.${hex}.tmp`);
 }
 
 /** True when `name` looks like one of our temp files (left behind only by a killed process). */
@@ -56,21 +29,12 @@ export function isAtomicTempName(name: string): boolean {
   return /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/.test(name);
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0); // signal 0: only asks whether the process exists
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Remove temp files for `targets` (absolute paths) that writers killed mid-write left in their directories:
  * `.<name>.<pid>.<hex>.tmp` whose pid no longer runs. Best effort; returns the paths removed.
  */
-export async function removeStaleTemps(targets: string[], fs: AtomicFs = nodeAtomicFs): Promise<string[]> {
+export async function removeStaleTemps(targets: string[], host: Host): Promise<string[]> {
+  const fs = host.writes;
   if (!fs.readdir) return [];
   const removed: string[] = [];
   const byDir = new Map<string, Set<string>>();
@@ -88,7 +52,7 @@ export async function removeStaleTemps(targets: string[], fs: AtomicFs = nodeAto
     }
     for (const n of names) {
       const m = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(n);
-      if (!m || !bases.has(m[1]) || processAlive(Number(m[2]))) continue;
+      if (!m || !bases.has(m[1]) || host.processAlive(Number(m[2]))) continue;
       try {
         await fs.unlink(join(dir, n));
         removed.push(join(dir, n));
@@ -109,7 +73,8 @@ async function ignore(p: Promise<unknown>): Promise<void> {
 }
 
 /** Write `data` to a fresh temp file beside `path` (fsynced), returning the temp path. */
-async function writeTemp(path: string, data: string | Uint8Array, fs: AtomicFs, defaultMode: number): Promise<string> {
+async function writeTemp(path: string, data: string | Uint8Array, host: Host, defaultMode: number): Promise<string> {
+  const fs = host.writes;
   let mode = defaultMode;
   let existing = false;
   try {
@@ -118,7 +83,7 @@ async function writeTemp(path: string, data: string | Uint8Array, fs: AtomicFs, 
   } catch {
     // new file
   }
-  const tmp = tempPathFor(path);
+  const tmp = tempPathFor(path, host);
   const fh = await fs.open(tmp, "wx", mode);
   try {
     await fh.writeFile(data);
@@ -140,7 +105,7 @@ async function writeTemp(path: string, data: string | Uint8Array, fs: AtomicFs, 
 }
 
 /** fsync a directory so the renames in it are durable (best effort: not every platform allows it). */
-async function syncDir(dir: string, fs: AtomicFs): Promise<void> {
+async function syncDir(dir: string, fs: Host["writes"]): Promise<void> {
   try {
     const fh = await fs.open(dir, "r");
     try {
@@ -154,9 +119,9 @@ async function syncDir(dir: string, fs: AtomicFs): Promise<void> {
 }
 
 /** Replace `path` by `data` atomically (temp file in the same directory, fsync, rename). */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
-  const fs = options.fs ?? nodeAtomicFs;
-  const tmp = await writeTemp(path, data, fs, options.mode ?? 0o644);
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  const fs = options.host.writes;
+  const tmp = await writeTemp(path, data, options.host, options.mode ?? 0o644);
   try {
     await fs.rename(tmp, path);
   } catch (e) {
@@ -213,8 +178,8 @@ function resolveInside(outDir: string, rel: string): string {
  * are fsynced and only then the `remove` paths deleted (a failed removal is reported in `notRemoved`, not
  * thrown: the new files are in place by then). Temp files of these targets left by killed writers are removed.
  */
-export async function writeTreeAtomic(outDir: string, files: TreeFile[], options: WriteTreeOptions = {}): Promise<WriteTreeResult> {
-  const fs = options.fs ?? nodeAtomicFs;
+export async function writeTreeAtomic(outDir: string, files: TreeFile[], options: WriteTreeOptions): Promise<WriteTreeResult> {
+  const fs = options.host.writes;
   const targets = files.map((f) => ({ abs: resolveInside(outDir, f.path), text: f.text }));
   const removals = (options.remove ?? []).map((r) => resolveInside(outDir, r));
   const dirs = [...new Set(targets.map((t) => dirname(t.abs)))];
@@ -222,7 +187,7 @@ export async function writeTreeAtomic(outDir: string, files: TreeFile[], options
 
   const temps: string[] = [];
   try {
-    for (const t of targets) temps.push(await writeTemp(t.abs, t.text, fs, options.mode ?? 0o644));
+    for (const t of targets) temps.push(await writeTemp(t.abs, t.text, options.host, options.mode ?? 0o644));
   } catch (e) {
     for (const tmp of temps) await ignore(fs.unlink(tmp));
     throw e;
@@ -248,10 +213,10 @@ export async function writeTreeAtomic(outDir: string, files: TreeFile[], options
       await fs.unlink(r);
       removed.push(r);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") notRemoved.push({ path: r, error: e });
+      if (errorCode(e) !== "ENOENT") notRemoved.push({ path: r, error: e });
     }
   }
   if (removed.length > 0) for (const d of new Set(removed.map((r) => dirname(r)))) await syncDir(d, fs);
-  await removeStaleTemps(targets.map((t) => t.abs), fs);
+  await removeStaleTemps(targets.map((t) => t.abs), options.host);
   return { written: renamed, removed, notRemoved };
 }

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { FileSystem } from "../../src/input/files.js";
+import { memoryHost } from "../../src/host/memory-host.js";
+import type { Host } from "../../src/host/host.js";
 import { REPO, expectGolden, runCli } from "./helpers.js";
 
 const FIX = "test/fixtures/cli";
@@ -69,14 +70,8 @@ describe("inputs that cannot be read (exit 2, coded, no stack trace)", () => {
     noStack(r);
   });
   it("an unreadable file (EACCES)", async () => {
-    const fs: FileSystem = {
-      stat: async () => ({ isFile: () => true, isDirectory: () => false, size: 10 }),
-      readFile: async () => {
-        throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
-      },
-      readdir: async () => [],
-    };
-    const r = await runCli(["validate", "--format", "json", "/etc/containers/policy.json"], { fs });
+    const host = memoryHost({ files: { "/etc/containers/policy.json": { data: "{}", unreadable: true } } });
+    const r = await runCli(["validate", "--format", "json", "/etc/containers/policy.json"], { host });
     expect(r.code).toBe(2);
     const j = JSON.parse(r.stdout);
     expect(j).toEqual([
@@ -129,14 +124,18 @@ describe("inputs that cannot be read (exit 2, coded, no stack trace)", () => {
     expect(dr.stdout).toContain("not a regular file");
   });
   it("a file above the size cap is refused before reading", async () => {
-    const fs: FileSystem = {
-      stat: async () => ({ isFile: () => true, isDirectory: () => false, size: 512 * 1024 * 1024 }),
-      readFile: async () => {
-        throw new Error("must not be read");
+    const base = memoryHost({ files: { "/big/policy.json": "{}" } });
+    const host: Host = {
+      ...base,
+      files: {
+        ...base.files,
+        stat: (p) => ({ ...base.files.stat(p), size: 512 * 1024 * 1024 }),
+        readFile: () => {
+          throw new Error("must not be read");
+        },
       },
-      readdir: async () => [],
     };
-    const r = await runCli(["validate", "/big/policy.json"], { fs });
+    const r = await runCli(["validate", "/big/policy.json"], { host });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("IT9005");
     expect(r.stdout).toContain("512 MiB");

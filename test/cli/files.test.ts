@@ -9,29 +9,30 @@ import {
   findRuntimeLocations,
   firstInvalidUtf8,
   readTextFile,
-  type FileSystem,
 } from "../../src/input/files.js";
+import type { Host } from "../../src/host/host.js";
+import { memoryHost, type MemoryEntry } from "../../src/host/memory-host.js";
+import { nodeHost } from "../../src/host/node-host.js";
 
 const errno = (code: string) => Object.assign(new Error(`${code}: fake`), { code });
 
-/** A fake file system over a map; `errors` makes a path fail with that errno. */
-function fakeFs(files: Record<string, Uint8Array | "dir">, errors: Record<string, string> = {}): FileSystem {
+/** A memory host over a map; `errors` makes a path fail with that errno. */
+function fakeFs(files: Record<string, Uint8Array | "dir">, errors: Record<string, string> = {}): Host {
+  const entries: Record<string, MemoryEntry> = {};
+  for (const [p, f] of Object.entries(files)) entries[p] = f === "dir" ? { directory: true } : f;
+  const base = memoryHost({ files: entries });
   return {
-    async stat(p) {
-      if (errors[p] && errors[p] !== "EACCES") throw errno(errors[p]);
-      const f = files[p];
-      if (f === undefined) throw errno("ENOENT");
-      return { isFile: () => f !== "dir", isDirectory: () => f === "dir", size: f === "dir" ? 0 : f.length };
-    },
-    async readFile(p) {
-      if (errors[p]) throw errno(errors[p]);
-      const f = files[p];
-      if (f === undefined) throw errno("ENOENT");
-      if (f === "dir") throw errno("EISDIR");
-      return f;
-    },
-    async readdir() {
-      return [];
+    ...base,
+    files: {
+      ...base.files,
+      stat(p) {
+        if (errors[p] && errors[p] !== "EACCES") throw errno(errors[p]);
+        return base.files.stat(p);
+      },
+      readFile(p) {
+        if (errors[p]) throw errno(errors[p]);
+        return base.files.readFile(p);
+      },
     },
   };
 }
@@ -64,7 +65,7 @@ describe("readTextFile", () => {
       ["/io", "IT9006"],
     ];
     for (const [p, code] of cases) {
-      const r = await readTextFile(p, { fs });
+      const r = await readTextFile(p, { host: fs });
       expect(r.fatal, p).toBe(true);
       expect(r.source).toBeUndefined();
       expect(r.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([[code, "error", p]]);
@@ -72,19 +73,23 @@ describe("readTextFile", () => {
   });
   it("refuses files above the cap without reading them", async () => {
     let read = false;
-    const fs: FileSystem = {
-      stat: async () => ({ isFile: () => true, isDirectory: () => false, size: 300 * 1024 * 1024 }),
-      readFile: async () => {
-        read = true;
-        return new Uint8Array();
+    const base = memoryHost({ files: { "/huge.json": "" } });
+    const fs: Host = {
+      ...base,
+      files: {
+        ...base.files,
+        stat: (p) => ({ ...base.files.stat(p), size: 300 * 1024 * 1024 }),
+        readFile: () => {
+          read = true;
+          return new Uint8Array();
+        },
       },
-      readdir: async () => [],
     };
-    const r = await readTextFile("/huge.json", { fs });
+    const r = await readTextFile("/huge.json", { host: fs });
     expect(read).toBe(false);
     expect(r.diagnostics[0].code).toBe("IT9005");
     expect(r.diagnostics[0].message).toContain("300 MiB");
-    expect((await readTextFile("/x", { fs: fakeFs({ "/x": bytes("12345") }), maxBytes: 4 })).diagnostics[0].code).toBe("IT9005");
+    expect((await readTextFile("/x", { host: fakeFs({ "/x": bytes("12345") }), maxBytes: 4 })).diagnostics[0].code).toBe("IT9005");
   });
   it("notes binary content, BOM and invalid UTF-8 without refusing", async () => {
     const fs = fakeFs({
@@ -92,12 +97,12 @@ describe("readTextFile", () => {
       "/bom": new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d]),
       "/bad": new Uint8Array([0x22, 0xff, 0x22]),
     });
-    const bin = await readTextFile("/bin", { fs });
+    const bin = await readTextFile("/bin", { host: fs });
     expect([bin.fatal, bin.binaryAt]).toEqual([false, 1]);
-    const bom = await readTextFile("/bom", { fs });
+    const bom = await readTextFile("/bom", { host: fs });
     expect(bom.bom).toBe(true);
     expect(bom.source!.text).toBe("\uFEFF{}");
-    const bad = await readTextFile("/bad", { fs });
+    const bad = await readTextFile("/bad", { host: fs });
     expect(bad.invalidUtf8At).toBe(1);
     expect(bad.source!.text).toBe('"\uFFFD"');
   });
@@ -137,7 +142,7 @@ describe("runtime locations (spec §5.1, §6)", () => {
   }
   it("the per-user policy.json and registries.d shadow the system ones", async () => {
     const t = tree({ userPolicy: true, systemPolicy: true, userRegD: true, systemRegD: true });
-    const loc = await findRuntimeLocations({ env: { HOME: t.home }, root: t.root });
+    const loc = await findRuntimeLocations({ host: nodeHost({ env: { HOME: t.home } }), root: t.root });
     expect(loc.policy?.path).toBe(path.join(t.userDir, "policy.json"));
     expect(loc.registriesD.path).toBe(path.join(t.userDir, "registries.d"));
     expect(loc.notes).toHaveLength(2);
@@ -145,7 +150,7 @@ describe("runtime locations (spec §5.1, §6)", () => {
   });
   it("falls back to the system files; XDG_CONFIG_HOME is not used", async () => {
     const t = tree({ systemPolicy: true, systemRegD: true });
-    const loc = await findRuntimeLocations({ env: { HOME: t.home, XDG_CONFIG_HOME: path.join(t.root, "xdg") }, root: t.root });
+    const loc = await findRuntimeLocations({ host: nodeHost({ env: { HOME: t.home, XDG_CONFIG_HOME: path.join(t.root, "xdg") } }), root: t.root });
     expect(loc.policy?.path).toBe(path.join(t.sysDir, "policy.json"));
     expect(loc.policy?.scope).toBe("system");
     expect(loc.registriesD.path).toBe(path.join(t.sysDir, "registries.d"));
@@ -153,7 +158,7 @@ describe("runtime locations (spec §5.1, §6)", () => {
   });
   it("no policy.json at all; a missing registries.d is still the system path", async () => {
     const t = tree({});
-    const loc = await findRuntimeLocations({ env: { HOME: t.home }, root: t.root });
+    const loc = await findRuntimeLocations({ host: nodeHost({ env: { HOME: t.home } }), root: t.root });
     expect(loc.policy).toBeUndefined();
     expect(loc.policyCandidates.map((c) => c.path)).toEqual([path.join(t.userDir, "policy.json"), path.join(t.sysDir, "policy.json")]);
     expect(loc.registriesD).toMatchObject({ path: path.join(t.sysDir, "registries.d"), exists: false });

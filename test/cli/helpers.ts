@@ -22,7 +22,7 @@ export async function runCli(args: string[], io: Partial<CliIo> = {}): Promise<C
     isTTY: io.isTTY ?? false,
     cwd: io.cwd ?? REPO,
     systemRoot: io.systemRoot,
-    fs: io.fs,
+    host: io.host,
   });
   return { code, stdout, stderr };
 }

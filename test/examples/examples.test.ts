@@ -70,7 +70,7 @@ describe("examples", () => {
   });
 
   it.each(examples)("%s: its own expectations hold in the simulator", async (name) => {
-    const { runExpectations } = await import("../../src/expectations/expectations.js");
+    const { runExpectations } = await import("../../src/expectations/run.js");
     const model = compile(name).result.value!;
     const run = runExpectations({ policy: model.policy, registriesD: model.registriesD, expectations: model.expectations });
     expect(run.results.filter((r) => !r.passed).map((r) => `${r.expectation.reference}: ${r.problems.join("; ")}`)).toEqual([]);

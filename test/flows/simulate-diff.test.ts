@@ -1,6 +1,8 @@
 /** `imagetrust diff`: scope changes, verdict flips on sample references, --fail-on-loosen. */
 import { describe, expect, it } from "vitest";
-import { diffExitCode, diffPolicies, isLoosening, renderDiffText, sampleReferencesFor, strengthOf } from "../../src/diff/diff.js";
+import { diffPolicies, isLoosening, sampleReferencesFor, strengthOf } from "../../src/diff/analyse.js";
+import { renderDiffText } from "../../src/diff/render-text.js";
+import { diffExitCode } from "../../src/cli/exit-codes.js";
 import type { Requirement } from "../../src/ir/types.js";
 import { policyIR, R, type PolicySpec } from "../simulate/policy-builder.js";
 

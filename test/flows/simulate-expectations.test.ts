@@ -3,15 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  EXPECTATION_CODES,
-  expectationsExitCode,
-  parseExpectationsYaml,
-  renderExpectationsText,
-  runExpectations,
-  scopeMatches,
-  testExpectationFiles,
-} from "../../src/expectations/expectations.js";
+import { EXPECTATION_CODES } from "../../src/expectations/codes.js";
+import { parseExpectationsYaml } from "../../src/expectations/yaml-cases.js";
+import { runExpectations, scopeMatches, testExpectationFiles as testFiles } from "../../src/expectations/run.js";
+import { renderExpectationsText } from "../../src/expectations/render-text.js";
+import { expectationsExitCode } from "../../src/cli/exit-codes.js";
+import { nodeHost } from "../../src/host/node-host.js";
+
+/** The expectation files of these tests, read from this machine. */
+const testExpectationFiles = (files: string[]) => testFiles(files, { host: nodeHost() });
 import { SourceFile } from "../../src/source/source-file.js";
 import { policyIR, policyJson, R, type PolicySpec } from "../simulate/policy-builder.js";
 

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseVersion } from "../../src/ir/versions.js";
-import { loadRegistriesDFile } from "../../src/load/registries-d.js";
+import { loadRegistriesDFile } from "../../src/load/registries-d/index.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { GO_BUILD_TIMEOUT_MS, buildGoHarness, goHarnessAvailable, runGoHarnessBatch } from "../harness/go-harness.js";
 import { FUZZ_SEED, LONG_RUN, TEST_TIMEOUT_MS, runs } from "./support.js";

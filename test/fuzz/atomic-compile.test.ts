@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileToFiles, nodeCompileFs, type CompileFs } from "../../src/compile/compile-files.js";
+import { compileToFiles } from "../../src/compile/compile-files.js";
+import type { Host } from "../../src/host/host.js";
+import { nodeHost } from "../../src/host/node-host.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { isAtomicTempName } from "../../src/util/atomic-write.js";
 import { TEST_TIMEOUT_MS, params } from "./support.js";
@@ -59,56 +61,74 @@ function snapshot(root: string): Record<string, string> {
 class Crash extends Error {}
 const errno = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
 
-/** The real fs, failing the `failAt`-th operation (counting every call) in the given way. */
-function faultyFs(failAt: number, how: "ENOSPC" | "EIO" | "crash"): CompileFs & { ops: number; crashed: boolean } {
+const node = nodeHost();
+
+/** The real machine, its file operations failing at the `failAt`-th (counting every call: reads and writes) in the given way. */
+function faultyFs(failAt: number, how: "ENOSPC" | "EIO" | "crash"): Host & { ops: number; crashed: boolean } {
   const state = { ops: 0, crashed: false };
-  const step = async <T>(op: () => Promise<T>, half?: () => Promise<unknown>): Promise<T> => {
+  /** Counts one operation; true when it is the one that fails (after a crash, every operation fails). */
+  const fails = (): boolean => {
     if (state.crashed) throw new Crash("the process is gone");
-    if (++state.ops === failAt) {
-      if (how === "crash") {
-        state.crashed = true;
-        throw new Crash("simulated crash");
-      }
+    if (++state.ops !== failAt) return false;
+    if (how === "crash") {
+      state.crashed = true;
+      throw new Crash("simulated crash");
+    }
+    return true;
+  };
+  const step = async <T>(op: () => Promise<T>, half?: () => Promise<unknown>): Promise<T> => {
+    if (fails()) {
       if (half) await half();
       throw errno(how);
     }
     return op();
   };
-  const fs: CompileFs & { ops: number; crashed: boolean } = {
+  const stepSync = <T>(op: () => T): T => {
+    if (fails()) throw errno(how);
+    return op();
+  };
+  const fs: Host & { ops: number; crashed: boolean } = {
+    ...node,
     get ops() {
       return state.ops;
     },
     get crashed() {
       return state.crashed;
     },
-    open: (p, flags, mode) =>
-      step(async () => {
-        const fh = await nodeCompileFs.open(p, flags, mode);
-        return {
-          writeFile: (data: string | Uint8Array) =>
-            step(
-              () => fh.writeFile(data),
-              () => fh.writeFile(typeof data === "string" ? data.slice(0, data.length >> 1) : data.subarray(0, data.length >> 1)),
-            ),
-          sync: () => step(() => fh.sync()),
-          chmod: (m: number) => step(() => fh.chmod(m)),
-          // Closing always happens (the kernel closes a dead process's files).
-          close: () => fh.close(),
-        };
-      }),
-    rename: (a, b) => step(() => nodeCompileFs.rename(a, b)),
-    unlink: (p) => step(() => nodeCompileFs.unlink(p)),
-    mkdir: (p, o) => step(() => nodeCompileFs.mkdir(p, o)),
-    stat: (p) => step(() => nodeCompileFs.stat(p)),
-    readdir: (p) => step(() => nodeCompileFs.readdir!(p)),
-    readFile: (p, e) => step(() => nodeCompileFs.readFile(p, e)),
+    files: {
+      ...node.files,
+      readDir: (p, o) => stepSync(() => node.files.readDir(p, o)),
+      readFile: (p) => stepSync(() => node.files.readFile(p)),
+    },
+    writes: {
+      open: (p, flags, mode) =>
+        step(async () => {
+          const fh = await node.writes.open(p, flags, mode);
+          return {
+            writeFile: (data: string | Uint8Array) =>
+              step(
+                () => fh.writeFile(data),
+                () => fh.writeFile(typeof data === "string" ? data.slice(0, data.length >> 1) : data.subarray(0, data.length >> 1)),
+              ),
+            sync: () => step(() => fh.sync()),
+            chmod: (m: number) => step(() => fh.chmod(m)),
+            // Closing always happens (the kernel closes a dead process's files).
+            close: () => fh.close(),
+          };
+        }),
+      rename: (a, b) => step(() => node.writes.rename(a, b)),
+      unlink: (p) => step(() => node.writes.unlink(p)),
+      mkdir: (p, o) => step(() => node.writes.mkdir(p, o)),
+      stat: (p) => step(() => node.writes.stat(p)),
+      readdir: (p) => step(() => node.writes.readdir!(p)),
+    },
   };
   return fs;
 }
 
-async function compileInto(dir: string, text: string, fs?: CompileFs) {
+async function compileInto(dir: string, text: string, fs: Host = node) {
   try {
-    return await compileToFiles(new SourceFile("site.trust", text), { outDir: dir, fs, compile: { checkKeyFiles: false } });
+    return await compileToFiles(new SourceFile("site.trust", text), { outDir: dir, host: fs, compile: { checkKeyFiles: false } });
   } catch (e) {
     if (e instanceof Crash) return undefined;
     throw e;

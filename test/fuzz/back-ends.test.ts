@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runLint } from "../../src/lint/run.js";
 import { loadPolicyJson } from "../../src/load/policy-json.js";
-import { loadRegistriesConfFile, mergeRegistriesConf } from "../../src/load/registries-conf.js";
+import { loadRegistriesConfFile, mergeRegistriesConf } from "../../src/load/registries-conf/index.js";
 import { parseVersion } from "../../src/ir/versions.js";
 import { createSimulator } from "../../src/simulate/simulate.js";
 import { renderSimulationText } from "../../src/simulate/render-text.js";

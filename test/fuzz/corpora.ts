@@ -1,8 +1,8 @@
-/** Seed corpora and token dictionaries of each front end, read from the repository and the shared spec. */
+/** Seed corpora and token dictionaries of each front end, read from the repository and ../shared's corpus when it is there. */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readCorpus } from "./support.js";
-import { SHARED } from "../support/shared.js";
+import { CORPUS, POLICY_PARSE_VECTORS } from "../support/shared.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** Upstream's signed fixtures (Debian's golang-github-containers-image-dev). */
@@ -11,16 +11,14 @@ export const SIGNATURE_FIXTURES = "/usr/share/gocode/src/github.com/containers/i
 const ext = (...xs: string[]) => (n: string) => xs.some((x) => n.endsWith(x));
 
 function vectorInputs(): string[] {
-  const f = join(SHARED, "spec/vectors/policy-parse.jsonl");
-  if (!existsSync(f)) return [];
-  return readFileSync(f, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { input: string }).input);
+  return readFileSync(POLICY_PARSE_VECTORS, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { input: string }).input);
 }
 
 /** policy.json seeds: the spec's vectors, the real-world corpus, the hand-written examples. */
 export function policySeeds(): string[] {
   return [
     ...vectorInputs(),
-    ...readCorpus(join(SHARED, "corpus/real-world/policy"), ext(".json")),
+    ...readCorpus(join(CORPUS, "policy"), ext(".json")),
     ...readCorpus(join(ROOT, "examples/hand-written"), ext(".json")),
     '{"default":[{"type":"insecureAcceptAnything"}]}',
   ];
@@ -29,7 +27,7 @@ export function policySeeds(): string[] {
 /** registries.d seeds. */
 export function registriesDSeeds(): string[] {
   return [
-    ...readCorpus(join(SHARED, "corpus/real-world/registries.d"), ext(".yaml", ".yml")),
+    ...readCorpus(join(CORPUS, "registries.d"), ext(".yaml", ".yml")),
     ...readCorpus(join(ROOT, "examples/hand-written/registries.d"), ext(".yaml", ".yml")),
     ...readCorpus(join(ROOT, "test/fixtures/cli"), ext(".yaml")),
     "default-docker:\n  lookaside: https://s.example/sigs\ndocker:\n  quay.io/a:\n    lookaside: file:///var/s\n    use-sigstore-attachments: true\n",
@@ -39,7 +37,7 @@ export function registriesDSeeds(): string[] {
 /** registries.conf seeds. */
 export function registriesConfSeeds(): string[] {
   return [
-    ...readCorpus(join(SHARED, "corpus/real-world/registries.conf"), ext(".conf")),
+    ...readCorpus(join(CORPUS, "registries.conf"), ext(".conf")),
     ...readCorpus(join(ROOT, "test/fixtures/cli"), ext(".conf")),
     'unqualified-search-registries = ["docker.io"]\n[[registry]]\nprefix = "example.com/foo"\nlocation = "internal.example.com/bar"\nblocked = false\n[[registry.mirror]]\nlocation = "m.example.com"\n[aliases]\n"ubi" = "registry.access.redhat.com/ubi9"\n',
   ];

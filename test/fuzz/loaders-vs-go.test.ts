@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { emitPolicyJson } from "../../src/emit/policy-json.js";
-import { loadRegistriesDFile } from "../../src/load/registries-d.js";
+import { loadRegistriesDFile } from "../../src/load/registries-d/index.js";
 import { GO_BUILD_TIMEOUT_MS, buildGoHarness, goHarnessAvailable, goParsePolicies, runGoHarnessBatch } from "../harness/go-harness.js";
 import { JSON_DICT, YAML_DICT, policySeeds, registriesDSeeds } from "./corpora.js";
 import { policy } from "./ir-arbitraries.js";

@@ -1,7 +1,7 @@
 /** Inputs the fuzzers found, kept as plain cases (each failed before its fix). */
 import { describe, expect, it } from "vitest";
-import { loadRegistriesConfFile } from "../../src/load/registries-conf.js";
-import { loadRegistriesDFile } from "../../src/load/registries-d.js";
+import { loadRegistriesConfFile } from "../../src/load/registries-conf/index.js";
+import { loadRegistriesDFile } from "../../src/load/registries-d/index.js";
 import { parseVersion } from "../../src/ir/versions.js";
 import type { LoadResult } from "../../src/load/result.js";
 import { SourceFile } from "../../src/source/source-file.js";

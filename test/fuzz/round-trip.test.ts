@@ -12,7 +12,7 @@ import { loadPolicyJson } from "../../src/load/policy-json.js";
 import { printTrustModel } from "../../src/print/trust-printer.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { emitRegistriesD } from "../../src/emit/registries-d.js";
-import { loadRegistriesDFile, mergeRegistriesDFiles } from "../../src/load/registries-d.js";
+import { loadRegistriesDFile, mergeRegistriesDFiles } from "../../src/load/registries-d/index.js";
 import { policy, registriesD, trustModel } from "./ir-arbitraries.js";
 import { TEST_TIMEOUT_MS, breathe, params, timed } from "./support.js";
 

@@ -5,6 +5,7 @@
  * drawn from the identities and namespaces Go reports for the references plus generated docker scopes, so many
  * entries match. Skipped only when the harness cannot be built here and CI is not "true".
  */
+import { nodeHost } from "../../src/host/node-host.js";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -113,7 +114,7 @@ describe.skipIf(!goHarnessAvailable() && !ci)("simulator vs containers/image 5.2
         const a = answers[k];
         if (!a.ok) throw new Error(`harness: ${a.error}`);
         expect(a.result.policyError, texts[start + k]).toBeUndefined();
-        const sim = createSimulator({ policy: batch[k], parse: { strictPaths: true, debian: true, target: T523 }, bareNames: false, env: { target: T523 } });
+        const sim = createSimulator({ policy: batch[k], parse: { strictPaths: true, debian: true, target: T523, host: nodeHost() }, bareNames: false, env: { target: T523 } });
         for (let i = 0; i < refs.length; i++) {
           const theirs = a.result.cases[i];
           const ours = sim.decide(refs[i]);

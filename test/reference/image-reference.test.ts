@@ -4,16 +4,20 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseImageReference, type ImageReference, type ParseImageReferenceOptions } from "../../src/reference/image-reference.js";
 import { referenceString } from "../../src/reference/docker-reference.js";
+import { nodeHost } from "../../src/host/node-host.js";
+
+/** Path transports resolve against the real file system of this machine. */
+const host = nodeHost();
 
 const HEX64 = "0123456789abcdef".repeat(4);
 
 function parse(input: string, options?: ParseImageReferenceOptions): ImageReference {
-  const r = parseImageReference(input, options);
+  const r = parseImageReference(input, { host, ...options });
   if (!r.ok) throw new Error(`${input}: ${r.error}`);
   return r.ref;
 }
 function err(input: string, options?: ParseImageReferenceOptions): string {
-  const r = parseImageReference(input, options);
+  const r = parseImageReference(input, { host, ...options });
   if (r.ok) throw new Error(`${input}: unexpectedly parsed`);
   return r.error;
 }

@@ -6,6 +6,7 @@
  * namespaces, StringWithinTransport, ImageName, DockerReference) compute. We require 100 % agreement.
  * Skipped only when `go` is not installed; the binary is cached in os.tmpdir() keyed by the source hash.
  */
+import { nodeHost } from "../../src/host/node-host.js";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -143,7 +144,7 @@ const SCOPES = ["", "x", "*", " x", "busybox", "docker.io/library/busybox", "*.e
 describe.skipIf(!goAvailable)("agreement with containers/image 5.23.1 (Go harness)", () => {
   let binary: string;
   let tmp: string;
-  const options: () => ParseImageReferenceOptions = () => ({ target: [5, 23, 1], debian: true, strictPaths: true, cwd: tmp });
+  const options: () => ParseImageReferenceOptions = () => ({ target: [5, 23, 1], debian: true, strictPaths: true, cwd: tmp, host: nodeHost() });
 
   beforeAll(() => {
     binary = harnessBinary();

@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadRegistriesConf } from "../../src/load/registries-conf.js";
-import { loadRegistriesDDir } from "../../src/load/registries-d.js";
+import { nodeHost } from "../../src/host/node-host.js";
+import { loadRegistriesConf } from "../../src/load/registries-conf/index.js";
+import { loadRegistriesDDir } from "../../src/load/registries-d/index.js";
 import { parseNormalizedNamed } from "../../src/reference/docker-reference.js";
 import { signatureStorageFor } from "../../src/registries/lookaside.js";
 import { findRegistry, pullSources } from "../../src/registries/resolve.js";
@@ -130,7 +131,7 @@ describe.skipIf(shouldSkipUpstream())("generated cases agree with containers/ima
     let compared = 0;
     let loadedCount = 0;
     paths.forEach((dir, i) => {
-      const ours = loadRegistriesConf({ confPath: path.join(dir, "registries.conf"), confDirs: [path.join(dir, "d")], explicit: true, target: TARGET });
+      const ours = loadRegistriesConf({ host: nodeHost(), confPath: path.join(dir, "registries.conf"), confDirs: [path.join(dir, "d")], explicit: true, target: TARGET });
       const g = go[i];
       compared++;
       if (g.loadError !== undefined || !ours.value) {
@@ -174,7 +175,7 @@ describe.skipIf(shouldSkipUpstream())("generated cases agree with containers/ima
     const mismatches: string[] = [];
     let compared = 0;
     dirPaths.forEach((dir, i) => {
-      const loaded = loadRegistriesDDir(dir, { target: TARGET });
+      const loaded = loadRegistriesDDir(dir, { host: nodeHost(), target: TARGET });
       for (const g of go[i]) {
         compared++;
         const p = parseNormalizedNamed(g.ref);

@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadRegistriesDDir } from "../../src/load/registries-d.js";
+import { nodeHost } from "../../src/host/node-host.js";
+import { loadRegistriesDDir } from "../../src/load/registries-d/index.js";
 import { parseNormalizedNamed } from "../../src/reference/docker-reference.js";
 import { lookasideSignatureUrl, signatureStorageFor } from "../../src/registries/lookaside.js";
 import { runUpstream, shouldSkipUpstream } from "./upstream.js";
@@ -236,7 +237,7 @@ describe.skipIf(shouldSkipUpstream())("lookaside agrees with containers/image 5.
       let sigCompared = 0;
       const mismatches: string[] = [];
       dirs.forEach((dir, i) => {
-        const loaded = loadRegistriesDDir(dir, { target: TARGET });
+        const loaded = loadRegistriesDDir(dir, { host: nodeHost(), target: TARGET });
         for (const g of go[i]) {
           const where = `config ${i} ${JSON.stringify(CONFIGS[i]).slice(0, 60)}… ref ${g.ref}`;
           compared++;

@@ -3,7 +3,7 @@
  * observed 5.23.1 facts (observed-behaviour.md), independent of the Go harness.
  */
 import { describe, expect, it } from "vitest";
-import { loadRegistriesDFile } from "../../src/load/registries-d.js";
+import { loadRegistriesDFile } from "../../src/load/registries-d/index.js";
 import { parseNormalizedNamed, type DockerReference } from "../../src/reference/docker-reference.js";
 import { lookasideSignatureUrl, signatureStorageFor, sigstoreAttachmentTag } from "../../src/registries/lookaside.js";
 import { SourceFile } from "../../src/source/source-file.js";

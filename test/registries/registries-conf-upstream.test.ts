@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadRegistriesConf, loadShortNameAliasCache } from "../../src/load/registries-conf.js";
+import { nodeHost } from "../../src/host/node-host.js";
+import { loadRegistriesConf, loadShortNameAliasCache } from "../../src/load/registries-conf/index.js";
 import { parseNormalizedNamed } from "../../src/reference/docker-reference.js";
 import { findRegistry, pullSources, resolveLocally, resolveShortName } from "../../src/registries/resolve.js";
 import type { RegistryEntry, ShortNameAlias } from "../../src/registries/types.js";
@@ -326,7 +327,7 @@ describe.skipIf(shouldSkipUpstream())("registries.conf agrees with containers/im
       const s = setups[i];
       const g = go[i];
       const where = `case '${c.name}'`;
-      const loaded = loadRegistriesConf({ confPath: s.conf, confDirs: [s.confDir], explicit: true, target: [5, 23, 1] });
+      const loaded = loadRegistriesConf({ host: nodeHost(), confPath: s.conf, confDirs: [s.confDir], explicit: true, target: [5, 23, 1] });
       compared++;
       if (g.loadError !== undefined) {
         if (loaded.value) {

@@ -3,7 +3,7 @@
  * as tables, independent of the Go harness.
  */
 import { describe, expect, it } from "vitest";
-import { loadRegistriesConfFile, mergeRegistriesConf } from "../../src/load/registries-conf.js";
+import { loadRegistriesConfFile, mergeRegistriesConf } from "../../src/load/registries-conf/index.js";
 import { parseNormalizedNamed, type DockerReference } from "../../src/reference/docker-reference.js";
 import { findRegistry, isShortName, pullSources, refMatchingPrefix, resolveLocally, resolveShortName } from "../../src/registries/resolve.js";
 import { pullAttempts } from "../../src/registries/pull-signatures.js";

@@ -39,7 +39,7 @@ Examples:
     .action(async (file: string, opts: { out: string; check?: boolean; target?: string; targetK8s?: string; mode: string; keys?: string; color: string }) => {
       const target = parseTarget(opts.target);
       const source = await readSource(ctx, file);
-      const keyAccess = opts.keys === undefined ? undefined : (await import("../../input/key-files.js")).keyFilesFrom(ctx.libraryPath(opts.keys));
+      const keyAccess = opts.keys === undefined ? undefined : (await import("../../input/key-files.js")).keyFilesFrom(ctx.libraryPath(opts.keys), ctx.host);
       const r = opts.targetK8s
         ? await (await import("../../compile/compile-k8s.js")).compileToKubernetesFiles(source, {
             outDir: ctx.libraryPath(opts.out),
@@ -47,12 +47,14 @@ Examples:
             mode: opts.mode as "warn",
             target,
             check: opts.check === true,
+            host: ctx.host,
             compile: keyAccess,
           })
         : await (await import("../../compile/compile-files.js")).compileToFiles(source, {
             outDir: ctx.libraryPath(opts.out),
             target,
             check: opts.check === true,
+            host: ctx.host,
             compile: keyAccess,
           });
       ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics, ctx.color(opts.color as "auto")));

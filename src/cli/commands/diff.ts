@@ -1,6 +1,7 @@
 /** `imagetrust diff`: what changed semantically between two policies. */
 import { Command, Option } from "commander";
 import { CommandContext, parseTarget } from "../context.js";
+import { diffExitCode } from "../exit-codes.js";
 import { collect, loadPolicyAndStorage, targetOption } from "../shared.js";
 
 /** Register `imagetrust diff` on `program`. */
@@ -26,9 +27,9 @@ Examples:
       const target = parseTarget(opts.target);
       const before = await loadPolicyAndStorage(ctx, oldPath, undefined, target);
       const after = await loadPolicyAndStorage(ctx, newPath, undefined, target);
-      const { diffPolicies, diffExitCode, renderDiffText } = await import("../../diff/diff.js");
-      const d = diffPolicies(before.policy, after.policy, { refs: opts.ref });
-      ctx.out(opts.format === "json" ? JSON.stringify(d, null, 2) + "\n" : renderDiffText(d));
+      const { diffPolicies } = await import("../../diff/analyse.js");
+      const d = diffPolicies(before.policy, after.policy, { refs: opts.ref, host: ctx.host });
+      ctx.out(opts.format === "json" ? JSON.stringify(d, null, 2) + "\n" : (await import("../../diff/render-text.js")).renderDiffText(d));
       ctx.exitCode = diffExitCode(d, { failOnLoosen: opts.failOnLoosen === true });
     });
 }

@@ -40,7 +40,7 @@ Examples:
         } else if (opts.write) {
           if (r.text !== source.text) {
             const { writeFileAtomic } = await import("../../util/atomic-write.js");
-            await writeFileAtomic(ctx.libraryPath(file), r.text);
+            await writeFileAtomic(ctx.libraryPath(file), r.text, { host: ctx.host });
             ctx.out(`formatted ${ctx.display(file)}\n`);
           }
         } else {

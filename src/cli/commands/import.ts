@@ -27,7 +27,7 @@ Examples:
       const text = printTrustModel({ policy, registriesD: registriesD ?? emptyRegistriesD(), expectations: [] });
       if (opts.output !== undefined) {
         const { writeFileAtomic } = await import("../../util/atomic-write.js");
-        await writeFileAtomic(ctx.libraryPath(opts.output), text);
+        await writeFileAtomic(ctx.libraryPath(opts.output), text, { host: ctx.host });
         ctx.out(`wrote ${ctx.display(opts.output)}\n`);
       } else {
         ctx.out(text);

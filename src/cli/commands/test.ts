@@ -1,6 +1,7 @@
 /** `imagetrust test`: expectations of .trust files and YAML case files. */
 import { Command, Option } from "commander";
 import { CommandContext, parseTarget } from "../context.js";
+import { expectationsExitCode } from "../exit-codes.js";
 import { targetOption } from "../shared.js";
 
 /** Register `imagetrust test` on `program`. */
@@ -23,13 +24,13 @@ Examples:
     )
     .action(async (files: string[], opts: { format: string; target?: string }) => {
       const target = parseTarget(opts.target);
-      const { testExpectationFiles, expectationsExitCode, renderExpectationsText } = await import("../../expectations/expectations.js");
+      const { testExpectationFiles } = await import("../../expectations/run.js");
       const runs = testExpectationFiles(
         files.map((f) => ctx.libraryPath(f)),
-        { target, env: { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME } },
+        { target, host: ctx.host, env: { euid: ctx.host.euid(), home: ctx.io.env.HOME } },
       );
       if (opts.format === "json") ctx.out(JSON.stringify(runs, null, 2) + "\n");
-      else ctx.out(renderExpectationsText(runs));
+      else ctx.out((await import("../../expectations/render-text.js")).renderExpectationsText(runs));
       ctx.exitCode = expectationsExitCode(runs);
     });
 }

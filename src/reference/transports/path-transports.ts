@@ -23,8 +23,9 @@ export function resolveUserPath(p: string, options: ParseImageReferenceOptions):
       return { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
   }
-  if (options.strictPaths === true) return resolvePathToFullyExplicit(p, options.cwd);
-  return { ok: true, path: resolvePathLeniently(p, options.cwd) };
+  const cwd = options.cwd ?? options.host?.cwd();
+  if (options.strictPaths === true) return resolvePathToFullyExplicit(p, cwd, options.host?.files);
+  return { ok: true, path: resolvePathLeniently(p, cwd, options.host?.files) };
 }
 
 /** Parent directories, nearest first, excluding the path itself and `/` (dir and sif namespaces). */

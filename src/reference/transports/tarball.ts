@@ -1,14 +1,16 @@
 /** The `tarball:` transport, following containers/image tarball/tarball_transport.go. */
-import * as fs from "node:fs";
+import type { HostFiles } from "../../host/host.js";
 import type { ImageReferenceResult, ParseImageReferenceOptions } from "../image-reference-types.js";
 import { errnoText } from "../resolve-path.js";
 import { goQuote } from "../../util/go-quote.js";
 
-/** The default tarball file check: Go's `os.Open` error text, or undefined. */
-export function openFileCheck(p: string, shown: string = p): string | undefined {
+/** The default tarball file check through the host: Go's `os.Open` error text, or undefined. */
+export function openFileCheck(files: Pick<HostFiles, "stat" | "readFilePrefix">, p: string, shown: string = p): string | undefined {
   if (p === "") return `open : no such file or directory`;
   try {
-    fs.closeSync(fs.openSync(p, "r"));
+    // os.Open succeeds on any existing, readable path (a directory too); a zero-byte read opens the file.
+    if (files.readFilePrefix && files.stat(p).kind !== "directory") files.readFilePrefix(p, 0);
+    else files.stat(p);
     return undefined;
   } catch (e) {
     return `open ${shown}: ${errnoText(e)}`;
@@ -17,8 +19,11 @@ export function openFileCheck(p: string, shown: string = p): string | undefined 
 
 /** `tarball` ParseReference: `:`-separated files (each must open; `-` is stdin); identity `""`, no namespaces. */
 export function parseTarballTransport(s: string, options: ParseImageReferenceOptions): ImageReferenceResult {
-  const cwd = options.cwd;
-  const open = options.openFile ?? ((p: string) => openFileCheck(cwd === undefined || p.startsWith("/") || p === "" ? p : cwd + "/" + p, p));
+  const cwd = options.cwd ?? options.host?.cwd();
+  const files = options.host?.files;
+  // Without a host there is no file system to open: the check is skipped (a browser decides as if the files open).
+  const open =
+    options.openFile ?? (files ? (p: string) => openFileCheck(files, cwd === undefined || p.startsWith("/") || p === "" ? p : cwd + "/" + p, p) : () => undefined);
   for (const filename of s.split(":")) {
     if (filename === "-") continue;
     const err = open(filename);

@@ -2,7 +2,7 @@
  * `imagetrust diff OLD NEW`: what changed semantically between two policies (scopes added, removed, with
  * different requirements; the global default) and, for sample references (given, and derived from both
  * policies' scopes), which decisions change. `--fail-on-loosen`: exit 1 when any decision becomes more
- * permissive. Library side only: returns data and strings.
+ * permissive. Analysis only: returns data; render-text.ts turns it into text and the CLI maps it to an exit code.
  */
 import type { Policy, Requirement } from "../ir/types.js";
 import { parseNormalizedNamed, isNameOnly } from "../reference/docker-reference.js";
@@ -94,6 +94,8 @@ export interface DiffOptions {
   noDerivedSamples?: boolean;
   registriesD?: SimulationOptions["registriesD"];
   parse?: SimulationOptions["parse"];
+  /** The machine the references are decided on (built-in lookaside, path transports). */
+  host?: SimulationOptions["host"];
 }
 
 const summary = (rs: readonly Requirement[]) => rs.map((r) => r.type).join(", ");
@@ -189,8 +191,8 @@ export function diffPolicies(before: Policy, after: Policy, options: DiffOptions
   const refs: string[] = [...(options.refs ?? [])];
   if (!options.noDerivedSamples) refs.push(...sampleReferencesFor(before), ...sampleReferencesFor(after), SAMPLE_UNMATCHED);
   const unique = [...new Set(refs)];
-  const simA = createSimulator({ policy: before, registriesD: options.registriesD, parse: options.parse });
-  const simB = createSimulator({ policy: after, registriesD: options.registriesD, parse: options.parse });
+  const simA = createSimulator({ policy: before, registriesD: options.registriesD, parse: options.parse, host: options.host });
+  const simB = createSimulator({ policy: after, registriesD: options.registriesD, parse: options.parse, host: options.host });
   const samples: SampleComparison[] = [];
   for (const ref of unique) {
     const ra = simA.simulate(ref);
@@ -219,42 +221,4 @@ function requirementsOf(r: SimulationResult, p: Policy): Requirement[] {
   if (r.scope === null) return p.default;
   for (const t of p.transports) if (t.name === r.scope.transport) for (const s of t.scopes) if (s.scope === r.scope.scope) return s.requirements;
   return p.default;
-}
-
-/** The exit code of `imagetrust diff`: 1 with `failOnLoosen` when anything became more permissive, else 0. */
-export function diffExitCode(diff: PolicyDiff, options: { failOnLoosen?: boolean } = {}): 0 | 1 {
-  return options.failOnLoosen && diff.loosened ? 1 : 0;
-}
-
-function scopeLabel(s: DecidingScope | null): string {
-  if (s === null) return "global default";
-  return s.scope === "" ? `${s.transport} ""` : `${s.transport} ${s.scope}`;
-}
-
-/** A text report of a diff. */
-export function renderDiffText(diff: PolicyDiff): string {
-  const out: string[] = [];
-  if (diff.scopeChanges.length === 0) out.push("No scope changes.");
-  else {
-    out.push("Scope changes:");
-    for (const c of diff.scopeChanges) {
-      const where = c.transport === null ? "global default" : `${c.transport} ${JSON.stringify(c.scope)}`;
-      if (c.change === "added") out.push(`  + ${where}: [${c.afterSummary}]`);
-      else if (c.change === "removed") out.push(`  - ${where}: [${c.beforeSummary}]`);
-      else out.push(`  ~ ${where}: [${c.beforeSummary}] → [${c.afterSummary}]${isLoosening(c.before!, c.after!) ? "  (looser)" : ""}`);
-    }
-  }
-  const changed = diff.samples.filter((s) => s.flipped || s.changed);
-  if (changed.length === 0) out.push(`No decision changes on ${diff.samples.length} sample references.`);
-  else {
-    out.push(`Decision changes (${changed.length} of ${diff.samples.length} sample references):`);
-    for (const s of changed) {
-      const mark = s.loosened ? "LOOSER" : s.tightened ? "stricter" : "changed";
-      out.push(
-        `  ${mark}: ${s.ref}: ${s.before.verdict} (${scopeLabel(s.before.scope)}, ${s.before.strength}) → ${s.after.verdict} (${scopeLabel(s.after.scope)}, ${s.after.strength})`,
-      );
-    }
-  }
-  if (diff.loosened) out.push("The new policy is more permissive for at least one reference.");
-  return out.join("\n") + "\n";
 }

@@ -1,0 +1,168 @@
+/** `imagetrust lint`: validate, then find policies that load but do not do what they seem to. */
+import { Command } from "commander";
+import * as nodePath from "node:path";
+import type { Severity } from "../../diagnostics/diagnostic.js";
+import type { FileReport } from "../../input/validate.js";
+import type { LintConfig } from "../../lint/config.js";
+import type { RuntimeLocations } from "../../input/files.js";
+import { CommandContext, EXIT, UsageError, parseTarget } from "../context.js";
+import { reportsExitCode } from "../exit-codes.js";
+import { displayPath, stylesFor, useColor } from "../io.js";
+import { renderReports, renderRuntimeLocations } from "../report-output.js";
+import { addReportOptions, collect, packageVersion, parseColor, parseFormat, parseKind, type ReportCommandOptions } from "../shared.js";
+
+const LINT_HELP = `
+Validate, then look for policies that load but do not do what they seem to (see 'imagetrust rules').
+With no PATH, lints what containers/image reads for this user: $HOME/.config/containers/policy.json if it
+exists, else /etc/containers/policy.json, and $HOME/.config/containers/registries.d if it exists, else
+/etc/containers/registries.d, saying which files were read and which are shadowed.
+A DIR is a registries.d directory, or a configuration directory holding policy.json and/or registries.d/.
+Settings come from the nearest .imagetrust.yaml (or --config FILE): rules (by code or name: off, info, warning,
+error), target, ignore (globs), maxWarnings, checkFiles. In .trust files, '# imagetrust-ignore IT4008: reason'
+on a finding's line or the line before suppresses it.
+Exit status: 0 no errors (and at most --max-warnings warnings), 1 errors, 2 usage error or unreadable input.
+
+Examples:
+  $ imagetrust lint
+  $ imagetrust lint /etc/containers
+  $ imagetrust lint --format github policy.json
+  $ imagetrust lint --format sarif policy.json > imagetrust.sarif
+  $ imagetrust lint --registries-d /etc/containers/registries.d --registries-conf /etc/containers/registries.conf policy.json
+  $ imagetrust lint --rule insecure-global-default=error --max-warnings 0 policy.json
+  $ imagetrust lint --fix policy.json          # e.g. "busybox" → "docker.io/library/busybox"
+`;
+
+interface LintCommandOptions extends ReportCommandOptions {
+  maxWarnings?: string;
+  rule?: string[];
+  fix?: boolean;
+  config?: string;
+  registriesD?: string;
+  registriesConf?: string;
+  checkFiles?: boolean;
+}
+
+/** Register `imagetrust lint` on `program`. */
+export function registerLintCommand(program: Command, ctx: CommandContext): void {
+  addReportOptions(
+    program
+      .command("lint")
+      .description("validate, then find policies that load but do not do what they seem to")
+      .argument("[paths...]", "files or directories (default: the configuration the runtime reads)")
+      .addHelpText("after", LINT_HELP),
+  )
+    .option("--max-warnings <n>", "exit 1 when there are more warnings than this")
+    .option("--rule <name=severity>", "change a rule's severity (off, info, warning, error); repeatable", collect)
+    .option("--fix", "apply the safe fixes lint findings offer (renamed scopes and transports), then lint again")
+    .option("--config <file>", "lint configuration (default: the nearest .imagetrust.yaml at or above the working directory)")
+    .option("--registries-d <dir>", "the registries.d directory used with the policies (for cross-file rules); linted too")
+    .option("--registries-conf <file>", "the registries.conf used with the policies (mirrors, for cross-file rules)")
+    .option("--check-files", "check key files and path scopes on this machine (default only when linting the runtime's own files)")
+    .action((paths: string[], opts: LintCommandOptions) => lintAction(ctx, paths, opts));
+}
+
+async function lintAction(ctx: CommandContext, paths: string[], opts: LintCommandOptions): Promise<void> {
+  const { io, host } = ctx;
+  const target = parseTarget(opts.target);
+  const format = parseFormat(opts.format);
+  const kind = parseKind(opts.kind);
+  const color = useColor(io, parseColor(opts.color)) && format === "text";
+  let maxWarnings: number | undefined;
+  if (opts.maxWarnings !== undefined) {
+    maxWarnings = Number(opts.maxWarnings);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`invalid --max-warnings '${opts.maxWarnings}': expected a whole number ≥ 0`);
+  }
+  const config = await loadConfigForCli(ctx, opts.config);
+  if (config.diagnostics) {
+    ctx.out(config.diagnostics);
+    ctx.exitCode = EXIT.usage;
+    return;
+  }
+  const lintConfig = config.config;
+  const severities = { ...(lintConfig?.severities ?? {}), ...(await parseRuleSettings(opts.rule ?? [])) };
+  if (maxWarnings === undefined) maxWarnings = lintConfig?.maxWarnings;
+  const effectiveTarget = target ?? (lintConfig?.target !== undefined ? parseTarget(lintConfig.target) : undefined);
+  const checkHostFiles = opts.checkFiles ?? lintConfig?.checkFiles;
+  const { isIgnored } = await import("../../lint/config.js");
+  const lintPaths = paths.map((p) => ctx.libraryPath(p)).filter((p) => !lintConfig || !isIgnored(lintConfig, nodePath.resolve(io.cwd, p)));
+  // Loaded here, not at start-up: `validate` needs none of the lint machinery.
+  const { lintInputs, lintRuntimeConfiguration } = await import("../../lint/lint-inputs.js");
+  const { ruleNameOfCode } = await import("../../lint/registry.js");
+  const styles = stylesFor(color);
+  const lintOnce = async (): Promise<{ reports: FileReport[]; locations?: RuntimeLocations }> =>
+    paths.length === 0
+      ? await lintRuntimeConfiguration({ host, root: io.systemRoot }, { target: effectiveTarget, severities, checkHostFiles })
+      : {
+          reports: await lintInputs(lintPaths, {
+            target: effectiveTarget,
+            kind,
+            severities,
+            host,
+            checkHostFiles,
+            registriesDPath: opts.registriesD !== undefined ? ctx.libraryPath(opts.registriesD) : undefined,
+            registriesConfPath: opts.registriesConf !== undefined ? ctx.libraryPath(opts.registriesConf) : undefined,
+          }),
+        };
+  let result: Awaited<ReturnType<typeof lintOnce>>;
+  if (opts.fix) {
+    // Notes go to stderr in machine formats, so stdout stays one JSON document.
+    const note = (s: string) => (format === "text" ? ctx.out(s) : ctx.err(s));
+    const { lintAndFix } = await import("../../lint/fix-files.js");
+    const fixed = await lintAndFix(lintOnce, { target: effectiveTarget, kind, host }, {
+      rejected: (r) => ctx.err(`${displayPath(io.cwd, r.file)}: fixes not applied (the result would not load: ${r.reason})\n`),
+      written: (f) => f.applied.forEach((a) => note(`${styles.location(displayPath(io.cwd, f.file))}: fixed: ${a}\n`)),
+    });
+    result = fixed.result;
+  } else {
+    result = await lintOnce();
+  }
+  const { reports, locations } = result;
+  if (locations && format === "text") ctx.out(renderRuntimeLocations(locations, styles));
+  ctx.out(
+    await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), host, ruleName: ruleNameOfCode, toolVersion: packageVersion() }),
+  );
+  ctx.exitCode = reportsExitCode(reports, "lint", maxWarnings);
+}
+
+/** `--rule NAME=SEVERITY` values, by rule name (a code is accepted and turned into its rule's name). */
+async function parseRuleSettings(values: readonly string[]): Promise<Record<string, Severity | "off">> {
+  const { findRule } = await import("../../lint/registry.js");
+  const out: Record<string, Severity | "off"> = {};
+  for (const v of values) {
+    const m = /^([\w-]+)=(off|info|warning|error)$/.exec(v);
+    if (!m) throw new UsageError(`invalid --rule '${v}': expected NAME=off|info|warning|error, e.g. insecure-global-default=error`);
+    const rule = findRule(m[1]);
+    if (!rule) {
+      // Any other warning/info code of the catalogue (e.g. IT2120=off); errors containers/image refuses stay on.
+      const { catalogueEntry, configurability } = await import("../../diagnostics/catalogue/index.js");
+      const c = catalogueEntry(m[1]) ? configurability(m[1]) : undefined;
+      if (!c) throw new UsageError(`unknown rule '${m[1]}' in --rule (see 'imagetrust rules')`);
+      if (!c.ok) throw new UsageError(`--rule ${m[1]}: IT9044 ${c.reason} (see 'imagetrust explain ${m[1]}')`);
+      out[m[1]] = m[2] as Severity | "off";
+      continue;
+    }
+    out[rule.meta.name] = m[2] as Severity | "off";
+  }
+  return out;
+}
+
+/** The lint configuration: `--config FILE`, else the nearest .imagetrust.yaml; rendered diagnostics when it is broken. */
+async function loadConfigForCli(ctx: CommandContext, file: string | undefined): Promise<{ config?: LintConfig; diagnostics?: string }> {
+  const { findLintConfig, parseLintConfig, readLintConfigText } = await import("../../lint/config.js");
+  const { SourceFile } = await import("../../source/source-file.js");
+  const { renderDiagnosticText, PLAIN_STYLES } = await import("../../diagnostics/render-text.js");
+  let found: { path: string; text: string } | undefined;
+  if (file !== undefined) {
+    const p = nodePath.resolve(ctx.io.cwd, file);
+    const text = readLintConfigText(p, ctx.host);
+    if (text === undefined) throw new UsageError(`cannot read --config '${file}'`);
+    found = { path: p, text };
+  } else {
+    found = findLintConfig(ctx.io.cwd, ctx.host);
+  }
+  if (!found) return {};
+  const source = new SourceFile(found.path, found.text);
+  const r = parseLintConfig(source);
+  if (r.config) return { config: r.config };
+  return { diagnostics: r.diagnostics.map((d) => renderDiagnosticText(d, { getSource: () => source, styles: PLAIN_STYLES, displayPath: (f) => displayPath(ctx.io.cwd, f) })).join("\n") };
+}
