@@ -10,6 +10,7 @@ import type { SourceFile, Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import { CHECK_CODES as C } from "./codes.js";
 import type { FileAccess } from "./key-files.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** Options of the checker. */
 export interface CheckOptions {
@@ -97,7 +98,7 @@ export class TrustCheckContext {
   ) {}
 
   /** Adds a diagnostic. */
-  report(code: string, severity: Diagnostic["severity"], message: string, span: Span, extra: { hint?: string; related?: RelatedLocation[] } = {}): void {
+  report(code: DiagnosticCode, severity: Diagnostic["severity"], message: string, span: Span, extra: { hint?: string; related?: RelatedLocation[] } = {}): void {
     const d: Diagnostic = { code, severity, message, span };
     if (extra.hint) d.hint = extra.hint;
     if (extra.related?.length) d.related = extra.related;

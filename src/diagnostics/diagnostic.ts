@@ -1,5 +1,6 @@
 /** Diagnostics are values: every problem found anywhere in imagetrust is one of these. */
 import type { Span } from "../source/source-file.js";
+import type { DiagnosticCode } from "./catalogue/index.js";
 
 /** How serious a diagnostic is. "error" makes a file invalid / a command fail. */
 export type Severity = "error" | "warning" | "info";
@@ -34,7 +35,8 @@ export interface Fix {
  *  IT7xxx  Kubernetes admission targets  IT9xxx files, CLI, configuration, internal
  */
 export interface Diagnostic {
-  code: string;
+  /** A code registered in the catalogue (src/diagnostics/catalogue/): `imagetrust explain CODE` prints its page. */
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   /** Where the problem is; absent only for problems with no location (e.g. an unreadable file). */

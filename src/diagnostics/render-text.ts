@@ -94,7 +94,7 @@ export function renderDiagnosticText(d: Diagnostic, options: TextRenderOptions =
   }
   for (const r of d.related ?? []) {
     const rsource = options.getSource?.(r.span.file);
-    const loc = diagnosticLocation({ code: "", severity: "info", message: "", span: r.span }, options);
+    const loc = diagnosticLocation({ code: d.code, severity: "info", message: "", span: r.span }, options);
     lines.push(`  ${styles.dim("related:")} ${styles.location(loc)} ${sanitizeMessage(r.message)}`);
     if (rsource) lines.push(...codeFrame(rsource, r.span, styles.dim, options).map((l) => "  " + l));
   }

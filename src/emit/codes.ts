@@ -9,6 +9,7 @@
  */
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
 import type { Span } from "../source/source-file.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** The emitter codes by name. */
 export const EMIT_CODES = {
@@ -79,7 +80,7 @@ export const EMIT_CODES = {
 
 /** Build an emitter diagnostic. */
 export function emitDiagnostic(
-  code: string,
+  code: DiagnosticCode,
   message: string,
   span: Span | undefined,
   extra: { severity?: Severity; hint?: string; related?: Diagnostic["related"]; file?: string } = {},

@@ -9,12 +9,13 @@ import type { IdentityMatch, Policy, Requirement } from "../ir/types.js";
 import { FEATURES, formatVersion, hasFeature, type Feature, type Version } from "../ir/versions.js";
 import type { Span } from "../source/source-file.js";
 import { EMIT_CODES as C, emitDiagnostic } from "./codes.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** Transports whose scopes take `*.domain` wildcards (docker-like namespaces). */
 const WILDCARD_TRANSPORTS = new Set(["docker", "atomic", "docker-daemon"]);
 
 /** The diagnostic for a feature the target lacks. */
-export function featureDiagnostic(feature: Feature, target: Version, span: Span | undefined, code: string = C.policyFeatureTooNew): Diagnostic {
+export function featureDiagnostic(feature: Feature, target: Version, span: Span | undefined, code: DiagnosticCode = C.policyFeatureTooNew): Diagnostic {
   const f = FEATURES[feature];
   return emitDiagnostic(code, `${f.what} needs containers/image ${f.since} or newer (target ${formatVersion(target)})`, span, {
     hint: `raise the target to ${f.since} or express this without ${f.what}`,
@@ -25,7 +26,7 @@ export function featureDiagnostic(feature: Feature, target: Version, span: Span 
 export function checkPolicyTarget(policy: Policy, target: Version | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!target) return out;
-  const need = (feature: Feature, span: Span | undefined, code?: string): void => {
+  const need = (feature: Feature, span: Span | undefined, code?: DiagnosticCode): void => {
     if (!hasFeature(target, feature)) out.push(featureDiagnostic(feature, target, span, code));
   };
   const identity = (id: IdentityMatch | undefined, outer: Span | undefined): void => {

@@ -31,6 +31,7 @@ import type { Span } from "../source/source-file.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { EMIT_CODES as C, emitDiagnostic } from "./codes.js";
 import { hasUnpairedSurrogate } from "./json-writer.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** Options of the validity check. */
 export interface PolicyValidityOptions {
@@ -43,7 +44,7 @@ class PolicyValidityChecker {
   readonly diagnostics: Diagnostic[] = [];
   constructor(private readonly target: Version | undefined) {}
 
-  error(code: string, message: string, span: Span | undefined, hint?: string, related?: RelatedLocation[]): void {
+  error(code: DiagnosticCode, message: string, span: Span | undefined, hint?: string, related?: RelatedLocation[]): void {
     this.diagnostics.push(emitDiagnostic(code, message, span, { hint, related }));
   }
 

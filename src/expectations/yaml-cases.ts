@@ -18,6 +18,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LoadResult } from "../load/result.js";
 import type { SourceFile, Span } from "../source/source-file.js";
 import { EXPECTATION_CODES } from "./codes.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** One expectation to check. */
 export interface ExpectationCase {
@@ -49,7 +50,7 @@ export function parseExpectationsYaml(source: SourceFile): LoadResult<Expectatio
     diagnostics.push({ code: EXPECTATION_CODES.yamlSyntax, severity: "error", message: e.message, span: { file: source.path, start: e.pos[0], end: e.pos[1] } });
   if (diagnostics.length) return { diagnostics };
   const root = doc.contents;
-  const bad = (message: string, node?: YamlNode | null, code: string = EXPECTATION_CODES.badStructure) => {
+  const bad = (message: string, node?: YamlNode | null, code: DiagnosticCode = EXPECTATION_CODES.badStructure) => {
     const span = spanOf(source, node);
     diagnostics.push({ code, severity: "error", message, ...(span ? { span } : { file: source.path }) });
   };

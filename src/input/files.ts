@@ -8,6 +8,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { errorCode, type Host } from "../host/host.js";
 import { join } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** Codes of file-level problems (band IT9xxx: files, CLI, configuration, internal). */
 export const FILE_CODES = {
@@ -108,7 +109,7 @@ export interface ReadTextResult {
   invalidUtf8At?: number;
 }
 
-function fileDiagnostic(code: string, file: string, message: string, hint?: string): Diagnostic {
+function fileDiagnostic(code: DiagnosticCode, file: string, message: string, hint?: string): Diagnostic {
   return hint ? { code, severity: "error", file, message, hint } : { code, severity: "error", file, message };
 }
 

@@ -18,6 +18,7 @@ import type { Version } from "../ir/versions.js";
 import type { Span } from "../source/source-file.js";
 import type { HostFiles } from "../host/host.js";
 import type { RegistriesConf } from "../registries/types.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** What a rule is about. */
 export type RuleCategory = "security" | "correctness" | "portability" | "style";
@@ -36,8 +37,8 @@ export interface RuleDocs {
 
 /** A rule's static description. */
 export interface RuleMeta {
-  /** Stable code in the IT4xxx band, never reused. */
-  code: string;
+  /** Stable code in the IT4xxx band, never reused (registered in the catalogue). */
+  code: DiagnosticCode;
   /** kebab-case name, equal to the rule's file name. */
   name: string;
   category: RuleCategory;

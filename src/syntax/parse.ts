@@ -13,6 +13,7 @@ import { lexTrust } from "./lexer.js";
 import { parseTokens } from "./parser.js";
 import { SOFT_KEYWORDS, STATEMENT_KEYWORDS } from "./tokens.js";
 import { ALL_TOKENS, Identifier, Name, LCurly, RCurly, StringLiteral, UnterminatedString } from "./tokens.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** Diagnostic codes of the parser. */
 export const PARSE_CODES = {
@@ -203,7 +204,7 @@ function syntaxDiagnostics(source: SourceFile, tokens: IToken[], unsorted: IReco
     }
     const rule = e.context?.ruleStack?.[e.context.ruleStack.length - 1] ?? "file";
     const found = describe(t);
-    let code: string = PARSE_CODES.mismatchedToken;
+    let code: DiagnosticCode = PARSE_CODES.mismatchedToken;
     let message: string;
     let hint: string | undefined;
     const expectedTypes: TokenType[] = [];

@@ -50,7 +50,7 @@ const DIAGS: Diagnostic[] = [
   { code: "IT4001", severity: "info", message: "A multi-line span.", span: src.span(text.indexOf('"busybox"'), text.indexOf("}]}")) },
   { code: "IT9001", severity: "error", message: "No such file: missing.json.", file: "missing.json" },
   { code: "IT9900", severity: "warning", message: "Empty span at the end.", span: src.span(text.length, text.length) },
-  { code: "IT1000", severity: "error", message: "Long line.", span: longSrc.span(300, 308) },
+  { code: "IT1000" as Diagnostic["code"], severity: "error", message: "Long line.", span: longSrc.span(300, 308) },
   { code: "IT9004", severity: "error", message: "Control characters\nin text.", span: binSrc.span(2, 3) },
 ];
 
@@ -128,7 +128,7 @@ describe("GitHub renderer", () => {
     expectGolden("diagnostics/render-github.txt", renderDiagnosticsGithub(DIAGS, { getSource }));
   });
   it("escapes %, newlines, ':' and ',' as the Actions toolkit does", () => {
-    const line = renderDiagnosticGithub({ code: "IT1", severity: "warning", message: "100% a\nb", file: "a,b:c.json" });
+    const line = renderDiagnosticGithub({ code: "IT1" as Diagnostic["code"], severity: "warning", message: "100% a\nb", file: "a,b:c.json" });
     expect(line).toBe("::warning file=a%2Cb%3Ac.json,title=IT1::100%25 a%0Ab\n");
   });
 });

@@ -17,6 +17,7 @@ import type { ConfMode, DecodedConf, RawEndpoint, RawRegistry } from "./decoded.
 import type { Problem } from "./problem.js";
 import { usabilityWarnings } from "./usability.js";
 import { parseLocation, parseProxy, parseShortNameValue, validateShortName } from "./values.js";
+import type { DiagnosticCode } from "../../diagnostics/catalogue/index.js";
 
 const SHORT_NAME_MODES: readonly ShortNameMode[] = ["disabled", "enforcing", "permissive"];
 
@@ -25,7 +26,7 @@ interface Step {
   file: string;
   mode: ConfMode;
   problems: Problem[];
-  err: (code: string, message: string, go: string, span?: Span, related?: Diagnostic["related"]) => void;
+  err: (code: DiagnosticCode, message: string, go: string, span?: Span, related?: Diagnostic["related"]) => void;
 }
 
 /**

@@ -4,10 +4,11 @@
  */
 import type { Span } from "../../source/source-file.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { DiagnosticCode } from "../../diagnostics/catalogue/index.js";
 
 /** One finding; `go` is upstream's error text (unwrapped) for errors. */
 export interface Problem {
-  code: string;
+  code: DiagnosticCode;
   severity: "error" | "warning" | "info";
   message: string;
   span?: Span;

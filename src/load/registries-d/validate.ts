@@ -8,6 +8,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Version } from "../../ir/versions.js";
 import { goParseURL } from "../../registries/go-url.js";
 import { REGISTRIES_D_CODES } from "./codes.js";
+import type { DiagnosticCode } from "../../diagnostics/catalogue/index.js";
 
 /**
  * What happens when the URL is used (never at load time): Go's url.Parse errors, scheme-less values
@@ -17,7 +18,7 @@ import { REGISTRIES_D_CODES } from "./codes.js";
  */
 export function signatureUrlWarnings(text: string, key: string, where: string, span: Span, target: Version | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const warn = (code: string, message: string, extra: Partial<Diagnostic> = {}) =>
+  const warn = (code: DiagnosticCode, message: string, extra: Partial<Diagnostic> = {}) =>
     out.push({ code, severity: "warning", message, span, ...extra });
   const parsed = goParseURL(text);
   if (!parsed.ok) {
