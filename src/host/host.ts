@@ -2,7 +2,7 @@
  * The host seam: everything the library needs from the machine it runs on, in one interface made once by the
  * caller (the CLI makes a Node host in src/host/node-host.ts; tests, the language server and the browser make a
  * memory host) and passed down. Outside src/cli/ and src/host/node-host.ts nothing in src/ imports node:fs,
- * node:os, node:child_process or reads `process` (test/architecture.test.ts enforces it).
+ * node:os, node:child_process or reads `process` (test/architecture/ enforces it).
  *
  * File reads are synchronous: the CLI reads a handful of files, the browser host is in memory, and lint rules are
  * synchronous visitors. Errors are thrown as {@link HostError} with the POSIX code (ENOENT, EACCES, EISDIR, …), so

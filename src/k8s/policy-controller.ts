@@ -15,7 +15,7 @@ import { policyControllerGlobs } from "./patterns.js";
 import { andOutcomes, compareOutcomes, type Outcome, type SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
 
-/** The API version emitted (served by the CRD in /work/shared/crds; v1alpha1 is the storage version). */
+/** The API version emitted (served by the CRD in test/fixtures/crds; v1alpha1 is the storage version). */
 export const CLUSTER_IMAGE_POLICY_API_VERSION = "policy.sigstore.dev/v1beta1";
 /** Public Rekor, which policy-controller uses unless a TrustRoot says otherwise. */
 export const PUBLIC_REKOR_URL = "https://rekor.sigstore.dev";
