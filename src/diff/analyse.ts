@@ -1,13 +1,20 @@
 /**
- * `imagetrust diff OLD NEW`: what changed semantically between two policies (scopes added, removed, with
- * different requirements; the global default) and, for sample references (given, and derived from both
- * policies' scopes), which decisions change. `--fail-on-loosen`: exit 1 when any decision becomes more
- * permissive. Analysis only: returns data; render-text.ts turns it into text and the CLI maps it to an exit code.
+ * `imagetrust diff OLD NEW`: what changed semantically between two policies: scopes added, removed, with
+ * different requirements; every region (regions.ts) classified by the requirement lattice
+ * (requirement-lattice.ts); registries.d namespaces whose signature storage moved (signature-storage.ts); and,
+ * for sample references (given, and derived from both policies' scopes), which decisions change.
+ * `--fail-on-loosen`: exit 1 when any region is looser or changed (sound: every reference lies in a region), a
+ * user reference flips to allow, or signatures a decision reads are read elsewhere.
+ * Analysis only: returns data; render-text.ts turns it into text and the CLI maps it to an exit code.
  */
-import type { Policy, Requirement } from "../ir/types.js";
+import type { Policy, RegistriesDConfig, Requirement } from "../ir/types.js";
+import { parseImageReference } from "../reference/image-reference.js";
+import { type Region, policyRegions, withoutOrigins } from "./regions.js";
+import { compareRequirements, failsOnLoosen, type RegionClass } from "./requirement-lattice.js";
+import { type StorageChange, signatureStorageChanges } from "./signature-storage.js";
 import { parseNormalizedNamed, isNameOnly } from "../reference/docker-reference.js";
 import { createSimulator, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
-import type { DecidingScope } from "../simulate/scope-lookup.js";
+import { type DecidingScope, indexPolicy, requirementsForImageRef } from "../simulate/scope-lookup.js";
 
 /** How permissive a requirement list is without signatures at hand: never < signed < anything. */
 export type Strength = "never" | "signed" | "anything";
@@ -82,8 +89,24 @@ export interface PolicyDiff {
   samples: SampleComparison[];
   /** The samples whose verdict flips. */
   flips: SampleComparison[];
-  /** True when any sample's decision became more permissive. */
+  /** True when any region is looser or changed, any sample's decision became more permissive, or a storage change affects a decision. */
   loosened: boolean;
+  /** Every region of both policies (and then every user reference), with old, new and the classification. */
+  regions: Region[];
+  /** The user's references (--ref, --refs): the region each falls in and how its deciding requirements changed. */
+  references: ReferenceComparison[];
+  /** registries.d namespaces whose signatures are read elsewhere. */
+  signatureStorage: StorageChange[];
+}
+
+/** One user reference compared: the scopes deciding it in each policy and the lattice's classification. */
+export interface ReferenceComparison {
+  ref: string;
+  /** The region it falls in (null: the global default region). */
+  region: DecidingScope | null;
+  old: { decidedBy: DecidingScope | null; requirements: Requirement[]; verdict: "allow" | "deny" };
+  new: { decidedBy: DecidingScope | null; requirements: Requirement[]; verdict: "allow" | "deny" };
+  classification: RegionClass;
 }
 
 /** Options of `diffPolicies`. */
@@ -96,6 +119,9 @@ export interface DiffOptions {
   parse?: SimulationOptions["parse"];
   /** The machine the references are decided on (built-in lookaside, path transports). */
   host?: SimulationOptions["host"];
+  /** The old and new registries.d (where signatures are read); when given, `registriesD` is ignored for that side. */
+  registriesDOld?: RegistriesDConfig;
+  registriesDNew?: RegistriesDConfig;
 }
 
 const summary = (rs: readonly Requirement[]) => rs.map((r) => r.type).join(", ");
@@ -191,8 +217,10 @@ export function diffPolicies(before: Policy, after: Policy, options: DiffOptions
   const refs: string[] = [...(options.refs ?? [])];
   if (!options.noDerivedSamples) refs.push(...sampleReferencesFor(before), ...sampleReferencesFor(after), SAMPLE_UNMATCHED);
   const unique = [...new Set(refs)];
-  const simA = createSimulator({ policy: before, registriesD: options.registriesD, parse: options.parse, host: options.host });
-  const simB = createSimulator({ policy: after, registriesD: options.registriesD, parse: options.parse, host: options.host });
+  const rdOld = options.registriesDOld ?? options.registriesD;
+  const rdNew = options.registriesDNew ?? options.registriesD;
+  const simA = createSimulator({ policy: before, registriesD: rdOld, parse: options.parse, host: options.host });
+  const simB = createSimulator({ policy: after, registriesD: rdNew, parse: options.parse, host: options.host });
   const samples: SampleComparison[] = [];
   for (const ref of unique) {
     const ra = simA.simulate(ref);
@@ -213,7 +241,53 @@ export function diffPolicies(before: Policy, after: Policy, options: DiffOptions
     });
   }
   const flips = samples.filter((s) => s.flipped);
-  return { scopeChanges: scopeChanges(before, after), samples, flips, loosened: samples.some((s) => s.loosened) };
+  const regions = policyRegions(before, after, { target: options.parse?.target, debian: options.parse?.debian });
+  const references = compareReferences(before, after, options.refs ?? [], samples, simA.options.parse);
+  const signatureStorage = signatureStorageChanges(rdOld, rdNew, after);
+  const loosened =
+    samples.some((s) => s.loosened) ||
+    regions.some((r) => failsOnLoosen(r.classification)) ||
+    references.some((r) => failsOnLoosen(r.classification)) ||
+    signatureStorage.some((c) => c.affectsDecisions);
+  return { scopeChanges: scopeChanges(before, after), samples, flips, loosened, regions, references, signatureStorage };
+}
+
+/**
+ * The user's references, each decided by scope lookup in both policies (`requirementsForImageRef`); its region is
+ * where it lands in the union of both scope sets. A verdict flip to allow is looser whatever the lattice says.
+ */
+function compareReferences(before: Policy, after: Policy, refs: readonly string[], samples: readonly SampleComparison[], parse: SimulationOptions["parse"]): ReferenceComparison[] {
+  const out: ReferenceComparison[] = [];
+  for (const ref of [...new Set(refs)]) {
+    const r = parseImageReference(ref, parse);
+    if (!r.ok) continue;
+    const lo = requirementsForImageRef(before, r.ref);
+    const ln = requirementsForImageRef(after, r.ref);
+    const sample = samples.find((s) => s.ref === ref);
+    const verdictOld = sample?.before.verdict ?? "deny";
+    const verdictNew = sample?.after.verdict ?? "deny";
+    let classification = compareRequirements(lo.requirements, ln.requirements);
+    if (verdictOld === "deny" && verdictNew === "allow" && !failsOnLoosen(classification)) classification = "looser";
+    const inOld = indexPolicy(before).lookup(r.ref.transport, r.ref.identity, r.ref.namespaces)?.scope;
+    const inNew = indexPolicy(after).lookup(r.ref.transport, r.ref.identity, r.ref.namespaces)?.scope;
+    const region = regionOf(r.ref, inOld, inNew);
+    out.push({
+      ref,
+      region,
+      old: { decidedBy: lo.decided, requirements: withoutOrigins(lo.requirements), verdict: verdictOld },
+      new: { decidedBy: ln.decided, requirements: withoutOrigins(ln.requirements), verdict: verdictNew },
+      classification,
+    });
+  }
+  return out;
+}
+
+/** The more specific of the two deciding scopes (the one earlier in the reference's lookup order). */
+function regionOf(ref: { transport: string; identity: string; namespaces: readonly string[] }, a: string | undefined, b: string | undefined): DecidingScope | null {
+  const order = [ref.identity, ...ref.namespaces, ""];
+  const rank = (s: string | undefined) => (s === undefined ? Infinity : order.indexOf(s));
+  const best = rank(a) <= rank(b) ? a : b;
+  return best === undefined ? null : { transport: ref.transport, scope: best };
 }
 
 function requirementsOf(r: SimulationResult, p: Policy): Requirement[] {

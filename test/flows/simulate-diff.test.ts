@@ -49,6 +49,15 @@ describe("diffPolicies", () => {
     expect(d.samples.some((s) => s.tightened)).toBe(true);
   });
 
+  it("classifies every region, so a change no sample reaches still loosens (issue 13)", () => {
+    const after: PolicySpec = { ...before, transports: { ...before.transports, "containers-storage": { "": [R.accept] } } };
+    const d = diffPolicies(policyIR(before), policyIR(after), { noDerivedSamples: true });
+    expect(d.samples).toEqual([]);
+    expect(d.regions.filter((r) => r.classification !== "equal").map((r) => [r.transport, r.scope, r.classification])).toEqual([["containers-storage", "", "looser"]]);
+    expect(d.loosened).toBe(true);
+    expect(renderDiffText(d)).toMatch(/looser +containers-storage "" +\[reject\] \(global default\)/);
+  });
+
   it("sees a changed global default", () => {
     const d = diffPolicies(policyIR({ default: [R.reject] }), policyIR({ default: [R.accept] }));
     expect(d.scopeChanges).toMatchObject([{ transport: null, change: "changed", beforeSummary: "reject", afterSummary: "insecureAcceptAnything" }]);
