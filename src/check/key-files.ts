@@ -1,7 +1,8 @@
 /**
- * Key files as the checker sees them: read through the Host (`hostKeyFiles`, also used by the admission
- * compiler), and whether a key file or inline key data plausibly holds a key of the expected kind. Used for
- * warnings only: the runtime reads these files when it evaluates, not when it loads policy.json.
+ * Key files as the checker sees them: read through a Host (`hostKeyFiles`, the one such reader, also used by the
+ * compilers; for `--keys DIR` the Host is src/input/key-files.ts `keysHost`, which reads install paths from DIR),
+ * and whether a key file or inline key data plausibly holds a key of the expected kind. Used for warnings only:
+ * the runtime reads these files when it evaluates, not when it loads policy.json.
  */
 import type { Host } from "../host/host.js";
 
@@ -15,7 +16,7 @@ export interface FileAccess {
   readFile(path: string): Uint8Array | undefined;
 }
 
-/** Key files at their own paths, through the host (an unreadable file is `undefined`, a directory does not exist). */
+/** Key files through the host, at the paths it maps them to (an unreadable file is `undefined`, a directory does not exist). */
 export function hostKeyFiles(host: Host): FileAccess {
   return {
     fileExists: (p) => {
