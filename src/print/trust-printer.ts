@@ -3,6 +3,7 @@
  * turned into named levels, scopes grouped by transport with children nested under their parents, and
  * registries.d entries as signatures blocks. Compiling the output gives back a semantically equal model.
  */
+import { basename } from "../host/path.js";
 import type * as IR from "../ir/types.js";
 import { parseNormalizedNamed, referenceString } from "../reference/docker-reference.js";
 import { KNOWN_TRANSPORTS } from "../reference/scopes.js";
@@ -243,7 +244,8 @@ function printRaw(model: IR.TrustModel): string {
   if (rd.defaultDocker) files.push(rd.defaultDocker.file);
   for (const e of rd.docker) if (!files.includes(e.file)) files.push(e.file);
   for (const f of files) {
-    out.push("", `signatures ${quoteString(f)} {`);
+    // Named by the file's name: the block names the file compile writes under registries.d, not where it was read.
+    out.push("", `signatures ${quoteString(basename(f))} {`);
     const entries: Array<[string, IR.SignatureStorage]> = [];
     if (rd.defaultDocker?.file === f) entries.push(["default", rd.defaultDocker.storage]);
     for (const e of rd.docker) if (e.file === f) entries.push([quoteString(e.scope), e.storage]);

@@ -22,6 +22,11 @@ export interface EvidenceReport {
   manifestError?: string;
   /** Why the signatures could not be read (every signature requirement then denies with it). */
   readError?: string;
+  /**
+   * Set when the signatures were never read: the policy denied before any requirement read them, so neither the
+   * policy nor the copy (`copy.go` reads signatures only after `IsRunningImageAllowed`) looked at them.
+   */
+  notRead?: string;
 }
 
 /** One signature requirement's result with the per-signature reasons. */
@@ -55,6 +60,14 @@ export interface ImageEvidence {
   signatures: AsyncSignatureEvidence;
   /** The identity `requireSignatures` names in its denial (default: the reference's policy identity). */
   identity?: string;
+  /**
+   * After the policy allowed: the copy reads the signatures (`copy.go` `copyOneImage`, "reading signatures: …"),
+   * whether or not a requirement did. Resolves to the read error the pull fails with, or undefined; absent when the
+   * evidence was read eagerly (then `report.readError` is that error).
+   */
+  readForCopy?: () => Promise<string | undefined>;
+  /** After the policy denied: note in the report that signatures no requirement read were never read. */
+  markUnread?: () => void;
 }
 
 /** One instance of a manifest list: its evidence, or why its manifest could not be read. */

@@ -9,6 +9,7 @@ export function renderEvidenceText(s: SimulationSignatures | null, indent: strin
   if (s.manifestDigest) lines.push(`manifest digest: ${s.manifestDigest}`);
   if (s.manifestError) lines.push(`manifest: ${s.manifestError}`);
   if (s.readError) lines.push(`reading signatures failed: ${s.readError}`);
+  if (s.notRead) lines.push(`signatures not read: ${s.notRead}`);
   const requirementLines = (reqs: readonly VerifiedRequirement[], pad: string) => {
     if (reqs.length === 0) lines.push(`${pad}no signature requirement was evaluated`);
     for (const q of reqs) {

@@ -56,11 +56,16 @@ async function decideImage(
   const requirements = verifiedRequirements(evaluation);
   let verdict = result.verdict;
   let error = result.upstreamError;
-  if (verdict === "allow" && ev.report.readError !== undefined) {
-    // The policy did not look at signatures, but the pull still reads them (to copy them) and fails.
-    verdict = "deny";
-    error = `reading signatures: ${ev.report.readError}`;
-  }
+  if (verdict === "allow") {
+    // The policy may not have looked at signatures, but the copy reads them after it allowed (`copy.go`
+    // `copyOneImage`: "reading signatures: …"), so a corrupt signature-N still fails the pull. Under a denial
+    // nothing reads them: the evidence is read lazily, only when a signature requirement or the copy asks.
+    const readError = ev.readForCopy ? await ev.readForCopy() : ev.report.readError;
+    if (readError !== undefined) {
+      verdict = "deny";
+      error = `reading signatures: ${readError}`;
+    }
+  } else ev.markUnread?.();
   if (verdict === "allow" && options.requireSignatures && !requirements.some((r) => r.allowed)) {
     verdict = "deny";
     error = noSignatureVerificationMessage(ref.transport, ev.identity ?? ref.identity);

@@ -19,6 +19,11 @@ import type { StoredSignature } from "./stored-signature.js";
 /** Options of `signatureEvidence` (evidence.ts). */
 export interface SignatureEvidenceOptions {
   host: Host;
+  /**
+   * The machine the keys that verify signatures are read on: a `keysHost` (src/input/key-files.ts) for `--keys
+   * DIR`, which reads "/etc/pki/containers/acme.gpg" from DIR/acme.gpg. Default: `host`.
+   */
+  keys?: Host;
   registriesD?: RegistriesDConfig;
   /** The manifest (`--manifest FILE`); default: read from a `dir:` image. */
   manifest?: Uint8Array;
@@ -67,21 +72,26 @@ export interface EvidenceContext {
   docker: DockerSignatureOptions;
 }
 
-/** A verifier of signature requirements against one image's signatures (key material is read once per requirement). */
-export function verifier(c: EvidenceContext, image: ImageUnderTest, set: SignatureSet): AsyncSignatureEvidence {
+/**
+ * A verifier of signature requirements against one image's signatures (key material is read once per requirement).
+ * `set` may be a reader: then the signatures are read when the first signature requirement is evaluated, as
+ * upstream's `prSignedBy` / `prSigstoreSigned` call `GetSignaturesWithFormat` only when they decide.
+ */
+export function verifier(c: EvidenceContext, image: ImageUnderTest, set: SignatureSet | (() => Promise<SignatureSet>)): AsyncSignatureEvidence {
   const host = c.options.host;
   const ctx: SigstoreContext = {
     now: c.options.now ?? host.now(),
     debianSigstoreDisabled: c.options.debianSigstoreDisabled,
     keyringCache: new Map(),
     trustRootCache: new Map(),
-    readFile: (p) => host.files.readFile(p),
+    readFile: (p) => (c.options.keys ?? host).files.readFile(p),
   };
   const verdicts = new Map<SignatureRequirement, Promise<SignatureVerdict>>();
   const verify = async (requirement: SignatureRequirement): Promise<SignatureVerdict> => {
-    if (!set.ok) return { allowed: false, message: set.error, signatures: [] };
-    if (requirement.type === "signedBy") return evaluateSignedBy(requirement, image, set.signatures, ctx);
-    return evaluateSigstoreSigned(requirement, image, set.signatures, ctx);
+    const read = typeof set === "function" ? await set() : set;
+    if (!read.ok) return { allowed: false, message: read.error, signatures: [] };
+    if (requirement.type === "signedBy") return evaluateSignedBy(requirement, image, read.signatures, ctx);
+    return evaluateSigstoreSigned(requirement, image, read.signatures, ctx);
   };
   return {
     evaluate(requirement) {

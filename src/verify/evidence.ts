@@ -11,7 +11,7 @@ import type { ImageReference } from "../reference/image-reference.js";
 import { errnoText } from "../reference/resolve-path.js";
 import type { EvidenceReport, EvidenceSource, GatheredEvidence, ImageEvidence } from "../simulate/evidence-source.js";
 import { dockerSignatures } from "./docker-signatures.js";
-import { recordRead, verifier, type EvidenceContext, type SignatureEvidenceOptions } from "./evidence-context.js";
+import { recordRead, verifier, type EvidenceContext, type SignatureEvidenceOptions, type SignatureSet } from "./evidence-context.js";
 import type { ImageUnderTest } from "./image-under-test.js";
 import { manifestDigest } from "./manifest-digest.js";
 import { gatherOnline } from "./online-evidence.js";
@@ -20,11 +20,12 @@ import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
 
 export type { SignatureEvidenceOptions } from "./evidence-context.js";
 
-function readManifestFile(c: EvidenceContext, p: string): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
+/** Read a `dir:` image's manifest; errors name it by `shown`, the path as typed (upstream `dirReference.manifestPath`). */
+function readManifestFile(c: EvidenceContext, p: string, shown: string): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
   try {
     return { ok: true, bytes: c.options.host.files.readFile(p) };
   } catch (e) {
-    return { ok: false, error: `open ${p}: ${errnoText(e)}` };
+    return { ok: false, error: `open ${shown}: ${errnoText(e)}` };
   }
 }
 
@@ -45,39 +46,70 @@ function parseBlobs(blobs: readonly Uint8Array[], names: string[]): SignatureRea
  */
 async function gatherStored(c: EvidenceContext, ref: ImageReference): Promise<ImageEvidence> {
   const o = c.options;
-  const report: EvidenceReport = { source: "none", locations: [], formats: [], manifestDigest: null };
+  const report: EvidenceReport = { source: sourceOf(o, ref), locations: [], formats: [], manifestDigest: null };
   // A dir: image is read where the user's working directory puts it (the reference keeps the path as typed).
   const dirPath = ref.transport === "dir" ? resolve(o.cwd ?? o.host.cwd(), ref.withinTransport) : "";
 
   let manifest: ImageUnderTest["manifest"] = { ok: false, error: "no manifest given" };
   if (o.manifest) manifest = { ok: true, bytes: o.manifest };
-  else if (ref.transport === "dir") manifest = readManifestFile(c, join(dirPath, "manifest.json"));
+  else if (ref.transport === "dir") manifest = readManifestFile(c, join(dirPath, "manifest.json"), join(ref.withinTransport, "manifest.json"));
   if (manifest.ok) {
     const d = manifestDigest(manifest.bytes);
     if (d.ok) report.manifestDigest = d.digest;
     else report.manifestError = d.error;
   } else report.manifestError = manifest.error;
 
-  let read: SignatureReadResult = { ok: true, signatures: [], locations: [] };
-  if (o.signatures) {
-    report.source = "given";
-    read = parseBlobs(o.signatures, o.signatures.map((_, i) => `signature-${i + 1}`));
-  } else if (o.signaturesDir !== undefined) {
-    report.source = `dir:${o.signaturesDir}`;
-    read = readDirSignatures(o.host.files, o.signaturesDir);
-  } else if (ref.transport === "dir") {
-    report.source = `dir:${ref.withinTransport}`;
-    read = readDirSignatures(o.host.files, dirPath);
-  } else if (ref.transport === "docker" && ref.dockerReference && o.lookaside) {
-    report.source = "lookaside";
+  // Read once, lazily: by the first signature requirement evaluated, or by the copy after the policy allowed.
+  let reading: Promise<SignatureSet> | undefined;
+  let unlocatable = false;
+  const read = (): Promise<SignatureSet> =>
+    (reading ??= readStored(c, ref, report, dirPath).then((r) => {
+      unlocatable = r.unlocatable;
+      return recordRead(report, r.read);
+    }));
+  const image: ImageUnderTest = { dockerReference: ref.dockerReference, manifest, expectedDigest: ref.dockerReference?.digest, target: c.target };
+  return {
+    report,
+    manifest: manifest.ok ? manifest.bytes : undefined,
+    signatures: verifier(c, image, read),
+    async readForCopy() {
+      const set = await read();
+      // We could not locate them (no digest without --manifest); the runtime can, so this is no pull failure.
+      return set.ok || unlocatable ? undefined : set.error;
+    },
+    markUnread() {
+      if (reading === undefined && report.source !== "none") report.notRead = "the policy denied before any requirement read them";
+    },
+  };
+}
+
+/**
+ * Read the signatures where the runtime reads them for this image (see {@link gatherStored}); `unlocatable` when the
+ * lookaside cannot be located for want of the manifest digest (our limitation, not the runtime's).
+ */
+async function readStored(c: EvidenceContext, ref: ImageReference, report: EvidenceReport, dirPath: string): Promise<{ read: SignatureReadResult; unlocatable: boolean }> {
+  const o = c.options;
+  if (o.signatures) return { read: parseBlobs(o.signatures, o.signatures.map((_, i) => `signature-${i + 1}`)), unlocatable: false };
+  if (o.signaturesDir !== undefined) return { read: readDirSignatures(o.host.files, o.signaturesDir), unlocatable: false };
+  // Upstream names a dir: image's files by the path as typed (`dirReference.signaturePath` joins `ref.path`).
+  if (ref.transport === "dir") return { read: readDirSignatures(o.host.files, dirPath, undefined, ref.withinTransport), unlocatable: false };
+  if (ref.transport === "docker" && ref.dockerReference && o.lookaside) {
     const dref = ref.dockerReference;
     const digest = dref.digest?.startsWith("sha256:") ? dref.digest : (report.manifestDigest ?? undefined);
-    if (digest === undefined) read = { ok: false, error: "the manifest digest is unknown (give --manifest), so lookaside signatures cannot be located", locations: [] };
-    else read = await dockerSignatures(c.docker, dref, digest);
+    if (digest === undefined)
+      return { read: { ok: false, error: "the manifest digest is unknown (give --manifest), so lookaside signatures cannot be located", locations: [] }, unlocatable: true };
+    return { read: await dockerSignatures(c.docker, dref, digest), unlocatable: false };
   }
-  const set = recordRead(report, read);
-  const image: ImageUnderTest = { dockerReference: ref.dockerReference, manifest, expectedDigest: ref.dockerReference?.digest, target: c.target };
-  return { report, manifest: manifest.ok ? manifest.bytes : undefined, signatures: verifier(c, image, set) };
+  return { read: { ok: true, signatures: [], locations: [] }, unlocatable: false };
+}
+
+/** Where {@link readStored} reads signatures for `ref`, for the report (set before anything is read). */
+function sourceOf(o: SignatureEvidenceOptions, ref: ImageReference): string {
+  if (o.signatures) return "given";
+  if (o.signaturesDir !== undefined) return `dir:${o.signaturesDir}`;
+  if (ref.transport === "dir") return `dir:${ref.withinTransport}`;
+  if (ref.transport === "docker" && ref.dockerReference && o.lookaside) return "lookaside";
+  return "none";
 }
 
 /** Whether the runtime reads any signatures for `ref` under these options (else "otherTransports" decides). */

@@ -24,6 +24,7 @@ export function renderVerifyText(r: VerifyImageResult, style: VerifyTextStyle = 
   if (r.evidence.manifestDigest) lines.push(`  manifest digest: ${r.evidence.manifestDigest}`);
   if (r.evidence.manifestError) lines.push(`  manifest: ${r.evidence.manifestError}`);
   if (r.evidence.readError) lines.push(`  reading signatures: ${r.evidence.readError}`);
+  if (r.evidence.notRead) lines.push(`  signatures not read: ${r.evidence.notRead}`);
   for (const q of r.requirements) {
     const qMsg = q.message && q.message !== r.error ? `: ${q.message}` : "";
     lines.push(`  requirement ${q.index + 1} (${q.type}): ${q.allowed ? "accepted" : `denied${qMsg}`}`);

@@ -37,28 +37,32 @@ function readSignatureFile(
   files: HostFiles,
   p: string,
   endCodes: readonly string[],
+  shown: string = p,
 ): "end" | { ok: true; signature: StoredSignature } | { ok: false; error: string } {
   let blob: Uint8Array;
   try {
     const st = files.stat(p);
-    if (st.kind === "file" && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${p}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes` };
+    if (st.kind === "file" && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${shown}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes` };
     blob = files.readFile(p);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code !== undefined && endCodes.includes(code)) return "end";
-    return { ok: false, error: code === "EISDIR" ? `read ${p}: is a directory` : `open ${p}: ${errnoText(e)}` };
+    return { ok: false, error: code === "EISDIR" ? `read ${shown}: is a directory` : `open ${shown}: ${errnoText(e)}` };
   }
   const s = signatureFromBlob(blob);
-  return s.ok ? { ok: true, signature: s.signature } : { ok: false, error: `parsing signature ${JSON.stringify(p)}: ${s.error}` };
+  return s.ok ? { ok: true, signature: s.signature } : { ok: false, error: `parsing signature ${JSON.stringify(shown)}: ${s.error}` };
 }
 
-/** Read the signatures of a `dir:` layout (also `--signatures DIR`). Files larger than 4 MiB are refused. */
-export function readDirSignatures(files: HostFiles, dir: string, instanceDigest?: string): SignatureReadResult {
+/**
+ * Read the signatures of a `dir:` layout (also `--signatures DIR`). Files larger than 4 MiB are refused. Errors name
+ * a file under `shownDir` (default `dir`): upstream names them by the path as typed, not the resolved one.
+ */
+export function readDirSignatures(files: HostFiles, dir: string, instanceDigest?: string, shownDir: string = dir): SignatureReadResult {
   const signatures: StoredSignature[] = [];
   const locations: string[] = [];
   for (let i = 0; ; i++) {
     const p = join(dir, dirSignatureName(i, instanceDigest));
-    const r = readSignatureFile(files, p, ["ENOENT", "ENOTDIR"]);
+    const r = readSignatureFile(files, p, ["ENOENT", "ENOTDIR"], join(shownDir, dirSignatureName(i, instanceDigest)));
     if (r === "end") break;
     if (!r.ok) return { ok: false, error: r.error, locations };
     signatures.push(r.signature);

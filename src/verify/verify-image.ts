@@ -22,6 +22,8 @@ export { noSignatureVerificationMessage } from "../simulate/simulate-evidence.js
 export interface VerifyImageOptions {
   /** The machine: files (images, signatures, keys), network, the runtime user. */
   host: Host;
+  /** Where the keys that verify signatures are read (a `keysHost` for `--keys DIR`); default `host`. */
+  keys?: Host;
   policy: Policy;
   registriesD?: RegistriesDConfig;
   /** `transport:reference` as skopeo takes it (`docker://…`, `dir:PATH`, `oci:PATH:TAG`, …). */
