@@ -21,6 +21,11 @@ export class InputError extends Error {}
 /** One CLI run's shared state. */
 export class CommandContext {
   exitCode: number = EXIT.ok;
+  /**
+   * Where this run reads the key files a policy names (a `keysHost` for `--keys` / `keys:`, src/cli/run-config.ts),
+   * `false` when none is looked at (`checkFiles: false`); undefined: at their own paths. Set by the command.
+   */
+  keys?: Host | false;
   /** The one host of this run, passed down to every library call that touches the machine. */
   readonly host: Host;
   constructor(readonly io: CliIo) {
@@ -58,7 +63,7 @@ export class CommandContext {
    * runtime would reject it, print the diagnostics to stderr and throw InputError.
    */
   async loadModel(path: string, options: { target?: Version; kind?: InputKind; what: string }): Promise<FileReport> {
-    const [report] = await validateInput(this.libraryPath(path), { target: options.target, kind: options.kind, host: this.host });
+    const [report] = await validateInput(this.libraryPath(path), { target: options.target, kind: options.kind, host: this.host, keys: this.keys });
     if (!report || !report.valid || !report.model) {
       const reports = report ? [report] : [];
       const text = await renderReports(reports, {

@@ -21,8 +21,9 @@ export function reportsExitCode(reports: readonly FileReport[], command: "valida
   return EXIT.ok;
 }
 
-/** `imagetrust test`: 0 when every expectation passed and every file loaded, else 1. */
-export function expectationsExitCode(runs: readonly ExpectationRun[]): 0 | 1 {
+/** `imagetrust test`: 0 when every expectation passed and every file loaded, 2 when a file could not be judged (a directory), else 1. */
+export function expectationsExitCode(runs: readonly ExpectationRun[]): 0 | 1 | 2 {
+  if (runs.some((r) => r.fatal)) return EXIT.usage;
   return runs.every((r) => r.failed === 0 && !r.diagnostics.some((d) => d.severity === "error")) ? 0 : 1;
 }
 

@@ -33,6 +33,30 @@ Exit status: 0 success, 1 rejected input or error findings, 2 usage error, unrea
 Colour is used only on a terminal and never when NO_COLOR is set.
 `;
 
+/** The two commander internals {@link reportUnknownOptionsFirst} reorders (present since commander 7, untyped). */
+interface CommanderChecks {
+  missingMandatoryOptionValue(option: unknown): void;
+  unknownOption(flag: string): void;
+}
+
+/**
+ * Commander checks required options before unknown ones, so `simulate --polcy p.json ref` said "required option
+ * '--policy' not specified" instead of "unknown option '--polcy' (Did you mean --policy?)". Report the first
+ * unknown option (with its did-you-mean) before a missing required one.
+ */
+function reportUnknownOptionsFirst(cmd: Command): void {
+  const checks = cmd as unknown as CommanderChecks;
+  const missing = checks.missingMandatoryOptionValue.bind(cmd);
+  checks.missingMandatoryOptionValue = (option) => {
+    // After parsing, cmd.args holds the operands then the unknown arguments; an option-looking one before `--`
+    // was not recognised.
+    const args = cmd.args.slice(0, cmd.args.includes("--") ? cmd.args.indexOf("--") : undefined);
+    const unknown = args.find((a) => a.startsWith("-") && a !== "-");
+    if (unknown !== undefined) checks.unknownOption(unknown.split("=")[0]!);
+    missing(option);
+  };
+}
+
 /**
  * Run the CLI on `argv` (the arguments after the program name) and return the exit code.
  * Never throws and never calls process.exit.
@@ -55,6 +79,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerLintCommand(program, ctx);
   registerRulesCommand(program, ctx);
   registerMoreCommands(program, ctx);
+  program.showSuggestionAfterError(true);
+  for (const cmd of program.commands) reportUnknownOptionsFirst(cmd);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -4,9 +4,10 @@
  */
 import { Command, Option } from "commander";
 import { readFileSync } from "node:fs";
+import * as nodePath from "node:path";
 import { type Policy, type RegistriesDConfig } from "../ir/types.js";
-import { KNOWN_TARGETS, NEWEST_VERSION } from "../ir/versions.js";
-import { INPUT_KINDS, readTextFile, type InputKind } from "../input/files.js";
+import { KNOWN_TARGETS, NEWEST_VERSION, parseVersion } from "../ir/versions.js";
+import { INPUT_KINDS, ioErrorDiagnostic, readTextFile, type InputKind } from "../input/files.js";
 import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "./context.js";
 import type { ColorMode } from "./io.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./report-output.js";
@@ -48,7 +49,16 @@ export async function loadPolicyAndStorage(
   policyPath: string,
   registriesDPath: string | undefined,
   target: ReturnType<typeof parseTarget>,
-): Promise<{ policy: Policy; registriesD?: RegistriesDConfig }> {
+): Promise<{ policy: Policy; registriesD?: RegistriesDConfig; target: ReturnType<typeof parseTarget> }> {
+  // A configuration directory (a compiled output, /etc/containers) is read as the runtime reads its own: policy.json
+  // and registries.d/ beside it (an absent registries.d/ is an empty configuration, as `docker.loadAndMergeConfig`
+  // treats a missing directory). An explicit --registries-d wins.
+  if (isDirectory(ctx, policyPath)) {
+    const policyFile = nodePath.join(policyPath, "policy.json");
+    const regD = nodePath.join(policyPath, "registries.d");
+    const useRegD = registriesDPath ?? (isDirectory(ctx, regD) ? regD : undefined);
+    return loadPolicyAndStorage(ctx, policyFile, useRegD, target);
+  }
   const report = await ctx.loadModel(policyPath, { target, what: "policy" });
   const policy = report.model!.policy;
   if (!policy) {
@@ -59,7 +69,36 @@ export async function loadPolicyAndStorage(
     const r = await ctx.loadModel(registriesDPath, { target, kind: "registries-d-dir", what: "registries.d directory" });
     registriesD = r.model!.registriesD;
   }
-  return { policy, registriesD };
+  // The version to judge by: --target, else the one a .trust source declares (`target "5.23"`), as compile does
+  // (src/compile/compile-files.ts `resolveTarget`); else the newest.
+  const declared = report.model!.trust?.target;
+  return { policy, registriesD, target: target ?? (declared === undefined ? undefined : parseVersion(declared)) };
+}
+
+/**
+ * The library path of a directory a flag names (`--registries-conf-d`), printing IT9001/IT9004 and throwing InputError
+ * when it is not one: the runtime skips a missing drop-in directory, but a flag that names one means a typo.
+ */
+export async function requireDirectory(ctx: CommandContext, path: string, flag: string): Promise<string> {
+  const full = ctx.libraryPath(path);
+  if (isDirectory(ctx, path)) return full;
+  let err: unknown = { code: "ENOTDIR" };
+  try {
+    ctx.host.files.stat(full);
+  } catch (e) {
+    err = e;
+  }
+  ctx.err(await renderLooseDiagnostics(ctx, path, [ioErrorDiagnostic(full, err, "directory")]));
+  throw new InputError(`${flag} ${path} is not a directory`);
+}
+
+/** Whether `path` names a directory on the run's host (false when it does not exist). */
+function isDirectory(ctx: CommandContext, path: string): boolean {
+  try {
+    return ctx.host.files.stat(ctx.libraryPath(path)).kind === "directory";
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

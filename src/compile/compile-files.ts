@@ -18,7 +18,7 @@ import type { SchemaChecks } from "../emit/self-check.js";
 import { emitTrustModel, POLICY_JSON_PATH, REGISTRIES_D_DIR, type OutputFile } from "../emit/trust-model.js";
 import { errorCode, type Host } from "../host/host.js";
 import { basename, join } from "../host/path.js";
-import { keyFilesAt } from "../input/key-files.js";
+import { hostKeyFiles } from "../check/key-files.js";
 import type { TrustModel } from "../ir/types.js";
 import { hasFeature, parseVersion, type Version } from "../ir/versions.js";
 import { loadPolicyJson } from "../load/policy-json.js";
@@ -56,9 +56,12 @@ export interface CompileToFilesResult {
   differences?: string[];
 }
 
-/** The checker's key-file access: the caller's, else the key files at their own paths through the host. */
+/**
+ * The checker's key-file access: the caller's functions, else the key files through `compile.host` (a
+ * `keysHost` for `--keys`), else through `host` at their own paths.
+ */
 export function keyAccess(host: Host, compile: Omit<CompileTrustOptions, "target"> = {}): Omit<CompileTrustOptions, "target"> {
-  return compile.fileExists || compile.readFile ? compile : { ...keyFilesAt(host), ...compile };
+  return compile.fileExists || compile.readFile ? compile : { ...hostKeyFiles(compile.host ?? host), ...compile };
 }
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -9,17 +9,17 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
-import { dirname, resolve } from "../host/path.js";
+import { dirname, join, resolve } from "../host/path.js";
 import type { Expectation, Policy, RegistriesDConfig, TrustModel } from "../ir/types.js";
-import type { Version } from "../ir/versions.js";
+import { parseVersion, type Version } from "../ir/versions.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile } from "../source/source-file.js";
 import { compileTrustSource } from "../check/compile-source.js";
-import { keyFilesAt } from "../input/key-files.js";
 import { loadPolicyJson } from "../load/policy-json.js";
 import { loadRegistriesDDir } from "../load/registries-d/index.js";
 import { loadRegistriesConf } from "../load/registries-conf/index.js";
 import { createSimulator, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
+import { ioErrorDiagnostic, statKind } from "../input/files.js";
 import { EXPECTATION_CODES } from "./codes.js";
 import { parseExpectationsYaml, type ExpectationCase } from "./yaml-cases.js";
 
@@ -33,6 +33,8 @@ export interface ExpectationResult {
   /** What did not match, in words (empty when passed). */
   problems: string[];
   actual: SimulationResult;
+  /** Where the expectation is written (1-based line and column), when it was read from a file. */
+  location?: { file: string; line: number; column: number };
 }
 
 /** The run of one file. */
@@ -43,6 +45,8 @@ export interface ExpectationRun {
   results: ExpectationResult[];
   /** Problems with the file itself (unreadable, invalid policy, malformed cases) and one per failed expectation. */
   diagnostics: Diagnostic[];
+  /** True when the file could not be judged at all (a directory): the CLI exits 2, as for any unusable input. */
+  fatal?: boolean;
 }
 
 /** Whether an expected scope string names the actual deciding scope. */
@@ -99,16 +103,21 @@ export interface TestFilesOptions {
   target?: Version;
   env?: SimulationOptions["env"];
   parse?: SimulationOptions["parse"];
-  /** Default: `defaultExpectationLoaders(host)`. */
+  /** Default: `defaultExpectationLoaders(host, {}, keys)`. */
   loaders?: ExpectationLoaders;
+  /** Where a .trust source's key files are read (src/input/key-files.ts `keysHost`); `false`: not looked at. Default: `host`. */
+  keys?: Host | false;
 }
 
-/** The project's loaders, reading through `host`: policy.json, .trust, registries.d and registries.conf. */
-export function defaultExpectationLoaders(host: Host, extra: Partial<ExpectationLoaders> = {}): ExpectationLoaders {
+/**
+ * The project's loaders, reading through `host`: policy.json, .trust, registries.d and registries.conf. The key
+ * files a .trust source names are read through `keys` (`false`: not looked at).
+ */
+export function defaultExpectationLoaders(host: Host, extra: Partial<ExpectationLoaders> = {}, keys: Host | false = host): ExpectationLoaders {
   const readFile = (file: string) => readTextFile(host, file);
   return {
     loadPolicy: (source, o) => loadPolicyJson(source, o),
-    compileTrust: (source, o) => compileTrustSource(source, { ...keyFilesAt(host), ...o }),
+    compileTrust: (source, o) => compileTrustSource(source, { ...(keys === false ? {} : { host: keys }), ...o }),
     loadRegistriesD: (dir, o) => loadRegistriesDDir(dir, { ...o, host }),
     // Only the named file: no drop-in directories, so a test file means the same on every machine.
     loadRegistriesConf: (file) => loadRegistriesConf({ host, confPath: file, confDirs: [], explicit: true }),
@@ -124,10 +133,21 @@ function fromExpectation(e: Expectation): ExpectationCase {
   return c;
 }
 
+/**
+ * Reference parsing judged by `--target`, else by the version a .trust source declares (`target "5.23"`, as compile's
+ * `resolveTarget`), so messages have that version's format.
+ */
+function judgedBy(options: TestFilesOptions, declared?: string): SimulationOptions["parse"] {
+  const target = options.parse?.target ?? options.target ?? (declared === undefined ? undefined : parseVersion(declared));
+  return target === undefined ? options.parse : { ...options.parse, target };
+}
+
 /** Run one expectations file (`.trust`, or YAML `.yaml`/`.yml`). */
 export function testExpectationFile(file: string, options: TestFilesOptions): ExpectationRun {
-  const L = options.loaders ?? defaultExpectationLoaders(options.host);
+  const L = options.loaders ?? defaultExpectationLoaders(options.host, {}, options.keys ?? options.host);
   const fail = (d: Diagnostic[]): ExpectationRun => ({ file, passed: 0, failed: 0, results: [], diagnostics: d });
+  // A directory is IT9003 and fatal, as every other command reports it (src/input/files.ts readTextFile).
+  if (statKind(options.host, file) === "directory") return { ...fail([ioErrorDiagnostic(file, { code: "EISDIR" })]), fatal: true };
   let text: string;
   try {
     text = L.readFile(file);
@@ -139,10 +159,10 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
     const model = L.compileTrust(source, { target: options.target });
     if (!model.value) return fail(model.diagnostics);
     const run = runExpectations(
-      { policy: model.value.policy, registriesD: model.value.registriesD, env: options.env, host: options.host, parse: options.parse, expectations: model.value.expectations.map(fromExpectation) },
+      { policy: model.value.policy, registriesD: model.value.registriesD, env: options.env, host: options.host, parse: judgedBy(options, model.value.target), expectations: model.value.expectations.map(fromExpectation) },
       file,
     );
-    return { ...run, diagnostics: [...model.diagnostics.filter((d) => d.severity !== "error"), ...run.diagnostics] };
+    return { ...withLocations(run, source), diagnostics: [...model.diagnostics.filter((d) => d.severity !== "error"), ...run.diagnostics] };
   }
   if (!/\.ya?ml$/.test(file))
     return fail([{ code: EXPECTATION_CODES.unknownKind, severity: "error", message: `${file}: expectations come from a .trust file or a .yaml file`, file }]);
@@ -150,7 +170,17 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
   if (!parsed.value) return fail(parsed.diagnostics);
   const dir = dirname(file);
   const cwd = options.host.cwd();
-  const policyPath = resolve(cwd, dir, parsed.value.policy);
+  // `policy:` naming a configuration directory (a compiled output, /etc/containers) means its policy.json and, unless
+  // `registries-d:` says otherwise, its registries.d/ (as `simulate --policy DIR`).
+  const policyArg = resolve(cwd, dir, parsed.value.policy);
+  const policyIsDir = statKind(options.host, policyArg) === "directory";
+  const policyPath = policyIsDir ? join(policyArg, "policy.json") : policyArg;
+  const registriesDPath =
+    parsed.value.registriesD !== undefined
+      ? resolve(cwd, dir, parsed.value.registriesD)
+      : policyIsDir && statKind(options.host, join(policyArg, "registries.d")) === "directory"
+        ? join(policyArg, "registries.d")
+        : undefined;
   let policyText: string;
   try {
     policyText = L.readFile(policyPath);
@@ -164,8 +194,8 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
       ...policy.diagnostics,
     ]);
   let registriesD: RegistriesDConfig | undefined;
-  if (parsed.value.registriesD !== undefined) {
-    const r = L.loadRegistriesD(resolve(cwd, dir, parsed.value.registriesD), { target: options.target });
+  if (registriesDPath !== undefined) {
+    const r = L.loadRegistriesD(registriesDPath, { target: options.target });
     if (!r.value) return fail(r.diagnostics);
     registriesD = r.value;
   }
@@ -177,10 +207,22 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
     if (!r.value) return fail(r.diagnostics);
     registriesConf = r.value;
   }
-  return runExpectations(
-    { policy: policy.value, registriesD, registriesConf, env: options.env, host: options.host, parse: options.parse, expectations: parsed.value.cases },
+  const run = runExpectations(
+    { policy: policy.value, registriesD, registriesConf, env: options.env, host: options.host, parse: judgedBy(options), expectations: parsed.value.cases },
     file,
   );
+  return withLocations(run, source);
+}
+
+/** The run with each result's `file:line:column` (the expectations written in `source`). */
+function withLocations(run: ExpectationRun, source: SourceFile): ExpectationRun {
+  const results = run.results.map((r) => {
+    const o = r.expectation.origin;
+    if (!o || o.file !== source.path) return r;
+    const p = source.position(o.start);
+    return { ...r, location: { file: o.file, line: p.line, column: p.column } };
+  });
+  return { ...run, results };
 }
 
 /** Run several expectations files. */

@@ -170,6 +170,11 @@ export interface ValidateOptions {
   host: Host;
   maxBytes?: number;
   loaders?: Loaders;
+  /**
+   * Where the key files a .trust source names are looked at (a `keysHost` from src/input/key-files.ts for
+   * `--keys`); `false`: not at all (`checkFiles: false`). Default: `host`.
+   */
+  keys?: Host | false;
 }
 
 function report(file: string, kind: InputKind, diagnostics: Diagnostic[], fatal: boolean, extra: Partial<FileReport> = {}): FileReport {
@@ -292,7 +297,8 @@ export async function validateFile(
         break;
       }
       case "trust": {
-        const r = loaders.compileTrustSource(source, { target, host: options.host });
+        const keys = options.keys ?? options.host;
+        const r = loaders.compileTrustSource(source, keys === false ? { target } : { target, host: keys });
         loaded = r;
         if (r.value) model = { policy: r.value.policy, registriesD: r.value.registriesD, trust: r.value };
         break;

@@ -9,6 +9,7 @@ import { parseDocument } from "yaml";
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
 import { catalogueEntry, configurability } from "../diagnostics/catalogue/index.js";
 import type { Host } from "../host/host.js";
+import type { KeyLocations } from "../input/key-files.js";
 import { dirname, join, relative, resolve } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
 import { suggestionList } from "../diagnostics/did-you-mean.js";
@@ -56,8 +57,20 @@ export const LINT_CONFIG_SCHEMA = {
       minimum: 0,
     },
     checkFiles: {
-      description: "Check key files and path scopes on this machine (like --check-files).",
+      description: "Check key files and path scopes on this machine (like --check-files); false: look at no key file at all, .trust sources included.",
       type: "boolean",
+    },
+    keys: {
+      description:
+        "Where the key files the policies name by install path are (like --keys, which wins): a directory, relative to the configuration file, holding them by file name; or a map from install path to a file, relative to the configuration file.",
+      oneOf: [
+        { type: "string", minLength: 1 },
+        {
+          type: "object",
+          propertyNames: { pattern: "^/" },
+          additionalProperties: { type: "string", minLength: 1 },
+        },
+      ],
     },
   },
 } as const;
@@ -76,6 +89,8 @@ export interface LintConfig {
   ignore: string[];
   maxWarnings?: number;
   checkFiles?: boolean;
+  /** `keys:`, with paths made absolute against the configuration file's directory (src/input/key-files.ts). */
+  keys?: KeyLocations;
 }
 
 let validator: ((v: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> | null };
@@ -110,7 +125,7 @@ export function parseLintConfig(source: SourceFile): { config?: LintConfig; diag
     }
     return { diagnostics };
   }
-  const v = value as { target?: string; rules?: Record<string, Severity | "off">; ignore?: string[]; maxWarnings?: number; checkFiles?: boolean };
+  const v = value as { target?: string; rules?: Record<string, Severity | "off">; ignore?: string[]; maxWarnings?: number; checkFiles?: boolean; keys?: string | Record<string, string> };
   const severities: Record<string, Severity | "off"> = {};
   for (const [k, sev] of Object.entries(v.rules ?? {})) {
     const rule = findRule(k);
@@ -130,7 +145,16 @@ export function parseLintConfig(source: SourceFile): { config?: LintConfig; diag
     severities[rule.meta.code] = sev;
   }
   if (diagnostics.length) return { diagnostics };
-  return { config: { file: source.path, target: v.target, severities, ignore: v.ignore ?? [], maxWarnings: v.maxWarnings, checkFiles: v.checkFiles }, diagnostics };
+  const config: LintConfig = { file: source.path, target: v.target, severities, ignore: v.ignore ?? [], maxWarnings: v.maxWarnings, checkFiles: v.checkFiles };
+  if (v.keys !== undefined) config.keys = configKeys(v.keys, source.path);
+  return { config, diagnostics };
+}
+
+/** `keys:` as key locations: relative paths are relative to the configuration file (as `ignore:` globs are). */
+function configKeys(keys: string | Record<string, string>, configFile: string): KeyLocations {
+  const base = dirname(configFile);
+  if (typeof keys === "string") return { dir: resolve(base, keys), origin: configFile };
+  return { files: Object.fromEntries(Object.entries(keys).map(([install, file]) => [install, resolve(base, file)])), origin: configFile };
 }
 
 /** The text of a configuration file, or undefined when it cannot be read (decoded as Node's "utf8": BOM kept). */

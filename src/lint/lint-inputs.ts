@@ -28,6 +28,8 @@ export interface LintOptions extends ValidateOptions {
   registriesDPath?: string;
   /** The registries.conf used with every policy linted (`--registries-conf`); its load findings are reported. */
   registriesConfPath?: string;
+  /** Its drop-in directory (`--registries-conf-d`, as registries.conf.d): `*.conf` merged in lexical order. */
+  registriesConfDirPath?: string;
 }
 
 /**
@@ -55,6 +57,7 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
         checkHostFiles: options.checkHostFiles ?? checkHostFiles,
         frontEnd: r.kind === "trust" ? "trust" : r.kind === "policy-json" ? "policy-json" : undefined,
         host: options.host,
+        keyHost: options.keys || undefined,
       },
       { rules: options.rules, severities: options.severities },
     );
@@ -134,7 +137,7 @@ export async function lintInputs(paths: readonly string[], options: LintOptions)
   return out;
 }
 
-/** Load a registries.conf (with no drop-ins) for cross-file rules; its load diagnostics become a report. */
+/** Load a registries.conf (and its drop-ins, when a directory was named) for cross-file rules; its load diagnostics become a report. */
 async function loadRegistriesConfReport(path: string, options: LintOptions): Promise<{ report: FileReport; value?: RegistriesConf }> {
   const { loadRegistriesConf } = await import("../load/registries-conf/index.js");
   const { SourceFile: SF } = await import("../source/source-file.js");
@@ -146,9 +149,11 @@ async function loadRegistriesConfReport(path: string, options: LintOptions): Pro
     text = undefined;
   }
   if (text !== undefined) sources.set(path, new SF(path, text));
+  const dropInDir = options.registriesConfDirPath;
+  const inDropInDir = (f: string) => dropInDir !== undefined && f.startsWith(dropInDir.endsWith("/") ? dropInDir : `${dropInDir}/`);
   const r = loadRegistriesConf({
     confPath: path,
-    confDirs: [],
+    confDirs: dropInDir !== undefined ? [dropInDir] : [],
     explicit: true,
     target: options.target,
     // The text read above (BOM already stripped), and nothing else.
@@ -158,9 +163,11 @@ async function loadRegistriesConfReport(path: string, options: LintOptions): Pro
         ...options.host.files,
         readFile: (f) => {
           if (f === path && text !== undefined) return new TextEncoder().encode(text);
+          if (inDropInDir(f)) return options.host.files.readFile(f);
           throw Object.assign(new Error(`cannot read ${f}`), { code: "ENOENT" });
         },
-        readDir: () => [],
+        // Only the named drop-in directory (upstream `dropInConfigs` over SystemRegistriesConfDirPath).
+        readDir: (d) => (d === dropInDir ? options.host.files.readDir(d) : []),
       },
     },
   });

@@ -101,6 +101,8 @@ export interface RuleContext {
   readonly frontEnd?: "policy-json" | "trust";
   /** The run's `host.files`, for rules that look at key files and paths (src/lint/file-access.ts helpers). */
   readonly files: HostFiles;
+  /** The key files given with `--keys` / config `keys:` (install paths read from there); rules check keys there even without checkHostFiles. */
+  readonly keyFiles?: HostFiles;
   /** The source text a span covers, when the text is at hand (for building fixes). */
   textOf(span: Span): string | undefined;
   report(descriptor: ReportDescriptor): void;

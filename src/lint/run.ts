@@ -26,6 +26,8 @@ export interface LintInput {
   frontEnd?: "policy-json" | "trust";
   /** The machine, for rules that read key files or resolve paths (without one, every path is missing). */
   host?: Host;
+  /** Key files given with `--keys` / config `keys:` (a `keysHost`): key rules read them there, even without checkHostFiles. */
+  keyHost?: Host;
 }
 
 /** Options of {@link runLint}. */
@@ -55,6 +57,7 @@ export function runLint(input: LintInput, options: RunLintOptions = {}): Diagnos
       checkHostFiles: input.checkHostFiles ?? false,
       frontEnd: input.frontEnd,
       files: input.host?.files ?? NO_FILES,
+      keyFiles: input.keyHost?.files,
       textOf: (span) => input.getSource?.(span.file)?.text.slice(span.start, span.end),
       report: (d: ReportDescriptor) => out.push(toDiagnostic(rule, severity, d, input.file, override !== undefined)),
     };

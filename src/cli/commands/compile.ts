@@ -1,8 +1,9 @@
 /** `imagetrust compile`: a .trust source to policy.json + registries.d, or to Kubernetes admission policies. */
 import { Command, Option } from "commander";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { CommandContext, EXIT, parseTarget, renderLooseDiagnostics } from "../context.js";
+import { CommandContext, EXIT, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { colorOption, readSource, targetOption } from "../shared.js";
+import { codeSettings, requireRunConfig, ruleOption, runKeys, settleDiagnostics } from "../run-config.js";
 
 /** Register `imagetrust compile` on `program`. */
 export function registerCompileCommand(program: Command, ctx: CommandContext): void {
@@ -21,7 +22,8 @@ export function registerCompileCommand(program: Command, ctx: CommandContext): v
       ]),
     )
     .addOption(new Option("--mode <mode>", "with --target-k8s: enforce, or only warn/audit").choices(["enforce", "warn"]).default("enforce"))
-    .option("--keys <dir>", "read the key files the source names from this directory, by file name (the output keeps their install paths)")
+    .option("--keys <dir>", "read the key files the source names from this directory, by file name (the output keeps their install paths; wins over .imagetrust.yaml 'keys:')")
+    .addOption(ruleOption())
     .addOption(colorOption())
     .addHelpText(
       "after",
@@ -36,10 +38,15 @@ Examples:
   $ imagetrust compile examples/keyless-ci.trust --keys examples/keys --target-k8s kyverno --out k8s/
 `,
     )
-    .action(async (file: string, opts: { out: string; check?: boolean; target?: string; targetK8s?: string; mode: string; keys?: string; color: string }) => {
+    .action(async (file: string, opts: { out: string; check?: boolean; target?: string; targetK8s?: string; mode: string; keys?: string; rule?: string[]; color: string }) => {
       const target = parseTarget(opts.target);
+      // The output is a directory tree (policy.json beside registries.d/, or several manifests): no single stream.
+      if (opts.out === "-") throw new UsageError("compile writes a directory (policy.json and registries.d/); '--out -' is not supported: give a directory, e.g. --out out/ && cat out/policy.json");
       const source = await readSource(ctx, file);
-      const keyAccess = opts.keys === undefined ? undefined : (await import("../../input/key-files.js")).keyFilesFrom(ctx.libraryPath(opts.keys), ctx.host);
+      const config = await requireRunConfig(ctx, undefined);
+      const keys = await runKeys(ctx, opts.keys, config);
+      const settings = await codeSettings(config, opts.rule);
+      const keyAccess = { host: keys.host ?? ctx.host, checkKeyFiles: keys.check };
       const r = opts.targetK8s
         ? await (await import("../../compile/compile-k8s.js")).compileToKubernetesFiles(source, {
             outDir: ctx.libraryPath(opts.out),
@@ -57,7 +64,8 @@ Examples:
             host: ctx.host,
             compile: keyAccess,
           });
-      ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics, ctx.color(opts.color as "auto")));
+      const settled = await settleDiagnostics(r.diagnostics, settings, source);
+      ctx.out(await renderLooseDiagnostics(ctx, file, settled.diagnostics, ctx.color(opts.color as "auto")));
       if (hasErrors(r.diagnostics)) {
         ctx.out(`${ctx.display(file)}: not compiled${opts.targetK8s ? ` for ${opts.targetK8s}` : ""}\n`);
         ctx.exitCode = EXIT.rejected;
@@ -72,5 +80,7 @@ Examples:
       }
       for (const w of r.written) ctx.out(`wrote ${ctx.display(w)}\n`);
       for (const w of r.removed ?? []) ctx.out(`removed ${ctx.display(w)}\n`);
+      // A warning configured as an error (`rules: {IT2120: error}`) fails the run, as in lint; the files are written.
+      if (settled.raised) ctx.exitCode = EXIT.rejected;
     });
 }

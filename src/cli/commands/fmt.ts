@@ -10,7 +10,7 @@ export function registerFmtCommand(program: Command, ctx: CommandContext): void 
     .description("format .trust files canonically (comments kept)")
     .argument("<files...>", ".trust files")
     .option("-w, --write", "rewrite the files in place")
-    .option("--check", "write nothing; exit 1 when a file is not formatted")
+    .option("--check", "write nothing; show what --write would change as a unified diff, and exit 1 when a file is not formatted")
     .addHelpText(
       "after",
       `
@@ -34,7 +34,11 @@ Examples:
         }
         if (opts.check) {
           if (r.text !== source.text) {
-            ctx.out(`${ctx.display(file)}: not formatted\n`);
+            // What `--write` would change, as `diff -u FILE <formatted>` shows it (gofmt -d, prettier --check -u).
+            const { unifiedDiff } = await import("../../print/unified-diff.js");
+            const name = ctx.display(file);
+            ctx.out(unifiedDiff(source.text, r.text, { oldName: name, newName: `${name} (formatted)` }));
+            ctx.out(`${name}: not formatted\n`);
             failed = true;
           }
         } else if (opts.write) {

@@ -1,7 +1,8 @@
 /** `imagetrust import`: an existing policy.json (+ registries.d) to a .trust source. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { emptyRegistriesD } from "../../ir/types.js";
-import { CommandContext, parseTarget } from "../context.js";
+import { formatVersion } from "../../ir/versions.js";
+import { CommandContext, EXIT, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { loadPolicyAndStorage, targetOption } from "../shared.js";
 
 /** Register `imagetrust import` on `program`. */
@@ -11,7 +12,9 @@ export function registerImportCommand(program: Command, ctx: CommandContext): vo
     .description("turn an existing policy.json (and registries.d) into .trust source")
     .argument("<policy>", "a policy.json")
     .option("--registries-d <dir>", "a registries.d directory to include")
-    .option("-o, --output <file>", "write the .trust source here instead of printing it")
+    .option("-o, --out <file>", "write the .trust source here instead of printing it (- prints it)")
+    // The spelling of earlier releases; every command now spells the output flag -o/--out.
+    .addOption(new Option("--output <file>").hideHelp())
     .addOption(targetOption())
     .addHelpText(
       "after",
@@ -20,15 +23,27 @@ Examples:
   $ imagetrust import /etc/containers/policy.json --registries-d /etc/containers/registries.d -o site.trust
 `,
     )
-    .action(async (policyPath: string, opts: { registriesD?: string; output?: string; target?: string }) => {
+    .action(async (policyPath: string, opts: { registriesD?: string; out?: string; output?: string; target?: string }) => {
       const target = parseTarget(opts.target);
       const { policy, registriesD } = await loadPolicyAndStorage(ctx, policyPath, opts.registriesD, target);
       const { printTrustModel } = await import("../../print/trust-printer.js");
-      const text = printTrustModel({ policy, registriesD: registriesD ?? emptyRegistriesD(), expectations: [] });
-      if (opts.output !== undefined) {
+      // --target V is written as `target "V"`: compile then judges the source by the version it was imported for.
+      const model = { policy, registriesD: registriesD ?? emptyRegistriesD(), expectations: [], ...(target ? { target: formatVersion(target) } : {}) };
+      const text = printTrustModel(model);
+      const out = opts.out ?? opts.output;
+      // Never write a source that compile refuses: what the language cannot say, or what does not compile back.
+      const { compileBack, unimportable } = await import("../../print/import-check.js");
+      const refused = unimportable(policy, policyPath);
+      if (refused.length === 0) refused.push(...compileBack(text, out !== undefined && out !== "-" ? out : "imported.trust", target));
+      if (refused.length > 0) {
+        ctx.err(await renderLooseDiagnostics(ctx, policyPath, refused));
+        ctx.exitCode = EXIT.rejected;
+        return;
+      }
+      if (out !== undefined && out !== "-") {
         const { writeFileAtomic } = await import("../../util/atomic-write.js");
-        await writeFileAtomic(ctx.libraryPath(opts.output), text, { host: ctx.host });
-        ctx.out(`wrote ${ctx.display(opts.output)}\n`);
+        await writeFileAtomic(ctx.libraryPath(out), text, { host: ctx.host });
+        ctx.out(`wrote ${ctx.display(out)}\n`);
       } else {
         ctx.out(text);
       }

@@ -1,15 +1,14 @@
 /** `imagetrust lint`: validate, then find policies that load but do not do what they seem to. */
 import { Command } from "commander";
 import * as nodePath from "node:path";
-import type { Severity } from "../../diagnostics/diagnostic.js";
 import type { FileReport } from "../../input/validate.js";
-import type { LintConfig } from "../../lint/config.js";
 import type { RuntimeLocations } from "../../input/files.js";
 import { CommandContext, EXIT, UsageError, parseTarget } from "../context.js";
 import { reportsExitCode } from "../exit-codes.js";
 import { displayPath, stylesFor, useColor } from "../io.js";
 import { renderReports, renderRuntimeLocations } from "../report-output.js";
-import { addReportOptions, collect, packageVersion, parseColor, parseFormat, parseKind, type ReportCommandOptions } from "../shared.js";
+import { keysOption, loadRunConfig, parseRuleSettings, runKeys } from "../run-config.js";
+import { addReportOptions, collect, packageVersion, parseColor, parseFormat, parseKind, requireDirectory, type ReportCommandOptions } from "../shared.js";
 
 const LINT_HELP = `
 Validate, then look for policies that load but do not do what they seem to (see 'imagetrust rules').
@@ -18,8 +17,8 @@ exists, else /etc/containers/policy.json, and $HOME/.config/containers/registrie
 /etc/containers/registries.d, saying which files were read and which are shadowed.
 A DIR is a registries.d directory, or a configuration directory holding policy.json and/or registries.d/.
 Settings come from the nearest .imagetrust.yaml (or --config FILE): rules (by code or name: off, info, warning,
-error), target, ignore (globs), maxWarnings, checkFiles. In .trust files, '# imagetrust-ignore IT4008: reason'
-on a finding's line or the line before suppresses it.
+error), target, ignore (globs), maxWarnings, checkFiles, keys (like --keys, which wins). In .trust files,
+'# imagetrust-ignore IT4008: reason' on a finding's line or the line before suppresses it.
 Exit status: 0 no errors (and at most --max-warnings warnings), 1 errors, 2 usage error or unreadable input.
 
 Examples:
@@ -29,6 +28,7 @@ Examples:
   $ imagetrust lint --format sarif policy.json > imagetrust.sarif
   $ imagetrust lint --registries-d /etc/containers/registries.d --registries-conf /etc/containers/registries.conf policy.json
   $ imagetrust lint --rule insecure-global-default=error --max-warnings 0 policy.json
+  $ imagetrust lint --keys ci/keys --max-warnings 0 site.trust   # key files by install path, read from ci/keys
   $ imagetrust lint --fix policy.json          # e.g. "busybox" → "docker.io/library/busybox"
 `;
 
@@ -39,7 +39,9 @@ interface LintCommandOptions extends ReportCommandOptions {
   config?: string;
   registriesD?: string;
   registriesConf?: string;
+  registriesConfD?: string;
   checkFiles?: boolean;
+  keys?: string;
 }
 
 /** Register `imagetrust lint` on `program`. */
@@ -57,7 +59,9 @@ export function registerLintCommand(program: Command, ctx: CommandContext): void
     .option("--config <file>", "lint configuration (default: the nearest .imagetrust.yaml at or above the working directory)")
     .option("--registries-d <dir>", "the registries.d directory used with the policies (for cross-file rules); linted too")
     .option("--registries-conf <file>", "the registries.conf used with the policies (mirrors, for cross-file rules)")
+    .option("--registries-conf-d <dir>", "with --registries-conf: its drop-in directory (*.conf merged in lexical order, as registries.conf.d)")
     .option("--check-files", "check key files and path scopes on this machine (default only when linting the runtime's own files)")
+    .addOption(keysOption())
     .action((paths: string[], opts: LintCommandOptions) => lintAction(ctx, paths, opts));
 }
 
@@ -72,7 +76,9 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
     maxWarnings = Number(opts.maxWarnings);
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`invalid --max-warnings '${opts.maxWarnings}': expected a whole number ≥ 0`);
   }
-  const config = await loadConfigForCli(ctx, opts.config);
+  if (opts.registriesConfD !== undefined && opts.registriesConf === undefined)
+    throw new UsageError("--registries-conf-d needs --registries-conf: the main file its drop-ins are merged into");
+  const config = await loadRunConfig(ctx, opts.config);
   if (config.diagnostics) {
     ctx.out(config.diagnostics);
     ctx.exitCode = EXIT.usage;
@@ -83,6 +89,9 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
   if (maxWarnings === undefined) maxWarnings = lintConfig?.maxWarnings;
   const effectiveTarget = target ?? (lintConfig?.target !== undefined ? parseTarget(lintConfig.target) : undefined);
   const checkHostFiles = opts.checkFiles ?? lintConfig?.checkFiles;
+  // --keys / `keys:`: key files (of .trust sources and, for key rules, of policy.json) are read there; checkFiles: false reads none.
+  const runKeyFiles = await runKeys(ctx, opts.keys, lintConfig, checkHostFiles);
+  const keys = runKeyFiles.check ? runKeyFiles.host : false;
   const { isIgnored } = await import("../../lint/config.js");
   const lintPaths = paths.map((p) => ctx.libraryPath(p)).filter((p) => !lintConfig || !isIgnored(lintConfig, nodePath.resolve(io.cwd, p)));
   // Loaded here, not at start-up: `validate` needs none of the lint machinery.
@@ -91,16 +100,18 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
   const styles = stylesFor(color);
   const lintOnce = async (): Promise<{ reports: FileReport[]; locations?: RuntimeLocations }> =>
     paths.length === 0
-      ? await lintRuntimeConfiguration({ host, root: io.systemRoot }, { target: effectiveTarget, severities, checkHostFiles })
+      ? await lintRuntimeConfiguration({ host, root: io.systemRoot }, { target: effectiveTarget, severities, checkHostFiles, keys })
       : {
           reports: await lintInputs(lintPaths, {
             target: effectiveTarget,
             kind,
             severities,
             host,
+            keys,
             checkHostFiles,
             registriesDPath: opts.registriesD !== undefined ? ctx.libraryPath(opts.registriesD) : undefined,
             registriesConfPath: opts.registriesConf !== undefined ? ctx.libraryPath(opts.registriesConf) : undefined,
+            registriesConfDirPath: opts.registriesConfD !== undefined ? await requireDirectory(ctx, opts.registriesConfD, "--registries-conf-d") : undefined,
           }),
         };
   let result: Awaited<ReturnType<typeof lintOnce>>;
@@ -122,47 +133,4 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
     await renderReports(reports, { format, command: "lint", styles, displayPath: (f) => displayPath(io.cwd, f), host, ruleName: ruleNameOfCode, toolVersion: packageVersion() }),
   );
   ctx.exitCode = reportsExitCode(reports, "lint", maxWarnings);
-}
-
-/** `--rule NAME=SEVERITY` values, by rule name (a code is accepted and turned into its rule's name). */
-async function parseRuleSettings(values: readonly string[]): Promise<Record<string, Severity | "off">> {
-  const { findRule } = await import("../../lint/registry.js");
-  const out: Record<string, Severity | "off"> = {};
-  for (const v of values) {
-    const m = /^([\w-]+)=(off|info|warning|error)$/.exec(v);
-    if (!m) throw new UsageError(`invalid --rule '${v}': expected NAME=off|info|warning|error, e.g. insecure-global-default=error`);
-    const rule = findRule(m[1]);
-    if (!rule) {
-      // Any other warning/info code of the catalogue (e.g. IT2120=off); errors containers/image refuses stay on.
-      const { catalogueEntry, configurability } = await import("../../diagnostics/catalogue/index.js");
-      const c = catalogueEntry(m[1]) ? configurability(m[1]) : undefined;
-      if (!c) throw new UsageError(`unknown rule '${m[1]}' in --rule (see 'imagetrust rules')`);
-      if (!c.ok) throw new UsageError(`--rule ${m[1]}: IT9044 ${c.reason} (see 'imagetrust explain ${m[1]}')`);
-      out[m[1]] = m[2] as Severity | "off";
-      continue;
-    }
-    out[rule.meta.name] = m[2] as Severity | "off";
-  }
-  return out;
-}
-
-/** The lint configuration: `--config FILE`, else the nearest .imagetrust.yaml; rendered diagnostics when it is broken. */
-async function loadConfigForCli(ctx: CommandContext, file: string | undefined): Promise<{ config?: LintConfig; diagnostics?: string }> {
-  const { findLintConfig, parseLintConfig, readLintConfigText } = await import("../../lint/config.js");
-  const { SourceFile } = await import("../../source/source-file.js");
-  const { renderDiagnosticText, PLAIN_STYLES } = await import("../../diagnostics/render-text.js");
-  let found: { path: string; text: string } | undefined;
-  if (file !== undefined) {
-    const p = nodePath.resolve(ctx.io.cwd, file);
-    const text = readLintConfigText(p, ctx.host);
-    if (text === undefined) throw new UsageError(`cannot read --config '${file}'`);
-    found = { path: p, text };
-  } else {
-    found = findLintConfig(ctx.io.cwd, ctx.host);
-  }
-  if (!found) return {};
-  const source = new SourceFile(found.path, found.text);
-  const r = parseLintConfig(source);
-  if (r.config) return { config: r.config };
-  return { diagnostics: r.diagnostics.map((d) => renderDiagnosticText(d, { getSource: () => source, styles: PLAIN_STYLES, displayPath: (f) => displayPath(ctx.io.cwd, f) })).join("\n") };
 }

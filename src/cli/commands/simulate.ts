@@ -1,14 +1,17 @@
 /** `imagetrust simulate`: would these pulls be allowed, and why. */
 import { Command, Option } from "commander";
 import { stylesFor } from "../io.js";
+import { formatVersion } from "../../ir/versions.js";
 import { CommandContext, EXIT, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
-import { colorOption, loadPolicyAndStorage, readManifest, readSource, targetOption } from "../shared.js";
+import { colorOption, loadPolicyAndStorage, readManifest, readSource, requireDirectory, targetOption } from "../shared.js";
+import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
 interface SimulateCliOptions {
   policy: string;
   registriesD?: string;
   registriesConf?: string;
+  registriesConfD?: string;
   refs?: string;
   manifest?: string;
   /** A directory (`--signatures DIR`), false (`--no-signatures`) or undefined (the runtime's default places). */
@@ -19,6 +22,7 @@ interface SimulateCliOptions {
   tlsVerify?: string;
   authfile?: string;
   debian?: boolean;
+  keys?: string;
   explain?: boolean;
   format: string;
   target?: string;
@@ -34,6 +38,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .requiredOption("--policy <file>", "policy.json or .trust file")
     .option("--registries-d <dir>", "registries.d directory (signature storage)")
     .option("--registries-conf <file>", "registries.conf (short names, mirrors)")
+    .option("--registries-conf-d <dir>", "with --registries-conf: its drop-in directory (*.conf merged in lexical order, as registries.conf.d)")
     .option("--refs <file>", "read references from a file (one per line, # comments)")
     .option("--manifest <file>", "the image manifest: its digest locates and is checked against signatures (replaces a dir: image's manifest.json)")
     .option("--signatures <dir>", "signature-1, signature-2, … in this directory are the signatures of every transport:reference given")
@@ -43,7 +48,8 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
     .option("--tls-verify <bool>", "with --online or --lookaside: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
-    .option("--debian", "with signatures: reproduce Debian 12's containers/image build, which rejects every sigstore signature")
+    .addOption(keysOption())
+    .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
     .option("--explain", "the full explanation for every reference")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(targetOption())
@@ -60,6 +66,9 @@ Signature evidence (what the runtime would see; signature requirements are decid
                        of --manifest FILE or of an @sha256: reference
   --online             docker:// references: the live registry (manifest, lookaside, sigstore attachments)
   --no-signatures      none: every signature requirement denies for want of a signature
+dir:, oci: and oci-archive: paths that containers/image cannot resolve on this machine (a missing parent
+directory, a trailing slash on a missing directory) fail with its error, and the answer says it depends on
+this machine. --policy DIR reads DIR/policy.json and DIR/registries.d/ (--registries-d wins).
 Other references (and bare names) are decided without signatures, as an unsigned image. Nothing is read over
 the network without --lookaside (http(s) lookasides) or --online.
 The JSON output has, per reference, "signatures": the evidence read and, for each signature requirement, each
@@ -78,7 +87,7 @@ Examples:
 `,
     )
     .action(async (refs: string[], opts: SimulateCliOptions) => {
-      const target = parseTarget(opts.target);
+      const explicitTarget = parseTarget(opts.target);
       if (opts.tlsVerify !== undefined && opts.tlsVerify !== "true" && opts.tlsVerify !== "false") {
         throw new UsageError(`invalid --tls-verify '${opts.tlsVerify}': expected true or false`);
       }
@@ -90,11 +99,19 @@ Examples:
         all.push(...parseRefsFile((await readSource(ctx, opts.refs)).text));
       }
       if (all.length === 0) throw new UsageError("simulate needs at least one image reference (or --refs FILE)");
-      const { policy, registriesD } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, target);
+      // Key files from --keys / .imagetrust.yaml `keys:`: for the .trust checker and for verifying signatures.
+      const keys = await runKeys(ctx, opts.keys, await requireRunConfig(ctx, undefined));
+      ctx.keys = keysFor(ctx, keys);
+      // --target, else the target a .trust source declares.
+      const { policy, registriesD, target } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, explicitTarget);
       let registriesConf;
+      if (opts.registriesConfD !== undefined && opts.registriesConf === undefined)
+        throw new UsageError("--registries-conf-d needs --registries-conf: the main file its drop-ins are merged into");
       if (opts.registriesConf !== undefined) {
         const { loadRegistriesConf } = await import("../../load/registries-conf/index.js");
-        const r = loadRegistriesConf({ host: ctx.host, confPath: ctx.libraryPath(opts.registriesConf), explicit: true, target });
+        // As SystemRegistriesConfPath + SystemRegistriesConfDirPath: the named file, then the named drop-ins only.
+        const confDirs = opts.registriesConfD !== undefined ? [await requireDirectory(ctx, opts.registriesConfD, "--registries-conf-d")] : [];
+        const r = loadRegistriesConf({ host: ctx.host, confPath: ctx.libraryPath(opts.registriesConf), confDirs, explicit: true, target });
         if (!r.value) {
           ctx.err(await renderLooseDiagnostics(ctx, opts.registriesConf, r.diagnostics));
           throw new InputError("registries.conf cannot be used");
@@ -105,17 +122,19 @@ Examples:
       const { simulateAllWithEvidence } = await import("../../simulate/simulate-evidence.js");
       const { signatureEvidence } = await import("../../verify/evidence.js");
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
-      const results = await simulateAllWithEvidence({
+      const simulated = await simulateAllWithEvidence({
         policy,
         registriesD,
         registriesConf,
         manifest,
         env,
         host: ctx.host,
-        parse: { cwd: ctx.io.cwd, target },
+        // --debian: Debian's build has no atomic transport (an atomic: reference is "unknown transport").
+        parse: { cwd: ctx.io.cwd, target, debian: opts.debian === true },
         refs: all,
         evidenceSource: signatureEvidence({
           host: ctx.host,
+          keys: keys.host,
           registriesD,
           manifest,
           signaturesDir: typeof opts.signatures === "string" ? ctx.libraryPath(opts.signatures) : undefined,
@@ -125,13 +144,16 @@ Examples:
             ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
             : undefined,
           otherTransports: "skip",
-          target: opts.target,
+          target: target && formatVersion(target),
           debianSigstoreDisabled: opts.debian === true,
           env,
           http: opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify !== "false" } : undefined,
           cwd: ctx.io.cwd,
         }),
       });
+      // Path references containers/image cannot resolve on this machine fail as they would here (a missing parent).
+      const { checkPathOnThisMachine } = await import("../../simulate/paths-on-this-machine.js");
+      const results = simulated.map((r) => checkPathOnThisMachine(r, { host: ctx.host, parse: { cwd: ctx.io.cwd, target } }));
       if (opts.format === "json") {
         ctx.out(JSON.stringify(results, null, 2) + "\n");
       } else {

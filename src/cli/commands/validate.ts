@@ -6,6 +6,7 @@ import { reportsExitCode } from "../exit-codes.js";
 import { displayPath, stylesFor, useColor } from "../io.js";
 import { renderReports } from "../report-output.js";
 import { addReportOptions, parseColor, parseFormat, parseKind, type ReportCommandOptions } from "../shared.js";
+import { codeSettings, keysFor, keysOption, requireRunConfig, ruleOption, runKeys, settleDiagnostics } from "../run-config.js";
 
 const VALIDATE_HELP = `
 Would containers/image (podman, skopeo, CRI-O, buildah) accept these files? Each FILE is judged by its name:
@@ -30,16 +31,28 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
       .description("check that containers/image would accept each file")
       .argument("<files...>", "policy.json, registries.d file or directory, or .trust file")
       .addHelpText("after", VALIDATE_HELP),
-  ).action(async (files: string[], opts: ReportCommandOptions) => {
-    const target = parseTarget(opts.target);
-    const format = parseFormat(opts.format);
-    const kind = parseKind(opts.kind);
-    const color = useColor(ctx.io, parseColor(opts.color)) && format === "text";
-    const reports = await validateInputs(
-      files.map((f) => ctx.libraryPath(f)),
-      { target, kind, host: ctx.host },
-    );
-    ctx.out(await renderReports(reports, { format, command: "validate", styles: stylesFor(color), displayPath: (f) => displayPath(ctx.io.cwd, f), host: ctx.host }));
-    ctx.exitCode = reportsExitCode(reports, "validate");
-  });
+  )
+    .addOption(keysOption())
+    .addOption(ruleOption())
+    .action(async (files: string[], opts: ReportCommandOptions & { keys?: string; rule?: string[] }) => {
+      const target = parseTarget(opts.target);
+      const format = parseFormat(opts.format);
+      const kind = parseKind(opts.kind);
+      const color = useColor(ctx.io, parseColor(opts.color)) && format === "text";
+      const config = await requireRunConfig(ctx, undefined);
+      const keys = keysFor(ctx, await runKeys(ctx, opts.keys, config));
+      const settings = await codeSettings(config, opts.rule);
+      const reports = await validateInputs(
+        files.map((f) => ctx.libraryPath(f)),
+        { target, kind, host: ctx.host, keys },
+      );
+      // Warnings follow .imagetrust.yaml `rules:` and inline ignores, as in lint (errors the runtime refuses never do).
+      for (const r of reports) {
+        const settled = await settleDiagnostics(r.diagnostics, settings, r.sources.get(r.file));
+        r.diagnostics = settled.diagnostics;
+        if (settled.raised) r.valid = false;
+      }
+      ctx.out(await renderReports(reports, { format, command: "validate", styles: stylesFor(color), displayPath: (f) => displayPath(ctx.io.cwd, f), host: ctx.host }));
+      ctx.exitCode = reportsExitCode(reports, "validate");
+    });
 }

@@ -1,8 +1,10 @@
 /** `imagetrust verify`: a pull decided with the real signatures. */
 import { Command, Option } from "commander";
 import { stylesFor } from "../io.js";
+import { formatVersion } from "../../ir/versions.js";
 import { CommandContext, EXIT, UsageError, parseTarget } from "../context.js";
 import { colorOption, loadPolicyAndStorage, readManifest, targetOption } from "../shared.js";
+import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
 
 /** Register `imagetrust verify` on `program`. */
 export function registerVerifyCommand(program: Command, ctx: CommandContext): void {
@@ -18,7 +20,8 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
     .option("--tls-verify <bool>", "with --online: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
-    .option("--debian", "reproduce Debian 12's containers/image build, which rejects every sigstore signature")
+    .addOption(keysOption())
+    .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
     .option("--require-signatures", "allow only when a signature requirement accepted a signature")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(targetOption())
@@ -47,29 +50,37 @@ Examples:
           tlsVerify?: string;
           authfile?: string;
           debian?: boolean;
+          keys?: string;
           requireSignatures?: boolean;
           format: string;
           target?: string;
           color: string;
         },
       ) => {
-        const target = parseTarget(opts.target);
+        const explicitTarget = parseTarget(opts.target);
         if (opts.tlsVerify !== undefined && opts.tlsVerify !== "true" && opts.tlsVerify !== "false") {
           throw new UsageError(`invalid --tls-verify '${opts.tlsVerify}': expected true or false`);
         }
-        const { policy, registriesD } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, target);
+        // Key files from --keys / .imagetrust.yaml `keys:`: for the .trust checker and for verifying signatures.
+        const keys = await runKeys(ctx, opts.keys, await requireRunConfig(ctx, undefined));
+        ctx.keys = keysFor(ctx, keys);
+        // --target, else the target a .trust source declares.
+        const { policy, registriesD, target } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, explicitTarget);
         const manifest = await readManifest(ctx, opts.manifest);
         const { verifyImage } = await import("../../verify/verify-image.js");
         const r = await verifyImage({
           host: ctx.host,
+          keys: keys.host,
           policy,
           registriesD,
           ref,
           manifest,
           signaturesDir: opts.signatures !== undefined ? ctx.libraryPath(opts.signatures) : undefined,
-          target: opts.target,
+          target: target && formatVersion(target),
           debianSigstoreDisabled: opts.debian === true,
           requireSignatures: opts.requireSignatures === true,
+          // A dir:/oci: path is the user's (the CLI's cwd); --debian: no atomic transport, as Debian's build.
+          parse: { cwd: ctx.io.cwd, target, debian: opts.debian === true },
           env: { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME },
           online: opts.online
             ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }

@@ -29,5 +29,8 @@ export const FILES_ENTRIES = {
   IT9044: page("error", "Lint configuration: a code that cannot be changed", "`rules:`, --rule or an inline ignore names an error code that cannot be turned off or changed.",
     "Error codes of the loaders, the .trust language and the emitters mean containers/image refuses the input; hiding them would not make the runtime accept it. Only warning and info codes (and lint rules) are configurable.",
     "Fix what the error reports instead."),
+  IT9050: page("error", "Key files: no such directory or file", "`--keys DIR` or `keys:` in .imagetrust.yaml names a directory that does not exist (or is a file), or a key file that does not exist.",
+    "Key files are named by their install path (/etc/pki/…), which the machine checking the policy usually lacks; --keys says where the real files are. A location that is not there would silently check nothing, so the run stops (exit 2).",
+    "Fix the path: a directory holding the key files by file name, or (in `keys:`) a map from install path to an existing file."),
   IT9900: page("error", "Internal error", "imagetrust failed unexpectedly.", "This is a bug in imagetrust.", "Report it with the input that triggers it."),
 } as const;

@@ -6,6 +6,7 @@
  * reads `keyPath`/`keyPaths` through `os.ReadFile`; `prSigstoreSigned.prepareTrustRoot` reads `keyPath`, Fulcio and
  * Rekor files), so a broken path only shows up as denied pulls.
  */
+import type { HostFiles } from "../../host/host.js";
 import type { Requirement } from "../../ir/types.js";
 import type { Span } from "../../source/source-file.js";
 import { holdsKey, type KeyMaterial } from "../../check/key-files.js";
@@ -30,19 +31,19 @@ export function keyFilesOf(r: Requirement): Array<{ path: string; material: KeyM
   return out;
 }
 
-function check(ctx: RuleContext, path: string, material: KeyMaterial, field: string, span: Span | undefined): void {
+function check(ctx: RuleContext, files: HostFiles, path: string, material: KeyMaterial, field: string, span: Span | undefined): void {
   const where = { span, file: span ? undefined : ctx.file };
   if (!path.startsWith("/")) {
     ctx.report({ messageId: "relative", data: { field, path }, ...where });
     return;
   }
-  const info = statPath(ctx.files, path);
+  const info = statPath(files, path);
   if (!info) return ctx.report({ messageId: "missing", data: { field, path }, ...where });
   if (!info.isFile) return ctx.report({ messageId: "notFile", data: { field, path }, ...where });
   if (info.mode & 0o022) {
     ctx.report({ messageId: "writable", data: { field, path, mode: (info.mode & 0o777).toString(8).padStart(3, "0") }, ...where, severity: "warning" });
   }
-  const bytes = readSmallFile(ctx.files, path);
+  const bytes = readSmallFile(files, path);
   if (!bytes) return ctx.report({ messageId: "unreadable", data: { field, path }, ...where });
   if (!holdsKey(bytes, material)) {
     return ctx.report({ messageId: "notKey", data: { field, path, what: material === "gpg" ? "an OpenPGP public key" : material === "publicKey" ? "a PEM public key" : "a PEM certificate" }, ...where });
@@ -97,7 +98,9 @@ export const keyFileProblem: Rule = {
           if (/^\/(tmp|var\/tmp|dev\/shm)\//.test(k.path)) {
             ctx.report({ messageId: "sharedDir", data: { field: k.field, path: k.path }, span: r.origin, file: r.origin ? undefined : ctx.file, severity: "warning" });
           }
-          if (ctx.checkHostFiles) check(ctx, k.path, k.material, k.field, r.origin);
+          // With --keys the real keys are at hand wherever the policy is linted (a .trust source's checker owns them: IT2120).
+          if (ctx.keyFiles && ctx.frontEnd !== "trust") check(ctx, ctx.keyFiles, k.path, k.material, k.field, r.origin);
+          else if (ctx.checkHostFiles) check(ctx, ctx.files, k.path, k.material, k.field, r.origin);
         }
       },
     };
