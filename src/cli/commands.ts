@@ -1,27 +1,28 @@
 /**
- * The commands after validate, lint and rules (which run.ts registers first, so --help keeps its order), one file
- * each under commands/. Each loads its library module on use, so a problem in one of them never breaks the others
- * (or --help).
+ * Every command, one file each under commands/, in the order `--help` lists them. Each file is loaded only when its
+ * command runs (or for help), and loads its library modules on use, so a problem in one of them never breaks the
+ * others (or --help).
  */
 import type { Command } from "commander";
 import type { CommandContext } from "./context.js";
-import { registerCompileCommand } from "./commands/compile.js";
-import { registerFmtCommand } from "./commands/fmt.js";
-import { registerImportCommand } from "./commands/import.js";
-import { registerSimulateCommand } from "./commands/simulate.js";
-import { registerVerifyCommand } from "./commands/verify.js";
-import { registerTestCommand } from "./commands/test.js";
-import { registerDiffCommand } from "./commands/diff.js";
-import { registerExplainCommand } from "./commands/explain.js";
 
-/** Register compile, fmt, import, simulate, verify, test and diff on `program`. */
-export function registerMoreCommands(program: Command, ctx: CommandContext): void {
-  registerCompileCommand(program, ctx);
-  registerFmtCommand(program, ctx);
-  registerImportCommand(program, ctx);
-  registerSimulateCommand(program, ctx);
-  registerVerifyCommand(program, ctx);
-  registerTestCommand(program, ctx);
-  registerDiffCommand(program, ctx);
-  registerExplainCommand(program, ctx);
+/** A command's name and how to load its registration. */
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<(program: Command, ctx: CommandContext) => void>;
 }
+
+/** The commands, in help order. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: "validate", load: async () => (await import("./commands/validate.js")).registerValidateCommand },
+  { name: "lint", load: async () => (await import("./commands/lint.js")).registerLintCommand },
+  { name: "rules", load: async () => (await import("./commands/rules.js")).registerRulesCommand },
+  { name: "compile", load: async () => (await import("./commands/compile.js")).registerCompileCommand },
+  { name: "fmt", load: async () => (await import("./commands/fmt.js")).registerFmtCommand },
+  { name: "import", load: async () => (await import("./commands/import.js")).registerImportCommand },
+  { name: "simulate", load: async () => (await import("./commands/simulate.js")).registerSimulateCommand },
+  { name: "verify", load: async () => (await import("./commands/verify.js")).registerVerifyCommand },
+  { name: "test", load: async () => (await import("./commands/test.js")).registerTestCommand },
+  { name: "diff", load: async () => (await import("./commands/diff.js")).registerDiffCommand },
+  { name: "explain", load: async () => (await import("./commands/explain.js")).registerExplainCommand },
+];

@@ -131,6 +131,8 @@ export async function settleDiagnostics(
 
 /** `--rule NAME=SEVERITY` values, by rule name (a code is accepted and turned into its rule's name). */
 export async function parseRuleSettings(values: readonly string[]): Promise<Record<string, Severity | "off">> {
+  // Without --rule there is nothing to look up: the rule registry (27 rule modules) is not loaded at start-up.
+  if (values.length === 0) return {};
   const { findRule } = await import("../lint/registry.js");
   const out: Record<string, Severity | "off"> = {};
   for (const v of values) {

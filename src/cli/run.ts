@@ -7,16 +7,12 @@
 import { Command, CommanderError } from "commander";
 import { type CliIo } from "./io.js";
 import { CommandContext, EXIT, InputError, UsageError } from "./context.js";
-import { registerMoreCommands } from "./commands.js";
-import { registerLintCommand } from "./commands/lint.js";
-import { registerRulesCommand } from "./commands/rules.js";
-import { registerValidateCommand } from "./commands/validate.js";
+import { COMMANDS } from "./commands.js";
 import { packageVersion } from "./shared.js";
 
 export type { CliIo } from "./io.js";
 export { EXIT, parseTarget } from "./context.js";
 export { packageVersion } from "./shared.js";
-export { renderRules } from "./commands/rules.js";
 
 const MAIN_HELP = `
 Examples:
@@ -75,10 +71,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .helpOption("-h, --help", "show help")
     .addHelpText("after", MAIN_HELP);
 
-  registerValidateCommand(program, ctx);
-  registerLintCommand(program, ctx);
-  registerRulesCommand(program, ctx);
-  registerMoreCommands(program, ctx);
+  // `imagetrust NAME …` loads only NAME's command file; help, no command or an unknown one (for its did-you-mean)
+  // loads them all, in help order. Start-up then compiles one command module, not eleven.
+  const first = argv.find((a) => !a.startsWith("-"));
+  const named = COMMANDS.filter((c) => c.name === first);
+  for (const c of named.length > 0 ? named : COMMANDS) (await c.load())(program, ctx);
   program.showSuggestionAfterError(true);
   for (const cmd of program.commands) reportUnknownOptionsFirst(cmd);
 
