@@ -37,7 +37,7 @@ export const LANGUAGE_ENTRIES = {
   IT2115: page("error", "A transport default given twice", `Two defaults in one transport block. ${EMPTY_NOTE}`, "It would be a duplicate \"\" scope.", "Keep one."),
   IT2120: page("warning", "A key file does not exist here", "A key file the policy names is not on this machine.",
     "Key files are read only when a signature is checked, not when the policy is loaded; on the target host a missing file denies every pull it guards. The file may legitimately exist only on the hosts the policy is deployed to.",
-    "Check the path; if the key is deployed separately, turn this off with --rule IT2120=off, `rules: {IT2120: off}` or `# imagetrust-ignore IT2120`.",
+    "Check the path. In CI, where keys live in the repository rather than at their install path, point `--keys DIR` (or `keys:` in .imagetrust.yaml) at the repository's copies so the real keys are checked; if the key is deployed separately and no copy is at hand, turn this off with --rule IT2120=off, `rules: {IT2120: off}` or `# imagetrust-ignore IT2120`.",
     "prSignedBy.isSignatureAuthorAccepted / prSigstoreSigned.prepareTrustRoot (os.ReadFile)"),
   IT2121: page("warning", "Key material that is not a key", "The file or inline data does not hold the kind of key needed (OpenPGP key, PEM public key, PEM certificate).",
     "It is read only at evaluation; then every signature is rejected.", "Point to the right file.", "prSignedBy.isSignatureAuthorAccepted / prSigstoreSigned.prepareTrustRoot"),
