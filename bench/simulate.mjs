@@ -116,6 +116,7 @@ function buildOurs() {
       "--strict", "--skipLibCheck", "--types", "node", "--declaration", "false",
       join(repoDir, "src", "simulate", "simulate.ts"),
       join(repoDir, "src", "load", "policy-json.ts"),
+      join(repoDir, "src", "host", "node-host.ts"),
     ],
     { stdio: "inherit", cwd: repoDir },
   );
@@ -127,12 +128,14 @@ function buildOurs() {
 import { createSimulator } from ${JSON.stringify(pathToFileURL(join(dist, "simulate", "simulate.js")).href)};
 import { loadPolicyJson } from ${JSON.stringify(pathToFileURL(join(dist, "load", "policy-json.js")).href)};
 import { SourceFile } from ${JSON.stringify(pathToFileURL(join(dist, "source", "source-file.js")).href)};
+import { nodeHost } from ${JSON.stringify(pathToFileURL(join(dist, "host", "node-host.js")).href)};
 // The real loader (strict, position-keeping), as the CLI would use it.
 const loaded = loadPolicyJson(new SourceFile(process.argv[2], readFileSync(process.argv[2], "utf8")), { target: [5, 23, 1] });
 if (!loaded.value) { console.error(JSON.stringify(loaded.diagnostics.slice(0, 3))); process.exit(2); }
 const policy = loaded.value;
 const refs = readFileSync(process.argv[3], "utf8").split("\\n").filter(Boolean);
-const sim = createSimulator({ policy, bareNames: false, parse: { strictPaths: true, debian: true } });
+// Path references resolve against this machine's files, as containers/image resolves them.
+const sim = createSimulator({ policy, bareNames: false, parse: { strictPaths: true, debian: true, host: nodeHost() } });
 let allowed = 0, parseErrors = 0;
 const t0 = process.hrtime.bigint();
 for (const r of refs) { const d = sim.decide(r); if (d.allowed) allowed++; if (d.parseError) parseErrors++; }
@@ -187,8 +190,9 @@ const ours = timeRuns(process.execPath, [driver, policyFile, refsFile]);
 
 // The explained path, on a sample (it builds the full JSON result per reference).
 const { createSimulator } = await import(pathToFileURL(join(dist, "simulate", "simulate.js")).href);
+const { nodeHost } = await import(pathToFileURL(join(dist, "host", "node-host.js")).href);
 const { policyFromJson } = await import(pathToFileURL(join(benchDir, "simulate-policy-ir.mjs")).href);
-const sim = createSimulator({ policy: policyFromJson(policy), bareNames: false, parse: { strictPaths: true } });
+const sim = createSimulator({ policy: policyFromJson(policy), bareNames: false, parse: { strictPaths: true, host: nodeHost() } });
 const sample = refs.slice(0, Math.min(100_000, refs.length));
 let t0 = process.hrtime.bigint();
 for (const r of sample) sim.simulate(r);

@@ -24,7 +24,8 @@ export function resolveUserPath(p: string, options: ParseImageReferenceOptions):
     }
   }
   const cwd = options.cwd ?? options.host?.cwd();
-  if (options.strictPaths === true) return resolvePathToFullyExplicit(p, cwd, options.host?.files);
+  // Upstream's strict rule asks the file system; without a host there is none to ask, so paths resolve lexically.
+  if (options.strictPaths === true && options.host !== undefined) return resolvePathToFullyExplicit(p, cwd, options.host.files);
   return { ok: true, path: resolvePathLeniently(p, cwd, options.host?.files) };
 }
 
