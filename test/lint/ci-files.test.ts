@@ -16,6 +16,17 @@ describe("action.yml", () => {
     expect(uses).toEqual(["actions/setup-node@v4", "github/codeql-action/upload-sarif@v3"]);
     const lint = action.runs.steps.find((s) => s.run?.includes("--format sarif"));
     expect(lint?.run).toContain('"${paths[@]}" > "$IT_SARIF"');
+    expect(lint?.run).toContain('args+=(--keys "$IT_KEYS")');
+    expect(Object.keys((action as unknown as { inputs: Record<string, unknown> }).inputs)).toContain("keys");
+  });
+  it("with keys: the .trust examples lint clean against the repository's key copies", async () => {
+    const r = await runCli(["lint", "--format", "sarif", "--keys", "examples/keys", "--max-warnings", "0", "--", "examples/enterprise.trust"], { cwd: REPO });
+    expect(r.code, r.stderr).toBe(0);
+    const sarif = JSON.parse(r.stdout) as { runs: { results: { level: string }[] }[] };
+    // Infos (SARIF "note") may remain; no warning and no error.
+    expect(sarif.runs[0].results.filter((x) => x.level !== "note")).toEqual([]);
+    const without = await runCli(["lint", "--format", "sarif", "--max-warnings", "0", "--", "examples/enterprise.trust"], { cwd: REPO });
+    expect(without.code).toBe(1);
   });
   it("the command line it builds works (options, then -- and the paths)", async () => {
     const d = mkdtempSync(path.join(tmpdir(), "imagetrust-action-"));
