@@ -11,7 +11,7 @@ import { applyLintFixes, verifyLintFixes, type FixedFile, type LintOptions, type
 export interface LintFixOutcome<R extends { reports: FileReport[] }> {
   /** The lint result of the files as they are now (linted again when anything was written). */
   result: R;
-  /** Files rewritten, in order, with the fixes applied to each. */
+  /** Files rewritten, in order, with the fixes applied to each (once per pass that changed them). */
   written: FixedFile[];
   /** Files whose fixes were not applied: the result would not load. */
   rejected: RejectedFix[];
@@ -25,7 +25,7 @@ export interface LintFixProgress {
 
 /**
  * Run `lint`, apply and verify its fixes, write the accepted ones with `options.host`, and run `lint` again when
- * anything changed. `lint` is the caller's choice of inputs (given paths, or the runtime's own configuration).
+ * anything changed, until a pass offers no fix that loads (a file fixed in two passes appears twice in `written`). `lint` is the caller's choice of inputs (given paths, or the runtime's own configuration).
  * A failed write rejects with the host's error (the files written before it stay written, and were told).
  */
 export async function lintAndFix<R extends { reports: FileReport[] }>(
@@ -33,14 +33,31 @@ export async function lintAndFix<R extends { reports: FileReport[] }>(
   options: LintOptions,
   progress: LintFixProgress = {},
 ): Promise<LintFixOutcome<R>> {
-  const first = await lint();
-  const verified = await verifyLintFixes(applyLintFixes(first.reports), first.reports, options);
-  for (const r of verified.rejected) progress.rejected?.(r);
+  let result = await lint();
   const written: FixedFile[] = [];
-  for (const f of verified.accepted) {
-    await writeFileAtomic(f.file, f.text, { host: options.host });
-    written.push(f);
-    progress.written?.(f);
+  const rejected: RejectedFix[] = [];
+  const told = new Set<string>();
+  // A fix can uncover another (renaming "Docker" to "docker" lets the scope rules see the scopes under it): fix
+  // and lint again until nothing changes, at most MAX_FIX_PASSES times (ESLint's bound), so one run converges.
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const verified = await verifyLintFixes(applyLintFixes(result.reports), result.reports, options);
+    for (const r of verified.rejected) {
+      const key = `${r.file}\0${r.reason}`;
+      if (told.has(key)) continue;
+      told.add(key);
+      rejected.push(r);
+      progress.rejected?.(r);
+    }
+    if (verified.accepted.length === 0) break;
+    for (const f of verified.accepted) {
+      await writeFileAtomic(f.file, f.text, { host: options.host });
+      written.push(f);
+      progress.written?.(f);
+    }
+    result = await lint();
   }
-  return { result: written.length > 0 ? await lint() : first, written, rejected: verified.rejected };
+  return { result, written, rejected };
 }
+
+/** How many fix-and-lint passes one `--fix` run makes at most (ESLint's bound: 10). */
+export const MAX_FIX_PASSES = 10;
