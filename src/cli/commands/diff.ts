@@ -60,7 +60,8 @@ Examples:
       const refs = [...opts.ref];
       if (opts.refs !== undefined) {
         const { parseRefsFile } = await import("../../simulate/simulate-refs.js");
-        refs.push(...parseRefsFile((await readSource(ctx, opts.refs)).text));
+        // One by one: spreading 130,000 references into push() overflows the stack.
+        for (const r of parseRefsFile((await readSource(ctx, opts.refs)).text)) refs.push(r);
       }
       const { diffPolicies } = await import("../../diff/analyse.js");
       const d = diffPolicies(before.policy, after.policy, {

@@ -96,7 +96,8 @@ Examples:
       const all = [...refs];
       if (opts.refs !== undefined) {
         const { parseRefsFile } = await import("../../simulate/simulate-refs.js");
-        all.push(...parseRefsFile((await readSource(ctx, opts.refs)).text));
+        // One by one: spreading 130,000 references into push() overflows the stack.
+        for (const r of parseRefsFile((await readSource(ctx, opts.refs)).text)) all.push(r);
       }
       if (all.length === 0) throw new UsageError("simulate needs at least one image reference (or --refs FILE)");
       // Key files from --keys / .imagetrust.yaml `keys:`: for the .trust checker and for verifying signatures.
