@@ -93,7 +93,7 @@ export {
 export { validateFile, validateInput, validateInputs, type FileReport, type LoadedModel, type ValidateOptions } from "./input/validate.js";
 export { lintInputs, lintRuntimeConfiguration, type LintOptions, type RuntimeLintResult } from "./lint/lint-inputs.js";
 export { compileToFiles, type CompileToFilesOptions, type CompileToFilesResult } from "./compile/compile-files.js";
-export { simulate, simulationExitCode, renderSimulationText, type SimulateOptions, type SimulationResult } from "./simulate/simulate-refs.js";
+export { simulate, renderSimulationText, type SimulateOptions, type SimulationResult } from "./simulate/simulate-refs.js";
 export { compileToKubernetesFiles, type CompileK8sOptions, type CompileK8sResult } from "./compile/compile-k8s.js";
 export { parseExpectationsYaml, type ExpectationCase, type ExpectationsFile } from "./expectations/yaml-cases.js";
 export { runExpectations, testExpectationFiles, type ExpectationResult, type ExpectationRun, type TestFilesOptions } from "./expectations/run.js";
@@ -105,4 +105,4 @@ export { verifyImage, type VerifyImageOptions, type VerifyImageResult } from "./
 
 // The CLI, for embedding (and its exit codes for the results above)
 export { run, type CliIo } from "./cli/run.js";
-export { EXIT, diffExitCode, expectationsExitCode, reportsExitCode } from "./cli/exit-codes.js";
+export { EXIT, diffExitCode, expectationsExitCode, reportsExitCode, simulationExitCode } from "./cli/exit-codes.js";

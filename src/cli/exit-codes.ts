@@ -5,6 +5,7 @@
 import type { PolicyDiff } from "../diff/analyse.js";
 import type { ExpectationRun } from "../expectations/run.js";
 import type { FileReport } from "../input/validate.js";
+import type { SimulationResult } from "../simulate/types.js";
 
 /** The exit codes. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
@@ -25,6 +26,11 @@ export function reportsExitCode(reports: readonly FileReport[], command: "valida
 export function expectationsExitCode(runs: readonly ExpectationRun[]): 0 | 1 | 2 {
   if (runs.some((r) => r.fatal)) return EXIT.usage;
   return runs.every((r) => r.failed === 0 && !r.diagnostics.some((d) => d.severity === "error")) ? 0 : 1;
+}
+
+/** `imagetrust simulate`: 0 when every reference is allowed, 1 when any is denied. */
+export function simulationExitCode(results: readonly Pick<SimulationResult, "verdict">[]): 0 | 1 {
+  return results.every((r) => r.verdict === "allow") ? EXIT.ok : EXIT.rejected;
 }
 
 /** `imagetrust diff`: 1 with `failOnLoosen` when anything became more permissive, else 0. */

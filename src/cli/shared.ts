@@ -6,7 +6,7 @@ import { Command, Option } from "commander";
 import { readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import { type Policy, type RegistriesDConfig } from "../ir/types.js";
-import { KNOWN_TARGETS, NEWEST_VERSION, parseVersion } from "../ir/versions.js";
+import { KNOWN_TARGETS, NEWEST_VERSION, effectiveTarget } from "../ir/versions.js";
 import { INPUT_KINDS, ioErrorDiagnostic, readTextFile, type InputKind } from "../input/files.js";
 import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "./context.js";
 import type { ColorMode } from "./io.js";
@@ -69,10 +69,7 @@ export async function loadPolicyAndStorage(
     const r = await ctx.loadModel(registriesDPath, { target, kind: "registries-d-dir", what: "registries.d directory" });
     registriesD = r.model!.registriesD;
   }
-  // The version to judge by: --target, else the one a .trust source declares (`target "5.23"`), as compile does
-  // (src/compile/compile-files.ts `resolveTarget`); else the newest.
-  const declared = report.model!.trust?.target;
-  return { policy, registriesD, target: target ?? (declared === undefined ? undefined : parseVersion(declared)) };
+  return { policy, registriesD, target: effectiveTarget(target, report.model!.trust?.target) };
 }
 
 /**

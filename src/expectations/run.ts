@@ -11,7 +11,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
 import { dirname, join, resolve } from "../host/path.js";
 import type { Expectation, Policy, RegistriesDConfig, TrustModel } from "../ir/types.js";
-import { parseVersion, type Version } from "../ir/versions.js";
+import { effectiveTarget, type Version } from "../ir/versions.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile } from "../source/source-file.js";
 import { compileTrustSource } from "../check/compile-source.js";
@@ -138,7 +138,7 @@ function fromExpectation(e: Expectation): ExpectationCase {
  * `resolveTarget`), so messages have that version's format.
  */
 function judgedBy(options: TestFilesOptions, declared?: string): SimulationOptions["parse"] {
-  const target = options.parse?.target ?? options.target ?? (declared === undefined ? undefined : parseVersion(declared));
+  const target = effectiveTarget(options.parse?.target ?? options.target, declared);
   return target === undefined ? options.parse : { ...options.parse, target };
 }
 

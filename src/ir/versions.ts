@@ -36,6 +36,16 @@ export const NEWEST_VERSION = "5.39";
 /** The versions `--target` offers by name: Debian 12's and each version of the timeline, plus the newest. */
 export const KNOWN_TARGETS = ["5.9", "5.10", "5.22", "5.23", "5.24", "5.25", "5.30", "5.31", "5.33", "5.34", "5.35", "5.36", "5.37", "5.39"] as const;
 
+/**
+ * The version a run judges by: the one asked for (`--target`), else the one a .trust source declares
+ * (`target "5.23"`), else undefined (the newest). A declared version that does not parse counts as none here;
+ * compile reports it (src/compile/compile-files.ts `resolveTarget`).
+ */
+export function effectiveTarget(explicit: Version | undefined, declared: string | undefined): Version | undefined {
+  if (explicit !== undefined) return explicit;
+  return declared === undefined ? undefined : parseVersion(declared);
+}
+
 /** Parse "5.23", "5.23.1", "v5.23.1", "latest"/"newest" into a Version, or undefined if malformed. */
 export function parseVersion(text: string): Version | undefined {
   const t = text.trim();

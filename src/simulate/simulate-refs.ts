@@ -39,11 +39,6 @@ export function simulate(options: SimulateOptions): SimulationResult[] {
   return options.refs.map((r) => sim.simulate(r));
 }
 
-/** The exit code of `imagetrust simulate`: 0 when every reference is allowed, 1 when any is denied. */
-export function simulationExitCode(results: readonly SimulationResult[]): 0 | 1 {
-  return results.every((r) => r.verdict === "allow") ? 0 : 1;
-}
-
 /** The references of a `--refs FILE`: one per line; blank lines and `#` comments ignored. */
 export function parseRefsFile(text: string): string[] {
   const out: string[] = [];

@@ -18,8 +18,8 @@ describe("host/path agrees with node:path.posix", () => {
       expect(hostPath.isAbsolute(p), p).toBe(nodePath.posix.isAbsolute(p));
       for (const q of SAMPLES) {
         expect(hostPath.join(p, q), `${p} + ${q}`).toBe(nodePath.posix.join(p, q));
-        expect(hostPath.resolve("/work/cwd", p, q), `${p} + ${q}`).toBe(nodePath.posix.resolve("/work/cwd", p, q));
-        expect(hostPath.relative("/work/cwd", p, q), `${p} -> ${q}`).toBe(nodePath.posix.relative(nodePath.posix.resolve("/work/cwd", p), nodePath.posix.resolve("/work/cwd", q)));
+        expect(hostPath.resolve("/home/user/project", p, q), `${p} + ${q}`).toBe(nodePath.posix.resolve("/home/user/project", p, q));
+        expect(hostPath.relative("/home/user/project", p, q), `${p} -> ${q}`).toBe(nodePath.posix.relative(nodePath.posix.resolve("/home/user/project", p), nodePath.posix.resolve("/home/user/project", q)));
         expect(hostPath.basename(p, q), `${p} - ${q}`).toBe(nodePath.posix.basename(p, q));
       }
     }

@@ -2,9 +2,10 @@
 import { Command, Option } from "commander";
 import { stylesFor } from "../io.js";
 import { formatVersion } from "../../ir/versions.js";
-import { CommandContext, EXIT, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
+import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { colorOption, loadPolicyAndStorage, readManifest, readSource, requireDirectory, targetOption } from "../shared.js";
 import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
+import { simulationExitCode } from "../exit-codes.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
 interface SimulateCliOptions {
@@ -123,6 +124,8 @@ Examples:
       const { simulateAllWithEvidence } = await import("../../simulate/simulate-evidence.js");
       const { signatureEvidence } = await import("../../verify/evidence.js");
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
+      // --debian: Debian's build has no atomic transport (an atomic: reference is "unknown transport").
+      const parse = { cwd: ctx.io.cwd, target, debian: opts.debian === true };
       const simulated = await simulateAllWithEvidence({
         policy,
         registriesD,
@@ -130,8 +133,7 @@ Examples:
         manifest,
         env,
         host: ctx.host,
-        // --debian: Debian's build has no atomic transport (an atomic: reference is "unknown transport").
-        parse: { cwd: ctx.io.cwd, target, debian: opts.debian === true },
+        parse,
         refs: all,
         evidenceSource: signatureEvidence({
           host: ctx.host,
@@ -154,7 +156,7 @@ Examples:
       });
       // Path references containers/image cannot resolve on this machine fail as they would here (a missing parent).
       const { checkPathOnThisMachine } = await import("../../simulate/paths-on-this-machine.js");
-      const results = simulated.map((r) => checkPathOnThisMachine(r, { host: ctx.host, parse: { cwd: ctx.io.cwd, target } }));
+      const results = simulated.map((r) => checkPathOnThisMachine(r, { host: ctx.host, parse }));
       if (opts.format === "json") {
         ctx.out(JSON.stringify(results, null, 2) + "\n");
       } else {
@@ -170,6 +172,6 @@ Examples:
           ctx.out(text);
         }
       }
-      ctx.exitCode = results.every((r) => r.verdict === "allow") ? EXIT.ok : EXIT.rejected;
+      ctx.exitCode = simulationExitCode(results);
     });
 }
