@@ -6,6 +6,12 @@
 import type { Severity } from "../diagnostic.js";
 import type { CatalogueBody, CatalogueEntry } from "./entry.js";
 import { EMIT_ENTRIES } from "./emit.js";
+import { EVIDENCE_ARTIFACTS_ENTRIES } from "./evidence-artifacts.js";
+import { EVIDENCE_IDENTITY_ENTRIES } from "./evidence-identity.js";
+import { LIMITS_FILES_ENTRIES } from "./limits-files.js";
+import { LIMITS_NETWORK_ENTRIES } from "./limits-network.js";
+import { MODULES_ENTRIES } from "./modules.js";
+import { TOOLING_ENTRIES } from "./tooling.js";
 import { FILES_ENTRIES } from "./files.js";
 import { K8S_ENTRIES } from "./k8s.js";
 import { LANGUAGE_ENTRIES } from "./language.js";
@@ -26,11 +32,18 @@ export type DiagnosticCode =
   | LintCode
   | keyof typeof SIMULATE_ENTRIES
   | keyof typeof K8S_ENTRIES
-  | keyof typeof FILES_ENTRIES;
+  | keyof typeof FILES_ENTRIES
+  | keyof typeof LIMITS_FILES_ENTRIES
+  | keyof typeof LIMITS_NETWORK_ENTRIES
+  | keyof typeof EVIDENCE_IDENTITY_ENTRIES
+  | keyof typeof EVIDENCE_ARTIFACTS_ENTRIES
+  | keyof typeof MODULES_ENTRIES
+  | keyof typeof TOOLING_ENTRIES;
 
 /** The band tables, in band order (the lint band is made from the rules' meta). */
 function bands(): Array<Record<string, CatalogueBody & { rule?: string }>> {
-  return [POLICY_JSON_ENTRIES, REGISTRIES_ENTRIES, LANGUAGE_ENTRIES, EMIT_ENTRIES, lintEntries(), SIMULATE_ENTRIES, K8S_ENTRIES, FILES_ENTRIES];
+  return [POLICY_JSON_ENTRIES, REGISTRIES_ENTRIES, LANGUAGE_ENTRIES, EMIT_ENTRIES, lintEntries(), SIMULATE_ENTRIES, K8S_ENTRIES, FILES_ENTRIES,
+    LIMITS_FILES_ENTRIES, LIMITS_NETWORK_ENTRIES, EVIDENCE_IDENTITY_ENTRIES, EVIDENCE_ARTIFACTS_ENTRIES, MODULES_ENTRIES, TOOLING_ENTRIES];
 }
 
 let joined: Map<string, CatalogueEntry> | undefined;
