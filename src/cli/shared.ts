@@ -3,7 +3,6 @@
  * registries.d, the options of validate and lint, the package version.
  */
 import { Command, Option } from "commander";
-import { readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import { type Policy, type RegistriesDConfig } from "../ir/types.js";
 import { KNOWN_TARGETS, NEWEST_VERSION, effectiveTarget } from "../ir/versions.js";
@@ -143,12 +142,4 @@ export function parseColor(text: string): ColorMode {
   return text;
 }
 
-/** The package version (from package.json, two levels above both src/cli and dist/cli). */
-export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
+export { packageVersion } from "./version.js";

@@ -66,17 +66,26 @@ export class LoaderUnavailableError extends Error {
   }
 }
 
-// Module paths held in variables: the front ends are loaded on first use, so validate/lint (and the CLI's --help)
-// keep working when one of them fails to load.
+// The front ends are loaded on first use (and a failure to load one is caught), so validate/lint (and the CLI's
+// --help) keep working when one of them fails to load.
 const POLICY_JSON_MODULE = "../load/policy-json.js";
 const REGISTRIES_D_MODULE = "../load/registries-d/index.js";
 const REGISTRIES_CONF_MODULE = "../load/registries-conf/index.js";
 const TRUST_MODULE = "../check/compile-source.js";
 const DECODE_BYTES_MODULE = "../load/json-decode-bytes.js";
 
+/** Each front end's import, spelled out so that a bundler (the shipped executable, esbuild) can follow it. */
+const IMPORTS: Record<string, () => Promise<unknown>> = {
+  [POLICY_JSON_MODULE]: () => import("../load/policy-json.js"),
+  [REGISTRIES_D_MODULE]: () => import("../load/registries-d/index.js"),
+  [REGISTRIES_CONF_MODULE]: () => import("../load/registries-conf/index.js"),
+  [TRUST_MODULE]: () => import("../check/compile-source.js"),
+  [DECODE_BYTES_MODULE]: () => import("../load/json-decode-bytes.js"),
+};
+
 async function tryImport(path: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return (await import(path)) as Record<string, unknown>;
+    return (await IMPORTS[path]!()) as Record<string, unknown>;
   } catch {
     return undefined;
   }
