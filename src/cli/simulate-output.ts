@@ -10,6 +10,7 @@
  */
 import type { SimulationWithEvidence } from "../simulate/evidence-source.js";
 import type { SimulationResult } from "../simulate/types.js";
+import type { DecisionRecord } from "../simulate/simulate-run.js";
 import {
   renderSimulationExplanation,
   renderSimulationTableLine,
@@ -52,7 +53,7 @@ export const EXPLAIN_ONLY_FIELDS: ReadonlySet<string> = new Set(["trail", "image
 export type RecordSelection = { kind: "lean" } | { kind: "full" } | { kind: "fields"; fields: ReadonlySet<string> };
 
 /** A result as written: a new object with the selected fields, in record order (candidates projected alike). */
-export function projectRecord(r: SimulationResult, selection: RecordSelection): Record<string, unknown> {
+export function projectRecord(r: SimulationResult | DecisionRecord, selection: RecordSelection): Record<string, unknown> {
   if (selection.kind === "full") return r as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const src = r as unknown as Record<string, unknown>;
@@ -96,9 +97,9 @@ export class BufferedOutput {
 }
 
 /** A writer of results in one format. */
-export interface ResultWriter {
-  /** Queue one result's output; true when a flush is due. */
-  add(r: SimulationWithEvidence): boolean;
+export interface ResultWriter<R = SimulationWithEvidence | DecisionRecord> {
+  /** Queue one result's output (a decision record only with a `--fields` selection of its fields); true when a flush is due. */
+  add(r: R): boolean;
   /** Queue what closes the output (after the last result). */
   end(): void;
 }
@@ -155,7 +156,7 @@ export const TABLE_TRAILER_LIMIT = 1_000;
  * widths of its first batch. Warnings and signature evidence follow the table, the first
  * {@link TABLE_TRAILER_LIMIT} of each.
  */
-export function textWriter(out: BufferedOutput, style: NonNullable<RenderTextOptions["style"]>, explain: boolean): ResultWriter {
+export function textWriter(out: BufferedOutput, style: NonNullable<RenderTextOptions["style"]>, explain: boolean): ResultWriter<SimulationWithEvidence> {
   let first: SimulationWithEvidence | undefined;
   let n = 0;
   let allowed = 0;

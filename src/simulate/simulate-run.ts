@@ -14,6 +14,7 @@
 import type { EvidenceSource, SimulationWithEvidence } from "./evidence-source.js";
 import { checkPathOnThisMachine, type PathCheckOptions } from "./paths-on-this-machine.js";
 import { createSimulator, knownTransportPrefix } from "./simulate.js";
+import type { SimulationResult } from "./types.js";
 import { simulateWithEvidence } from "./simulate-evidence.js";
 import type { SimulationOptions, Simulator } from "./types.js";
 
@@ -35,7 +36,20 @@ export interface RunSimulator {
    * read-only.
    */
   simulate(input: string): Promise<SimulationWithEvidence>;
+  /**
+   * The decision fields of the record {@link simulate} would give (`ref`, `error`, `scope`, `verdict`,
+   * `upstreamError`), from the bare decision (`decide`: no explanation built), or undefined where that is not
+   * the same answer: bare names (short-name resolution), registries.conf (pull sources can fail a pull), evidence
+   * asked for, path transports (resolved on this machine).
+   */
+  decision(input: string): DecisionRecord | undefined;
 }
+
+/** The decision fields of a record, in record order. */
+export type DecisionRecord = Pick<SimulationResult, "ref" | "error" | "scope" | "verdict" | "upstreamError">;
+
+/** The record fields {@link RunSimulator.decision} gives. */
+export const DECISION_FIELDS: ReadonlySet<string> = new Set(["ref", "error", "scope", "verdict", "upstreamError"]);
 
 /** Transports whose result depends on the reference text alone when no evidence was asked for (see above). */
 const TEXT_ONLY_TRANSPORTS = new Set(["docker", "docker-daemon"]);
@@ -63,8 +77,21 @@ export function createRunSimulator(options: RunSimulatorOptions): RunSimulator {
     const r = await simulateWithEvidence(simulator, input, source);
     return pathCheck ? checkPathOnThisMachine(r, pathCheck) : r;
   };
+  const decisionApplies = options.registriesConf === undefined && options.evidence === undefined;
   return {
     simulator,
+    decision(input) {
+      if (!decisionApplies || !resultDependsOnTextAlone(input, source) || knownTransportPrefix(input) === undefined) return undefined;
+      const d = simulator.decide(input);
+      // As `failed` (a parse error: nothing evaluated) and `report` (the evaluation's error) spell them.
+      return {
+        ref: input,
+        error: d.parseError ? d.error : null,
+        scope: d.scope,
+        verdict: d.allowed ? "allow" : "deny",
+        upstreamError: d.parseError ? null : d.error,
+      };
+    },
     async simulate(input) {
       if (limit <= 0 || !resultDependsOnTextAlone(input, source)) return uncached(input);
       const hit = cache.get(input);

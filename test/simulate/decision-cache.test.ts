@@ -10,7 +10,7 @@ import { nodeHost } from "../../src/host/node-host.js";
 import { checkPathOnThisMachine } from "../../src/simulate/paths-on-this-machine.js";
 import { createSimulator, decideUncached, decisionDependsOnTextAlone } from "../../src/simulate/simulate.js";
 import { simulateWithEvidence } from "../../src/simulate/simulate-evidence.js";
-import { createRunSimulator, resultDependsOnTextAlone } from "../../src/simulate/simulate-run.js";
+import { createRunSimulator, DECISION_FIELDS, resultDependsOnTextAlone } from "../../src/simulate/simulate-run.js";
 import type { EvidenceSource } from "../../src/simulate/evidence-source.js";
 import { policyIR, prng, R, type RequirementJson } from "./policy-builder.js";
 
@@ -94,6 +94,27 @@ describe("the run cache (simulate --refs)", () => {
       const expected = checkPathOnThisMachine(await simulateWithEvidence(plain, ref, NO_EVIDENCE), { host, parse });
       expect(JSON.stringify(await run.simulate(ref)), ref).toBe(JSON.stringify(expected));
     }
+  });
+  it("the bare decision (--fields ref,verdict,scope) gives the explained record's decision fields", async () => {
+    const refs = references(3000, 151515);
+    const host = nodeHost();
+    const parse = { cwd: "/" };
+    const run = createRunSimulator({ policy, host, parse, pathCheck: { host, parse }, evidenceSource: NO_EVIDENCE });
+    let used = 0;
+    for (const ref of refs) {
+      const d = run.decision(ref);
+      if (d === undefined) continue;
+      used++;
+      const full = (await run.simulate(ref)) as unknown as Record<string, unknown>;
+      const expected = Object.fromEntries(Object.keys(full).filter((k) => DECISION_FIELDS.has(k)).map((k) => [k, full[k]]));
+      expect(JSON.stringify(d), ref).toBe(JSON.stringify(expected));
+    }
+    expect(used).toBeGreaterThan(1500);
+    // Not where the answer needs more than the decision: short names, path transports, evidence.
+    expect(run.decision("busybox")).toBeUndefined();
+    expect(run.decision("dir:/x")).toBeUndefined();
+    const withEvidence = createRunSimulator({ policy, evidenceSource: { requested: true, gather: async () => null } });
+    expect(withEvidence.decision("docker://busybox")).toBeUndefined();
   });
   it("caches only what the text alone decides", () => {
     expect(resultDependsOnTextAlone("docker://busybox", NO_EVIDENCE)).toBe(true);

@@ -183,8 +183,12 @@ Examples:
       });
       const exit = new SimulationExitCode();
       let done = 0;
+      // Decision fields only (--fields ref,verdict,scope): decided without building the explanation, where that is
+      // the same answer (simulate-run.ts `decision`).
+      const { DECISION_FIELDS } = await import("../../simulate/simulate-run.js");
+      const decisionOnly = selection.kind === "fields" && [...selection.fields].every((f) => DECISION_FIELDS.has(f));
       const one = async (input: string) => {
-        const r = await runner.simulate(input);
+        const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
         exit.add(r);
         if (writer.add(r)) await out.flush();
         progress.tick(++done);
