@@ -8,7 +8,7 @@
  * Usage: node scripts/build-playground.mjs [--out DIR] [--no-minify]
  */
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -42,7 +42,10 @@ const started = Date.now();
 const result = await build({
   absWorkingDir: repo,
   entryPoints: [path.join(repo, "playground/src/main.ts")],
-  outfile: path.join(out, "app.js"),
+  outdir: out,
+  entryNames: "app",
+  chunkNames: "chunks/[name]-[hash]",
+  splitting: true,
   bundle: true,
   platform: "browser",
   format: "esm",
@@ -56,10 +59,13 @@ const result = await build({
 for (const f of ["index.html", "style.css"]) copyFileSync(path.join(repo, "playground", f), path.join(out, f));
 writeFileSync(path.join(out, "meta.json"), JSON.stringify(result.metafile));
 
-const app = readFileSync(path.join(out, "app.js"));
-const total = readdirSync(out)
-  .filter((f) => f !== "meta.json")
-  .reduce((n, f) => n + statSync(path.join(out, f)).size, 0);
 const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
+const js = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
+const sizes = js.map((f) => {
+  const bytes = readFileSync(path.join(repo, f));
+  return { file: path.relative(out, path.join(repo, f)), raw: bytes.length, gz: gzipSync(bytes).length };
+});
 console.log(`playground built in ${Date.now() - started} ms: ${path.relative(process.cwd(), out) || "."}/`);
-console.log(`  app.js ${kb(app.length)} (${kb(gzipSync(app).length)} gzipped); all files ${kb(total)}`);
+for (const s of sizes) console.log(`  ${s.file} ${kb(s.raw)} (${kb(s.gz)} gzipped)`);
+const sum = (k) => sizes.reduce((n, s) => n + s[k], 0);
+console.log(`  all JavaScript ${kb(sum("raw"))} (${kb(sum("gz"))} gzipped)`);

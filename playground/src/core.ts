@@ -19,6 +19,7 @@ import { scopeText, whyText } from "../../src/simulate/render-text.js";
 import { parseVersion } from "../../src/ir/versions.js";
 import { describeTrust, renderTrustSvg, renderTrustTable } from "../../src/show/index.js";
 import type { Policy, RegistriesDConfig } from "../../src/ir/types.js";
+import { isPolicyJson } from "./mode.js";
 
 /** What the page holds; also what the share URL carries. */
 export interface PlaygroundState {
@@ -80,10 +81,7 @@ const REGD_FILE = `${REGD}/default.yaml`;
 /** The loaders, imported statically (the CLI imports them on demand by path; a bundle needs them named). */
 const LOADERS: Loaders = { loadPolicyJson, decodePolicyBytes, loadRegistriesDFile, loadRegistriesDDir, compileTrustSource, loadRegistriesConf: loadRegistriesConfFile };
 
-/** Whether the text is a policy.json rather than a .trust program. */
-export function isPolicyJson(text: string): boolean {
-  return /^\s*\{/.test(text);
-}
+export { isPolicyJson } from "./mode.js";
 
 /** 1-based line and column of an offset. */
 function position(text: string, offset: number): { line: number; column: number } {

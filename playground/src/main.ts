@@ -10,7 +10,8 @@ import { EditorView } from "@codemirror/view";
 import { json } from "@codemirror/lang-json";
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from "@codemirror/lint";
 import { KNOWN_TARGETS } from "../../src/ir/versions.js";
-import { analyse, isPolicyJson, type Analysis, type EditorName, type PlaygroundState } from "./core.js";
+import type { Analysis, EditorName, PlaygroundState } from "./core.js";
+import { isPolicyJson } from "./mode.js";
 import { decodeState, encodeState } from "./share.js";
 import { trustLanguage } from "./trust-language.js";
 import { DEFAULT_STATE, EXAMPLES } from "./examples.js";
@@ -78,6 +79,8 @@ async function run(): Promise<void> {
   const started = performance.now();
   let a: Analysis;
   try {
+    // The core (parser, checker, linter, simulator) is a second chunk: the editors take input before it has loaded.
+    const { analyse } = await import("./core.js");
     a = await analyse(s);
   } catch (e) {
     $("status").textContent = `internal error: ${e instanceof Error ? e.message : String(e)}`;
@@ -186,6 +189,7 @@ async function main(): Promise<void> {
   editors.registriesD = makeEditor("registriesD", $("editor-registriesD"), initial.registriesD, []);
   refsBox.value = initial.refs;
   targetSelect.value = initial.target;
+  performance.mark("imagetrust-editor-ready");
   refsBox.addEventListener("input", schedule);
   targetSelect.addEventListener("change", schedule);
   exampleSelect.addEventListener("change", () => {

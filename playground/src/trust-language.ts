@@ -1,8 +1,8 @@
-/** Highlighting for .trust in CodeMirror: comments, strings, and the keywords of the real lexer (src/syntax/tokens.ts). */
+/** Highlighting for .trust in CodeMirror: comments, strings, and the keywords of the real lexer (keywords.ts). */
 import { StreamLanguage } from "@codemirror/language";
-import { KEYWORDS } from "../../src/syntax/tokens.js";
+import { TRUST_KEYWORDS } from "./keywords.js";
 
-const keywords = new Set(KEYWORDS);
+const keywords = new Set(TRUST_KEYWORDS);
 
 /** The .trust language for CodeMirror (a stream tokenizer; the diagnostics come from the real parser). */
 export const trustLanguage = StreamLanguage.define<null>({

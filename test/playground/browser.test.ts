@@ -13,6 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { REPO } from "../cli/helpers.js";
 
+/** The page's document, as the callbacks given to page.evaluate see it (this file is compiled without the DOM library). */
+declare const document: { body: { dataset: Record<string, string | undefined> }; querySelector(selector: string): { closest(s: string): { querySelector(s: string): { textContent: string | null } | null } | null } | null };
+
 const CHROMIUM = "/usr/bin/chromium";
 const present = existsSync(CHROMIUM);
 if (!present) {

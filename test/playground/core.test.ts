@@ -5,11 +5,17 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyse, isPolicyJson } from "../../playground/src/core.js";
 import { decodeState, encodeState } from "../../playground/src/share.js";
+import { TRUST_KEYWORDS } from "../../playground/src/keywords.js";
+import { KEYWORDS } from "../../src/syntax/tokens.js";
 import { REPO, runCli } from "../cli/helpers.js";
 
 const read = (p: string) => readFileSync(path.join(REPO, p), "utf8");
 
 describe("playground core", () => {
+  it("highlights exactly the lexer's keywords", () => {
+    expect([...TRUST_KEYWORDS].sort()).toEqual([...KEYWORDS].sort());
+  });
+
   it("tells a policy.json from a .trust program by content", () => {
     expect(isPolicyJson('  {"default": []}')).toBe(true);
     expect(isPolicyJson("default reject\n")).toBe(false);
