@@ -89,6 +89,8 @@ describe.skipIf(!present)("the playground in Debian's chromium", () => {
     page.on("request", (r) => requests.push(r.url()));
     await page.goto(url);
     let g = await analysed(page, 0);
+    // From here on the page is offline: everything below runs in the page alone.
+    await page.context().setOffline(true);
 
     // Type a policy with a mistake (insertText: as typed, without the editor's bracket auto-closing).
     const editor = page.locator('.cm-content[data-editor="policy"]');
@@ -143,6 +145,7 @@ describe.skipIf(!present)("the playground in Debian's chromium", () => {
     }
 
     // The share URL restores everything.
+    await page.context().setOffline(false);
     const shared = page.url();
     expect(shared).toMatch(/#s=[A-Za-z0-9_-]+$/);
     const again = await browser.newPage();

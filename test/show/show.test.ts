@@ -41,6 +41,22 @@ describe("imagetrust show: golden outputs for every example", () => {
     }
   }
 
+  it("a compiled configuration directory shows the same rows as its .trust source, less the level names", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "imagetrust-show-"));
+    try {
+      expect((await runCli(["compile", "examples/enterprise.trust", "--keys", "examples/keys", "--out", out])).code).toBe(0);
+      const fromDir = JSON.parse((await runCli(["show", out, "--keys", "examples/keys", "--format", "json"])).stdout) as { rows: Record<string, unknown>[] };
+      const fromTrust = JSON.parse((await runCli(["show", "examples/enterprise.trust", "--keys", "examples/keys", "--format", "json"])).stdout) as { rows: Record<string, unknown>[] };
+      const strip = (rows: Record<string, unknown>[]) =>
+        rows.map(({ level: _l, approval: _a, store, ...rest }) => ({ ...rest, store: store && { ...(store as object), lookasideFrom: String((store as { lookasideFrom: string }).lookasideFrom).replace(/ \(.*\)$/, "") } }));
+      expect(strip(fromDir.rows)).toEqual(strip(fromTrust.rows));
+      expect(fromTrust.rows.some((r) => r.level !== undefined)).toBe(true);
+      expect(fromDir.rows.some((r) => r.level !== undefined)).toBe(false);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it("a policy the runtime refuses is reported with its diagnostics and exit 2", async () => {
     const r = await runCli(["show", "examples/hand-written/broken-policy.json"]);
     expect(r.code).toBe(2);
