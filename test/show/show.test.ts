@@ -203,3 +203,27 @@ describe("svg", () => {
     expect(a).not.toContain("<c>");
   });
 });
+
+describe("the store of a scope is what containers/image reads for the images inside it", () => {
+  // signatureStorageFor is checked against containers/image 5.23.1 (test/registries); a scope's store must be what it
+  // gives for a reference just inside the scope that no more specific registries.d section names.
+  const config = {
+    defaultDocker: { file: "default.yaml", storage: { lookaside: "https://default.example/sigs", useSigstoreAttachments: false } },
+    docker: [
+      { scope: "quay.io", file: "a.yaml", storage: { lookaside: "https://quay.example/sigs" } },
+      { scope: "quay.io/acme", file: "a.yaml", storage: { useSigstoreAttachments: true } },
+      { scope: "quay.io/acme/app", file: "b.yaml", storage: { sigstore: "file:///srv/old" } },
+      { scope: "registry.example:5000/x", file: "b.yaml", storage: { lookasideStaging: "file:///srv/staging" } },
+    ],
+  };
+  const scopes = ["quay.io", "quay.io/acme", "quay.io/acme/app", "quay.io/other", "registry.example:5000", "registry.example:5000/x", "example.com/a/b"];
+  it.each(scopes)("%s", async (scope) => {
+    const { signatureStorageFor, signatureStorageForScope } = await import("../../src/registries/lookaside.js");
+    const { parseNormalizedNamed } = await import("../../src/reference/docker-reference.js");
+    const parsed = parseNormalizedNamed(`${scope}/zz-unconfigured/leaf:1`);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const ref = signatureStorageFor(parsed.ref, config);
+    const mine = signatureStorageForScope(scope, config);
+    expect([mine.lookasideTopLevel, mine.useSigstoreAttachments, mine.read, mine.attachments]).toEqual([ref.lookasideTopLevel, ref.useSigstoreAttachments, ref.matched.read, ref.matched.attachments]);
+  });
+});
