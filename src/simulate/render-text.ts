@@ -14,7 +14,8 @@ export interface RenderTextOptions {
 
 const id = (s: string) => s;
 
-function scopeText(r: SimulationResult): string {
+/** The DECIDED BY cell: the deciding scope, `(global default)`, or `-` when the reference did not parse. */
+export function scopeText(r: SimulationResult): string {
   if (r.error !== null) return "-";
   if (r.scope === null) return "(global default)";
   return r.scope.scope === "" ? `${r.scope.transport}: "" (transport default)` : `${r.scope.transport}: ${r.scope.scope}`;
@@ -24,9 +25,14 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
+/** The WHY cell: the parse error, the runtime's error for a denial, or the last reason. */
+export function whyText(r: SimulationResult): string {
+  return r.error ?? r.upstreamError ?? r.reasons[r.reasons.length - 1] ?? "";
+}
+
 /** The cells of one table row: verdict, reference, deciding scope, why. */
 export function simulationTableRow(r: SimulationResult): string[] {
-  return [r.verdict.toUpperCase(), r.ref, scopeText(r), r.error ?? r.upstreamError ?? (r.reasons[r.reasons.length - 1] ?? "")];
+  return [r.verdict.toUpperCase(), r.ref, scopeText(r), whyText(r)];
 }
 
 /** The table's header cells. */
