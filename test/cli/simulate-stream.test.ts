@@ -5,7 +5,7 @@
  * the real executable, measured with /usr/bin/time -v; not a timing).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -154,20 +154,24 @@ describe.skipIf(!existsSync("/usr/bin/time") || !existsSync(BIN))("200,000 refer
     const hosts = ["quay.io/acme", "quay.io/other", "docker.io/library", "ghcr.io/x", "registry.example.com/team"];
     for (let i = 0; i < N; i++) lines.push(`docker://${hosts[i % hosts.length]}/app${i % 997}:${i % 13}`);
     writeFileSync(path.join(d, "refs.txt"), lines.join("\n") + "\n");
-    // Through its shebang, with the node flags the executable ships with.
-    const r = spawnSync("/usr/bin/time", ["-v", BIN, "simulate", "--policy", path.join(REPO, POLICY), "--refs", "refs.txt", "--format", "jsonl", "--fields", "ref,verdict"], {
+    // Through its shebang, with the node flags the executable ships with; lean records (the explained path, not the
+    // --fields decision path), written to a file as a user would.
+    const outFile = path.join(d, "out.jsonl");
+    const fd = openSync(outFile, "w");
+    const r = spawnSync("/usr/bin/time", ["-v", BIN, "simulate", "--policy", path.join(REPO, POLICY), "--refs", "refs.txt", "--format", "jsonl"], {
       cwd: d,
       encoding: "utf8",
-      maxBuffer: 1 << 30,
+      stdio: ["ignore", fd, "pipe"],
       timeout: 600_000,
     });
+    closeSync(fd);
     expect(r.status, r.stderr.slice(-2000)).toBe(1);
-    const out = r.stdout.trimEnd().split("\n");
+    const out = readFileSync(outFile, "utf8").trimEnd().split("\n");
     expect(out).toHaveLength(N);
-    // A sample, decided again in-process without streaming (arguments, --format json).
+    // A sample, decided again in-process without streaming (arguments, --format json): the same records.
     const sample = Array.from({ length: 40 }, (_, k) => lines[(k * 4999) % N]);
-    const whole = JSON.parse((await runCli(["simulate", "--policy", POLICY, "--format", "json", ...sample])).stdout) as { ref: string; verdict: string }[];
-    for (let k = 0; k < sample.length; k++) expect(JSON.parse(out[(k * 4999) % N]), sample[k]).toEqual({ ref: whole[k].ref, verdict: whole[k].verdict });
+    const whole = JSON.parse((await runCli(["simulate", "--policy", POLICY, "--format", "json", ...sample])).stdout) as unknown[];
+    for (let k = 0; k < sample.length; k++) expect(JSON.parse(out[(k * 4999) % N]), sample[k]).toEqual(whole[k]);
     const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
     expect(rssKb).toBeGreaterThan(0);
     expect(rssKb / 1024).toBeLessThan(250);
