@@ -90,7 +90,7 @@ function prepareTrustRoot(req: SigstoreSigned, ctx: VerifyContext): { ok: true; 
       roots = [];
     }
     if (roots.length === 0) return { ok: false, error: "error loading Fulcio CA certificates" };
-    root.fulcio = { roots, oidcIssuer: req.fulcio.oidcIssuer, subjectEmail: req.fulcio.subjectEmail };
+    root.fulcio = { roots, oidcIssuer: req.fulcio.oidcIssuer, subjectEmail: req.fulcio.subjectEmail ?? "" };
   }
   const rekorMaterial: Uint8Array[] = [];
   const r1 = material(req.rekorPublicKeyPath, req.rekorPublicKeyData, ctx);
