@@ -1,4 +1,5 @@
 /** Text for `imagetrust verify`: the verdict, the deciding scope, the evidence read and each signature's check. */
+import { renderFindingLines } from "../simulate/signature-findings.js";
 import type { VerifyImageResult } from "./verify-image.js";
 
 /** Colouring hooks (identity when absent). */
@@ -32,6 +33,7 @@ export function renderVerifyText(r: VerifyImageResult, style: VerifyTextStyle = 
       const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
       const reason = c.reason && c.reason !== q.message ? `: ${c.reason}` : "";
       lines.push(`    signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected${reason}`}${who ? ` (${who})` : ""}`);
+      if (c.finding) lines.push(...renderFindingLines(c.finding, "      "));
     }
   }
   for (const i of r.instances ?? []) {

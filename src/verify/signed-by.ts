@@ -10,6 +10,7 @@ import { matchesIdentity } from "../simulate/identity-match.js";
 import { summarizeSignatureRejections, type SignatureCheck, type SignatureVerdict } from "../simulate/evaluate.js";
 import { gpgVerify, importKeyring, type GpgKeyring } from "./gpg.js";
 import { checkSignedDigest, identityRejection, type ImageUnderTest } from "./image-under-test.js";
+import { digestMovedFinding, findingOf, referenceMovedFinding } from "./signature-findings.js";
 import { parseUntrustedPayload } from "./payload.js";
 import type { StoredSignature } from "./stored-signature.js";
 
@@ -87,9 +88,9 @@ export async function checkSimpleSigning(
   if (!p.ok) return reject(p.error, { signer: v.keyFingerprint });
   const claimed = { signer: v.keyFingerprint, claimedIdentity: p.value.dockerReference };
   const d = checkSignedDigest(image, p.value.dockerManifestDigest);
-  if (d !== undefined) return reject(d, claimed);
+  if (d !== undefined) return reject(d, { ...claimed, ...findingOf(digestMovedFinding(image, p.value.dockerManifestDigest)) });
   if (!matchesIdentity(req.signedIdentity, image.dockerReference, p.value.dockerReference))
-    return reject(identityRejection(p.value.dockerReference, image.target), claimed);
+    return reject(identityRejection(p.value.dockerReference, image.target), { ...claimed, finding: referenceMovedFinding(req.signedIdentity, image, p.value.dockerReference) });
   return { index, accepted: true, ...claimed };
 }
 
