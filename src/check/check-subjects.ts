@@ -4,7 +4,7 @@
  * containers/image `signature/fulcio_cert.go` `verifyFulcioCertificateAtTime` compares `subjectEmail` with the
  * certificate's `EmailAddresses` and nothing else (`pki_cert.go` likewise) — so a workflow identity, or a URI written
  * as an e-mail, is an error there; admission targets compare `subject` with every SAN and emit it.
- * Diagnostics IT2200–IT2204 (catalogue/evidence-identity.ts).
+ * Diagnostics IT2200–IT2204 (catalogue/evidence-identity.ts); an e-mail without '@' is lint rule IT4028's.
  */
 import { NODE_EMAIL_ONLY_OPTIONS } from "../diagnostics/catalogue/evidence-identity.js";
 import type * as A from "../syntax/ast.js";
@@ -99,14 +99,14 @@ export function checkSubjectForTarget(ctx: TrustCheckContext, k: A.KeyDecl, spec
         { hint: NODE_EMAIL_ONLY_OPTIONS.replace("`compile --target-k8s policy-controller|kyverno`", "compile this source with --target-k8s policy-controller|kyverno") },
       );
     }
-    if (c.clause === "email") {
-      const why = notAnEmailReason(c.value.value);
-      if (why === undefined) continue;
-      const uri = looksLikeWorkflow(c.value.value);
+    // A URI is the checker's (it can never match on nodes); other values without '@' are lint IT4028's, which sees
+    // .trust sources and policy.json alike.
+    if (c.clause === "email" && looksLikeWorkflow(c.value.value)) {
+      const why = notAnEmailReason(c.value.value)!;
       if (admission) {
         if (spec.kind !== "fulcio") continue;
         ctx.report(SUBJECT_CODES.emailNotAnEmail, "warning", `The e-mail identity of key '${k.name.name}' ${why}. Admission controllers match it against every SAN, so it works here, but nodes never match it.`, c.value.span, {
-          hint: uri ? `Say what it is: workflow ${JSON.stringify(c.value.value)}.` : "Write the signer's e-mail address.",
+          hint: `Say what it is: workflow ${JSON.stringify(c.value.value)}.`,
         });
         continue;
       }
@@ -115,7 +115,7 @@ export function checkSubjectForTarget(ctx: TrustCheckContext, k: A.KeyDecl, spec
         "error",
         `The e-mail identity of key '${k.name.name}' ${why}: containers/image compares it with the certificate's e-mail SANs only (${spec.kind === "fulcio" ? "fulcio_cert.go" : "pki_cert.go"}), so it can never match and every image would be denied.`,
         c.value.span,
-        { hint: uri ? `A URI is a CI workflow's identity. ${NODE_EMAIL_ONLY_OPTIONS}` : "Write the signer's e-mail address as the certificate carries it." },
+        { hint: `A URI is a CI workflow's identity. ${NODE_EMAIL_ONLY_OPTIONS}` },
       );
     }
   }

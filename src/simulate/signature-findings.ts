@@ -42,7 +42,7 @@ export interface ReferenceMovedFinding {
   kind: "claimedReferenceDiffers";
   message: string;
   claimedReference: string;
-  pulledReference: string | null;
+  pulledReference: string;
   /** The signedIdentity rule and what it compares (simulate's explanation of the rule). */
   signedIdentity: string;
   runtimeCompares: string;
@@ -69,7 +69,7 @@ export function renderFindingLines(f: SignatureFinding, pad: string): string[] {
   } else {
     out.push(
       `${pad}  signed for: ${f.claimedReference}`,
-      `${pad}  pulled as:  ${f.pulledReference ?? "(no docker reference)"}`,
+      `${pad}  pulled as:  ${f.pulledReference}`,
       `${pad}  runtime compares: ${f.runtimeCompares}`,
     );
   }

@@ -99,14 +99,20 @@ export function digestMovedFinding(image: ImageUnderTest, signedDigest: string):
   };
 }
 
-/** IT5802 when the claimed reference is not accepted for the pulled one under signedIdentity. */
-export function referenceMovedFinding(rule: IdentityMatch | undefined, image: ImageUnderTest, claimed: string): ReferenceMovedFinding {
-  const pulled = image.dockerReference ? referenceString(image.dockerReference) : null;
+/**
+ * IT5802 when the claimed reference is not accepted for the pulled one under a signedIdentity that compares with the
+ * pulled reference (matchExact, matchRepoDigestOrExact, matchRepository, remapIdentity). exactReference and
+ * exactRepository compare with a fixed name whatever is pulled, and a dir:/oci: image has no docker reference: no
+ * tag can have moved there, so undefined (upstream's message alone says it).
+ */
+export function referenceMovedFinding(rule: IdentityMatch | undefined, image: ImageUnderTest, claimed: string): ReferenceMovedFinding | undefined {
+  if (!image.dockerReference || rule?.type === "exactReference" || rule?.type === "exactRepository") return undefined;
+  const pulled = referenceString(image.dockerReference);
   const meaning = explainIdentity(rule, image.dockerReference);
   return {
     code: "IT5802",
     kind: "claimedReferenceDiffers",
-    message: `Tag moved after signing? The signature was made for ${claimed}, but the image is pulled as ${pulled ?? "a reference without a docker name"}, which the policy's signedIdentity does not accept.`,
+    message: `Tag moved after signing? The signature was made for ${claimed}, but the image is pulled as ${pulled}, which the policy's signedIdentity does not accept.`,
     claimedReference: claimed,
     pulledReference: pulled,
     signedIdentity: (rule ?? { type: "matchRepoDigestOrExact" }).type,

@@ -90,7 +90,7 @@ export async function checkSimpleSigning(
   const d = checkSignedDigest(image, p.value.dockerManifestDigest);
   if (d !== undefined) return reject(d, { ...claimed, ...findingOf(digestMovedFinding(image, p.value.dockerManifestDigest)) });
   if (!matchesIdentity(req.signedIdentity, image.dockerReference, p.value.dockerReference))
-    return reject(identityRejection(p.value.dockerReference, image.target), { ...claimed, finding: referenceMovedFinding(req.signedIdentity, image, p.value.dockerReference) });
+    return reject(identityRejection(p.value.dockerReference, image.target), { ...claimed, ...findingOf(referenceMovedFinding(req.signedIdentity, image, p.value.dockerReference)) });
   return { index, accepted: true, ...claimed };
 }
 

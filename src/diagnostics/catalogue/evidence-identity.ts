@@ -28,10 +28,10 @@ export const EVIDENCE_IDENTITY_ENTRIES = {
   ),
   IT2201: page(
     "varies",
-    "An e-mail identity that is not an e-mail address",
-    "A fulcio or pki key's `email` holds a URI (e.g. a GitHub Actions workflow) or a text without '@'. An error when compiling for nodes, where it can never match; a warning for admission targets, which compare `subject` with every SAN and so do match a URI there.",
+    "An e-mail identity that is a URI",
+    "A fulcio or pki key's `email` holds a URI (e.g. a GitHub Actions workflow). An error when compiling for nodes, where it can never match; a warning for admission targets, which compare `subject` with every SAN and so do match a URI there.",
     `${NODE_EMAIL_ONLY} pki.subjectEmail is compared with e-mail SANs in the same way (pki_cert.go).`,
-    "If the signer is a CI workflow, write `workflow \"URI\"` (admission targets) — on nodes see IT2200's options. If it is a person or service account, write its e-mail address.",
+    "If the signer is a CI workflow, write `workflow \"URI\"` (admission targets) — on nodes see IT2200's options. If it is a person or service account, write its e-mail address. (Other values without '@' are reported by lint rule IT4028.)",
     "signature/fulcio_cert.go verifyFulcioCertificateAtTime; signature/pki_cert.go verifyPKI",
   ),
   IT2202: page(
