@@ -60,3 +60,22 @@ describe("cluster-only examples", () => {
     });
   });
 });
+
+describe("cluster-only examples through the CLI", () => {
+  it("compile --target-k8s writes the manifests; compile for nodes fails with IT2200 and writes nothing", async () => {
+    const { runCli } = await import("../cli/helpers.js");
+    const { mkdtempSync, readdirSync: ls } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const file = "examples/kubernetes/keyless-ci-cluster.trust";
+    const k8s = mkdtempSync(join(tmpdir(), "k8s-"));
+    const ok = await runCli(["compile", file, "--keys", "examples/keys", "--target-k8s", "policy-controller", "--out", k8s]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ls(k8s).sort()).toEqual(["config-policy-controller.yaml", "imagetrust-main.yaml", "imagetrust-releases.yaml"]);
+    const node = mkdtempSync(join(tmpdir(), "node-"));
+    const refused = await runCli(["compile", file, "--keys", "examples/keys", "--out", node]);
+    expect(refused.code).toBe(1);
+    expect((refused.stdout + refused.stderr).match(/error IT2200/g)).toHaveLength(2);
+    expect(ls(node)).toEqual([]);
+  });
+});
