@@ -6,7 +6,7 @@
  * the URL as Go does (`Get "…": …`).
  */
 import type { HostHttp } from "../host/host.js";
-import { redactUrl } from "../registries/redact-url.js";
+import { goHttpClientUrl } from "../registries/redact-url.js";
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_SIGNATURE_BODY_SIZE, type Deadline } from "./limits.js";
 
 /** Request options. */
@@ -45,8 +45,8 @@ async function once(
   o: Required<Pick<HttpRequestOptions, "timeoutMs" | "maxBodyBytes">> & HttpRequestOptions,
   deadline: number,
 ): Promise<HttpResponse> {
-  // Credentials never printed: the URL as Go's url.Redacted() shows it.
-  const shown = `${goMethod(o.method)} ${JSON.stringify(redactUrl(url.toString()))}`;
+  // Credentials never printed: the URL as Go's client shows it in its errors (net/http stripPassword: `user:***@`).
+  const shown = `${goMethod(o.method)} ${JSON.stringify(goHttpClientUrl(url.toString()))}`;
   const named = (text: string) => new Error(`${shown}: ${text}`);
   const own = deadline - Date.now();
   const total = o.deadline?.remaining() ?? Infinity;
@@ -90,7 +90,7 @@ export async function httpRequest(transport: HostHttp | undefined, url: string, 
     const loc = res.headers.location;
     const location = Array.isArray(loc) ? loc[0] : loc;
     if ([301, 302, 303, 307, 308].includes(res.status) && location) {
-      if (i + 1 > o.maxRedirects) throw new Error(`Get ${JSON.stringify(redactUrl(location))}: stopped after ${o.maxRedirects} redirects`);
+      if (i + 1 > o.maxRedirects) throw new Error(`Get ${JSON.stringify(goHttpClientUrl(location))}: stopped after ${o.maxRedirects} redirects`);
       const next = new URL(location, current);
       if (next.host !== current.host) {
         headers = { ...headers };
