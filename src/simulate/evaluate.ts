@@ -36,6 +36,8 @@ export interface SignatureCheck {
   claimedIdentity?: string;
   /** The key / certificate identity that made it, when known. */
   signer?: string;
+  /** The rejection in plain words when upstream's reason is not (which key signed, why it is refused, what is trusted). */
+  explanation?: string;
 }
 
 /** A signature requirement's decision as a `SignatureEvidence` reports it. */

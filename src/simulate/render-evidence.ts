@@ -18,6 +18,8 @@ export function renderEvidenceText(s: SimulationSignatures | null, indent: strin
       for (const c of q.signatures) {
         const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
         lines.push(`${pad}  signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected: ${c.reason ?? "(no reason given)"}`}${who ? ` (${who})` : ""}`);
+        // Upstream's reason can be a Go dump of gpgme's result: say it in plain words too.
+        if (!c.accepted && c.explanation) lines.push(`${pad}    why: ${c.explanation}`);
       }
     }
   };
