@@ -75,6 +75,8 @@ directory, a trailing slash on a missing directory) fail with its error, and the
 this machine. --policy DIR reads DIR/policy.json and DIR/registries.d/ (--registries-d wins).
 Other references (and bare names) are decided without signatures, as an unsigned image. Nothing is read over
 the network without --lookaside (http(s) lookasides) or --online.
+Network reads are bounded: --timeout DURATION (default 60s) for all reads of each reference, 4 MiB per
+manifest or signature, at most 128 list instances (give --platform) and 128 sigstore attachment layers.
 The JSON output has, per reference, "signatures": the evidence read and, for each signature requirement, each
 signature's check (accepted, reason, claimed identity, signer); null when no evidence was read.
 

@@ -31,11 +31,16 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .addHelpText(
       "after",
       `
+Registries and lookaside servers are untrusted: --timeout DURATION (default 60s) bounds all network reads of
+the image; manifests and signatures are read up to 4 MiB each, at most 128 manifest-list instances (give
+--platform) and 128 sigstore attachment layers (32 MiB in total). URLs are printed without their password.
+
 Exit status: 0 allowed, 1 denied, 2 usage error or unusable input.
 
 Examples:
   $ imagetrust verify --policy /etc/containers/policy.json dir:/srv/images/app
   $ imagetrust verify --policy policy.json --registries-d /etc/containers/registries.d --online docker://quay.io/acme/app:1
+  $ imagetrust verify --policy policy.json --online --platform linux/arm64 --timeout 2m docker://quay.io/acme/app:1
   $ imagetrust verify --policy policy.json --target 5.23 --debian --manifest m.json --signatures sigs/ docker://quay.io/acme/app:1
 `,
     )
