@@ -80,3 +80,17 @@ describe("lookaside credentials are redacted everywhere", () => {
     }
   });
 });
+
+describe("lint and validate messages never repeat a lookaside password either", () => {
+  it("an invalid URL with credentials in registries.d", async () => {
+    const d = makeTempDir("creds-lint-");
+    fs.writeFileSync(path.join(d, "default.yaml"), `default-docker:\n  lookaside: "http://alice:${SECRET}@[::1"\n`);
+    for (const args of [["lint", d], ["validate", path.join(d, "default.yaml")], ["lint", "--format", "json", d]]) {
+      const r = await runCli(args);
+      // The excerpt quotes the user's own file as it is; the messages do not repeat the password.
+      const messages = (r.stdout + r.stderr).split("\n").filter((l) => !/^\s*\d+ \|/.test(l));
+      expect(messages.join("\n"), args.join(" ")).not.toContain(SECRET);
+      expect(r.stdout + r.stderr).toContain("alice:xxxxx@");
+    }
+  });
+});
