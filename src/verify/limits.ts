@@ -26,7 +26,7 @@ export const MAX_ATTACHMENT_TOTAL_BYTES = 32 * MiB;
 /** Per HTTP request (redirects included), as before. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Total time for all registry and lookaside reads of one reference (`--timeout`). */
-export const DEFAULT_TOTAL_TIMEOUT_MS = 60_000;
+export const DEFAULT_TOTAL_TIMEOUT_MS = 30_000;
 
 /** Catalogue codes of the network limits (src/diagnostics/catalogue/limits-network.ts). */
 export const NETWORK_CODES = {

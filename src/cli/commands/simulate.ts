@@ -51,7 +51,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
     .option("--tls-verify <bool>", "with --online or --lookaside: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
-    .option("--timeout <duration>", "with --online or --lookaside: total time for each reference's registry and lookaside reads (Go duration: 90s, 2m; default 60s)")
+    .option("--timeout <duration>", "with --online or --lookaside: total time for each reference's registry and lookaside reads (Go duration: 90s, 2m; default 30s)")
     .addOption(keysOption())
     .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
     .option("--explain", "the full explanation for every reference")
@@ -75,7 +75,7 @@ directory, a trailing slash on a missing directory) fail with its error, and the
 this machine. --policy DIR reads DIR/policy.json and DIR/registries.d/ (--registries-d wins).
 Other references (and bare names) are decided without signatures, as an unsigned image. Nothing is read over
 the network without --lookaside (http(s) lookasides) or --online.
-Network reads are bounded: --timeout DURATION (default 60s) for all reads of each reference, 4 MiB per
+Network reads are bounded: --timeout DURATION (default 30s) for all reads of each reference, 4 MiB per
 manifest or signature, at most 128 list instances (give --platform) and 128 sigstore attachment layers.
 The JSON output has, per reference, "signatures": the evidence read and, for each signature requirement, each
 signature's check (accepted, reason, claimed identity, signer); null when no evidence was read.

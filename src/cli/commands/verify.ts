@@ -21,7 +21,7 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
     .option("--tls-verify <bool>", "with --online: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
-    .option("--timeout <duration>", "total time for the registry and lookaside reads of the image (Go duration: 90s, 2m; default 60s)")
+    .option("--timeout <duration>", "total time for the registry and lookaside reads of the image (Go duration: 90s, 2m; default 30s)")
     .addOption(keysOption())
     .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
     .option("--require-signatures", "allow only when a signature requirement accepted a signature")
@@ -31,7 +31,7 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .addHelpText(
       "after",
       `
-Registries and lookaside servers are untrusted: --timeout DURATION (default 60s) bounds all network reads of
+Registries and lookaside servers are untrusted: --timeout DURATION (default 30s) bounds all network reads of
 the image; manifests and signatures are read up to 4 MiB each, at most 128 manifest-list instances (give
 --platform) and 128 sigstore attachment layers (32 MiB in total). URLs are printed without their password.
 

@@ -7,8 +7,8 @@ const NOT_RUNTIME = "The runtime has no such bound (it reads what it is served w
 
 /** Entries of this band (code → page). */
 export const LIMITS_NETWORK_ENTRIES = {
-  IT5700: page("error", "Network deadline reached", "The registry and lookaside reads of one reference took longer than the total deadline (default 60s, `--timeout`); each single request is also bounded (30s).",
-    `${UNTRUSTED} 128 lookaside signatures served slowly would otherwise take 128 × 30 s.`,
+  IT5700: page("error", "Network deadline reached", "The registry and lookaside reads of one reference took longer than the total deadline (default 30s, `--timeout`). Before it, each request had 30 s of its own, so 128 slow lookaside signatures took 44 s.",
+    `${UNTRUSTED} A slow server could otherwise hold a verification for 128 requests × 30 s.`,
     "Check the server; raise the deadline with `--timeout 5m` when the server is slow but honest.", "docker/docker_image_src.go getSignaturesFromLookaside (context deadline)"),
   IT5701: page("error", "Too many manifest-list instances", "A manifest list (or OCI index) lists more instances than imagetrust reads and decides without `--platform` (128).",
     `${UNTRUSTED} ${NOT_RUNTIME}`, "Give `--platform os/arch[/variant]` to decide the instance a pull would choose.", "internal/manifest list ChooseInstance"),
