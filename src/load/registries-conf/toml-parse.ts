@@ -49,6 +49,8 @@ export function goTomlRefusalDiagnostic(source: SourceFile, r: GoTomlRefusal): D
 /** The duplicate-key message of BurntSushi/toml for the key on a line, when the scan can name it. */
 function duplicateKeyMessage(source: SourceFile, line: number): string | undefined {
   for (const t of scanToml(source)) {
+    // A [table] defined twice: BurntSushi names the table, without a "last key".
+    if (!t.array && t.path !== "" && source.position(t.headerSpan.start).line === line) return `toml: line ${line}: Key '${t.path}' has already been defined.`;
     for (const k of t.keys) {
       if (k.line === line) {
         // A key defined twice inside an inline table: BurntSushi names the inner key (`foo.a`).
