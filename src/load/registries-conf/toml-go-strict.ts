@@ -6,7 +6,9 @@
  * - escapes TOML 1.0 does not have, `\x41` and `\e` (`invalid escape in string '\x'`);
  * - floats out of float64's range, `1e999` (`1e999 is out of range for float64`);
  * - integers out of int64's range, `9223372036854775808`, `0xffffffffffffffffff` (`… is out of range for int64`);
- * - dates that do not exist, `2023-02-29` (`Invalid TOML Datetime: "2023-02-29".`).
+ * - dates that do not exist, `2023-02-29` (`Invalid TOML Datetime: "2023-02-29".`);
+ * - and, for the message only (smol-toml refuses them too), control characters: NUL, a lone CR, … (`TOML files
+ *   cannot contain control characters: '0x00'`; NUL in the first 6 bytes: `files cannot contain NULL bytes; …`).
  * The scan skips comments and strings; numbers and dates are checked only where a value stands (not in keys).
  */
 import { goQuote } from "../../util/go-quote.js";
@@ -26,6 +28,13 @@ const BARE = /[A-Za-z0-9_-]/;
 /** The first construct BurntSushi/toml refuses where smol-toml would not, or undefined. */
 export function goTomlRefusal(text: string): GoTomlRefusal | undefined {
   if (text.charCodeAt(0) === 0xfeff) return { line: 1, column: 1, message: "toml: line 1: expected '.' or '=', but got '\\ufeff' instead" };
+  // BurntSushi's parse() looks for NUL in the first 6 bytes (a UTF-16 file) before lexing.
+  for (let i = 0, bytes = 0; i < text.length && bytes < 6; i++) {
+    if (text.charCodeAt(i) === 0) return { line: 1, column: i + 1, message: "toml: line 1: files cannot contain NULL bytes; probably using UTF-16; TOML files must be UTF-8" };
+    const c = text.codePointAt(i)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (c >= 0x10000) i++;
+  }
   let line = 1;
   let lineStart = 0;
   let tablePrefix = "";
@@ -41,9 +50,18 @@ export function goTomlRefusal(text: string): GoTomlRefusal | undefined {
     return { line, column: i - lineStart + 1, message: `toml: line ${line}${k ? ` (last key ${goQuote(k)})` : ""}: ${what}` };
   };
   let pendingKey: string[] = [];
+  /** BurntSushi's lexer refuses control characters anywhere (TAB allowed; CR only before LF). */
+  const control = (j: number): GoTomlRefusal | undefined => {
+    const code = text.charCodeAt(j);
+    if (code === 0x09 || code === 0x0a || (code >= 0x20 && code !== 0x7f)) return undefined;
+    if (code === 0x0d && text.charCodeAt(j + 1) === 0x0a) return undefined;
+    return at(j, `TOML files cannot contain control characters: '0x${code.toString(16).padStart(2, "0")}'`);
+  };
   let i = 0;
   while (i < text.length) {
     const c = text[i];
+    const cc = control(i);
+    if (cc) return cc;
     if (c === "\n") {
       line++;
       lineStart = i + 1;
@@ -52,7 +70,11 @@ export function goTomlRefusal(text: string): GoTomlRefusal | undefined {
       continue;
     }
     if (c === "#") {
-      while (i < text.length && text[i] !== "\n") i++;
+      while (i < text.length && text[i] !== "\n") {
+        const bad = control(i);
+        if (bad) return bad;
+        i++;
+      }
       continue;
     }
     if (c === '"' || c === "'") {
@@ -61,6 +83,8 @@ export function goTomlRefusal(text: string): GoTomlRefusal | undefined {
       let j = i + quote.length;
       let value = "";
       while (j < text.length && !text.startsWith(quote, j)) {
+        const bad = control(j);
+        if (bad) return bad;
         if (text[j] === "\n") {
           if (!multi) break;
           line++;

@@ -84,11 +84,13 @@ export function tomlSyntaxDiagnostic(source: SourceFile, e: TomlError): Diagnost
   if (/excessively nested/.test(firstLine))
     firstLine = `arrays or inline tables nested more than ${MAX_TOML_DEPTH} levels deep (imagetrust's limit; containers/image has none)`;
   const dup = /already defined/.test(firstLine) ? duplicateKeyMessage(source, e.line) : undefined;
+  // A control character: BurntSushi's words for it, from the same scan that finds its other refusals.
+  const ctrl = /control character/.test(firstLine) ? goTomlRefusal(source.text) : undefined;
   return {
     code: dup ? REGISTRIES_CONF_CODES.duplicateKey : REGISTRIES_CONF_CODES.tomlSyntax,
     severity: "error",
     message: `TOML syntax error: ${firstLine}`,
     span: source.span(offset, offset),
-    upstreamMessage: dup,
+    upstreamMessage: dup ?? (ctrl && /control characters|NULL bytes/.test(ctrl.message) ? ctrl.message : undefined),
   };
 }

@@ -52,6 +52,10 @@ const CASES: [string, string, boolean][] = [
   ["duplicate table", "[aliases]\n[aliases]\n", false],
   ["duplicate key in an inline table", "foo = {a=1, a=2}\n", false],
   ["NUL in a string", 'foo = "a\u0000b"\n', false],
+  ["NUL in a comment", "# a\u0000b\nfoo = 1\n", false],
+  ["control character in a comment", "# a\u0001b\n", false],
+  ["DEL in a string", 'foo = "a\u007fb"\n', false],
+  ["control character in a table's value", '[registry]\nlocation = "a\u0002"\n', false],
   ["a lone CR", "foo = 1\rbar = 2\n", false],
   ["\\uD800", 'foo = "\\uD800"\n', false],
 ];
