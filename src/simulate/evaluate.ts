@@ -39,6 +39,8 @@ export interface SignatureCheck {
   signer?: string;
   /** A coded explanation of the rejection (IT5800 certificate identity, IT5801/IT5802 tag moved after signing). */
   finding?: SignatureFinding;
+  /** The rejection in plain words when upstream's reason is not (which key signed, why it is refused, what is trusted). */
+  explanation?: string;
 }
 
 /** A signature requirement's decision as a `SignatureEvidence` reports it. */

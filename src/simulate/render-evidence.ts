@@ -20,6 +20,8 @@ export function renderEvidenceText(s: SimulationSignatures | null, indent: strin
         const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
         lines.push(`${pad}  signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected: ${c.reason ?? "(no reason given)"}`}${who ? ` (${who})` : ""}`);
         if (c.finding) lines.push(...renderFindingLines(c.finding, `${pad}    `));
+        // Upstream's reason can be a Go dump of gpgme's result: say it in plain words too.
+        if (!c.accepted && c.explanation) lines.push(`${pad}    why: ${c.explanation}`);
       }
     }
   };

@@ -31,7 +31,7 @@ export function renderVerifyText(r: VerifyImageResult, style: VerifyTextStyle = 
     lines.push(`  requirement ${q.index + 1} (${q.type}): ${q.allowed ? "accepted" : `denied${qMsg}`}`);
     for (const c of q.signatures) {
       const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
-      const reason = c.reason && c.reason !== q.message ? `: ${c.reason}` : "";
+      const reason = c.explanation ? `: ${c.explanation}` : c.reason && c.reason !== q.message ? `: ${c.reason}` : "";
       lines.push(`    signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected${reason}`}${who ? ` (${who})` : ""}`);
       if (c.finding) lines.push(...renderFindingLines(c.finding, "      "));
     }
