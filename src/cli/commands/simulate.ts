@@ -9,6 +9,7 @@ import { SimulationExitCode } from "../exit-codes.js";
 import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import { progressLine } from "../progress.js";
 import { BufferedOutput, jsonArrayWriter, jsonlWriter, RECORD_FIELDS, textWriter, type RecordSelection } from "../simulate-output.js";
+import { parseTimeoutOption } from "../timeout-option.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
 interface SimulateCliOptions {
@@ -25,6 +26,7 @@ interface SimulateCliOptions {
   platform?: string;
   tlsVerify?: string;
   authfile?: string;
+  timeout?: string;
   debian?: boolean;
   keys?: string;
   explain?: boolean;
@@ -54,6 +56,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
     .option("--tls-verify <bool>", "with --online or --lookaside: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
+    .option("--timeout <duration>", "with --online or --lookaside: total time for each reference's registry and lookaside reads (Go duration: 90s, 2m; default 30s)")
     .addOption(keysOption())
     .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
     .option("--explain", "the full explanation for every reference (text), every field of every record (json, jsonl)")
@@ -79,6 +82,8 @@ directory, a trailing slash on a missing directory) fail with its error, and the
 this machine. --policy DIR reads DIR/policy.json and DIR/registries.d/ (--registries-d wins).
 Other references (and bare names) are decided without signatures, as an unsigned image. Nothing is read over
 the network without --lookaside (http(s) lookasides) or --online.
+Network reads are bounded: --timeout DURATION (default 30s) for all reads of each reference, 4 MiB per
+manifest or signature, at most 128 list instances (give --platform) and 128 sigstore attachment layers.
 The JSON output has, per reference, "signatures": the evidence read and, for each signature requirement, each
 signature's check (accepted, reason, claimed identity, signer); null when no evidence was read.
 
@@ -110,6 +115,8 @@ Examples:
       }
       if (typeof opts.signatures === "string" && opts.online) throw new UsageError("--signatures and --online cannot be combined: --online reads the signatures from the registry");
       if (opts.signatures === false && (opts.online || opts.lookaside)) throw new UsageError("--no-signatures cannot be combined with --online or --lookaside");
+      const totalTimeoutMs = parseTimeoutOption(opts.timeout);
+      if (totalTimeoutMs !== undefined && !opts.online && !opts.lookaside) throw new UsageError("--timeout needs --online or --lookaside: nothing else reads the network");
       if (refs.length === 0 && opts.refs === undefined) throw new UsageError("simulate needs at least one image reference (or --refs FILE)");
       const selection = recordSelection(opts);
       // Streamed: opened now (an unreadable file fails before anything else), read line by line as decided.
@@ -165,7 +172,10 @@ Examples:
           target: target && formatVersion(target),
           debianSigstoreDisabled: opts.debian === true,
           env,
-          http: opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify !== "false" } : undefined,
+          http:
+            opts.tlsVerify !== undefined || totalTimeoutMs !== undefined
+              ? { ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify !== "false" } : {}), ...(totalTimeoutMs !== undefined ? { totalTimeoutMs } : {}) }
+              : undefined,
           cwd: ctx.io.cwd,
         }),
       });
