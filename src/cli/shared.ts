@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import { type Policy, type RegistriesDConfig } from "../ir/types.js";
 import { KNOWN_TARGETS, NEWEST_VERSION, effectiveTarget } from "../ir/versions.js";
+import { readLimit } from "../host/read-limits.js";
 import { INPUT_KINDS, ioErrorDiagnostic, readTextFile, type InputKind } from "../input/files.js";
 import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "./context.js";
 import type { ColorMode } from "./io.js";
@@ -35,7 +36,7 @@ export async function readSource(ctx: CommandContext, path: string) {
 /** The bytes of `--manifest FILE` (undefined without the option), printing the IT9xxx diagnostic when unreadable. */
 export async function readManifest(ctx: CommandContext, path: string | undefined): Promise<Uint8Array | undefined> {
   if (path === undefined) return undefined;
-  const m = await readTextFile(ctx.libraryPath(path), { host: ctx.host });
+  const m = await readTextFile(ctx.libraryPath(path), { host: ctx.host, maxBytes: readLimit(ctx.host, "manifest") });
   if (!m.bytes) {
     ctx.err(await renderLooseDiagnostics(ctx, path, m.diagnostics));
     throw new InputError("cannot read the manifest");

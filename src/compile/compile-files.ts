@@ -26,6 +26,7 @@ import { loadRegistriesDFile } from "../load/registries-d/index.js";
 import { parse as parseYaml } from "yaml";
 import { SourceFile } from "../source/source-file.js";
 import { TreeRenameError, writeTreeAtomic } from "../util/atomic-write.js";
+import { readBounded } from "../host/read-limits.js";
 
 export { emitTrustModel, type EmitTrustModelOptions, type EmitTrustModelResult, type OutputFile } from "../emit/trust-model.js";
 
@@ -124,7 +125,7 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function readIfExists(host: Host, path: string): string | undefined {
   try {
-    return utf8.decode(host.files.readFile(path));
+    return utf8.decode(readBounded(host, path, "source"));
   } catch (e) {
     if (errorCode(e) === "ENOENT") return undefined;
     throw e;

@@ -14,6 +14,7 @@ import { keyAccess } from "./compile-files.js";
 import type { Version } from "../ir/versions.js";
 import type { SourceFile } from "../source/source-file.js";
 import { writeTreeAtomic } from "../util/atomic-write.js";
+import { readBounded } from "../host/read-limits.js";
 
 /** Options of compileToKubernetesFiles. */
 export interface CompileK8sOptions {
@@ -54,7 +55,7 @@ export async function compileToKubernetesFiles(source: SourceFile, options: Comp
     for (const f of k8s.files) {
       let current: string | undefined;
       try {
-        current = utf8.decode(options.host.files.readFile(join(options.outDir, f.name)));
+        current = utf8.decode(readBounded(options.host, join(options.outDir, f.name), "source"));
       } catch {
         current = undefined;
       }

@@ -5,7 +5,8 @@
  * Nothing here throws for a bad input: every problem is a coded IT9xxx diagnostic.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { errorCode, type Host } from "../host/host.js";
+import { errorCode, FILE_TOO_LARGE, NOT_REGULAR_FILE, type Host } from "../host/host.js";
+import { readLimit } from "../host/read-limits.js";
 import { join } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
@@ -113,6 +114,8 @@ function fileDiagnostic(code: DiagnosticCode, file: string, message: string, hin
   return hint ? { code, severity: "error", file, message, hint } : { code, severity: "error", file, message };
 }
 
+const READ_LIMIT_HINT = "Check the file name; IMAGETRUST_MAX_READ_BYTES raises the limit (README, Limits).";
+
 /** A diagnostic for a failed fs call (ENOENT, EACCES, EISDIR, …). */
 export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" | "directory" = "file"): Diagnostic {
   switch (errorCode(err)) {
@@ -130,6 +133,10 @@ export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" 
       return fileDiagnostic(FILE_CODES.isDirectory, file, `${file} is a directory, but a file was expected.`);
     case "ENOTDIR":
       return fileDiagnostic(FILE_CODES.notDirectory, file, `${file} is not a directory.`);
+    case NOT_REGULAR_FILE:
+      return fileDiagnostic(FILE_CODES.notRegularFile, file, `${file} is not a regular file (a device, FIFO or socket).`);
+    case FILE_TOO_LARGE:
+      return fileDiagnostic(FILE_CODES.tooLarge, file, `${file} is too large: ${err instanceof Error ? err.message : String(err)}.`, READ_LIMIT_HINT);
     default: {
       const msg = err instanceof Error ? err.message : String(err);
       return fileDiagnostic(FILE_CODES.readError, file, `Cannot read ${file}: ${msg}`);
@@ -144,7 +151,7 @@ export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" 
  */
 export async function readTextFile(path: string, options: ReadOptions): Promise<ReadTextResult> {
   const files = options.host.files;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = options.maxBytes ?? readLimit(options.host, "source");
   let size: number;
   try {
     const s = files.stat(path);
@@ -179,7 +186,7 @@ export async function readTextFile(path: string, options: ReadOptions): Promise<
   }
   let bytes: Uint8Array;
   try {
-    bytes = files.readFile(path);
+    bytes = files.readFile(path, { maxBytes });
   } catch (err) {
     return { diagnostics: [ioErrorDiagnostic(path, err)], fatal: true, bom: false };
   }

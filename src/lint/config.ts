@@ -8,7 +8,9 @@ import { Ajv } from "ajv";
 import { parseDocument } from "yaml";
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
 import { catalogueEntry, configurability } from "../diagnostics/catalogue/index.js";
-import type { Host } from "../host/host.js";
+import { errorCode, FILE_TOO_LARGE, NOT_REGULAR_FILE, type Host } from "../host/host.js";
+import { readBounded } from "../host/read-limits.js";
+import { ioErrorDiagnostic } from "../input/files.js";
 import type { KeyLocations } from "../input/key-files.js";
 import { dirname, join, relative, resolve } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
@@ -159,20 +161,33 @@ function configKeys(keys: string | Record<string, string>, configFile: string): 
 
 /** The text of a configuration file, or undefined when it cannot be read (decoded as Node's "utf8": BOM kept). */
 export function readLintConfigText(path: string, host: Host): string | undefined {
+  const r = readLintConfigFile(path, host);
+  return "text" in r ? r.text : undefined;
+}
+
+/**
+ * A configuration file's text; `absent` when there is none to read here (missing, a directory); `refused` with a
+ * coded diagnostic when something is there that must not be read: a device, FIFO or socket (IT9013: a FIFO named
+ * .imagetrust.yaml would hang every command run below it) or a file above the cap (IT9005).
+ */
+export function readLintConfigFile(path: string, host: Host): { text: string } | { absent: true } | { refused: Diagnostic } {
   try {
-    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(host.files.readFile(path));
-  } catch {
-    return undefined;
+    return { text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(readBounded(host, path, "config")) };
+  } catch (e) {
+    const code = errorCode(e);
+    if (code === NOT_REGULAR_FILE || code === FILE_TOO_LARGE) return { refused: ioErrorDiagnostic(path, e) };
+    return { absent: true };
   }
 }
 
 /** The nearest configuration file at or above `dir` (relative to the host's working directory), or undefined. */
-export function findLintConfig(dir: string, host: Host): { path: string; text: string } | undefined {
+export function findLintConfig(dir: string, host: Host): { path: string; text: string } | { path: string; refused: Diagnostic } | undefined {
   for (let d = resolve(host.cwd(), dir); ; d = dirname(d)) {
     for (const name of CONFIG_FILE_NAMES) {
       const p = join(d, name);
-      const text = readLintConfigText(p, host);
-      if (text !== undefined) return { path: p, text };
+      const r = readLintConfigFile(p, host);
+      if ("text" in r) return { path: p, text: r.text };
+      if ("refused" in r) return { path: p, refused: r.refused };
     }
     if (dirname(d) === d) return undefined;
   }

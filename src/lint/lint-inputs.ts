@@ -327,7 +327,7 @@ export async function verifyLintFixes(
       files: {
         ...base.files,
         stat: (p) => (p === f.file ? { kind: "file", size: bytes.length, mode: 0o644, uid: 0, gid: 0, mtimeMs: 0, dev: 0, ino: 0 } : base.files.stat(p)),
-        readFile: (p) => (p === f.file ? bytes : base.files.readFile(p)),
+        readFile: (p, o) => (p === f.file ? bytes : base.files.readFile(p, o)),
       },
     };
     const owners = reports.filter((r) => r.sources.has(f.file) && r.valid);

@@ -11,6 +11,7 @@ import { join } from "../host/path.js";
 import type { DockerReference } from "../reference/docker-reference.js";
 import { httpRequest, type HttpResponse } from "./http-request.js";
 import type { SigstoreSignature } from "./stored-signature.js";
+import { readBounded } from "../host/read-limits.js";
 
 /** The manifest media types a pull accepts (upstream `manifest.DefaultRequestedManifestMIMETypes`). */
 export const MANIFEST_ACCEPT = [
@@ -77,7 +78,7 @@ export function credentialsFor(ref: DockerReference, options: RegistryClientOpti
   for (const f of files) {
     let auths: Record<string, { auth?: string }>;
     try {
-      auths = (JSON.parse(utf8(options.host.files.readFile(f))) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
+      auths = (JSON.parse(utf8(readBounded(options.host, f, "authfile"))) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
     } catch {
       continue;
     }
