@@ -104,6 +104,8 @@ export interface HostFiles {
   realpath(path: string): string;
   /** The target of a symlink. */
   readLink?(path: string): string;
+  /** The file system's type (Linux statfs `f_type`, e.g. 0x9fa0 for /proc), where the host can tell. */
+  fileSystemType?(path: string): number;
 }
 
 /** Asynchronous writes, the operations crash-safe writes are made of (tests wrap them to inject ENOSPC and friends). */

@@ -137,10 +137,11 @@ export function memoryHost(options: MemoryHostOptions = {}): Host & { table: Map
       },
     },
     writes: {
-      async open(raw, _flags, mode) {
+      async open(raw, flags, mode) {
         const p = resolve(cwd, raw);
         const parent = table.get(dirname(p));
         if (!parent || parent.kind !== "directory") throw new HostError("ENOENT", raw);
+        if (flags.includes("x") && table.has(p)) throw new HostError("EEXIST", raw, `EEXIST: file already exists, open '${raw}'`);
         const chunks: Uint8Array[] = [];
         let fileMode = mode ?? 0o644;
         const handle: HostFileHandle = {

@@ -182,6 +182,7 @@ export function nodeHost(options: NodeHostOptions = {}): Host {
       readDir: (p, o) => (o?.order === "directory" ? readDirInDirectoryOrder(p) : fs.readdirSync(p)),
       realpath: (p) => fs.realpathSync.native(p),
       readLink: (p) => fs.readlinkSync(p),
+      fileSystemType: (p) => Number(fs.statfsSync(p).type),
     },
     writes: {
       open: (p, flags, mode) => fsp().then((m) => m.open(p, flags, mode)),

@@ -164,4 +164,15 @@ describe("special and huge files as inputs: refused with a code, never read to t
     const fine = await runChild(["validate", "policy.json"], dir, { IMAGETRUST_MAX_READ_BYTES: "4096" });
     expect(fine.code, fine.out).toBe(0);
   });
+
+  for (const out of ["/proc/imagetrust-out", "/proc/self/imagetrust-out", "/sys/imagetrust-out"]) {
+    it(`compile --out ${out} fails fast (IT9014) instead of spinning`, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "imagetrust-special-"));
+      writeFileSync(path.join(dir, "a.trust"), "default accept\n");
+      const r = await runChild(["compile", "a.trust", "--out", out], dir);
+      expect(r.timedOut, r.out).toBe(false);
+      expect(r.out).toMatch(/IT9014 .* is on the kernel's (proc|sysfs) file system/);
+      expect(r.code).toBe(1);
+    }, TIMEOUT_MS + 5_000);
+  }
 });
