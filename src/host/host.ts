@@ -77,6 +77,8 @@ export interface HostFileHandle {
   writeFile(data: string | Uint8Array): Promise<void>;
   sync(): Promise<void>;
   chmod(mode: number): Promise<void>;
+  /** Change the owner (root keeping a rewritten file's owner); absent where the host has no owners. */
+  chown?(uid: number, gid: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,7 +116,8 @@ export interface HostWrites {
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
-  stat(path: string): Promise<{ mode: number }>;
+  /** Follows symlinks; `uid`/`gid` where the host has owners. */
+  stat(path: string): Promise<{ mode: number; uid?: number; gid?: number }>;
   readdir?(path: string): Promise<string[]>;
   rmdir?(path: string): Promise<void>;
 }

@@ -145,6 +145,25 @@ export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" 
 }
 
 /**
+ * IT9016 for a failed write of `file` (lint --fix, fmt --write): permission denied on the file or its directory, a
+ * read-only file system, no space. The message names the file and the system's reason.
+ */
+export function writeErrorDiagnostic(file: string, err: unknown): Diagnostic {
+  const code = errorCode(err);
+  const reason =
+    code === "EACCES" || code === "EPERM"
+      ? "permission denied (the file is replaced by renaming a new file over it, so its directory must be writable too)"
+      : code === "EROFS"
+        ? "the file system is read-only"
+        : code === "ENOSPC" || code === "EDQUOT"
+          ? "no space left on the device"
+          : err instanceof Error
+            ? err.message
+            : String(err);
+  return fileDiagnostic("IT9016", file, `Cannot write ${file}: ${reason}. The file is unchanged.`);
+}
+
+/**
  * Read a file as text without ever throwing: missing/unreadable files, directories and files above the size cap
  * become diagnostics. The text is decoded like Go does (invalid UTF-8 → U+FFFD per byte); a BOM is kept (the
  * loaders decide: Go's JSON decoder rejects it). Binary content is reported, not refused: the caller decides.

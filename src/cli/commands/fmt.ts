@@ -24,6 +24,7 @@ Examples:
       if (!opts.write && !opts.check && files.length > 1) throw new UsageError("fmt prints one file; use --write or --check for several");
       const { formatTrustSource } = await import("../../print/format.js");
       let failed = false;
+      let unwritable = false;
       for (const file of files) {
         const source = await readSource(ctx, file);
         const r = formatTrustSource(source);
@@ -44,13 +45,21 @@ Examples:
         } else if (opts.write) {
           if (r.text !== source.text) {
             const { writeFileAtomic } = await import("../../util/atomic-write.js");
-            await writeFileAtomic(ctx.libraryPath(file), r.text, { host: ctx.host });
+            try {
+              await writeFileAtomic(ctx.libraryPath(file), r.text, { host: ctx.host });
+            } catch (e) {
+              // A directory or file we cannot write: IT9016 (exit 2), not an internal error; the other files go on.
+              const { writeErrorDiagnostic } = await import("../../input/files.js");
+              ctx.err(await renderLooseDiagnostics(ctx, file, [writeErrorDiagnostic(ctx.libraryPath(file), e)]));
+              unwritable = true;
+              continue;
+            }
             ctx.out(`formatted ${ctx.display(file)}\n`);
           }
         } else {
           ctx.out(r.text);
         }
       }
-      ctx.exitCode = failed ? EXIT.rejected : EXIT.ok;
+      ctx.exitCode = unwritable ? EXIT.usage : failed ? EXIT.rejected : EXIT.ok;
     });
 }
