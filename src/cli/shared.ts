@@ -25,12 +25,17 @@ export const colorOption = () => new Option("--color <when>", "colour the text o
 
 /** Read a text file for a command, printing the IT9xxx diagnostic and throwing InputError when it cannot be read. */
 export async function readSource(ctx: CommandContext, path: string) {
+  return (await readSourceFile(ctx, path)).source;
+}
+
+/** {@link readSource} with what the read found (bytes, invalid UTF-8, BOM). */
+export async function readSourceFile(ctx: CommandContext, path: string) {
   const r = await readTextFile(ctx.libraryPath(path), { host: ctx.host });
   if (!r.source) {
     ctx.err(await renderLooseDiagnostics(ctx, path, r.diagnostics));
     throw new InputError(`cannot read ${path}`);
   }
-  return r.source;
+  return { ...r, source: r.source };
 }
 
 /** The bytes of `--manifest FILE` (undefined without the option), printing the IT9xxx diagnostic when unreadable. */

@@ -235,6 +235,25 @@ export async function readTextFile(path: string, options: ReadOptions): Promise<
   return result;
 }
 
+/**
+ * A diagnostic at the first invalid UTF-8 byte of a read file (undefined when the file is valid UTF-8): IT9012 when
+ * `compile` refuses the source, IT9017 when fmt --write / lint --fix refuse to rewrite it (a rewrite would turn every
+ * invalid byte into U+FFFD, comments included).
+ */
+export function invalidUtf8Diagnostic(read: ReadTextResult, code: "IT9012" | "IT9017", message: string): Diagnostic | undefined {
+  if (read.invalidUtf8At === undefined || !read.source || !read.bytes) return undefined;
+  const offset = new TextDecoder("utf-8", { ignoreBOM: true }).decode(read.bytes.subarray(0, read.invalidUtf8At)).length;
+  const pos = read.source.position(offset);
+  return {
+    code,
+    severity: "error",
+    file: read.source.path,
+    span: read.source.span(offset, offset + 1),
+    message: `${message} (byte 0x${read.bytes[read.invalidUtf8At].toString(16).padStart(2, "0")} at line ${pos.line}, column ${pos.column}).`,
+    hint: "Save the file as UTF-8.",
+  };
+}
+
 /** "12.5 MiB"-style size. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;

@@ -1,7 +1,8 @@
 /** `imagetrust fmt`: canonical layout for .trust files. */
 import { Command } from "commander";
 import { CommandContext, EXIT, UsageError, renderLooseDiagnostics } from "../context.js";
-import { readSource } from "../shared.js";
+import { invalidUtf8Diagnostic } from "../../input/files.js";
+import { readSourceFile } from "../shared.js";
 
 /** Register `imagetrust fmt` on `program`. */
 export function registerFmtCommand(program: Command, ctx: CommandContext): void {
@@ -26,7 +27,15 @@ Examples:
       let failed = false;
       let unwritable = false;
       for (const file of files) {
-        const source = await readSource(ctx, file);
+        const read = await readSourceFile(ctx, file);
+        const source = read.source;
+        // A rewrite would turn every invalid byte into U+FFFD (comments included): refuse, at the first bad byte.
+        const notUtf8 = opts.write ? invalidUtf8Diagnostic(read, "IT9017", "Not rewritten: the file is not valid UTF-8") : undefined;
+        if (notUtf8) {
+          ctx.out(await renderLooseDiagnostics(ctx, file, [notUtf8]));
+          failed = true;
+          continue;
+        }
         const r = formatTrustSource(source);
         if (r.text === undefined) {
           ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics));

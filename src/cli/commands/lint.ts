@@ -122,7 +122,8 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
     let fixed;
     try {
       fixed = await lintAndFix(lintOnce, { target: effectiveTarget, kind, host }, {
-        rejected: (r) => ctx.err(`${displayPath(io.cwd, r.file)}: fixes not applied (the result would not load: ${r.reason})\n`),
+        rejected: (r) =>
+          ctx.err(`${displayPath(io.cwd, r.file)}: fixes not applied (${r.notUtf8 ? r.reason : `the result would not load: ${r.reason}`})\n`),
         written: (f) => f.applied.forEach((a) => note(`${styles.location(displayPath(io.cwd, f.file))}: fixed: ${a}\n`)),
       });
     } catch (e) {
