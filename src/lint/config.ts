@@ -16,6 +16,7 @@ import { dirname, join, relative, resolve } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
 import { suggestionList } from "../diagnostics/did-you-mean.js";
 import { findRule, RULES } from "./registry.js";
+import { compileGlob } from "./glob.js";
 
 /** Diagnostic codes of the lint configuration. */
 export const LINT_CONFIG_CODES = {
@@ -193,25 +194,11 @@ export function findLintConfig(dir: string, host: Host): { path: string; text: s
   }
 }
 
-/** A glob (`*`, `**`, `?`) as a regular expression over `/`-separated relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*" && glob[i + 1] === "*") {
-      re += glob[i + 2] === "/" ? "(?:.*/)?" : ".*";
-      i += glob[i + 2] === "/" ? 2 : 1;
-    } else if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re.replace(/\/$/, "")}(?:/.*)?$`);
-}
-
 /** True when `file` (absolute) is ignored by the configuration. */
 export function isIgnored(config: LintConfig, file: string): boolean {
   // Both paths are absolute, so the working directory `relative` resolves against does not matter.
   const rel = relative("/", dirname(config.file), file);
   if (rel.startsWith("..")) return false;
-  return config.ignore.some((g) => globToRegExp(g).test(rel));
+  // Linear-time matching (src/lint/glob.ts): a regular expression backtracks exponentially on `a*a*…b`.
+  return config.ignore.some((g) => compileGlob(g).test(rel));
 }
