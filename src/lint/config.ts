@@ -105,6 +105,9 @@ function schemaValidator() {
   return validator;
 }
 
+/** Aliases expanded at most in a configuration (the yaml library's own default; a bomb needs thousands). */
+export const MAX_CONFIG_ALIASES = 100;
+
 /** Parse and validate configuration text. */
 export function parseLintConfig(source: SourceFile): { config?: LintConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -113,7 +116,23 @@ export function parseLintConfig(source: SourceFile): { config?: LintConfig; diag
     for (const e of doc.errors) diagnostics.push({ code: LINT_CONFIG_CODES.syntax, severity: "error", message: `Not valid YAML: ${e.message.split("\n")[0]}`, span: source.span(e.pos[0], Math.max(e.pos[0], e.pos[1])) });
     return { diagnostics };
   }
-  const value = (doc.toJS() as unknown) ?? {};
+  let value: unknown;
+  try {
+    // The yaml library stops an alias bomb ("billion laughs") at MAX_CONFIG_ALIASES expanded aliases: IT9018.
+    value = (doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES }) as unknown) ?? {};
+  } catch (e) {
+    if (!(e instanceof ReferenceError) && !/alias/i.test((e as Error).message)) throw e;
+    return {
+      diagnostics: [
+        {
+          code: "IT9018",
+          severity: "error",
+          message: `Too many YAML aliases: more than ${MAX_CONFIG_ALIASES} would be expanded (an alias bomb); the configuration is not used.`,
+          span: source.span(0, 0),
+        },
+      ],
+    };
+  }
   const spanOf = (instancePath: string) => {
     const segs = instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     const node = segs.length ? (doc.getIn(segs, true) as { range?: [number, number, number] } | undefined) : (doc.contents as { range?: [number, number, number] } | null);
