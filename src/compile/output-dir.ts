@@ -114,8 +114,12 @@ async function createExclusive(host: Host, path: string, text: string): Promise<
   }
   try {
     await fh.writeFile(text);
-  } finally {
     await fh.close();
+  } catch (e) {
+    // A lock we could not write (ENOSPC, EIO) must not stay behind, empty and looking held.
+    await fh.close().catch(() => undefined);
+    await host.writes.unlink(path).catch(() => undefined);
+    throw e;
   }
   return true;
 }
