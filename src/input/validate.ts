@@ -10,6 +10,7 @@ import type { Policy, RegistriesDConfig, TrustModel } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
 import type { Host } from "../host/host.js";
 import { join } from "../host/path.js";
+import { readLimit } from "../host/read-limits.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile } from "../source/source-file.js";
 import {
@@ -360,7 +361,7 @@ export async function validateFile(
 export async function validateRegistriesDDir(dir: string, options: ValidateOptions): Promise<FileReport> {
   const loaders = options.loaders ?? (await defaultLoaders(["registries-d-dir"]));
   const sources = new Map<string, SourceFile>();
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = options.maxBytes ?? readLimit(options.host, "source");
   // The loader reads synchronously; read each file with the same guards as single files and keep its text.
   const files = options.host.files;
   const readFile = (file: string): Uint8Array => {
@@ -368,7 +369,7 @@ export async function validateRegistriesDDir(dir: string, options: ValidateOptio
     if (st.kind !== "file") throw new Error("not a regular file (a directory, device, FIFO or socket)");
     const size = st.size;
     if (size > maxBytes) throw new Error(`file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} imagetrust reads`);
-    return files.readFile(file);
+    return files.readFile(file, { maxBytes });
   };
   const decode = (bytes: Uint8Array, file: string): string => {
     const text = decodeUtf8(bytes);
