@@ -3,6 +3,16 @@
 import { packageVersion } from "./version.js";
 
 const argv = process.argv.slice(2);
+
+// A reader that closes the pipe early (`imagetrust simulate --refs … | head`) ends the run quietly, as a Unix
+// tool killed by SIGPIPE does (status 128 + 13), instead of an unhandled 'error' event with a stack trace and
+// deciding the rest of the input for nobody.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(141);
+  });
+}
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   // What `run` prints for it, without loading the program (commander, every command's registration).
   process.stdout.write(packageVersion() + "\n");
