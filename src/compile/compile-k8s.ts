@@ -7,6 +7,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileTrustSource, type CompileTrustOptions } from "../check/compile-source.js";
+import { hostIncludeReader } from "../check/check-includes.js";
 import type { Host } from "../host/host.js";
 import { join } from "../host/path.js";
 import { compileToKubernetes, type K8sTarget } from "../k8s/compile.js";
@@ -44,7 +45,7 @@ export interface CompileK8sResult {
 /** Compile a .trust source into Kubernetes admission manifests in `outDir`. */
 export async function compileToKubernetesFiles(source: SourceFile, options: CompileK8sOptions): Promise<CompileK8sResult> {
   const keys = keyAccess(options.host, options.compile);
-  const front = compileTrustSource(source, { ...keys, target: options.target });
+  const front = compileTrustSource(source, { readInclude: hostIncludeReader(options.host), ...keys, target: options.target, enforcement: "cluster" });
   if (!front.value || hasErrors(front.diagnostics)) return { diagnostics: front.diagnostics, written: [] };
   const k8s = compileToKubernetes(front.value, { target: options.k8sTarget, mode: options.mode, readFile: keys.readFile });
   const diagnostics = [...front.diagnostics, ...k8s.diagnostics];

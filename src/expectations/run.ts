@@ -15,6 +15,7 @@ import { effectiveTarget, type Version } from "../ir/versions.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile } from "../source/source-file.js";
 import { compileTrustSource } from "../check/compile-source.js";
+import { hostIncludeReader } from "../check/check-includes.js";
 import { loadPolicyJson } from "../load/policy-json.js";
 import { loadRegistriesDDir } from "../load/registries-d/index.js";
 import { loadRegistriesConf } from "../load/registries-conf/index.js";
@@ -117,7 +118,7 @@ export function defaultExpectationLoaders(host: Host, extra: Partial<Expectation
   const readFile = (file: string) => readTextFile(host, file);
   return {
     loadPolicy: (source, o) => loadPolicyJson(source, o),
-    compileTrust: (source, o) => compileTrustSource(source, { ...(keys === false ? {} : { host: keys }), ...o }),
+    compileTrust: (source, o) => compileTrustSource(source, { readInclude: hostIncludeReader(host), ...(keys === false ? {} : { host: keys }), ...o }),
     loadRegistriesD: (dir, o) => loadRegistriesDDir(dir, { ...o, host }),
     // Only the named file: no drop-in directories, so a test file means the same on every machine.
     loadRegistriesConf: (file) => loadRegistriesConf({ host, confPath: file, confDirs: [], explicit: true }),

@@ -41,7 +41,7 @@ export interface Loaders {
     dir: string,
     options: { host: Host; target?: Version; decode?: (bytes: Uint8Array, file: string) => string },
   ): { value?: RegistriesDConfig; files?: string[]; diagnostics: Diagnostic[] };
-  compileTrustSource(source: SourceFile, options?: { target?: Version; host?: Host }): LoadResult<TrustModel>;
+  compileTrustSource(source: SourceFile, options?: { target?: Version; host?: Host; readInclude?: (path: string) => string }): LoadResult<TrustModel>;
   loadRegistriesConf?(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
 }
 
@@ -298,7 +298,8 @@ export async function validateFile(
       }
       case "trust": {
         const keys = options.keys ?? options.host;
-        const r = loaders.compileTrustSource(source, keys === false ? { target } : { target, host: keys });
+        const readInclude = trustIncludeReader(options.host);
+        const r = loaders.compileTrustSource(source, keys === false ? { target, readInclude } : { target, host: keys, readInclude });
         loaded = r;
         if (r.value) model = { policy: r.value.policy, registriesD: r.value.registriesD, trust: r.value };
         break;
@@ -410,3 +411,9 @@ export async function readSourceForDisplay(path: string, host: Host): Promise<So
   return r.source;
 }
 
+
+/** Reads a .trust source's `include`d files through the real host (never the `--keys` host, which maps every path to DIR). */
+function trustIncludeReader(host: Host): (path: string) => string {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  return (path) => decoder.decode(host.files.readFile(path)).replace(/^\uFEFF/, "");
+}
