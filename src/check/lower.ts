@@ -172,7 +172,8 @@ export function lowerTrustFile(source: SourceFile, file: A.TrustFile, checked: C
           if (approval.until) labels.approvalUntil = approval.until.value;
         }
         if (s.enforcedBy) labels.enforcedBy = s.enforcedBy;
-        if (labels.level !== undefined || labels.approval !== undefined || labels.enforcedBy !== undefined) entry.labels = labels;
+        if (s.profile !== undefined) labels.profile = s.profile;
+        if (labels.level !== undefined || labels.approval !== undefined || labels.enforcedBy !== undefined || labels.profile !== undefined) entry.labels = labels;
         return entry;
       }),
     })),
@@ -217,5 +218,6 @@ export function lowerTrustFile(source: SourceFile, file: A.TrustFile, checked: C
   // The effective target ("latest" resolved), as the emitters and the simulator read it.
   if (checked.target) model.target = formatVersion(checked.target);
   if (checked.profile !== undefined) model.profile = { name: checked.profile, overrides: checked.overrides ?? [] };
+  if (checked.profiles?.length) model.profiles = checked.profiles;
   return model;
 }

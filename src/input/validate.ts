@@ -41,7 +41,7 @@ export interface Loaders {
     dir: string,
     options: { host: Host; target?: Version; decode?: (bytes: Uint8Array, file: string) => string },
   ): { value?: RegistriesDConfig; files?: string[]; diagnostics: Diagnostic[] };
-  compileTrustSource(source: SourceFile, options?: { target?: Version; host?: Host; readInclude?: (path: string) => string }): LoadResult<TrustModel>;
+  compileTrustSource(source: SourceFile, options?: { target?: Version; host?: Host; readInclude?: (path: string) => string; profile?: string }): LoadResult<TrustModel>;
   loadRegistriesConf?(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
 }
 
@@ -175,6 +175,8 @@ export interface ValidateOptions {
    * `--keys`); `false`: not at all (`checkFiles: false`). Default: `host`.
    */
   keys?: Host | false;
+  /** For .trust sources: the profile to compile (`FILE#NAME` in diff); absent: the base. */
+  profile?: string;
 }
 
 function report(file: string, kind: InputKind, diagnostics: Diagnostic[], fatal: boolean, extra: Partial<FileReport> = {}): FileReport {
@@ -299,7 +301,8 @@ export async function validateFile(
       case "trust": {
         const keys = options.keys ?? options.host;
         const readInclude = trustIncludeReader(options.host);
-        const r = loaders.compileTrustSource(source, keys === false ? { target, readInclude } : { target, host: keys, readInclude });
+        const profile = options.profile !== undefined ? { profile: options.profile } : {};
+        const r = loaders.compileTrustSource(source, keys === false ? { target, readInclude, ...profile } : { target, host: keys, readInclude, ...profile });
         loaded = r;
         if (r.value) model = { policy: r.value.policy, registriesD: r.value.registriesD, trust: r.value };
         break;

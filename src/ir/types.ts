@@ -163,6 +163,8 @@ export interface Labels {
   approvedBy?: string;
   /** For approvals: the last day (UTC, YYYY-MM-DD) the approval holds (`until …`). */
   approvalUntil?: string;
+  /** The profile that gave this scope (absent: the base). */
+  profile?: string;
   /** `enforced-by nodes|cluster`: only the nodes (policy.json) or only admission enforce this scope. */
   enforcedBy?: "nodes" | "cluster";
 }
@@ -250,6 +252,8 @@ export interface TrustModel {
   target?: string;
   /** The profile this model was compiled for, and what it replaces of the base (.trust sources with profiles). */
   profile?: ProfileInfo;
+  /** Every profile the source defines (.trust sources with profiles). */
+  profiles?: string[];
 }
 
 /** A compiled profile: its name and the scopes and defaults it replaces. */
