@@ -30,6 +30,10 @@ export interface LintOptions extends ValidateOptions {
   registriesConfPath?: string;
   /** Its drop-in directory (`--registries-conf-d`, as registries.conf.d): `*.conf` merged in lexical order. */
   registriesConfDirPath?: string;
+  /** The clock approvals' `until` dates are judged by (approval-expiry); absent: not judged. */
+  now?: Date;
+  /** Days ahead of an approval's end that approval-expiry warns (default 30). */
+  approvalWarnDays?: number;
 }
 
 /**
@@ -58,6 +62,8 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
         frontEnd: r.kind === "trust" ? "trust" : r.kind === "policy-json" ? "policy-json" : undefined,
         host: options.host,
         keyHost: options.keys || undefined,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.approvalWarnDays !== undefined ? { approvalWarnDays: options.approvalWarnDays } : {}),
       },
       { rules: options.rules, severities: options.severities },
     );
