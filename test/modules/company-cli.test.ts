@@ -51,8 +51,8 @@ describe("examples/company: one source, every target", () => {
     const r = await runCli(["compile", SITE, ...KEYS, ...NOW, "--out", out(), "--profile", "laptop", "--explain"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("profile laptop (of laptop, server)\n");
-    expect(r.stdout).toContain("  overrides the docker-daemon default: examples/company/site.trust:");
-    expect(r.stdout).toContain('  adds docker scope "registry.acme.example/scratch": examples/company/site.trust:');
+    expect(r.stdout).toContain("  overrides docker scope \"registry.acme.example/scratch\": examples/company/site.trust:");
+    expect(r.stdout).toContain("  adds the docker-daemon default: examples/company/site.trust:");
   });
 
   it("an unknown profile is a usage error with did-you-mean", async () => {
