@@ -100,4 +100,15 @@ describe("examples/company: one source, every target", () => {
     expect(r.stdout).toBe("");
     expect(r.code).toBe(0);
   });
+
+  it("import says that approvals' reasons and dates cannot be recovered (IT2253)", async () => {
+    const dir = out();
+    const policy = join(dir, "policy.json");
+    const c = await runCli(["compile", SITE, ...KEYS, ...NOW, "--out", dir]);
+    expect(c.code).toBe(0);
+    const r = await runCli(["import", policy]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("info IT2253");
+    expect(r.stdout).toContain('"docker.io/library/busybox@sha256:7b3ccabffc97de872a30dfd234fd972a66d247c8cfc69b0550f276481852627c"  accept');
+  });
 });
