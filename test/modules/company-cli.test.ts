@@ -109,6 +109,6 @@ describe("examples/company: one source, every target", () => {
     const r = await runCli(["import", policy]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("info IT2253");
-    expect(r.stdout).toContain('"docker.io/library/busybox@sha256:7b3ccabffc97de872a30dfd234fd972a66d247c8cfc69b0550f276481852627c"  accept');
+    expect(r.stdout).toContain('"docker.io/library/busybox@sha256:7b3ccabffc97de872a30dfd234fd972a66d247c8cfc69b0550f276481852627c\" accept');
   });
 });
