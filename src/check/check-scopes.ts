@@ -67,7 +67,7 @@ export function checkTransport(ctx: TrustCheckContext, t: A.TransportBlock): voi
           ctx.report(C.emptyChildScope, "error", "A nested scope must not be empty.", keySpan);
           continue;
         }
-        scope = parent !== undefined ? parent + "/" + e.scope!.value : e.scope!.value;
+        scope = parent !== undefined ? joinChildScope(name, parent, e.scope!.value) : e.scope!.value;
       }
       checkLevelBody(ctx, e.body);
       const s: FlatScope = { transport: name, scope, entry: e, keySpan };
@@ -193,4 +193,15 @@ export function checkExpectation(ctx: TrustCheckContext, e: A.ExpectDecl): void 
 function acceptBody(a: A.ApproveDecl): A.LevelBody {
   const span = a.reference.span;
   return { terms: [{ kind: "requirement", requirement: { kind: "accept", span }, span }], span };
+}
+
+/**
+ * A child scope joined to its parent. containers-storage identities are the store spec immediately followed by the
+ * image name, with no slash (`[vfs@/var/lib/containers/storage]docker.io/library/busybox:latest`: storage_reference.go
+ * `PolicyConfigurationIdentity` / `PolicyConfigurationNamespaces`), so a child of a bare store scope is joined that way;
+ * everywhere else a child is a path below its parent.
+ */
+export function joinChildScope(transport: string, parent: string, child: string): string {
+  if (transport === "containers-storage" && /^\[[^\]]*\]$/.test(parent)) return parent + child;
+  return parent + "/" + child;
 }

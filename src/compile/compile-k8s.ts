@@ -8,6 +8,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileTrustSource, type CompileTrustOptions } from "../check/compile-source.js";
 import { hostIncludeReader } from "../check/check-includes.js";
+import { compileTimeScopeFindings } from "./scope-findings.js";
 import type { Host } from "../host/host.js";
 import { join } from "../host/path.js";
 import { compileToKubernetes, type K8sTarget } from "../k8s/compile.js";
@@ -48,7 +49,7 @@ export async function compileToKubernetesFiles(source: SourceFile, options: Comp
   const front = compileTrustSource(source, { readInclude: hostIncludeReader(options.host), ...keys, target: options.target, enforcement: "cluster" });
   if (!front.value || hasErrors(front.diagnostics)) return { diagnostics: front.diagnostics, written: [] };
   const k8s = compileToKubernetes(front.value, { target: options.k8sTarget, mode: options.mode, readFile: keys.readFile });
-  const diagnostics = [...front.diagnostics, ...k8s.diagnostics];
+  const diagnostics = [...front.diagnostics, ...compileTimeScopeFindings(front.value, source, hostIncludeReader(options.host)), ...k8s.diagnostics];
   if (!k8s.files || hasErrors(diagnostics)) return { diagnostics, written: [] };
   if (options.check) {
     const differences: string[] = [];
