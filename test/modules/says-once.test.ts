@@ -79,3 +79,30 @@ describe("a typo in a block keyword", () => {
     expect(r.diagnostics[0].hint).toBe("Did you mean 'lookaside'?");
   });
 });
+
+describe("import names levels so that they cannot be misread", () => {
+  it("a second level on key K is signed-by-K-variant-2, never signed-by-K-2 beside a key K-2", async () => {
+    const policy = JSON.stringify({
+      default: [{ type: "reject" }],
+      transports: {
+        docker: {
+          "a.example": [{ type: "sigstoreSigned", keyPath: "/k/public-key.pub", signedIdentity: { type: "matchRepository" } }],
+          "b.example": [{ type: "sigstoreSigned", keyPath: "/k/public-key.pub", signedIdentity: { type: "matchRepository" } }],
+          "c.example": [{ type: "sigstoreSigned", keyPath: "/k/public-key.pub" }],
+          "d.example": [{ type: "sigstoreSigned", keyPath: "/k/public-key.pub" }],
+          "e.example": [{ type: "sigstoreSigned", keyPath: "/j/public-key.pub" }],
+          "f.example": [{ type: "sigstoreSigned", keyPath: "/j/public-key.pub" }],
+        },
+      },
+    });
+    const r = await runCli(["import", file("policy.json", policy)]);
+    expect(r.code).toBe(0);
+    const levels = r.stdout.split("\n").filter((l) => l.startsWith("level "));
+    expect(levels).toEqual([
+      "level signed-by-public-key           = signed by public-key identity repository",
+      "level signed-by-public-key-variant-2 = signed by public-key",
+      "level signed-by-public-key-2         = signed by public-key-2",
+    ]);
+  });
+});
+
