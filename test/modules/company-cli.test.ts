@@ -1,5 +1,5 @@
 /** The company example through the CLI: one source, every target, profiles, dated approvals, diff of two profiles. */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -111,4 +111,16 @@ describe("examples/company: one source, every target", () => {
     expect(r.stderr).toContain("info IT2253");
     expect(r.stdout).toContain('"docker.io/library/busybox@sha256:7b3ccabffc97de872a30dfd234fd972a66d247c8cfc69b0550f276481852627c\" accept');
   });
+
+  it("lint lints every profile: clean with the example's own suppression, a profile's finding named without it", async () => {
+    const clean = await runCli(["lint", SITE, "examples/company/common.trust", ...KEYS, ...NOW, "--max-warnings", "0"]);
+    expect(clean.code).toBe(0);
+    const dir = out();
+    const text = readFileSync(SITE, "utf8").replace(/  # imagetrust-ignore IT4009[^\n]*/, "");
+    writeFileSync(join(dir, "site.trust"), text);
+    writeFileSync(join(dir, "common.trust"), readFileSync("examples/company/common.trust", "utf8"));
+    const r = await runCli(["lint", join(dir, "site.trust"), ...KEYS, ...NOW]);
+    expect(r.stdout).toContain("warning IT4009 profile laptop: Scope 'registry.acme.example/scratch' accepts anything");
+  });
 });
+
