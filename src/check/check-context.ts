@@ -27,6 +27,8 @@ export interface CheckOptions {
   now?: Date;
   /** What an expired approval does: dropped with a warning (default) or an error. */
   expiredApprovals?: "drop" | "refuse";
+  /** Checking for an admission controller (compile --target-k8s), not for nodes: workflow identities are allowed (issue 12). */
+  admission?: boolean;
 }
 
 /** Anything that can be named. */

@@ -44,6 +44,8 @@ export interface CompileTrustOptions {
    * cluster (every scope kept; the Kubernetes emitters pass `enforced-by nodes` scopes through admission).
    */
   enforcement?: "nodes" | "cluster";
+  /** Check for an admission controller (compile --target-k8s) rather than for nodes (see CheckOptions.admission). */
+  admission?: boolean;
 }
 
 /** The checker's key-file access: the caller's functions, else the host's files, else none. */
@@ -75,6 +77,7 @@ export function compileTrustSource(source: SourceFile, options: CompileTrustOpti
   const checked = checkTrustFile(source, ast, {
     target: options.target,
     files,
+    ...(options.admission ? { admission: true } : {}),
     baseDir: source.path.startsWith("<") ? undefined : dirname(source.path),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.now ? { now: options.now } : {}),

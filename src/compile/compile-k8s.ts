@@ -46,7 +46,7 @@ export interface CompileK8sResult {
 /** Compile a .trust source into Kubernetes admission manifests in `outDir`. */
 export async function compileToKubernetesFiles(source: SourceFile, options: CompileK8sOptions): Promise<CompileK8sResult> {
   const keys = keyAccess(options.host, options.compile);
-  const front = compileTrustSource(source, { readInclude: hostIncludeReader(options.host), ...keys, target: options.target, enforcement: "cluster" });
+  const front = compileTrustSource(source, { readInclude: hostIncludeReader(options.host), ...keys, target: options.target, enforcement: "cluster", admission: true });
   if (!front.value || hasErrors(front.diagnostics)) return { diagnostics: front.diagnostics, written: [] };
   const k8s = compileToKubernetes(front.value, { target: options.k8sTarget, mode: options.mode, readFile: keys.readFile });
   const diagnostics = [...front.diagnostics, ...compileTimeScopeFindings(front.value, source, hostIncludeReader(options.host)), ...k8s.diagnostics];
