@@ -7,5 +7,6 @@ export const TRUST_KEYWORDS: readonly string[] = [
   "sigstore", "fulcio", "pki", "rekor", "keytype", "files", "file", "datas", "data", "ca", "issuer", "email",
   "roots", "intermediates", "hostname", "identity", "level", "default", "transport", "approve", "because", "expect",
   "allow", "deny", "by", "signatures", "lookaside", "staging", "attachments", "no", "accept", "reject", "signed",
-  "base", "layer", "with", "and", "plus", "exact", "repository", "remap", "to",
+  "base", "layer", "with", "and", "plus", "exact", "repository", "remap", "to", "include", "profile", "enforced-by",
+  "nodes", "cluster", "until", "workflow", "prefix", "regexp",
 ];

@@ -10,6 +10,7 @@ import type { SourceFile, Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import { CHECK_CODES as C } from "./codes.js";
 import type { FileAccess } from "./key-files.js";
+import type { ProfileOverride } from "./check-profiles.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
 /** Options of the checker. */
@@ -20,6 +21,12 @@ export interface CheckOptions {
   files?: FileAccess;
   /** Directory relative key paths are resolved against (for the existence check only). */
   baseDir?: string;
+  /** The profile to check and lower (src/check/check-profiles.ts); absent: the base. */
+  profile?: string;
+  /** The clock approvals' `until` dates are judged by; absent: dates are checked but nothing expires. */
+  now?: Date;
+  /** What an expired approval does: dropped with a warning (default) or an error. */
+  expiredApprovals?: "drop" | "refuse";
   /** Checking for an admission controller (compile --target-k8s), not for nodes: workflow identities are allowed (issue 12). */
   admission?: boolean;
 }
@@ -35,6 +42,10 @@ export interface FlatScope {
   entry: A.ScopeEntry;
   /** Span of the scope as written (the `default` keyword for ""). */
   keySpan: Span;
+  /** The profile that gave this scope; absent for the base. */
+  profile?: string;
+  /** `enforced-by nodes|cluster` on the entry, a parent entry or the block. */
+  enforcedBy?: "nodes" | "cluster";
 }
 
 /** A transport after all its blocks are merged. */
@@ -60,6 +71,13 @@ export interface CheckResult {
   target?: Version;
   /** Docker scopes made by approvals (normalized digest references) with their statements. */
   approvals: Array<{ scope: string; decl: A.ApproveDecl }>;
+  /** The statements checked: the base plus the selected profile (what lowering lowers). */
+  statements?: A.Statement[];
+  /** The profile checked, and what it replaces of the base. */
+  profile?: string;
+  overrides?: ProfileOverride[];
+  /** Every profile the source defines. */
+  profiles?: string[];
 }
 
 /** Signature storage of one scope of the signatures block. */
@@ -91,6 +109,10 @@ export class TrustCheckContext {
   storageDefault?: { entry: A.StorageEntry; attachments?: boolean };
   readonly transports: FlatTransport[] = [];
   readonly approvals: Array<{ scope: string; decl: A.ApproveDecl }> = [];
+  /** Scopes and defaults the selected profile replaces (check-profiles.ts). */
+  readonly overrides: ProfileOverride[] = [];
+  /** The profile whose statements are being checked (addScope lets them replace the base's scopes). */
+  inProfile?: string;
   /** Scopes of each flattened transport by scope string (duplicate checks in O(1) instead of a scan per scope). */
   readonly scopeIndex = new Map<FlatTransport, Map<string, FlatScope>>();
 

@@ -11,6 +11,7 @@ import { STATEMENT_KEYWORDS } from "../syntax/tokens.js";
 import type { FlatScope, FlatTransport, TrustCheckContext } from "./check-context.js";
 import { checkLevelBody } from "./check-requirements.js";
 import { CHECK_CODES as C } from "./codes.js";
+import { approvalInForce } from "./check-approvals.js";
 
 /** The global default: given once, and given at all (policy.json needs one). */
 export function checkDefaults(ctx: TrustCheckContext, st: A.Statement[]): void {
@@ -47,8 +48,9 @@ export function checkTransport(ctx: TrustCheckContext, t: A.TransportBlock): voi
       });
     }
   }
-  const walk = (entries: A.ScopeEntry[], parent: string | undefined) => {
+  const walk = (entries: A.ScopeEntry[], parent: string | undefined, enforced: A.EnforcedBy | undefined) => {
     for (const e of entries) {
+      const enforcedBy = e.enforcedBy ?? enforced;
       let scope: string;
       let keySpan: Span;
       if (e.defaultSpan) {
@@ -65,14 +67,17 @@ export function checkTransport(ctx: TrustCheckContext, t: A.TransportBlock): voi
           ctx.report(C.emptyChildScope, "error", "A nested scope must not be empty.", keySpan);
           continue;
         }
-        scope = parent !== undefined ? parent + "/" + e.scope!.value : e.scope!.value;
+        scope = parent !== undefined ? joinChildScope(name, parent, e.scope!.value) : e.scope!.value;
       }
       checkLevelBody(ctx, e.body);
-      addScope(ctx, flat!, { transport: name, scope, entry: e, keySpan });
-      if (e.children.length) walk(e.children, scope);
+      const s: FlatScope = { transport: name, scope, entry: e, keySpan };
+      if (ctx.inProfile !== undefined) s.profile = ctx.inProfile;
+      if (enforcedBy && !enforcedBy.recovered) s.enforcedBy = enforcedBy.where;
+      addScope(ctx, flat!, s);
+      if (e.children.length) walk(e.children, scope, enforcedBy);
     }
   };
-  walk(t.entries, undefined);
+  walk(t.entries, undefined, t.enforcedBy);
 }
 
 /** Adds one flattened scope: not twice, valid for its transport (`policyTransportScopesWithTransport.UnmarshalJSON`), wildcards only where the target has them. */
@@ -83,6 +88,14 @@ export function addScope(ctx: TrustCheckContext, flat: FlatTransport, s: FlatSco
     ctx.scopeIndex.set(flat, index);
   }
   const prev = index.get(s.scope);
+  if (ctx.inProfile !== undefined) s.profile ??= ctx.inProfile;
+  if (prev && prev.profile === undefined && s.profile !== undefined) {
+    // The selected profile replaces the base's scope, in place (check-profiles.ts).
+    ctx.overrides.push({ transport: flat.name, scope: s.scope, base: prev.keySpan, profile: s.keySpan });
+    flat.scopes[flat.scopes.indexOf(prev)] = s;
+    index.set(s.scope, s);
+    return;
+  }
   if (prev) {
     ctx.report(
       C.duplicateScope,
@@ -110,6 +123,7 @@ export function addScope(ctx: TrustCheckContext, flat: FlatTransport, s: FlatSco
 export function checkApproval(ctx: TrustCheckContext, a: A.ApproveDecl): void {
   if (a.body) checkLevelBody(ctx, a.body);
   if (a.reference.recovered) return;
+  if (!approvalInForce(ctx, a)) return;
   const r = parseNormalizedNamed(a.reference.value);
   if (!r.ok) {
     ctx.report(C.approvalInvalidReference, "error", `"${a.reference.value}" is not an image reference: ${r.error}.`, a.reference.span);
@@ -139,7 +153,7 @@ export function checkApproval(ctx: TrustCheckContext, a: A.ApproveDecl): void {
   }
   const before = docker.scopes.length;
   addScope(ctx, docker, { transport: "docker", scope, entry: { body: a.body ?? acceptBody(a), children: [], span: a.span }, keySpan: a.reference.span }, a);
-  if (docker.scopes.length > before) ctx.approvals.push({ scope, decl: a });
+  if (docker.scopes.length > before || ctx.overrides.some((o) => o.transport === "docker" && o.scope === scope)) ctx.approvals.push({ scope, decl: a });
 }
 
 /** An expectation: a transport-qualified reference and a scope that exists. */
@@ -179,4 +193,15 @@ export function checkExpectation(ctx: TrustCheckContext, e: A.ExpectDecl): void 
 function acceptBody(a: A.ApproveDecl): A.LevelBody {
   const span = a.reference.span;
   return { terms: [{ kind: "requirement", requirement: { kind: "accept", span }, span }], span };
+}
+
+/**
+ * A child scope joined to its parent. containers-storage identities are the store spec immediately followed by the
+ * image name, with no slash (`[vfs@/var/lib/containers/storage]docker.io/library/busybox:latest`: storage_reference.go
+ * `PolicyConfigurationIdentity` / `PolicyConfigurationNamespaces`), so a child of a bare store scope is joined that way;
+ * everywhere else a child is a path below its parent.
+ */
+export function joinChildScope(transport: string, parent: string, child: string): string {
+  if (transport === "containers-storage" && /^\[[^\]]*\]$/.test(parent)) return parent + child;
+  return parent + "/" + child;
 }

@@ -21,17 +21,21 @@ import { checkLevelBody } from "./check-requirements.js";
 import { checkApproval, checkDefaults, checkExpectation, checkTransport } from "./check-scopes.js";
 import { checkSignatures, checkSigstoreStorage } from "./check-storage.js";
 import { CHECK_CODES as C } from "./codes.js";
+import { checkOtherProfiles, selectProfile, type ProfileSelection } from "./check-profiles.js";
 
 export type { CheckOptions, CheckResult, ExpandedRequirement, FlatScope, FlatTransport, NamedDecl } from "./check-context.js";
 export { expandBody, MAX_EXPANDED_REQUIREMENTS } from "./check-names.js";
 
 /** Every check of a parsed file, in the order later checks depend on. */
-function runChecks(ctx: TrustCheckContext, file: A.TrustFile): void {
-  const st = file.statements;
+function runChecks(ctx: TrustCheckContext, file: A.TrustFile): ProfileSelection {
+  const selection = selectProfile(ctx, file.statements, ctx.options.profile);
+  const st = selection.effective;
+  const profileOf = (s: A.Statement) => (selection.fromProfile.has(s) ? selection.profile : undefined);
   checkTargets(ctx, st);
   declareNames(ctx, st);
   const levelSizes = checkLevelGraph(ctx);
   checkOutputSize(ctx, st, levelSizes);
+  checkOtherProfiles(ctx, selection);
   // Storage first: the sigstore check on scopes needs it.
   for (const s of st) if (s.type === "signatures") checkSignatures(ctx, s);
   for (const s of st) {
@@ -50,12 +54,22 @@ function runChecks(ctx: TrustCheckContext, file: A.TrustFile): void {
     }
   }
   checkDefaults(ctx, st);
-  for (const s of st) if (s.type === "transport") checkTransport(ctx, s);
-  for (const s of st) if (s.type === "approve") checkApproval(ctx, s);
+  for (const s of st) if (s.type === "transport") withProfile(ctx, profileOf(s), () => checkTransport(ctx, s));
+  for (const s of st) if (s.type === "approve") withProfile(ctx, profileOf(s), () => checkApproval(ctx, s));
   for (const s of st) if (s.type === "expect") checkExpectation(ctx, s);
   checkSigstoreStorage(ctx, st);
   for (const d of ctx.names.values()) if (d.type === "key" && ctx.used.has(d.name.name)) checkKeyFeatures(ctx, d);
   reportUnusedNames(ctx);
+  return selection;
+}
+
+function withProfile(ctx: TrustCheckContext, profile: string | undefined, f: () => void): void {
+  ctx.inProfile = profile;
+  try {
+    f();
+  } finally {
+    ctx.inProfile = undefined;
+  }
 }
 
 /** The `target` statement: given once, a containers/image version; the caller's target overrides it. */
@@ -84,7 +98,17 @@ function checkTargets(ctx: TrustCheckContext, st: A.Statement[]): void {
 /** Check a parsed .trust file. */
 export function checkTrustFile(source: SourceFile, file: A.TrustFile, options: CheckOptions = {}): CheckResult {
   const c = new TrustCheckContext(source, options);
-  runChecks(c, file);
+  const selection = runChecks(c, file);
   c.diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
-  return { diagnostics: c.diagnostics, names: c.names, transports: c.transports, target: c.target, approvals: c.approvals };
+  const result: CheckResult = { diagnostics: c.diagnostics, names: c.names, transports: c.transports, target: c.target, approvals: c.approvals };
+  // Only sources with profiles carry these (the result of every other source stays as it was).
+  if (selection.names.length > 0 || selection.effective.length !== file.statements.length) {
+    result.statements = selection.effective;
+    result.profiles = selection.names;
+    if (selection.profile !== undefined) {
+      result.profile = selection.profile;
+      result.overrides = c.overrides;
+    }
+  }
+  return result;
 }

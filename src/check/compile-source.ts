@@ -15,6 +15,9 @@ import { checkTrustFile } from "./checker.js";
 import { CHECK_CODES } from "./codes.js";
 import { hostKeyFiles, type FileAccess } from "./key-files.js";
 import { lowerTrustFile } from "./lower.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { byFileThenPosition, hasIncludes, hostIncludeReader, resolveIncludes, type IncludeReader } from "./check-includes.js";
+import { leaveOutClusterOnly } from "./enforcement.js";
 
 /** Options of `compileTrustSource`. */
 export interface CompileTrustOptions {
@@ -28,6 +31,19 @@ export interface CompileTrustOptions {
   readFile?: (path: string) => Uint8Array | undefined;
   /** Skip looking at key files altogether. */
   checkKeyFiles?: boolean;
+  /** Reads `include`d files (overrides `host`; tests). Without it and without `host`, an include is an error. */
+  readInclude?: IncludeReader;
+  /** The profile to compile (`profile NAME { … }`); absent: the base. An unknown name is IT2230. */
+  profile?: string;
+  /** The clock approvals' `until` dates are judged by (the CLI: `host.now()`, `--now`, SOURCE_DATE_EPOCH); absent: nothing expires. */
+  now?: Date;
+  /** An expired approval is dropped with a warning (default) or refused with an error. */
+  expiredApprovals?: "drop" | "refuse";
+  /**
+   * Who enforces the model: the nodes (default; scopes marked `enforced-by cluster` are left out, IT2241) or the
+   * cluster (every scope kept; the Kubernetes emitters pass `enforced-by nodes` scopes through admission).
+   */
+  enforcement?: "nodes" | "cluster";
   /** Check for an admission controller (compile --target-k8s) rather than for nodes (see CheckOptions.admission). */
   admission?: boolean;
 }
@@ -45,14 +61,27 @@ function keyFileAccess(options: CompileTrustOptions): FileAccess | undefined {
 export function compileTrustSource(source: SourceFile, options: CompileTrustOptions = {}): LoadResult<TrustModel> {
   // Only the AST and the diagnostics are kept: the tokens and the CST become garbage before checking starts
   // (fewer survivors for the GC to copy in a large compile).
-  const { ast, diagnostics: syntax } = parseTrust(source);
+  const parsed = parseTrust(source);
+  const syntax = parsed.diagnostics;
+  let ast = parsed.ast;
   if (!ast) return { diagnostics: elideDiagnosticMessages(syntax) };
+  let order = (a: Diagnostic, b: Diagnostic) => (a.span?.start ?? 0) - (b.span?.start ?? 0);
+  if (hasIncludes(ast)) {
+    const read = options.readInclude ?? (options.host ? hostIncludeReader(options.host) : undefined);
+    const joined = resolveIncludes(source, ast, read);
+    ast = { ...ast, statements: joined.statements };
+    syntax.push(...joined.diagnostics);
+    order = byFileThenPosition(joined.files);
+  }
   const files = keyFileAccess(options);
   const checked = checkTrustFile(source, ast, {
     target: options.target,
     files,
     ...(options.admission ? { admission: true } : {}),
     baseDir: source.path.startsWith("<") ? undefined : dirname(source.path),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.expiredApprovals ? { expiredApprovals: options.expiredApprovals } : {}),
   });
   // After syntax errors, semantic findings about recovered statements are noise; keep those on intact ones.
   const recovered = ast.statements.filter((s) => s.recovered).map((s) => s.span);
@@ -61,9 +90,11 @@ export function compileTrustSource(source: SourceFile, options: CompileTrustOpti
   const semantic = checked.diagnostics.filter(
     (d) =>
       !(syntaxErrors && (d.code === CHECK_CODES.missingDefault || d.code === CHECK_CODES.unusedName)) &&
-      (!d.span || !recovered.some((r) => d.span!.start >= r.start && d.span!.start <= r.end)),
+      (!d.span || !recovered.some((r) => d.span!.file === r.file && d.span!.start >= r.start && d.span!.start <= r.end)),
   );
-  const diagnostics = elideDiagnosticMessages([...syntax, ...semantic].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0)));
+  const diagnostics = elideDiagnosticMessages([...syntax, ...semantic].sort(order));
   if (hasErrors(diagnostics)) return { diagnostics };
-  return { value: lowerTrustFile(source, ast, checked), diagnostics };
+  const model = lowerTrustFile(source, ast, checked);
+  if ((options.enforcement ?? "nodes") === "nodes") diagnostics.push(...leaveOutClusterOnly(model));
+  return { value: model, diagnostics };
 }

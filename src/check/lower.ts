@@ -153,6 +153,8 @@ function sortFulcio(f: IR.FulcioConfig): IR.FulcioConfig {
 /** Lower a checked file to the IR. */
 export function lowerTrustFile(source: SourceFile, file: A.TrustFile, checked: CheckResult): IR.TrustModel {
   const l = new Lowerer(source, checked.names);
+  // The base plus the selected profile when the source has profiles (check-profiles.ts).
+  if (checked.statements) file = { ...file, statements: checked.statements };
   const def = file.statements.find((s): s is A.DefaultDecl => s.type === "default");
   const d = def ? l.body(def.body) : { requirements: [] as IR.Requirement[] };
   const approvalByScope = new Map(checked.approvals.map((a) => [a.scope, a.decl]));
@@ -167,8 +169,14 @@ export function lowerTrustFile(source: SourceFile, file: A.TrustFile, checked: C
         const entry: IR.ScopeEntry = { scope: s.scope, keyOrigin: s.keySpan, origin: s.entry.span, requirements: lowered.requirements };
         const labels: IR.Labels = { ...lowered.labels };
         const approval = t.name === "docker" ? approvalByScope.get(s.scope) : undefined;
-        if (approval && approval.span === s.entry.span) labels.approval = approval.reason.value;
-        if (labels.level !== undefined || labels.approval !== undefined) entry.labels = labels;
+        if (approval && approval.span === s.entry.span) {
+          labels.approval = approval.reason.value;
+          if (approval.approver) labels.approvedBy = approval.approver.value;
+          if (approval.until) labels.approvalUntil = approval.until.value;
+        }
+        if (s.enforcedBy) labels.enforcedBy = s.enforcedBy;
+        if (s.profile !== undefined) labels.profile = s.profile;
+        if (labels.level !== undefined || labels.approval !== undefined || labels.enforcedBy !== undefined || labels.profile !== undefined) entry.labels = labels;
         return entry;
       }),
     })),
@@ -212,5 +220,7 @@ export function lowerTrustFile(source: SourceFile, file: A.TrustFile, checked: C
   const model: IR.TrustModel = { policy, registriesD, expectations };
   // The effective target ("latest" resolved), as the emitters and the simulator read it.
   if (checked.target) model.target = formatVersion(checked.target);
+  if (checked.profile !== undefined) model.profile = { name: checked.profile, overrides: checked.overrides ?? [] };
+  if (checked.profiles?.length) model.profiles = checked.profiles;
   return model;
 }

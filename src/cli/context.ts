@@ -62,8 +62,9 @@ export class CommandContext {
    * Load a policy input (.json or .trust, or a registries.d directory) for a command that needs its IR. When the
    * runtime would reject it, print the diagnostics to stderr and throw InputError.
    */
-  async loadModel(path: string, options: { target?: Version; kind?: InputKind; what: string }): Promise<FileReport> {
-    const [report] = await validateInput(this.libraryPath(path), { target: options.target, kind: options.kind, host: this.host, keys: this.keys });
+  async loadModel(path: string, options: { target?: Version; kind?: InputKind; what: string; profile?: string }): Promise<FileReport> {
+    const profile = options.profile !== undefined ? { profile: options.profile } : {};
+    const [report] = await validateInput(this.libraryPath(path), { target: options.target, kind: options.kind, host: this.host, keys: this.keys, ...profile });
     if (!report || !report.valid || !report.model) {
       const reports = report ? [report] : [];
       const text = await renderReports(reports, {

@@ -64,7 +64,14 @@ export async function loadPolicyAndStorage(
     const useRegD = registriesDPath ?? (isDirectory(ctx, regD) ? regD : undefined);
     return loadPolicyAndStorage(ctx, policyFile, useRegD, target);
   }
-  const report = await ctx.loadModel(policyPath, { target, what: "policy" });
+  // `site.trust#laptop`: one profile of a .trust source (when no file of that very name exists).
+  const hash = policyPath.lastIndexOf("#");
+  let profile: string | undefined;
+  if (hash > 0 && policyPath.slice(0, hash).endsWith(".trust") && !exists(ctx, policyPath)) {
+    profile = policyPath.slice(hash + 1);
+    policyPath = policyPath.slice(0, hash);
+  }
+  const report = await ctx.loadModel(policyPath, { target, what: "policy", ...(profile !== undefined ? { profile } : {}) });
   const policy = report.model!.policy;
   if (!policy) {
     throw new UsageError(`${policyPath} holds no policy (expected a policy.json or a .trust file)`);
@@ -92,6 +99,16 @@ export async function requireDirectory(ctx: CommandContext, path: string, flag: 
   }
   ctx.err(await renderLooseDiagnostics(ctx, path, [ioErrorDiagnostic(full, err, "directory")]));
   throw new InputError(`${flag} ${path} is not a directory`);
+}
+
+/** Whether `path` exists on the run's host. */
+function exists(ctx: CommandContext, path: string): boolean {
+  try {
+    ctx.host.files.stat(ctx.libraryPath(path));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `path` names a directory on the run's host (false when it does not exist). */

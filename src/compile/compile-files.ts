@@ -12,6 +12,8 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileTrustSource, type CompileTrustOptions } from "../check/compile-source.js";
+import { hostIncludeReader } from "../check/check-includes.js";
+import { compileTimeScopeFindings } from "./scope-findings.js";
 import { EMIT_CODES as C, emitDiagnostic } from "../emit/codes.js";
 import { GENERATED_MARKER, type RegistriesDLayout } from "../emit/registries-d.js";
 import type { SchemaChecks } from "../emit/self-check.js";
@@ -199,9 +201,10 @@ function firstDifferentLine(a: string, b: string): number {
  */
 export async function compileToFiles(source: SourceFile, options: CompileToFilesOptions): Promise<CompileToFilesResult> {
   const host = options.host;
-  const compiled = compileTrustSource(source, { ...keyAccess(host, options.compile), target: options.target });
+  const compiled = compileTrustSource(source, { readInclude: hostIncludeReader(host), ...keyAccess(host, options.compile), target: options.target });
   const diagnostics = [...compiled.diagnostics];
   if (!compiled.value || hasErrors(diagnostics)) return { diagnostics, written: [] };
+  diagnostics.push(...compileTimeScopeFindings(compiled.value, source, hostIncludeReader(host)));
 
   const t = resolveTarget(compiled.value, options.target, source.path);
   diagnostics.push(...t.diagnostics);

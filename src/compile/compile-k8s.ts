@@ -7,6 +7,8 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileTrustSource, type CompileTrustOptions } from "../check/compile-source.js";
+import { hostIncludeReader } from "../check/check-includes.js";
+import { compileTimeScopeFindings } from "./scope-findings.js";
 import type { Host } from "../host/host.js";
 import { join } from "../host/path.js";
 import { compileToKubernetes, type K8sTarget } from "../k8s/compile.js";
@@ -46,10 +48,10 @@ export interface CompileK8sResult {
 /** Compile a .trust source into Kubernetes admission manifests in `outDir`. */
 export async function compileToKubernetesFiles(source: SourceFile, options: CompileK8sOptions): Promise<CompileK8sResult> {
   const keys = keyAccess(options.host, options.compile);
-  const front = compileTrustSource(source, { ...keys, target: options.target, admission: true });
+  const front = compileTrustSource(source, { readInclude: hostIncludeReader(options.host), ...keys, target: options.target, enforcement: "cluster", admission: true });
   if (!front.value || hasErrors(front.diagnostics)) return { diagnostics: front.diagnostics, written: [] };
   const k8s = compileToKubernetes(front.value, { target: options.k8sTarget, mode: options.mode, readFile: keys.readFile });
-  const diagnostics = [...front.diagnostics, ...k8s.diagnostics];
+  const diagnostics = [...front.diagnostics, ...compileTimeScopeFindings(front.value, source, hostIncludeReader(options.host)), ...k8s.diagnostics];
   if (!k8s.files || hasErrors(diagnostics)) return { diagnostics, written: [] };
   if (options.check) {
     const differences: string[] = [];

@@ -15,6 +15,7 @@ import { effectiveTarget, type Version } from "../ir/versions.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile } from "../source/source-file.js";
 import { compileTrustSource } from "../check/compile-source.js";
+import { hostIncludeReader } from "../check/check-includes.js";
 import { loadPolicyJson } from "../load/policy-json.js";
 import { loadRegistriesDDir } from "../load/registries-d/index.js";
 import { loadRegistriesConf } from "../load/registries-conf/index.js";
@@ -91,7 +92,7 @@ export function runExpectations(
 /** Loaders used by `testExpectationFiles` (the defaults are the project's loaders; tests may replace them). */
 export interface ExpectationLoaders {
   loadPolicy: (source: SourceFile, options: { target?: Version }) => LoadResult<Policy>;
-  compileTrust: (source: SourceFile, options: { target?: Version }) => LoadResult<TrustModel>;
+  compileTrust: (source: SourceFile, options: { target?: Version; profile?: string }) => LoadResult<TrustModel>;
   loadRegistriesD: (dir: string, options: { target?: Version }) => { value?: RegistriesDConfig; diagnostics: Diagnostic[] };
   loadRegistriesConf?: (file: string) => { value?: SimulationOptions["registriesConf"]; diagnostics: Diagnostic[] };
   readFile: (file: string) => string;
@@ -118,7 +119,7 @@ export function defaultExpectationLoaders(host: Host, extra: Partial<Expectation
   const readFile = (file: string) => readTextFile(host, file);
   return {
     loadPolicy: (source, o) => loadPolicyJson(source, o),
-    compileTrust: (source, o) => compileTrustSource(source, { ...(keys === false ? {} : { host: keys }), ...o }),
+    compileTrust: (source, o) => compileTrustSource(source, { readInclude: hostIncludeReader(host), ...(keys === false ? {} : { host: keys }), ...o }),
     loadRegistriesD: (dir, o) => loadRegistriesDDir(dir, { ...o, host }),
     // Only the named file: no drop-in directories, so a test file means the same on every machine.
     loadRegistriesConf: (file) => loadRegistriesConf({ host, confPath: file, confDirs: [], explicit: true }),
@@ -159,11 +160,32 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
   if (file.endsWith(".trust")) {
     const model = L.compileTrust(source, { target: options.target });
     if (!model.value) return fail(model.diagnostics);
-    const run = runExpectations(
-      { policy: model.value.policy, registriesD: model.value.registriesD, env: options.env, host: options.host, parse: judgedBy(options, model.value.target), expectations: model.value.expectations.map(fromExpectation) },
-      file,
-    );
-    return { ...withLocations(run, source), diagnostics: [...model.diagnostics.filter((d) => d.severity !== "error"), ...run.diagnostics] };
+    const runOne = (m: TrustModel) =>
+      withLocations(
+        runExpectations(
+          { policy: m.policy, registriesD: m.registriesD, env: options.env, host: options.host, parse: judgedBy(options, m.target), expectations: m.expectations.map(fromExpectation) },
+          file,
+        ),
+        source,
+      );
+    const run = runOne(model.value);
+    const diagnostics = [...model.diagnostics.filter((d) => d.severity !== "error"), ...run.diagnostics];
+    // A source with profiles: the base, then every profile (its own expectations and the top-level ones).
+    for (const profile of model.value.profiles ?? []) {
+      const pm = L.compileTrust(source, { target: options.target, profile });
+      if (!pm.value) {
+        diagnostics.push(...pm.diagnostics.filter((d) => d.severity === "error"));
+        run.failed++;
+        continue;
+      }
+      const pr = runOne(pm.value);
+      const tag = (s: string) => `profile ${profile}: ${s}`;
+      for (const r of pr.results) run.results.push(r.passed ? r : { ...r, problems: r.problems.map(tag) });
+      run.passed += pr.passed;
+      run.failed += pr.failed;
+      diagnostics.push(...pr.diagnostics.map((d) => ({ ...d, message: tag(d.message) })));
+    }
+    return { ...run, diagnostics };
   }
   if (!/\.ya?ml$/.test(file))
     return fail([{ code: EXPECTATION_CODES.unknownKind, severity: "error", message: `${file}: expectations come from a .trust file or a .yaml file`, file }]);

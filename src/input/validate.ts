@@ -42,7 +42,7 @@ export interface Loaders {
     dir: string,
     options: { host: Host; target?: Version; decode?: (bytes: Uint8Array, file: string) => string },
   ): { value?: RegistriesDConfig; files?: string[]; diagnostics: Diagnostic[] };
-  compileTrustSource(source: SourceFile, options?: { target?: Version; host?: Host }): LoadResult<TrustModel>;
+  compileTrustSource(source: SourceFile, options?: { target?: Version; host?: Host; readInclude?: (path: string) => string; profile?: string }): LoadResult<TrustModel>;
   loadRegistriesConf?(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
 }
 
@@ -185,6 +185,8 @@ export interface ValidateOptions {
    * `--keys`); `false`: not at all (`checkFiles: false`). Default: `host`.
    */
   keys?: Host | false;
+  /** For .trust sources: the profile to compile (`FILE#NAME` in diff); absent: the base. */
+  profile?: string;
 }
 
 function report(file: string, kind: InputKind, diagnostics: Diagnostic[], fatal: boolean, extra: Partial<FileReport> = {}): FileReport {
@@ -308,7 +310,9 @@ export async function validateFile(
       }
       case "trust": {
         const keys = options.keys ?? options.host;
-        const r = loaders.compileTrustSource(source, keys === false ? { target } : { target, host: keys });
+        const readInclude = trustIncludeReader(options.host);
+        const profile = options.profile !== undefined ? { profile: options.profile } : {};
+        const r = loaders.compileTrustSource(source, keys === false ? { target, readInclude, ...profile } : { target, host: keys, readInclude, ...profile });
         loaded = r;
         if (r.value) model = { policy: r.value.policy, registriesD: r.value.registriesD, trust: r.value };
         break;
@@ -420,3 +424,9 @@ export async function readSourceForDisplay(path: string, host: Host): Promise<So
   return r.source;
 }
 
+
+/** Reads a .trust source's `include`d files through the real host (never the `--keys` host, which maps every path to DIR). */
+function trustIncludeReader(host: Host): (path: string) => string {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  return (path) => decoder.decode(host.files.readFile(path)).replace(/^\uFEFF/, "");
+}

@@ -173,6 +173,14 @@ export interface Labels {
   level?: string;
   /** For approvals: the reason / ticket given in the source. */
   approval?: string;
+  /** For approvals: who approved (`by "alice"`). */
+  approvedBy?: string;
+  /** For approvals: the last day (UTC, YYYY-MM-DD) the approval holds (`until …`). */
+  approvalUntil?: string;
+  /** The profile that gave this scope (absent: the base). */
+  profile?: string;
+  /** `enforced-by nodes|cluster`: only the nodes (policy.json) or only admission enforce this scope. */
+  enforcedBy?: "nodes" | "cluster";
 }
 
 /** One scope of a transport with its requirement list (AND of all requirements). */
@@ -256,6 +264,16 @@ export interface TrustModel {
   expectations: Expectation[];
   /** The containers/image version the description must load on, if it names one. */
   target?: string;
+  /** The profile this model was compiled for, and what it replaces of the base (.trust sources with profiles). */
+  profile?: ProfileInfo;
+  /** Every profile the source defines (.trust sources with profiles). */
+  profiles?: string[];
+}
+
+/** A compiled profile: its name and the scopes and defaults it replaces. */
+export interface ProfileInfo {
+  name: string;
+  overrides: Array<{ transport?: string; scope?: string; base: Span; profile: Span }>;
 }
 
 /** A fresh empty registries.d configuration. */

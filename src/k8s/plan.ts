@@ -13,6 +13,7 @@ import type { Requirement, ScopeEntry, TrustModel } from "../ir/types.js";
 import type { Span } from "../source/source-file.js";
 import { attachmentsForScope, dockerScopeAncestors } from "../check/scope-ancestors.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
+import { MODULE_CODES } from "../check/module-codes.js";
 import { scopeShape } from "./patterns.js";
 import { admissionRequirement, outcomeOf, type AdmissionRequirement, type KeyMaterial, type Outcome } from "./requirements.js";
 
@@ -34,6 +35,8 @@ export interface Region {
   level?: string;
   /** Where to point diagnostics. */
   span?: Span;
+  /** `enforced-by nodes`: admission lets these images through explicitly; the nodes enforce policy.json. */
+  nodesOnly?: boolean;
 }
 
 /** The docker regions of a model, scopes in document order and the default last. */
@@ -74,7 +77,10 @@ export function planDocker(model: TrustModel, keys: KeyMaterial, diagnostics: Di
   }
   const existing = new Set(kept.map((e) => e.scope));
   const scopes: Region[] = kept.map((e) => {
-    const requirements = translate(e.requirements, keys, diagnostics);
+    const nodesOnly = e.labels?.enforcedBy === "nodes";
+    if (nodesOnly) diagnostics.push(nodesOnlyDiagnostic(e));
+    // A node-only scope is not translated (a GPG signedBy would be IT7000): the source says the nodes enforce it.
+    const requirements = nodesOnly ? [] : translate(e.requirements, keys, diagnostics);
     return {
       scope: e.scope,
       entry: e,
@@ -85,11 +91,14 @@ export function planDocker(model: TrustModel, keys: KeyMaterial, diagnostics: Di
       descendants: [],
       level: e.labels?.level,
       span: e.keyOrigin ?? e.origin,
+      ...(nodesOnly ? { nodesOnly } : {}),
     };
   });
   for (const r of scopes) for (const a of r.ancestors) scopes.find((x) => x.scope === a)!.descendants.push(r.scope!);
   const defaultReqs = transportDefault ? transportDefault.requirements : policy.default;
-  const requirements = translate(defaultReqs, keys, diagnostics);
+  const defaultNodesOnly = transportDefault?.labels?.enforcedBy === "nodes";
+  if (defaultNodesOnly) diagnostics.push(nodesOnlyDiagnostic(transportDefault!));
+  const requirements = defaultNodesOnly ? [] : translate(defaultReqs, keys, diagnostics);
   const defaultRegion: Region = {
     entry: transportDefault,
     requirements,
@@ -99,9 +108,23 @@ export function planDocker(model: TrustModel, keys: KeyMaterial, diagnostics: Di
     descendants: scopes.map((s) => s.scope!),
     level: (transportDefault ? transportDefault.labels : policy.defaultLabels)?.level,
     span: transportDefault ? transportDefault.keyOrigin ?? transportDefault.origin : policy.defaultOrigin ?? policy.origin,
+    ...(defaultNodesOnly ? { nodesOnly: true } : {}),
   };
   reportLookaside(model, scopes, defaultRegion, diagnostics);
   return { scopes, defaultRegion };
+}
+
+/** IT2240: a scope marked `enforced-by nodes` is let through admission on purpose. */
+function nodesOnlyDiagnostic(e: ScopeEntry): Diagnostic {
+  const what = e.scope === "" ? "the docker default" : `scope '${e.scope}'`;
+  const d: Diagnostic = {
+    code: MODULE_CODES.nodesOnlyPassedThrough,
+    severity: "info",
+    message: `${what} is enforced by the nodes only ('enforced-by nodes'): admission lets these images through, and the nodes' policy.json checks them`,
+  };
+  const span = e.keyOrigin ?? e.origin;
+  if (span) d.span = span;
+  return d;
 }
 
 /** Signatures the node reads from lookaside only, while admission reads cosign attachments. */

@@ -66,6 +66,7 @@ export function planPolicyController(plan: DockerPlan): PolicyControllerPlan {
   for (const r of order) {
     if (!pc.emitted.has(r.scope!)) continue;
     if (!r.outcome.deny && r.outcome.checks.size > 0) continue;
+    if (r.nodesOnly) continue; // let through explicitly, whatever no-match-policy says
     pc.emitted.delete(r.scope!);
     const next = comparisons(plan, pc);
     if (next.every((c, i) => RANK[c] <= RANK[current[i]])) current = next;
@@ -139,6 +140,7 @@ function trustAuthorities(trust: SigstoreTrust, diagnostics: Diagnostic[]): obje
 
 interface Group {
   base: string;
+  nodesOnly: boolean;
   outcome: Outcome;
   globs: string[];
   scopes: string[];
@@ -149,18 +151,18 @@ export function emitPolicyController(plan: DockerPlan, mode: Mode, diagnostics: 
   const pc = planPolicyController(plan);
   reportDifferences(plan, pc, diagnostics);
   const groups: Group[] = [];
-  const add = (base: string, outcome: Outcome, globs: string[], scope: string) => {
+  const add = (base: string, outcome: Outcome, globs: string[], scope: string, nodesOnly = false) => {
     const key = (o: Outcome) => (o.deny ? "deny" : [...o.checks.keys()].sort().join("\n"));
-    const g = groups.find((x) => x.base === base && key(x.outcome) === key(outcome));
+    const g = groups.find((x) => x.base === base && x.nodesOnly === nodesOnly && key(x.outcome) === key(outcome));
     if (g) {
       g.globs.push(...globs);
       g.scopes.push(scope);
-    } else groups.push({ base, outcome, globs: [...globs], scopes: [scope] });
+    } else groups.push({ base, nodesOnly, outcome, globs: [...globs], scopes: [scope] });
   };
   if (pc.defaultEmitted) add(slug(plan.defaultRegion.level ?? "default"), plan.defaultRegion.outcome, ["**"], "(default)");
   for (const r of plan.scopes) {
     if (!pc.emitted.has(r.scope!)) continue;
-    add(slug(r.level ?? r.scope!), r.outcome, policyControllerGlobs(r.scope!), r.scope!);
+    add(r.nodesOnly ? `nodes-${slug(r.level ?? r.scope!)}` : slug(r.level ?? r.scope!), r.outcome, policyControllerGlobs(r.scope!), r.scope!, r.nodesOnly === true);
   }
   const files: EmittedFile[] = [];
   const usedNames = new Set<string>();
@@ -181,7 +183,8 @@ export function emitPolicyController(plan: DockerPlan, mode: Mode, diagnostics: 
       metadata: { name, annotations },
       spec: { images, authorities, mode },
     });
-    if (g.outcome.deny) docs.push(cip(base, [{ name: "reject", static: { action: "fail", message: "rejected by the image trust policy" } }]));
+    if (g.nodesOnly) docs.push(cip(base, [{ name: "enforced-by-nodes", static: { action: "pass" } }]));
+    else if (g.outcome.deny) docs.push(cip(base, [{ name: "reject", static: { action: "fail", message: "rejected by the image trust policy" } }]));
     else if (g.outcome.checks.size === 0) docs.push(cip(base, [{ name: "accept", static: { action: "pass" } }]));
     else {
       const checks = [...g.outcome.checks.values()];

@@ -54,6 +54,11 @@ export const LINT_CONFIG_SCHEMA = {
       type: "array",
       items: { type: "string", minLength: 1 },
     },
+    approvalWarnDays: {
+      description: "How many days ahead of an approval's 'until' date lint warns (approval-expiry, IT4030; like --approval-warn-days). Default 30.",
+      type: "integer",
+      minimum: 0,
+    },
     maxWarnings: {
       description: "Exit 1 when there are more warnings than this (like --max-warnings).",
       type: "integer",
@@ -92,6 +97,8 @@ export interface LintConfig {
   ignore: string[];
   maxWarnings?: number;
   checkFiles?: boolean;
+  /** `approvalWarnDays:` days ahead of an approval's end that lint warns (approval-expiry). */
+  approvalWarnDays?: number;
   /** `keys:`, with paths made absolute against the configuration file's directory (src/input/key-files.ts). */
   keys?: KeyLocations;
 }
@@ -147,7 +154,7 @@ export function parseLintConfig(source: SourceFile): { config?: LintConfig; diag
     }
     return { diagnostics };
   }
-  const v = value as { target?: string; rules?: Record<string, Severity | "off">; ignore?: string[]; maxWarnings?: number; checkFiles?: boolean; keys?: string | Record<string, string> };
+  const v = value as { target?: string; rules?: Record<string, Severity | "off">; ignore?: string[]; maxWarnings?: number; checkFiles?: boolean; keys?: string | Record<string, string>; approvalWarnDays?: number };
   const severities: Record<string, Severity | "off"> = {};
   for (const [k, sev] of Object.entries(v.rules ?? {})) {
     const rule = findRule(k);
@@ -169,6 +176,7 @@ export function parseLintConfig(source: SourceFile): { config?: LintConfig; diag
   if (diagnostics.length) return { diagnostics };
   const config: LintConfig = { file: source.path, target: v.target, severities, ignore: v.ignore ?? [], maxWarnings: v.maxWarnings, checkFiles: v.checkFiles };
   if (v.keys !== undefined) config.keys = configKeys(v.keys, source.path);
+  if (v.approvalWarnDays !== undefined) config.approvalWarnDays = v.approvalWarnDays;
   return { config, diagnostics };
 }
 

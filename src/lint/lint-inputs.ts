@@ -11,7 +11,8 @@ import { goQuote } from "../util/go-quote.js";
 import type { SourceFile } from "../source/source-file.js";
 import { FILE_CODES, findRuntimeLocations, invalidUtf8Diagnostic, readTextFile, type RuntimeEnvironment, type RuntimeLocations } from "../input/files.js";
 import { validateFile, validateInput, validateRegistriesDDir, type FileReport, type ValidateOptions } from "../input/validate.js";
-import { emptyRegistriesD, type RegistriesDConfig } from "../ir/types.js";
+import { emptyRegistriesD, type Policy, type RegistriesDConfig } from "../ir/types.js";
+import { compileTrustSource } from "../check/compile-source.js";
 import type { RegistriesConf } from "../registries/types.js";
 import { settleFindings } from "./suppressions.js";
 import { RULES } from "./registry.js";
@@ -30,6 +31,10 @@ export interface LintOptions extends ValidateOptions {
   registriesConfPath?: string;
   /** Its drop-in directory (`--registries-conf-d`, as registries.conf.d): `*.conf` merged in lexical order. */
   registriesConfDirPath?: string;
+  /** The clock approvals' `until` dates are judged by (approval-expiry); absent: not judged. */
+  now?: Date;
+  /** Days ahead of an approval's end that approval-expiry warns (default 30). */
+  approvalWarnDays?: number;
 }
 
 /**
@@ -44,11 +49,11 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
       r.diagnostics = settleFindings(r.diagnostics, [], { severities: options.severities, knownCodes }).front;
       continue;
     }
-    let findings = runLint(
+    const lintModel = (policy: typeof r.model.policy, registriesD: typeof r.model.registriesD) => runLint(
       {
         file: r.file,
-        policy: r.model.policy,
-        registriesD: r.model.registriesD,
+        policy,
+        registriesD,
         target: options.target,
         getSource: (f) => r.sources.get(f),
         // .trust sources get this check from their own checker (IT2150 / IT2151, which owns it).
@@ -58,9 +63,15 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
         frontEnd: r.kind === "trust" ? "trust" : r.kind === "policy-json" ? "policy-json" : undefined,
         host: options.host,
         keyHost: options.keys || undefined,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.approvalWarnDays !== undefined ? { approvalWarnDays: options.approvalWarnDays } : {}),
       },
       { rules: options.rules, severities: options.severities },
     );
+    let findings = lintModel(r.model.policy, r.model.registriesD);
+    // A .trust source with profiles: each profile is linted too; what only a profile shows is said with its name.
+    const source = r.kind === "trust" ? r.sources.get(r.file) : undefined;
+    if (source && r.model.trust?.profiles?.length) findings.push(...profileFindings(source, r.model.trust.profiles, findings, options, lintModel));
     addDeprecatedKeyFixes(r);
     // Configured severities and inline ignores apply to the front end's warnings too (e.g. IT2120=off).
     const front = r.diagnostics;
@@ -73,6 +84,31 @@ function addLint(reports: FileReport[], options: LintOptions, storage?: Registri
     r.valid = r.valid && !findings.some((d) => d.severity === "error");
   }
   return reports;
+}
+
+/** Findings of every profile of a .trust source that the base (or an earlier profile) does not have, tagged with the profile. */
+function profileFindings(
+  source: SourceFile,
+  profiles: readonly string[],
+  base: readonly Diagnostic[],
+  options: LintOptions,
+  lintModel: (policy: Policy, registriesD: RegistriesDConfig | undefined) => Diagnostic[],
+): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.code}\0${d.span?.file}\0${d.span?.start}\0${d.message}`;
+  const seen = new Set(base.map(key));
+  const out: Diagnostic[] = [];
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const readInclude = (p: string) => decoder.decode(options.host.files.readFile(p));
+  for (const profile of profiles) {
+    const m = compileTrustSource(source, { target: options.target, checkKeyFiles: false, readInclude, profile });
+    if (!m.value) continue;
+    for (const d of lintModel(m.value.policy, m.value.registriesD)) {
+      if (seen.has(key(d))) continue;
+      seen.add(key(d));
+      out.push({ ...d, message: `profile ${profile}: ${d.message}` });
+    }
+  }
+  return out;
 }
 
 /** The replacement names of registries.d's deprecated keys (docker/registries_d.go `registryNamespace`). */

@@ -28,6 +28,7 @@ import { tldWildcardScope } from "./rules/tld-wildcard-scope.js";
 import { unknownTransport } from "./rules/unknown-transport.js";
 import { unusedSuppression } from "./rules/unused-suppression.js";
 import { weakerCarveOut } from "./rules/weaker-carve-out.js";
+import { approvalExpiry } from "./rules/approval-expiry.js";
 
 /** Every rule, in the order they run (code order). */
 export const RULES: readonly Rule[] = [
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   tagScope,
   scopeSameAsFallback,
   subjectEmailNotAnEmail,
+  approvalExpiry,
 ];
 
 /** A rule by name (`never-matching-scope`) or code (`IT4002`). */

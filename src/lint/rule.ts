@@ -103,6 +103,10 @@ export interface RuleContext {
   readonly files: HostFiles;
   /** The key files given with `--keys` / config `keys:` (install paths read from there); rules check keys there even without checkHostFiles. */
   readonly keyFiles?: HostFiles;
+  /** The clock approvals' dates are judged by (`--now`, SOURCE_DATE_EPOCH, the host's); absent: dates are not judged. */
+  readonly now?: Date;
+  /** How many days ahead of an approval's end to warn (default 30). */
+  readonly approvalWarnDays?: number;
   /** The source text a span covers, when the text is at hand (for building fixes). */
   textOf(span: Span): string | undefined;
   report(descriptor: ReportDescriptor): void;

@@ -28,6 +28,9 @@ export interface LintInput {
   host?: Host;
   /** Key files given with `--keys` / config `keys:` (a `keysHost`): key rules read them there, even without checkHostFiles. */
   keyHost?: Host;
+  /** See RuleContext.now / approvalWarnDays. */
+  now?: Date;
+  approvalWarnDays?: number;
 }
 
 /** Options of {@link runLint}. */
@@ -58,6 +61,8 @@ export function runLint(input: LintInput, options: RunLintOptions = {}): Diagnos
       frontEnd: input.frontEnd,
       files: input.host?.files ?? NO_FILES,
       keyFiles: input.keyHost?.files,
+      ...(input.now ? { now: input.now } : {}),
+      ...(input.approvalWarnDays !== undefined ? { approvalWarnDays: input.approvalWarnDays } : {}),
       textOf: (span) => input.getSource?.(span.file)?.text.slice(span.start, span.end),
       report: (d: ReportDescriptor) => out.push(toDiagnostic(rule, severity, d, input.file, override !== undefined)),
     };

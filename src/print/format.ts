@@ -96,6 +96,19 @@ function plan(cst: CstNode): Map<IToken, Layout> {
       case "signaturesBlock":
         block(node, "storageEntry", depth);
         return;
+      case "profileBlock": {
+        // A profile's statements, one per line and indented, laid out as at top level.
+        const statements = (node.children.statement ?? []).filter((x): x is CstNode => !isToken(x));
+        for (const st of statements) {
+          set(firstToken(st), { breakDepth: depth + 1 });
+          walk(st, depth + 1);
+        }
+        const lcurly = (node.children.LCurly ?? []).find(isToken);
+        const rcurly = (node.children.RCurly ?? []).find(isToken);
+        if (statements.length === 0 && lcurly && rcurly && realToken(lcurly) && realToken(rcurly)) set(rcurly, { tight: true });
+        else set(rcurly, { breakDepth: depth });
+        return;
+      }
       case "scopeEntry":
         if (node.children.LCurly) block(node, "scopeEntry", depth);
         for (const c of children(node)) if (!isToken(c) && c.name !== "scopeEntry") walk(c, depth);

@@ -87,6 +87,17 @@ class Printer {
     return n;
   }
 
+  /** `base-variant-2`, `base-variant-3`, …: a further level built on the same key (never read as another key's name). */
+  uniqueVariant(base: string): string {
+    for (let i = 2; ; i++) {
+      const n = `${base}-variant-${i}`;
+      if (!this.usedNames.has(n)) {
+        this.usedNames.add(n);
+        return n;
+      }
+    }
+  }
+
   key(kind: KeyKind, spec: string, hint: string): string {
     const id = kind + "\0" + spec;
     let k = this.keys.get(id);
@@ -199,7 +210,9 @@ function printRaw(model: IR.TrustModel): string {
     if (!hint && l.length === 1 && (l[0].type === "signedBy" || l[0].type === "sigstoreSigned")) {
       hint = "signed-by-" + body.split(" ")[2];
     }
-    const name = p.uniqueName(hint, "level");
+    // A second list signed by the same key must not be called `signed-by-K-2`: beside a key `K-2` that reads as
+    // "signed by K-2". Number such variants in words instead (`signed-by-K-variant-2`).
+    const name = hint.startsWith("signed-by-") && p.usedNames.has(hint) ? p.uniqueVariant(hint) : p.uniqueName(hint, "level");
     levelOf.set(id, { name, body });
     levelLines.push(`level ${name} = ${body}`);
   }

@@ -133,6 +133,13 @@ export interface ScopeEntry extends Node {
   defaultSpan?: Span;
   body: LevelBody;
   children: ScopeEntry[];
+  /** `enforced-by nodes|cluster`: where this scope (and its children) is enforced; absent: both. */
+  enforcedBy?: EnforcedBy;
+}
+
+/** `enforced-by nodes` / `enforced-by cluster`. */
+export interface EnforcedBy extends Node {
+  where: "nodes" | "cluster";
 }
 
 /** `docker { … }` or `transport "name" { … }`. */
@@ -140,6 +147,8 @@ export interface TransportBlock extends Node {
   type: "transport";
   name: Name | StringLit;
   entries: ScopeEntry[];
+  /** `enforced-by …` on the block: the default for every entry of it. */
+  enforcedBy?: EnforcedBy;
 }
 
 /** `approve "ref@digest" [BODY] because "reason"`. */
@@ -148,6 +157,28 @@ export interface ApproveDecl extends Node {
   reference: StringLit;
   body?: LevelBody;
   reason: StringLit;
+  /** `by "alice"`: who approved. */
+  approver?: StringLit;
+  /** `until 2027-03-01`: the last day (UTC) the approval holds. */
+  until?: DateLit;
+}
+
+/** A `YYYY-MM-DD` date as written. */
+export interface DateLit extends Node {
+  value: string;
+}
+
+/** `include "file.trust"`: the file's statements join this one's (src/check/check-includes.ts). */
+export interface IncludeDecl extends Node {
+  type: "include";
+  path: StringLit;
+}
+
+/** `profile NAME { … }`: defaults, scopes, approvals and expectations for one variant (src/check/check-profiles.ts). */
+export interface ProfileBlock extends Node {
+  type: "profile";
+  name: Name;
+  statements: Statement[];
 }
 
 /** `expect allow|deny "transport:ref" [by "scope"]`. */
@@ -187,7 +218,9 @@ export type Statement =
   | TransportBlock
   | ApproveDecl
   | ExpectDecl
-  | SignaturesBlock;
+  | SignaturesBlock
+  | IncludeDecl
+  | ProfileBlock;
 
 /** A whole .trust file. */
 export interface TrustFile extends Node {

@@ -158,7 +158,31 @@ function statement(b: Builder, st: CstNode): A.Statement | undefined {
     const body = bodyNode ? levelBody(b, bodyNode) : undefined;
     b.tokSpan(tok(n, "Kw_because"));
     const reason = b.str(tok(n, "StringLiteral", 1));
-    return { type: "approve", reference, body, reason, span: b.join(kw, reason.span), recovered: b.isRecovered(n) || undefined };
+    let end = reason.span;
+    let approver: A.StringLit | undefined;
+    if (tok(n, "Kw_by")) {
+      b.tokSpan(tok(n, "Kw_by"));
+      approver = b.str(tok(n, "StringLiteral", 2));
+      end = approver.span;
+    }
+    let until: A.DateLit | undefined;
+    if (tok(n, "Kw_until")) {
+      b.tokSpan(tok(n, "Kw_until"));
+      const d = tok(n, "DateLiteral");
+      const span = b.tokSpan(d);
+      until = { value: d && !d.isInsertedInRecovery ? d.image : "", span, recovered: !d || d.isInsertedInRecovery || undefined };
+      end = span;
+    }
+    return {
+      type: "approve",
+      reference,
+      body,
+      reason,
+      ...(approver ? { approver } : {}),
+      ...(until ? { until } : {}),
+      span: b.join(kw, end),
+      recovered: b.isRecovered(n) || undefined,
+    };
   }
   if (c.expectDecl) {
     const n = sub(st, "expectDecl")!;
@@ -181,6 +205,25 @@ function statement(b: Builder, st: CstNode): A.Statement | undefined {
     };
   }
   if (c.signaturesBlock) return signaturesBlock(b, sub(st, "signaturesBlock")!);
+  if (c.includeDecl) {
+    const n = sub(st, "includeDecl")!;
+    const kw = b.tokSpan(tok(n, "Kw_include"));
+    const path = b.str(tok(n, "StringLiteral"));
+    return { type: "include", path, span: b.join(kw, path.span), recovered: b.isRecovered(n) || undefined };
+  }
+  if (c.profileBlock) {
+    const n = sub(st, "profileBlock")!;
+    const kw = b.tokSpan(tok(n, "Kw_profile"));
+    const name = b.name(tok(n, "Name"));
+    b.tokSpan(tok(n, "LCurly"));
+    const statements: A.Statement[] = [];
+    for (const inner of subs(n, "statement")) {
+      const x = statement(b, inner);
+      if (x) statements.push(x);
+    }
+    const end = b.tokSpan(tok(n, "RCurly"));
+    return { type: "profile", name, statements, span: b.join(kw, end), recovered: b.isRecovered(n) || undefined };
+  }
   return undefined;
 }
 
@@ -337,6 +380,14 @@ function levelBody(b: Builder, n: CstNode | undefined): A.LevelBody {
   return { terms, span: b.join(terms[0].span, terms[terms.length - 1].span), recovered: b.isRecovered(n) || undefined };
 }
 
+function enforcedClause(b: Builder, n: CstNode | undefined): A.EnforcedBy | undefined {
+  if (!n) return undefined;
+  const kw = b.tokSpan(tok(n, "Kw_enforcedBy"));
+  const where = tok(n, "Kw_cluster") ? "cluster" : "nodes";
+  const w = b.tokSpan(tok(n, where === "cluster" ? "Kw_cluster" : "Kw_nodes"));
+  return { where, span: b.join(kw, w), recovered: b.isRecovered(n) || undefined };
+}
+
 function scopeEntry(b: Builder, n: CstNode): A.ScopeEntry {
   if (tok(n, "Kw_default")) {
     const defaultSpan = b.tokSpan(tok(n, "Kw_default"));
@@ -345,14 +396,15 @@ function scopeEntry(b: Builder, n: CstNode): A.ScopeEntry {
   }
   const scope = b.str(tok(n, "StringLiteral"));
   const body = levelBody(b, sub(n, "levelBody"));
-  let end = body.span;
+  const enforcedBy = enforcedClause(b, sub(n, "enforcedClause"));
+  let end = enforcedBy?.span ?? body.span;
   const children: A.ScopeEntry[] = [];
   if (tok(n, "LCurly")) {
     b.tokSpan(tok(n, "LCurly"));
     for (const c of subs(n, "scopeEntry")) children.push(scopeEntry(b, c));
     end = b.tokSpan(tok(n, "RCurly"));
   }
-  return { scope, body, children, span: b.join(scope.span, end), recovered: b.isRecovered(n) || undefined };
+  return { scope, body, children, ...(enforcedBy ? { enforcedBy } : {}), span: b.join(scope.span, end), recovered: b.isRecovered(n) || undefined };
 }
 
 function transportBlock(b: Builder, n: CstNode): A.TransportBlock {
@@ -360,10 +412,11 @@ function transportBlock(b: Builder, n: CstNode): A.TransportBlock {
   let name: A.Name | A.StringLit;
   if (tok(n, "Kw_transport")) name = tok(n, "StringLiteral") ? b.str(tok(n, "StringLiteral")) : b.name(tok(n, "Name"));
   else name = { name: tok(n, "Name")?.image ?? "", span: start };
+  const enforcedBy = enforcedClause(b, sub(n, "enforcedClause"));
   b.tokSpan(tok(n, "LCurly"));
   const entries = subs(n, "scopeEntry").map((e) => scopeEntry(b, e));
   const end = b.tokSpan(tok(n, "RCurly"));
-  return { type: "transport", name, entries, span: b.join(start, end), recovered: b.isRecovered(n) || undefined };
+  return { type: "transport", name, entries, ...(enforcedBy ? { enforcedBy } : {}), span: b.join(start, end), recovered: b.isRecovered(n) || undefined };
 }
 
 function signaturesBlock(b: Builder, n: CstNode): A.SignaturesBlock {

@@ -11,7 +11,7 @@ import type { TrustFile } from "./ast.js";
 import { cstToAst } from "./cst-to-ast.js";
 import { lexTrust } from "./lexer.js";
 import { parseTokens } from "./parser.js";
-import { SOFT_KEYWORDS, STATEMENT_KEYWORDS } from "./tokens.js";
+import { KEYWORDS, SOFT_KEYWORDS, STATEMENT_KEYWORDS } from "./tokens.js";
 import { ALL_TOKENS, Identifier, Name, LCurly, RCurly, StringLiteral, UnterminatedString } from "./tokens.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
 
@@ -240,6 +240,12 @@ function syntaxDiagnostics(source: SourceFile, tokens: IToken[], unsorted: IReco
           : ((RULE_WORDS[rule] ?? "").match(/[a-z][a-z-]+/g) ?? []);
       const s = suggestionList(t.image, words);
       if (s.length) hint = `Did you mean '${s[0]}'?`;
+      // A misspelt keyword where the grammar could only close a block (`"a.example" lookasid "…"`): the parser
+      // wanted '}', but the word is plainly a keyword; say which, so the typo is reported first for what it is.
+      else if (words.length === 0 || words.every((w) => !/^[a-z]/.test(w))) {
+        const k = suggestionList(t.image, KEYWORDS.filter((w) => w.length > 3));
+        if (k.length) hint = `Did you mean '${k[0]}'?`;
+      }
     }
     out.push({ code, severity: "error", message, span: source.span(start, end), ...(hint ? { hint } : {}) });
   }

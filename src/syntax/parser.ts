@@ -46,7 +46,7 @@ export class TrustParser extends CstParser {
   private startsStatement(): boolean {
     const t = this.LA(1).tokenType;
     if (T.STATEMENT_KEYWORDS.includes(String(t.LABEL).slice(1, -1)) && t !== T.Name && t !== T.Identifier) return true;
-    return this.LA(2).tokenType === T.LCurly && tokenMatcher(this.LA(1), T.Name);
+    return (this.LA(2).tokenType === T.LCurly || this.LA(2).tokenType === T.EnforcedBy) && tokenMatcher(this.LA(1), T.Name);
   }
 
   statement = this.RULE("statement", () => {
@@ -60,7 +60,27 @@ export class TrustParser extends CstParser {
       { ALT: () => this.SUBRULE(this.approveDecl) },
       { ALT: () => this.SUBRULE(this.expectDecl) },
       { ALT: () => this.SUBRULE(this.signaturesBlock) },
+      { ALT: () => this.SUBRULE(this.includeDecl) },
+      { ALT: () => this.SUBRULE(this.profileBlock) },
     ]);
+  });
+
+  includeDecl = this.RULE("includeDecl", () => {
+    this.CONSUME(T.Include);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  profileBlock = this.RULE("profileBlock", () => {
+    this.CONSUME(T.Profile);
+    this.CONSUME(T.Name);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.statement));
+    this.CONSUME(T.RCurly);
+  });
+
+  enforcedClause = this.RULE("enforcedClause", () => {
+    this.CONSUME(T.EnforcedBy);
+    this.OR([{ ALT: () => this.CONSUME(T.Nodes) }, { ALT: () => this.CONSUME(T.Cluster) }]);
   });
 
   targetDecl = this.RULE("targetDecl", () => {
@@ -311,6 +331,7 @@ export class TrustParser extends CstParser {
       },
       { ALT: () => this.CONSUME2(T.Name) },
     ]);
+    this.OPTION(() => this.SUBRULE(this.enforcedClause));
     this.CONSUME(T.LCurly);
     this.MANY(() => this.SUBRULE(this.scopeEntry));
     this.CONSUME(T.RCurly);
@@ -328,6 +349,7 @@ export class TrustParser extends CstParser {
         ALT: () => {
           this.CONSUME(T.StringLiteral);
           this.SUBRULE2(this.levelBody);
+          this.OPTION2(() => this.SUBRULE(this.enforcedClause));
           this.OPTION(() => {
             this.CONSUME(T.LCurly);
             this.MANY(() => this.SUBRULE(this.scopeEntry));
@@ -344,6 +366,14 @@ export class TrustParser extends CstParser {
     this.OPTION(() => this.SUBRULE(this.levelBody));
     this.CONSUME(T.Because);
     this.CONSUME2(T.StringLiteral);
+    this.OPTION2(() => {
+      this.CONSUME(T.By);
+      this.CONSUME3(T.StringLiteral);
+    });
+    this.OPTION3(() => {
+      this.CONSUME(T.Until);
+      this.CONSUME(T.DateLiteral);
+    });
   });
 
   expectDecl = this.RULE("expectDecl", () => {

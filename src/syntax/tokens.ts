@@ -49,12 +49,14 @@ const keywordTokens: TokenType[] = [];
 export const SOFT_KEYWORDS: readonly string[] = [
   "gpg", "sigstore", "fulcio", "pki", "rekor", "keytype", "file", "files", "data", "datas", "ca", "issuer", "email",
   "roots", "intermediates", "hostname", "lookaside", "staging", "sigstore-staging", "attachments", "base", "layer", "to",
-  "no", "with", "by", "allow", "deny",
+  "no", "with", "by", "allow", "deny", "nodes", "cluster",
   // issue 12: keyless CI identities (`workflow [prefix|regexp] "URI"` in a fulcio key)
   "workflow", "prefix", "regexp",
 ];
 /** Keywords that start a statement. */
-export const STATEMENT_KEYWORDS: readonly string[] = ["target", "key", "identity", "level", "default", "transport", "approve", "expect", "signatures"];
+export const STATEMENT_KEYWORDS: readonly string[] = [
+  "target", "key", "identity", "level", "default", "transport", "approve", "expect", "signatures", "include", "profile",
+];
 function keyword(word: string): TokenType {
   const name = "Kw_" + word.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const soft = SOFT_KEYWORDS.includes(word);
@@ -69,6 +71,9 @@ function keyword(word: string): TokenType {
   keywordTokens.push(t);
   return t;
 }
+
+/** A calendar date `YYYY-MM-DD` (approvals' `until`). */
+export const DateLiteral = createToken({ name: "DateLiteral", pattern: /\d{4}-\d{2}-\d{2}/, label: "a date (YYYY-MM-DD)", categories: [Stray] });
 
 /** The keyword `repo-digest-or-exact`. */
 export const RepoDigestOrExact = keyword("repo-digest-or-exact");
@@ -174,6 +179,18 @@ export const Repository = keyword("repository");
 export const Remap = keyword("remap");
 /** The keyword `to`. */
 export const To = keyword("to");
+/** The keyword `include` (modules: src/check/check-includes.ts). */
+export const Include = keyword("include");
+/** The keyword `profile` (src/check/check-profiles.ts). */
+export const Profile = keyword("profile");
+/** The keyword `enforced-by`: where a scope is enforced (nodes or cluster). */
+export const EnforcedBy = keyword("enforced-by");
+/** The keyword `nodes`. */
+export const Nodes = keyword("nodes");
+/** The keyword `cluster`. */
+export const Cluster = keyword("cluster");
+/** The keyword `until`: an approval's last day. */
+export const Until = keyword("until");
 
 /** Every keyword token. */
 export const KEYWORD_TOKENS: readonly TokenType[] = keywordTokens;
@@ -192,6 +209,7 @@ export const ALL_TOKENS: TokenType[] = [
   LCurly,
   RCurly,
   Equals,
+  DateLiteral,
   // Longest first, so no keyword is shadowed by one of its prefixes (key / keytype).
   ...[...keywordTokens].sort((a, b) => String(b.LABEL).length - String(a.LABEL).length),
   Identifier,

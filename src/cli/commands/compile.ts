@@ -4,6 +4,9 @@ import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { CommandContext, EXIT, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { invalidUtf8Diagnostic } from "../../input/files.js";
 import { colorOption, readSourceFile, targetOption } from "../shared.js";
+import { approvalClock, NOW_HELP, throwOnUnknownProfile } from "../approval-clock.js";
+import { explainProfile } from "../explain-profile.js";
+import { hostIncludeReader } from "../../check/check-includes.js";
 import { codeSettings, requireRunConfig, ruleOption, runKeys, settleDiagnostics } from "../run-config.js";
 
 /** Register `imagetrust compile` on `program`. */
@@ -23,6 +26,10 @@ export function registerCompileCommand(program: Command, ctx: CommandContext): v
       ]),
     )
     .addOption(new Option("--mode <mode>", "with --target-k8s: enforce, or only warn/audit").choices(["enforce", "warn"]).default("enforce"))
+    .option("--profile <name>", "compile this profile of the source (a 'profile NAME { … }' block); default: the base")
+    .option("--explain", "also print what the selected profile overrides, and approvals left out")
+    .option("--now <time>", NOW_HELP)
+    .addOption(new Option("--expired-approvals <what>", "an approval whose 'until' date has passed: dropped with a warning, or refused").choices(["drop", "refuse"]).default("drop"))
     .option("--keys <dir>", "read the key files the source names from this directory, by file name (the output keeps their install paths; wins over .imagetrust.yaml 'keys:')")
     .addOption(ruleOption())
     .addOption(colorOption())
@@ -37,9 +44,14 @@ Examples:
   $ imagetrust compile site.trust --target-k8s kyverno --out k8s/             # Kyverno ClusterPolicy manifests
   $ imagetrust compile site.trust --target-k8s kyverno-ivp --out k8s/         # Kyverno ImageValidatingPolicy (CEL) manifests
   $ imagetrust compile examples/keyless-ci.trust --keys examples/keys --target-k8s kyverno --out k8s/
+  $ imagetrust compile examples/company/site.trust --profile laptop --out out/laptop --explain
+  $ SOURCE_DATE_EPOCH=1767225600 imagetrust compile site.trust --out out/     # approvals judged at 2026-01-01
 `,
     )
-    .action(async (file: string, opts: { out: string; check?: boolean; target?: string; targetK8s?: string; mode: string; keys?: string; rule?: string[]; color: string }) => {
+    .action(async (
+      file: string,
+      opts: { out: string; check?: boolean; target?: string; targetK8s?: string; mode: string; keys?: string; rule?: string[]; color: string; profile?: string; explain?: boolean; now?: string; expiredApprovals: string },
+    ) => {
       const target = parseTarget(opts.target);
       // The output is a directory tree (policy.json beside registries.d/, or several manifests): no single stream.
       if (opts.out === "-") throw new UsageError("compile writes a directory (policy.json and registries.d/); '--out -' is not supported: give a directory, e.g. --out out/ && cat out/policy.json");
@@ -56,7 +68,13 @@ Examples:
       const config = await requireRunConfig(ctx, undefined);
       const keys = await runKeys(ctx, opts.keys, config);
       const settings = await codeSettings(config, opts.rule);
-      const keyAccess = { host: keys.host ?? ctx.host, checkKeyFiles: keys.check };
+      const keyAccess = {
+        host: keys.host ?? ctx.host,
+        checkKeyFiles: keys.check,
+        now: approvalClock(ctx, opts.now),
+        expiredApprovals: opts.expiredApprovals as "drop" | "refuse",
+        ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+      };
       const r = opts.targetK8s
         ? await (await import("../../compile/compile-k8s.js")).compileToKubernetesFiles(source, {
             outDir: ctx.libraryPath(opts.out),
@@ -74,7 +92,9 @@ Examples:
             host: ctx.host,
             compile: keyAccess,
           });
+      throwOnUnknownProfile(r.diagnostics);
       const settled = await settleDiagnostics(r.diagnostics, settings, source);
+      if (opts.explain) ctx.out(await explainProfile(ctx, source, { ...keyAccess, readInclude: hostIncludeReader(ctx.host), target, enforcement: opts.targetK8s ? "cluster" : "nodes" }));
       ctx.out(await renderLooseDiagnostics(ctx, file, settled.diagnostics, ctx.color(opts.color as "auto")));
       if (hasErrors(r.diagnostics)) {
         ctx.out(`${ctx.display(file)}: not compiled${opts.targetK8s ? ` for ${opts.targetK8s}` : ""}\n`);

@@ -40,6 +40,22 @@ Examples:
         ctx.exitCode = EXIT.rejected;
         return;
       }
+      // Digest-pinned docker scopes are what approvals compile to; their reasons, approvers and dates never reached policy.json.
+      const pinned = policy.transports.find((t) => t.name === "docker")?.scopes.filter((s) => /@sha256:[0-9a-f]{64}$/.test(s.scope)) ?? [];
+      if (pinned.length > 0) {
+        const { MODULE_CODES } = await import("../../check/module-codes.js");
+        const first = pinned[0];
+        ctx.err(
+          await renderLooseDiagnostics(ctx, policyPath, [
+            {
+              code: MODULE_CODES.importLosesApprovalFacts,
+              severity: "info",
+              message: `${pinned.length} docker scope(s) pin an image by digest (approvals, e.g. "${first.scope}"); policy.json keeps no reason, approver or end date, so they are imported as plain scopes: write them as 'approve "…" because "…" by "…" until YYYY-MM-DD' by hand.`,
+              ...(first.keyOrigin ? { span: first.keyOrigin } : { file: policyPath }),
+            },
+          ]),
+        );
+      }
       if (out !== undefined && out !== "-") {
         const { writeFileAtomic } = await import("../../util/atomic-write.js");
         await writeFileAtomic(ctx.libraryPath(out), text, { host: ctx.host });

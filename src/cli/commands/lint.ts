@@ -1,5 +1,6 @@
 /** `imagetrust lint`: validate, then find policies that load but do not do what they seem to. */
 import { Command } from "commander";
+import { approvalClock, NOW_HELP } from "../approval-clock.js";
 import * as nodePath from "node:path";
 import type { FileReport } from "../../input/validate.js";
 import type { RuntimeLocations } from "../../input/files.js";
@@ -42,6 +43,8 @@ interface LintCommandOptions extends ReportCommandOptions {
   registriesConfD?: string;
   checkFiles?: boolean;
   keys?: string;
+  now?: string;
+  approvalWarnDays?: string;
 }
 
 /** Register `imagetrust lint` on `program`. */
@@ -62,6 +65,8 @@ export function registerLintCommand(program: Command, ctx: CommandContext): void
     .option("--registries-conf-d <dir>", "with --registries-conf: its drop-in directory (*.conf merged in lexical order, as registries.conf.d)")
     .option("--check-files", "check key files and path scopes on this machine (default only when linting the runtime's own files)")
     .addOption(keysOption())
+    .option("--approval-warn-days <n>", "warn this many days ahead of an approval's 'until' date (approval-expiry; default 30, or approvalWarnDays: in .imagetrust.yaml)")
+    .option("--now <time>", NOW_HELP)
     .action((paths: string[], opts: LintCommandOptions) => lintAction(ctx, paths, opts));
 }
 
@@ -85,6 +90,12 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
     return;
   }
   const lintConfig = config.config;
+  let approvalWarnDays = lintConfig?.approvalWarnDays;
+  if (opts.approvalWarnDays !== undefined) {
+    approvalWarnDays = Number(opts.approvalWarnDays);
+    if (!Number.isInteger(approvalWarnDays) || approvalWarnDays < 0) throw new UsageError(`invalid --approval-warn-days '${opts.approvalWarnDays}': expected a whole number ≥ 0`);
+  }
+  const now = approvalClock(ctx, opts.now);
   const severities = { ...(lintConfig?.severities ?? {}), ...(await parseRuleSettings(opts.rule ?? [])) };
   if (maxWarnings === undefined) maxWarnings = lintConfig?.maxWarnings;
   const effectiveTarget = target ?? (lintConfig?.target !== undefined ? parseTarget(lintConfig.target) : undefined);
@@ -103,6 +114,8 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
       ? await lintRuntimeConfiguration({ host, root: io.systemRoot }, { target: effectiveTarget, severities, checkHostFiles, keys })
       : {
           reports: await lintInputs(lintPaths, {
+            now,
+            ...(approvalWarnDays !== undefined ? { approvalWarnDays } : {}),
             target: effectiveTarget,
             kind,
             severities,
