@@ -46,7 +46,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option("--no-signatures", "read no signatures at all, not even those of dir: images (signature requirements deny)")
     .option("--lookaside", "read the signatures of docker:// references from their registries.d lookaside (file:// and http(s)://)")
     .option("--online", "read the manifest and signatures of docker:// references from their registry (network)")
-    .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
+    .option("--platform <os/arch[/variant]>", "with a manifest list (--online, --manifest LIST, a dir:/oci: layout): decide only the instance a pull on this platform takes")
     .option("--tls-verify <bool>", "with --online or --lookaside: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
     .addOption(keysOption())
@@ -120,6 +120,8 @@ Examples:
         }
         registriesConf = r.value;
       }
+      const { platformOptions, platformNotApplicable } = await import("../platform-option.js");
+      const platform = platformOptions(ctx, opts.platform, { online: opts.online === true, manifest: opts.manifest !== undefined, refs: all });
       const manifest = await readManifest(ctx, opts.manifest);
       const { simulateAllWithEvidence } = await import("../../simulate/simulate-evidence.js");
       const { signatureEvidence } = await import("../../verify/evidence.js");
@@ -142,9 +144,10 @@ Examples:
           manifest,
           signaturesDir: typeof opts.signatures === "string" ? ctx.libraryPath(opts.signatures) : undefined,
           none: opts.signatures === false,
+          ...platform.offline,
           lookaside: opts.lookaside === true,
           online: opts.online
-            ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
+            ? { ...platform.online, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
             : undefined,
           otherTransports: "skip",
           target: target && formatVersion(target),
@@ -157,6 +160,7 @@ Examples:
       // Path references containers/image cannot resolve on this machine fail as they would here (a missing parent).
       const { checkPathOnThisMachine } = await import("../../simulate/paths-on-this-machine.js");
       const results = simulated.map((r) => checkPathOnThisMachine(r, { host: ctx.host, parse }));
+      platformNotApplicable(results.map((r) => r.signatures ?? undefined));
       if (opts.format === "json") {
         ctx.out(JSON.stringify(results, null, 2) + "\n");
       } else {
