@@ -55,6 +55,10 @@ export interface VerifyImageOptions {
    * `platform` instance).
    */
   online?: SignatureEvidenceOptions["online"];
+  /** `--platform` for an offline manifest list (`--manifest`, `dir:`, `oci:`): decide only the instance a pull takes. */
+  platform?: string;
+  /** This machine's platform (from the Host): names the instance a plain pull takes. */
+  machinePlatform?: string;
 }
 
 /** The result of verifying one reference. */
