@@ -28,10 +28,11 @@ export function artifactLines(r: Pick<EvidenceReport, "artifacts" | "findings">)
   return lines;
 }
 
-/** `CODE severity: message` and its hint. */
+/** `CODE severity: message` and its hint (IT5842 is the "pull on …" line of {@link listLines}). */
 export function findingLines(findings: readonly EvidenceFinding[] | undefined): string[] {
   const lines: string[] = [];
   for (const f of findings ?? []) {
+    if (f.code === "IT5842") continue; // the pull line says it (listLines)
     lines.push(`${f.code} ${f.severity}: ${f.message}`);
     if (f.hint) lines.push(`  hint: ${f.hint}`);
   }
