@@ -17,6 +17,7 @@ import { makeDirImage, makeTempDir, pushDirImage, registryAvailable, skopeoAvail
 import { policyIR, policyJson, type PolicySpec } from "../simulate/policy-builder.js";
 import { makeBundle, pushBundleReferrer, putBlob, putManifest, referrersApiServer, referrersIndex, type Referrer } from "./bundle-helpers.js";
 import { cosignPayload, cosignSign, keyPair, makeCA } from "./sigstore-helpers.js";
+import { runCli } from "../cli/helpers.js";
 
 const ci = process.env.CI === "true";
 
@@ -111,6 +112,20 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("signatures
     const codes = (mine.evidence.findings ?? []).map((f) => f.code);
     expect(codes).toEqual(["IT5835", "IT5830", "IT5836"]);
     expect(mine.evidence.findings?.[0].hint).toContain("--new-bundle-format=false --use-signing-config=false");
+  }, 60_000);
+
+  it("simulate --online says the same (CLI, JSON and text)", async () => {
+    const regd = attachmentsOn();
+    const policyFile = path.join(makeTempDir("sim-"), "policy.json");
+    fs.writeFileSync(policyFile, policyJson(keyPolicy()));
+    const ref = `docker://${api.host}/acme/api:v1`;
+    const j = await runCli(["simulate", "--policy", policyFile, "--registries-d", regd.dir, "--online", "--tls-verify=false", "--format", "json", ref]);
+    expect(j.code).toBe(1);
+    const [r] = JSON.parse(j.stdout) as { verdict: string; signatures: { artifacts: { place: string }[]; findings: { code: string }[] } }[];
+    expect([r.verdict, r.signatures.artifacts.map((a) => a.place), r.signatures.findings.map((f) => f.code)]).toEqual(["deny", ["referrers-api"], ["IT5835", "IT5830", "IT5836"]]);
+    const t = await runCli(["simulate", "--policy", policyFile, "--registries-d", regd.dir, "--online", "--tls-verify=false", ref]);
+    expect(t.stdout).toContain("IT5835 error: the image is signed (1 signature in the referrers API), but not where containers/image reads signatures");
+    expect(t.stdout).toContain("if it were read: would satisfy the policy");
   }, 60_000);
 
   it("the referrers tag (a registry without the API): IT5831, same verdict as skopeo", async () => {

@@ -141,6 +141,26 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("manifest l
     expect(all.instances?.[0].evidence.findings?.map((f) => f.code)).toEqual(["IT5841"]);
   }, 120_000);
 
+  it("offline: an oci: layout (instances as blobs, no signatures), decided per platform as skopeo decides it", async () => {
+    const oci = path.join(makeTempDir("ma-oci-"), "layout");
+    const acceptDir = makeTempDir("ma-accept2-");
+    fs.writeFileSync(path.join(acceptDir, "policy.json"), JSON.stringify({ default: [{ type: "insecureAcceptAnything" }] }));
+    fs.writeFileSync(path.join(acceptDir, "registries.conf"), "");
+    const run = await runSkopeo(["--policy", path.join(acceptDir, "policy.json"), "--registries-conf", path.join(acceptDir, "registries.conf"), "copy", "--quiet", "--all", "--remove-signatures", `dir:${layout}`, `oci:${oci}:latest`]);
+    expect(run.code, run.stderr).toBe(0);
+    const all = await verifyImage({ host: nodeHost(), policy: policyIR(policy()), ref: `oci:${oci}:latest`, machinePlatform: "linux/amd64", target: "5.23" });
+    expect(all.instances?.map((i) => [i.platform, i.verdict])).toEqual([
+      ["linux/amd64", "deny"],
+      ["linux/arm64/v8", "deny"],
+    ]);
+    expect(all.pull?.digest).toBe(all.instances?.[0].digest);
+    for (const [arch, platform] of [["amd64", "linux/amd64"], ["arm64", "linux/arm64"]]) {
+      const theirs = await skopeoCopy(policyJson(policy()), undefined, `oci:${oci}:latest`, [], ["--override-os", "linux", "--override-arch", arch]);
+      const mine = await verifyImage({ host: nodeHost(), policy: policyIR(policy()), ref: `oci:${oci}:latest`, platform, target: "5.23" });
+      expect({ arch, verdict: mine.verdict, error: mine.error }).toEqual({ arch, ...theirs });
+    }
+  }, 120_000);
+
   it("--platform on a single image is IT5840, not silently ignored", async () => {
     const single = await verifyImage({ host: nodeHost(), policy: policyIR(policy()), ref: `dir:${path.join(layout, "..")}/none`, platform: "linux/amd64", manifest: fs.readFileSync(path.join(layout, `${inst.amd64.slice(7)}.manifest.json`)) });
     expect(single.evidence.findings?.map((f) => f.code)).toEqual(["IT5840"]);
