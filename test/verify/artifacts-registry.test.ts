@@ -77,6 +77,20 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("signatures
     await putManifest(host, "acme/old", `sha256-${images["acme/old"].digest.slice(7)}.sig`, sigManifest, "application/vnd.oci.image.manifest.v1+json");
     const att = await pushBundleReferrer(host, "acme/old", subject("acme/old"), makeBundle({ digest: images["acme/old"].digest, signer: signer.privateKey, predicateType: "https://slsa.dev/provenance/v1" }), "https://slsa.dev/provenance/v1");
     referrers.set(`acme/old@${images["acme/old"].digest}`, [att]);
+    // A bundle pushed into the .sig tag: the runtime reads the layer, but it is no signature to it.
+    await push("acme/sigbundle");
+    const bundle = makeBundle({ digest: images["acme/sigbundle"].digest, signer: signer.privateKey });
+    const bl = await putBlob(host, "acme/sigbundle", bundle);
+    const bc = await putBlob(host, "acme/sigbundle", Buffer.from("{}"));
+    const bm = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", size: 2, digest: bc },
+        layers: [{ mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json", size: bundle.length, digest: bl }],
+      }),
+    );
+    await putManifest(host, "acme/sigbundle", `sha256-${images["acme/sigbundle"].digest.slice(7)}.sig`, bm, "application/vnd.oci.image.manifest.v1+json");
     // Keyless: a leaf of the test CA for dev@acme.example, Rekor SET by the test Rekor key; and one for someone else.
     await push("acme/keyless");
     const good = ca.leaf({ email: "dev@acme.example", issuerV2: "https://issuer.acme.example", days: 2 });
@@ -154,6 +168,16 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("signatures
     const on = await verifyImage({ host: nodeHost(), policy: policyIR(keyPolicy()), registriesD: attachmentsOn().config, ref, online: { tlsVerify: false } });
     expect([on.verdict, on.error]).toEqual(["allow", null]);
     expect((on.evidence.findings ?? []).map((x) => x.code)).toEqual(["IT5833"]);
+  }, 60_000);
+
+  it("a bundle inside the .sig tag: read but no signature to the runtime (IT5838), the message counts it as skopeo does", async () => {
+    const regd = attachmentsOn();
+    const ref = `docker://${host}/acme/sigbundle:v1`;
+    const mine = await verifyImage({ host: nodeHost(), policy: policyIR(keyPolicy()), registriesD: regd.config, ref, online: { tlsVerify: false }, target: "5.23", debianSigstoreDisabled: true });
+    const theirs = await skopeoCopyVerdict(policyJson(keyPolicy()), ref, { registriesD: regd.dir, srcTlsVerify: false });
+    expect([mine.verdict, mine.error]).toEqual(["deny", theirs.message]);
+    expect(mine.error).toBe("A signature was required, but no signature exists (0 non-sigstore signatures, 1 sigstore non-signature attachments)");
+    expect((mine.evidence.findings ?? []).map((f) => f.code)).toEqual(["IT5835", "IT5838", "IT5836"]);
   }, 60_000);
 
   it("keyless bundles checked against the policy's Fulcio CA, issuer, e-mail and Rekor key: one would satisfy, one names another e-mail, one has no SET", async () => {
