@@ -9,7 +9,7 @@
  * PKI roots, and that the statement's subject digest is the image's manifest digest. A bundle names no
  * `docker-reference`, so the policy's `signedIdentity` cannot be checked: that is said, not guessed.
  */
-import { createHash, verify as cryptoVerify, X509Certificate } from "node:crypto";
+import { createHash, verify as cryptoVerify, X509Certificate, type KeyObject } from "node:crypto";
 import type { SigstoreSigned } from "../ir/types.js";
 import type { BundleCheckReport } from "../simulate/evidence-artifacts.js";
 import { canonicalJson } from "./rekor-set.js";
@@ -156,7 +156,7 @@ export function checkBundle(bytes: Uint8Array, imageDigest: string, req: Sigstor
   }
 
   // Who signed: a public key of the policy, or a certificate chaining to its Fulcio / PKI roots.
-  let keys: { key: import("node:crypto").KeyObject; who: string }[] = [];
+  let keys: { key: KeyObject; who: string }[] = [];
   if (root.publicKeys.length > 0) keys = root.publicKeys.map((k, i) => ({ key: k.key, who: `public key ${i + 1} of the policy` }));
   else if (root.fulcio || root.pki) {
     if (!leaf) add("certificate", false, "the bundle carries no certificate; the policy needs one (Fulcio or PKI)");
@@ -188,5 +188,6 @@ export function checkBundle(bytes: Uint8Array, imageDigest: string, req: Sigstor
   } else if (b.messageSignature && keys.length > 0) add("signature", null, "a message signature over an artifact's digest: the artifact itself is not at hand");
   // The identity the runtime compares (signedIdentity) is not in a bundle.
   add("signedIdentity", null, "a bundle names no docker-reference, so the policy's signedIdentity cannot be checked");
+  if (ctx.debianSigstoreDisabled) add("runtime", false, "Debian 12's containers/image build rejects every sigstore signature (Debian-local change: sigstore disabled)");
   return done();
 }

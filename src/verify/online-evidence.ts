@@ -30,7 +30,11 @@ function withBundleChecks(c: EvidenceContext, inner: AsyncSignatureEvidence, bun
       const v = await inner.evaluate(requirement, image);
       if (requirement.type === "sigstoreSigned")
         for (const b of bundles)
-          b.artifact.bundleCheck ??= checkBundle(b.bytes, digest, requirement, { now: c.options.now ?? host.now(), readFile: (p) => (c.options.keys ?? host).files.readFile(p) });
+          b.artifact.bundleCheck ??= checkBundle(b.bytes, digest, requirement, {
+            now: c.options.now ?? host.now(),
+            readFile: (p) => (c.options.keys ?? host).files.readFile(p),
+            debianSigstoreDisabled: c.options.debianSigstoreDisabled,
+          });
       return v;
     },
   };

@@ -177,7 +177,11 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("signatures
     const theirs = await skopeoCopyVerdict(policyJson(keyPolicy()), ref, { registriesD: regd.dir, srcTlsVerify: false });
     expect([mine.verdict, mine.error]).toEqual(["deny", theirs.message]);
     expect(mine.error).toBe("A signature was required, but no signature exists (0 non-sigstore signatures, 1 sigstore non-signature attachments)");
-    expect((mine.evidence.findings ?? []).map((f) => f.code)).toEqual(["IT5835", "IT5838", "IT5836"]);
+    // Debian's build would reject the bundle even if it were a signature to it.
+    expect((mine.evidence.findings ?? []).map((f) => f.code)).toEqual(["IT5835", "IT5838", "IT5837"]);
+    expect(mine.evidence.artifacts?.[0].bundleCheck?.checks.at(-1)).toEqual({ check: "runtime", passed: false, detail: expect.stringContaining("sigstore disabled") });
+    const upstream = await verifyImage({ host: nodeHost(), policy: policyIR(keyPolicy()), registriesD: regd.config, ref, online: { tlsVerify: false } });
+    expect((upstream.evidence.findings ?? []).map((f) => f.code)).toEqual(["IT5835", "IT5838", "IT5836"]);
   }, 60_000);
 
   it("keyless bundles checked against the policy's Fulcio CA, issuer, e-mail and Rekor key: one would satisfy, one names another e-mail, one has no SET", async () => {
