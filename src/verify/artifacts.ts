@@ -5,8 +5,11 @@
  * registries.d lookaside (`getSignaturesFromLookaside`) and, when `use-sigstore-attachments: true`, the layers of the
  * `sha256-<hex>.sig` tag (`getSignaturesFromSigstoreAttachments`, `docker_client.go` `sigstoreAttachmentTag`), each
  * layer one signature, used only when its MIME type is `application/vnd.dev.cosign.simplesigning.v1+json`
- * (`signature/policy_eval_sigstore.go`). The newest upstream is the same: reading Sigstore bundles from OCI 1.1
- * referrers is proposed (containers/container-libs#388, PR #1153) and not released.
+ * (`signature/policy_eval_sigstore.go`). Released versions up to the newest target (5.39) read no referrers. Upstream
+ * main (podman-container-tools/container-libs `image/docker/docker_image_src.go` `appendSignaturesFromReferrers`,
+ * cf. PR #1111) has begun to read referrers of cosign/sigstore artifact types when `use-sigstore-attachments` is on;
+ * there too a layer counts only with the simple-signing MIME type, so a Sigstore bundle is still no signature until
+ * bundle verification lands (containers/container-libs#388, PR #1153, open). imagetrust models the released behaviour.
  *
  * cosign 3 signs by default in the new bundle format (`--new-bundle-format`, on by default since v3.0.0): a Sigstore
  * bundle (`application/vnd.dev.sigstore.bundle.v0.3+json`, a DSSE envelope over an in-toto statement with predicate

@@ -2,7 +2,7 @@
 import { page } from "./entry.js";
 
 const READS =
-  "containers/image reads signatures from two places only: the registries.d lookaside and, with `use-sigstore-attachments: true`, the layers of the `sha256-<hex>.sig` tag. OCI 1.1 referrers are never read (the newest upstream is the same; reading bundles is proposed in containers/container-libs#388 and not released).";
+  "containers/image reads signatures from two places only: the registries.d lookaside and, with `use-sigstore-attachments: true`, the layers of the `sha256-<hex>.sig` tag. No released version up to 5.39 reads OCI 1.1 referrers. Upstream main has begun reading referrers of cosign/sigstore artifact types (with `use-sigstore-attachments`), but even there a Sigstore bundle layer is no signature until bundle verification lands (containers/container-libs#388, PR #1153, open).";
 const OLD_FORMAT =
   "Sign in cosign's old format, into the `.sig` tag: `cosign sign --new-bundle-format=false --use-signing-config=false IMAGE@DIGEST` (cosign 3; do not add `--registry-referrers-mode=oci-1-1`), and set `use-sigstore-attachments: true` in registries.d for the namespace. `cosign verify` accepts either format, so a green `cosign verify` proves nothing about podman.";
 const LOOKUP = "docker/docker_image_src.go GetSignaturesWithFormat, getSignaturesFromSigstoreAttachments; docker/docker_client.go sigstoreAttachmentTag";
