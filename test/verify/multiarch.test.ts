@@ -161,6 +161,28 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("manifest l
     }
   }, 120_000);
 
+  it("arm variants: the instance chosen for each --platform OS/ARCH/VARIANT is skopeo's (--override-variant)", async () => {
+    // A dir: list of arm/v6, arm/v7 (the only signed one), arm (no variant) and arm64/v8.
+    const dir = path.join(makeTempDir("ma-arm-"), "img");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "version"), "Directory Transport Version: 1.1\n");
+    const entries = [];
+    for (const [arch, variant] of [["arm", "v6"], ["arm", "v7"], ["arm", ""], ["arm64", "v8"]]) {
+      const img = makeDirImage(makeTempDir("ma-arm-i-"), { config: JSON.stringify({ architecture: arch, variant, os: "linux" }) });
+      for (const f of fs.readdirSync(img.dir)) if (/^[0-9a-f]{64}$/.test(f)) fs.copyFileSync(path.join(img.dir, f), path.join(dir, f));
+      fs.writeFileSync(path.join(dir, `${img.manifestDigest.slice(7)}.manifest.json`), img.manifest);
+      if (variant === "v7") fs.writeFileSync(path.join(dir, `${img.manifestDigest.slice(7)}.signature-1`), await skopeoSign(key, img.manifest, `${host}/acme/multi:latest`));
+      entries.push({ mediaType: "application/vnd.docker.distribution.manifest.v2+json", size: img.manifest.length, digest: img.manifestDigest, platform: { architecture: arch, os: "linux", ...(variant ? { variant } : {}) } });
+    }
+    fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.docker.distribution.manifest.list.v2+json", manifests: entries }));
+    for (const platform of ["linux/arm/v8", "linux/arm/v7", "linux/arm/v6", "linux/arm/v5", "linux/arm", "linux/arm64", "linux/arm64/v8"]) {
+      const [, arch, variant] = platform.split("/");
+      const theirs = await skopeoCopy(policyJson(policy()), undefined, `dir:${dir}`, [], ["--override-os", "linux", "--override-arch", arch, ...(variant ? ["--override-variant", variant] : [])]);
+      const mine = await verifyImage({ host: nodeHost(), policy: policyIR(policy()), ref: `dir:${dir}`, platform, target: "5.23" });
+      expect({ platform, verdict: mine.verdict, error: mine.error }).toEqual({ platform, ...theirs });
+    }
+  }, 120_000);
+
   it("--platform on a single image is IT5840, not silently ignored", async () => {
     const single = await verifyImage({ host: nodeHost(), policy: policyIR(policy()), ref: `dir:${path.join(layout, "..")}/none`, platform: "linux/amd64", manifest: fs.readFileSync(path.join(layout, `${inst.amd64.slice(7)}.manifest.json`)) });
     expect(single.evidence.findings?.map((f) => f.code)).toEqual(["IT5840"]);
