@@ -13,18 +13,20 @@ import type { EvidenceReport, EvidenceSource, GatheredEvidence, ImageEvidence } 
 import { dockerSignatures } from "./docker-signatures.js";
 import { recordRead, verifier, type EvidenceContext, type SignatureEvidenceOptions, type SignatureSet } from "./evidence-context.js";
 import type { ImageUnderTest } from "./image-under-test.js";
+import { Deadline, DEFAULT_TOTAL_TIMEOUT_MS } from "./limits.js";
 import { manifestDigest } from "./manifest-digest.js";
 import { gatherOfflineList, listMediaType } from "./manifest-list.js";
 import { gatherOnline } from "./online-evidence.js";
 import { readDirSignatures, type SignatureReadResult } from "./sources.js";
 import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
+import { readBounded } from "../host/read-limits.js";
 
 export type { SignatureEvidenceOptions } from "./evidence-context.js";
 
 /** Read a `dir:` image's manifest; errors name it by `shown`, the path as typed (upstream `dirReference.manifestPath`). */
 function readManifestFile(c: EvidenceContext, p: string, shown: string): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
   try {
-    return { ok: true, bytes: c.options.host.files.readFile(p) };
+    return { ok: true, bytes: readBounded(c.options.host, p, "manifest") };
   } catch (e) {
     return { ok: false, error: `open ${shown}: ${errnoText(e)}` };
   }
@@ -163,14 +165,17 @@ export function signatureEvidence(options: SignatureEvidenceOptions): EvidenceSo
     requested: options.signatures !== undefined || options.signaturesDir !== undefined || options.lookaside || options.online !== undefined,
     async gather(ref: ImageReference): Promise<GatheredEvidence | null> {
       if (options.none) return null;
+      // One total deadline per reference for all its registry and lookaside reads (--timeout).
+      const deadline = new Deadline(options.http?.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+      const cr: EvidenceContext = { ...c, docker: { ...c.docker, http: { ...c.docker.http, deadline } } };
       const platform = options.online ? options.online.platform : options.platform;
       let g: GatheredEvidence | null;
-      if (options.online && ref.transport === "docker" && ref.dockerReference) g = await gatherOnline(c, ref.dockerReference, options.online);
+      if (options.online && ref.transport === "docker" && ref.dockerReference) g = await gatherOnline(cr, ref.dockerReference, options.online, deadline);
       else {
-        const list = offlineList(c, ref);
-        if (list) g = await gatherOfflineList(c, ref, list.bytes, list.mediaType);
+        const list = offlineList(cr, ref);
+        if (list) g = await gatherOfflineList(cr, ref, list.bytes, list.mediaType);
         else if (!readsSignatures(options, ref) && options.otherTransports === "skip") g = null;
-        else g = { kind: "image", evidence: await gatherStored(c, ref) };
+        else g = { kind: "image", evidence: await gatherStored(cr, ref) };
       }
       // IT5840: --platform names an instance of a list; this image is a single manifest (the CLI makes it a usage error).
       if (platform !== undefined && (g === null || g.kind === "image")) {

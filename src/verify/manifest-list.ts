@@ -104,7 +104,13 @@ export async function gatherOfflineList(c: EvidenceContext, ref: ImageReference,
     return { report: ev, manifest: bytes.ok ? bytes.bytes : undefined, signatures: verifier(c, image, set) };
   };
   const pull = pullChoice(listBytes, mediaType, o.platform, o.machinePlatform);
-  let listed = listInstances(listBytes);
+  let listed: ReturnType<typeof listInstances>;
+  try {
+    listed = listInstances(listBytes);
+  } catch (e) {
+    report.manifestError = (e as Error).message;
+    return { kind: "unreadable", report, error: report.manifestError };
+  }
   if (o.platform !== undefined) {
     if (!pull || pull.digest === null) {
       const error = `choosing an image from manifest list ${ref.transport}:${ref.withinTransport}: ${pull?.error ?? `invalid platform ${o.platform}`}`;

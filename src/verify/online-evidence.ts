@@ -18,8 +18,9 @@ import { checkBundle } from "./bundle.js";
 import { dockerSignatures } from "./docker-signatures.js";
 import { recordRead, verifier, type EvidenceContext, type SignatureEvidenceOptions } from "./evidence-context.js";
 import type { ImageUnderTest } from "./image-under-test.js";
-import { chooseInstance, formatPlatform, parsePlatform, wantedPlatforms } from "./platform.js";
-import { isManifestList, listInstances, RegistryClient, type FetchedManifest } from "./registry-client.js";
+import type { Deadline } from "./limits.js";
+import { chooseInstance, formatPlatform, parsePlatform, wantedPlatforms, type ListedInstance } from "./platform.js";
+import { instanceDigestError, isManifestList, listInstances, RegistryClient, type FetchedManifest, type ListInstance } from "./registry-client.js";
 
 /** Check the bundles found against each sigstoreSigned requirement the evaluation reaches (first one checked wins). */
 function withBundleChecks(c: EvidenceContext, inner: AsyncSignatureEvidence, bundles: ArtifactSearch["bundles"], digest: string): AsyncSignatureEvidence {
@@ -40,6 +41,17 @@ function withBundleChecks(c: EvidenceContext, inner: AsyncSignatureEvidence, bun
   };
 }
 
+/** A list's entries as ChooseInstance sees them (entries whose digest is not a string are left out: they are never chosen). */
+export function rawInstances(listBytes: Uint8Array): ListedInstance[] {
+  try {
+    const j = JSON.parse(new TextDecoder().decode(listBytes)) as { manifests?: unknown };
+    if (!Array.isArray(j.manifests)) return [];
+    return j.manifests.filter((m): m is ListedInstance => typeof m === "object" && m !== null && typeof (m as { digest?: unknown }).digest === "string");
+  } catch {
+    return [];
+  }
+}
+
 /** Which instance a pull takes (`platform` chosen, else this machine's), or undefined when neither is known. */
 export function pullChoice(listBytes: Uint8Array, mediaType: string, chosen: string | undefined, machine: string | undefined): PullChoice | undefined {
   const text = chosen ?? machine;
@@ -47,14 +59,23 @@ export function pullChoice(listBytes: Uint8Array, mediaType: string, chosen: str
   if (p === undefined) return undefined;
   const m = machine !== undefined ? parsePlatform(machine) : undefined;
   const wanted = wantedPlatforms(chosen !== undefined ? p : undefined, m ?? p);
-  const r = chooseInstance(listInstances(listBytes), wanted, mediaType === "application/vnd.oci.image.index.v1+json");
+  const r = chooseInstance(rawInstances(listBytes), wanted, mediaType === "application/vnd.oci.image.index.v1+json");
   const from = chosen !== undefined ? "--platform" : "this machine";
   return r.ok ? { platform: formatPlatform(p), from, digest: r.digest } : { platform: formatPlatform(p), from, digest: null, error: r.error };
 }
 
-/** Gather a docker image's evidence from its registry. */
-export async function gatherOnline(c: EvidenceContext, dref: DockerReference, online: NonNullable<SignatureEvidenceOptions["online"]>): Promise<GatheredEvidence> {
-  const client = new RegistryClient(dref, { ...online, host: c.options.host });
+/**
+ * Gather a docker image's evidence from its registry; every read (manifests, lookaside, attachments) within
+ * `deadline`, the reference's total (`--timeout`). The registry is untrusted: list instances are capped and their
+ * digests validated before anything is fetched by them (registry-client.ts).
+ */
+export async function gatherOnline(
+  c: EvidenceContext,
+  dref: DockerReference,
+  online: NonNullable<SignatureEvidenceOptions["online"]>,
+  deadline?: Deadline,
+): Promise<GatheredEvidence> {
+  const client = new RegistryClient(dref, { ...online, host: c.options.host, ...(deadline ? { deadline } : {}) });
   const report: EvidenceReport = { source: "registry", locations: [], formats: [], manifestDigest: null };
   const fail = (error: string): GatheredEvidence => {
     report.manifestError = error;
@@ -91,18 +112,28 @@ export async function gatherOnline(c: EvidenceContext, dref: DockerReference, on
     return { kind: "image", evidence: await one(top.bytes, dref.digest?.startsWith("sha256:") ? dref.digest : top.digest, dref.digest) };
 
   const pull = pullChoice(top.bytes, top.mediaType, online.platform, online.machinePlatform);
-  let listed = listInstances(top.bytes);
+  let listed: ListInstance[];
+  try {
+    // Digests are validated (and, deciding every instance, their number capped) before anything is fetched by them.
+    listed = listInstances(top.bytes, online.platform);
+    if (online.platform === undefined) listed = listInstances(top.bytes);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
   if (online.platform !== undefined) {
-    // As podman pull --platform: only the chosen instance is pulled, so only it is decided.
+    // As podman pull --platform: only the instance ChooseInstance picks is pulled, so only it is decided.
     if (!pull || pull.digest === null)
       return fail(`choosing an image from manifest list docker://${dref.domain}/${dref.path}${dref.tag ? ":" + dref.tag : ""}${dref.digest ? "@" + dref.digest : ""}: ${pull?.error ?? `invalid platform ${online.platform}`}`);
-    listed = listed.filter((i) => i.digest === pull.digest).slice(0, 1);
+    listed = rawInstances(top.bytes).filter((i) => i.digest === pull.digest).slice(0, 1) as ListInstance[];
   }
   if (listed.length === 0) return fail("the manifest list has no instances");
   const instances: InstanceEvidence[] = [];
   for (const inst of listed) {
     let m: FetchedManifest | undefined;
     try {
+      // A digest that does not validate ("latest") is never fetched: it would be fetched as a tag.
+      const bad = instanceDigestError(inst.digest);
+      if (bad) throw bad;
       m = await client.manifest(inst.digest);
     } catch (e) {
       const error = (e as Error).message;

@@ -2,8 +2,9 @@
 import { Command, Option } from "commander";
 import { stylesFor } from "../io.js";
 import { formatVersion } from "../../ir/versions.js";
-import { CommandContext, EXIT, UsageError, parseTarget } from "../context.js";
+import { CommandContext, EXIT, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { colorOption, loadPolicyAndStorage, readManifest, targetOption } from "../shared.js";
+import { parseTimeoutOption } from "../timeout-option.js";
 import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
 
 /** Register `imagetrust verify` on `program`. */
@@ -20,6 +21,7 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .option("--platform <os/arch[/variant]>", "with a manifest list (--online, --manifest LIST, a dir:/oci: layout): decide only the instance a pull on this platform takes (default: every instance, and the pull on this machine is named)")
     .option("--tls-verify <bool>", "with --online: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
+    .option("--timeout <duration>", "total time for the registry and lookaside reads of the image (Go duration: 90s, 2m; default 30s)")
     .addOption(keysOption())
     .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
     .option("--require-signatures", "allow only when a signature requirement accepted a signature")
@@ -29,11 +31,16 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .addHelpText(
       "after",
       `
+Registries and lookaside servers are untrusted: --timeout DURATION (default 30s) bounds all network reads of
+the image; manifests and signatures are read up to 4 MiB each, at most 128 manifest-list instances (give
+--platform) and 128 sigstore attachment layers (32 MiB in total). URLs are printed without their password.
+
 Exit status: 0 allowed, 1 denied, 2 usage error or unusable input.
 
 Examples:
   $ imagetrust verify --policy /etc/containers/policy.json dir:/srv/images/app
   $ imagetrust verify --policy policy.json --registries-d /etc/containers/registries.d --online docker://quay.io/acme/app:1
+  $ imagetrust verify --policy policy.json --online --platform linux/arm64 --timeout 2m docker://quay.io/acme/app:1
   $ imagetrust verify --policy policy.json --target 5.23 --debian --manifest m.json --signatures sigs/ docker://quay.io/acme/app:1
   $ imagetrust verify --policy policy.json --online --platform linux/arm64 docker://quay.io/acme/app:1
 
@@ -57,6 +64,7 @@ pull on this machine takes are shown. Offline lists: --manifest LIST.json with -
           platform?: string;
           tlsVerify?: string;
           authfile?: string;
+          timeout?: string;
           debian?: boolean;
           keys?: string;
           requireSignatures?: boolean;
@@ -69,6 +77,7 @@ pull on this machine takes are shown. Offline lists: --manifest LIST.json with -
         if (opts.tlsVerify !== undefined && opts.tlsVerify !== "true" && opts.tlsVerify !== "false") {
           throw new UsageError(`invalid --tls-verify '${opts.tlsVerify}': expected true or false`);
         }
+        const totalTimeoutMs = parseTimeoutOption(opts.timeout);
         // Key files from --keys / .imagetrust.yaml `keys:`: for the .trust checker and for verifying signatures.
         const keys = await runKeys(ctx, opts.keys, await requireRunConfig(ctx, undefined));
         ctx.keys = keysFor(ctx, keys);
@@ -77,6 +86,7 @@ pull on this machine takes are shown. Offline lists: --manifest LIST.json with -
         const { platformOptions, platformNotApplicable } = await import("../platform-option.js");
         const platform = platformOptions(ctx, opts.platform, { online: opts.online === true, manifest: opts.manifest !== undefined, refs: [ref] });
         const manifest = await readManifest(ctx, opts.manifest);
+        if (opts.authfile !== undefined) await checkAuthFile(ctx, opts.authfile);
         const { verifyImage } = await import("../../verify/verify-image.js");
         const r = await verifyImage({
           host: ctx.host,
@@ -93,6 +103,7 @@ pull on this machine takes are shown. Offline lists: --manifest LIST.json with -
           // A dir:/oci: path is the user's (the CLI's cwd); --debian: no atomic transport, as Debian's build.
           parse: { cwd: ctx.io.cwd, target, debian: opts.debian === true },
           env: { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME },
+          ...(totalTimeoutMs !== undefined ? { http: { totalTimeoutMs } } : {}),
           online: opts.online
             ? { ...platform.online, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
             : undefined,
@@ -108,4 +119,17 @@ pull on this machine takes are shown. Offline lists: --manifest LIST.json with -
         ctx.exitCode = r.verdict === "allow" ? EXIT.ok : EXIT.rejected;
       },
     );
+}
+
+/**
+ * `--authfile FILE` must be a regular file of sane size when it exists (a missing one is no credentials, as
+ * containers/image's pkg/docker/config treats it): /dev/zero or a FIFO is IT9013, a huge file IT9005, exit 2.
+ */
+async function checkAuthFile(ctx: CommandContext, file: string): Promise<void> {
+  const [{ readTextFile, FILE_CODES }, { readLimit }] = await Promise.all([import("../../input/files.js"), import("../../host/read-limits.js")]);
+  const r = await readTextFile(ctx.libraryPath(file), { host: ctx.host, maxBytes: readLimit(ctx.host, "authfile") });
+  const refused = r.diagnostics.filter((d) => d.code === FILE_CODES.notRegularFile || d.code === FILE_CODES.tooLarge || d.code === FILE_CODES.isDirectory);
+  if (refused.length === 0) return;
+  ctx.err(await renderLooseDiagnostics(ctx, file, refused));
+  throw new InputError(`cannot read --authfile ${file}`);
 }
