@@ -169,4 +169,17 @@ export interface Host {
   randomBytes(n: number): Uint8Array;
   /** HTTP; absent where the host has no network (the browser playground, memory hosts). */
   http?: HostHttp;
+  /**
+   * This machine's platform as Go names it (`runtime.GOOS`/`GOARCH`, the CPU variant containers/image detects on
+   * arm): the instance of a manifest list a pull picks by default. Absent where the host cannot tell.
+   */
+  platform?(): HostPlatform;
+}
+
+/** A platform as an OCI image index names it (`os`, `architecture`, `variant`). */
+export interface HostPlatform {
+  os: string;
+  architecture: string;
+  /** "" when none (amd64), `v8` on arm64, `v7`/`v6`/… on arm. */
+  variant: string;
 }

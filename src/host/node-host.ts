@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as nodePath from "node:path";
-import { DEFAULT_READ_LIMIT, FILE_TOO_LARGE, HostError, NOT_REGULAR_FILE, READ_REFUSAL_TEXT, type Host, type HostHttp, type HostStat } from "./host.js";
+import { DEFAULT_READ_LIMIT, FILE_TOO_LARGE, HostError, NOT_REGULAR_FILE, READ_REFUSAL_TEXT, type Host, type HostHttp, type HostPlatform, type HostStat } from "./host.js";
 
 // node:fs/promises, node:http and node:https are loaded on first use: most commands never write or fetch, and
 // loading them costs every start-up (fs/promises alone ~10 ms of validate's time, measured earlier).
@@ -196,6 +196,7 @@ export function nodeHost(options: NodeHostOptions = {}): Host {
     env,
     home: () => homeDirectory(env),
     euid: () => (typeof process.geteuid === "function" ? process.geteuid() : 0),
+    platform: () => goPlatform(),
     cwd: () => options.cwd ?? process.cwd(),
     now: () => new Date(),
     pid: process.pid,
@@ -211,4 +212,24 @@ export function nodeHost(options: NodeHostOptions = {}): Host {
     randomBytes: (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)),
     http: nodeHttp,
   };
+}
+
+/** Node's names → Go's (`runtime.GOOS`, `runtime.GOARCH`), with the CPU variant containers/image detects (`platform_matcher.go` `getCPUVariant`). */
+function goPlatform(): HostPlatform {
+  const goos = process.platform === "win32" ? "windows" : process.platform === "sunos" ? "solaris" : process.platform;
+  const arches: Record<string, string> = { x64: "amd64", ia32: "386", arm: "arm", arm64: "arm64", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64", mips: "mips", mipsel: "mipsle", loong64: "loong64" };
+  const architecture = arches[process.arch] ?? process.arch;
+  let variant = "";
+  if (architecture === "arm64") variant = "v8";
+  else if (architecture === "arm") {
+    // getCPUVariantArm: the "Cpu architecture" line of /proc/cpuinfo (on Linux).
+    try {
+      const m = /^cpu architecture\s*:\s*(\S+)/im.exec(fs.readFileSync("/proc/cpuinfo", "utf8"));
+      const v = (m?.[1] ?? "").toLowerCase();
+      variant = { "8": "v8", aarch64: "v8", "7": "v7", "7m": "v7", "?(12)": "v7", "?(13)": "v7", "?(14)": "v7", "?(15)": "v7", "?(16)": "v7", "?(17)": "v7", "6": "v6", "6tej": "v6", "5": "v5", "5t": "v5", "5te": "v5", "5tej": "v5", "4": "v4", "4t": "v4", "3": "v3" }[v] ?? "";
+    } catch {
+      variant = "";
+    }
+  }
+  return { os: goos, architecture, variant };
 }

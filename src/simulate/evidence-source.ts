@@ -6,6 +6,7 @@
  * of `imagetrust simulate --format json` and the fields of `imagetrust verify --format json` (names are stable).
  */
 import type { ImageReference } from "../reference/image-reference.js";
+import type { EvidenceFinding, FoundArtifact, PullChoice } from "./evidence-artifacts.js";
 import type { AsyncSignatureEvidence, SignatureCheck } from "./evaluate.js";
 import type { SimulationResult } from "./types.js";
 
@@ -27,6 +28,12 @@ export interface EvidenceReport {
    * policy nor the copy (`copy.go` reads signatures only after `IsRunningImageAllowed`) looked at them.
    */
   notRead?: string;
+  /** `--online`: every signature artifact found for this digest, wherever stored, and whether the runtime reads it. */
+  artifacts?: FoundArtifact[];
+  /** Places that could not be searched for artifacts (the runtime does not read them either). */
+  artifactNotes?: string[];
+  /** Coded findings explaining the evidence (IT5830–IT5869). */
+  findings?: EvidenceFinding[];
 }
 
 /** One signature requirement's result with the per-signature reasons. */
@@ -68,6 +75,8 @@ export interface ImageEvidence {
   readForCopy?: () => Promise<string | undefined>;
   /** After the policy denied: note in the report that signatures no requirement read were never read. */
   markUnread?: () => void;
+  /** Findings on this evidence once the runtime decided (artifact-findings.ts); stored in `report.findings`. */
+  findings?: (decision: { verdict: "allow" | "deny"; error: string | null }) => EvidenceFinding[];
 }
 
 /** One instance of a manifest list: its evidence, or why its manifest could not be read. */
@@ -78,8 +87,11 @@ export type InstanceEvidence =
 /** Everything read for one reference. */
 export type GatheredEvidence =
   | { kind: "image"; evidence: ImageEvidence }
-  /** A manifest list read from the registry: each instance is decided on its own evidence. */
-  | { kind: "list"; report: EvidenceReport; instances: InstanceEvidence[] }
+  /**
+   * A manifest list: each instance is decided on its own evidence; `list` is the list's own (the policy is never
+   * evaluated on it by the runtime, shown for comparison), `pull` the instance a pull takes on a platform.
+   */
+  | { kind: "list"; report: EvidenceReport; instances: InstanceEvidence[]; list?: ImageEvidence; pull?: PullChoice }
   /** The pull fails before any requirement is evaluated (the registry did not serve the manifest). */
   | { kind: "unreadable"; report: EvidenceReport; error: string };
 
@@ -102,6 +114,10 @@ export interface EvidenceDecision {
   evidence: EvidenceReport;
   /** For a manifest list: each instance decided (the verdict is allow only if all allow). */
   instances?: InstanceResult[];
+  /** For a manifest list: the policy on the list's own digest (informational: no pull checks it). */
+  list?: InstanceResult;
+  /** For a manifest list: the instance a pull takes on the platform, and its verdict. */
+  pull?: PullChoice;
 }
 
 /** The signature evidence behind one simulated reference: what was read and each evaluated signature requirement. */
@@ -109,6 +125,10 @@ export interface SimulationSignatures extends EvidenceReport {
   requirements: VerifiedRequirement[];
   /** `--online` with a manifest list: each instance decided. */
   instances?: InstanceResult[];
+  /** A manifest list: the policy on the list's own digest (informational). */
+  list?: InstanceResult;
+  /** A manifest list: the instance a pull takes on the platform. */
+  pull?: PullChoice;
 }
 
 /** One element of `imagetrust simulate --format json`: the simulation plus `signatures` (null: no evidence read). */

@@ -1,4 +1,5 @@
 /** Text for the signature evidence of a simulated reference (`imagetrust simulate` with signatures). */
+import { artifactLines, listLines } from "./render-artifacts.js";
 import type { SimulationSignatures, VerifiedRequirement } from "./evidence-source.js";
 import { renderFindingLines } from "./signature-findings.js";
 
@@ -25,11 +26,15 @@ export function renderEvidenceText(s: SimulationSignatures | null, indent: strin
       }
     }
   };
+  lines.push(...artifactLines(s));
   if (s.instances) {
     for (const i of s.instances) {
       lines.push(`instance ${i.digest}${i.platform ? ` (${i.platform})` : ""}: ${i.verdict === "allow" ? "ALLOW" : `DENY: ${i.error ?? ""}`}`);
       requirementLines(i.requirements, "  ");
+      for (const l of artifactLines(i.evidence)) lines.push(`  ${l}`);
     }
+    lines.push(...listLines(s.list, s.pull));
+    if (s.list) for (const l of artifactLines(s.list.evidence)) lines.push(`  ${l}`);
   } else requirementLines(s.requirements, "");
   return lines.map((l) => indent + l).join("\n") + "\n";
 }

@@ -18,6 +18,7 @@ import type {
   SimulationWithEvidence,
   VerifiedRequirement,
 } from "./evidence-source.js";
+import { listSignedInstanceNot } from "./list-findings.js";
 import { applyPullSources, pullSourcesFor, pullSourceWarnings, type PullSourcesReport } from "./registries-conf.js";
 import { createSimulator, failed, knownTransportPrefix, simulateImageReference, simulateImageReferenceWith } from "./simulate.js";
 import type { SimulationOptions, SimulationResult, Simulator } from "./types.js";
@@ -70,6 +71,10 @@ async function decideImage(
     verdict = "deny";
     error = noSignatureVerificationMessage(ref.transport, ev.identity ?? ref.identity);
   }
+  if (ev.findings) {
+    const f = ev.findings({ verdict, error });
+    if (f.length > 0) ev.report.findings = [...(ev.report.findings ?? []), ...f];
+  }
   return { verdict, error, requirements, simulation: result };
 }
 
@@ -108,7 +113,7 @@ export async function decideWithEvidence(
     });
   }
   const denied = instances.find((r) => r.verdict === "deny");
-  return {
+  const decision: EvidenceDecision = {
     verdict: denied ? "deny" : "allow",
     error: denied ? denied.error : null,
     requirements: first?.requirements ?? [],
@@ -116,6 +121,50 @@ export async function decideWithEvidence(
     evidence: gathered.report,
     instances,
   };
+  await decideListExtras(sim, ref, input, gathered, decision, options);
+  return decision;
+}
+
+/**
+ * The list's own verdict (the policy on the list digest: no pull evaluates it, `copy.Image` checks instances only),
+ * the instance a pull takes on the platform with its verdict (IT5842, or IT5843 when none fits), and "the list is
+ * signed, this instance is not" (IT5841) on each denied instance.
+ */
+async function decideListExtras(
+  sim: Simulator,
+  ref: ImageReference,
+  input: string,
+  gathered: Extract<GatheredEvidence, { kind: "list" }>,
+  decision: EvidenceDecision,
+  options: EvidenceDecisionOptions,
+): Promise<void> {
+  const findings = (gathered.report.findings ??= []);
+  if (gathered.list) {
+    const d = await decideImage(sim, ref, input, gathered.list, options);
+    const listDigest = gathered.list.report.manifestDigest ?? gathered.report.manifestDigest ?? "";
+    decision.list = { digest: listDigest, verdict: d.verdict, error: d.error, requirements: d.requirements, evidence: gathered.list.report };
+    for (const inst of decision.instances ?? []) {
+      if (inst.verdict !== "deny") continue;
+      const f = listSignedInstanceNot(gathered.list.report, inst.evidence, inst.digest, listDigest);
+      if (f) (inst.evidence.findings ??= []).push(f);
+    }
+  }
+  if (gathered.pull) {
+    const pull = { ...gathered.pull };
+    if (pull.digest === null) {
+      findings.push({ code: "IT5843", severity: "error", message: `${pull.from === "--platform" ? "" : "on this machine: "}${pull.error ?? "no instance for the platform"}`, hint: "pull another platform (--platform OS/ARCH) or add the instance to the list" });
+    } else {
+      const inst = decision.instances?.find((i) => i.digest === pull.digest);
+      if (inst) pull.verdict = inst.verdict;
+      findings.push({
+        code: "IT5842",
+        severity: "info",
+        message: `a pull on ${pull.platform} (${pull.from}) takes instance ${pull.digest}${inst ? `: ${inst.verdict === "allow" ? "allowed" : `denied: ${inst.error ?? ""}`}` : ""}`,
+      });
+    }
+    decision.pull = pull;
+  }
+  if (findings.length === 0) delete gathered.report.findings;
 }
 
 const BARE_NAME_WARNING =
@@ -151,6 +200,8 @@ export async function simulateWithEvidence(sim: Simulator, input: string, source
   const s = d.simulation;
   const signatures: SimulationSignatures = { ...d.evidence, requirements: d.requirements };
   if (d.instances) signatures.instances = d.instances;
+  if (d.list) signatures.list = d.list;
+  if (d.pull) signatures.pull = d.pull;
   const mirrors = pulls ? pullSourceWarnings(new Set(s.requirements.map((q) => q.type)), pulls) : [];
   const r: SimulationWithEvidence = {
     ...s,

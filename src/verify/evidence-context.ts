@@ -41,7 +41,16 @@ export interface SignatureEvidenceOptions {
    * registries.d, sigstore attachments when enabled). Manifest lists are decided per instance (or only the
    * `platform` instance).
    */
-  online?: Omit<RegistryClientOptions, "host"> & { platform?: string };
+  online?: Omit<RegistryClientOptions, "host"> & {
+    /** `--platform os/arch[/variant]`: decide only the instance a pull on that platform takes. */
+    platform?: string;
+    /** This machine's platform (from the Host, passed by the CLI): names the instance a plain pull takes. */
+    machinePlatform?: string;
+  };
+  /** `--platform os/arch[/variant]` for an offline manifest list (`--manifest`, `dir:`, `oci:`): decide only that instance. */
+  platform?: string;
+  /** This machine's platform (from the Host, passed by the CLI): names the instance a plain pull takes. */
+  machinePlatform?: string;
   /**
    * References whose signatures the runtime does not read (nothing given, no lookaside asked for): "unsigned" gathers
    * an empty signature set for them (`imagetrust verify`), "skip" gathers nothing (`simulate` decides them as

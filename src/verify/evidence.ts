@@ -15,6 +15,7 @@ import { recordRead, verifier, type EvidenceContext, type SignatureEvidenceOptio
 import type { ImageUnderTest } from "./image-under-test.js";
 import { Deadline, DEFAULT_TOTAL_TIMEOUT_MS } from "./limits.js";
 import { manifestDigest } from "./manifest-digest.js";
+import { gatherOfflineList, listMediaType } from "./manifest-list.js";
 import { gatherOnline } from "./online-evidence.js";
 import { readDirSignatures, type SignatureReadResult } from "./sources.js";
 import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
@@ -120,6 +121,31 @@ function readsSignatures(o: SignatureEvidenceOptions, ref: ImageReference): bool
   return ref.transport === "docker" && ref.dockerReference !== undefined && o.lookaside;
 }
 
+/** The manifest list of an offline image (`--manifest`, `dir:PATH/manifest.json`, an `oci:` layout's index), if it is one. */
+function offlineList(c: EvidenceContext, ref: ImageReference): { bytes: Uint8Array; mediaType: string } | undefined {
+  const o = c.options;
+  let bytes: Uint8Array | undefined = o.manifest;
+  const files = o.host.files;
+  try {
+    if (bytes === undefined && ref.transport === "dir") bytes = files.readFile(join(resolve(o.cwd ?? o.host.cwd(), ref.withinTransport), "manifest.json"));
+    if (bytes === undefined && ref.transport === "oci") {
+      // oci/layout: index.json names the image by org.opencontainers.image.ref.name (or is the only entry).
+      const i = ref.withinTransport.lastIndexOf(":");
+      const dir = resolve(o.cwd ?? o.host.cwd(), i < 0 ? ref.withinTransport : ref.withinTransport.slice(0, i));
+      const name = i < 0 ? "" : ref.withinTransport.slice(i + 1);
+      const index = JSON.parse(new TextDecoder().decode(files.readFile(join(dir, "index.json")))) as { manifests?: { digest?: string; mediaType?: string; annotations?: Record<string, string> }[] };
+      const ms = index.manifests ?? [];
+      const d = name === "" ? (ms.length === 1 ? ms[0] : undefined) : ms.find((m) => m.annotations?.["org.opencontainers.image.ref.name"] === name);
+      if (d?.digest) bytes = files.readFile(join(dir, "blobs", "sha256", d.digest.slice(d.digest.indexOf(":") + 1)));
+    }
+  } catch {
+    return undefined; // read as before (a missing manifest is reported by the image's own evidence)
+  }
+  if (bytes === undefined) return undefined;
+  const mediaType = listMediaType(bytes);
+  return mediaType === undefined ? undefined : { bytes, mediaType };
+}
+
 /** An evidence source over the machine's files and network (see {@link SignatureEvidenceOptions}). */
 export function signatureEvidence(options: SignatureEvidenceOptions): EvidenceSource {
   const target = options.target ? parseVersion(options.target) : undefined;
@@ -142,9 +168,23 @@ export function signatureEvidence(options: SignatureEvidenceOptions): EvidenceSo
       // One total deadline per reference for all its registry and lookaside reads (--timeout).
       const deadline = new Deadline(options.http?.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
       const cr: EvidenceContext = { ...c, docker: { ...c.docker, http: { ...c.docker.http, deadline } } };
-      if (options.online && ref.transport === "docker" && ref.dockerReference) return gatherOnline(cr, ref.dockerReference, options.online, deadline);
-      if (!readsSignatures(options, ref) && options.otherTransports === "skip") return null;
-      return { kind: "image", evidence: await gatherStored(cr, ref) };
+      const platform = options.online ? options.online.platform : options.platform;
+      let g: GatheredEvidence | null;
+      if (options.online && ref.transport === "docker" && ref.dockerReference) g = await gatherOnline(cr, ref.dockerReference, options.online, deadline);
+      else {
+        const list = offlineList(cr, ref);
+        if (list) g = await gatherOfflineList(cr, ref, list.bytes, list.mediaType);
+        else if (!readsSignatures(options, ref) && options.otherTransports === "skip") g = null;
+        else g = { kind: "image", evidence: await gatherStored(cr, ref) };
+      }
+      // IT5840: --platform names an instance of a list; this image is a single manifest (the CLI makes it a usage error).
+      if (platform !== undefined && (g === null || g.kind === "image")) {
+        const report = g?.kind === "image" ? g.evidence.report : undefined;
+        const finding = { code: "IT5840", severity: "error" as const, message: `--platform ${platform} does not apply: ${ref.transport}:${ref.withinTransport} is a single image, not a manifest list` };
+        if (report) report.findings = [...(report.findings ?? []), finding];
+        else return { kind: "unreadable", report: { source: "none", locations: [], formats: [], manifestDigest: null, findings: [finding] }, error: finding.message };
+      }
+      return g;
     },
   };
 }

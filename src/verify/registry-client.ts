@@ -224,6 +224,17 @@ export class RegistryClient {
   }
 
   /**
+   * The OCI 1.1 referrers API (`GET /v2/<name>/referrers/<digest>`, distribution-spec v1.1): the index of artifacts
+   * whose `subject` is `digest`, or `unsupported` with the status when the registry does not answer 200 (a registry
+   * without the API answers 404). containers/image 5.23.1 never asks this (artifacts.ts explains what it misses).
+   */
+  async referrers(digest: string): Promise<{ bytes: Uint8Array } | { unsupported: string }> {
+    const res = await this.get(`${this.base()}/referrers/${digest}`, "application/vnd.oci.image.index.v1+json", this.options.maxManifestBytes ?? 4 * 1024 * 1024);
+    if (res.status !== 200) return { unsupported: `status ${res.status}` };
+    return { bytes: res.body };
+  }
+
+  /**
    * Sigstore attachments of a manifest digest (upstream `appendSigstoreInternalSignatures`): the `<algo>-<hex>.sig`
    * manifest (absent = none) must be an OCI image manifest; each layer is one signature. Bounded: at most
    * {@link MAX_ATTACHMENT_LAYERS} layers, each at most `iolimits.MaxSignatureBodySize`, together at most

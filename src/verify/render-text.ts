@@ -1,4 +1,5 @@
 /** Text for `imagetrust verify`: the verdict, the deciding scope, the evidence read and each signature's check. */
+import { artifactLines, listLines } from "../simulate/render-artifacts.js";
 import { renderFindingLines } from "../simulate/signature-findings.js";
 import type { VerifyImageResult } from "./verify-image.js";
 
@@ -36,8 +37,12 @@ export function renderVerifyText(r: VerifyImageResult, style: VerifyTextStyle = 
       if (c.finding) lines.push(...renderFindingLines(c.finding, "      "));
     }
   }
+  for (const l of artifactLines(r.evidence)) lines.push(`  ${l}`);
   for (const i of r.instances ?? []) {
     lines.push(`  instance ${i.digest}${i.platform ? ` (${i.platform})` : ""}: ${i.verdict === "allow" ? "ALLOW" : `DENY: ${i.error ?? ""}`}`);
+    for (const l of artifactLines(i.evidence)) lines.push(`    ${l}`);
   }
+  for (const l of listLines(r.list, r.pull)) lines.push(`  ${l}`);
+  if (r.list) for (const l of artifactLines(r.list.evidence)) lines.push(`    ${l}`);
   return lines.join("\n") + "\n";
 }

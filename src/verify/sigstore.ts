@@ -378,3 +378,5 @@ export function sha256Hex(b: Uint8Array): string {
 }
 
 export { pemBlocks };
+/** For bundle.ts (Sigstore bundles found where the runtime does not read them, checked by the same rules). */
+export { prepareTrustRoot, verifyChain, hasCodeSigning, fulcioIssuer, sanValues, verifyWithKey };

@@ -8,6 +8,7 @@
 import type { Host } from "../host/host.js";
 import type { Policy, RegistriesDConfig } from "../ir/types.js";
 import { parseImageReference } from "../reference/image-reference.js";
+import type { PullChoice } from "../simulate/evidence-artifacts.js";
 import type { EvidenceReport, InstanceResult, VerifiedRequirement } from "../simulate/evidence-source.js";
 import { decideWithEvidence } from "../simulate/simulate-evidence.js";
 import { createSimulator, type SimulationEnv, type SimulationOptions, type SimulationResult } from "../simulate/simulate.js";
@@ -54,6 +55,10 @@ export interface VerifyImageOptions {
    * `platform` instance).
    */
   online?: SignatureEvidenceOptions["online"];
+  /** `--platform` for an offline manifest list (`--manifest`, `dir:`, `oci:`): decide only the instance a pull takes. */
+  platform?: string;
+  /** This machine's platform (from the Host): names the instance a plain pull takes. */
+  machinePlatform?: string;
 }
 
 /** The result of verifying one reference. */
@@ -68,6 +73,10 @@ export interface VerifyImageResult {
   simulation: SimulationResult;
   /** For a manifest list read `--online`: each instance evaluated (the verdict is allow only if all allow). */
   instances?: InstanceResult[];
+  /** For a manifest list: the policy on the list's own digest (informational: no pull checks the list). */
+  list?: InstanceResult;
+  /** For a manifest list: the instance a pull takes on `--platform` or this machine's platform, and its verdict. */
+  pull?: PullChoice;
 }
 
 /**
@@ -91,5 +100,5 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
   // Field order is part of the JSON output: as each kind of evidence always printed it.
   if (gathered.kind === "image") return { ...head, simulation: d.simulation, evidence: d.evidence };
   if (gathered.kind === "unreadable") return { ...head, evidence: d.evidence, simulation: d.simulation };
-  return { ...head, evidence: d.evidence, simulation: d.simulation, instances: d.instances };
+  return { ...head, evidence: d.evidence, simulation: d.simulation, instances: d.instances, ...(d.list ? { list: d.list } : {}), ...(d.pull ? { pull: d.pull } : {}) };
 }

@@ -1,5 +1,6 @@
 /** `imagetrust simulate`: would these pulls be allowed, and why. */
 import { Command, Option } from "commander";
+import type { EvidenceReport } from "../../simulate/evidence-source.js";
 import { stylesFor } from "../io.js";
 import { formatVersion } from "../../ir/versions.js";
 import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
@@ -53,7 +54,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option("--no-signatures", "read no signatures at all, not even those of dir: images (signature requirements deny)")
     .option("--lookaside", "read the signatures of docker:// references from their registries.d lookaside (file:// and http(s)://)")
     .option("--online", "read the manifest and signatures of docker:// references from their registry (network)")
-    .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
+    .option("--platform <os/arch[/variant]>", "with a manifest list (--online, --manifest LIST, a dir:/oci: layout): decide only the instance a pull on this platform takes")
     .option("--tls-verify <bool>", "with --online or --lookaside: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
     .option("--timeout <duration>", "with --online or --lookaside: total time for each reference's registry and lookaside reads (Go duration: 90s, 2m; default 30s)")
@@ -141,6 +142,9 @@ Examples:
         }
         registriesConf = r.value;
       }
+      const { platformOptions, platformNotApplicable } = await import("../platform-option.js");
+      // References in a --refs file are read later; they may be dir:/oci: layouts, so only the after-check applies to them.
+      const platform = platformOptions(ctx, opts.platform, { online: opts.online === true, manifest: opts.manifest !== undefined, refs: opts.refs !== undefined ? [...refs, "dir:"] : refs });
       const manifest = await readManifest(ctx, opts.manifest);
       const { signatureEvidence } = await import("../../verify/evidence.js");
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
@@ -164,9 +168,10 @@ Examples:
           manifest,
           signaturesDir: typeof opts.signatures === "string" ? ctx.libraryPath(opts.signatures) : undefined,
           none: opts.signatures === false,
+          ...platform.offline,
           lookaside: opts.lookaside === true,
           online: opts.online
-            ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
+            ? { ...platform.online, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
             : undefined,
           otherTransports: "skip",
           target: target && formatVersion(target),
@@ -199,6 +204,8 @@ Examples:
       const decisionOnly = selection.kind === "fields" && [...selection.fields].every((f) => DECISION_FIELDS.has(f));
       const one = async (input: string) => {
         const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
+        // --platform on a single image: a usage error (IT5840), not silently ignored.
+        if ("signatures" in r) platformNotApplicable([(r.signatures as EvidenceReport | null) ?? undefined]);
         exit.add(r);
         if (writer.add(r)) await out.flush();
         progress.tick(++done);

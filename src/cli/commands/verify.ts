@@ -18,7 +18,7 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .option("--manifest <file>", "the image manifest (default: read from a dir: image)")
     .option("--signatures <dir>", "read signature-1, signature-2, … from this directory instead of where the runtime would")
     .option("--online", "read the manifest and signatures of a docker:// image from its registry")
-    .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
+    .option("--platform <os/arch[/variant]>", "with a manifest list (--online, --manifest LIST, a dir:/oci: layout): decide only the instance a pull on this platform takes (default: every instance, and the pull on this machine is named)")
     .option("--tls-verify <bool>", "with --online: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
     .option("--timeout <duration>", "total time for the registry and lookaside reads of the image (Go duration: 90s, 2m; default 30s)")
@@ -42,6 +42,14 @@ Examples:
   $ imagetrust verify --policy policy.json --registries-d /etc/containers/registries.d --online docker://quay.io/acme/app:1
   $ imagetrust verify --policy policy.json --online --platform linux/arm64 --timeout 2m docker://quay.io/acme/app:1
   $ imagetrust verify --policy policy.json --target 5.23 --debian --manifest m.json --signatures sigs/ docker://quay.io/acme/app:1
+  $ imagetrust verify --policy policy.json --online --platform linux/arm64 docker://quay.io/acme/app:1
+
+With --online, every place a signature can be stored is searched (the lookaside, the sha256-<hex>.sig tag, the
+referrers API, the referrers tag): each artifact found is listed with whether containers/image reads it, and a
+denial caused by signatures the runtime does not read is explained (IT5835). Manifest lists are decided per
+instance (the verdict is allow only if every decided instance is); the list's own signatures and the instance a
+pull on this machine takes are shown. Offline lists: --manifest LIST.json with --signatures DIR holding
+<hex>.manifest.json and <hex>.signature-N per instance (the layout skopeo copy --all writes to dir:).
 `,
     )
     .action(
@@ -75,6 +83,8 @@ Examples:
         ctx.keys = keysFor(ctx, keys);
         // --target, else the target a .trust source declares.
         const { policy, registriesD, target } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, explicitTarget);
+        const { platformOptions, platformNotApplicable } = await import("../platform-option.js");
+        const platform = platformOptions(ctx, opts.platform, { online: opts.online === true, manifest: opts.manifest !== undefined, refs: [ref] });
         const manifest = await readManifest(ctx, opts.manifest);
         if (opts.authfile !== undefined) await checkAuthFile(ctx, opts.authfile);
         const { verifyImage } = await import("../../verify/verify-image.js");
@@ -86,6 +96,7 @@ Examples:
           ref,
           manifest,
           signaturesDir: opts.signatures !== undefined ? ctx.libraryPath(opts.signatures) : undefined,
+          ...platform.offline,
           target: target && formatVersion(target),
           debianSigstoreDisabled: opts.debian === true,
           requireSignatures: opts.requireSignatures === true,
@@ -94,9 +105,10 @@ Examples:
           env: { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME },
           ...(totalTimeoutMs !== undefined ? { http: { totalTimeoutMs } } : {}),
           online: opts.online
-            ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
+            ? { ...platform.online, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
             : undefined,
         });
+        platformNotApplicable([r.evidence, ...(r.instances ?? []).map((i) => i.evidence)]);
         if (opts.format === "json") {
           ctx.out(JSON.stringify(r, null, 2) + "\n");
         } else {
