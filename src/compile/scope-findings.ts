@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { TrustModel } from "../ir/types.js";
-import { runLint } from "../lint/run.js";
+import { runRules } from "../lint/run-rules.js";
 import { neverMatchingScope } from "../lint/rules/never-matching-scope.js";
 import { unknownTransport } from "../lint/rules/unknown-transport.js";
 import { SourceFile } from "../source/source-file.js";
@@ -28,5 +28,5 @@ export function compileTimeScopeFindings(model: TrustModel, source: SourceFile, 
     }
     return sources.get(f);
   };
-  return runLint({ file: source.path, policy: model.policy, frontEnd: "trust", getSource }, { rules: COMPILE_TIME_RULES });
+  return runRules({ file: source.path, policy: model.policy, frontEnd: "trust", getSource }, COMPILE_TIME_RULES);
 }

@@ -13,6 +13,8 @@ import { join } from "../host/path.js";
 import { readLimit } from "../host/read-limits.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile } from "../source/source-file.js";
+import { runRules } from "../lint/run-rules.js";
+import { subjectEmailNotAnEmail } from "../lint/rules/subject-email-not-an-email.js";
 import {
   DEFAULT_MAX_BYTES,
   FILE_CODES,
@@ -358,6 +360,7 @@ export async function validateFile(
     });
   }
   diagnostics.push(...loaded.diagnostics);
+  if (kind === "policy-json" && model?.policy && !hasErrors(diagnostics)) diagnostics.push(...acceptedButNeverMatching(path, source, model.policy));
   return report(path, kind, diagnostics, false, { sources, model: hasErrors(diagnostics) ? undefined : model });
 }
 
@@ -429,4 +432,14 @@ export async function readSourceForDisplay(path: string, host: Host): Promise<So
 function trustIncludeReader(host: Host): (path: string) => string {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   return (path) => decoder.decode(host.files.readFile(path)).replace(/^\uFEFF/, "");
+}
+
+/**
+ * What the runtime loads but can never match, said by `validate` too (the lint rule owns the finding; validate runs
+ * it as a warning, since containers/image accepts the file): a subjectEmail that is not an e-mail address (IT4028).
+ */
+function acceptedButNeverMatching(path: string, source: SourceFile, policy: Policy): Diagnostic[] {
+  return runRules({ file: path, policy, frontEnd: "policy-json", getSource: (f) => (f === path ? source : undefined) }, [subjectEmailNotAnEmail], {
+    severities: { [subjectEmailNotAnEmail.meta.code]: "warning" },
+  });
 }

@@ -3,7 +3,11 @@
  * '@' loads (upstream accepts any non-empty string) and can never match: signature/fulcio_cert.go
  * verifyFulcioCertificateAtTime compares it with the certificate's e-mail SANs only. Empty stays the loader's error.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../cli/helpers.js";
 import { notAnEmailReason } from "../../src/check/check-subjects.js";
 import { loadPolicyJson } from "../../src/load/policy-json.js";
 import { subjectEmailNotAnEmail } from "../../src/lint/rules/subject-email-not-an-email.js";
@@ -53,5 +57,25 @@ describe("lint IT4028 subject-email-not-an-email (policy.json)", () => {
   it(".trust sources too: an e-mail without '@' compiles, and lint says IT4028 at the key", () => {
     const text = 'key gh fulcio ca file "/ca.pem" issuer "https://github.com/login/oauth" email "release-bot"\nkey rk rekor file "/r.pub"\nlevel l = signed by gh with rk\ndefault l\nsignatures {\n  default attachments\n}\n';
     expect(lintTrust(text, [subjectEmailNotAnEmail]).shown).toEqual(['IT4028@fulcio ca file "/ca.pem" issuer "https://github.com/login/oauth" email "release-bot"']);
+  });
+});
+
+describe("validate says it too (the runtime loads the file, so a warning: exit 0)", () => {
+  it("validate of a policy.json with a workflow URI as subjectEmail warns IT4028 and stays accepted", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "imagetrust-it4028-"));
+    const file = path.join(dir, "policy.json");
+    const doc = (subjectEmail: string) =>
+      JSON.stringify({ default: [{ type: "reject" }], transports: { docker: { "ghcr.io/acme": [{ type: "sigstoreSigned", fulcio: { caPath: "/ca.pem", oidcIssuer: "https://token.actions.githubusercontent.com", subjectEmail }, rekorPublicKeyPath: "/r.pub" }] } } }, null, 2);
+    writeFileSync(file, doc(WORKFLOW));
+    const r = await runCli(["validate", "--format", "json", file]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const ds = JSON.stringify(report);
+    expect(ds).toContain("IT4028");
+    expect(ds).toContain('"severity":"warning"');
+    writeFileSync(file, doc("release-bot@acme.example"));
+    const ok = await runCli(["validate", "--format", "json", file]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).not.toContain("IT4028");
   });
 });
