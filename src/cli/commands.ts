@@ -25,4 +25,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "test", load: async () => (await import("./commands/test.js")).registerTestCommand },
   { name: "diff", load: async () => (await import("./commands/diff.js")).registerDiffCommand },
   { name: "explain", load: async () => (await import("./commands/explain.js")).registerExplainCommand },
+  { name: "lsp", load: async () => (await import("./commands/lsp.js")).registerLspCommand },
 ];
