@@ -55,7 +55,13 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   const analyse = async (uri: string): Promise<Analysis | undefined> => {
     const d = docs.get(uri);
-    if (!d || !d.kind) return undefined;
+    if (!d) return undefined;
+    if (!d.kind) {
+      // No longer something the server judges (a JSON file that stopped looking like a policy): clear what it said.
+      if (d.analysis) await connection.sendDiagnostics({ uri, version: d.doc.version, diagnostics: [] });
+      d.analysis = undefined;
+      return undefined;
+    }
     const version = d.doc.version;
     const source = d.source;
     let analysis: Analysis;
