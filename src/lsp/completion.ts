@@ -140,7 +140,9 @@ export function policyJsonCompletion(source: SourceFile, offset: number): Comple
   if (loc.container?.type !== "object") return [];
   const present = new Set(loc.container.members.filter((m) => m !== loc.key).map((m) => m.key));
   const kind = role === "transports" ? "transport" : "property";
+  // Between members (not inside a key's quotes) the item brings its own quotes and colon.
+  const bare = loc.key === undefined;
   return allowedMembers(role, loc.container)
     .filter((k) => !present.has(k))
-    .map((k) => item(k, kind, role, POLICY_JSON_DOCS[k]));
+    .map((k) => ({ ...item(k, kind, role, POLICY_JSON_DOCS[k]), ...(bare ? { insertText: `"${k}": ` } : {}) }));
 }

@@ -165,6 +165,18 @@ describe("completion", () => {
     const root = await complete(path.join(tmp, "p3.json"), '{ "default": [], | }', "json");
     expect(root).toEqual(["transports"]);
   });
+  it("policy.json: between members an item brings its quotes; inside a key's quotes it is the bare name", async () => {
+    const bare = '{ "default": [{ "type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", | }] }';
+    const quoted = '{ "default": [{ "type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", "sig|" }] }';
+    const items = async (file: string, text: string) => {
+      client.open(file, text.replace("|", ""), "json");
+      return client.request<Array<CompletionItem & { insertText?: string }>>("textDocument/completion", at(file, pos(text, "|")));
+    };
+    expect((await items(path.join(tmp, "p4.json"), bare)).find((i) => i.label === "signedIdentity")?.insertText).toBe('"signedIdentity": ');
+    const inside = await items(path.join(tmp, "p5.json"), quoted);
+    expect(inside.map((i) => i.label)).toContain("signedIdentity");
+    expect(inside.find((i) => i.label === "signedIdentity")?.insertText).toBeUndefined();
+  });
 });
 
 describe("definition, references, symbols", () => {

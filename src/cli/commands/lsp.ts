@@ -10,9 +10,9 @@ related locations and hints of 'imagetrust lint', with .imagetrust.yaml applied)
 definition, references, outline, formatting (fmt) and quick fixes. Editors start it; you do not run it by hand.
 
 Examples:
-  VS Code:  the extension in editors/vscode (see the README)
-  Neovim:   vim.lsp.start({ name = "imagetrust", cmd = { "imagetrust", "lsp" } })
-  Helix:    [language-server.imagetrust] command = "imagetrust", args = ["lsp"]
+  $ imagetrust lsp            # what an editor runs (VS Code: the extension in editors/vscode, see the README)
+  Neovim:  vim.lsp.start({ name = "imagetrust", cmd = { "imagetrust", "lsp" } })
+  Helix:   [language-server.imagetrust] command = "imagetrust", args = ["lsp"]
 `;
 
 /** Register `imagetrust lsp` on `program`. */
