@@ -74,10 +74,22 @@ send({ method: "textDocument/didOpen", params: { textDocument: { uri, languageId
 const opened = await first;
 const openMs = performance.now() - t0;
 
+/** The server's CPU time so far in ms (Linux /proc; undefined elsewhere): the work a change costs, whatever else runs. */
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function serverCpuMs() {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
 const lines = text.split("\n");
 const scopeLines = lines.map((l, i) => (l.startsWith('  "registry') ? i : -1)).filter((i) => i >= 0);
 const times = [];
 let count = 0;
+let cpuStart;
 for (let v = 2; v < 2 + WARMUP + RUNS; v++) {
   // Edit one scope line (its level), as a user typing in the middle of the file does.
   const line = scopeLines[(v * 37) % scopeLines.length];
@@ -95,7 +107,10 @@ for (let v = 2; v < 2 + WARMUP + RUNS; v++) {
   lines[line] = edited;
   count = d.diagnostics.length;
   if (v >= 2 + WARMUP) times.push(ms);
+  if (v === 1 + WARMUP) cpuStart = serverCpuMs();
 }
+const cpuEnd = serverCpuMs();
+const cpuPerChange = cpuStart !== undefined && cpuEnd !== undefined ? (cpuEnd - cpuStart) / RUNS : undefined;
 await request("shutdown", null);
 send({ method: "exit", params: null });
 
@@ -104,3 +119,4 @@ const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))]
 console.log(`lsp benchmark: ${lines.length - 1}-line .trust source (${(Buffer.byteLength(text) / 1024).toFixed(0)} KB), ${RUNS} one-line changes after ${WARMUP} warm-up changes`);
 console.log(`  didOpen → publishDiagnostics (cold)       ${openMs.toFixed(0).padStart(6)} ms   (${opened.diagnostics.length} diagnostics)`);
 console.log(`  didChange → publishDiagnostics  median    ${q(0.5).toFixed(1).padStart(6)} ms   p90 ${q(0.9).toFixed(1)} ms   min ${times[0].toFixed(1)} ms   max ${times[times.length - 1].toFixed(1)} ms   (${count} diagnostics; target 50 ms)`);
+if (cpuPerChange !== undefined) console.log(`  server CPU per change (mean)              ${cpuPerChange.toFixed(1).padStart(6)} ms   (load average ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]} on this machine during the run)`);
