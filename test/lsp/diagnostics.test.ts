@@ -23,10 +23,10 @@ interface CliDiagnostic {
 }
 
 /** The CLI's diagnostics for `file` as the LSP would show them: positions 0-based, hint and upstream text appended. */
-async function cliDiagnostics(args: string[], file: string): Promise<Array<{ code: string; range: string; message: string }>> {
-  const r = await runCli(["lint", "--format", "json", ...args, file]);
+async function cliDiagnostics(args: string[], file: string, cwd = REPO): Promise<Array<{ code: string; range: string; message: string }>> {
+  const r = await runCli(["lint", "--format", "json", ...args, file], { cwd });
   const reports = JSON.parse(r.stdout) as Array<{ file: string; diagnostics: CliDiagnostic[] }>;
-  const report = reports.find((x) => path.resolve(REPO, x.file) === path.resolve(REPO, file))!;
+  const report = reports.find((x) => path.resolve(cwd, x.file) === path.resolve(cwd, file))!;
   return report.diagnostics.map((d) => ({
     code: d.code,
     range: d.line === undefined ? "0:0-0:0" : `${d.line - 1}:${d.column! - 1}-${d.endLine! - 1}:${d.endColumn! - 1}`,
@@ -142,15 +142,39 @@ describe("diagnostics over stdio", () => {
     mkdirSync(dir, { recursive: true });
     const key = path.join(dir, "acme-release.gpg");
     const file = path.join(dir, "site.trust");
-    const text = `key acme gpg file "${key}"\nlevel signed = signed by acme\ndefault reject\ndocker {\n  "quay.io/acme" signed\n}\n`;
+    const text = `key acme gpg file "${key}"\nlevel trusted = signed by acme\ndefault reject\ndocker {\n  "quay.io/acme" trusted\n}\n`;
     client.open(file, text);
     const before = await client.diagnostics(file, 1);
     expect(before.diagnostics.map((d) => d.code)).toContain("IT2120");
+    writeFileSync(file, text);
+    expect(shape(before.diagnostics)).toEqual(await cliDiagnostics([], file));
     copyFileSync(path.join(REPO, "examples/keys/acme-release.gpg"), key);
     const mark = client.notifications.length;
     client.notify("workspace/didChangeWatchedFiles", { changes: [{ uri: uri(key), type: 1 }] });
     const after = await client.diagnostics(file, 1, mark);
     expect(after.diagnostics.map((d) => d.code)).not.toContain("IT2120");
+    expect(shape(after.diagnostics)).toEqual(await cliDiagnostics([], file));
+  });
+
+  it(".imagetrust.yaml applies: keys: reads key files by install path from the repository; rules: turns codes off", async () => {
+    const dir = path.join(tmp, "configured");
+    mkdirSync(path.join(dir, "keys"), { recursive: true });
+    copyFileSync(path.join(REPO, "examples/keys/acme-release.gpg"), path.join(dir, "keys/acme-release.gpg"));
+    const file = path.join(dir, "site.trust");
+    const text = 'key acme gpg file "/etc/pki/containers/acme-release.gpg"\nlevel trusted = signed by acme\ndefault reject\ndocker {\n  "quay.io/acme" trusted\n  default reject\n}\n';
+    client.open(file, text);
+    const bare = await client.diagnostics(file, 1);
+    expect(bare.diagnostics.map((d) => d.code).sort()).toEqual(["IT2120", "IT4027"]);
+    // The configuration, typed in the editor (unsaved): the open .trust source is checked again with it.
+    const config = path.join(dir, ".imagetrust.yaml");
+    const mark = client.notifications.length;
+    client.open(config, "keys: keys/\nrules:\n  IT4027: off\n", "yaml");
+    const configured = await client.diagnostics(file, 1, mark);
+    expect(configured.diagnostics).toEqual([]);
+    // As the CLI says, run where the configuration is found.
+    writeFileSync(file, text);
+    writeFileSync(config, "keys: keys/\nrules:\n  IT4027: off\n");
+    expect(await cliDiagnostics([], "site.trust", dir)).toEqual([]);
   });
 
   it("closing a document clears its diagnostics", async () => {
