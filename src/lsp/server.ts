@@ -19,6 +19,9 @@ import { plainHover, policyJsonHover, trustHover } from "./hover.js";
 import { documentOutline } from "./outline.js";
 import { declarationOf, indexTrust, nameAt, type TrustIndex } from "./trust-index.js";
 
+/** The language server's own diagnostic codes (catalogue/tooling.ts). */
+export const LSP_CODES = { internal: "IT9070" } as const;
+
 /** Options of {@link startLanguageServer}. */
 export interface LanguageServerOptions {
   /** The machine underneath the open documents. */
@@ -68,8 +71,10 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     try {
       analysis = await analyzeDocument(d.path, d.kind, { host: options.host, texts });
     } catch (e) {
-      connection.console.error(`imagetrust: analysing ${d.path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return d.analysis;
+      // A bug: say so in the document (IT9070) rather than show nothing, and log the stack for the report.
+      connection.console.error(`imagetrust: checking ${d.path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      const message = `imagetrust could not check this document: ${e instanceof Error ? e.message : String(e)}.`;
+      analysis = { path: d.path, kind: d.kind, diagnostics: [{ code: LSP_CODES.internal, severity: "error", file: d.path, message, hint: "This is a bug in imagetrust; please report it with the file." }], sources: new Map(), reads: new Set([d.path]) };
     }
     // A newer version arrived meanwhile: its own analysis follows; publish nothing stale.
     if (docs.get(uri) !== d || d.doc.version !== version) return analysis;

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
-import { trustGrammarText } from "./grammar.js";
+import { trustGrammarText } from "./grammar.mjs";
 
 /** The extension's directory. */
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, "..");

@@ -48,7 +48,7 @@ export function trustGrammar(): Record<string, unknown> {
     name: "imagetrust",
     scopeName: "source.trust",
     fileTypes: ["trust"],
-    comment: "Generated from src/syntax/tokens.ts by editors/vscode/build/grammar.ts (npm run vsix); do not edit.",
+    comment: "Generated from src/syntax/tokens.ts by editors/vscode/build/grammar.mts (npm run vsix); do not edit.",
     patterns: [
       { include: "#comment" },
       { include: "#string" },
