@@ -17,6 +17,7 @@ import { policyJsonCompletion, trustCompletion } from "./completion.js";
 import { offsetAt, pathToUri, positionAt, spanRange, toLspDiagnostic, uriToPath } from "./convert.js";
 import { plainHover, policyJsonHover, trustHover } from "./hover.js";
 import { documentOutline } from "./outline.js";
+import { registriesDCompletion, registriesDHover } from "./registries-d-keys.js";
 import { declarationOf, indexTrust, nameAt, type TrustIndex } from "./trust-index.js";
 
 /** The language server's own diagnostic codes (catalogue/tooling.ts). */
@@ -209,6 +210,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const input = { source: d.source, analysis: d.analysis, host: options.host };
     if (d.kind === "trust") return trustHover({ ...input, index: indexOf(d) }, offset) ?? null;
     if (d.kind === "policy-json") return policyJsonHover(input, offset) ?? null;
+    if (d.kind === "registries-d-file") return plainHover(d.source, offset) ?? registriesDHover(d.source, offset) ?? null;
     return plainHover(d.source, offset) ?? null;
   });
 
@@ -218,6 +220,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const offset = offsetAt(d.source, position);
     if (d.kind === "trust") return trustCompletion(d.source, offset, indexOf(d));
     if (d.kind === "policy-json") return policyJsonCompletion(d.source, offset);
+    if (d.kind === "registries-d-file") return registriesDCompletion(d.source, offset);
     return [];
   });
 

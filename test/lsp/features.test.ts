@@ -179,6 +179,22 @@ describe("completion", () => {
   });
 });
 
+describe("registries.d", () => {
+  it("hover on a key says what it does; completion offers the keys of a section, or the top-level ones", async () => {
+    const file = path.join(tmp, "registries.d", "acme.yaml");
+    const text = "docker:\n  quay.io/acme:\n    use-sigstore-attachments: true\n    |\n";
+    client.open(file, text.replace("|", ""), "yaml");
+    await client.diagnostics(file, 1);
+    const h = await client.request<Hover>("textDocument/hover", at(file, pos(text, "use-sigstore", 4)));
+    expect(h.contents.value).toContain("`use-sigstore-attachments` — read (and write) sigstore signatures attached in the registry");
+    expect(h.range).toEqual({ start: { line: 2, character: 4 }, end: { line: 2, character: 28 } });
+    const items = await client.request<CompletionItem[]>("textDocument/completion", at(file, pos(text, "|")));
+    expect(items.map((i) => i.label)).toEqual(["lookaside", "lookaside-staging", "sigstore", "sigstore-staging", "use-sigstore-attachments"]);
+    const top = await client.request<CompletionItem[]>("textDocument/completion", at(file, { line: 4, character: 0 }));
+    expect(top.map((i) => i.label)).toEqual(["docker", "default-docker"]);
+  });
+});
+
 describe("definition, references, symbols", () => {
   it("go to definition of a level and of a key", async () => {
     const d = await client.request<{ uri: string; range: Range }>("textDocument/definition", at(ENTERPRISE, pos(enterprise, "audited  # OPS-12", 1)));
