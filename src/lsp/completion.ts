@@ -77,9 +77,11 @@ export function trustCompletion(source: SourceFile, offset: number, index: Trust
   const add = (c: CompletionItem) => {
     if (!out.has(c.label)) out.set(c.label, c);
   };
+  // The name being declared by this statement is no answer (a level or identity rule naming itself is a cycle).
+  const declaring = statement.length > 1 && ["level", "identity"].includes(statement[0].image) ? statement[1].image : undefined;
   const names = (kind: NameKind, filter?: (statementKind: string) => boolean) => {
     for (const d of index?.declarations ?? []) {
-      if (d.kind !== kind) continue;
+      if (d.kind !== kind || d.name === declaring) continue;
       if (filter && d.statement.type === "key" && !filter(d.statement.spec.kind)) continue;
       add(item(d.name, kind, d.kind === "key" && d.statement.type === "key" ? `key (${d.statement.spec.kind})` : kind, "```trust\n" + source.text.slice(d.statement.span.start, d.statement.span.end) + "\n```"));
     }

@@ -77,6 +77,16 @@ export function trustHover(input: HoverInput, offset: number): Hover | undefined
   }
   const scope = scopeHover(input, offset);
   if (scope) return scope;
+  const block = index?.ast?.statements.find((s) => s.type === "transport" && s.name.span.start <= offset && offset <= s.name.span.end);
+  if (block?.type === "transport") {
+    const name = "name" in block.name ? block.name.name : block.name.value;
+    const hasDefault = block.entries.some((e) => e.scope === undefined);
+    const md =
+      `**transport \`${name}\`** — \`transports.${name}\` in policy.json: for a \`${name}:\` reference the most specific matching scope decides ` +
+      `(containers/image \`requirementsForImageRef\`: the identity, then its namespaces), ` +
+      (hasDefault ? "else this block's `default`." : "else, with no `default` in this block, the global default.");
+    return markdown(md, source, block.name.span);
+  }
   if (w && KEYWORDS.includes(w.word) && KEYWORD_DOCS[w.word]) return markdown(KEYWORD_DOCS[w.word], source, w);
   return undefined;
 }

@@ -90,6 +90,12 @@ describe("hover", () => {
     expect(h.contents.value).toContain('key vendor-acme  gpg file "/etc/pki/containers/vendor-acme.asc"');
   });
 
+  it("a transport block's name says how its scopes decide", async () => {
+    const h = await client.request<Hover>("textDocument/hover", at(ENTERPRISE, pos(enterprise, "docker {", 2)));
+    expect(h.contents.value).toContain("**transport `docker`** — `transports.docker` in policy.json");
+    expect(h.contents.value).toContain("else, with no `default` in this block, the global default.");
+  });
+
   it("a keyword shows its meaning", async () => {
     const h = await client.request<Hover>("textDocument/hover", at(ENTERPRISE, pos(enterprise, "remap", 1)));
     expect(h.contents.value).toContain("`remapIdentity`");
@@ -147,6 +153,7 @@ describe("completion", () => {
     const items = await complete(path.join(tmp, "c3.trust"), "level a = accept\nlevel b = |");
     expect(items).toEqual(expect.arrayContaining(["accept", "reject", "signed", "a"]));
     expect(items).not.toContain("docker");
+    expect(items).not.toContain("b"); // the level being declared
     const top = await complete(path.join(tmp, "c4.trust"), "level a = accept\n|");
     expect(top).toEqual(expect.arrayContaining(["key", "level", "default", "signatures", "docker", "containers-storage", "and", "plus"]));
   });
