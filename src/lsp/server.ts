@@ -154,21 +154,32 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     d.kind = kindOf(d.path, d.doc.languageId, text);
   };
 
+  // Formatting is `imagetrust fmt`, for .trust sources only. A client that registers capabilities dynamically is told
+  // so (else an editor that sends us every JSON file would offer us as a JSON formatter too).
+  let formatDynamically = false;
   connection.onInitialize(
-    (): InitializeResult => ({
-      capabilities: {
-        textDocumentSync: { openClose: true, change: 2 },
-        hoverProvider: true,
-        completionProvider: { triggerCharacters: [" ", '"'] },
-        definitionProvider: true,
-        referencesProvider: true,
-        documentSymbolProvider: true,
-        documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: ["quickfix"] },
-      },
-      serverInfo: { name: "imagetrust", version: options.version },
-    }),
+    (params): InitializeResult => {
+      formatDynamically = params.capabilities.textDocument?.formatting?.dynamicRegistration === true;
+      return {
+        capabilities: {
+          textDocumentSync: { openClose: true, change: 2 },
+          hoverProvider: true,
+          completionProvider: { triggerCharacters: [" ", '"'] },
+          definitionProvider: true,
+          referencesProvider: true,
+          documentSymbolProvider: true,
+          documentFormattingProvider: !formatDynamically,
+          codeActionProvider: { codeActionKinds: ["quickfix"] },
+        },
+        serverInfo: { name: "imagetrust", version: options.version },
+      };
+    },
   );
+  connection.onInitialized(() => {
+    if (!formatDynamically) return;
+    const documentSelector = [{ language: "trust" }, { pattern: "**/*.trust" }];
+    void connection.sendRequest("client/registerCapability", { registrations: [{ id: "imagetrust-fmt", method: "textDocument/formatting", registerOptions: { documentSelector } }] });
+  });
 
   connection.onDidOpenTextDocument(({ textDocument: t }) => {
     const doc = TextDocument.create(t.uri, t.languageId, t.version, t.text);

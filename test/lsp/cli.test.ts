@@ -27,6 +27,22 @@ describe("imagetrust lsp", () => {
     expect(await code).not.toBeNull();
   }, 30_000);
 
+  it("a client that registers dynamically gets formatting for .trust sources only (not offered as a JSON formatter)", async () => {
+    const c = new LspClient();
+    const init = await c.initialize(REPO, { formatting: { dynamicRegistration: true } });
+    expect(init.capabilities.documentFormattingProvider).toBe(false);
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const poll = () => (c.serverRequests.length > 0 ? resolve() : Date.now() - started > 20_000 ? reject(new Error("no registration")) : setTimeout(poll, 20));
+      poll();
+    });
+    expect(c.serverRequests[0]).toMatchObject({
+      method: "client/registerCapability",
+      params: { registrations: [{ method: "textDocument/formatting", registerOptions: { documentSelector: [{ language: "trust" }, { pattern: "**/*.trust" }] } }] },
+    });
+    expect(await c.stop()).toBe(0);
+  }, 30_000);
+
   it("every keyword of the token set has a hover text", () => {
     expect(KEYWORDS.filter((k) => !KEYWORD_DOCS[k])).toEqual([]);
   });

@@ -37,6 +37,8 @@ export class LspClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   /** Notifications received, in order. */
   readonly notifications: Message[] = [];
+  /** Requests the server sent, in order. */
+  readonly serverRequests: Message[] = [];
   private readonly listeners: Array<() => void> = [];
   stderr = "";
 
@@ -65,8 +67,10 @@ export class LspClient {
         if (msg.error) p?.reject(new Error(`${msg.error.code}: ${msg.error.message}`));
         else p?.resolve(msg.result);
       } else if (msg.id !== undefined && msg.method !== undefined) {
-        // A request from the server (e.g. client/registerCapability): answer null.
+        // A request from the server (e.g. client/registerCapability): recorded, answered with null.
+        this.serverRequests.push(msg);
         this.send({ jsonrpc: "2.0", id: msg.id, result: null });
+        for (const l of [...this.listeners]) l();
       } else {
         this.notifications.push(msg);
         for (const l of [...this.listeners]) l();
@@ -115,11 +119,11 @@ export class LspClient {
   }
 
   /** initialize + initialized. */
-  async initialize(rootPath = REPO): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string; version?: string } }> {
+  async initialize(rootPath = REPO, textDocument: Record<string, unknown> = {}): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string; version?: string } }> {
     const r = await this.request<{ capabilities: Record<string, unknown>; serverInfo?: { name: string } }>("initialize", {
       processId: process.pid,
       rootUri: uri(rootPath),
-      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true }, ...textDocument } },
     });
     this.notify("initialized", {});
     return r;
