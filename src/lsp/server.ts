@@ -104,7 +104,12 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       const uri = dirty.values().next().value as string;
       dirty.delete(uri);
       running = uri;
-      await analyse(uri);
+      try {
+        await analyse(uri);
+      } catch (e) {
+        // Publishing failed (the connection is closing): keep the queue going for the others.
+        connection.console.error(`imagetrust: ${e instanceof Error ? e.message : String(e)}`);
+      }
       running = undefined;
       if (!dirty.has(uri)) {
         for (const w of waiters.get(uri) ?? []) w();
