@@ -23,7 +23,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "simulate", load: async () => (await import("./commands/simulate.js")).registerSimulateCommand },
   { name: "verify", load: async () => (await import("./commands/verify.js")).registerVerifyCommand },
   { name: "test", load: async () => (await import("./commands/test.js")).registerTestCommand },
+  { name: "show", load: async () => (await import("./commands/show.js")).registerShowCommand },
   { name: "diff", load: async () => (await import("./commands/diff.js")).registerDiffCommand },
+  { name: "playground", load: async () => (await import("./commands/playground.js")).registerPlaygroundCommand },
   { name: "explain", load: async () => (await import("./commands/explain.js")).registerExplainCommand },
   { name: "lsp", load: async () => (await import("./commands/lsp.js")).registerLspCommand },
 ];

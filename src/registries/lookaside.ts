@@ -117,9 +117,14 @@ function indexOf(config: RegistriesDConfig): Map<string, RegistriesDConfig["dock
 type Candidate = { source: "scope" | "default-docker"; scope?: string; file: string; storage: SignatureStorage };
 
 function candidateSections(ref: DockerReference, config: RegistriesDConfig): Candidate[] {
+  return candidatesByName([dockerIdentity(ref), ...dockerNamespaces(ref)], config);
+}
+
+/** The sections named `names` (most specific first) that exist, then default-docker. */
+function candidatesByName(names: readonly string[], config: RegistriesDConfig): Candidate[] {
   const byScope = indexOf(config);
   const out: Candidate[] = [];
-  for (const name of [dockerIdentity(ref), ...dockerNamespaces(ref)]) {
+  for (const name of names) {
     const e = byScope.get(name);
     if (e) out.push({ source: "scope", scope: e.scope, file: e.file, storage: e.storage });
   }
@@ -298,4 +303,44 @@ export function sigstoreAttachmentTag(digest: string): string {
 export function lookasideUrlPath(url: string): string | undefined {
   const p = goParseURL(url);
   return p.ok ? fromBytes(escapedPath(p.url)) : undefined;
+}
+
+/** Where signatures are read for the images of a policy scope (no particular reference), see {@link signatureStorageForScope}. */
+export interface ScopeSignatureStorage {
+  /** The configured read URL ("" for the built-in default). */
+  lookasideTopLevel: string;
+  read: LookasideSource;
+  useSigstoreAttachments: boolean;
+  attachments: LookasideSource;
+}
+
+/**
+ * The read lookaside and use-sigstore-attachments for the images of a docker policy scope: the registries.d sections
+ * named by the scope and each parent namespace (`a/b/c`, `a/b`, `a`), then default-docker — the candidates upstream
+ * `signatureTopLevel` / `useSigstoreAttachments` walk for every reference inside that scope (a section for a narrower
+ * namespace below the scope can still differ for some of its images). `scope` undefined: a transport or global
+ * default (only default-docker applies to every reference).
+ */
+export function signatureStorageForScope(scope: string | undefined, config: RegistriesDConfig): ScopeSignatureStorage {
+  const names: string[] = [];
+  if (scope !== undefined && scope !== "") {
+    let s = scope;
+    names.push(s);
+    while (s.includes("/")) {
+      s = s.slice(0, s.lastIndexOf("/"));
+      names.push(s);
+    }
+  }
+  const candidates = candidatesByName(names, config);
+  const read = topLevelFor(candidates, false, []);
+  const out: ScopeSignatureStorage = { lookasideTopLevel: read.url, read: read.source, useSigstoreAttachments: false, attachments: { kind: "built-in" } };
+  for (const c of candidates) {
+    if (c.storage.useSigstoreAttachments !== undefined) {
+      out.useSigstoreAttachments = c.storage.useSigstoreAttachments;
+      out.attachments =
+        c.source === "scope" ? { kind: "scope", scope: c.scope!, file: c.file, key: "use-sigstore-attachments" } : { kind: "default-docker", file: c.file, key: "use-sigstore-attachments" };
+      break;
+    }
+  }
+  return out;
 }

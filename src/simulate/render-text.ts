@@ -14,7 +14,8 @@ export interface RenderTextOptions {
 
 const id = (s: string) => s;
 
-function scopeText(r: SimulationResult): string {
+/** The DECIDED BY cell: the deciding scope, `(global default)`, or `-` when the reference did not parse. */
+export function scopeText(r: SimulationResult): string {
   if (r.error !== null) return "-";
   if (r.scope === null) return "(global default)";
   return r.scope.scope === "" ? `${r.scope.transport}: "" (transport default)` : `${r.scope.transport}: ${r.scope.scope}`;
@@ -24,10 +25,15 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
+/** The WHY cell: the parse error, the runtime's error for a denial, or the last reason. */
+export function whyText(r: SimulationResult): string {
+  return r.error ?? r.upstreamError ?? r.reasons[r.reasons.length - 1] ?? "";
+}
+
 /** A table: one line per reference with verdict, deciding scope and the first reason. */
 export function renderSimulationTable(results: readonly SimulationResult[], options: RenderTextOptions = {}): string {
   const st = options.style ?? {};
-  const rows = results.map((r) => [r.verdict.toUpperCase(), r.ref, scopeText(r), r.error ?? r.upstreamError ?? (r.reasons[r.reasons.length - 1] ?? "")]);
+  const rows = results.map((r) => [r.verdict.toUpperCase(), r.ref, scopeText(r), whyText(r)]);
   const header = ["VERDICT", "REFERENCE", "DECIDED BY", "WHY"];
   const widths = [0, 1, 2].map((i) => Math.min(60, Math.max(header[i].length, ...rows.map((row) => row[i].length))));
   const line = (cells: string[], color?: (s: string) => string) =>
