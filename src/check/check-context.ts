@@ -20,6 +20,8 @@ export interface CheckOptions {
   files?: FileAccess;
   /** Directory relative key paths are resolved against (for the existence check only). */
   baseDir?: string;
+  /** Checking for an admission controller (compile --target-k8s), not for nodes: workflow identities are allowed (issue 12). */
+  admission?: boolean;
 }
 
 /** Anything that can be named. */

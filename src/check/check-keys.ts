@@ -9,6 +9,7 @@ import { SIGNED_BY_KEY_TYPES } from "../ir/types.js";
 import type * as A from "../syntax/ast.js";
 import { decodeGoBase64 } from "../util/go-base64.js";
 import type { TrustCheckContext } from "./check-context.js";
+import { checkSubjectClauses, checkSubjectForTarget } from "./check-subjects.js";
 import { CHECK_CODES as C } from "./codes.js";
 import { holdsKey, type KeyMaterial } from "./key-files.js";
 
@@ -120,6 +121,7 @@ export function checkKeyFeatures(ctx: TrustCheckContext, k: A.KeyDecl): void {
       return;
     default:
       ctx.needFeature(spec.kind, spec.span);
+      checkSubjectForTarget(ctx, k, spec);
   }
 }
 
@@ -143,7 +145,7 @@ export function checkKeyClauses(ctx: TrustCheckContext, k: A.KeyDecl, spec: A.Fu
   const example: Record<string, string> = {
     ca: 'ca file "/etc/pki/containers/fulcio.pem"',
     issuer: 'issuer "https://token.actions.githubusercontent.com"',
-    email: 'email "release@example.com"',
+    email: 'email "release@example.com" (a person or service account) or workflow "https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main" (a CI workflow; admission targets only)',
     roots: 'roots file "/etc/pki/containers/root-ca.pem"',
   };
   const missing = (clause: string) => {
@@ -155,8 +157,11 @@ export function checkKeyClauses(ctx: TrustCheckContext, k: A.KeyDecl, spec: A.Fu
   const given = (clause: string): FieldState => (seen.has(clause) ? "set" : "absent");
   if (spec.kind === "fulcio") {
     // One 'ca' clause is a file or data, never both: only noCa can apply.
-    const facts = { caPath: given("ca"), caData: "absent" as const, oidcIssuer: given("issuer"), subjectEmail: given("email") };
+    // The subject is an e-mail or (admission targets only, check-subjects.ts) a workflow URI.
+    const subject: FieldState = seen.has("email") || seen.has("workflow") ? "set" : "absent";
+    const facts = { caPath: given("ca"), caData: "absent" as const, oidcIssuer: given("issuer"), subjectEmail: subject };
     for (const v of newPRSigstoreSignedFulcio(facts)) missing(v.rule === "missing" ? (v.field === "oidcIssuer" ? "issuer" : "email") : "ca");
+    checkSubjectClauses(ctx, k, spec);
     return;
   }
   const facts = {

@@ -28,6 +28,8 @@ export interface CompileTrustOptions {
   readFile?: (path: string) => Uint8Array | undefined;
   /** Skip looking at key files altogether. */
   checkKeyFiles?: boolean;
+  /** Check for an admission controller (compile --target-k8s) rather than for nodes (see CheckOptions.admission). */
+  admission?: boolean;
 }
 
 /** The checker's key-file access: the caller's functions, else the host's files, else none. */
@@ -49,6 +51,7 @@ export function compileTrustSource(source: SourceFile, options: CompileTrustOpti
   const checked = checkTrustFile(source, ast, {
     target: options.target,
     files,
+    ...(options.admission ? { admission: true } : {}),
     baseDir: source.path.startsWith("<") ? undefined : dirname(source.path),
   });
   // After syntax errors, semantic findings about recovered statements are noise; keep those on intact ones.

@@ -78,13 +78,14 @@ class Lowerer {
           else if (spec.source.form === "data") out.keyData = v[0];
           else out.keyDatas = v;
         } else if (spec.kind === "fulcio") {
-          const f: IR.FulcioConfig = { oidcIssuer: "", subjectEmail: "", origin: spec.span };
+          const f: IR.FulcioConfig = { oidcIssuer: "", origin: spec.span };
           for (const c of spec.clauses) {
             if (c.clause === "ca") {
               if (c.form === "data") f.caData = c.value.value;
               else f.caPath = c.value.value;
             } else if (c.clause === "issuer") f.oidcIssuer = c.value.value;
             else if (c.clause === "email") f.subjectEmail = c.value.value;
+            else if (c.clause === "workflow") f.subjectURI = { match: c.match ?? "exact", value: c.value.value, origin: c.span };
           }
           out.fulcio = sortFulcio(f);
         } else {
@@ -140,7 +141,9 @@ class Lowerer {
 }
 
 function sortFulcio(f: IR.FulcioConfig): IR.FulcioConfig {
-  const out: IR.FulcioConfig = { oidcIssuer: f.oidcIssuer, subjectEmail: f.subjectEmail };
+  const out: IR.FulcioConfig = { oidcIssuer: f.oidcIssuer };
+  if (f.subjectEmail !== undefined) out.subjectEmail = f.subjectEmail;
+  if (f.subjectURI !== undefined) out.subjectURI = f.subjectURI;
   if (f.caPath !== undefined) out.caPath = f.caPath;
   if (f.caData !== undefined) out.caData = f.caData;
   if (f.origin) out.origin = f.origin;

@@ -44,7 +44,7 @@ export interface CompileK8sResult {
 /** Compile a .trust source into Kubernetes admission manifests in `outDir`. */
 export async function compileToKubernetesFiles(source: SourceFile, options: CompileK8sOptions): Promise<CompileK8sResult> {
   const keys = keyAccess(options.host, options.compile);
-  const front = compileTrustSource(source, { ...keys, target: options.target });
+  const front = compileTrustSource(source, { ...keys, target: options.target, admission: true });
   if (!front.value || hasErrors(front.diagnostics)) return { diagnostics: front.diagnostics, written: [] };
   const k8s = compileToKubernetes(front.value, { target: options.k8sTarget, mode: options.mode, readFile: keys.readFile });
   const diagnostics = [...front.diagnostics, ...k8s.diagnostics];

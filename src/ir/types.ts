@@ -98,12 +98,26 @@ export interface SignedBy extends Origin {
   signedIdentity?: IdentityMatch;
 }
 
+/**
+ * A CI workflow identity: a URI Subject Alternative Name such as
+ * `https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main`, matched exactly, by prefix or by a
+ * regular expression. No released containers/image can match one (`fulcio_cert.go` compares `subjectEmail` with the
+ * certificate's e-mail SANs only), so only admission targets emit it; a .trust source is its only front end.
+ */
+export interface SubjectURI extends Origin {
+  match: "exact" | "prefix" | "regexp";
+  value: string;
+}
+
 /** `sigstoreSigned.fulcio` (5.24+). */
 export interface FulcioConfig extends Origin {
   caPath?: string;
   caData?: Base64;
   oidcIssuer: string;
-  subjectEmail: string;
+  /** Always set in a policy.json (upstream requires it); absent only when `subjectURI` names the signer instead. */
+  subjectEmail?: string;
+  /** A workflow identity instead of an e-mail (from a .trust `workflow` clause; admission targets only). */
+  subjectURI?: SubjectURI;
 }
 
 /** `sigstoreSigned.pki` (5.35+). */

@@ -18,7 +18,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { policyGroups, type DockerPlan, type Region } from "./plan.js";
 import { scopePredicate } from "./ivp-match.js";
-import type { SigstoreTrust } from "./requirements.js";
+import { subjectOf, type SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
 
 /** The API version emitted (the CRD serves v1, v1beta1 (storage) and the deprecated v1alpha1; v1 and v1beta1 have the same schema). */
@@ -48,7 +48,7 @@ function cosignAttestors(trust: SigstoreTrust): object[] {
   if (trust.fulcio) {
     const f = trust.fulcio;
     for (const ctlog of rekors) {
-      out.push({ keyless: { identities: [{ issuer: f.issuer, subject: f.subject }], ...(f.caPem ? { roots: f.caPem } : {}) }, ctlog });
+      out.push({ keyless: { identities: [{ issuer: f.issuer, ...subjectOf(f) }], ...(f.caPem ? { roots: f.caPem } : {}) }, ctlog });
     }
   } else {
     for (const data of trust.publicKeys) for (const ctlog of rekors) out.push({ key: { data }, ctlog });

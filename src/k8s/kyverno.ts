@@ -13,7 +13,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
 import { policyGroups, type DockerPlan, type Region } from "./plan.js";
 import { kyvernoApproximation, kyvernoPatterns, scopeShape } from "./patterns.js";
-import { andOutcomes, compareOutcomes, type SigstoreTrust } from "./requirements.js";
+import { andOutcomes, compareOutcomes, subjectOf, type SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
 
 /** The API version emitted. */
@@ -35,7 +35,7 @@ export function attestorEntries(trust: SigstoreTrust): object[] {
   const out: object[] = [];
   if (trust.fulcio) {
     const f = trust.fulcio;
-    for (const rekor of rekors) out.push({ keyless: { issuer: f.issuer, subject: f.subject, ...(f.caPem ? { roots: f.caPem } : {}), rekor, ctlog } });
+    for (const rekor of rekors) out.push({ keyless: { issuer: f.issuer, ...subjectOf(f), ...(f.caPem ? { roots: f.caPem } : {}), rekor, ctlog } });
   } else {
     for (const publicKeys of trust.publicKeys) for (const rekor of rekors) out.push({ keys: { publicKeys, rekor, ctlog } });
   }

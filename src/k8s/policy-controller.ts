@@ -12,7 +12,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
 import { isTagScope, relatedRegions, slug, type DockerPlan, type Region } from "./plan.js";
 import { policyControllerGlobs } from "./patterns.js";
-import { andOutcomes, compareOutcomes, type Outcome, type SigstoreTrust } from "./requirements.js";
+import { andOutcomes, compareOutcomes, subjectOf, type Outcome, type SigstoreTrust } from "./requirements.js";
 import { documentsText, type EmittedFile, type Mode } from "./render.js";
 
 /** The API version emitted (served by the CRD in test/fixtures/crds; v1alpha1 is the storage version). */
@@ -129,7 +129,7 @@ function trustAuthorities(trust: SigstoreTrust, diagnostics: Diagnostic[]): obje
     return [
       {
         name: "keyless",
-        keyless: { ...(f.caPem ? { "ca-cert": { data: f.caPem } } : {}), identities: [{ issuer: f.issuer, subject: f.subject }] },
+        keyless: { ...(f.caPem ? { "ca-cert": { data: f.caPem } } : {}), identities: [{ issuer: f.issuer, ...subjectOf(f) }] },
         ...ctlog,
       },
     ];

@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hostKeyFiles } from "../check/key-files.js";
 import type { Host } from "../host/host.js";
-import type { IdentityMatch, Requirement, SigstoreSigned } from "../ir/types.js";
+import type { FulcioConfig, IdentityMatch, Requirement, SigstoreSigned } from "../ir/types.js";
 import type { Span } from "../source/source-file.js";
 import { decodeGoBase64 } from "../util/go-base64.js";
 import { K8S_CODES, k8sDiagnostic } from "./codes.js";
@@ -27,8 +27,12 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 export interface SigstoreTrust {
   /** Public keys (PEM), any of which may have signed; empty when `fulcio` is used. */
   publicKeys: string[];
-  /** Keyless: the Fulcio CA (PEM, absent = public Fulcio), OIDC issuer and subject e-mail. */
-  fulcio?: { caPem?: string; issuer: string; subject: string };
+  /**
+   * Keyless: the Fulcio CA (PEM, absent = public Fulcio), OIDC issuer and the subject: an e-mail or workflow URI
+   * matched exactly (`subject`), or a workflow URI by regular expression (`subjectRegExp`; a prefix is `^` + the
+   * prefix quoted). Admission controllers compare `subject` with every SAN (cosign's identity check), so both kinds match.
+   */
+  fulcio?: { caPem?: string; issuer: string } & ({ subject: string } | { subjectRegExp: string });
   /** Rekor public keys (PEM) of which one must have signed the log entry; empty = no Rekor proof required. */
   rekorKeys: string[];
   /** Where the requirement was written. */
@@ -151,7 +155,7 @@ function sigstoreRequirement(req: SigstoreSigned, keys: KeyMaterial, diagnostics
     const f = req.fulcio;
     const caPem =
       f.caPath !== undefined ? keys.file(f.caPath, f.origin ?? req.origin, diagnostics) : f.caData !== undefined ? keys.data(f.caData, f.origin ?? req.origin, diagnostics) : undefined;
-    fulcio = { issuer: f.oidcIssuer, subject: f.subjectEmail, ...(caPem ? { caPem } : {}) };
+    fulcio = { issuer: f.oidcIssuer, ...admissionSubject(f), ...(caPem ? { caPem } : {}) };
   }
   const rekorKeys: string[] = [];
   for (const p of [...(req.rekorPublicKeyPath !== undefined ? [req.rekorPublicKeyPath] : []), ...(req.rekorPublicKeyPaths ?? [])]) {
@@ -175,7 +179,7 @@ function sigstoreRequirement(req: SigstoreSigned, keys: KeyMaterial, diagnostics
 
 /** A canonical text of what a requirement trusts: equal keys mean the cluster checks the same thing. */
 export function trustKey(t: SigstoreTrust): string {
-  return JSON.stringify([[...t.publicKeys].sort(), t.fulcio ? [t.fulcio.issuer, t.fulcio.subject, t.fulcio.caPem ?? ""] : null, [...t.rekorKeys].sort()]);
+  return JSON.stringify([[...t.publicKeys].sort(), t.fulcio ? [t.fulcio.issuer, "subject" in t.fulcio ? t.fulcio.subject : "/" + t.fulcio.subjectRegExp, t.fulcio.caPem ?? ""] : null, [...t.rekorKeys].sort()]);
 }
 
 /** The outcome of a requirement list (AND): deny, or the set of signature checks (empty = accept). */
@@ -207,4 +211,26 @@ export function compareOutcomes(cluster: Outcome, node: Outcome): "equal" | "str
   if (cluster.deny) return "stricter";
   for (const k of node.checks.keys()) if (!cluster.checks.has(k)) return "permissive";
   return cluster.checks.size === node.checks.size ? "equal" : "stricter";
+}
+
+/** Go's regexp.QuoteMeta: the characters RE2 treats as special, escaped. */
+export function quoteMeta(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+}
+
+/**
+ * The admission form of a Fulcio subject: an e-mail or an exact workflow URI is `subject`; a workflow prefix or
+ * regexp is `subjectRegExp` (cosign matches it with Go's unanchored `regexp.MatchString`, so a prefix is anchored
+ * with `^` and quoted).
+ */
+export function admissionSubject(f: FulcioConfig): { subject: string } | { subjectRegExp: string } {
+  const u = f.subjectURI;
+  if (!u) return { subject: f.subjectEmail ?? "" };
+  if (u.match === "exact") return { subject: u.value };
+  return { subjectRegExp: u.match === "prefix" ? "^" + quoteMeta(u.value) : u.value };
+}
+
+/** The subject field of an emitted keyless identity: `subject` or `subjectRegExp`, as the trust says. */
+export function subjectOf(f: NonNullable<SigstoreTrust["fulcio"]>): { subject: string } | { subjectRegExp: string } {
+  return "subject" in f ? { subject: f.subject } : { subjectRegExp: f.subjectRegExp };
 }

@@ -18,6 +18,7 @@ import { tagScope } from "./rules/tag-scope.js";
 import { rejectDefaultWithoutAllowance } from "./rules/reject-default-without-allowance.js";
 import { remapIdentityMismatch } from "./rules/remap-identity-mismatch.js";
 import { requirementAlwaysDenies } from "./rules/requirement-always-denies.js";
+import { subjectEmailNotAnEmail } from "./rules/subject-email-not-an-email.js";
 import { signedByWithoutLookaside } from "./rules/signed-by-without-lookaside.js";
 import { sigstoreDefaultIdentity } from "./rules/sigstore-default-identity.js";
 import { sigstoreWithoutAttachments } from "./rules/sigstore-without-attachments.js";
@@ -57,6 +58,7 @@ export const RULES: readonly Rule[] = [
   unusedSuppression,
   tagScope,
   scopeSameAsFallback,
+  subjectEmailNotAnEmail,
 ];
 
 /** A rule by name (`never-matching-scope`) or code (`IT4002`). */

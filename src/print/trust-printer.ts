@@ -116,7 +116,7 @@ class Printer {
       const lines = [
         f.caPath !== undefined ? `ca file ${quoteString(f.caPath)}` : `ca data ${quoteString(f.caData ?? "")}`,
         `issuer ${quoteString(f.oidcIssuer)}`,
-        `email ${quoteString(f.subjectEmail)}`,
+        subjectClause(f),
       ];
       key = this.key("fulcio", lines.join("\n"), f.caPath !== undefined ? nameFromPath(f.caPath) : "");
     } else if (r.pki) {
@@ -311,4 +311,10 @@ function scopeLines(scopes: IR.ScopeEntry[], bodyText: (l: IR.Requirement[]) => 
   const top = childrenOf(undefined);
   emit([...top.filter((s) => s.scope === ""), ...top.filter((s) => s.scope !== "")], undefined, "  ");
   return lines;
+}
+
+/** The subject clause of a fulcio key: `email "…"`, or a workflow identity (`workflow [prefix|regexp] "URI"`). */
+function subjectClause(f: { subjectEmail?: string; subjectURI?: { match: "exact" | "prefix" | "regexp"; value: string } }): string {
+  if (f.subjectURI) return `workflow ${f.subjectURI.match === "exact" ? "" : f.subjectURI.match + " "}${quoteString(f.subjectURI.value)}`;
+  return `email ${quoteString(f.subjectEmail ?? "")}`;
 }

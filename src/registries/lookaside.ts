@@ -7,6 +7,7 @@
  * fall-through), `builtinDefaultLookasideStorageDir`, and `lookasideStorageURL` (spec §5.4); the tag of
  * sigstore attachments follows `docker/docker_image_src.go` / `internal/signature` (`sigstoreAttachmentTag`).
  */
+import { redactUrl } from "./redact-url.js";
 import type { Host } from "../host/host.js";
 import type { RegistriesDConfig, SignatureStorage } from "../ir/types.js";
 import { compareVersions, type Version } from "../ir/versions.js";
@@ -138,7 +139,7 @@ function topLevelFor(candidates: Candidate[], write: boolean, trail: string[]): 
     const t = sectionTopLevel(c.storage, write);
     const label = c.source === "scope" ? `docker scope '${c.scope}' (${c.file})` : `default-docker (${c.file})`;
     if (t) {
-      trail.push(`${write ? "write" : "read"}: ${label} sets '${t.key}' = ${t.url}`);
+      trail.push(`${write ? "write" : "read"}: ${label} sets '${t.key}' = ${redactUrl(t.url)}`);
       return {
         url: t.url,
         source: c.source === "scope" ? { kind: "scope", scope: c.scope!, file: c.file, key: t.key } : { kind: "default-docker", file: c.file, key: t.key },

@@ -10,6 +10,7 @@
  */
 import type { Requirement, SignedBy, SigstoreSigned } from "../ir/types.js";
 import type { DockerReference } from "../reference/docker-reference.js";
+import type { SignatureFinding } from "./signature-findings.js";
 
 /** What evaluation knows about the image being pulled. */
 export interface EvaluatedImage {
@@ -36,6 +37,10 @@ export interface SignatureCheck {
   claimedIdentity?: string;
   /** The key / certificate identity that made it, when known. */
   signer?: string;
+  /** A coded explanation of the rejection (IT5800 certificate identity, IT5801/IT5802 tag moved after signing). */
+  finding?: SignatureFinding;
+  /** The rejection in plain words when upstream's reason is not (which key signed, why it is refused, what is trusted). */
+  explanation?: string;
 }
 
 /** A signature requirement's decision as a `SignatureEvidence` reports it. */

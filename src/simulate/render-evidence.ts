@@ -1,5 +1,6 @@
 /** Text for the signature evidence of a simulated reference (`imagetrust simulate` with signatures). */
 import type { SimulationSignatures, VerifiedRequirement } from "./evidence-source.js";
+import { renderFindingLines } from "./signature-findings.js";
 
 /** Text for the evidence of one reference: where signatures were read, and what became of each; "" for none. */
 export function renderEvidenceText(s: SimulationSignatures | null, indent: string): string {
@@ -18,6 +19,9 @@ export function renderEvidenceText(s: SimulationSignatures | null, indent: strin
       for (const c of q.signatures) {
         const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
         lines.push(`${pad}  signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected: ${c.reason ?? "(no reason given)"}`}${who ? ` (${who})` : ""}`);
+        if (c.finding) lines.push(...renderFindingLines(c.finding, `${pad}    `));
+        // Upstream's reason can be a Go dump of gpgme's result: say it in plain words too.
+        if (!c.accepted && c.explanation) lines.push(`${pad}    why: ${c.explanation}`);
       }
     }
   };

@@ -92,7 +92,8 @@ function keyReport(r: SignedBy | SigstoreSigned): KeyReport {
   if (r.type === "sigstoreSigned") {
     if (r.keyDatas !== undefined) k.keyDatas = r.keyDatas.map(bytesOf);
     if (r.fulcio) {
-      k.fulcio = { oidcIssuer: r.fulcio.oidcIssuer, subjectEmail: r.fulcio.subjectEmail };
+      // A policy.json always has subjectEmail; a workflow identity (subjectURI) never reaches a node decision.
+      k.fulcio = { oidcIssuer: r.fulcio.oidcIssuer, subjectEmail: r.fulcio.subjectEmail ?? "" };
       if (r.fulcio.caPath !== undefined) k.fulcio.caPath = r.fulcio.caPath;
       if (r.fulcio.caData !== undefined) k.fulcio.caData = bytesOf(r.fulcio.caData);
     }

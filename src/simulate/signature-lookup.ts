@@ -6,6 +6,7 @@
  */
 import type { RegistriesDConfig } from "../ir/types.js";
 import { referenceName, referenceString, type DockerReference } from "../reference/docker-reference.js";
+import { redactUrl, redactUrlsIn } from "../registries/redact-url.js";
 import { type LookasideSource, lookasideSignatureUrl, sigstoreAttachmentTag, signatureStorageFor } from "../registries/lookaside.js";
 import type { SignatureLookup, SignatureLookupDetails } from "./requirement-report.js";
 import type { SimulationEnv, Simulator } from "./types.js";
@@ -25,10 +26,11 @@ export function dockerSignatureLookup(
   let first: string | null = null;
   if (base !== null && digest !== undefined) {
     const u = lookasideSignatureUrl(storage.lookasideTopLevel, ref, digest, 0, env ?? {});
-    if (u.ok) first = u.url;
+    if (u.ok) first = redactUrl(u.url);
   }
+  // Credentials never printed: these are for reports and explanations (Go's url.Redacted()).
   const out: SignatureLookupDetails = {
-    lookasideBase: base,
+    lookasideBase: base === null ? null : redactUrl(base),
     lookasideSignature1: first,
     sigstoreAttachments: storage.useSigstoreAttachments,
     repository: referenceName(ref),
@@ -36,7 +38,7 @@ export function dockerSignatureLookup(
   };
   if (storage.matched.attachments.kind !== "built-in") out.attachmentsFrom = sourceText(storage.matched.attachments);
   if (digest !== undefined) out.attachmentTag = sigstoreAttachmentTag(digest);
-  if (storage.error !== undefined) out.error = storage.error;
+  if (storage.error !== undefined) out.error = redactUrlsIn(storage.error);
   return out;
 }
 

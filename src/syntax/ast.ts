@@ -46,13 +46,15 @@ export interface RekorKeySpec extends Node {
 }
 /** One clause of a fulcio or pki key (`ca file "…"`, `issuer "…"`, `roots data "…"`, …). */
 export interface KeyClause extends Node {
-  clause: "ca" | "issuer" | "email" | "roots" | "intermediates" | "hostname";
+  clause: "ca" | "issuer" | "email" | "workflow" | "roots" | "intermediates" | "hostname";
   /** For ca / roots / intermediates: whether the value is a path or base64 data. */
   form?: "file" | "data";
+  /** For workflow: how the URI is matched (absent: exactly; `prefix "…"`, `regexp "…"`). */
+  match?: "prefix" | "regexp";
   value: StringLit;
   keywordSpan: Span;
 }
-/** `key NAME fulcio ca file "…" issuer "…" email "…"`. */
+/** `key NAME fulcio ca file "…" issuer "…" email "…"` (or `workflow [prefix|regexp] "URI"` instead of `email`). */
 export interface FulcioKeySpec extends Node {
   kind: "fulcio";
   clauses: KeyClause[];

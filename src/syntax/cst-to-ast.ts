@@ -220,7 +220,10 @@ function keyDecl(b: Builder, n: CstNode): A.KeyDecl {
     const g = sub(specNode, kind + "Key")!;
     const k = b.tokSpan(tok(g, kind === "fulcio" ? "Kw_fulcio" : "Kw_pki"));
     const clauses: A.KeyClause[] = [];
-    for (const cl of subs(g, kind + "Clause")) {
+    for (const fc of subs(g, kind + "Clause")) {
+      // `workflow [prefix|regexp] "URI"` is a sub-rule of its own (issue 12).
+      const wf = sub(fc, "workflowClause");
+      const cl = wf ?? fc;
       const first = ordered(cl).find(isToken);
       const word = first ? String(first.tokenType.LABEL).slice(1, -1) : "";
       const keywordSpan = b.tokSpan(first);
@@ -228,14 +231,17 @@ function keyDecl(b: Builder, n: CstNode): A.KeyDecl {
       if (tok(cl, "Kw_file")) form = "file";
       else if (tok(cl, "Kw_data")) form = "data";
       if (form) b.tokSpan(tok(cl, form === "file" ? "Kw_file" : "Kw_data"));
+      const match = tok(cl, "Kw_prefix") ? "prefix" : tok(cl, "Kw_regexp") ? "regexp" : undefined;
+      if (match) b.tokSpan(tok(cl, match === "prefix" ? "Kw_prefix" : "Kw_regexp"));
       const value = b.str(tok(cl, "StringLiteral"));
       clauses.push({
         clause: word as A.KeyClause["clause"],
         form,
+        ...(match ? { match } : {}),
         value,
         keywordSpan,
         span: b.join(keywordSpan, value.span),
-        recovered: b.isRecovered(cl) || undefined,
+        recovered: b.isRecovered(fc) || b.isRecovered(cl) || undefined,
       });
     }
     const end = clauses.length ? clauses[clauses.length - 1].span : k;

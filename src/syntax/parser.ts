@@ -158,7 +158,15 @@ export class TrustParser extends CstParser {
           this.CONSUME3(T.StringLiteral);
         },
       },
+      { ALT: () => this.SUBRULE(this.workflowClause) },
     ]);
+  });
+
+  /** `workflow ["prefix" | "regexp"] "URI"`: the identity of a CI workflow, a URI SAN (issue 12). */
+  workflowClause = this.RULE("workflowClause", () => {
+    this.CONSUME(T.Workflow);
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Prefix) }, { ALT: () => this.CONSUME(T.Regexp) }]));
+    this.CONSUME(T.StringLiteral);
   });
 
   pkiKey = this.RULE("pkiKey", () => {

@@ -50,6 +50,8 @@ export const SOFT_KEYWORDS: readonly string[] = [
   "gpg", "sigstore", "fulcio", "pki", "rekor", "keytype", "file", "files", "data", "datas", "ca", "issuer", "email",
   "roots", "intermediates", "hostname", "lookaside", "staging", "sigstore-staging", "attachments", "base", "layer", "to",
   "no", "with", "by", "allow", "deny",
+  // issue 12: keyless CI identities (`workflow [prefix|regexp] "URI"` in a fulcio key)
+  "workflow", "prefix", "regexp",
 ];
 /** Keywords that start a statement. */
 export const STATEMENT_KEYWORDS: readonly string[] = ["target", "key", "identity", "level", "default", "transport", "approve", "expect", "signatures"];
@@ -106,6 +108,12 @@ export const Ca = keyword("ca");
 export const Issuer = keyword("issuer");
 /** The keyword `email`. */
 export const Email = keyword("email");
+/** The keyword `workflow`: a CI workflow identity (a URI SAN) in a fulcio key. */
+export const Workflow = keyword("workflow");
+/** The keyword `prefix` (`workflow prefix "…"`). */
+export const Prefix = keyword("prefix");
+/** The keyword `regexp` (`workflow regexp "…"`). */
+export const Regexp = keyword("regexp");
 /** The keyword `roots`. */
 export const Roots = keyword("roots");
 /** The keyword `intermediates`. */

@@ -8,6 +8,7 @@ import type { RegistriesDConfig } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
 import type { DockerReference } from "../reference/docker-reference.js";
 import { lookasideSignatureUrl, signatureStorageFor, type LookasideEnv } from "../registries/lookaside.js";
+import { redactUrlsIn } from "../registries/redact-url.js";
 import type { RegistryClient } from "./registry-client.js";
 import { readLookasideSignatures, type HttpLimits, type SignatureReadResult } from "./sources.js";
 
@@ -26,7 +27,7 @@ export interface DockerSignatureOptions {
 export async function dockerSignatures(o: DockerSignatureOptions, dref: DockerReference, digest: string, client?: RegistryClient): Promise<SignatureReadResult> {
   const env: LookasideEnv = { ...(o.env ?? {}), host: o.host, target: o.target };
   const storage = signatureStorageFor(dref, o.registriesD ?? { docker: [] }, env);
-  if (storage.error !== undefined) return { ok: false, error: storage.error, locations: [] };
+  if (storage.error !== undefined) return { ok: false, error: redactUrlsIn(storage.error), locations: [] };
   const read = await readLookasideSignatures(
     o.host,
     (i) => {

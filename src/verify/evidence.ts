@@ -13,6 +13,7 @@ import type { EvidenceReport, EvidenceSource, GatheredEvidence, ImageEvidence } 
 import { dockerSignatures } from "./docker-signatures.js";
 import { recordRead, verifier, type EvidenceContext, type SignatureEvidenceOptions, type SignatureSet } from "./evidence-context.js";
 import type { ImageUnderTest } from "./image-under-test.js";
+import { Deadline, DEFAULT_TOTAL_TIMEOUT_MS } from "./limits.js";
 import { manifestDigest } from "./manifest-digest.js";
 import { gatherOnline } from "./online-evidence.js";
 import { readDirSignatures, type SignatureReadResult } from "./sources.js";
@@ -137,9 +138,12 @@ export function signatureEvidence(options: SignatureEvidenceOptions): EvidenceSo
     requested: options.signatures !== undefined || options.signaturesDir !== undefined || options.lookaside || options.online !== undefined,
     async gather(ref: ImageReference): Promise<GatheredEvidence | null> {
       if (options.none) return null;
-      if (options.online && ref.transport === "docker" && ref.dockerReference) return gatherOnline(c, ref.dockerReference, options.online);
+      // One total deadline per reference for all its registry and lookaside reads (--timeout).
+      const deadline = new Deadline(options.http?.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+      const cr: EvidenceContext = { ...c, docker: { ...c.docker, http: { ...c.docker.http, deadline } } };
+      if (options.online && ref.transport === "docker" && ref.dockerReference) return gatherOnline(cr, ref.dockerReference, options.online, deadline);
       if (!readsSignatures(options, ref) && options.otherTransports === "skip") return null;
-      return { kind: "image", evidence: await gatherStored(c, ref) };
+      return { kind: "image", evidence: await gatherStored(cr, ref) };
     },
   };
 }

@@ -16,10 +16,33 @@ export interface GpgKeyring {
   trustedFingerprints: string[];
 }
 
+/** Why gpg refused a signature whose signer it could name (for messages that say it plainly; gpg-explain.ts). */
+export interface GpgFailure {
+  why: "unknown-key" | "bad-signature" | "signature-expired" | "key-expired" | "key-revoked";
+  /** The signing key as the signature or keyring names it: a fingerprint, else the 16-hex-digit key ID. */
+  key: string;
+  /** The primary key's fingerprint and user IDs, when the key is in the keyring. */
+  primary?: string;
+  userIds?: string[];
+  /** Signature creation time and (for "signature-expired") its expiry, seconds since the epoch. */
+  created?: number;
+  expires?: number;
+}
+
 /** The outcome of `Verify`: the signed contents and the fingerprint of the signing (sub)key, or upstream's error. */
 export type GpgVerifyResult =
   | { ok: true; contents: Uint8Array; keyFingerprint: string; primaryFingerprint: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string; failure?: GpgFailure };
+
+/** The user IDs of a key, as gpg lists them. */
+export function userIdsOf(key: openpgp.PublicKey): string[] {
+  return key.getUserIDs().filter((u) => u !== "");
+}
+
+/** The failure details of a key found in the keyring. */
+function knownKey(found: { key: openpgp.PublicKey; signingKey: openpgp.PublicKey | openpgp.Subkey }): Pick<GpgFailure, "key" | "primary" | "userIds"> {
+  return { key: found.signingKey.getFingerprint().toUpperCase(), primary: found.key.getFingerprint().toUpperCase(), userIds: userIdsOf(found.key) };
+}
 
 /** Reads keys from one blob: binary first, then ASCII armor (gpg's import accepts both). */
 async function readKeyBlob(blob: Uint8Array): Promise<openpgp.PublicKey[]> {
@@ -211,6 +234,7 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
   if (!found) {
     return {
       ok: false,
+      failure: { why: "unknown-key", key: issuer, created },
       error: invalidGpgSignature({
         summary: SUMMARY.keyMissing,
         fingerprint: issuer,
@@ -226,6 +250,7 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
   if (!cryptoOk.ok && !cryptoOk.revoked) {
     return {
       ok: false,
+      failure: { why: "bad-signature", ...knownKey(found) },
       error: invalidGpgSignature({ summary: SUMMARY.red, fingerprint: keyID, status: STATUS.badSignature, timestamp: 0, expTimestamp: 0, pubkeyAlgo: 0, hashAlgo: 0 }),
     };
   }
@@ -238,11 +263,18 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
     pubkeyAlgo: packet ? gpgmePubkeyAlgo(packet.publicKeyAlgorithm) : 0,
     hashAlgo: packet?.hashAlgorithm ?? 0,
   };
+  const who = knownKey(found);
   if (expires !== 0 && expires * 1000 <= now.getTime())
-    return { ok: false, error: invalidGpgSignature({ ...full, summary: SUMMARY.sigExpired, status: STATUS.sigExpired }) };
+    return {
+      ok: false,
+      failure: { why: "signature-expired", ...who, created, expires },
+      error: invalidGpgSignature({ ...full, summary: SUMMARY.sigExpired, status: STATUS.sigExpired }),
+    };
   const keyState = !cryptoOk.ok ? "revoked" : await keyStateAt(found.key, found.signingKey, now);
-  if (keyState === "revoked") return { ok: false, error: invalidGpgSignature({ ...full, summary: SUMMARY.keyRevoked, status: STATUS.certRevoked }) };
-  if (keyState === "expired") return { ok: false, error: invalidGpgSignature({ ...full, summary: SUMMARY.keyExpired, status: STATUS.keyExpired }) };
+  if (keyState === "revoked")
+    return { ok: false, failure: { why: "key-revoked", ...who }, error: invalidGpgSignature({ ...full, summary: SUMMARY.keyRevoked, status: STATUS.certRevoked }) };
+  if (keyState === "expired")
+    return { ok: false, failure: { why: "key-expired", ...who }, error: invalidGpgSignature({ ...full, summary: SUMMARY.keyExpired, status: STATUS.keyExpired }) };
   return { ok: true, contents, keyFingerprint: fpr, primaryFingerprint: primaryFpr };
 }
 
@@ -257,14 +289,21 @@ async function verifyV3(keyring: GpgKeyring, msg: NonNullable<ReturnType<typeof 
     }
   }
   const base = { timestamp: msg.created, expTimestamp: 0, pubkeyAlgo: gpgmePubkeyAlgo(msg.pubkeyAlgo), hashAlgo: msg.hashAlgo };
-  if (!found) return { ok: false, error: invalidGpgSignature({ ...base, summary: SUMMARY.keyMissing, fingerprint: msg.keyID, status: STATUS.noPubkey }) };
+  if (!found)
+    return {
+      ok: false,
+      failure: { why: "unknown-key", key: msg.keyID, created: msg.created },
+      error: invalidGpgSignature({ ...base, summary: SUMMARY.keyMissing, fingerprint: msg.keyID, status: STATUS.noPubkey }),
+    };
   const params = (found.signingKey.keyPacket as unknown as { publicParams: { n?: Uint8Array; e?: Uint8Array } }).publicParams;
   if (!params.n || !params.e || !verifyV3Rsa(msg, params.n, params.e))
-    return { ok: false, error: invalidGpgSignature({ summary: SUMMARY.red, fingerprint: msg.keyID, status: STATUS.badSignature, timestamp: 0, expTimestamp: 0, pubkeyAlgo: 0, hashAlgo: 0 }) };
+    return { ok: false, failure: { why: "bad-signature", ...knownKey(found) }, error: invalidGpgSignature({ summary: SUMMARY.red, fingerprint: msg.keyID, status: STATUS.badSignature, timestamp: 0, expTimestamp: 0, pubkeyAlgo: 0, hashAlgo: 0 }) };
   const fpr = found.signingKey.getFingerprint().toUpperCase();
   const state = await keyStateAt(found.key, found.signingKey, now);
-  if (state === "revoked") return { ok: false, error: invalidGpgSignature({ ...base, fingerprint: fpr, summary: SUMMARY.keyRevoked, status: STATUS.certRevoked }) };
-  if (state === "expired") return { ok: false, error: invalidGpgSignature({ ...base, fingerprint: fpr, summary: SUMMARY.keyExpired, status: STATUS.keyExpired }) };
+  if (state === "revoked")
+    return { ok: false, failure: { why: "key-revoked", ...knownKey(found) }, error: invalidGpgSignature({ ...base, fingerprint: fpr, summary: SUMMARY.keyRevoked, status: STATUS.certRevoked }) };
+  if (state === "expired")
+    return { ok: false, failure: { why: "key-expired", ...knownKey(found) }, error: invalidGpgSignature({ ...base, fingerprint: fpr, summary: SUMMARY.keyExpired, status: STATUS.keyExpired }) };
   return { ok: true, contents: msg.contents, keyFingerprint: fpr, primaryFingerprint: found.key.getFingerprint().toUpperCase() };
 }
 

@@ -6,6 +6,8 @@
  * the URL as Go does (`Get "…": …`).
  */
 import type { HostHttp } from "../host/host.js";
+import { goHttpClientUrl } from "../registries/redact-url.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_SIGNATURE_BODY_SIZE, type Deadline } from "./limits.js";
 
 /** Request options. */
 export interface HttpRequestOptions {
@@ -16,6 +18,8 @@ export interface HttpRequestOptions {
   maxRedirects?: number;
   /** Default true. */
   tlsVerify?: boolean;
+  /** The total deadline of the reference this request reads for (shared by all its requests; `--timeout`). */
+  deadline?: Deadline;
 }
 
 /** A response read within bounds. */
@@ -41,9 +45,14 @@ async function once(
   o: Required<Pick<HttpRequestOptions, "timeoutMs" | "maxBodyBytes">> & HttpRequestOptions,
   deadline: number,
 ): Promise<HttpResponse> {
-  const named = (text: string) => new Error(`${goMethod(o.method)} ${JSON.stringify(url.toString())}: ${text}`);
-  const remaining = deadline - Date.now();
-  if (remaining <= 0) throw named(`timeout after ${o.timeoutMs} ms`);
+  // Credentials never printed: the URL as Go's client shows it in its errors (net/http stripPassword: `user:***@`).
+  const shown = `${goMethod(o.method)} ${JSON.stringify(goHttpClientUrl(url.toString()))}`;
+  const named = (text: string) => new Error(`${shown}: ${text}`);
+  const own = deadline - Date.now();
+  const total = o.deadline?.remaining() ?? Infinity;
+  if (total <= 0) throw o.deadline!.error(shown);
+  const remaining = Math.min(own, total);
+  if (own <= 0) throw named(`timeout after ${o.timeoutMs} ms`);
   if (!transport) throw named("this host has no network");
   try {
     const res = await transport.request({
@@ -58,7 +67,9 @@ async function once(
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (msg.startsWith("exceeded maximum")) throw new Error(msg);
-    // The transport counts the time left; the message names the whole request's deadline, as before.
+    // The transport counts the time left; the message names the deadline that ran out: the reference's total, or
+    // the whole request's, as before.
+    if (/^timeout after \d+ ms$/.test(msg) && o.deadline && total <= own) throw o.deadline.error(shown);
     throw named(/^timeout after \d+ ms$/.test(msg) ? `timeout after ${o.timeoutMs} ms` : msg);
   }
 }
@@ -67,8 +78,8 @@ async function once(
 export async function httpRequest(transport: HostHttp | undefined, url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
   const o = {
     ...options,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_SIGNATURE_BODY_SIZE,
     maxRedirects: options.maxRedirects ?? 10,
   };
   const deadline = Date.now() + o.timeoutMs;
@@ -79,7 +90,7 @@ export async function httpRequest(transport: HostHttp | undefined, url: string, 
     const loc = res.headers.location;
     const location = Array.isArray(loc) ? loc[0] : loc;
     if ([301, 302, 303, 307, 308].includes(res.status) && location) {
-      if (i + 1 > o.maxRedirects) throw new Error(`Get ${JSON.stringify(location)}: stopped after ${o.maxRedirects} redirects`);
+      if (i + 1 > o.maxRedirects) throw new Error(`Get ${JSON.stringify(goHttpClientUrl(location))}: stopped after ${o.maxRedirects} redirects`);
       const next = new URL(location, current);
       if (next.host !== current.host) {
         headers = { ...headers };

@@ -8,11 +8,21 @@ import type { EvidenceReport, GatheredEvidence, ImageEvidence, InstanceEvidence 
 import { dockerSignatures } from "./docker-signatures.js";
 import { recordRead, verifier, type EvidenceContext, type SignatureEvidenceOptions } from "./evidence-context.js";
 import type { ImageUnderTest } from "./image-under-test.js";
-import { isManifestList, listInstances, RegistryClient, type FetchedManifest } from "./registry-client.js";
+import type { Deadline } from "./limits.js";
+import { instanceDigestError, isManifestList, listInstances, RegistryClient, type FetchedManifest, type ListInstance } from "./registry-client.js";
 
-/** Gather a docker image's evidence from its registry. */
-export async function gatherOnline(c: EvidenceContext, dref: DockerReference, online: NonNullable<SignatureEvidenceOptions["online"]>): Promise<GatheredEvidence> {
-  const client = new RegistryClient(dref, { ...online, host: c.options.host });
+/**
+ * Gather a docker image's evidence from its registry; every read (manifests, lookaside, attachments) within
+ * `deadline`, the reference's total (`--timeout`). The registry is untrusted: list instances are capped and their
+ * digests validated before anything is fetched by them (registry-client.ts).
+ */
+export async function gatherOnline(
+  c: EvidenceContext,
+  dref: DockerReference,
+  online: NonNullable<SignatureEvidenceOptions["online"]>,
+  deadline?: Deadline,
+): Promise<GatheredEvidence> {
+  const client = new RegistryClient(dref, { ...online, host: c.options.host, ...(deadline ? { deadline } : {}) });
   const report: EvidenceReport = { source: "registry", locations: [], formats: [], manifestDigest: null };
   const fail = (error: string): GatheredEvidence => {
     report.manifestError = error;
@@ -37,12 +47,20 @@ export async function gatherOnline(c: EvidenceContext, dref: DockerReference, on
   if (!isManifestList(top.mediaType))
     return { kind: "image", evidence: await one(top.bytes, dref.digest?.startsWith("sha256:") ? dref.digest : top.digest, dref.digest) };
 
-  const listed = listInstances(top.bytes, online.platform);
+  let listed: ListInstance[];
+  try {
+    listed = listInstances(top.bytes, online.platform);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
   if (listed.length === 0) return fail(online.platform ? `no image found in manifest list for platform ${online.platform}` : "the manifest list has no instances");
   const instances: InstanceEvidence[] = [];
   for (const inst of listed) {
     let m: FetchedManifest | undefined;
     try {
+      // A digest that does not validate ("latest") is never fetched: it would be fetched as a tag.
+      const bad = instanceDigestError(inst.digest);
+      if (bad) throw bad;
       m = await client.manifest(inst.digest);
     } catch (e) {
       const error = (e as Error).message;

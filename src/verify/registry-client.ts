@@ -9,7 +9,19 @@ import { createHash } from "node:crypto";
 import type { Host } from "../host/host.js";
 import { join } from "../host/path.js";
 import type { DockerReference } from "../reference/docker-reference.js";
+import { digestWithAlgorithmOf, validateDigest } from "./digest.js";
 import { httpRequest, type HttpResponse } from "./http-request.js";
+import {
+  MAX_ATTACHMENT_LAYERS,
+  MAX_ATTACHMENT_TOTAL_BYTES,
+  MAX_AUTH_TOKEN_BODY_SIZE,
+  MAX_LIST_INSTANCES,
+  MAX_MANIFEST_BODY_SIZE,
+  MAX_SIGNATURE_BODY_SIZE,
+  NETWORK_CODES,
+  NetworkLimitError,
+  type Deadline,
+} from "./limits.js";
 import type { SigstoreSignature } from "./stored-signature.js";
 
 /** The manifest media types a pull accepts (upstream `manifest.DefaultRequestedManifestMIMETypes`). */
@@ -32,6 +44,8 @@ export interface RegistryClientOptions {
   authFile?: string;
   /** Per request (default 30 s). */
   timeoutMs?: number;
+  /** The total deadline of the reference being read, shared by every request (`--timeout`). */
+  deadline?: Deadline;
   /** Manifest size limit (default 4 MiB, upstream `iolimits.MaxManifestBodySize`). */
   maxManifestBytes?: number;
   /** Signature blob size limit (default 4 MiB). */
@@ -122,13 +136,13 @@ export class RegistryClient {
     const creds = credentialsFor(this.ref, this.options);
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     else if (creds && this.basic) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
-    const req = { headers, timeoutMs: this.options.timeoutMs, maxBodyBytes: maxBytes, tlsVerify: this.options.tlsVerify };
+    const req = { headers, timeoutMs: this.options.timeoutMs, maxBodyBytes: maxBytes, tlsVerify: this.options.tlsVerify, deadline: this.options.deadline };
     let res: HttpResponse;
     try {
       res = await httpRequest(this.options.host.http, url, req);
     } catch (e) {
       // Insecure registries: retry over plain http, as upstream does for --tls-verify=false.
-      if (this.options.tlsVerify === false && this.scheme === "https") {
+      if (this.options.tlsVerify === false && this.scheme === "https" && !(e instanceof NetworkLimitError)) {
         this.scheme = "http";
         return this.get(url.replace(/^https:/, "http:"), accept, maxBytes);
       }
@@ -156,7 +170,13 @@ export class RegistryClient {
     const headers: Record<string, string> = {};
     const creds = credentialsFor(this.ref, this.options);
     if (creds) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
-    const res = await httpRequest(this.options.host.http, u.toString(), { headers, timeoutMs: this.options.timeoutMs, maxBodyBytes: 1024 * 1024, tlsVerify: this.options.tlsVerify });
+    const res = await httpRequest(this.options.host.http, u.toString(), {
+      headers,
+      timeoutMs: this.options.timeoutMs,
+      maxBodyBytes: MAX_AUTH_TOKEN_BODY_SIZE,
+      tlsVerify: this.options.tlsVerify,
+      deadline: this.options.deadline,
+    });
     if (res.status !== 200) throw new Error(`authenticating with ${u.origin}: status ${res.status}`);
     let tok: { token?: string; access_token?: string };
     try {
@@ -169,9 +189,13 @@ export class RegistryClient {
     this.token = t;
   }
 
-  /** GET a manifest by tag or digest; undefined on 404 when `allowMissing`. */
+  /**
+   * GET a manifest by tag or digest; undefined on 404 when `allowMissing`. A digest (anything with ':' — a tag
+   * cannot have one) must be valid (go-digest `Validate`) and the manifest must match it (`UnparsedImage.Manifest`).
+   */
   async manifest(tagOrDigest: string, allowMissing = false): Promise<FetchedManifest | undefined> {
-    const res = await this.get(`${this.base()}/manifests/${tagOrDigest}`, MANIFEST_ACCEPT, this.options.maxManifestBytes ?? 4 * 1024 * 1024);
+    if (tagOrDigest.includes(":")) assertValidDigest(tagOrDigest, "manifest digest");
+    const res = await this.get(`${this.base()}/manifests/${tagOrDigest}`, MANIFEST_ACCEPT, this.options.maxManifestBytes ?? MAX_MANIFEST_BODY_SIZE);
     if (res.status === 404 && allowMissing) return undefined;
     if (res.status !== 200) throw new Error(`reading manifest ${tagOrDigest} in ${this.ref.domain}/${this.ref.path}: ${registryErrorText(res)}`);
     const ct = String(res.headers["content-type"] ?? "").split(";")[0].trim();
@@ -183,22 +207,26 @@ export class RegistryClient {
       throw new Error(`reading manifest ${tagOrDigest}: the registry returned something that is not JSON (Content-Type ${JSON.stringify(ct)})`);
     }
     const digest = "sha256:" + createHash("sha256").update(res.body).digest("hex");
-    if (tagOrDigest.startsWith("sha256:") && digest !== tagOrDigest) throw new Error(`Manifest does not match provided manifest digest ${tagOrDigest}`);
+    // Upstream MatchesDigest (5.23.1) compares with the sha256 digest: another algorithm never matches.
+    if (tagOrDigest.includes(":") && digest !== tagOrDigest) throw new Error(`Manifest does not match provided manifest digest ${tagOrDigest}`);
     return { bytes: res.body, mediaType, digest };
   }
 
   /** GET a blob, checked against its digest. */
   async blob(digest: string, maxBytes: number): Promise<Uint8Array> {
+    assertValidDigest(digest, "blob digest");
     const res = await this.get(`${this.base()}/blobs/${digest}`, undefined, maxBytes);
     if (res.status !== 200) throw new Error(`reading blob ${digest}: ${registryErrorText(res)}`);
-    const got = "sha256:" + createHash("sha256").update(res.body).digest("hex");
-    if (digest.startsWith("sha256:") && got !== digest) throw new Error(`blob ${digest} does not match its digest (got ${got})`);
+    const got = digestWithAlgorithmOf(digest, res.body);
+    if (got !== digest) throw new Error(`blob ${digest} does not match its digest (got ${got})`);
     return res.body;
   }
 
   /**
    * Sigstore attachments of a manifest digest (upstream `appendSigstoreInternalSignatures`): the `<algo>-<hex>.sig`
-   * manifest (absent = none) must be an OCI image manifest; each layer is one signature.
+   * manifest (absent = none) must be an OCI image manifest; each layer is one signature. Bounded: at most
+   * {@link MAX_ATTACHMENT_LAYERS} layers, each at most `iolimits.MaxSignatureBodySize`, together at most
+   * {@link MAX_ATTACHMENT_TOTAL_BYTES} (upstream reads every layer listed).
    */
   async sigstoreAttachments(manifestDigest: string): Promise<SigstoreSignature[]> {
     const i = manifestDigest.indexOf(":");
@@ -207,11 +235,36 @@ export class RegistryClient {
     if (!m) return [];
     if (m.mediaType !== "application/vnd.oci.image.manifest.v1+json")
       throw new Error(`unexpected MIME type for sigstore attachment manifest ${tag}: ${JSON.stringify(m.mediaType)}`);
-    const parsed = JSON.parse(utf8(m.bytes)) as { layers?: { mediaType?: string; digest?: string; annotations?: Record<string, string> }[] };
+    const parsed = JSON.parse(utf8(m.bytes)) as { layers?: { mediaType?: string; digest?: unknown; size?: unknown; annotations?: Record<string, string> }[] };
+    const layers = Array.isArray(parsed.layers) ? parsed.layers : [];
+    if (layers.length > MAX_ATTACHMENT_LAYERS)
+      throw new NetworkLimitError(
+        NETWORK_CODES.attachmentLayers,
+        `sigstore attachment manifest ${tag} lists ${layers.length} layers; imagetrust reads at most ${MAX_ATTACHMENT_LAYERS}`,
+      );
+    const perLayer = this.options.maxSignatureBytes ?? MAX_SIGNATURE_BODY_SIZE;
+    let total = 0;
     const out: SigstoreSignature[] = [];
-    for (const l of parsed.layers ?? []) {
+    for (const [i, l] of layers.entries()) {
       if (!l.digest) throw new Error(`sigstore attachment manifest ${tag} has a layer without a digest`);
-      const payload = await this.blob(l.digest, this.options.maxSignatureBytes ?? 4 * 1024 * 1024);
+      if (typeof l.digest !== "string")
+        throw new NetworkLimitError(NETWORK_CODES.invalidDigest, `sigstore attachment manifest ${tag}: layer ${i + 1} has a "digest" that is not a string (${jsonKind(l.digest)})`);
+      const left = MAX_ATTACHMENT_TOTAL_BYTES - total;
+      const overTotal = () =>
+        new NetworkLimitError(
+          NETWORK_CODES.attachmentBytes,
+          `sigstore attachment manifest ${tag}: its layers exceed ${MAX_ATTACHMENT_TOTAL_BYTES} bytes in total (at layer ${i + 1} of ${layers.length})`,
+        );
+      // The declared size is untrusted too, but a declared size over what is left is reason enough to stop.
+      if (left <= 0 || (typeof l.size === "number" && l.size > left && l.size <= perLayer)) throw overTotal();
+      let payload: Uint8Array;
+      try {
+        payload = await this.blob(l.digest, Math.min(perLayer, left));
+      } catch (e) {
+        if (left < perLayer && e instanceof Error && e.message.startsWith("exceeded maximum")) throw overTotal();
+        throw e;
+      }
+      total += payload.length;
       out.push({ format: "sigstore-json", mimeType: l.mediaType ?? "", payload, annotations: { ...(l.annotations ?? {}) } });
     }
     return out;
@@ -242,10 +295,47 @@ export function isManifestList(mediaType: string): boolean {
 }
 
 /** The instances of a list, optionally only those for `os/arch[/variant]`. */
+/**
+ * The instances of a list, optionally only those for `os/arch[/variant]`. Untrusted: every instance's "digest" must
+ * be a string (else the list does not parse, as Go's json.Unmarshal into `digest.Digest` fails), and more than
+ * {@link MAX_LIST_INSTANCES} instances to read is refused (NetworkLimitError IT5701). Digest validity is checked
+ * where an instance is fetched ({@link RegistryClient.manifest}, {@link instanceDigestError}).
+ */
 export function listInstances(bytes: Uint8Array, platform?: string): ListInstance[] {
-  const j = JSON.parse(utf8(bytes)) as { manifests?: ListInstance[] };
-  const all = j.manifests ?? [];
-  if (!platform) return all;
+  const j = JSON.parse(utf8(bytes)) as { manifests?: unknown };
+  const all = (Array.isArray(j.manifests) ? j.manifests : []) as ListInstance[];
+  for (const [i, m] of all.entries()) {
+    const d = (m as { digest?: unknown } | null)?.digest;
+    if (d !== undefined && typeof d !== "string")
+      throw new NetworkLimitError(NETWORK_CODES.invalidDigest, `parsing manifest list: instance ${i + 1} has a "digest" that is not a string (${jsonKind(d)})`);
+  }
+  if (!platform) {
+    if (all.length > MAX_LIST_INSTANCES)
+      throw new NetworkLimitError(
+        NETWORK_CODES.listInstances,
+        `the manifest list has ${all.length} instances; imagetrust reads and decides at most ${MAX_LIST_INSTANCES} (give --platform to decide one)`,
+      );
+    return all;
+  }
   const [osName, arch, variant] = platform.split("/");
   return all.filter((m) => m.platform?.os === osName && m.platform?.architecture === arch && (variant === undefined || m.platform?.variant === variant)).slice(0, 1);
+}
+
+/** Why a list instance's digest cannot be fetched (go-digest `Validate`), or undefined when it is valid. */
+export function instanceDigestError(digest: string | undefined): NetworkLimitError | undefined {
+  const why = digest === undefined ? "no digest" : validateDigest(digest);
+  return why === undefined ? undefined : new NetworkLimitError(NETWORK_CODES.invalidDigest, `invalid instance digest ${JSON.stringify(digest ?? "")}: ${why}`);
+}
+
+/** Go's name for the JSON type of a value that should have been a string ("number", "object", …). */
+function jsonKind(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v === "boolean" ? "bool" : typeof v;
+}
+
+/** Throw when `d` is not a valid digest (go-digest `Validate`). */
+function assertValidDigest(d: string, what: string): void {
+  const why = validateDigest(d);
+  if (why !== undefined) throw new NetworkLimitError(NETWORK_CODES.invalidDigest, `invalid ${what} ${JSON.stringify(d)}: ${why}`);
 }

@@ -1,4 +1,5 @@
 /** Text for `imagetrust verify`: the verdict, the deciding scope, the evidence read and each signature's check. */
+import { renderFindingLines } from "../simulate/signature-findings.js";
 import type { VerifyImageResult } from "./verify-image.js";
 
 /** Colouring hooks (identity when absent). */
@@ -30,8 +31,9 @@ export function renderVerifyText(r: VerifyImageResult, style: VerifyTextStyle = 
     lines.push(`  requirement ${q.index + 1} (${q.type}): ${q.allowed ? "accepted" : `denied${qMsg}`}`);
     for (const c of q.signatures) {
       const who = [c.claimedIdentity ? `claims ${c.claimedIdentity}` : "", c.signer ? `signed by ${c.signer}` : ""].filter(Boolean).join(", ");
-      const reason = c.reason && c.reason !== q.message ? `: ${c.reason}` : "";
+      const reason = c.explanation ? `: ${c.explanation}` : c.reason && c.reason !== q.message ? `: ${c.reason}` : "";
       lines.push(`    signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected${reason}`}${who ? ` (${who})` : ""}`);
+      if (c.finding) lines.push(...renderFindingLines(c.finding, "      "));
     }
   }
   for (const i of r.instances ?? []) {

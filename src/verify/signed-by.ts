@@ -9,7 +9,9 @@ import { errnoText } from "../reference/resolve-path.js";
 import { matchesIdentity } from "../simulate/identity-match.js";
 import { summarizeSignatureRejections, type SignatureCheck, type SignatureVerdict } from "../simulate/evaluate.js";
 import { gpgVerify, importKeyring, type GpgKeyring } from "./gpg.js";
+import { explainGpgFailure, explainNotAccepted } from "./gpg-explain.js";
 import { checkSignedDigest, identityRejection, type ImageUnderTest } from "./image-under-test.js";
+import { digestMovedFinding, findingOf, referenceMovedFinding } from "./signature-findings.js";
 import { parseUntrustedPayload } from "./payload.js";
 import type { StoredSignature } from "./stored-signature.js";
 
@@ -74,22 +76,30 @@ export async function checkSimpleSigning(
   if ("error" in keyring) return reject(keyring.error);
   if (keyring.trustedFingerprints.length === 0) return reject("No public keys imported");
   const v = await gpgVerify(keyring, signature, { now: ctx.now });
-  if (!v.ok) return reject(v.error);
+  // The reason stays upstream's text (gpgme's struct dump); the explanation says it in plain words.
+  if (!v.ok) return reject(v.error, v.failure ? { explanation: explainGpgFailure(v.failure, keyring) } : {});
   const trusted = keyring.trustedFingerprints.includes(v.keyFingerprint);
   if (!trusted) {
     if (hasFeature(image.target, "subkeySignatures") && keyring.trustedFingerprints.includes(v.primaryFingerprint)) {
       // image/v5.37.0+: a subkey of a trusted primary key is accepted.
     } else if (v.keyFingerprint !== v.primaryFingerprint && hasFeature(image.target, "subkeySignatures")) {
-      return reject(`signature by key ${v.keyFingerprint} of ${v.primaryFingerprint} is not accepted`, { signer: v.keyFingerprint });
-    } else return reject(`Signature by key ${v.keyFingerprint} is not accepted`, { signer: v.keyFingerprint });
+      return reject(`signature by key ${v.keyFingerprint} of ${v.primaryFingerprint} is not accepted`, {
+        signer: v.keyFingerprint,
+        explanation: explainNotAccepted(v.keyFingerprint, v.primaryFingerprint, keyring),
+      });
+    } else
+      return reject(`Signature by key ${v.keyFingerprint} is not accepted`, {
+        signer: v.keyFingerprint,
+        explanation: explainNotAccepted(v.keyFingerprint, v.primaryFingerprint, keyring),
+      });
   }
   const p = parseUntrustedPayload(v.contents, "simple");
   if (!p.ok) return reject(p.error, { signer: v.keyFingerprint });
   const claimed = { signer: v.keyFingerprint, claimedIdentity: p.value.dockerReference };
   const d = checkSignedDigest(image, p.value.dockerManifestDigest);
-  if (d !== undefined) return reject(d, claimed);
+  if (d !== undefined) return reject(d, { ...claimed, ...findingOf(digestMovedFinding(image, p.value.dockerManifestDigest)) });
   if (!matchesIdentity(req.signedIdentity, image.dockerReference, p.value.dockerReference))
-    return reject(identityRejection(p.value.dockerReference, image.target), claimed);
+    return reject(identityRejection(p.value.dockerReference, image.target), { ...claimed, ...findingOf(referenceMovedFinding(req.signedIdentity, image, p.value.dockerReference)) });
   return { index, accepted: true, ...claimed };
 }
 

@@ -12,6 +12,7 @@ import type { SigstoreSigned } from "../ir/types.js";
 import { matchesIdentity } from "../simulate/identity-match.js";
 import { summarizeSignatureRejections, type SignatureCheck, type SignatureVerdict } from "../simulate/evaluate.js";
 import { checkSignedDigest, identityRejection, type ImageUnderTest } from "./image-under-test.js";
+import { certificateIdentityFinding, digestMovedFinding, findingOf, pkiFinding, referenceMovedFinding } from "./signature-findings.js";
 import { parseUntrustedPayload } from "./payload.js";
 import { parseRekorKey, pemBlocks, verifyRekorSet } from "./rekor-set.js";
 import { readKeyFile, type VerifyContext } from "./signed-by.js";
@@ -90,7 +91,7 @@ function prepareTrustRoot(req: SigstoreSigned, ctx: VerifyContext): { ok: true; 
       roots = [];
     }
     if (roots.length === 0) return { ok: false, error: "error loading Fulcio CA certificates" };
-    root.fulcio = { roots, oidcIssuer: req.fulcio.oidcIssuer, subjectEmail: req.fulcio.subjectEmail };
+    root.fulcio = { roots, oidcIssuer: req.fulcio.oidcIssuer, subjectEmail: req.fulcio.subjectEmail ?? "" };
   }
   const rekorMaterial: Uint8Array[] = [];
   const r1 = material(req.rekorPublicKeyPath, req.rekorPublicKeyData, ctx);
@@ -277,9 +278,14 @@ export async function checkSigstoreSignature(
         return reject(`inconsistent OIDC issuer extension values: v1 ${JSON.stringify(iss.v1)}, v2 ${JSON.stringify(iss.v2)}`);
       const issuer = iss.v2 ?? iss.v1;
       if (issuer === undefined) return reject("Fulcio certificate is missing the issuer extension");
-      if (issuer !== root.fulcio.oidcIssuer) return reject(`Unexpected Fulcio OIDC issuer ${JSON.stringify(issuer)}`);
+      const asked = { oidcIssuer: root.fulcio.oidcIssuer, subjectEmail: root.fulcio.subjectEmail };
+      if (issuer !== root.fulcio.oidcIssuer)
+        return reject(`Unexpected Fulcio OIDC issuer ${JSON.stringify(issuer)}`, { finding: certificateIdentityFinding(leaf, issuer, asked, "issuer") });
       const emails = sanValues(leaf, "email");
-      if (!emails.includes(root.fulcio.subjectEmail)) return reject(`Required email ${JSON.stringify(root.fulcio.subjectEmail)} not found (got ${JSON.stringify(emails)})`);
+      if (!emails.includes(root.fulcio.subjectEmail))
+        return reject(`Required email ${JSON.stringify(root.fulcio.subjectEmail)} not found (got ${JSON.stringify(emails)})`, {
+          finding: certificateIdentityFinding(leaf, issuer, asked, "subject"),
+        });
       candidates = [{ key: leaf.publicKey, pem: certPem }];
       signer = `Fulcio certificate for ${root.fulcio.subjectEmail}`;
     } else if (root.pki) {
@@ -301,10 +307,11 @@ export async function checkSigstoreSignature(
       if (!hasCodeSigning(leaf)) return reject("veryfing leaf certificate failed: x509: certificate specifies an incompatible key usage");
       if (root.pki.subjectEmail !== undefined) {
         const emails = sanValues(leaf, "email");
-        if (!emails.includes(root.pki.subjectEmail)) return reject(`Required email ${JSON.stringify(root.pki.subjectEmail)} not found (got ${JSON.stringify(emails)})`);
+        if (!emails.includes(root.pki.subjectEmail))
+          return reject(`Required email ${JSON.stringify(root.pki.subjectEmail)} not found (got ${JSON.stringify(emails)})`, { finding: pkiFinding(leaf, root.pki) });
       }
       if (root.pki.subjectHostname !== undefined && leaf.checkHost(root.pki.subjectHostname) === undefined)
-        return reject(`Unexpected subject hostname: x509: certificate is not valid for ${JSON.stringify(root.pki.subjectHostname)}`);
+        return reject(`Unexpected subject hostname: x509: certificate is not valid for ${JSON.stringify(root.pki.subjectHostname)}`, { finding: pkiFinding(leaf, root.pki) });
       candidates = [{ key: leaf.publicKey, pem: certPem }];
       signer = "PKI certificate";
     }
@@ -326,9 +333,9 @@ export async function checkSigstoreSignature(
   if (!p.ok) return reject(p.error, { signer });
   const claimed = { signer, claimedIdentity: p.value.dockerReference };
   const d = checkSignedDigest(image, p.value.dockerManifestDigest);
-  if (d !== undefined) return reject(d, claimed);
+  if (d !== undefined) return reject(d, { ...claimed, ...findingOf(digestMovedFinding(image, p.value.dockerManifestDigest)) });
   if (!matchesIdentity(req.signedIdentity, image.dockerReference, p.value.dockerReference))
-    return reject(identityRejection(p.value.dockerReference, image.target), claimed);
+    return reject(identityRejection(p.value.dockerReference, image.target), { ...claimed, ...findingOf(referenceMovedFinding(req.signedIdentity, image, p.value.dockerReference)) });
   return { index, accepted: true, ...claimed };
 }
 

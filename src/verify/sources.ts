@@ -9,7 +9,9 @@
 import type { Host, HostFiles, HostHttp } from "../host/host.js";
 import { join } from "../host/path.js";
 import { errnoText } from "../reference/resolve-path.js";
+import { redactUrl, redactUrlsIn } from "../registries/redact-url.js";
 import { httpRequest } from "./http-request.js";
+import { MAX_SIGNATURE_BODY_SIZE, type Deadline } from "./limits.js";
 import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
 
 /** Signatures as read, or the error that made reading them fail (upstream then denies with it). */
@@ -20,7 +22,7 @@ export type SignatureReadResult =
 /** Upstream `maxLookasideSignatures`. */
 export const MAX_LOOKASIDE_SIGNATURES = 128;
 /** Upstream `iolimits.MaxSignatureBodySize` (4 MiB). */
-export const MAX_SIGNATURE_BODY_SIZE = 4 * 1024 * 1024;
+export { MAX_SIGNATURE_BODY_SIZE } from "./limits.js";
 
 /** A dir-layout signature file name (`signature-N`, or `<hex>.signature-N` for a list instance). */
 export function dirSignatureName(index: number, instanceDigest?: string): string {
@@ -83,6 +85,10 @@ export interface HttpLimits {
   headers?: Record<string, string>;
   /** Verify TLS certificates (default true). */
   tlsVerify?: boolean;
+  /** The total time for all reads of one reference (`--timeout`; default limits.ts `DEFAULT_TOTAL_TIMEOUT_MS`). */
+  totalTimeoutMs?: number;
+  /** The running total deadline of the reference being read (made per reference from `totalTimeoutMs`). */
+  deadline?: Deadline;
 }
 
 /** An HTTP response read within bounds. */
@@ -112,6 +118,7 @@ export async function boundedGet(transport: HostHttp | undefined, url: string, l
     maxRedirects: limits.maxRedirects,
     maxBodyBytes: limits.maxBodyBytes ?? MAX_SIGNATURE_BODY_SIZE,
     tlsVerify: limits.tlsVerify,
+    deadline: limits.deadline,
   });
   const headers = new Headers();
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
@@ -140,14 +147,16 @@ export async function readLookasideSignatures(
     if (i >= MAX_LOOKASIDE_SIGNATURES)
       return { ok: false, error: `server provided ${MAX_LOOKASIDE_SIGNATURES} signatures, assuming that's unreasonable and a server error`, locations };
     const l = locate(i);
-    if (!l.ok) return { ok: false, error: l.error, locations };
+    if (!l.ok) return { ok: false, error: redactUrlsIn(l.error), locations };
     const loc = l.location;
+    // Credentials never printed: locations and messages show the URL as Go's url.Redacted() does.
+    const shown = redactUrl(loc.url);
     if (loc.scheme === "file") {
       const r = readSignatureFile(host.files, loc.filePath ?? "", ["ENOENT"]);
       if (r === "end") break;
       if (!r.ok) return { ok: false, error: r.error, locations };
       signatures.push(r.signature);
-      locations.push(loc.url);
+      locations.push(shown);
     } else if (loc.scheme === "http" || loc.scheme === "https") {
       let res: BoundedResponse;
       try {
@@ -156,12 +165,12 @@ export async function readLookasideSignatures(
         return { ok: false, error: (e as Error).message, locations };
       }
       if (res.status === 404) break;
-      if (res.status !== 200) return { ok: false, error: `reading signature from ${loc.url}: status ${res.status} (${res.statusText})`, locations };
+      if (res.status !== 200) return { ok: false, error: `reading signature from ${shown}: status ${res.status} (${res.statusText})`, locations };
       const s = signatureFromBlob(res.body);
-      if (!s.ok) return { ok: false, error: `parsing signature ${loc.url}: ${s.error}`, locations };
+      if (!s.ok) return { ok: false, error: `parsing signature ${shown}: ${s.error}`, locations };
       signatures.push(s.signature);
-      locations.push(loc.url);
-    } else return { ok: false, error: `Unsupported scheme when reading signature from ${loc.url}`, locations };
+      locations.push(shown);
+    } else return { ok: false, error: `Unsupported scheme when reading signature from ${shown}`, locations };
   }
   return { ok: true, signatures, locations };
 }

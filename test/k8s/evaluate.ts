@@ -25,7 +25,8 @@ function canon(keys: string[], keyless?: { issuer: string; subject: string; ca?:
 }
 
 function trustCanon(t: SigstoreTrust): string {
-  return canon(t.publicKeys, t.fulcio ? { issuer: t.fulcio.issuer, subject: t.fulcio.subject, ca: t.fulcio.caPem } : undefined);
+  const f = t.fulcio;
+  return canon(t.publicKeys, f ? { issuer: f.issuer, subject: "subject" in f ? f.subject : "/" + f.subjectRegExp, ca: f.caPem } : undefined);
 }
 
 function verdictOf(o: Outcome): Verdict {
@@ -78,7 +79,7 @@ export function policyControllerVerdict(files: readonly EmittedFile[], reference
     const keys = auths.filter((a) => a.key).map((a) => a.key.data as string);
     const kl = auths.find((a) => a.keyless);
     sets.push(
-      canon(keys, kl ? { issuer: kl.keyless.identities[0].issuer, subject: kl.keyless.identities[0].subject, ca: kl.keyless["ca-cert"]?.data } : undefined),
+      canon(keys, kl ? { issuer: kl.keyless.identities[0].issuer, subject: kl.keyless.identities[0].subject ?? "/" + kl.keyless.identities[0].subjectRegExp, ca: kl.keyless["ca-cert"]?.data } : undefined),
     );
   }
   return [...new Set(sets)].sort();
@@ -118,7 +119,7 @@ export function kyvernoVerdict(files: readonly EmittedFile[], podImage: string):
           const entries = att.entries as Doc[];
           const keys = entries.filter((e) => e.keys).map((e) => e.keys.publicKeys as string);
           const kl = entries.find((e) => e.keyless)?.keyless;
-          sets.push(canon([...new Set(keys)], kl ? { issuer: kl.issuer, subject: kl.subject, ca: kl.roots } : undefined));
+          sets.push(canon([...new Set(keys)], kl ? { issuer: kl.issuer, subject: kl.subject ?? "/" + kl.subjectRegExp, ca: kl.roots } : undefined));
         }
       }
     }
@@ -200,7 +201,7 @@ export function ivpVerdict(files: readonly EmittedFile[], podImage: string): Ver
       for (const list of calls) {
         const keys = list.filter((a) => a.cosign.key).map((a) => a.cosign.key.data as string);
         const kl = list.find((a) => a.cosign.keyless)?.cosign.keyless;
-        sets.push(canon([...new Set(keys)], kl ? { issuer: kl.identities[0].issuer, subject: kl.identities[0].subject, ca: kl.roots } : undefined));
+        sets.push(canon([...new Set(keys)], kl ? { issuer: kl.identities[0].issuer, subject: kl.identities[0].subject ?? "/" + kl.identities[0].subjectRegExp, ca: kl.roots } : undefined));
       }
     }
   }

@@ -23,7 +23,7 @@ function compileExample(name: string) {
 
 /** References per example: the deciding scopes and their neighbours. */
 const TABLES: Record<string, string[]> = {
-  "keyless-ci": ["ghcr.io/acme/api:1.0", "ghcr.io/acme/legacy-tools/x:1", "ghcr.io/acme:1", "ghcr.io/other/api:1.0", "docker.io/library/alpine:3"],
+  "keyless-ci": ["ghcr.io/acme/api:1.0", "ghcr.io/acme/legacy-tools/x:1", "ghcr.io/acme/release/x:1", "ghcr.io/acme:1", "ghcr.io/other/api:1.0", "docker.io/library/alpine:3"],
   laptop: [
     "docker.io/library/alpine:3.20",
     "registry.acme.example/scratch/tool:dev",
@@ -66,13 +66,13 @@ describe.each(K8S_TARGETS)("examples for %s", (target) => {
   });
 });
 
-it("keyless-ci under policy-controller: the legacy-tools scope is stricter (IT7020), under Kyverno exact", () => {
+it("keyless-ci under policy-controller: the release scope is stricter (IT7020), under Kyverno exact", () => {
   const { source, model } = compileExample("keyless-ci");
   const pc = compileToKubernetes(model, { target: "policy-controller", readFile: readKey });
   const d = pc.diagnostics.filter((x) => x.code === K8S_CODES.scopeStricter);
-  expect(d.map((x) => source.position(x.span!.start))).toEqual([{ line: 20, column: 5 }]);
-  expect(checkReferences(model, "policy-controller", pc.files!, pc.diagnostics, TABLES["keyless-ci"])).toEqual([4, 1]);
+  expect(d.map((x) => source.position(x.span!.start))).toEqual([{ line: 28, column: 5 }]);
+  expect(checkReferences(model, "policy-controller", pc.files!, pc.diagnostics, TABLES["keyless-ci"])).toEqual([5, 1]);
   const ky = compileToKubernetes(model, { target: "kyverno", readFile: readKey });
   expect(ky.diagnostics.filter((x) => x.code === K8S_CODES.scopeStricter)).toEqual([]);
-  expect(checkReferences(model, "kyverno", ky.files!, ky.diagnostics, TABLES["keyless-ci"])).toEqual([6, 0]);
+  expect(checkReferences(model, "kyverno", ky.files!, ky.diagnostics, TABLES["keyless-ci"])).toEqual([7, 0]);
 });

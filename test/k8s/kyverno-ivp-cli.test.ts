@@ -15,7 +15,7 @@ describe("compile --target-k8s kyverno-ivp", () => {
     const r = await runCli(args(out));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const files = readdirSync(out).sort();
-    expect(files).toEqual(["imagetrust-default.yaml", "imagetrust-keyed.yaml", "imagetrust-keyless.yaml"]);
+    expect(files).toEqual(["imagetrust-ci-built.yaml", "imagetrust-default.yaml", "imagetrust-released.yaml"]);
     const emitted = files.map((name) => ({ name, text: readFileSync(path.join(out, name), "utf8") }));
     for (const f of emitted) expect(f.text).toBe(readFileSync(`test/fixtures/k8s/keyless-ci/kyverno-ivp/${f.name}`, "utf8"));
     expect(expectValidManifests(emitted)).toBe(3);

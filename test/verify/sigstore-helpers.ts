@@ -81,7 +81,7 @@ export interface TestCA {
   rootPem: string;
   intermediatePem?: string;
   /** Issue a leaf for a fresh P-256 key; returns its PEM and private key. */
-  leaf(opts: { email?: string; dns?: string; issuerV1?: string; issuerV2?: string; codeSigning?: boolean; days?: number }): {
+  leaf(opts: { email?: string; dns?: string; uri?: string; issuerV1?: string; issuerV2?: string; codeSigning?: boolean; days?: number }): {
     pem: string;
     privateKey: KeyObject;
   };
@@ -109,7 +109,7 @@ export function makeCA(name: string, intermediate = false): TestCA {
       const kp = generateKeyPairSync("ec", { namedCurve: "P-256" });
       fs.writeFileSync(path.join(dir, `${id}.key`), kp.privateKey.export({ type: "pkcs8", format: "pem" }));
       openssl(dir, ["req", "-new", "-key", `${id}.key`, "-out", `${id}.csr`, "-subj", "/O=sigstore.dev"]);
-      const san = [opts.email ? `email:${opts.email}` : "", opts.dns ? `DNS:${opts.dns}` : ""].filter(Boolean).join(",");
+      const san = [opts.email ? `email:${opts.email}` : "", opts.dns ? `DNS:${opts.dns}` : "", opts.uri ? `URI:${opts.uri}` : ""].filter(Boolean).join(",");
       const ext = [
         "basicConstraints=critical,CA:FALSE",
         "keyUsage=critical,digitalSignature",

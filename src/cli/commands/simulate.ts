@@ -5,6 +5,7 @@ import { formatVersion } from "../../ir/versions.js";
 import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { colorOption, loadPolicyAndStorage, readManifest, readSource, requireDirectory, targetOption } from "../shared.js";
 import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
+import { parseTimeoutOption } from "../timeout-option.js";
 import { simulationExitCode } from "../exit-codes.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
@@ -22,6 +23,7 @@ interface SimulateCliOptions {
   platform?: string;
   tlsVerify?: string;
   authfile?: string;
+  timeout?: string;
   debian?: boolean;
   keys?: string;
   explain?: boolean;
@@ -49,6 +51,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
     .option("--tls-verify <bool>", "with --online or --lookaside: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
+    .option("--timeout <duration>", "with --online or --lookaside: total time for each reference's registry and lookaside reads (Go duration: 90s, 2m; default 30s)")
     .addOption(keysOption())
     .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
     .option("--explain", "the full explanation for every reference")
@@ -72,6 +75,8 @@ directory, a trailing slash on a missing directory) fail with its error, and the
 this machine. --policy DIR reads DIR/policy.json and DIR/registries.d/ (--registries-d wins).
 Other references (and bare names) are decided without signatures, as an unsigned image. Nothing is read over
 the network without --lookaside (http(s) lookasides) or --online.
+Network reads are bounded: --timeout DURATION (default 30s) for all reads of each reference, 4 MiB per
+manifest or signature, at most 128 list instances (give --platform) and 128 sigstore attachment layers.
 The JSON output has, per reference, "signatures": the evidence read and, for each signature requirement, each
 signature's check (accepted, reason, claimed identity, signer); null when no evidence was read.
 
@@ -94,6 +99,8 @@ Examples:
       }
       if (typeof opts.signatures === "string" && opts.online) throw new UsageError("--signatures and --online cannot be combined: --online reads the signatures from the registry");
       if (opts.signatures === false && (opts.online || opts.lookaside)) throw new UsageError("--no-signatures cannot be combined with --online or --lookaside");
+      const totalTimeoutMs = parseTimeoutOption(opts.timeout);
+      if (totalTimeoutMs !== undefined && !opts.online && !opts.lookaside) throw new UsageError("--timeout needs --online or --lookaside: nothing else reads the network");
       const all = [...refs];
       if (opts.refs !== undefined) {
         const { parseRefsFile } = await import("../../simulate/simulate-refs.js");
@@ -150,7 +157,10 @@ Examples:
           target: target && formatVersion(target),
           debianSigstoreDisabled: opts.debian === true,
           env,
-          http: opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify !== "false" } : undefined,
+          http:
+            opts.tlsVerify !== undefined || totalTimeoutMs !== undefined
+              ? { ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify !== "false" } : {}), ...(totalTimeoutMs !== undefined ? { totalTimeoutMs } : {}) }
+              : undefined,
           cwd: ctx.io.cwd,
         }),
       });

@@ -4,6 +4,7 @@ import { stylesFor } from "../io.js";
 import { formatVersion } from "../../ir/versions.js";
 import { CommandContext, EXIT, UsageError, parseTarget } from "../context.js";
 import { colorOption, loadPolicyAndStorage, readManifest, targetOption } from "../shared.js";
+import { parseTimeoutOption } from "../timeout-option.js";
 import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
 
 /** Register `imagetrust verify` on `program`. */
@@ -20,6 +21,7 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .option("--platform <os/arch>", "with --online and a manifest list: decide only this instance")
     .option("--tls-verify <bool>", "with --online: verify TLS certificates (default true)")
     .option("--authfile <file>", "with --online: containers auth.json for registry credentials")
+    .option("--timeout <duration>", "total time for the registry and lookaside reads of the image (Go duration: 90s, 2m; default 30s)")
     .addOption(keysOption())
     .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
     .option("--require-signatures", "allow only when a signature requirement accepted a signature")
@@ -29,11 +31,16 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .addHelpText(
       "after",
       `
+Registries and lookaside servers are untrusted: --timeout DURATION (default 30s) bounds all network reads of
+the image; manifests and signatures are read up to 4 MiB each, at most 128 manifest-list instances (give
+--platform) and 128 sigstore attachment layers (32 MiB in total). URLs are printed without their password.
+
 Exit status: 0 allowed, 1 denied, 2 usage error or unusable input.
 
 Examples:
   $ imagetrust verify --policy /etc/containers/policy.json dir:/srv/images/app
   $ imagetrust verify --policy policy.json --registries-d /etc/containers/registries.d --online docker://quay.io/acme/app:1
+  $ imagetrust verify --policy policy.json --online --platform linux/arm64 --timeout 2m docker://quay.io/acme/app:1
   $ imagetrust verify --policy policy.json --target 5.23 --debian --manifest m.json --signatures sigs/ docker://quay.io/acme/app:1
 `,
     )
@@ -49,6 +56,7 @@ Examples:
           platform?: string;
           tlsVerify?: string;
           authfile?: string;
+          timeout?: string;
           debian?: boolean;
           keys?: string;
           requireSignatures?: boolean;
@@ -61,6 +69,7 @@ Examples:
         if (opts.tlsVerify !== undefined && opts.tlsVerify !== "true" && opts.tlsVerify !== "false") {
           throw new UsageError(`invalid --tls-verify '${opts.tlsVerify}': expected true or false`);
         }
+        const totalTimeoutMs = parseTimeoutOption(opts.timeout);
         // Key files from --keys / .imagetrust.yaml `keys:`: for the .trust checker and for verifying signatures.
         const keys = await runKeys(ctx, opts.keys, await requireRunConfig(ctx, undefined));
         ctx.keys = keysFor(ctx, keys);
@@ -82,6 +91,7 @@ Examples:
           // A dir:/oci: path is the user's (the CLI's cwd); --debian: no atomic transport, as Debian's build.
           parse: { cwd: ctx.io.cwd, target, debian: opts.debian === true },
           env: { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME },
+          ...(totalTimeoutMs !== undefined ? { http: { totalTimeoutMs } } : {}),
           online: opts.online
             ? { platform: opts.platform, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
             : undefined,

@@ -11,7 +11,7 @@ import type { CatalogueBody } from "./entry.js";
 export const LINT_RULE_CODES = [
   "IT4001", "IT4002", "IT4003", "IT4004", "IT4005", "IT4006", "IT4007", "IT4008", "IT4009",
   "IT4010", "IT4011", "IT4012", "IT4013", "IT4014", "IT4015", "IT4016", "IT4017", "IT4018", "IT4019",
-  "IT4020", "IT4021", "IT4022", "IT4023", "IT4024", "IT4025", "IT4026", "IT4027",
+  "IT4020", "IT4021", "IT4022", "IT4023", "IT4024", "IT4025", "IT4026", "IT4027", "IT4028",
 ] as const;
 
 /** A lint code. */

@@ -9,6 +9,7 @@
 import { decidingRequirements, effectiveStorage, hasOwnStorage } from "../signature-storage.js";
 import type { Rule } from "../rule.js";
 import { otherEndpoints } from "./mirror-without-signature-config.js";
+import { redactUrl } from "../../registries/redact-url.js";
 
 /** The rule. */
 export const mirrorSignatureStorageDiffers: Rule = {
@@ -33,7 +34,7 @@ export const mirrorSignatureStorageDiffers: Rule = {
   },
   create(ctx) {
     const describe = (s: { lookaside: string; attachments: boolean }) =>
-      `lookaside ${s.lookaside || "(none configured)"}, use-sigstore-attachments ${s.attachments}`;
+      `lookaside ${redactUrl(s.lookaside) || "(none configured)"}, use-sigstore-attachments ${s.attachments}`;
     return {
       end() {
         const conf = ctx.registriesConf;

@@ -11,6 +11,7 @@ import type { RegistryEndpoint } from "../../registries/types.js";
 import { parseNormalizedNamed } from "../../reference/docker-reference.js";
 import { decidingRequirements, effectiveStorage, hasOwnStorage } from "../signature-storage.js";
 import type { Rule } from "../rule.js";
+import { redactUrl } from "../../registries/redact-url.js";
 
 /** The endpoints of an entry that pull under another name than the requested one. */
 export function otherEndpoints(entry: { prefix: string; location: string; mirrors: RegistryEndpoint[] } & RegistryEndpoint): RegistryEndpoint[] {
@@ -65,7 +66,7 @@ export const mirrorWithoutSignatureConfig: Rule = {
               data: {
                 mirror: m.location,
                 prefix: entry.prefix,
-                what: [want.from && want.from !== "default-docker" ? `lookaside ${want.lookaside}` : "", want.attachments ? "use-sigstore-attachments" : ""].filter(Boolean).join(" and ") || "signature storage",
+                what: [want.from && want.from !== "default-docker" ? `lookaside ${redactUrl(String(want.lookaside))}` : "", want.attachments ? "use-sigstore-attachments" : ""].filter(Boolean).join(" and ") || "signature storage",
                 scope: decide.scope === undefined ? "the global default" : decide.scope === "" ? "the docker default" : `scope '${decide.scope}'`,
               },
               span,

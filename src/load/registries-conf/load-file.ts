@@ -13,7 +13,7 @@ import { confMode, type ConfMode, type DecodedConf } from "./decoded.js";
 import { postProcess } from "./post-process.js";
 import { toDiagnostics, type Problem } from "./problem.js";
 import { ConfDecoder } from "./toml-decode.js";
-import { parseTomlText, tomlSyntaxDiagnostic } from "./toml-parse.js";
+import { goTomlRefusalDiagnostic, parseTomlText, tomlSyntaxDiagnostic } from "./toml-parse.js";
 import { convertV1, nonEmptyV1, nonEmptyV2 } from "./v1.js";
 
 /** Options for one file. */
@@ -37,6 +37,7 @@ export function loadRegistriesConfFile(source: SourceFile, options: RegistriesCo
 function loadRegistriesConfFileUnelided(source: SourceFile, options: RegistriesConfFileOptions): LoadResult<RegistriesConfFile> {
   const parsed = parseTomlText(source.text);
   if ("error" in parsed) return { diagnostics: [tomlSyntaxDiagnostic(source, parsed.error)] };
+  if ("refusal" in parsed) return { diagnostics: [goTomlRefusalDiagnostic(source, parsed.refusal)] };
   const mode = confMode(options.target);
   const dec = new ConfDecoder(source, mode);
   const decoded = dec.decode(parsed.doc);

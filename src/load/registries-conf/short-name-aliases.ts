@@ -10,7 +10,7 @@ import type { LoadResult } from "../result.js";
 import { REGISTRIES_CONF_CODES } from "./codes.js";
 import { toDiagnostics, type Problem } from "./problem.js";
 import { ConfDecoder, isTable } from "./toml-decode.js";
-import { parseTomlText } from "./toml-parse.js";
+import { goTomlRefusalDiagnostic, parseTomlText } from "./toml-parse.js";
 import { parseShortNameValue, validateShortName } from "./values.js";
 
 /** The string form of an alias value (for messages). */
@@ -33,6 +33,10 @@ export function loadShortNameAliasCache(source: SourceFile): LoadResult<Map<stri
         { code: REGISTRIES_CONF_CODES.tomlSyntax, severity: "error", message: `TOML syntax error: ${e.message.split("\n")[0]}`, span: source.span(offset, offset) },
       ],
     };
+  }
+  if ("refusal" in parsed) {
+    const d = goTomlRefusalDiagnostic(source, parsed.refusal);
+    return { diagnostics: [{ ...d, upstreamMessage: wrap(parsed.refusal.message) }] };
   }
   const doc = parsed.doc;
   const dec = new ConfDecoder(source);

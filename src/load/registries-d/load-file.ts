@@ -10,6 +10,7 @@ import { elideDiagnosticMessages } from "../../diagnostics/elide.js";
 import type { LoadResult } from "../result.js";
 import { REGISTRIES_D_CODES } from "./codes.js";
 import { FileDecoder } from "./decode.js";
+import { refusedMapKey } from "./map-keys.js";
 import type { RegistriesDFile, RegistriesDLoadOptions } from "./types.js";
 import { parseRegistriesDYaml } from "./yaml-parse.js";
 import { decoderFor } from "./yaml-scalars.js";
@@ -34,6 +35,8 @@ function loadRegistriesDFileUnelided(source: SourceFile, options: RegistriesDLoa
   const diagnostics = parsed.diagnostics;
   if (parsed.failed) return { diagnostics };
   const first = parsed.first;
+  const refused = refusedMapKey(source, first, decoder);
+  if (refused) return { diagnostics: [...diagnostics, refused] };
   const fd = new FileDecoder(source, decoder, options.target, first);
   const value = fd.decode((first?.contents as YamlNode | null | undefined) ?? null);
   diagnostics.push(...fd.diagnostics);

@@ -9,6 +9,7 @@ import type { Version } from "../../ir/versions.js";
 import { goParseURL } from "../../registries/go-url.js";
 import { REGISTRIES_D_CODES } from "./codes.js";
 import type { DiagnosticCode } from "../../diagnostics/catalogue/index.js";
+import { redactUrlsIn } from "../../registries/redact-url.js";
 
 /**
  * What happens when the URL is used (never at load time): Go's url.Parse errors, scheme-less values
@@ -22,7 +23,7 @@ export function signatureUrlWarnings(text: string, key: string, where: string, s
     out.push({ code, severity: "warning", message, span, ...extra });
   const parsed = goParseURL(text);
   if (!parsed.ok) {
-    warn(REGISTRIES_D_CODES.invalidUrl, `'${key}' in ${where} is not a valid URL: every image using it fails with "Invalid signature storage URL ${text}: ${parsed.error}".`);
+    warn(REGISTRIES_D_CODES.invalidUrl, `'${key}' in ${where} is not a valid URL: every image using it fails with "Invalid signature storage URL ${redactUrlsIn(text)}: ${redactUrlsIn(parsed.error)}".`);
     return out;
   }
   const u = parsed.url;
