@@ -25,6 +25,10 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   roots: "`roots file|data …` — the PKI root certificates (`pki.caRootsPath` / `caRootsData`).",
   intermediates: "`intermediates file|data …` — PKI intermediate certificates (`pki.caIntermediatesPath` / `caIntermediatesData`).",
   hostname: '`hostname "NAME"` — the host name the PKI certificate must name (`pki.subjectHostname`).',
+  workflow:
+    '`workflow [prefix|regexp] "URI"` in a fulcio key — the CI workflow identity (a URI SAN) the certificate must name; emitted for the Kubernetes admission targets (`subject` / `subjectRegExp`), refused for node policy.json (IT2200).',
+  prefix: '`workflow prefix "URI"` — any workflow identity starting with this URI.',
+  regexp: '`workflow regexp "RE"` — any workflow identity matching this regular expression (`subjectRegExp`).',
   identity:
     "`identity NAME = RULE` declares a signedIdentity rule; `identity RULE` after a requirement says which identity the signature must claim (`signedIdentity`; default `repo-digest-or-exact`).",
   level: "`level NAME = TERMS` — a named requirement list; terms joined with `and`/`plus` must all hold (a policy.json requirement list is an AND).",
