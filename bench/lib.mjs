@@ -1,7 +1,7 @@
 // Shared helpers for imagetrust's benchmarks: building the containers/image side, timing whole processes.
 import { spawnSync, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,7 +42,7 @@ export function buildGoBench() {
  * Run a command `runs` times; returns the median wall time (s), the median CPU time (user + system, s, from
  * GNU time: steadier than wall time on a shared, loaded machine) and the largest peak RSS (MB).
  */
-export function timeProcess(cmd, args, { runs = 5, okCodes = [0] } = {}) {
+export function timeProcess(cmd, args, { runs = 5, okCodes = [0], stdoutFile } = {}) {
   const times = [];
   const cpus = [];
   let peak = 0;
@@ -50,9 +50,11 @@ export function timeProcess(cmd, args, { runs = 5, okCodes = [0] } = {}) {
   const haveGnuTime = existsSync("/usr/bin/time");
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = haveGnuTime
-      ? spawnSync("/usr/bin/time", ["-f", "MAXRSS %M CPU %U %S", cmd, ...args], { encoding: "utf8", maxBuffer: 1 << 28 })
-      : spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+    // stdoutFile: the output goes to that file (as `> out` in a shell), not through a pipe into this process.
+    const out = stdoutFile === undefined ? "pipe" : openSync(stdoutFile, "w");
+    const opts = { encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", out, "pipe"] };
+    const r = haveGnuTime ? spawnSync("/usr/bin/time", ["-f", "MAXRSS %M CPU %U %S", cmd, ...args], opts) : spawnSync(cmd, args, opts);
+    if (out !== "pipe") closeSync(out);
     const t1 = process.hrtime.bigint();
     if (!okCodes.includes(r.status ?? -1)) {
       throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${(r.stderr || "").slice(0, 2000)}`);
@@ -62,7 +64,7 @@ export function timeProcess(cmd, args, { runs = 5, okCodes = [0] } = {}) {
     const c = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr || "");
     if (c) cpus.push(Number(c[1]) + Number(c[2]));
     times.push(Number(t1 - t0) / 1e9);
-    lastOut = r.stdout;
+    lastOut = r.stdout ?? "";
   }
   times.sort((a, b) => a - b);
   cpus.sort((a, b) => a - b);

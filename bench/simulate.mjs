@@ -8,6 +8,10 @@
 // same run. Both in-process throughput (decision loop only) and whole-process time (start, load the policy,
 // read the references, decide all) are printed side by side. Verdict counts must agree.
 //
+// And the shipped executable (issue 15): `imagetrust simulate --refs F --format jsonl > file` over the first
+// 100,000 references and over all of them, whole process (wall, CPU, peak RSS), each next to the Go program's
+// whole process over the same file in the same run.
+//
 // Env: REFS (default 1000000), SCOPES (default 10000), RUNS (whole-process runs, default 3).
 // Usage: node bench/simulate.mjs
 import { execFileSync, spawnSync } from "node:child_process";
@@ -16,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { cliNodeFlags, cliPath, fmtS, timeProcess } from "./lib.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = dirname(benchDir);
@@ -201,6 +206,21 @@ const explainSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const goBin = buildGo();
 const theirs = goBin ? timeRuns(goBin, [policyFile, refsFile]) : undefined;
 
+// The shipped executable, streaming jsonl to a file, vs Go's bare decision loop over the same file (whole processes).
+const cliRuns = [];
+for (const n of [...new Set([Math.min(100_000, N), N])]) {
+  const file = n === N ? refsFile : join(outDir, `refs-${n}.txt`);
+  if (n !== N) writeFileSync(file, refs.slice(0, n).join("\n") + "\n");
+  const runs = n > 100_000 ? 1 : RUNS;
+  const cli = timeProcess(process.execPath, [...cliNodeFlags(), cliPath, "simulate", "--policy", policyFile, "--refs", file, "--format", "jsonl", "--quiet"], {
+    runs,
+    okCodes: [0, 1],
+    stdoutFile: join(outDir, `out-${n}.jsonl`),
+  });
+  const go = goBin ? timeProcess(goBin, [policyFile, file], { runs, okCodes: [0] }) : undefined;
+  cliRuns.push({ n, cli, go });
+}
+
 const rate = (n, s) => `${Math.round(n / s).toLocaleString("en")} refs/s`;
 const rows = [
   ["", "in-process", "whole process", "allowed"],
@@ -218,3 +238,20 @@ if (theirs) {
     process.exitCode = 1;
   } else console.log(`verdicts agree: ${ours.inner.allowed} allowed, ${N - ours.inner.allowed} denied`);
 } else console.log("containers/image side unavailable (no Go toolchain): ours only");
+
+console.log("\nimagetrust simulate --format jsonl > file (the shipped executable), whole process:");
+for (const { n, cli, go } of cliRuns) {
+  const cpu = cli.cpuSeconds !== undefined ? `, CPU ${fmtS(cli.cpuSeconds)}` : "";
+  let line = `  ${n.toLocaleString("en").padStart(9)} refs: ${fmtS(cli.seconds)}${cpu}, peak RSS ${cli.peakMB.toFixed(0)} MB, ${Math.round(n / cli.seconds).toLocaleString("en")} refs/s`;
+  if (go) {
+    line += ` | containers/image loop ${fmtS(go.seconds)}${go.cpuSeconds !== undefined ? `, CPU ${fmtS(go.cpuSeconds)}` : ""}, peak RSS ${go.peakMB.toFixed(0)} MB`;
+    line += ` | ratio ${(cli.seconds / go.seconds).toFixed(2)}x wall${go.cpuSeconds && cli.cpuSeconds ? `, ${(cli.cpuSeconds / go.cpuSeconds).toFixed(2)}x CPU` : ""}`;
+  }
+  console.log(line);
+}
+console.log("  targets: 100k <= 1.0x containers/image's loop and < 250 MB; 1M < 250 MB (flat), time linear");
+if (cliRuns.length === 2) {
+  const [a, b] = cliRuns;
+  console.log(`  linearity: ${(b.n / a.n).toFixed(0)}x the references took ${(b.cli.seconds / a.cli.seconds).toFixed(2)}x the time; peak RSS ${a.cli.peakMB.toFixed(0)} -> ${b.cli.peakMB.toFixed(0)} MB`);
+}
+console.log(`  in-process decide() / containers/image decisions per second: ${theirs ? (theirs.inner.seconds / ours.inner.seconds).toFixed(2) + "x" : "-"} (target >= 5x)`);

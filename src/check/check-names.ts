@@ -51,8 +51,11 @@ export function declareNames(ctx: TrustCheckContext, st: A.Statement[]): void {
   }
 }
 
-/** Reports levels defined in terms of themselves and levels that expand to too many requirements. */
-export function checkLevelGraph(ctx: TrustCheckContext): void {
+/**
+ * Reports levels defined in terms of themselves and levels that expand to too many requirements. Returns each
+ * level's expanded size (capped at MAX_EXPANDED_REQUIREMENTS + 1; 0 for a level in a cycle).
+ */
+export function checkLevelGraph(ctx: TrustCheckContext): Map<string, number> {
   // Iterative DFS over level references: report each cycle once, at the level that closes it.
   const color = new Map<string, 0 | 1 | 2>();
   const size = new Map<string, number>();
@@ -102,6 +105,47 @@ export function checkLevelGraph(ctx: TrustCheckContext): void {
       size.set(top.level.name.name, Math.min(n, MAX_EXPANDED_REQUIREMENTS + 1));
     }
   }
+  return size;
+}
+
+/**
+ * The most requirements a compiled policy may hold in total. Every scope gets a copy of its level's whole list, so a
+ * chain of levels (`l2 = l1 plus reject`, …) grows the output quadratically: 2,000 chained levels, one scope each,
+ * made a 96 MB policy.json from 115 KB of source. 200,000 requirements is ~20 times the largest real policy we know of
+ * (the 10,000-scope benchmark) and a policy.json of some 20 MB.
+ */
+export const MAX_OUTPUT_REQUIREMENTS = 200_000;
+
+/** IT9019 when the levels, expanded into every scope, default and approval, exceed {@link MAX_OUTPUT_REQUIREMENTS}. */
+export function checkOutputSize(ctx: TrustCheckContext, statements: readonly A.Statement[], levelSizes: Map<string, number>): void {
+  const sizeOf = (body: A.LevelBody): number => {
+    let n = 0;
+    for (const t of body.terms) n += t.kind === "requirement" ? 1 : (levelSizes.get(t.name.name) ?? 0);
+    return n;
+  };
+  let total = 0;
+  let largest: { size: number; span: A.LevelBody["span"] } | undefined;
+  const add = (body: A.LevelBody) => {
+    const n = sizeOf(body);
+    total += n;
+    if (!largest || n > largest.size) largest = { size: n, span: body.span };
+  };
+  for (const s of statements) {
+    if (s.type === "default") add(s.body);
+    else if (s.type === "approve" && s.body) add(s.body);
+    else if (s.type === "transport") {
+      const stack = [...s.entries];
+      while (stack.length) {
+        const e = stack.pop()!;
+        add(e.body);
+        stack.push(...e.children);
+      }
+    }
+  }
+  if (total <= MAX_OUTPUT_REQUIREMENTS || !largest) return;
+  ctx.report("IT9019", "error", `The compiled policy would hold ${total.toLocaleString("en-US")} requirements, more than the ${MAX_OUTPUT_REQUIREMENTS.toLocaleString("en-US")} imagetrust writes: every scope gets a copy of its level's whole list.`, largest.span, {
+    hint: `The largest list here has ${largest.size.toLocaleString("en-US")} requirements; give the scopes fewer, flatter levels (a level that names another repeats all of its requirements).`,
+  });
 }
 
 /** Warns about names no requirement, level or scope uses. */

@@ -16,7 +16,7 @@ import type * as A from "../syntax/ast.js";
 import { TrustCheckContext, type CheckOptions, type CheckResult } from "./check-context.js";
 import { checkIdentitySpec } from "./check-identities.js";
 import { checkKey, checkKeyFeatures } from "./check-keys.js";
-import { checkLevelGraph, declareNames, reportUnusedNames } from "./check-names.js";
+import { checkLevelGraph, checkOutputSize, declareNames, reportUnusedNames } from "./check-names.js";
 import { checkLevelBody } from "./check-requirements.js";
 import { checkApproval, checkDefaults, checkExpectation, checkTransport } from "./check-scopes.js";
 import { checkSignatures, checkSigstoreStorage } from "./check-storage.js";
@@ -30,7 +30,8 @@ function runChecks(ctx: TrustCheckContext, file: A.TrustFile): void {
   const st = file.statements;
   checkTargets(ctx, st);
   declareNames(ctx, st);
-  checkLevelGraph(ctx);
+  const levelSizes = checkLevelGraph(ctx);
+  checkOutputSize(ctx, st, levelSizes);
   // Storage first: the sigstore check on scopes needs it.
   for (const s of st) if (s.type === "signatures") checkSignatures(ctx, s);
   for (const s of st) {

@@ -5,6 +5,7 @@
  * the runtime reads these files when it evaluates, not when it loads policy.json.
  */
 import type { Host } from "../host/host.js";
+import { readBounded } from "../host/read-limits.js";
 
 /** What a key source must hold. */
 export type KeyMaterial = "gpg" | "publicKey" | "certificate";
@@ -28,7 +29,7 @@ export function hostKeyFiles(host: Host): FileAccess {
     },
     readFile: (p) => {
       try {
-        return host.files.readFile(p);
+        return readBounded(host, p, "key");
       } catch {
         return undefined;
       }

@@ -30,7 +30,22 @@ export function expectationsExitCode(runs: readonly ExpectationRun[]): 0 | 1 | 2
 
 /** `imagetrust simulate`: 0 when every reference is allowed, 1 when any is denied. */
 export function simulationExitCode(results: readonly Pick<SimulationResult, "verdict">[]): 0 | 1 {
-  return results.every((r) => r.verdict === "allow") ? EXIT.ok : EXIT.rejected;
+  const code = new SimulationExitCode();
+  for (const r of results) code.add(r);
+  return code.code;
+}
+
+/** {@link simulationExitCode} computed as results stream past (`simulate --refs`), holding none of them. */
+export class SimulationExitCode {
+  private denied = false;
+  /** Count one result. */
+  add(r: Pick<SimulationResult, "verdict">): void {
+    if (r.verdict !== "allow") this.denied = true;
+  }
+  /** 0 when every result so far was allowed, 1 when any was denied. */
+  get code(): 0 | 1 {
+    return this.denied ? EXIT.rejected : EXIT.ok;
+  }
 }
 
 /** `imagetrust diff`: 1 with `failOnLoosen` when anything became more permissive, else 0. */

@@ -7,6 +7,8 @@ import type { Host } from "../host/host.js";
 /** A writable text stream. */
 export interface TextSink {
   write(text: string): unknown;
+  /** A stream's `once("drain")`: when write() returned false, output waits for it (bounded memory). */
+  once?(event: "drain", listener: () => void): unknown;
 }
 
 /** The process-level surroundings of one CLI run. */
@@ -16,6 +18,10 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colour is used only then). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines are drawn only then); default false. */
+  stderrIsTTY?: boolean;
+  /** Standard input (`--refs -`); default the process's. */
+  stdin?: AsyncIterable<string | Uint8Array>;
   /** The working directory relative paths are resolved against. */
   cwd: string;
   /** Test seam: prefix for system paths such as /etc/containers (lint with no arguments). */

@@ -28,19 +28,20 @@ export const ruleOption = () =>
 
 /** The lint configuration: `--config FILE`, else the nearest .imagetrust.yaml; rendered diagnostics when it is broken. */
 export async function loadRunConfig(ctx: CommandContext, file: string | undefined): Promise<{ config?: LintConfig; diagnostics?: string }> {
-  const { findLintConfig, parseLintConfig, readLintConfigText } = await import("../lint/config.js");
+  const { findLintConfig, parseLintConfig, readLintConfigFile } = await import("../lint/config.js");
   const { SourceFile: SF } = await import("../source/source-file.js");
   const { renderDiagnosticText, PLAIN_STYLES } = await import("../diagnostics/render-text.js");
-  let found: { path: string; text: string } | undefined;
+  let found: ReturnType<typeof findLintConfig>;
   if (file !== undefined) {
     const p = nodePath.resolve(ctx.io.cwd, file);
-    const text = readLintConfigText(p, ctx.host);
-    if (text === undefined) throw new UsageError(`cannot read --config '${file}'`);
-    found = { path: p, text };
+    const r = readLintConfigFile(p, ctx.host);
+    if ("absent" in r) throw new UsageError(`cannot read --config '${file}'`);
+    found = { path: p, ...r };
   } else {
     found = findLintConfig(ctx.io.cwd, ctx.host);
   }
   if (!found) return {};
+  if ("refused" in found) return { diagnostics: renderDiagnosticText(found.refused, { styles: PLAIN_STYLES, displayPath: (f) => displayPath(ctx.io.cwd, f) }) };
   const source = new SF(found.path, found.text);
   const r = parseLintConfig(source);
   if (r.config) return { config: r.config };

@@ -3,10 +3,10 @@
  * registries.d, the options of validate and lint, the package version.
  */
 import { Command, Option } from "commander";
-import { readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import { type Policy, type RegistriesDConfig } from "../ir/types.js";
 import { KNOWN_TARGETS, NEWEST_VERSION, effectiveTarget } from "../ir/versions.js";
+import { readLimit } from "../host/read-limits.js";
 import { INPUT_KINDS, ioErrorDiagnostic, readTextFile, type InputKind } from "../input/files.js";
 import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "./context.js";
 import type { ColorMode } from "./io.js";
@@ -24,18 +24,23 @@ export const colorOption = () => new Option("--color <when>", "colour the text o
 
 /** Read a text file for a command, printing the IT9xxx diagnostic and throwing InputError when it cannot be read. */
 export async function readSource(ctx: CommandContext, path: string) {
+  return (await readSourceFile(ctx, path)).source;
+}
+
+/** {@link readSource} with what the read found (bytes, invalid UTF-8, BOM). */
+export async function readSourceFile(ctx: CommandContext, path: string) {
   const r = await readTextFile(ctx.libraryPath(path), { host: ctx.host });
   if (!r.source) {
     ctx.err(await renderLooseDiagnostics(ctx, path, r.diagnostics));
     throw new InputError(`cannot read ${path}`);
   }
-  return r.source;
+  return { ...r, source: r.source };
 }
 
 /** The bytes of `--manifest FILE` (undefined without the option), printing the IT9xxx diagnostic when unreadable. */
 export async function readManifest(ctx: CommandContext, path: string | undefined): Promise<Uint8Array | undefined> {
   if (path === undefined) return undefined;
-  const m = await readTextFile(ctx.libraryPath(path), { host: ctx.host });
+  const m = await readTextFile(ctx.libraryPath(path), { host: ctx.host, maxBytes: readLimit(ctx.host, "manifest") });
   if (!m.bytes) {
     ctx.err(await renderLooseDiagnostics(ctx, path, m.diagnostics));
     throw new InputError("cannot read the manifest");
@@ -143,12 +148,4 @@ export function parseColor(text: string): ColorMode {
   return text;
 }
 
-/** The package version (from package.json, two levels above both src/cli and dist/cli). */
-export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
+export { packageVersion } from "./version.js";

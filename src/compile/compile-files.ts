@@ -26,6 +26,8 @@ import { loadRegistriesDFile } from "../load/registries-d/index.js";
 import { parse as parseYaml } from "yaml";
 import { SourceFile } from "../source/source-file.js";
 import { TreeRenameError, writeTreeAtomic } from "../util/atomic-write.js";
+import { acquireOutputLock, specialOutputDiagnostic, type OutputLock } from "./output-dir.js";
+import { readBounded } from "../host/read-limits.js";
 
 export { emitTrustModel, type EmitTrustModelOptions, type EmitTrustModelResult, type OutputFile } from "../emit/trust-model.js";
 
@@ -124,7 +126,7 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function readIfExists(host: Host, path: string): string | undefined {
   try {
-    return utf8.decode(host.files.readFile(path));
+    return utf8.decode(readBounded(host, path, "source"));
   } catch (e) {
     if (errorCode(e) === "ENOENT") return undefined;
     throw e;
@@ -211,6 +213,39 @@ export async function compileToFiles(source: SourceFile, options: CompileToFiles
   diagnostics.push(...selfCheckOutput(emitted.files, t.target));
   if (hasErrors(diagnostics)) return { diagnostics, written: [] };
 
+  if (options.check) return await writeOutput(host, compiled.value, emitted.files, t.target, options, diagnostics);
+  // Writing: not on a kernel pseudo file system (mkdir under /proc never returns), and under the directory's lock
+  // from reading the old files to the last rename (src/compile/output-dir.ts).
+  const special = specialOutputDiagnostic(host, options.outDir);
+  if (special) return { diagnostics: [...diagnostics, special], written: [] };
+  let lock: OutputLock;
+  try {
+    await host.writes.mkdir(options.outDir, { recursive: true });
+    const l = await acquireOutputLock(host, options.outDir);
+    if ("diagnostic" in l) return { diagnostics: [...diagnostics, l.diagnostic], written: [] };
+    lock = l.lock;
+  } catch (e) {
+    diagnostics.push(emitDiagnostic(C.writeFailed, `writing to ${options.outDir} failed (${errMsg(e)}); the previous files are unchanged`, undefined, { file: options.outDir }));
+    return { diagnostics, written: [] };
+  }
+  try {
+    return await writeOutput(host, compiled.value, emitted.files, t.target, options, diagnostics);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Read the output directory's current files, refuse what would clash with hand-written ones, then compare (check) or write. */
+async function writeOutput(
+  host: Host,
+  model: TrustModel,
+  files: OutputFile[],
+  target: Version | undefined,
+  options: CompileToFilesOptions,
+  diagnostics: Diagnostic[],
+): Promise<CompileToFilesResult> {
+  const emitted = { files };
+  const t = { target };
   let existing: Map<string, { text: string; generated: boolean }>;
   let oldPolicy: string | undefined;
   try {
@@ -231,7 +266,7 @@ export async function compileToFiles(source: SourceFile, options: CompileToFiles
       }));
     }
   }
-  diagnostics.push(...handWrittenConflicts(compiled.value, existing, newNames, options.outDir, t.target));
+  diagnostics.push(...handWrittenConflicts(model, existing, newNames, options.outDir, t.target));
   if (hasErrors(diagnostics)) return { diagnostics, written: [] };
   const stale = [...existing.entries()].filter(([n, e]) => e.generated && !newNames.has(n)).map(([n]) => `${REGISTRIES_D_DIR}/${n}`);
 

@@ -14,6 +14,8 @@ import { keyAccess } from "./compile-files.js";
 import type { Version } from "../ir/versions.js";
 import type { SourceFile } from "../source/source-file.js";
 import { writeTreeAtomic } from "../util/atomic-write.js";
+import { readBounded } from "../host/read-limits.js";
+import { acquireOutputLock, specialOutputDiagnostic, type OutputLock } from "./output-dir.js";
 
 /** Options of compileToKubernetesFiles. */
 export interface CompileK8sOptions {
@@ -54,7 +56,7 @@ export async function compileToKubernetesFiles(source: SourceFile, options: Comp
     for (const f of k8s.files) {
       let current: string | undefined;
       try {
-        current = utf8.decode(options.host.files.readFile(join(options.outDir, f.name)));
+        current = utf8.decode(readBounded(options.host, join(options.outDir, f.name), "source"));
       } catch {
         current = undefined;
       }
@@ -63,7 +65,14 @@ export async function compileToKubernetesFiles(source: SourceFile, options: Comp
     }
     return { diagnostics, written: [], differences };
   }
+  const special = specialOutputDiagnostic(options.host, options.outDir);
+  if (special) return { diagnostics: [...diagnostics, special], written: [] };
+  let lock: OutputLock | undefined;
   try {
+    await options.host.writes.mkdir(options.outDir, { recursive: true });
+    const l = await acquireOutputLock(options.host, options.outDir);
+    if ("diagnostic" in l) return { diagnostics: [...diagnostics, l.diagnostic], written: [] };
+    lock = l.lock;
     const r = await writeTreeAtomic(options.outDir, k8s.files.map((f) => ({ path: f.name, text: f.text })), { host: options.host });
     return { diagnostics, written: r.written };
   } catch (e) {
@@ -72,5 +81,7 @@ export async function compileToKubernetesFiles(source: SourceFile, options: Comp
       diagnostics: [...diagnostics, { code: "IT7900", severity: "error", message: `cannot write the manifests: ${message}`, file: options.outDir }],
       written: [],
     };
+  } finally {
+    await lock?.release();
   }
 }

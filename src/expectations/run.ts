@@ -22,6 +22,7 @@ import { createSimulator, type SimulationOptions, type SimulationResult } from "
 import { ioErrorDiagnostic, statKind } from "../input/files.js";
 import { EXPECTATION_CODES } from "./codes.js";
 import { parseExpectationsYaml, type ExpectationCase } from "./yaml-cases.js";
+import { readBounded } from "../host/read-limits.js";
 
 export { EXPECTATION_CODES } from "./codes.js";
 export { parseExpectationsYaml, type ExpectationCase, type ExpectationsFile } from "./yaml-cases.js";
@@ -235,5 +236,5 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** A text file through the host (what `ExpectationLoaders.readFile` does by default); throws the host's error. */
 export function readTextFile(host: Host, file: string): string {
-  return utf8.decode(host.files.readFile(file));
+  return utf8.decode(readBounded(host, file, "source"));
 }

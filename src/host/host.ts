@@ -48,11 +48,37 @@ export function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The largest file {@link HostFiles.readFile} reads when the caller names no cap (256 MiB: containers/image has no
+ * cap, but no configuration is that large, and reading a device such as /dev/zero must end). Callers pass a
+ * tighter cap per kind of input (src/host/read-limits.ts).
+ */
+export const DEFAULT_READ_LIMIT = 256 * 1024 * 1024;
+
+/** Options of {@link HostFiles.readFile}. */
+export interface ReadFileOptions {
+  /** More bytes than this is HostError `EFBIG` (default {@link DEFAULT_READ_LIMIT}). */
+  maxBytes?: number;
+}
+
+/** The HostError code of a path that is not a regular file (a device, FIFO or socket): such files are never read. */
+export const NOT_REGULAR_FILE = "ENOTREG";
+/** The HostError code of a file larger than the cap of a read. */
+export const FILE_TOO_LARGE = "EFBIG";
+
+/** Messages of the two read refusals, the same on every host. */
+export const READ_REFUSAL_TEXT = {
+  notRegular: "not a regular file (a device, FIFO or socket; imagetrust reads only regular files)",
+  tooLarge: (max: number) => `file too large (more than ${max} bytes, imagetrust's limit for this input)`,
+} as const;
+
 /** An open file for writing (atomic writes: write, fsync, chmod, close). node:fs/promises' FileHandle fits. */
 export interface HostFileHandle {
   writeFile(data: string | Uint8Array): Promise<void>;
   sync(): Promise<void>;
   chmod(mode: number): Promise<void>;
+  /** Change the owner (root keeping a rewritten file's owner); absent where the host has no owners. */
+  chown?(uid: number, gid: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,8 +88,13 @@ export interface HostFiles {
   stat(path: string): HostStat;
   /** Does not follow a final symlink. */
   lstat(path: string): HostStat;
-  /** The whole file; throws HostError (EISDIR for a directory). */
-  readFile(path: string): Uint8Array;
+  /**
+   * The whole file, if it is a regular file of at most `maxBytes` (default {@link DEFAULT_READ_LIMIT}); throws
+   * HostError: EISDIR for a directory, {@link NOT_REGULAR_FILE} for a device, FIFO or socket (checked on the open
+   * file, without blocking, so a FIFO never hangs and /dev/zero is never read), {@link FILE_TOO_LARGE} above the cap
+   * (also when the file grows while it is read).
+   */
+  readFile(path: string, options?: ReadFileOptions): Uint8Array;
   /** At most `maxBytes` bytes from the start of the file (bounded reads of untrusted or special files). */
   readFilePrefix?(path: string, maxBytes: number): Uint8Array;
   /**
@@ -75,6 +106,8 @@ export interface HostFiles {
   realpath(path: string): string;
   /** The target of a symlink. */
   readLink?(path: string): string;
+  /** The file system's type (Linux statfs `f_type`, e.g. 0x9fa0 for /proc), where the host can tell. */
+  fileSystemType?(path: string): number;
 }
 
 /** Asynchronous writes, the operations crash-safe writes are made of (tests wrap them to inject ENOSPC and friends). */
@@ -83,7 +116,8 @@ export interface HostWrites {
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
-  stat(path: string): Promise<{ mode: number }>;
+  /** Follows symlinks; `uid`/`gid` where the host has owners. */
+  stat(path: string): Promise<{ mode: number; uid?: number; gid?: number }>;
   readdir?(path: string): Promise<string[]>;
   rmdir?(path: string): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * Paths are absolute POSIX paths; relative ones are resolved against `cwd`. Writes land in the same table, so a
  * compile into a memory host can be read back.
  */
-import { HostError, type Host, type HostFileHandle, type HostStat } from "./host.js";
+import { DEFAULT_READ_LIMIT, FILE_TOO_LARGE, HostError, READ_REFUSAL_TEXT, type Host, type HostFileHandle, type HostStat, type ReadFileOptions } from "./host.js";
 import { dirname, resolve } from "./path.js";
 
 /** One file of a memory host: its contents, or a directory, a symlink or an unreadable entry. */
@@ -104,11 +104,14 @@ export function memoryHost(options: MemoryHostOptions = {}): Host & { table: Map
     if (!r.node) throw new HostError("ENOENT", raw, `ENOENT: no such file or directory, '${raw}'`);
     return r as { path: string; node: Node };
   };
-  const readFile = (raw: string): Uint8Array => {
+  const readFile = (raw: string, o?: ReadFileOptions): Uint8Array => {
     const { node } = must(raw);
     if (node.kind === "directory") throw new HostError("EISDIR", raw, `EISDIR: illegal operation on a directory, read`);
     if (node.unreadable) throw new HostError("EACCES", raw, `EACCES: permission denied, open '${raw}'`);
-    return node.data ?? new Uint8Array();
+    const data = node.data ?? new Uint8Array();
+    const max = o?.maxBytes ?? DEFAULT_READ_LIMIT;
+    if (data.length > max) throw new HostError(FILE_TOO_LARGE, raw, READ_REFUSAL_TEXT.tooLarge(max));
+    return data;
   };
 
   const host: Host & { table: Map<string, Node> } = {
@@ -117,7 +120,7 @@ export function memoryHost(options: MemoryHostOptions = {}): Host & { table: Map
       stat: (p) => statOf(must(p).node),
       lstat: (p) => statOf(must(p, false).node),
       readFile,
-      readFilePrefix: (p, max) => readFile(p).subarray(0, max),
+      readFilePrefix: (p, max) => readFile(p, { maxBytes: Infinity }).subarray(0, max),
       readDir(raw) {
         const { path, node } = must(raw);
         if (node.kind !== "directory") throw new HostError("ENOTDIR", raw, `ENOTDIR: not a directory, scandir '${raw}'`);
@@ -134,10 +137,11 @@ export function memoryHost(options: MemoryHostOptions = {}): Host & { table: Map
       },
     },
     writes: {
-      async open(raw, _flags, mode) {
+      async open(raw, flags, mode) {
         const p = resolve(cwd, raw);
         const parent = table.get(dirname(p));
         if (!parent || parent.kind !== "directory") throw new HostError("ENOENT", raw);
+        if (flags.includes("x") && table.has(p)) throw new HostError("EEXIST", raw, `EEXIST: file already exists, open '${raw}'`);
         const chunks: Uint8Array[] = [];
         let fileMode = mode ?? 0o644;
         const handle: HostFileHandle = {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as nodePath from "node:path";
-import type { Host, HostHttp, HostStat } from "./host.js";
+import { DEFAULT_READ_LIMIT, FILE_TOO_LARGE, HostError, NOT_REGULAR_FILE, READ_REFUSAL_TEXT, type Host, type HostHttp, type HostStat } from "./host.js";
 
 // node:fs/promises, node:http and node:https are loaded on first use: most commands never write or fetch, and
 // loading them costs every start-up (fs/promises alone ~10 ms of validate's time, measured earlier).
@@ -50,6 +50,52 @@ function readDirInDirectoryOrder(dir: string): string[] {
     d.closeSync();
   }
   return names;
+}
+
+/**
+ * Open `path` for reading without blocking (O_NONBLOCK: opening a FIFO with no writer returns at once instead of
+ * waiting for one) and make sure it is a regular file before a byte is read (fstat on the open descriptor, so a
+ * path swapped after a stat cannot slip a device in). Returns the descriptor and its size.
+ */
+function openRegularFile(path: string): { fd: number; size: number } {
+  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new HostError("EISDIR", path, "EISDIR: illegal operation on a directory, read");
+    if (!st.isFile()) throw new HostError(NOT_REGULAR_FILE, path, READ_REFUSAL_TEXT.notRegular);
+    return { fd, size: st.size };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/**
+ * The whole of a regular file, at most `max` bytes. The size from fstat is only a hint (files in /proc say 0, a file
+ * may grow while it is read): the read stops at `max + 1` bytes, and reaching that is EFBIG.
+ */
+function readRegularFile(path: string, max: number): Buffer {
+  const { fd, size } = openRegularFile(path);
+  try {
+    if (size > max) throw new HostError(FILE_TOO_LARGE, path, READ_REFUSAL_TEXT.tooLarge(max));
+    let buf = Buffer.allocUnsafe(Math.min(max + 1, Math.max(size + 1, 8192)));
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (n > max) throw new HostError(FILE_TOO_LARGE, path, READ_REFUSAL_TEXT.tooLarge(max));
+        const bigger = Buffer.allocUnsafe(Math.min(max + 1, buf.length * 2));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > max) throw new HostError(FILE_TOO_LARGE, path, READ_REFUSAL_TEXT.tooLarge(max));
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** $HOME, else the passwd entry (containers/image's homedir.Get). */
@@ -114,10 +160,12 @@ export function nodeHost(options: NodeHostOptions = {}): Host {
     files: {
       stat: (p) => statOf(fs.statSync(p)),
       lstat: (p) => statOf(fs.lstatSync(p)),
-      readFile: (p) => fs.readFileSync(p),
+      readFile: (p, o) => readRegularFile(p, o?.maxBytes ?? DEFAULT_READ_LIMIT),
       readFilePrefix(p, max) {
-        const fd = fs.openSync(p, "r");
+        // Without blocking on a FIFO; a special file yields nothing (the callers ask whether it opens, or sniff a prefix).
+        const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
         try {
+          if (!fs.fstatSync(fd).isFile()) return new Uint8Array();
           const buf = Buffer.alloc(max);
           let n = 0;
           while (n < max) {
@@ -134,6 +182,7 @@ export function nodeHost(options: NodeHostOptions = {}): Host {
       readDir: (p, o) => (o?.order === "directory" ? readDirInDirectoryOrder(p) : fs.readdirSync(p)),
       realpath: (p) => fs.realpathSync.native(p),
       readLink: (p) => fs.readlinkSync(p),
+      fileSystemType: (p) => Number(fs.statfsSync(p).type),
     },
     writes: {
       open: (p, flags, mode) => fsp().then((m) => m.open(p, flags, mode)),

@@ -5,7 +5,8 @@
  * Nothing here throws for a bad input: every problem is a coded IT9xxx diagnostic.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { errorCode, type Host } from "../host/host.js";
+import { errorCode, FILE_TOO_LARGE, NOT_REGULAR_FILE, type Host } from "../host/host.js";
+import { readLimit } from "../host/read-limits.js";
 import { join } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
@@ -113,6 +114,8 @@ function fileDiagnostic(code: DiagnosticCode, file: string, message: string, hin
   return hint ? { code, severity: "error", file, message, hint } : { code, severity: "error", file, message };
 }
 
+const READ_LIMIT_HINT = "Check the file name; IMAGETRUST_MAX_READ_BYTES raises the limit (README, Limits).";
+
 /** A diagnostic for a failed fs call (ENOENT, EACCES, EISDIR, …). */
 export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" | "directory" = "file"): Diagnostic {
   switch (errorCode(err)) {
@@ -130,11 +133,34 @@ export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" 
       return fileDiagnostic(FILE_CODES.isDirectory, file, `${file} is a directory, but a file was expected.`);
     case "ENOTDIR":
       return fileDiagnostic(FILE_CODES.notDirectory, file, `${file} is not a directory.`);
+    case NOT_REGULAR_FILE:
+      return fileDiagnostic(FILE_CODES.notRegularFile, file, `${file} is not a regular file (a device, FIFO or socket).`);
+    case FILE_TOO_LARGE:
+      return fileDiagnostic(FILE_CODES.tooLarge, file, `${file} is too large: ${err instanceof Error ? err.message : String(err)}.`, READ_LIMIT_HINT);
     default: {
       const msg = err instanceof Error ? err.message : String(err);
       return fileDiagnostic(FILE_CODES.readError, file, `Cannot read ${file}: ${msg}`);
     }
   }
+}
+
+/**
+ * IT9016 for a failed write of `file` (lint --fix, fmt --write): permission denied on the file or its directory, a
+ * read-only file system, no space. The message names the file and the system's reason.
+ */
+export function writeErrorDiagnostic(file: string, err: unknown): Diagnostic {
+  const code = errorCode(err);
+  const reason =
+    code === "EACCES" || code === "EPERM"
+      ? "permission denied (the file is replaced by renaming a new file over it, so its directory must be writable too)"
+      : code === "EROFS"
+        ? "the file system is read-only"
+        : code === "ENOSPC" || code === "EDQUOT"
+          ? "no space left on the device"
+          : err instanceof Error
+            ? err.message
+            : String(err);
+  return fileDiagnostic("IT9016", file, `Cannot write ${file}: ${reason}. The file is unchanged.`);
 }
 
 /**
@@ -144,7 +170,7 @@ export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" 
  */
 export async function readTextFile(path: string, options: ReadOptions): Promise<ReadTextResult> {
   const files = options.host.files;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = options.maxBytes ?? readLimit(options.host, "source");
   let size: number;
   try {
     const s = files.stat(path);
@@ -179,7 +205,7 @@ export async function readTextFile(path: string, options: ReadOptions): Promise<
   }
   let bytes: Uint8Array;
   try {
-    bytes = files.readFile(path);
+    bytes = files.readFile(path, { maxBytes });
   } catch (err) {
     return { diagnostics: [ioErrorDiagnostic(path, err)], fatal: true, bom: false };
   }
@@ -207,6 +233,25 @@ export async function readTextFile(path: string, options: ReadOptions): Promise<
   if (nul >= 0) result.binaryAt = nul;
   if (invalid !== undefined) result.invalidUtf8At = invalid;
   return result;
+}
+
+/**
+ * A diagnostic at the first invalid UTF-8 byte of a read file (undefined when the file is valid UTF-8): IT9012 when
+ * `compile` refuses the source, IT9017 when fmt --write / lint --fix refuse to rewrite it (a rewrite would turn every
+ * invalid byte into U+FFFD, comments included).
+ */
+export function invalidUtf8Diagnostic(read: ReadTextResult, code: "IT9012" | "IT9017", message: string): Diagnostic | undefined {
+  if (read.invalidUtf8At === undefined || !read.source || !read.bytes) return undefined;
+  const offset = new TextDecoder("utf-8", { ignoreBOM: true }).decode(read.bytes.subarray(0, read.invalidUtf8At)).length;
+  const pos = read.source.position(offset);
+  return {
+    code,
+    severity: "error",
+    file: read.source.path,
+    span: read.source.span(offset, offset + 1),
+    message: `${message} (byte 0x${read.bytes[read.invalidUtf8At].toString(16).padStart(2, "0")} at line ${pos.line}, column ${pos.column}).`,
+    hint: "Save the file as UTF-8.",
+  };
 }
 
 /** "12.5 MiB"-style size. */

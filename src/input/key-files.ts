@@ -5,7 +5,7 @@
  * path to file. Every command reads key files through one Host made here (`keysHost`), so the checker, the lint
  * rules and the signature verifiers all see the same files; the policy and its output keep the install paths.
  */
-import { errorCode, HostError, type Host, type HostFiles, type HostStat } from "../host/host.js";
+import { errorCode, FILE_TOO_LARGE, HostError, NOT_REGULAR_FILE, type Host, type HostFiles, type HostStat } from "../host/host.js";
 import { basename, join } from "../host/path.js";
 
 /** Where key files are read from instead of their install paths. */
@@ -44,14 +44,15 @@ export function keysHost(host: Host, keys: KeyLocations | undefined): Host {
       return f(at(p));
     } catch (e) {
       const code = errorCode(e);
-      if (code !== undefined) throw new HostError(code, p, `${code}: ${p}`);
+      // Keep the reason of the refusals that are not errno codes (not a regular file, too large).
+      if (code !== undefined) throw new HostError(code, p, code === NOT_REGULAR_FILE || code === FILE_TOO_LARGE ? (e as Error).message : `${code}: ${p}`);
       throw e;
     }
   };
   const mapped: HostFiles = {
     stat: (p) => named(p, (q) => files.stat(q)),
     lstat: (p) => named(p, (q) => files.lstat(q)),
-    readFile: (p) => named(p, (q) => files.readFile(q)),
+    readFile: (p, o) => named(p, (q) => files.readFile(q, o)),
     readDir: (p, o) => named(p, (q) => files.readDir(q, o)),
     realpath: (p) => named(p, (q) => files.realpath(q)),
   };

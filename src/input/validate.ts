@@ -10,6 +10,7 @@ import type { Policy, RegistriesDConfig, TrustModel } from "../ir/types.js";
 import type { Version } from "../ir/versions.js";
 import type { Host } from "../host/host.js";
 import { join } from "../host/path.js";
+import { readLimit } from "../host/read-limits.js";
 import type { LoadResult } from "../load/result.js";
 import { SourceFile } from "../source/source-file.js";
 import {
@@ -66,17 +67,26 @@ export class LoaderUnavailableError extends Error {
   }
 }
 
-// Module paths held in variables: the front ends are loaded on first use, so validate/lint (and the CLI's --help)
-// keep working when one of them fails to load.
+// The front ends are loaded on first use (and a failure to load one is caught), so validate/lint (and the CLI's
+// --help) keep working when one of them fails to load.
 const POLICY_JSON_MODULE = "../load/policy-json.js";
 const REGISTRIES_D_MODULE = "../load/registries-d/index.js";
 const REGISTRIES_CONF_MODULE = "../load/registries-conf/index.js";
 const TRUST_MODULE = "../check/compile-source.js";
 const DECODE_BYTES_MODULE = "../load/json-decode-bytes.js";
 
+/** Each front end's import, spelled out so that a bundler (the shipped executable, esbuild) can follow it. */
+const IMPORTS: Record<string, () => Promise<unknown>> = {
+  [POLICY_JSON_MODULE]: () => import("../load/policy-json.js"),
+  [REGISTRIES_D_MODULE]: () => import("../load/registries-d/index.js"),
+  [REGISTRIES_CONF_MODULE]: () => import("../load/registries-conf/index.js"),
+  [TRUST_MODULE]: () => import("../check/compile-source.js"),
+  [DECODE_BYTES_MODULE]: () => import("../load/json-decode-bytes.js"),
+};
+
 async function tryImport(path: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return (await import(path)) as Record<string, unknown>;
+    return (await IMPORTS[path]!()) as Record<string, unknown>;
   } catch {
     return undefined;
   }
@@ -351,7 +361,7 @@ export async function validateFile(
 export async function validateRegistriesDDir(dir: string, options: ValidateOptions): Promise<FileReport> {
   const loaders = options.loaders ?? (await defaultLoaders(["registries-d-dir"]));
   const sources = new Map<string, SourceFile>();
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = options.maxBytes ?? readLimit(options.host, "source");
   // The loader reads synchronously; read each file with the same guards as single files and keep its text.
   const files = options.host.files;
   const readFile = (file: string): Uint8Array => {
@@ -359,7 +369,7 @@ export async function validateRegistriesDDir(dir: string, options: ValidateOptio
     if (st.kind !== "file") throw new Error("not a regular file (a directory, device, FIFO or socket)");
     const size = st.size;
     if (size > maxBytes) throw new Error(`file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} imagetrust reads`);
-    return files.readFile(file);
+    return files.readFile(file, { maxBytes });
   };
   const decode = (bytes: Uint8Array, file: string): string => {
     const text = decodeUtf8(bytes);

@@ -8,12 +8,15 @@ import { Ajv } from "ajv";
 import { parseDocument } from "yaml";
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
 import { catalogueEntry, configurability } from "../diagnostics/catalogue/index.js";
-import type { Host } from "../host/host.js";
+import { errorCode, FILE_TOO_LARGE, NOT_REGULAR_FILE, type Host } from "../host/host.js";
+import { readBounded } from "../host/read-limits.js";
+import { ioErrorDiagnostic } from "../input/files.js";
 import type { KeyLocations } from "../input/key-files.js";
 import { dirname, join, relative, resolve } from "../host/path.js";
 import { SourceFile } from "../source/source-file.js";
 import { suggestionList } from "../diagnostics/did-you-mean.js";
 import { findRule, RULES } from "./registry.js";
+import { compileGlob } from "./glob.js";
 
 /** Diagnostic codes of the lint configuration. */
 export const LINT_CONFIG_CODES = {
@@ -102,6 +105,9 @@ function schemaValidator() {
   return validator;
 }
 
+/** Aliases expanded at most in a configuration (the yaml library's own default; a bomb needs thousands). */
+export const MAX_CONFIG_ALIASES = 100;
+
 /** Parse and validate configuration text. */
 export function parseLintConfig(source: SourceFile): { config?: LintConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -110,7 +116,23 @@ export function parseLintConfig(source: SourceFile): { config?: LintConfig; diag
     for (const e of doc.errors) diagnostics.push({ code: LINT_CONFIG_CODES.syntax, severity: "error", message: `Not valid YAML: ${e.message.split("\n")[0]}`, span: source.span(e.pos[0], Math.max(e.pos[0], e.pos[1])) });
     return { diagnostics };
   }
-  const value = (doc.toJS() as unknown) ?? {};
+  let value: unknown;
+  try {
+    // The yaml library stops an alias bomb ("billion laughs") at MAX_CONFIG_ALIASES expanded aliases: IT9018.
+    value = (doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES }) as unknown) ?? {};
+  } catch (e) {
+    if (!(e instanceof ReferenceError) && !/alias/i.test((e as Error).message)) throw e;
+    return {
+      diagnostics: [
+        {
+          code: "IT9018",
+          severity: "error",
+          message: `Too many YAML aliases: more than ${MAX_CONFIG_ALIASES} would be expanded (an alias bomb); the configuration is not used.`,
+          span: source.span(0, 0),
+        },
+      ],
+    };
+  }
   const spanOf = (instancePath: string) => {
     const segs = instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     const node = segs.length ? (doc.getIn(segs, true) as { range?: [number, number, number] } | undefined) : (doc.contents as { range?: [number, number, number] } | null);
@@ -159,38 +181,36 @@ function configKeys(keys: string | Record<string, string>, configFile: string): 
 
 /** The text of a configuration file, or undefined when it cannot be read (decoded as Node's "utf8": BOM kept). */
 export function readLintConfigText(path: string, host: Host): string | undefined {
+  const r = readLintConfigFile(path, host);
+  return "text" in r ? r.text : undefined;
+}
+
+/**
+ * A configuration file's text; `absent` when there is none to read here (missing, a directory); `refused` with a
+ * coded diagnostic when something is there that must not be read: a device, FIFO or socket (IT9013: a FIFO named
+ * .imagetrust.yaml would hang every command run below it) or a file above the cap (IT9005).
+ */
+export function readLintConfigFile(path: string, host: Host): { text: string } | { absent: true } | { refused: Diagnostic } {
   try {
-    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(host.files.readFile(path));
-  } catch {
-    return undefined;
+    return { text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(readBounded(host, path, "config")) };
+  } catch (e) {
+    const code = errorCode(e);
+    if (code === NOT_REGULAR_FILE || code === FILE_TOO_LARGE) return { refused: ioErrorDiagnostic(path, e) };
+    return { absent: true };
   }
 }
 
 /** The nearest configuration file at or above `dir` (relative to the host's working directory), or undefined. */
-export function findLintConfig(dir: string, host: Host): { path: string; text: string } | undefined {
+export function findLintConfig(dir: string, host: Host): { path: string; text: string } | { path: string; refused: Diagnostic } | undefined {
   for (let d = resolve(host.cwd(), dir); ; d = dirname(d)) {
     for (const name of CONFIG_FILE_NAMES) {
       const p = join(d, name);
-      const text = readLintConfigText(p, host);
-      if (text !== undefined) return { path: p, text };
+      const r = readLintConfigFile(p, host);
+      if ("text" in r) return { path: p, text: r.text };
+      if ("refused" in r) return { path: p, refused: r.refused };
     }
     if (dirname(d) === d) return undefined;
   }
-}
-
-/** A glob (`*`, `**`, `?`) as a regular expression over `/`-separated relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*" && glob[i + 1] === "*") {
-      re += glob[i + 2] === "/" ? "(?:.*/)?" : ".*";
-      i += glob[i + 2] === "/" ? 2 : 1;
-    } else if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re.replace(/\/$/, "")}(?:/.*)?$`);
 }
 
 /** True when `file` (absolute) is ignored by the configuration. */
@@ -198,5 +218,6 @@ export function isIgnored(config: LintConfig, file: string): boolean {
   // Both paths are absolute, so the working directory `relative` resolves against does not matter.
   const rel = relative("/", dirname(config.file), file);
   if (rel.startsWith("..")) return false;
-  return config.ignore.some((g) => globToRegExp(g).test(rel));
+  // Linear-time matching (src/lint/glob.ts): a regular expression backtracks exponentially on `a*a*…b`.
+  return config.ignore.some((g) => compileGlob(g).test(rel));
 }

@@ -30,7 +30,7 @@ export function readSmallFile(files: HostFiles, path: string): Uint8Array | unde
   try {
     const s = files.stat(path);
     if (s.kind !== "file" || s.size > MAX_KEY_FILE_BYTES) return undefined;
-    return files.readFile(path);
+    return files.readFile(path, { maxBytes: MAX_KEY_FILE_BYTES });
   } catch {
     return undefined;
   }

@@ -26,7 +26,7 @@ export interface LintFixProgress {
 /**
  * Run `lint`, apply and verify its fixes, write the accepted ones with `options.host`, and run `lint` again when
  * anything changed, until a pass offers no fix that loads (a file fixed in two passes appears twice in `written`). `lint` is the caller's choice of inputs (given paths, or the runtime's own configuration).
- * A failed write rejects with the host's error (the files written before it stay written, and were told).
+ * A failed write rejects with a {@link FixWriteError} (the files written before it stay written, and were told).
  */
 export async function lintAndFix<R extends { reports: FileReport[] }>(
   lint: () => Promise<R>,
@@ -50,13 +50,27 @@ export async function lintAndFix<R extends { reports: FileReport[] }>(
     }
     if (verified.accepted.length === 0) break;
     for (const f of verified.accepted) {
-      await writeFileAtomic(f.file, f.text, { host: options.host });
+      try {
+        await writeFileAtomic(f.file, f.text, { host: options.host });
+      } catch (e) {
+        throw new FixWriteError(f.file, e);
+      }
       written.push(f);
       progress.written?.(f);
     }
     result = await lint();
   }
   return { result, written, rejected };
+}
+
+/** A fixed file could not be written (`file` is the file as linted; `cause` the host's error). */
+export class FixWriteError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(`cannot write ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
 }
 
 /** How many fix-and-lint passes one `--fix` run makes at most (ESLint's bound: 10). */

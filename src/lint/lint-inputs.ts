@@ -9,7 +9,7 @@ import { runLint } from "./run.js";
 import type { Rule } from "./rule.js";
 import { goQuote } from "../util/go-quote.js";
 import type { SourceFile } from "../source/source-file.js";
-import { FILE_CODES, findRuntimeLocations, type RuntimeEnvironment, type RuntimeLocations } from "../input/files.js";
+import { FILE_CODES, findRuntimeLocations, invalidUtf8Diagnostic, readTextFile, type RuntimeEnvironment, type RuntimeLocations } from "../input/files.js";
 import { validateFile, validateInput, validateRegistriesDDir, type FileReport, type ValidateOptions } from "../input/validate.js";
 import { emptyRegistriesD, type RegistriesDConfig } from "../ir/types.js";
 import type { RegistriesConf } from "../registries/types.js";
@@ -299,11 +299,19 @@ export function applyLintFixes(reports: readonly FileReport[]): FixedFile[] {
   return out;
 }
 
-/** A fix that was not applied because the loader would reject the result. */
+/** A fix that was not applied because the loader would reject the result (or the file is not valid UTF-8). */
 export interface RejectedFix {
   file: string;
   /** The first error the loader reports on the fixed text. */
   reason: string;
+  /** Set when the file is not valid UTF-8 (IT9017): nothing was checked, nothing written. */
+  notUtf8?: boolean;
+}
+
+/** IT9017's message for a file that is not valid UTF-8 (undefined when it is, or cannot be read). */
+async function notUtf8Reason(file: string, host: Host): Promise<string | undefined> {
+  const read = await readTextFile(file, { host });
+  return invalidUtf8Diagnostic(read, "IT9017", "IT9017 the file is not valid UTF-8, and rewriting it would change bytes no fix asked for")?.message;
 }
 
 /**
@@ -320,6 +328,12 @@ export async function verifyLintFixes(
   const accepted: FixedFile[] = [];
   const rejected: RejectedFix[] = [];
   for (const f of fixed) {
+    // Edits touch only their spans: a file that is not valid UTF-8 would have every invalid byte re-encoded as U+FFFD.
+    const notUtf8 = await notUtf8Reason(f.file, base);
+    if (notUtf8 !== undefined) {
+      rejected.push({ file: f.file, reason: notUtf8, notUtf8: true });
+      continue;
+    }
     const bytes = new TextEncoder().encode(f.text);
     // The fixed text overlaid on the host's files (the registries.d loader reads through the host too).
     const overlay: Host = {
@@ -327,7 +341,7 @@ export async function verifyLintFixes(
       files: {
         ...base.files,
         stat: (p) => (p === f.file ? { kind: "file", size: bytes.length, mode: 0o644, uid: 0, gid: 0, mtimeMs: 0, dev: 0, ino: 0 } : base.files.stat(p)),
-        readFile: (p) => (p === f.file ? bytes : base.files.readFile(p)),
+        readFile: (p, o) => (p === f.file ? bytes : base.files.readFile(p, o)),
       },
     };
     const owners = reports.filter((r) => r.sources.has(f.file) && r.valid);

@@ -30,27 +30,52 @@ export function whyText(r: SimulationResult): string {
   return r.error ?? r.upstreamError ?? r.reasons[r.reasons.length - 1] ?? "";
 }
 
+/** The cells of one table row: verdict, reference, deciding scope, why. */
+export function simulationTableRow(r: SimulationResult): string[] {
+  return [r.verdict.toUpperCase(), r.ref, scopeText(r), whyText(r)];
+}
+
+/** The table's header cells. */
+export const SIMULATION_TABLE_HEADER: readonly string[] = ["VERDICT", "REFERENCE", "DECIDED BY", "WHY"];
+
+/** Column widths for these rows (the last column is not padded; none wider than 60). */
+export function simulationTableWidths(rows: readonly (readonly string[])[]): number[] {
+  const header = SIMULATION_TABLE_HEADER;
+  return [0, 1, 2].map((i) => {
+    let w = header[i].length;
+    for (const row of rows) if (row[i].length > w) w = row[i].length;
+    return Math.min(60, w);
+  });
+}
+
+/** One line of the table (no newline), the verdict cell coloured with `color`. */
+export function renderSimulationTableLine(cells: readonly string[], widths: readonly number[], color?: (s: string) => string): string {
+  return cells
+    .map((c, i) => {
+      const text = i < 3 ? pad(c, widths[i]) : c;
+      return i === 0 && color ? color(text) : text;
+    })
+    .join("  ")
+    .trimEnd();
+}
+
 /** A table: one line per reference with verdict, deciding scope and the first reason. */
 export function renderSimulationTable(results: readonly SimulationResult[], options: RenderTextOptions = {}): string {
   const st = options.style ?? {};
-  const rows = results.map((r) => [r.verdict.toUpperCase(), r.ref, scopeText(r), whyText(r)]);
-  const header = ["VERDICT", "REFERENCE", "DECIDED BY", "WHY"];
-  const widths = [0, 1, 2].map((i) => Math.min(60, Math.max(header[i].length, ...rows.map((row) => row[i].length))));
-  const line = (cells: string[], color?: (s: string) => string) =>
-    cells
-      .map((c, i) => {
-        const text = i < 3 ? pad(c, widths[i]) : c;
-        return i === 0 && color ? color(text) : text;
-      })
-      .join("  ")
-      .trimEnd();
-  const out = [(st.bold ?? id)(line(header))];
-  for (let i = 0; i < rows.length; i++) out.push(line(rows[i], results[i].verdict === "allow" ? st.allow : st.deny));
+  const rows = results.map(simulationTableRow);
+  const widths = simulationTableWidths(rows);
+  const out = [(st.bold ?? id)(renderSimulationTableLine(SIMULATION_TABLE_HEADER, widths))];
+  for (let i = 0; i < rows.length; i++) out.push(renderSimulationTableLine(rows[i], widths, results[i].verdict === "allow" ? st.allow : st.deny));
   const allowed = results.filter((r) => r.verdict === "allow").length;
   out.push("");
-  out.push(`${allowed} allowed, ${results.length - allowed} denied`);
+  out.push(simulationSummary(allowed, results.length - allowed));
   for (const r of results) for (const w of r.warnings) out.push(`warning: ${r.ref}: ${w}`);
   return out.join("\n") + "\n";
+}
+
+/** The table's closing count. */
+export function simulationSummary(allowed: number, denied: number): string {
+  return `${allowed} allowed, ${denied} denied`;
 }
 
 /** The full explanation of one result. */

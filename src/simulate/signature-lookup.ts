@@ -42,7 +42,8 @@ export function dockerSignatureLookup(
   return out;
 }
 
-const LOOKUP_CACHE_LIMIT = 65_536;
+// Bounded low: a fleet run streams millions of references, and each entry holds a trail (peak RSS, issue 15).
+const LOOKUP_CACHE_LIMIT = 4096;
 const lookupCaches = new WeakMap<Simulator, Map<string, SignatureLookupDetails>>();
 
 /**

@@ -66,7 +66,39 @@ export function createSimulator(options: SimulationOptions): Simulator {
   return sim;
 }
 
+/**
+ * Decisions remembered per simulator, by reference text. `IsRunningImageAllowed` depends on the whole reference
+ * (signature identity matching reads it), so the key is the whole text; it is sound only where the decision is a
+ * function of that text: no signature evidence was given (every signature requirement then sees "no signature
+ * exists"), and the transport resolves no path against the file system (dir:, oci:, … do). Bounded: cleared when
+ * full. Results are shared: callers must not mutate them.
+ */
+const DECISION_CACHE_LIMIT = 65_536;
+const decisionCaches = new WeakMap<Simulator, Map<string, Decision>>();
+const TEXT_ONLY_DECISION_TRANSPORTS: ReadonlySet<string> = new Set(["docker", "docker-daemon", "containers-storage", "atomic"]);
+
+/** Whether `decide(input)` depends on the text alone under this simulator (see {@link DECISION_CACHE_LIMIT}). */
+export function decisionDependsOnTextAlone(sim: Simulator, input: string): boolean {
+  if (sim.options.evidence !== undefined) return false;
+  const transport = knownTransportPrefix(input);
+  return transport !== undefined && TEXT_ONLY_DECISION_TRANSPORTS.has(transport);
+}
+
 function decide(sim: Simulator, input: string): Decision {
+  let cache = decisionCaches.get(sim);
+  if (cache === undefined) decisionCaches.set(sim, (cache = new Map()));
+  const hit = cache.get(input);
+  if (hit !== undefined) return hit;
+  const d = decideUncached(sim, input);
+  if (decisionDependsOnTextAlone(sim, input)) {
+    if (cache.size >= DECISION_CACHE_LIMIT) cache.clear();
+    cache.set(input, d);
+  }
+  return d;
+}
+
+/** {@link decide} without the cache (the differential tests compare the two). */
+export function decideUncached(sim: Simulator, input: string): Decision {
   const parsed = parseImageReference(input, sim.options.parse);
   if (!parsed.ok) return { allowed: false, error: parsed.error, parseError: true, scope: null };
   const ref = parsed.ref;

@@ -76,10 +76,10 @@ async function ignore(p: Promise<unknown>): Promise<void> {
 async function writeTemp(path: string, data: string | Uint8Array, host: Host, defaultMode: number): Promise<string> {
   const fs = host.writes;
   let mode = defaultMode;
-  let existing = false;
+  let existing: { mode: number; uid?: number; gid?: number } | undefined;
   try {
-    mode = (await fs.stat(path)).mode & 0o7777;
-    existing = true;
+    existing = await fs.stat(path);
+    mode = existing.mode & 0o7777;
   } catch {
     // new file
   }
@@ -87,8 +87,12 @@ async function writeTemp(path: string, data: string | Uint8Array, host: Host, de
   const fh = await fs.open(tmp, "wx", mode);
   try {
     await fh.writeFile(data);
-    // open() applies the umask; give an existing file's replacement exactly the old mode.
-    if (existing) await fh.chmod(mode);
+    // open() applies the umask; give an existing file's replacement exactly the old mode, and (as root, the only
+    // user who can) its owner: a root-run fix of a user's file must not hand the file to root.
+    if (existing) {
+      if (host.euid() === 0 && fh.chown && existing.uid !== undefined && existing.gid !== undefined) await fh.chown(existing.uid, existing.gid);
+      await fh.chmod(mode);
+    }
     await fh.sync();
   } catch (e) {
     await ignore(fh.close());
@@ -118,9 +122,27 @@ async function syncDir(dir: string, fs: Host["writes"]): Promise<void> {
   }
 }
 
-/** Replace `path` by `data` atomically (temp file in the same directory, fsync, rename). */
+/**
+ * The file a write of `path` should replace: a symlink is followed to its target, as editors do (the link stays a
+ * link, and the file it names gets the new content); a path that does not exist yet is itself.
+ */
+export function writeTarget(path: string, host: Host): string {
+  try {
+    if (host.files.lstat(path).kind !== "symlink") return path;
+    return host.files.realpath(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * Replace `path` by `data` atomically (temp file in the same directory, fsync, rename). A symlink is written
+ * through: the temp file goes beside the link's target and replaces the target; the link is kept. The replaced
+ * file keeps its mode (and, when run as root, its owner).
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
   const fs = options.host.writes;
+  path = writeTarget(path, options.host);
   const tmp = await writeTemp(path, data, options.host, options.mode ?? 0o644);
   try {
     await fs.rename(tmp, path);

@@ -15,6 +15,7 @@ import { evaluateSignedBy } from "./signed-by.js";
 import { evaluateSigstoreSigned, type SigstoreContext } from "./sigstore.js";
 import type { HttpLimits, SignatureReadResult } from "./sources.js";
 import type { StoredSignature } from "./stored-signature.js";
+import { readBounded } from "../host/read-limits.js";
 
 /** Options of `signatureEvidence` (evidence.ts). */
 export interface SignatureEvidenceOptions {
@@ -84,7 +85,7 @@ export function verifier(c: EvidenceContext, image: ImageUnderTest, set: Signatu
     debianSigstoreDisabled: c.options.debianSigstoreDisabled,
     keyringCache: new Map(),
     trustRootCache: new Map(),
-    readFile: (p) => (c.options.keys ?? host).files.readFile(p),
+    readFile: (p) => readBounded(c.options.keys ?? host, p, "key"),
   };
   const verdicts = new Map<SignatureRequirement, Promise<SignatureVerdict>>();
   const verify = async (requirement: SignatureRequirement): Promise<SignatureVerdict> => {

@@ -18,13 +18,14 @@ import { manifestDigest } from "./manifest-digest.js";
 import { gatherOnline } from "./online-evidence.js";
 import { readDirSignatures, type SignatureReadResult } from "./sources.js";
 import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
+import { readBounded } from "../host/read-limits.js";
 
 export type { SignatureEvidenceOptions } from "./evidence-context.js";
 
 /** Read a `dir:` image's manifest; errors name it by `shown`, the path as typed (upstream `dirReference.manifestPath`). */
 function readManifestFile(c: EvidenceContext, p: string, shown: string): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
   try {
-    return { ok: true, bytes: c.options.host.files.readFile(p) };
+    return { ok: true, bytes: readBounded(c.options.host, p, "manifest") };
   } catch (e) {
     return { ok: false, error: `open ${shown}: ${errnoText(e)}` };
   }

@@ -23,6 +23,7 @@ import {
   type Deadline,
 } from "./limits.js";
 import type { SigstoreSignature } from "./stored-signature.js";
+import { readBounded } from "../host/read-limits.js";
 
 /** The manifest media types a pull accepts (upstream `manifest.DefaultRequestedManifestMIMETypes`). */
 export const MANIFEST_ACCEPT = [
@@ -91,7 +92,7 @@ export function credentialsFor(ref: DockerReference, options: RegistryClientOpti
   for (const f of files) {
     let auths: Record<string, { auth?: string }>;
     try {
-      auths = (JSON.parse(utf8(options.host.files.readFile(f))) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
+      auths = (JSON.parse(utf8(readBounded(options.host, f, "authfile"))) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
     } catch {
       continue;
     }

@@ -45,7 +45,7 @@ function readSignatureFile(
   try {
     const st = files.stat(p);
     if (st.kind === "file" && st.size > MAX_SIGNATURE_BODY_SIZE) return { ok: false, error: `reading ${shown}: exceeded maximum allowed size of ${MAX_SIGNATURE_BODY_SIZE} bytes` };
-    blob = files.readFile(p);
+    blob = files.readFile(p, { maxBytes: MAX_SIGNATURE_BODY_SIZE });
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code !== undefined && endCodes.includes(code)) return "end";

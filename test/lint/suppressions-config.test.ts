@@ -1,7 +1,8 @@
 /** Inline suppressions in .trust sources and the .imagetrust.yaml configuration. */
 import { describe, expect, it } from "vitest";
 import { applySuppressions, findSuppressions } from "../../src/lint/suppressions.js";
-import { findLintConfig, globToRegExp, isIgnored, parseLintConfig } from "../../src/lint/config.js";
+import { findLintConfig, isIgnored, parseLintConfig } from "../../src/lint/config.js";
+import { compileGlob as globToRegExp } from "../../src/lint/glob.js";
 import { RULES } from "../../src/lint/registry.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { memoryHost } from "../../src/host/memory-host.js";

@@ -2,7 +2,8 @@
 import { Command, Option } from "commander";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { CommandContext, EXIT, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
-import { colorOption, readSource, targetOption } from "../shared.js";
+import { invalidUtf8Diagnostic } from "../../input/files.js";
+import { colorOption, readSourceFile, targetOption } from "../shared.js";
 import { codeSettings, requireRunConfig, ruleOption, runKeys, settleDiagnostics } from "../run-config.js";
 
 /** Register `imagetrust compile` on `program`. */
@@ -42,7 +43,16 @@ Examples:
       const target = parseTarget(opts.target);
       // The output is a directory tree (policy.json beside registries.d/, or several manifests): no single stream.
       if (opts.out === "-") throw new UsageError("compile writes a directory (policy.json and registries.d/); '--out -' is not supported: give a directory, e.g. --out out/ && cat out/policy.json");
-      const source = await readSource(ctx, file);
+      const read = await readSourceFile(ctx, file);
+      const source = read.source;
+      // The runtime never sees the source, so nothing would stop U+FFFD (for each invalid byte) reaching policy.json.
+      const notUtf8 = invalidUtf8Diagnostic(read, "IT9012", "The source is not valid UTF-8; nothing was written");
+      if (notUtf8) {
+        ctx.out(await renderLooseDiagnostics(ctx, file, [notUtf8], ctx.color(opts.color as "auto")));
+        ctx.out(`${ctx.display(file)}: not compiled\n`);
+        ctx.exitCode = EXIT.rejected;
+        return;
+      }
       const config = await requireRunConfig(ctx, undefined);
       const keys = await runKeys(ctx, opts.keys, config);
       const settings = await codeSettings(config, opts.rule);

@@ -1,7 +1,8 @@
 /** `imagetrust fmt`: canonical layout for .trust files. */
 import { Command } from "commander";
 import { CommandContext, EXIT, UsageError, renderLooseDiagnostics } from "../context.js";
-import { readSource } from "../shared.js";
+import { invalidUtf8Diagnostic } from "../../input/files.js";
+import { readSourceFile } from "../shared.js";
 
 /** Register `imagetrust fmt` on `program`. */
 export function registerFmtCommand(program: Command, ctx: CommandContext): void {
@@ -24,8 +25,17 @@ Examples:
       if (!opts.write && !opts.check && files.length > 1) throw new UsageError("fmt prints one file; use --write or --check for several");
       const { formatTrustSource } = await import("../../print/format.js");
       let failed = false;
+      let unwritable = false;
       for (const file of files) {
-        const source = await readSource(ctx, file);
+        const read = await readSourceFile(ctx, file);
+        const source = read.source;
+        // A rewrite would turn every invalid byte into U+FFFD (comments included): refuse, at the first bad byte.
+        const notUtf8 = opts.write ? invalidUtf8Diagnostic(read, "IT9017", "Not rewritten: the file is not valid UTF-8") : undefined;
+        if (notUtf8) {
+          ctx.out(await renderLooseDiagnostics(ctx, file, [notUtf8]));
+          failed = true;
+          continue;
+        }
         const r = formatTrustSource(source);
         if (r.text === undefined) {
           ctx.out(await renderLooseDiagnostics(ctx, file, r.diagnostics));
@@ -44,13 +54,21 @@ Examples:
         } else if (opts.write) {
           if (r.text !== source.text) {
             const { writeFileAtomic } = await import("../../util/atomic-write.js");
-            await writeFileAtomic(ctx.libraryPath(file), r.text, { host: ctx.host });
+            try {
+              await writeFileAtomic(ctx.libraryPath(file), r.text, { host: ctx.host });
+            } catch (e) {
+              // A directory or file we cannot write: IT9016 (exit 2), not an internal error; the other files go on.
+              const { writeErrorDiagnostic } = await import("../../input/files.js");
+              ctx.err(await renderLooseDiagnostics(ctx, file, [writeErrorDiagnostic(ctx.libraryPath(file), e)]));
+              unwritable = true;
+              continue;
+            }
             ctx.out(`formatted ${ctx.display(file)}\n`);
           }
         } else {
           ctx.out(r.text);
         }
       }
-      ctx.exitCode = failed ? EXIT.rejected : EXIT.ok;
+      ctx.exitCode = unwritable ? EXIT.usage : failed ? EXIT.rejected : EXIT.ok;
     });
 }

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import * as nodePath from "node:path";
 import type { FileReport } from "../../input/validate.js";
 import type { RuntimeLocations } from "../../input/files.js";
-import { CommandContext, EXIT, UsageError, parseTarget } from "../context.js";
+import { CommandContext, EXIT, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { reportsExitCode } from "../exit-codes.js";
 import { displayPath, stylesFor, useColor } from "../io.js";
 import { renderReports, renderRuntimeLocations } from "../report-output.js";
@@ -118,11 +118,22 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
   if (opts.fix) {
     // Notes go to stderr in machine formats, so stdout stays one JSON document.
     const note = (s: string) => (format === "text" ? ctx.out(s) : ctx.err(s));
-    const { lintAndFix } = await import("../../lint/fix-files.js");
-    const fixed = await lintAndFix(lintOnce, { target: effectiveTarget, kind, host }, {
-      rejected: (r) => ctx.err(`${displayPath(io.cwd, r.file)}: fixes not applied (the result would not load: ${r.reason})\n`),
-      written: (f) => f.applied.forEach((a) => note(`${styles.location(displayPath(io.cwd, f.file))}: fixed: ${a}\n`)),
-    });
+    const { lintAndFix, FixWriteError } = await import("../../lint/fix-files.js");
+    let fixed;
+    try {
+      fixed = await lintAndFix(lintOnce, { target: effectiveTarget, kind, host }, {
+        rejected: (r) =>
+          ctx.err(`${displayPath(io.cwd, r.file)}: fixes not applied (${r.notUtf8 ? r.reason : `the result would not load: ${r.reason}`})\n`),
+        written: (f) => f.applied.forEach((a) => note(`${styles.location(displayPath(io.cwd, f.file))}: fixed: ${a}\n`)),
+      });
+    } catch (e) {
+      if (!(e instanceof FixWriteError)) throw e;
+      // A directory or file we cannot write: IT9016 (exit 2), not an internal error.
+      const { writeErrorDiagnostic } = await import("../../input/files.js");
+      ctx.err(await renderLooseDiagnostics(ctx, e.file, [writeErrorDiagnostic(e.file, e.cause)]));
+      ctx.exitCode = EXIT.usage;
+      return;
+    }
     result = fixed.result;
   } else {
     result = await lintOnce();

@@ -5,8 +5,11 @@ import { formatVersion } from "../../ir/versions.js";
 import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { colorOption, loadPolicyAndStorage, readManifest, readSource, requireDirectory, targetOption } from "../shared.js";
 import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
+import { SimulationExitCode } from "../exit-codes.js";
+import { didYouMean } from "../../diagnostics/did-you-mean.js";
+import { progressLine } from "../progress.js";
+import { BufferedOutput, jsonArrayWriter, jsonlWriter, RECORD_FIELDS, textWriter, type RecordSelection } from "../simulate-output.js";
 import { parseTimeoutOption } from "../timeout-option.js";
-import { simulationExitCode } from "../exit-codes.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
 interface SimulateCliOptions {
@@ -27,6 +30,8 @@ interface SimulateCliOptions {
   debian?: boolean;
   keys?: string;
   explain?: boolean;
+  fields?: string;
+  quiet?: boolean;
   format: string;
   target?: string;
   color: string;
@@ -42,7 +47,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option("--registries-d <dir>", "registries.d directory (signature storage)")
     .option("--registries-conf <file>", "registries.conf (short names, mirrors)")
     .option("--registries-conf-d <dir>", "with --registries-conf: its drop-in directory (*.conf merged in lexical order, as registries.conf.d)")
-    .option("--refs <file>", "read references from a file (one per line, # comments)")
+    .option("--refs <file>", "read references from a file, or '-' for standard input (one per line, # comments; streamed)")
     .option("--manifest <file>", "the image manifest: its digest locates and is checked against signatures (replaces a dir: image's manifest.json)")
     .option("--signatures <dir>", "signature-1, signature-2, … in this directory are the signatures of every transport:reference given")
     .option("--no-signatures", "read no signatures at all, not even those of dir: images (signature requirements deny)")
@@ -54,8 +59,10 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option("--timeout <duration>", "with --online or --lookaside: total time for each reference's registry and lookaside reads (Go duration: 90s, 2m; default 30s)")
     .addOption(keysOption())
     .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport, and every sigstore signature rejected")
-    .option("--explain", "the full explanation for every reference")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--explain", "the full explanation for every reference (text), every field of every record (json, jsonl)")
+    .option("--fields <list>", "json/jsonl: only these record fields, comma-separated (e.g. ref,verdict,scope)")
+    .option("-q, --quiet", "no progress line on stderr")
+    .addOption(new Option("--format <format>", "output format (jsonl: one JSON object a line)").choices(["text", "json", "jsonl"]).default("text"))
     .addOption(targetOption())
     .addOption(colorOption())
     .addHelpText(
@@ -80,12 +87,21 @@ manifest or signature, at most 128 list instances (give --platform) and 128 sigs
 The JSON output has, per reference, "signatures": the evidence read and, for each signature requirement, each
 signature's check (accepted, reason, claimed identity, signer); null when no evidence was read.
 
+Output (streamed: each reference is written as it is decided, so memory stays flat over millions of references):
+  --format jsonl       one compact JSON object a line; --format json: one array (compact unless on a terminal)
+  records              ${"ref, error, transport, identity, namespacesTried, scope, verdict, upstreamError,"}
+                       requirements, reasons, signatureLookup, warnings, resolution, candidates, pullSources,
+                       signatures; --explain adds trail, imageName, dockerReference; --fields picks any of them
+  progress             on a terminal, a line on stderr (done, rate, ETA) for long runs; none with --quiet
+
 Exit status: 0 every reference allowed, 1 any denied, 2 usage error or unusable input.
 
 Examples:
   $ imagetrust simulate --policy /etc/containers/policy.json docker://quay.io/acme/app:1.2
   $ imagetrust simulate --policy site.trust --registries-d /etc/containers/registries.d --explain docker://busybox
   $ imagetrust simulate --policy policy.json --refs images.txt --format json
+  $ kubectl get pods -A -o jsonpath='{..image}' | tr ' ' '\\n' | \\
+      imagetrust simulate --policy policy.json --refs - --format jsonl --fields ref,verdict,scope > verdicts.jsonl
   $ imagetrust simulate --policy policy.json dir:/srv/images/app          # the image's own signatures
   $ imagetrust simulate --policy policy.json --manifest m.json --signatures sigs/ docker://quay.io/acme/app:1
   $ imagetrust simulate --policy policy.json --registries-d /etc/containers/registries.d --lookaside \\
@@ -101,13 +117,11 @@ Examples:
       if (opts.signatures === false && (opts.online || opts.lookaside)) throw new UsageError("--no-signatures cannot be combined with --online or --lookaside");
       const totalTimeoutMs = parseTimeoutOption(opts.timeout);
       if (totalTimeoutMs !== undefined && !opts.online && !opts.lookaside) throw new UsageError("--timeout needs --online or --lookaside: nothing else reads the network");
-      const all = [...refs];
-      if (opts.refs !== undefined) {
-        const { parseRefsFile } = await import("../../simulate/simulate-refs.js");
-        // One by one: spreading 130,000 references into push() overflows the stack.
-        for (const r of parseRefsFile((await readSource(ctx, opts.refs)).text)) all.push(r);
-      }
-      if (all.length === 0) throw new UsageError("simulate needs at least one image reference (or --refs FILE)");
+      if (refs.length === 0 && opts.refs === undefined) throw new UsageError("simulate needs at least one image reference (or --refs FILE)");
+      const selection = recordSelection(opts);
+      // Streamed: opened now (an unreadable file fails before anything else), read line by line as decided.
+      const { openRefs } = await import("../refs-stream.js");
+      const refsInput = opts.refs !== undefined ? await openRefs(ctx, opts.refs) : undefined;
       // Key files from --keys / .imagetrust.yaml `keys:`: for the .trust checker and for verifying signatures.
       const keys = await runKeys(ctx, opts.keys, await requireRunConfig(ctx, undefined));
       ctx.keys = keysFor(ctx, keys);
@@ -128,12 +142,12 @@ Examples:
         registriesConf = r.value;
       }
       const manifest = await readManifest(ctx, opts.manifest);
-      const { simulateAllWithEvidence } = await import("../../simulate/simulate-evidence.js");
       const { signatureEvidence } = await import("../../verify/evidence.js");
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
       // --debian: Debian's build has no atomic transport (an atomic: reference is "unknown transport").
       const parse = { cwd: ctx.io.cwd, target, debian: opts.debian === true };
-      const simulated = await simulateAllWithEvidence({
+      const { createRunSimulator } = await import("../../simulate/simulate-run.js");
+      const runner = createRunSimulator({
         policy,
         registriesD,
         registriesConf,
@@ -141,7 +155,8 @@ Examples:
         env,
         host: ctx.host,
         parse,
-        refs: all,
+        // Path references containers/image cannot resolve on this machine fail as they would here (a missing parent).
+        pathCheck: { host: ctx.host, parse },
         evidenceSource: signatureEvidence({
           host: ctx.host,
           keys: keys.host,
@@ -164,24 +179,59 @@ Examples:
           cwd: ctx.io.cwd,
         }),
       });
-      // Path references containers/image cannot resolve on this machine fail as they would here (a missing parent).
-      const { checkPathOnThisMachine } = await import("../../simulate/paths-on-this-machine.js");
-      const results = simulated.map((r) => checkPathOnThisMachine(r, { host: ctx.host, parse }));
-      if (opts.format === "json") {
-        ctx.out(JSON.stringify(results, null, 2) + "\n");
-      } else {
-        const st = stylesFor(ctx.color(opts.color as "auto"));
-        const { renderSimulationExplanation, renderSimulationTable } = await import("../../simulate/render-text.js");
-        const { renderEvidenceText } = await import("../../simulate/render-evidence.js");
-        const style = { allow: st.info, deny: st.error, dim: st.dim, bold: st.location };
-        if (results.length === 1 || opts.explain) {
-          ctx.out(results.map((r) => renderSimulationExplanation(r, { style }) + renderEvidenceText(r.signatures, "  ")).join("\n"));
-        } else {
-          let text = renderSimulationTable(results, { style });
-          for (const r of results) if (r.signatures) text += `${r.ref}:\n${renderEvidenceText(r.signatures, "  ")}`;
-          ctx.out(text);
-        }
+      const out = new BufferedOutput(ctx.io.stdout);
+      const writer =
+        opts.format === "jsonl"
+          ? jsonlWriter(out, selection)
+          : opts.format === "json"
+            ? jsonArrayWriter(out, selection, ctx.io.isTTY)
+            : textWriter(out, textStyle(ctx, opts.color), opts.explain === true);
+      const progress = progressLine(ctx.io, {
+        quiet: opts.quiet,
+        noun: "simulate",
+        bytes: refsInput && (() => ({ read: refsInput.bytesRead(), total: refsInput.totalBytes })),
+      });
+      const exit = new SimulationExitCode();
+      let done = 0;
+      // Decision fields only (--fields ref,verdict,scope): decided without building the explanation, where that is
+      // the same answer (simulate-run.ts `decision`).
+      const { DECISION_FIELDS } = await import("../../simulate/simulate-run.js");
+      const decisionOnly = selection.kind === "fields" && [...selection.fields].every((f) => DECISION_FIELDS.has(f));
+      const one = async (input: string) => {
+        const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
+        exit.add(r);
+        if (writer.add(r)) await out.flush();
+        progress.tick(++done);
+      };
+      try {
+        for (const input of refs) await one(input);
+        if (refsInput) for await (const input of refsInput.lines) await one(input);
+      } finally {
+        progress.done();
       }
-      ctx.exitCode = simulationExitCode(results);
+      if (done === 0) throw new UsageError("simulate needs at least one image reference (or --refs FILE)");
+      writer.end();
+      await out.flush();
+      ctx.exitCode = exit.code;
     });
+}
+
+/** Which fields records have: `--fields` (checked against the record's), else everything with `--explain`, else lean. */
+function recordSelection(opts: SimulateCliOptions): RecordSelection {
+  if (opts.fields === undefined) return opts.explain ? { kind: "full" } : { kind: "lean" };
+  if (opts.format === "text") throw new UsageError("--fields selects fields of --format json or jsonl records");
+  const known: readonly string[] = RECORD_FIELDS;
+  const fields = opts.fields.split(",").map((f) => f.trim()).filter((f) => f !== "");
+  if (fields.length === 0) throw new UsageError("--fields needs at least one field name");
+  for (const f of fields) {
+    if (!known.includes(f)) {
+      throw new UsageError(`unknown field '${f}' in --fields.${didYouMean(f, known)} Fields: ${known.join(", ")}`);
+    }
+  }
+  return { kind: "fields", fields: new Set(fields) };
+}
+
+function textStyle(ctx: CommandContext, color: string) {
+  const st = stylesFor(ctx.color(color as "auto"));
+  return { allow: st.info, deny: st.error, dim: st.dim, bold: st.location };
 }

@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { stylesFor } from "../io.js";
 import { formatVersion } from "../../ir/versions.js";
-import { CommandContext, EXIT, UsageError, parseTarget } from "../context.js";
+import { CommandContext, EXIT, InputError, UsageError, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { colorOption, loadPolicyAndStorage, readManifest, targetOption } from "../shared.js";
 import { parseTimeoutOption } from "../timeout-option.js";
 import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
@@ -76,6 +76,7 @@ Examples:
         // --target, else the target a .trust source declares.
         const { policy, registriesD, target } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, explicitTarget);
         const manifest = await readManifest(ctx, opts.manifest);
+        if (opts.authfile !== undefined) await checkAuthFile(ctx, opts.authfile);
         const { verifyImage } = await import("../../verify/verify-image.js");
         const r = await verifyImage({
           host: ctx.host,
@@ -106,4 +107,17 @@ Examples:
         ctx.exitCode = r.verdict === "allow" ? EXIT.ok : EXIT.rejected;
       },
     );
+}
+
+/**
+ * `--authfile FILE` must be a regular file of sane size when it exists (a missing one is no credentials, as
+ * containers/image's pkg/docker/config treats it): /dev/zero or a FIFO is IT9013, a huge file IT9005, exit 2.
+ */
+async function checkAuthFile(ctx: CommandContext, file: string): Promise<void> {
+  const [{ readTextFile, FILE_CODES }, { readLimit }] = await Promise.all([import("../../input/files.js"), import("../../host/read-limits.js")]);
+  const r = await readTextFile(ctx.libraryPath(file), { host: ctx.host, maxBytes: readLimit(ctx.host, "authfile") });
+  const refused = r.diagnostics.filter((d) => d.code === FILE_CODES.notRegularFile || d.code === FILE_CODES.tooLarge || d.code === FILE_CODES.isDirectory);
+  if (refused.length === 0) return;
+  ctx.err(await renderLooseDiagnostics(ctx, file, refused));
+  throw new InputError(`cannot read --authfile ${file}`);
 }

@@ -5,6 +5,7 @@
  * to JSON: "; yaml.v3 does not.
  */
 import { parseAllDocuments, visit, type Document } from "yaml";
+import { collapseDeepNesting, GO_YAML_MAX_DEPTH } from "./deep-nesting.js";
 import type { SourceFile } from "../../source/source-file.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { excessiveAliasing } from "./alias-bomb.js";
@@ -53,7 +54,21 @@ export function parseRegistriesDYaml(source: SourceFile, decoder: Decoder): { fi
     });
     return { diagnostics, failed: true };
   }
-  const docs = parseAllDocuments(source.text, { uniqueKeys: false, merge: false, version: decoder === "v2" ? "1.1" : "1.2", strict: false });
+  // Deeper than the composer's stack allows: collapsed (nothing the decoder reads is that deep); deeper than go-yaml's
+  // limit: its error (src/load/registries-d/deep-nesting.ts).
+  const deep = collapseDeepNesting(source.text);
+  if (deep.tooDeepAt !== undefined) {
+    const at = Math.min(deep.tooDeepAt, source.text.length);
+    diagnostics.push({
+      code: REGISTRIES_D_CODES.yamlSyntax,
+      severity: "error",
+      message: `YAML syntax error: nested more than ${GO_YAML_MAX_DEPTH} levels deep`,
+      span: source.span(at, Math.min(at + 1, source.text.length)),
+      upstreamMessage: `parsing ${source.path}: ${decoder === "v2" ? "error converting YAML to JSON: " : ""}yaml: line ${source.position(at).line}: exceeded max depth of ${GO_YAML_MAX_DEPTH}`,
+    });
+    return { diagnostics, failed: true };
+  }
+  const docs = parseAllDocuments(deep.text, { uniqueKeys: false, merge: false, version: decoder === "v2" ? "1.1" : "1.2", strict: false });
   const list = Array.isArray(docs) ? docs : [docs];
   const first = list[0];
   const syntax: Array<{ code?: string; message: string; start: number; end: number; libyaml?: string }> = [];

@@ -1,0 +1,215 @@
+/**
+ * `imagetrust simulate` output, written as the results come: `--format jsonl` (one compact object a line),
+ * `--format json` (one array, opened at the first result and closed after the last), and text (explanations, or a
+ * table whose column widths are taken from the first {@link TABLE_BATCH} rows). Nothing holds more than a bounded
+ * number of results, so memory does not grow with the number of references.
+ *
+ * Records are lean by default: the fields the JSON contract names (README, `simulate --help`); the lookup trail and
+ * the normalized names (`trail`, `imageName`, `dockerReference`) only with `--explain`, or any top-level selection
+ * with `--fields`.
+ */
+import type { SimulationWithEvidence } from "../simulate/evidence-source.js";
+import type { SimulationResult } from "../simulate/types.js";
+import type { DecisionRecord } from "../simulate/simulate-run.js";
+import {
+  renderSimulationExplanation,
+  renderSimulationTableLine,
+  SIMULATION_TABLE_HEADER,
+  simulationSummary,
+  simulationTableRow,
+  simulationTableWidths,
+  type RenderTextOptions,
+} from "../simulate/render-text.js";
+import { renderEvidenceText } from "../simulate/render-evidence.js";
+import type { TextSink } from "./io.js";
+
+/** Every top-level field of a record, in the order records have them (`--fields` chooses among these). */
+export const RECORD_FIELDS = [
+  "ref",
+  "error",
+  "transport",
+  "identity",
+  "namespacesTried",
+  "scope",
+  "verdict",
+  "upstreamError",
+  "requirements",
+  "reasons",
+  "signatureLookup",
+  "trail",
+  "warnings",
+  "imageName",
+  "dockerReference",
+  "resolution",
+  "candidates",
+  "pullSources",
+  "signatures",
+] as const;
+
+/** The fields only `--explain` (or `--fields`) adds: the step-by-step trail and the normalized names. */
+export const EXPLAIN_ONLY_FIELDS: ReadonlySet<string> = new Set(["trail", "imageName", "dockerReference"]);
+
+/** Which fields a record has: the lean default, everything (`--explain`), or a `--fields` selection. */
+export type RecordSelection = { kind: "lean" } | { kind: "full" } | { kind: "fields"; fields: ReadonlySet<string> };
+
+/** A result as written: a new object with the selected fields, in record order (candidates projected alike). */
+export function projectRecord(r: SimulationResult | DecisionRecord, selection: RecordSelection): Record<string, unknown> {
+  if (selection.kind === "full") return r as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const src = r as unknown as Record<string, unknown>;
+  for (const k in src) {
+    if (selection.kind === "lean" ? EXPLAIN_ONLY_FIELDS.has(k) : !selection.fields.has(k)) continue;
+    const v = src[k];
+    // Short-name candidates are results too: lean by default.
+    out[k] = k === "candidates" && selection.kind === "lean" && Array.isArray(v) ? v.map((c: SimulationResult) => projectRecord(c, selection)) : v;
+  }
+  return out;
+}
+
+/**
+ * Output to a sink in 64 KiB writes. When a stream's write() says its buffer is full, the next flush waits for
+ * "drain", so a slow reader (a pipe to `head`, a terminal) holds the run back instead of memory growing.
+ */
+export class BufferedOutput {
+  private chunks: string[] = [];
+  private size = 0;
+  private blocked: Promise<void> | undefined;
+  constructor(private readonly sink: TextSink) {}
+  /** Queue text; true when a flush is due. */
+  write(s: string): boolean {
+    this.chunks.push(s);
+    this.size += s.length;
+    return this.size >= 1 << 16;
+  }
+  /** Write what is queued (after the sink drained, if it asked for that). */
+  async flush(): Promise<void> {
+    if (this.blocked) await this.blocked;
+    this.blocked = undefined;
+    if (this.size === 0) return;
+    const text = this.chunks.length === 1 ? this.chunks[0] : this.chunks.join("");
+    this.chunks = [];
+    this.size = 0;
+    if (this.sink.write(text) === false && this.sink.once) {
+      const sink = this.sink;
+      this.blocked = new Promise((resolve) => sink.once!("drain", () => resolve()));
+    }
+  }
+}
+
+/** A writer of results in one format. */
+export interface ResultWriter<R = SimulationWithEvidence | DecisionRecord> {
+  /** Queue one result's output (a decision record only with a `--fields` selection of its fields); true when a flush is due. */
+  add(r: R): boolean;
+  /** Queue what closes the output (after the last result). */
+  end(): void;
+}
+
+/** `--format jsonl`: one compact object a line. Equal results (the run's cache) are serialized once. */
+export function jsonlWriter(out: BufferedOutput, selection: RecordSelection): ResultWriter {
+  const seen = new WeakMap<object, string>();
+  return {
+    add(r) {
+      let line = seen.get(r);
+      if (line === undefined) {
+        line = JSON.stringify(projectRecord(r, selection)) + "\n";
+        seen.set(r, line);
+      }
+      return out.write(line);
+    },
+    end() {},
+  };
+}
+
+/**
+ * `--format json`: one array, written as it grows. Pretty (as JSON.stringify(results, null, 2) prints it, byte
+ * for byte) on a terminal, else one compact record a line between `[` and `]`.
+ */
+export function jsonArrayWriter(out: BufferedOutput, selection: RecordSelection, pretty: boolean): ResultWriter {
+  const seen = new WeakMap<object, string>();
+  let n = 0;
+  return {
+    add(r) {
+      let text = seen.get(r);
+      if (text === undefined) {
+        const rec = projectRecord(r, selection);
+        // JSON strings hold no raw newline, so indenting every line is indenting the nested document.
+        text = pretty ? "  " + JSON.stringify(rec, null, 2).replace(/\n/g, "\n  ") : JSON.stringify(rec);
+        seen.set(r, text);
+      }
+      out.write(n++ === 0 ? "[\n" : ",\n");
+      return out.write(text);
+    },
+    end() {
+      if (n > 0) out.write("\n]\n");
+    },
+  };
+}
+
+/** Rows held before a streamed table fixes its column widths (the whole table when it is shorter). */
+export const TABLE_BATCH = 10_000;
+/** Warnings and evidence listed after a table, at most (a stream's later ones are counted, not held). */
+export const TABLE_TRAILER_LIMIT = 1_000;
+
+/**
+ * Text: one reference (or `--explain`) is explained in full; several make a table. A table of at most
+ * {@link TABLE_BATCH} references is exactly the whole-run table (renderSimulationTable); a longer one keeps the
+ * widths of its first batch. Warnings and signature evidence follow the table, the first
+ * {@link TABLE_TRAILER_LIMIT} of each.
+ */
+export function textWriter(out: BufferedOutput, style: NonNullable<RenderTextOptions["style"]>, explain: boolean): ResultWriter<SimulationWithEvidence> {
+  let first: SimulationWithEvidence | undefined;
+  let n = 0;
+  let allowed = 0;
+  let batch: string[][] | undefined = [];
+  let batchVerdicts: boolean[] = [];
+  let widths: number[] | undefined;
+  const warnings: string[] = [];
+  const evidence: string[] = [];
+  let droppedWarnings = 0;
+  let droppedEvidence = 0;
+  const explanation = (r: SimulationWithEvidence) => renderSimulationExplanation(r, { style }) + renderEvidenceText(r.signatures, "  ");
+  const line = (cells: readonly string[], ok: boolean) => renderSimulationTableLine(cells, widths!, ok ? style.allow : style.deny) + "\n";
+  const startTable = () => {
+    widths = simulationTableWidths(batch!);
+    out.write((style.bold ?? ((s: string) => s))(renderSimulationTableLine(SIMULATION_TABLE_HEADER, widths)) + "\n");
+    for (let i = 0; i < batch!.length; i++) out.write(line(batch![i], batchVerdicts[i]));
+    batch = undefined;
+    batchVerdicts = [];
+  };
+  return {
+    add(r) {
+      n++;
+      if (r.verdict === "allow") allowed++;
+      if (explain) return out.write((n > 1 ? "\n" : "") + explanation(r));
+      if (n === 1) first = r;
+      else first = undefined;
+      for (const w of r.warnings) {
+        if (warnings.length < TABLE_TRAILER_LIMIT) warnings.push(`warning: ${r.ref}: ${w}`);
+        else droppedWarnings++;
+      }
+      if (r.signatures) {
+        if (evidence.length < TABLE_TRAILER_LIMIT) evidence.push(`${r.ref}:\n${renderEvidenceText(r.signatures, "  ")}`);
+        else droppedEvidence++;
+      }
+      const row = simulationTableRow(r);
+      if (batch === undefined) return out.write(line(row, r.verdict === "allow"));
+      batch.push(row);
+      batchVerdicts.push(r.verdict === "allow");
+      if (batch.length > TABLE_BATCH) startTable();
+      return false;
+    },
+    end() {
+      if (explain || n === 0) return;
+      if (n === 1 && first) {
+        out.write(explanation(first));
+        return;
+      }
+      if (batch !== undefined) startTable();
+      const tail = ["", simulationSummary(allowed, n - allowed), ...warnings];
+      if (droppedWarnings > 0) tail.push(`(${droppedWarnings} more warnings not shown: --format jsonl lists every reference's warnings)`);
+      out.write(tail.join("\n") + "\n");
+      for (const e of evidence) out.write(e);
+      if (droppedEvidence > 0) out.write(`(the signature evidence of ${droppedEvidence} more references is not shown: --format jsonl has it)\n`);
+    },
+  };
+}
