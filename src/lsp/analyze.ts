@@ -66,10 +66,10 @@ function isDirectory(host: Host, path: string): boolean {
   }
 }
 
-/** The nearest `.imagetrust.yaml` at or above `dir`, parsed (undefined when there is none or it is invalid). */
+/** The nearest `.imagetrust.yaml` at or above `dir`, parsed (undefined when there is none, it is refused or invalid). */
 function lintConfigFor(dir: string, host: Host): LintConfig | undefined {
   const found = findLintConfig(dir, host);
-  if (!found) return undefined;
+  if (!found || !("text" in found)) return undefined;
   return parseLintConfig(new SourceFile(found.path, found.text)).config;
 }
 
