@@ -23,7 +23,9 @@ export function registerLspCommand(program: Command, ctx: CommandContext): void 
     .option("--stdio", "talk over stdin/stdout (the default and only transport; accepted because clients pass it)")
     .addHelpText("after", LSP_HELP)
     .action(async () => {
-      const { createConnection, StreamMessageReader, StreamMessageWriter } = await import("vscode-languageserver/node.js");
+      // A CommonJS package: its exports are the namespace's own under Node, or its `default` inside a bundle.
+      const imported = (await import("vscode-languageserver/node.js")) as typeof import("vscode-languageserver/node.js") & { default?: typeof import("vscode-languageserver/node.js") };
+      const { createConnection, StreamMessageReader, StreamMessageWriter } = imported.StreamMessageReader ? imported : imported.default!;
       const { startLanguageServer } = await import("../../lsp/server.js");
       const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
       const closed = new Promise<void>((resolve) => {
