@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { benchDir, cliPath } from "./lib.mjs";
 
-const all = ["validate", "compile", "simulate", "verify", "playground"];
+const all = ["validate", "compile", "simulate", "verify", "playground", "lsp"];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 if (!existsSync(cliPath)) {
   console.error("bench: dist/ is missing; run `npm run build` first");

@@ -27,4 +27,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "diff", load: async () => (await import("./commands/diff.js")).registerDiffCommand },
   { name: "playground", load: async () => (await import("./commands/playground.js")).registerPlaygroundCommand },
   { name: "explain", load: async () => (await import("./commands/explain.js")).registerExplainCommand },
+  { name: "lsp", load: async () => (await import("./commands/lsp.js")).registerLspCommand },
 ];

@@ -93,11 +93,15 @@ function toDiagnostic(rule: Rule, severity: Severity, d: ReportDescriptor, file:
 }
 
 function walk(input: LintInput, visitors: RuleVisitor[]): void {
+  // Per event, the visitors that handle it, found once (a policy of thousands of scopes calls `scope` thousands of times).
+  const handlers = new Map<keyof RuleVisitor, Array<{ v: RuleVisitor; f: (...a: unknown[]) => void }>>();
   const each = <K extends keyof RuleVisitor>(key: K, ...args: Parameters<NonNullable<RuleVisitor[K]>>) => {
-    for (const v of visitors) {
-      const f = v[key] as ((...a: unknown[]) => void) | undefined;
-      if (f) f.apply(v, args);
+    let list = handlers.get(key);
+    if (!list) {
+      list = visitors.filter((v) => v[key] !== undefined).map((v) => ({ v, f: v[key] as (...a: unknown[]) => void }));
+      handlers.set(key, list);
     }
+    for (const h of list) h.f.apply(h.v, args);
   };
   const policy = input.policy;
   if (policy) {

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { REPO, isNodeBuiltin, sourceFiles } from "./source-graph.js";
 
 /** The core: what must bundle for the browser (src/verify/ may use node:crypto/node:zlib; src/cli/ is Node's). */
-const CORE_DIRS = ["load", "check", "ir", "emit", "print", "simulate", "lint", "k8s", "syntax", "source", "diagnostics", "reference", "registries", "input", "diff", "expectations", "compile", "show"];
+const CORE_DIRS = ["load", "check", "ir", "emit", "print", "simulate", "lint", "k8s", "syntax", "source", "diagnostics", "reference", "registries", "input", "diff", "expectations", "compile", "show", "lsp"];
 const CORE_FILES = ["src/host/host.ts", "src/host/path.ts", "src/host/memory-host.ts"];
 
 /** Whether a source file belongs to the core. */

@@ -3,6 +3,14 @@ import { page } from "./entry.js";
 
 /** Entries of this band (code → page). */
 export const TOOLING_ENTRIES = {
+  // IT9070–IT9074: the language server (imagetrust lsp).
+  IT9070: page(
+    "error",
+    "The language server could not check this document",
+    "Checking the document failed inside imagetrust (a bug), so the editor shows no findings for it; the message names the failure.",
+    "The language server runs the same checks as `imagetrust lint`; an exception there would be an internal error (exit 2) on the command line too.",
+    "Run `imagetrust lint FILE` on the saved file to see the same failure, and report it with the file.",
+  ),
   IT9075: page("error", "The playground is not built and cannot be built here",
     "`imagetrust playground` serves the static files of `playground/dist/`, and they are missing; this installation has no build script (`scripts/build-playground.mjs`) or the build failed.",
     "The playground is a folder of static files bundled by esbuild from the core and CodeMirror; a package without them has nothing to serve.",

@@ -7,8 +7,16 @@
 import type { Requirement } from "../../ir/types.js";
 import type { Rule, RuleContext } from "../rule.js";
 
-/** A requirement's meaning as a string: every field but origins, keys sorted. */
+const keys = new WeakMap<Requirement, string>();
+
+/** A requirement's meaning as a string: every field but origins, keys sorted (computed once per requirement object). */
 export function requirementKey(r: Requirement): string {
+  let k = keys.get(r);
+  if (k === undefined) keys.set(r, (k = computeRequirementKey(r)));
+  return k;
+}
+
+function computeRequirementKey(r: Requirement): string {
   const norm = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(norm);
     if (v && typeof v === "object") {

@@ -5,7 +5,7 @@
  * transport default, else the global default; a scope that repeats its fallback's requirements changes no verdict.
  */
 import { dockerScopeAncestors } from "../../check/scope-ancestors.js";
-import type { Requirement } from "../../ir/types.js";
+import type { Requirement, ScopeEntry, TransportPolicy } from "../../ir/types.js";
 import type { Span } from "../../source/source-file.js";
 import type { Rule } from "../rule.js";
 import { requirementKey } from "./duplicate-requirement.js";
@@ -13,6 +13,23 @@ import { requirementKey } from "./duplicate-requirement.js";
 const DOCKER_STYLE = new Set(["docker", "atomic", "docker-daemon"]);
 const same = (a: readonly Requirement[], b: readonly Requirement[]) =>
   a.length === b.length && a.map(requirementKey).sort().join("\n") === b.map(requirementKey).sort().join("\n");
+
+/** Per transport, computed once: the first entry of each scope, and every scope that encloses another (a grouping parent). */
+interface TransportScopes {
+  first: Map<string, ScopeEntry>;
+  parents: Set<string>;
+}
+
+function indexScopes(transport: TransportPolicy): TransportScopes {
+  const first = new Map<string, ScopeEntry>();
+  const parents = new Set<string>();
+  for (const s of transport.scopes) {
+    if (!first.has(s.scope)) first.set(s.scope, s);
+    // Linear in the scopes (was a scan of every scope per scope: seconds for a thousand-line source in an editor).
+    for (const a of dockerScopeAncestors(s.scope).slice(1)) parents.add(a);
+  }
+  return { first, parents };
+}
 
 /** The rule. */
 export const scopeSameAsFallback: Rule = {
@@ -36,14 +53,16 @@ export const scopeSameAsFallback: Rule = {
     },
   },
   create(ctx) {
+    const indexed = new Map<TransportPolicy, TransportScopes>();
+    const scopesOf = (t: TransportPolicy) => indexed.get(t) ?? indexed.set(t, indexScopes(t)).get(t)!;
     return {
       scope(entry, transport) {
         // A scope with scopes below it groups them (a .trust block, a documented namespace): not reported.
-        if (entry.scope !== "" && DOCKER_STYLE.has(transport.name) && transport.scopes.some((s) => s !== entry && dockerScopeAncestors(s.scope).slice(1).includes(entry.scope))) return;
+        if (entry.scope !== "" && DOCKER_STYLE.has(transport.name) && scopesOf(transport).parents.has(entry.scope)) return;
         let fallback: { name: string; reqs: Requirement[]; span?: Span } | undefined;
         if (entry.scope !== "" && DOCKER_STYLE.has(transport.name)) {
           for (const a of dockerScopeAncestors(entry.scope).slice(1)) {
-            const p = transport.scopes.find((s) => s.scope === a);
+            const p = scopesOf(transport).first.get(a);
             if (p) {
               fallback = { name: `scope '${a}'`, reqs: p.requirements, span: p.keyOrigin ?? p.origin };
               break;
@@ -51,7 +70,7 @@ export const scopeSameAsFallback: Rule = {
           }
         }
         if (!fallback && entry.scope !== "") {
-          const d = transport.scopes.find((s) => s.scope === "");
+          const d = scopesOf(transport).first.get("");
           if (d) fallback = { name: `the default of transport '${transport.name}'`, reqs: d.requirements, span: d.keyOrigin ?? d.origin };
         }
         if (!fallback && ctx.policy) fallback = { name: "the global default", reqs: ctx.policy.default, span: ctx.policy.defaultOrigin };
