@@ -415,8 +415,18 @@ function transportBlock(b: Builder, n: CstNode): A.TransportBlock {
   const enforcedBy = enforcedClause(b, sub(n, "enforcedClause"));
   b.tokSpan(tok(n, "LCurly"));
   const entries = subs(n, "scopeEntry").map((e) => scopeEntry(b, e));
-  const end = b.tokSpan(tok(n, "RCurly"));
-  return { type: "transport", name, entries, ...(enforcedBy ? { enforcedBy } : {}), span: b.join(start, end), recovered: b.isRecovered(n) || undefined };
+  const rcurly = tok(n, "RCurly");
+  const end = b.tokSpan(rcurly);
+  const unclosed = !rcurly || !!rcurly.isInsertedInRecovery || !Number.isFinite(rcurly.startOffset);
+  return {
+    type: "transport",
+    name,
+    entries,
+    ...(enforcedBy ? { enforcedBy } : {}),
+    span: b.join(start, end),
+    recovered: b.isRecovered(n) || undefined,
+    ...(unclosed ? { unclosed: true as const } : {}),
+  };
 }
 
 function signaturesBlock(b: Builder, n: CstNode): A.SignaturesBlock {

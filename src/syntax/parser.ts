@@ -336,25 +336,28 @@ export class TrustParser extends CstParser {
     ]);
     this.OPTION(() => this.SUBRULE(this.enforcedClause));
     this.CONSUME(T.LCurly);
-    this.MANY(() =>
-      this.OR3([
-        { ALT: () => this.SUBRULE(this.scopeEntry) },
-        // A misplaced word inside the block: consumed and reported once by parse.ts (see T.BlockJunk).
-        { GATE: () => this.junkInsideBlock(), ALT: () => this.CONSUME(T.BlockJunk) },
-      ]),
-    );
+    this.MANY({
+      GATE: () => this.staysInBlock(),
+      DEF: () =>
+        this.OR3([
+          { ALT: () => this.SUBRULE(this.scopeEntry) },
+          // A misplaced word inside the block: consumed and reported once by parse.ts (see T.BlockJunk).
+          { ALT: () => this.CONSUME(T.BlockJunk) },
+        ]),
+    });
     this.CONSUME(T.RCurly);
   });
 
   /**
-   * Whether the word ahead is a misplaced word inside an open block rather than the start of a statement
-   * after a block that lacks its `}`: any word but a statement keyword is; a statement keyword is when a
-   * later `}` (braces in between balanced) closes the block before the end of the file.
+   * Whether the block goes on at the word ahead (an entry, or a misplaced word inside it) rather than ending at
+   * a statement after a block that lacks its `}`: any word but a statement keyword goes on; a statement keyword
+   * (other than `default`) does when a later `}` (braces in between balanced) closes the block before the end
+   * of the file.
    */
-  private junkInsideBlock(): boolean {
+  private staysInBlock(): boolean {
     const first = this.LA(1).tokenType;
     const word = String(first.LABEL ?? "").slice(1, -1);
-    if (!T.STATEMENT_KEYWORDS.includes(word) || first === T.Identifier) return true;
+    if (!T.STATEMENT_KEYWORDS.includes(word) || word === "default" || first === T.Identifier) return true;
     let depth = 0;
     for (let i = 2; i < 100_000; i++) {
       const t = this.LA(i).tokenType;
@@ -380,12 +383,10 @@ export class TrustParser extends CstParser {
           this.OPTION2(() => this.SUBRULE(this.enforcedClause));
           this.OPTION(() => {
             this.CONSUME(T.LCurly);
-            this.MANY(() =>
-              this.OR2([
-                { ALT: () => this.SUBRULE(this.scopeEntry) },
-                { GATE: () => this.junkInsideBlock(), ALT: () => this.CONSUME(T.BlockJunk) },
-              ]),
-            );
+            this.MANY({
+              GATE: () => this.staysInBlock(),
+              DEF: () => this.OR2([{ ALT: () => this.SUBRULE(this.scopeEntry) }, { ALT: () => this.CONSUME(T.BlockJunk) }]),
+            });
             this.CONSUME(T.RCurly);
           });
         },
@@ -423,12 +424,10 @@ export class TrustParser extends CstParser {
     this.CONSUME(T.Signatures);
     this.OPTION(() => this.CONSUME(T.StringLiteral));
     this.CONSUME(T.LCurly);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.storageEntry) },
-        { GATE: () => this.junkInsideBlock(), ALT: () => this.CONSUME(T.BlockJunk) },
-      ]),
-    );
+    this.MANY({
+      GATE: () => this.staysInBlock(),
+      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.storageEntry) }, { ALT: () => this.CONSUME(T.BlockJunk) }]),
+    });
     this.CONSUME(T.RCurly);
   });
 

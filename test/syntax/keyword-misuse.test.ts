@@ -36,6 +36,8 @@ const MISUSES: [string, string, string][] = [
   ["several misplaced words in a row", 'default reject\ndocker {\n  "a.example" accept\n  signed with and = 2027-01-01\n  default reject\n}\n', "IT2010 4:3"],
   ["statement inside a closed block", 'default reject\ndocker {\n  "a.example" accept\n  expect allow "docker://a.example/x"\n  default reject\n}\n', "IT2010 4:3"],
   ["misplaced word in a signatures block", 'default reject\nsignatures {\n  "a.example" lookaside "https://x"\n  signed\n  default lookaside "https://y"\n}\n', "IT2010 4:3"],
+  ["a block lacking its '}' before a default (no false duplicate)", 'default reject\ndocker {\n  "a.example" accept\n  level z = accept\n  default reject\n', "IT2010 4:3"],
+  ["a statement keyword misplaced in a block", 'default reject\ndocker {\n  "a.example" accept\n  level z = accept\n}\n', "IT2010 4:3"],
   ["misplaced word at top level before default", 'signed\ndefault reject\n', "IT2013 1:1"],
   ["misplaced word between statements", 'level x = accept\nlevel y = x signed\ndefault reject\n', "IT2013 2:13"],
 ];
