@@ -19,6 +19,8 @@ export function checkDefaults(ctx: TrustCheckContext, st: A.Statement[]): void {
   for (const s of st) {
     if (s.type !== "default") continue;
     if (first) {
+      // After a block that lacks its `}` (already a syntax error), this default was likely meant inside it: not a follow-on.
+      if (afterUnclosedBlock(st, first, s)) continue;
       ctx.report(C.duplicateDefault, "error", "The default is given twice.", s.span, { related: [{ message: "first given here", span: first.span }] });
       continue;
     }
@@ -31,6 +33,11 @@ export function checkDefaults(ctx: TrustCheckContext, st: A.Statement[]): void {
       hint: "Add 'default reject' (recommended) and allow what you trust by scope.",
     });
   }
+}
+
+/** Whether a transport block lacking its `}` lies between two statements. */
+function afterUnclosedBlock(st: A.Statement[], first: A.Statement, second: A.Statement): boolean {
+  return st.some((t) => t.type === "transport" && t.unclosed && t.span.start > first.span.start && t.span.start < second.span.start);
 }
 
 /** A transport block: unknown transport names (IT2111, the checker owns this finding), nested scopes flattened. */

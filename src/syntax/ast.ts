@@ -149,6 +149,8 @@ export interface TransportBlock extends Node {
   entries: ScopeEntry[];
   /** `enforced-by …` on the block: the default for every entry of it. */
   enforcedBy?: EnforcedBy;
+  /** The block lacks its `}` (a syntax error): what follows it may have been meant inside it. */
+  unclosed?: true;
 }
 
 /** `approve "ref@digest" [BODY] because "reason"`. */

@@ -130,7 +130,7 @@ function statement(b: Builder, st: CstNode): A.Statement | undefined {
   if (c.identityDecl) {
     const n = sub(st, "identityDecl")!;
     const kw = b.tokSpan(tok(n, "Kw_identity"));
-    const name = b.name(tok(n, "Name"));
+    const name = b.name(tok(n, "Name") ?? tok(n, "Reserved"));
     b.tokSpan(tok(n, "Equals"));
     const spec = identitySpec(b, sub(n, "identitySpec"));
     return { type: "identity", name, spec, span: b.join(kw, spec.span), recovered: b.isRecovered(n) || undefined };
@@ -138,7 +138,7 @@ function statement(b: Builder, st: CstNode): A.Statement | undefined {
   if (c.levelDecl) {
     const n = sub(st, "levelDecl")!;
     const kw = b.tokSpan(tok(n, "Kw_level"));
-    const name = b.name(tok(n, "Name"));
+    const name = b.name(tok(n, "Name") ?? tok(n, "Reserved"));
     b.tokSpan(tok(n, "Equals"));
     const body = levelBody(b, sub(n, "levelBody"));
     return { type: "level", name, body, span: b.join(kw, body.span), recovered: b.isRecovered(n) || undefined };
@@ -214,7 +214,7 @@ function statement(b: Builder, st: CstNode): A.Statement | undefined {
   if (c.profileBlock) {
     const n = sub(st, "profileBlock")!;
     const kw = b.tokSpan(tok(n, "Kw_profile"));
-    const name = b.name(tok(n, "Name"));
+    const name = b.name(tok(n, "Name") ?? tok(n, "Reserved"));
     b.tokSpan(tok(n, "LCurly"));
     const statements: A.Statement[] = [];
     for (const inner of subs(n, "statement")) {
@@ -238,7 +238,7 @@ function keySource(b: Builder, n: CstNode | undefined): A.KeySource {
 
 function keyDecl(b: Builder, n: CstNode): A.KeyDecl {
   const kw = b.tokSpan(tok(n, "Kw_key"));
-  const name = b.name(tok(n, "Name"));
+  const name = b.name(tok(n, "Name") ?? tok(n, "Reserved"));
   const specNode = sub(n, "keySpec");
   const sc = ch(specNode);
   let spec: A.KeySpec;
@@ -415,8 +415,18 @@ function transportBlock(b: Builder, n: CstNode): A.TransportBlock {
   const enforcedBy = enforcedClause(b, sub(n, "enforcedClause"));
   b.tokSpan(tok(n, "LCurly"));
   const entries = subs(n, "scopeEntry").map((e) => scopeEntry(b, e));
-  const end = b.tokSpan(tok(n, "RCurly"));
-  return { type: "transport", name, entries, ...(enforcedBy ? { enforcedBy } : {}), span: b.join(start, end), recovered: b.isRecovered(n) || undefined };
+  const rcurly = tok(n, "RCurly");
+  const end = b.tokSpan(rcurly);
+  const unclosed = !rcurly || !!rcurly.isInsertedInRecovery || !Number.isFinite(rcurly.startOffset);
+  return {
+    type: "transport",
+    name,
+    entries,
+    ...(enforcedBy ? { enforcedBy } : {}),
+    span: b.join(start, end),
+    recovered: b.isRecovered(n) || undefined,
+    ...(unclosed ? { unclosed: true as const } : {}),
+  };
 }
 
 function signaturesBlock(b: Builder, n: CstNode): A.SignaturesBlock {

@@ -24,7 +24,17 @@ export const PARSE_CODES = {
   nestingTooDeep: "IT2014",
   tooManyErrors: "IT2015",
   tooLarge: "IT2016",
+  /** A reserved keyword where a name is expected (issue 16; band src/diagnostics/catalogue/modules.ts). */
+  reservedWord: "IT2260",
 } as const;
+
+/** What each rule names when it wants a name, for IT2260 ("cannot name a level"). */
+const NAMED_THING: Record<string, string> = {
+  keyDecl: "a key",
+  identityDecl: "an identity rule",
+  levelDecl: "a level",
+  profileBlock: "a profile",
+};
 
 /** Larger sources are refused (a real trust description is a few kilobytes; 10,000 scopes are about 600 KB). */
 export const MAX_SOURCE_LENGTH = 5 * 1024 * 1024;
@@ -126,6 +136,7 @@ export function parseTrust(source: SourceFile): ParseResult {
 
   const { cst, errors, aborted } = parseTokens(lexed.tokens);
   diagnostics.push(...syntaxDiagnostics(source, lexed.tokens, [...errors, ...strayErrors(lexed.tokens, cst)]));
+  diagnostics.push(...reservedNameDiagnostics(source, cst));
   if (aborted || !cst) {
     const last = diagnostics[diagnostics.length - 1]?.span ?? source.span(0, 0);
     diagnostics.push({
@@ -156,15 +167,54 @@ function tokenIndex(tokens: IToken[], offset: number): number {
   return lo;
 }
 
-/** Tokens the `file` rule consumed as strays, one pseudo-error per run of adjacent strays. */
+/** Misplaced words consumed inside `{ … }` blocks (T.BlockJunk), with the rule of the block. */
+function blockJunk(node: CstNode, out: { token: IToken; rule: string }[], reserved: { token: IToken; rule: string }[]): void {
+  for (const [key, children] of Object.entries(node.children)) {
+    for (const c of children) {
+      if ("children" in c) blockJunk(c, out, reserved);
+      else if (key === "BlockJunk") out.push({ token: c, rule: node.name });
+      else if (key === "Reserved") reserved.push({ token: c, rule: node.name });
+    }
+  }
+}
+
+/** IT2260 for a reserved keyword the parser took as the name of a key, identity, level or profile. */
+function reservedNameDiagnostics(source: SourceFile, cst: CstNode | undefined): Diagnostic[] {
+  const reserved: { token: IToken; rule: string }[] = [];
+  if (cst) blockJunk(cst, [], reserved);
+  return reserved.map(({ token: t, rule }) => reservedNameDiagnostic(source, t, rule));
+}
+
+function reservedNameDiagnostic(source: SourceFile, t: IToken, rule: string): Diagnostic {
+  const thing = NAMED_THING[rule];
+  return {
+    code: PARSE_CODES.reservedWord,
+    severity: "error",
+    message: thing ? `'${t.image}' is a reserved keyword and cannot name ${thing}.` : `'${t.image}' is a reserved keyword and cannot be a name here.`,
+    span: source.span(t.startOffset, t.endOffset! + 1),
+    hint: `Rename it, for instance '${t.image}-${thing ? thing.split(" ").pop()!.replace("rule", "identity") : "name"}'; the README lists the reserved keywords.`,
+  };
+}
+
+/**
+ * Tokens the `file` rule consumed as strays, and words consumed as misplaced inside blocks: one pseudo-error
+ * per run of adjacent ones. A run inside a block is reported as the block's parser reported it before such
+ * words were consumed ("Expected '}' but found …"), with the same did-you-mean.
+ */
 function strayErrors(tokens: IToken[], cst: CstNode | undefined): IRecognitionException[] {
-  const strays = ((cst?.children.Stray ?? []) as IToken[]).filter((t) => Number.isFinite(t.startOffset));
+  const found: { token: IToken; rule: string }[] = ((cst?.children.Stray ?? []) as IToken[]).map((token) => ({ token, rule: "file" }));
+  if (cst) blockJunk(cst, found, []);
+  const strays = found.filter((s) => Number.isFinite(s.token.startOffset)).sort((a, b) => a.token.startOffset - b.token.startOffset);
   const out: IRecognitionException[] = [];
   let prev = -2;
-  for (const t of strays) {
+  for (const { token: t, rule } of strays) {
     const i = tokenIndex(tokens, t.startOffset);
     if (i !== prev + 1) {
-      out.push({ name: "StrayToken", message: "", token: t, resyncedTokens: [], context: { ruleStack: ["file"], ruleOccurrenceStack: [] } });
+      out.push(
+        rule === "file"
+          ? { name: "StrayToken", message: "", token: t, resyncedTokens: [], context: { ruleStack: ["file"], ruleOccurrenceStack: [] } }
+          : { name: "MismatchedTokenException", message: "Expecting token of type --> RCurly <-- but found", token: t, resyncedTokens: [], context: { ruleStack: [rule], ruleOccurrenceStack: [] } },
+      );
     }
     prev = i;
   }
@@ -215,9 +265,21 @@ function syntaxDiagnostics(source: SourceFile, tokens: IToken[], unsorted: IReco
         const byName = ALL_TOKENS.find((x) => x.name === m?.[1] || x.LABEL === m?.[1]);
         const want = byName ? label(byName) : (m?.[1] ?? "something else");
         message = `Expected ${want} but found ${found}.`;
+        // A reserved keyword where a name belongs (`signed by exact`): say so, with a rename hint.
+        if (byName === Name && t.tokenType !== Identifier && KEYWORDS.includes(t.image) && !SOFT_KEYWORDS.includes(t.image)) {
+          const d = reservedNameDiagnostic(source, t, rule);
+          code = d.code;
+          message = d.message;
+          hint = d.hint;
+        }
         break;
       }
       case "NoViableAltException":
+        if (NAMED_THING[rule]) {
+          // The name of a key, identity, level or profile (a name, or a reserved keyword taken to report it once).
+          message = `Expected a name but found ${found}.`;
+          break;
+        }
         code = PARSE_CODES.noViableAlternative;
         message = `Expected ${RULE_WORDS[rule] ?? rule} but found ${found}.`;
         break;

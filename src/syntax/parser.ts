@@ -2,8 +2,8 @@
  * The trust language parser: a Chevrotain CstParser with error recovery and full node locations.
  * One instance is reused for every file (`parseTokens`). Rule names match grammar/trust.ebnf.
  */
-import type { CstNode, IRecognitionException, IToken } from "chevrotain";
-import { CstParser, tokenMatcher } from "./chevrotain.js";
+import type { CstNode, IRecognitionException, IToken, TokenType } from "chevrotain";
+import { CstParser, EOF, tokenMatcher } from "./chevrotain.js";
 import * as T from "./tokens.js";
 
 /** Parsing stops after this many syntax errors (recovery on hopeless input is slow and says nothing new). */
@@ -11,6 +11,9 @@ export const MAX_PARSER_ERRORS = 50;
 
 /** Thrown through the parser to stop it once MAX_PARSER_ERRORS errors were recorded. */
 class TooManySyntaxErrors extends Error {}
+
+/** The tokens that start a key's kind (after `key NAME`). */
+const KEY_KINDS: readonly TokenType[] = [T.Gpg, T.Sigstore, T.Fulcio, T.Pki, T.Rekor];
 
 /** The parser class; use the shared `trustParser` instance. */
 export class TrustParser extends CstParser {
@@ -72,7 +75,7 @@ export class TrustParser extends CstParser {
 
   profileBlock = this.RULE("profileBlock", () => {
     this.CONSUME(T.Profile);
-    this.CONSUME(T.Name);
+    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { GATE: () => this.LA(2).tokenType === T.LCurly, ALT: () => this.CONSUME(T.Reserved) }]);
     this.CONSUME(T.LCurly);
     this.MANY(() => this.SUBRULE(this.statement));
     this.CONSUME(T.RCurly);
@@ -90,7 +93,7 @@ export class TrustParser extends CstParser {
 
   keyDecl = this.RULE("keyDecl", () => {
     this.CONSUME(T.Key);
-    this.CONSUME(T.Name);
+    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { GATE: () => KEY_KINDS.includes(this.LA(2).tokenType), ALT: () => this.CONSUME(T.Reserved) }]);
     this.SUBRULE(this.keySpec);
   });
 
@@ -227,7 +230,7 @@ export class TrustParser extends CstParser {
 
   identityDecl = this.RULE("identityDecl", () => {
     this.CONSUME(T.IdentityKw);
-    this.CONSUME(T.Name);
+    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.CONSUME(T.Reserved) }]);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.identitySpec);
   });
@@ -263,7 +266,7 @@ export class TrustParser extends CstParser {
 
   levelDecl = this.RULE("levelDecl", () => {
     this.CONSUME(T.Level);
-    this.CONSUME(T.Name);
+    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.CONSUME(T.Reserved) }]);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.levelBody);
   });
@@ -333,9 +336,37 @@ export class TrustParser extends CstParser {
     ]);
     this.OPTION(() => this.SUBRULE(this.enforcedClause));
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.scopeEntry));
+    this.MANY({
+      GATE: () => this.staysInBlock(),
+      DEF: () =>
+        this.OR3([
+          { ALT: () => this.SUBRULE(this.scopeEntry) },
+          // A misplaced word inside the block: consumed and reported once by parse.ts (see T.BlockJunk).
+          { ALT: () => this.CONSUME(T.BlockJunk) },
+        ]),
+    });
     this.CONSUME(T.RCurly);
   });
+
+  /**
+   * Whether the block goes on at the word ahead (an entry, or a misplaced word inside it) rather than ending at
+   * a statement after a block that lacks its `}`: any word but a statement keyword goes on; a statement keyword
+   * (other than `default`) does when a later `}` (braces in between balanced) closes the block before the end
+   * of the file.
+   */
+  private staysInBlock(): boolean {
+    const first = this.LA(1).tokenType;
+    const word = String(first.LABEL ?? "").slice(1, -1);
+    if (!T.STATEMENT_KEYWORDS.includes(word) || word === "default" || first === T.Identifier) return true;
+    let depth = 0;
+    for (let i = 2; i < 100_000; i++) {
+      const t = this.LA(i).tokenType;
+      if (t === T.LCurly) depth++;
+      else if (t === T.RCurly && --depth < 0) return true;
+      else if (t === EOF) return false;
+    }
+    return false;
+  }
 
   scopeEntry = this.RULE("scopeEntry", () => {
     this.OR([
@@ -352,7 +383,10 @@ export class TrustParser extends CstParser {
           this.OPTION2(() => this.SUBRULE(this.enforcedClause));
           this.OPTION(() => {
             this.CONSUME(T.LCurly);
-            this.MANY(() => this.SUBRULE(this.scopeEntry));
+            this.MANY({
+              GATE: () => this.staysInBlock(),
+              DEF: () => this.OR2([{ ALT: () => this.SUBRULE(this.scopeEntry) }, { ALT: () => this.CONSUME(T.BlockJunk) }]),
+            });
             this.CONSUME(T.RCurly);
           });
         },
@@ -390,7 +424,10 @@ export class TrustParser extends CstParser {
     this.CONSUME(T.Signatures);
     this.OPTION(() => this.CONSUME(T.StringLiteral));
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.storageEntry));
+    this.MANY({
+      GATE: () => this.staysInBlock(),
+      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.storageEntry) }, { ALT: () => this.CONSUME(T.BlockJunk) }]),
+    });
     this.CONSUME(T.RCurly);
   });
 

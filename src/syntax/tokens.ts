@@ -16,8 +16,24 @@ export const Name = createToken({ name: "Name", pattern: Lexer.NA, label: "a nam
  */
 export const Stray = createToken({ name: "Stray", pattern: Lexer.NA, label: "a token that cannot start a statement" });
 
+/**
+ * Any token that cannot start a scope entry inside a `{ … }` block (everything but strings, braces and
+ * `default`): a misplaced word there is consumed and reported once, so the block stays open and the entries
+ * after it (a `default` among them) stay in their block instead of spilling out as top-level statements
+ * (a false "default is given twice", IT2108). Statement keywords are taken only while a later `}` closes the
+ * block (otherwise the block lacks its `}` and the statement is read as one). A category, never lexed itself.
+ */
+export const BlockJunk = createToken({ name: "BlockJunk", pattern: Lexer.NA, label: "a word that cannot start a scope entry" });
+
+/**
+ * The reserved keywords (RESERVED_KEYWORDS). The parser takes one where a key, identity, level or profile is
+ * being named, so the statement is read whole and the misuse is reported once (IT2260) without follow-ons.
+ * A category, never lexed itself.
+ */
+export const Reserved = createToken({ name: "Reserved", pattern: Lexer.NA, label: "a reserved keyword" });
+
 /** Names: keys, identity rules, levels, transports. */
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [Name, Stray] });
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [Name, Stray, BlockJunk] });
 
 /** A double-quoted string, escapes allowed; raw control characters other than tab are not. */
 export const StringLiteral = createToken({
@@ -42,7 +58,7 @@ export const LCurly = createToken({ name: "LCurly", pattern: /\{/, label: "'{'",
 /** `}` */
 export const RCurly = createToken({ name: "RCurly", pattern: /\}/, label: "'}'", categories: [Stray] });
 /** `=` */
-export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='", categories: [Stray] });
+export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='", categories: [Stray, BlockJunk] });
 
 const keywordTokens: TokenType[] = [];
 /** Keywords that may also serve as names (they never start a statement or a requirement). */
@@ -60,7 +76,11 @@ export const STATEMENT_KEYWORDS: readonly string[] = [
 function keyword(word: string): TokenType {
   const name = "Kw_" + word.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const soft = SOFT_KEYWORDS.includes(word);
-  const categories = [...(soft ? [Name] : []), ...(STATEMENT_KEYWORDS.includes(word) ? [] : [Stray])];
+  const categories = [
+    ...(soft ? [Name] : [Reserved]),
+    ...(STATEMENT_KEYWORDS.includes(word) ? [] : [Stray]),
+    ...(word === "default" ? [] : [BlockJunk]),
+  ];
   const t = createToken({
     name,
     pattern: new RegExp(word.replace(/-/g, "\\-")),
@@ -73,7 +93,7 @@ function keyword(word: string): TokenType {
 }
 
 /** A calendar date `YYYY-MM-DD` (approvals' `until`). */
-export const DateLiteral = createToken({ name: "DateLiteral", pattern: /\d{4}-\d{2}-\d{2}/, label: "a date (YYYY-MM-DD)", categories: [Stray] });
+export const DateLiteral = createToken({ name: "DateLiteral", pattern: /\d{4}-\d{2}-\d{2}/, label: "a date (YYYY-MM-DD)", categories: [Stray, BlockJunk] });
 
 /** The keyword `repo-digest-or-exact`. */
 export const RepoDigestOrExact = keyword("repo-digest-or-exact");
@@ -202,6 +222,8 @@ export const KEYWORDS: readonly string[] = keywordTokens.map((t) => String(t.LAB
 export const ALL_TOKENS: TokenType[] = [
   Name,
   Stray,
+  BlockJunk,
+  Reserved,
   WhiteSpace,
   Comment,
   StringLiteral,
@@ -214,3 +236,11 @@ export const ALL_TOKENS: TokenType[] = [
   ...[...keywordTokens].sort((a, b) => String(b.LABEL).length - String(a.LABEL).length),
   Identifier,
 ];
+
+/**
+ * The reserved keywords: never a name (IT2260). They are the statement keywords and the words that can stand
+ * where a name stands or right after one (requirements, identity rules, `and`/`plus`, `because`,
+ * `enforced-by`, `until`). Every other keyword is contextual: a keyword where the grammar wants that keyword,
+ * a name anywhere a name is expected (`key rekor rekor file "…"`).
+ */
+export const RESERVED_KEYWORDS: readonly string[] = KEYWORDS.filter((w) => !SOFT_KEYWORDS.includes(w));
