@@ -61,4 +61,10 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   "exact-repository": '`exact-repository "REPO"` — `exactRepository`: the signature must name this repository.',
   remap: '`remap "PREFIX" to "SIGNED-PREFIX"` — `remapIdentity`: a mirror\'s images are signed under another name.',
   to: '`remap "PREFIX" to "SIGNED-PREFIX"` — the name signatures were made for.',
+  include: '`include "FILE"` — joins the keys, identities, levels, scopes, signatures and expectations of FILE (relative to this file); a cycle or a name defined in both is an error naming both places.',
+  profile: '`profile NAME { … }` — a variant of this source (`compile --profile NAME`): its `default`, transport blocks, `approve` and `expect` lines replace or add to the base.',
+  "enforced-by": '`enforced-by nodes|cluster` — where a scope (or block) is enforced: `nodes` only (policy.json; admission lets these images through explicitly) or the `cluster` only (admission policies; left out of policy.json).',
+  nodes: '`enforced-by nodes` — enforced by the machines that pull (policy.json) only; the Kubernetes targets pass these images through admission with an info diagnostic (IT2240).',
+  cluster: '`enforced-by cluster` — enforced at admission only; left out of the node policy.json (IT2241).',
+  until: '`approve … until YYYY-MM-DD` — the last day (UTC) the approval holds; lint warns ahead of it and errors after; compile drops it after (or refuses with `--expired-approvals refuse`).',
 };
