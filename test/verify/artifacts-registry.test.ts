@@ -10,24 +10,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeHost } from "../../src/host/node-host.js";
-import type { RegistriesDConfig } from "../../src/ir/types.js";
-import { loadRegistriesDDir } from "../../src/load/registries-d/index.js";
 import { verifyImage } from "../../src/verify/verify-image.js";
 import { makeDirImage, makeTempDir, pushDirImage, registryAvailable, skopeoAvailable, skopeoCopyVerdict, startRegistry, type LocalRegistry } from "../harness/skopeo.js";
 import { policyIR, policyJson, type PolicySpec } from "../simulate/policy-builder.js";
 import { makeBundle, pushBundleReferrer, putBlob, putManifest, referrersApiServer, referrersIndex, type Referrer } from "./bundle-helpers.js";
 import { cosignPayload, cosignSign, keyPair, makeCA } from "./sigstore-helpers.js";
 import { runCli } from "../cli/helpers.js";
+import { registriesDFromText as registriesD } from "./registries-d-text.js";
 
 const ci = process.env.CI === "true";
 
-function registriesD(yaml: string): { dir: string; config: RegistriesDConfig } {
-  const dir = makeTempDir("regd-");
-  fs.writeFileSync(path.join(dir, "default.yaml"), yaml);
-  const loaded = loadRegistriesDDir(dir, { host: nodeHost() });
-  if (!loaded.value) throw new Error(JSON.stringify(loaded.diagnostics));
-  return { dir, config: loaded.value };
-}
 
 describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("signatures the runtime does not read (issue 12 §2)", () => {
   let registry: LocalRegistry;

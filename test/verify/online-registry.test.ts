@@ -4,7 +4,6 @@
  * skopeo 1.9.3 pulling the same reference with the same registries.d; a token-protected proxy checks bearer auth
  * with credentials from an auth.json.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,8 +11,6 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyImage } from "../../src/verify/verify-image.js";
 import { nodeHost } from "../../src/host/node-host.js";
-import { loadRegistriesDDir } from "../../src/load/registries-d/index.js";
-import type { RegistriesDConfig } from "../../src/ir/types.js";
 import {
   makeDirImage,
   makeTempDir,
@@ -28,32 +25,12 @@ import {
 import { policyIR, policyJson, type PolicySpec } from "../simulate/policy-builder.js";
 import { genKey, gnupgHome, skopeoSign, type TestKey } from "./gpg-helpers.js";
 import { cosignPayload, cosignSign, keyPair } from "./sigstore-helpers.js";
+import { putBlob, putManifest } from "./bundle-helpers.js";
+import { registriesDFromText as registriesD } from "./registries-d-text.js";
 
 const ci = process.env.CI === "true";
-const sha = (b: Buffer) => "sha256:" + createHash("sha256").update(b).digest("hex");
 
-async function putBlob(host: string, repo: string, data: Buffer): Promise<string> {
-  const d = sha(data);
-  const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: "POST" });
-  const loc = new URL(start.headers.get("location")!, `http://${host}`);
-  loc.searchParams.set("digest", d);
-  const put = await fetch(loc, { method: "PUT", body: data, headers: { "Content-Type": "application/octet-stream" } });
-  if (put.status !== 201) throw new Error(`blob upload: ${put.status}`);
-  return d;
-}
-async function putManifest(host: string, repo: string, tag: string, body: Buffer, mediaType: string): Promise<string> {
-  const r = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, { method: "PUT", body, headers: { "Content-Type": mediaType } });
-  if (r.status !== 201) throw new Error(`manifest put: ${r.status} ${await r.text()}`);
-  return sha(body);
-}
 
-function registriesD(yaml: string): { dir: string; config: RegistriesDConfig } {
-  const dir = makeTempDir("regd-");
-  fs.writeFileSync(path.join(dir, "default.yaml"), yaml);
-  const loaded = loadRegistriesDDir(dir, { host: nodeHost() });
-  if (!loaded.value) throw new Error(JSON.stringify(loaded.diagnostics));
-  return { dir, config: loaded.value };
-}
 
 describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online against a local registry", () => {
   let registry: LocalRegistry;
