@@ -88,7 +88,7 @@ export function weakness(info: KeyInfo): string | undefined {
  * Infinity when the length cannot be known from the header (partial or indeterminate lengths, which key packets
  * never use), and may lie past the data for a truncated packet: callers that walk packets check it.
  */
-function packetHeader(data: Uint8Array, at: number): { tag: number; start: number; end: number } | undefined {
+export function packetHeader(data: Uint8Array, at: number): { tag: number; start: number; end: number } | undefined {
   const b = data[at];
   if (b === undefined || (b & 0x80) === 0) return undefined;
   if (b & 0x40) {

@@ -9,7 +9,7 @@
 import { sha1 } from "@noble/hashes/legacy";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex } from "@noble/hashes/utils";
-import { dearmor } from "../lint/key-inspect.js";
+import { dearmor, packetHeader } from "../lint/key-inspect.js";
 import { decodePemBase64, firstPemBlock } from "../lint/der.js";
 
 /** One OpenPGP primary key: its fingerprint (upper-case hex) and user IDs, in file order. */
@@ -28,45 +28,14 @@ function packets(data: Uint8Array): Packet[] {
   const out: Packet[] = [];
   let at = 0;
   while (at < data.length) {
-    const first = data[at];
-    if ((first & 0x80) === 0) break;
-    let tag: number;
-    let len: number;
-    let start: number;
-    if (first & 0x40) {
-      tag = first & 0x3f;
-      const l0 = data[at + 1];
-      if (l0 === undefined) break;
-      if (l0 < 192) {
-        len = l0;
-        start = at + 2;
-      } else if (l0 < 224) {
-        len = ((l0 - 192) << 8) + data[at + 2] + 192;
-        start = at + 3;
-      } else if (l0 === 255) {
-        len = ((data[at + 2] << 24) >>> 0) + (data[at + 3] << 16) + (data[at + 4] << 8) + data[at + 5];
-        start = at + 6;
-      } else break; // partial body lengths do not occur in key material
-    } else {
-      tag = (first >> 2) & 0x0f;
-      const lt = first & 0x03;
-      if (lt === 0) {
-        len = data[at + 1];
-        start = at + 2;
-      } else if (lt === 1) {
-        len = (data[at + 1] << 8) + data[at + 2];
-        start = at + 3;
-      } else if (lt === 2) {
-        len = ((data[at + 1] << 24) >>> 0) + (data[at + 2] << 16) + (data[at + 3] << 8) + data[at + 4];
-        start = at + 5;
-      } else {
-        len = data.length - (at + 1);
-        start = at + 1;
-      }
-    }
-    if (start + len > data.length || Number.isNaN(len)) break;
-    out.push({ tag, body: data.subarray(start, start + len) });
-    at = start + len;
+    const h = packetHeader(data, at);
+    if (!h) break;
+    // An old-format indeterminate length (RFC 4880 §4.2.1, length type 3) runs to the end of the data; a new-format
+    // partial body length (never used in key material) ends the walk, as does a packet running past the data.
+    const end = h.end === Infinity ? ((data[at] & 0x40) === 0 ? data.length : NaN) : h.end;
+    if (!(end <= data.length)) break;
+    out.push({ tag: h.tag, body: data.subarray(h.start, end) });
+    at = end;
   }
   return out;
 }
