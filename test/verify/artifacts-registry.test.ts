@@ -13,7 +13,7 @@ import { nodeHost } from "../../src/host/node-host.js";
 import { verifyImage } from "../../src/verify/verify-image.js";
 import { makeDirImage, makeTempDir, pushDirImage, registryAvailable, skopeoAvailable, skopeoCopyVerdict, startRegistry, type LocalRegistry } from "../harness/skopeo.js";
 import { policyIR, policyJson, type PolicySpec } from "../simulate/policy-builder.js";
-import { makeBundle, pushBundleReferrer, putBlob, putManifest, referrersApiServer, referrersIndex, type Referrer } from "./bundle-helpers.js";
+import { makeBundle, pushBundleReferrer, pushSigTag, putManifest, referrersApiServer, referrersIndex, type Referrer } from "./bundle-helpers.js";
 import { cosignPayload, cosignSign, keyPair, makeCA } from "./sigstore-helpers.js";
 import { runCli } from "../cli/helpers.js";
 import { registriesDFromText as registriesD } from "./registries-d-text.js";
@@ -56,33 +56,17 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("signatures
     // Old format in the .sig tag (read only with use-sigstore-attachments), plus an attestation referrer.
     await push("acme/old");
     const payload = cosignPayload(images["acme/old"].digest, `${api.host}/acme/old`);
-    const layer = await putBlob(host, "acme/old", payload);
-    const config = await putBlob(host, "acme/old", Buffer.from("{}"));
-    const sigManifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", size: 2, digest: config },
-        layers: [{ mediaType: "application/vnd.dev.cosign.simplesigning.v1+json", size: payload.length, digest: layer, annotations: { "dev.cosignproject.cosign/signature": cosignSign(signer.privateKey, payload).toString("base64") } }],
-      }),
-    );
-    await putManifest(host, "acme/old", `sha256-${images["acme/old"].digest.slice(7)}.sig`, sigManifest, "application/vnd.oci.image.manifest.v1+json");
+    await pushSigTag(host, "acme/old", images["acme/old"].digest, {
+      mediaType: "application/vnd.dev.cosign.simplesigning.v1+json",
+      data: payload,
+      annotations: { "dev.cosignproject.cosign/signature": cosignSign(signer.privateKey, payload).toString("base64") },
+    });
     const att = await pushBundleReferrer(host, "acme/old", subject("acme/old"), makeBundle({ digest: images["acme/old"].digest, signer: signer.privateKey, predicateType: "https://slsa.dev/provenance/v1" }), "https://slsa.dev/provenance/v1");
     referrers.set(`acme/old@${images["acme/old"].digest}`, [att]);
     // A bundle pushed into the .sig tag: the runtime reads the layer, but it is no signature to it.
     await push("acme/sigbundle");
     const bundle = makeBundle({ digest: images["acme/sigbundle"].digest, signer: signer.privateKey });
-    const bl = await putBlob(host, "acme/sigbundle", bundle);
-    const bc = await putBlob(host, "acme/sigbundle", Buffer.from("{}"));
-    const bm = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", size: 2, digest: bc },
-        layers: [{ mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json", size: bundle.length, digest: bl }],
-      }),
-    );
-    await putManifest(host, "acme/sigbundle", `sha256-${images["acme/sigbundle"].digest.slice(7)}.sig`, bm, "application/vnd.oci.image.manifest.v1+json");
+    await pushSigTag(host, "acme/sigbundle", images["acme/sigbundle"].digest, { mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json", data: bundle });
     // Keyless: a leaf of the test CA for dev@acme.example, Rekor SET by the test Rekor key; and one for someone else.
     await push("acme/keyless");
     const good = ca.leaf({ email: "dev@acme.example", issuerV2: "https://issuer.acme.example", days: 2 });

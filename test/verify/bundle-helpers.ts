@@ -89,6 +89,26 @@ export async function putManifest(host: string, repo: string, tagOrDigest: strin
   return sha(body);
 }
 
+/** Push the sigstore attachment tag `sha256-<hex>.sig` of `imageDigest`: one layer holding `data` (cosign's layout); its digest. */
+export async function pushSigTag(
+  host: string,
+  repo: string,
+  imageDigest: string,
+  layer: { mediaType: string; data: Buffer; annotations?: Record<string, string> },
+): Promise<string> {
+  const layerDigest = await putBlob(host, repo, layer.data);
+  const configDigest = await putBlob(host, repo, Buffer.from("{}"));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: { mediaType: "application/vnd.oci.image.config.v1+json", size: 2, digest: configDigest },
+      layers: [{ mediaType: layer.mediaType, size: layer.data.length, digest: layerDigest, ...(layer.annotations ? { annotations: layer.annotations } : {}) }],
+    }),
+  );
+  return putManifest(host, repo, `sha256-${imageDigest.slice(7)}.sig`, manifest, "application/vnd.oci.image.manifest.v1+json");
+}
+
 /** A pushed referrer: the descriptor an index (API answer or referrers tag) lists. */
 export interface Referrer {
   mediaType: string;

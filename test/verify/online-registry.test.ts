@@ -25,7 +25,7 @@ import {
 import { policyIR, policyJson, type PolicySpec } from "../simulate/policy-builder.js";
 import { genKey, gnupgHome, skopeoSign, type TestKey } from "./gpg-helpers.js";
 import { cosignPayload, cosignSign, keyPair } from "./sigstore-helpers.js";
-import { putBlob, putManifest } from "./bundle-helpers.js";
+import { pushSigTag, putManifest } from "./bundle-helpers.js";
 import { registriesDFromText as registriesD } from "./registries-d-text.js";
 
 const ci = process.env.CI === "true";
@@ -60,24 +60,11 @@ describe.skipIf((!skopeoAvailable() || !registryAvailable()) && !ci)("--online a
     await sign("acme/app", digestV1, img.manifest, `${host}/acme/app:v1`);
     // A sigstore attachment for it.
     const payload = cosignPayload(digestV1, `${host}/acme/app`);
-    const layerDigest = await putBlob(host, "acme/app", payload);
-    const configDigest = await putBlob(host, "acme/app", Buffer.from("{}"));
-    const att = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", size: 2, digest: configDigest },
-        layers: [
-          {
-            mediaType: "application/vnd.dev.cosign.simplesigning.v1+json",
-            size: payload.length,
-            digest: layerDigest,
-            annotations: { "dev.cosignproject.cosign/signature": cosignSign(cosign.privateKey, payload).toString("base64") },
-          },
-        ],
-      }),
-    );
-    await putManifest(host, "acme/app", `sha256-${digestV1.slice(7)}.sig`, att, "application/vnd.oci.image.manifest.v1+json");
+    await pushSigTag(host, "acme/app", digestV1, {
+      mediaType: "application/vnd.dev.cosign.simplesigning.v1+json",
+      data: payload,
+      annotations: { "dev.cosignproject.cosign/signature": cosignSign(cosign.privateKey, payload).toString("base64") },
+    });
     // A two-platform index; only the arm64 instance is signed.
     const arm = makeDirImage(makeTempDir("arm-"), { config: '{"architecture":"arm64","os":"linux"}' });
     const amd = makeDirImage(makeTempDir("amd-"), { config: '{"architecture":"amd64","os":"linux"}' });
