@@ -17,6 +17,7 @@ import type { JsonMember, JsonValue } from "./json-tree.js";
 import { LoadContext, type FieldSpec, fieldTable, readStrictObject } from "./policy-decode.js";
 import { POLICY_CODES } from "./policy-codes.js";
 import { readRequirementList } from "./policy-requirements.js";
+import { readPolicyFast } from "./policy-fast.js";
 
 /** Go-faithful decoding of policy.json bytes (see json-decode-bytes.ts), re-exported for callers of the loader. */
 export { decodePolicyBytes } from "./json-decode-bytes.js";
@@ -33,6 +34,17 @@ export interface LoadPolicyOptions {
  * Never throws for any input.
  */
 export function loadPolicyJson(source: SourceFile, options: LoadPolicyOptions = {}): LoadResult<Policy> {
+  // A plainly valid document is read in one pass (policy-fast.ts); anything else, by the exact reader below.
+  const fast = readPolicyFast(source.text, source.path, options.target);
+  if (fast) return { value: fast, diagnostics: [] };
+  return loadPolicyJsonExact(source, options);
+}
+
+/**
+ * {@link loadPolicyJson} without the fast path: the position-keeping parse and the strict readers, which say
+ * what is wrong in Go's words. Exported for the tests that hold the two paths equal.
+ */
+export function loadPolicyJsonExact(source: SourceFile, options: LoadPolicyOptions = {}): LoadResult<Policy> {
   const parsed = parseJson(source.text);
   if (!parsed.ok) return { diagnostics: [syntaxDiagnostic(source, parsed.error)] };
   const ctx = new LoadContext(source.path, source.text, options.target);

@@ -1,0 +1,167 @@
+/**
+ * The JSON tokens of the policy.json fast path (policy-fast.ts): the subset a plain policy uses — objects, arrays
+ * and strings without escapes, control characters or surrogates — read straight from the text with their
+ * positions. Anything else throws {@link GIVE_UP}: then the exact parser (json-parse.ts) reads the document and
+ * reports what Go's encoding/json would say. Whitespace is JSON's (space, tab, LF, CR), the same set for Go and
+ * ECMAScript.
+ */
+import { encodeBase64, goBase64Decode } from "../util/go-base64.js";
+
+/** Thrown to give up on the fast path; never escapes readPolicyFast. */
+export const GIVE_UP: unique symbol = Symbol("give up");
+
+/** A cursor over one document's text. */
+export class FastJsonReader {
+  protected p = 0;
+  protected readonly n: number;
+  /** The key just read by {@link key} or {@link knownKey}: its quoted span. */
+  protected ks = 0;
+  protected ke = 0;
+
+  constructor(protected readonly text: string) {
+    this.n = text.length;
+  }
+
+  /** Skips JSON whitespace (space, tab, LF, CR: the same set for Go and ECMAScript) and returns the next char. */
+  protected ws(): number {
+    const t = this.text;
+    let p = this.p;
+    let c = -1;
+    while (p < this.n) {
+      c = t.charCodeAt(p);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
+      else break;
+    }
+    this.p = p;
+    return p < this.n ? c : -1;
+  }
+
+  /** A string without escapes, control characters or surrogates, at the quote at `p`; `p` moves past it. */
+  protected string(): string {
+    const t = this.text;
+    const start = this.p;
+    if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
+    let q = start + 1;
+    for (;;) {
+      if (q >= this.n) throw GIVE_UP;
+      const c = t.charCodeAt(q);
+      if (c === 0x22) break;
+      if (c === 0x5c || c < 0x20 || (c >= 0xd800 && c <= 0xdfff)) throw GIVE_UP;
+      q++;
+    }
+    this.p = q + 1;
+    return t.slice(start + 1, q);
+  }
+
+  /** At `{`: consumes it; true when a member follows, false when the object is empty (`}` consumed). */
+  protected objectStart(): boolean {
+    if (this.ws() !== 0x7b) throw GIVE_UP;
+    this.p++;
+    const c = this.ws();
+    if (c === 0x7d) {
+      this.p++;
+      return false;
+    }
+    if (c !== 0x22) throw GIVE_UP;
+    return true;
+  }
+
+  /** Reads `"key":`, leaving `p` at the value (whitespace skipped); the key's span goes to ks/ke. */
+  protected key(): string {
+    this.ks = this.p;
+    const k = this.string();
+    this.ke = this.p;
+    if (this.ws() !== 0x3a) throw GIVE_UP;
+    this.p++;
+    this.ws();
+    return k;
+  }
+
+  /**
+   * Like {@link key} for an object with a fixed set of keys: the index of the key in `names`, without making a
+   * string of it; a key not in `names` (or not plain) gives up.
+   */
+  protected knownKey(names: readonly string[]): number {
+    const t = this.text;
+    const start = this.p;
+    if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
+    const close = t.indexOf('"', start + 1);
+    if (close < 0) throw GIVE_UP;
+    const len = close - start - 1;
+    let found = -1;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (name.length === len && t.startsWith(name, start + 1)) {
+        found = i;
+        break;
+      }
+    }
+    if (found < 0) throw GIVE_UP;
+    this.ks = start;
+    this.p = this.ke = close + 1;
+    if (this.ws() !== 0x3a) throw GIVE_UP;
+    this.p++;
+    this.ws();
+    return found;
+  }
+
+  /** After a member's value: true at `,` (another member follows), false at `}` (consumed). */
+  protected objectNext(): boolean {
+    const c = this.ws();
+    this.p++;
+    if (c === 0x2c) {
+      if (this.ws() !== 0x22) throw GIVE_UP;
+      return true;
+    }
+    if (c !== 0x7d) throw GIVE_UP;
+    return false;
+  }
+
+  /** At `[`: consumes it; true when an element follows, false when the array is empty (`]` consumed). */
+  protected arrayStart(): boolean {
+    if (this.ws() !== 0x5b) throw GIVE_UP;
+    this.p++;
+    if (this.ws() === 0x5d) {
+      this.p++;
+      return false;
+    }
+    return true;
+  }
+
+  /** After an element: true at `,`, false at `]` (consumed). */
+  protected arrayNext(): boolean {
+    const c = this.ws();
+    this.p++;
+    if (c === 0x2c) {
+      this.ws();
+      return true;
+    }
+    if (c !== 0x5d) throw GIVE_UP;
+    return false;
+  }
+
+  protected stringList(): string[] {
+    if (!this.arrayStart()) return [];
+    const first = this.string();
+    if (!this.arrayNext()) return [first];
+    const out = [first];
+    do out.push(this.string());
+    while (this.arrayNext());
+    return out;
+  }
+
+  /** A Go `[]byte` given as a standard base64 string, in the IR's canonical base64. */
+  protected bytes(): string {
+    const r = goBase64Decode(this.string());
+    if (!r.ok) throw GIVE_UP;
+    return encodeBase64(r.bytes);
+  }
+
+  protected bytesList(): string[] {
+    const out: string[] = [];
+    if (!this.arrayStart()) return out;
+    do out.push(this.bytes());
+    while (this.arrayNext());
+    return out;
+  }
+}

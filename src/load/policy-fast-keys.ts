@@ -1,0 +1,60 @@
+/**
+ * The keys the policy.json fast path (policy-fast.ts) knows, per object kind, and the record one requirement's
+ * members are read into. Keys are upstream's JSON names, matched exactly (`ParanoidUnmarshalJSONObject`).
+ */
+import type { FulcioConfig, IdentityMatch, PkiConfig } from "../ir/types.js";
+
+// Key bits of one requirement / identity / fulcio / pki object (a repeated key gives up).
+export const K_TYPE = 1 << 0;
+export const K_KEY_TYPE = 1 << 1;
+export const K_KEY_PATH = 1 << 2;
+export const K_KEY_PATHS = 1 << 3;
+export const K_KEY_DATA = 1 << 4;
+export const K_KEY_DATAS = 1 << 5;
+export const K_IDENTITY = 1 << 6;
+export const K_BASE_LAYER = 1 << 7;
+export const K_FULCIO = 1 << 8;
+export const K_PKI = 1 << 9;
+export const K_REKOR_PATH = 1 << 10;
+export const K_REKOR_PATHS = 1 << 11;
+export const K_REKOR_DATA = 1 << 12;
+export const K_REKOR_DATAS = 1 << 13;
+/** The keys of requirement objects, in the order of their bits above. */
+export const REQUIREMENT_KEYS = [
+  "type",
+  "keyType",
+  "keyPath",
+  "keyPaths",
+  "keyData",
+  "keyDatas",
+  "signedIdentity",
+  "baseLayerIdentity",
+  "fulcio",
+  "pki",
+  "rekorPublicKeyPath",
+  "rekorPublicKeyPaths",
+  "rekorPublicKeyData",
+  "rekorPublicKeyDatas",
+] as const;
+export const FULCIO_KEYS = ["caPath", "caData", "oidcIssuer", "subjectEmail"] as const;
+export const PKI_KEYS = ["caRootsPath", "caRootsData", "caIntermediatesPath", "caIntermediatesData", "subjectEmail", "subjectHostname"] as const;
+export const IDENTITY_KEYS = ["type", "dockerReference", "dockerRepository", "prefix", "signedPrefix"] as const;
+
+/** A requirement object's members, as read (strings and lists without nulls: anything else gave up). */
+export interface RequirementFields {
+  seen: number;
+  type: string;
+  keyType: string;
+  keyPath: string;
+  keyPaths?: string[];
+  keyData: string;
+  keyDatas?: string[];
+  identity?: IdentityMatch;
+  baseLayerIdentity?: IdentityMatch;
+  fulcio?: FulcioConfig;
+  pki?: PkiConfig;
+  rekorPath: string;
+  rekorPaths?: string[];
+  rekorData: string;
+  rekorDatas?: string[];
+}

@@ -1,0 +1,479 @@
+/**
+ * The policy.json loader's fast path: one pass over the text for the common case, a well-formed policy that
+ * containers/image accepts without a word. It reads the document directly into the IR (spans included) and
+ * *gives up* — returns undefined — at the first thing that is not plainly valid: any JSON it does not expect
+ * (numbers, literals, escapes, surrogates, control characters), an unknown, misspelt or repeated key, a value
+ * of another type, a key or type newer than the target, or a broken constructor rule. The exact loader
+ * (policy-json.ts: json-parse.ts + policy-decode.ts …) then reads the document again and says what is wrong,
+ * with Go's words. So this file decides nothing on its own: a document it accepts is one the exact loader
+ * accepts, with the same IR (test/load/policy-fast.test.ts holds the two paths equal, value and spans, on the
+ * fixtures, the conformance vectors and mutated documents).
+ *
+ * The rules are upstream's, called from where they are written once: `newPRSignedBy`, `newPRSigstoreSigned`,
+ * `newPRSigstoreSignedFulcio`, `newPRSigstoreSignedPKI`, `newPRMExactReference`, `newPRMExactRepository`,
+ * `newPRMRemapIdentity` (src/ir/constraints.ts, signature/policy_config*.go) and the transports' scope
+ * validation (`policyTransportScopesWithTransport.UnmarshalJSON`, src/reference/scopes.ts). Keys are matched
+ * exactly as `ParanoidUnmarshalJSONObject` matches them (case-sensitively; any other key is an error there).
+ */
+import type { Span } from "../source/source-file.js";
+import {
+  IDENTITY_MATCH_TYPES,
+  type FulcioConfig,
+  type IdentityMatch,
+  type PkiConfig,
+  type Policy,
+  type Requirement,
+  type ScopeEntry,
+  type SignedBy,
+  type SignedByKeyType,
+  type SigstoreSigned,
+  type TransportPolicy,
+} from "../ir/types.js";
+import { hasFeature, type Feature, type Version } from "../ir/versions.js";
+import {
+  bytesState,
+  isValidSignedByKeyType,
+  listState,
+  newPRMExactReference,
+  newPRMExactRepository,
+  newPRMRemapIdentity,
+  newPRSignedBy,
+  newPRSigstoreSigned,
+  newPRSigstoreSignedFulcio,
+  newPRSigstoreSignedPKI,
+  prSignedByKeySourcesPresent,
+  stringState,
+  type SignedByKeySource,
+} from "../ir/constraints.js";
+import { parseNormalizedNamed, validateRemapPrefix, type DockerReferenceResult } from "../reference/docker-reference.js";
+import { validatePolicyScope } from "../reference/scopes.js";
+import { FastJsonReader, GIVE_UP } from "./json-fast-reader.js";
+import {
+  K_TYPE,
+  K_KEY_TYPE,
+  K_KEY_PATH,
+  K_KEY_PATHS,
+  K_KEY_DATA,
+  K_KEY_DATAS,
+  K_IDENTITY,
+  K_BASE_LAYER,
+  K_FULCIO,
+  K_PKI,
+  K_REKOR_PATH,
+  K_REKOR_PATHS,
+  K_REKOR_DATA,
+  K_REKOR_DATAS,
+  REQUIREMENT_KEYS,
+  FULCIO_KEYS,
+  PKI_KEYS,
+  IDENTITY_KEYS,
+  type RequirementFields,
+} from "./policy-fast-keys.js";
+
+
+/**
+ * Reads `text` as a policy.json the target accepts without any diagnostic, or returns undefined (then only
+ * the exact loader can say what the document is). Spans name `file`.
+ */
+export function readPolicyFast(text: string, file: string, target: Version | undefined): Policy | undefined {
+  try {
+    return new FastReader(text, file, target).policy();
+  } catch (e) {
+    if (e === GIVE_UP) return undefined;
+    throw e;
+  }
+}
+
+class FastReader extends FastJsonReader {
+  private readonly features = new Map<Feature, boolean>();
+  private readonly refs = new Map<string, DockerReferenceResult>();
+  private readonly prefixes = new Map<string, boolean>();
+  /** The members of the requirement being read (requirements do not nest: one record serves them all). */
+  private readonly fields: RequirementFields = { seen: 0, type: "", keyType: "", keyPath: "", keyData: "", rekorPath: "", rekorData: "" };
+  private readonly parseReference = (s: string): DockerReferenceResult => this.reference(s);
+  private readonly validRemapPrefix = (s: string): boolean => this.remapPrefix(s);
+
+  constructor(
+    text: string,
+    private readonly file: string,
+    private readonly target: Version | undefined,
+  ) {
+    super(text);
+  }
+
+  private span(start: number, end: number): Span {
+    return { file: this.file, start, end };
+  }
+
+  private has(feature: Feature): boolean {
+    let v = this.features.get(feature);
+    if (v === undefined) {
+      v = hasFeature(this.target, feature);
+      this.features.set(feature, v);
+    }
+    return v;
+  }
+
+  /** True when the target is older than major.minor. */
+  private before(major: number, minor: number): boolean {
+    const t = this.target;
+    return t !== undefined && (t[0] < major || (t[0] === major && t[1] < minor));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // The policy (signature/policy_config.go)
+
+  /** `Policy.UnmarshalJSON`: `default` (required) and `transports`, nothing else; then only whitespace. */
+  policy(): Policy {
+    const start = this.ws();
+    const origin = this.p;
+    if (start !== 0x7b) throw GIVE_UP;
+    let defaultReqs: Requirement[] | undefined;
+    let defaultOrigin: Span | undefined;
+    let transports: TransportPolicy[] | undefined;
+    if (this.objectStart()) {
+      do {
+        const k = this.key();
+        if (k === "default" && defaultReqs === undefined) {
+          const at = this.p;
+          defaultReqs = this.requirementList();
+          defaultOrigin = this.span(at, this.p);
+        } else if (k === "transports" && transports === undefined) {
+          transports = this.transports();
+        } else throw GIVE_UP;
+      } while (this.objectNext());
+    }
+    const end = this.p;
+    if (this.ws() !== -1 || defaultReqs === undefined) throw GIVE_UP;
+    const policy: Policy = { default: defaultReqs, defaultOrigin, transports: transports ?? [], origin: this.span(origin, end) };
+    if (transports !== undefined) policy.transportsPresent = true;
+    return policy;
+  }
+
+  /** `policyTransportsMap.UnmarshalJSON`: transport name → scope map, names unique. */
+  private transports(): TransportPolicy[] {
+    const out: TransportPolicy[] = [];
+    if (!this.objectStart()) return out;
+    const names = new Set<string>();
+    do {
+      const name = this.key();
+      if (names.has(name)) throw GIVE_UP;
+      names.add(name);
+      const keyOrigin = this.span(this.ks, this.ke);
+      const memberStart = this.ks;
+      const scopes = this.scopes(name);
+      out.push({ name, keyOrigin, scopes, origin: this.span(memberStart, this.p) });
+    } while (this.objectNext());
+    return out;
+  }
+
+  /** `policyTransportScopesWithTransport.UnmarshalJSON`: scope → requirement list, scopes valid and unique. */
+  private scopes(transport: string): ScopeEntry[] {
+    const out: ScopeEntry[] = [];
+    if (!this.objectStart()) return out;
+    // Debian 12's 5.23.1 build does not register the atomic (openshift) transport (as policy-json.ts).
+    const validates = !(transport === "atomic" && this.before(5, 24)) && validatePolicyScope(transport, "").known;
+    const seen = new Set<string>();
+    do {
+      const scope = this.key();
+      if (seen.has(scope)) throw GIVE_UP;
+      seen.add(scope);
+      if (scope !== "" && validates && validatePolicyScope(transport, scope).error !== undefined) throw GIVE_UP;
+      const keyOrigin = this.span(this.ks, this.ke);
+      const memberStart = this.ks;
+      const requirements = this.requirementList();
+      out.push({ scope, keyOrigin, requirements, origin: this.span(memberStart, this.p) });
+    } while (this.objectNext());
+    return out;
+  }
+
+  /** `PolicyRequirements.UnmarshalJSON`: a non-empty array of requirements. */
+  private requirementList(): Requirement[] {
+    if (!this.arrayStart()) throw GIVE_UP;
+    // Most lists hold one requirement: an array of that size, not one grown by push.
+    const first = this.requirement();
+    if (!this.arrayNext()) return [first];
+    const out = [first];
+    do out.push(this.requirement());
+    while (this.arrayNext());
+    return out;
+  }
+
+  /** `newPolicyRequirementFromJSON` and the `pr*.UnmarshalJSON` of the type it names. */
+  private requirement(): Requirement {
+    const start = this.p;
+    const f = this.fields;
+    f.seen = 0;
+    f.type = f.keyType = f.keyPath = f.keyData = f.rekorPath = f.rekorData = "";
+    f.keyPaths = f.keyDatas = f.rekorPaths = f.rekorDatas = undefined;
+    f.identity = f.baseLayerIdentity = undefined;
+    f.fulcio = undefined;
+    f.pki = undefined;
+    if (!this.objectStart()) throw GIVE_UP;
+    do {
+      const i = this.knownKey(REQUIREMENT_KEYS);
+      const bit = 1 << i;
+      if (f.seen & bit) throw GIVE_UP;
+      f.seen |= bit;
+      switch (bit) {
+        case K_TYPE:
+          f.type = this.string();
+          break;
+        case K_KEY_TYPE:
+          f.keyType = this.string();
+          break;
+        case K_KEY_PATH:
+          f.keyPath = this.string();
+          break;
+        case K_KEY_PATHS:
+          f.keyPaths = this.stringList();
+          break;
+        case K_KEY_DATA:
+          f.keyData = this.bytes();
+          break;
+        case K_KEY_DATAS:
+          f.keyDatas = this.bytesList();
+          break;
+        case K_IDENTITY:
+          f.identity = this.identity();
+          break;
+        case K_BASE_LAYER:
+          f.baseLayerIdentity = this.identity();
+          break;
+        case K_FULCIO:
+          f.fulcio = this.fulcio();
+          break;
+        case K_PKI:
+          f.pki = this.pki();
+          break;
+        case K_REKOR_PATH:
+          f.rekorPath = this.string();
+          break;
+        case K_REKOR_PATHS:
+          f.rekorPaths = this.stringList();
+          break;
+        case K_REKOR_DATA:
+          f.rekorData = this.bytes();
+          break;
+        default:
+          f.rekorDatas = this.bytesList();
+      }
+    } while (this.objectNext());
+    const origin = this.span(start, this.p);
+    if (!(f.seen & K_TYPE)) throw GIVE_UP;
+    switch (f.type) {
+      case "insecureAcceptAnything":
+      case "reject":
+        if (f.seen !== K_TYPE) throw GIVE_UP;
+        return { type: f.type, origin };
+      case "signedBy":
+        return this.signedBy(f, origin);
+      case "sigstoreSigned":
+        return this.sigstoreSigned(f, origin);
+      case "signedBaseLayer":
+        if (f.seen !== (K_TYPE | K_BASE_LAYER)) throw GIVE_UP;
+        return { type: "signedBaseLayer", baseLayerIdentity: f.baseLayerIdentity!, origin };
+      default:
+        throw GIVE_UP;
+    }
+  }
+
+  /** `prSignedBy.UnmarshalJSON` + `newPRSignedBy`. */
+  private signedBy(f: RequirementFields, origin: Span): SignedBy {
+    const allowed = K_TYPE | K_KEY_TYPE | K_KEY_PATH | K_KEY_DATA | K_IDENTITY | (this.has("signedByKeyPaths") ? K_KEY_PATHS : 0);
+    if ((f.seen & ~allowed) !== 0 || !(f.seen & K_KEY_TYPE) || !isValidSignedByKeyType(f.keyType)) throw GIVE_UP;
+    const present: SignedByKeySource[] = [];
+    if (f.seen & K_KEY_PATH) present.push("keyPath");
+    if (f.seen & K_KEY_PATHS) present.push("keyPaths");
+    if (f.seen & K_KEY_DATA) present.push("keyData");
+    if (prSignedByKeySourcesPresent(present).length > 0) throw GIVE_UP;
+    const facts = {
+      keyType: f.keyType,
+      keyPath: f.seen & K_KEY_PATH ? stringState(f.keyPath) : ("absent" as const),
+      keyPaths: listState(f.keyPaths),
+      keyData: f.seen & K_KEY_DATA ? bytesState(f.keyData) : ("absent" as const),
+    };
+    if (newPRSignedBy(facts).length > 0) throw GIVE_UP;
+    const out: SignedBy = { type: "signedBy", keyType: f.keyType as SignedByKeyType, origin };
+    if (f.seen & K_KEY_PATH) out.keyPath = f.keyPath;
+    if (f.keyPaths) out.keyPaths = f.keyPaths;
+    if (f.seen & K_KEY_DATA) out.keyData = f.keyData;
+    if (f.identity) out.signedIdentity = f.identity;
+    return out;
+  }
+
+  /** `prSigstoreSigned.UnmarshalJSON` + `newPRSigstoreSigned`, by the target's generation of rules. */
+  private sigstoreSigned(f: RequirementFields, origin: Span): SigstoreSigned {
+    if (!this.has("sigstoreSigned")) throw GIVE_UP;
+    let allowed = K_TYPE | K_KEY_PATH | K_KEY_DATA | K_IDENTITY;
+    if (this.has("sigstoreKeyLists")) allowed |= K_KEY_PATHS | K_KEY_DATAS | K_REKOR_PATHS | K_REKOR_DATAS;
+    if (this.has("fulcio")) allowed |= K_FULCIO;
+    if (this.has("rekorPublicKey")) allowed |= K_REKOR_PATH | K_REKOR_DATA;
+    if (this.has("pki")) allowed |= K_PKI;
+    const s = f.seen;
+    if ((s & ~allowed) !== 0) throw GIVE_UP;
+    const facts = {
+      keyPath: s & K_KEY_PATH ? stringState(f.keyPath) : ("absent" as const),
+      keyPaths: listState(f.keyPaths),
+      keyData: s & K_KEY_DATA ? bytesState(f.keyData) : ("absent" as const),
+      keyDatas: listState(f.keyDatas),
+      fulcio: s & K_FULCIO ? ("set" as const) : ("absent" as const),
+      pki: s & K_PKI ? ("set" as const) : ("absent" as const),
+      rekorPublicKeyPath: s & K_REKOR_PATH ? stringState(f.rekorPath) : ("absent" as const),
+      rekorPublicKeyPaths: listState(f.rekorPaths),
+      rekorPublicKeyData: s & K_REKOR_DATA ? bytesState(f.rekorData) : ("absent" as const),
+      rekorPublicKeyDatas: listState(f.rekorDatas),
+    };
+    const generation = this.before(5, 24) ? "5.23" : this.before(5, 33) ? "5.24" : "newest";
+    if (newPRSigstoreSigned(facts, generation).length > 0) throw GIVE_UP;
+    const out: SigstoreSigned = { type: "sigstoreSigned", origin };
+    if (s & K_KEY_PATH) out.keyPath = f.keyPath;
+    if (f.keyPaths) out.keyPaths = f.keyPaths;
+    if (s & K_KEY_DATA) out.keyData = f.keyData;
+    if (f.keyDatas) out.keyDatas = f.keyDatas;
+    if (f.fulcio) out.fulcio = f.fulcio;
+    if (s & K_REKOR_PATH && f.rekorPath !== "") out.rekorPublicKeyPath = f.rekorPath;
+    if (f.rekorPaths) out.rekorPublicKeyPaths = f.rekorPaths;
+    if (s & K_REKOR_DATA) out.rekorPublicKeyData = f.rekorData;
+    if (f.rekorDatas) out.rekorPublicKeyDatas = f.rekorDatas;
+    if (f.pki) out.pki = f.pki;
+    if (f.identity) out.signedIdentity = f.identity;
+    return out;
+  }
+
+  /** `prSigstoreSignedFulcio.UnmarshalJSON` + `newPRSigstoreSignedFulcio`. */
+  private fulcio(): FulcioConfig {
+    const start = this.p;
+    let seen = 0;
+    let caPath = "";
+    let caData: string | undefined;
+    let oidcIssuer = "";
+    let subjectEmail = "";
+    if (this.objectStart()) {
+      do {
+        const bit = 1 << this.knownKey(FULCIO_KEYS);
+        if (seen & bit) throw GIVE_UP;
+        seen |= bit;
+        if (bit === 1) caPath = this.string();
+        else if (bit === 2) caData = this.bytes();
+        else if (bit === 4) oidcIssuer = this.string();
+        else subjectEmail = this.string();
+      } while (this.objectNext());
+    }
+    const facts = {
+      caPath: seen & 1 ? stringState(caPath) : ("absent" as const),
+      caData: bytesState(caData),
+      oidcIssuer: seen & 4 ? stringState(oidcIssuer) : ("absent" as const),
+      subjectEmail: seen & 8 ? stringState(subjectEmail) : ("absent" as const),
+    };
+    if (newPRSigstoreSignedFulcio(facts).length > 0) throw GIVE_UP;
+    const out: FulcioConfig = { oidcIssuer, subjectEmail, origin: this.span(start, this.p) };
+    if (caPath !== "") out.caPath = caPath;
+    if (caData !== undefined) out.caData = caData;
+    return out;
+  }
+
+  /** `prSigstoreSignedPKI.UnmarshalJSON` + `newPRSigstoreSignedPKI`. */
+  private pki(): PkiConfig {
+    const start = this.p;
+    const paths: Record<"caRootsPath" | "caIntermediatesPath" | "subjectEmail" | "subjectHostname", string | undefined> = {
+      caRootsPath: undefined,
+      caIntermediatesPath: undefined,
+      subjectEmail: undefined,
+      subjectHostname: undefined,
+    };
+    const datas: Record<"caRootsData" | "caIntermediatesData", string | undefined> = { caRootsData: undefined, caIntermediatesData: undefined };
+    if (this.objectStart()) {
+      do {
+        const k = PKI_KEYS[this.knownKey(PKI_KEYS)];
+        if (k === "caRootsData" || k === "caIntermediatesData") {
+          if (datas[k] !== undefined) throw GIVE_UP;
+          datas[k] = this.bytes();
+        } else {
+          if (paths[k] !== undefined) throw GIVE_UP;
+          paths[k] = this.string();
+        }
+      } while (this.objectNext());
+    }
+    const facts = {
+      caRootsPath: stringState(paths.caRootsPath),
+      caRootsData: bytesState(datas.caRootsData),
+      caIntermediatesPath: stringState(paths.caIntermediatesPath),
+      caIntermediatesData: bytesState(datas.caIntermediatesData),
+      subjectEmail: stringState(paths.subjectEmail),
+      subjectHostname: stringState(paths.subjectHostname),
+    };
+    if (newPRSigstoreSignedPKI(facts).length > 0) throw GIVE_UP;
+    const out: PkiConfig = { origin: this.span(start, this.p) };
+    for (const k of ["caRootsPath", "caIntermediatesPath", "subjectEmail", "subjectHostname"] as const) {
+      const v = paths[k];
+      if (v !== undefined && v !== "") out[k] = v;
+    }
+    for (const k of ["caRootsData", "caIntermediatesData"] as const) {
+      const v = datas[k];
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+
+  /** `newPolicyReferenceMatchFromJSON` and the `prm*.UnmarshalJSON` + `newPRM*` of the type it names. */
+  private identity(): IdentityMatch {
+    const start = this.p;
+    let seen = 0;
+    let type = "";
+    let value = "";
+    let prefix = "";
+    let signedPrefix = "";
+    if (!this.objectStart()) throw GIVE_UP;
+    do {
+      const bit = 1 << this.knownKey(IDENTITY_KEYS);
+      if (seen & bit) throw GIVE_UP;
+      seen |= bit;
+      if (bit === 1) type = this.string();
+      else if (bit === 2 || bit === 4) value = this.string();
+      else if (bit === 8) prefix = this.string();
+      else signedPrefix = this.string();
+    } while (this.objectNext());
+    const origin = this.span(start, this.p);
+    if (!(IDENTITY_MATCH_TYPES as readonly string[]).includes(type)) throw GIVE_UP;
+    switch (type) {
+      case "matchExact":
+      case "matchRepoDigestOrExact":
+      case "matchRepository":
+        if (seen !== 1) throw GIVE_UP;
+        return { type, origin };
+      case "exactReference":
+        if (seen !== 3 || newPRMExactReference(value, this.parseReference).length > 0) throw GIVE_UP;
+        return { type: "exactReference", dockerReference: value, origin };
+      case "exactRepository":
+        if (seen !== 5 || newPRMExactRepository(value, this.parseReference).length > 0) throw GIVE_UP;
+        return { type: "exactRepository", dockerRepository: value, origin };
+      default: {
+        // remapIdentity
+        if (!this.has("remapIdentity") || seen !== 25) throw GIVE_UP;
+        if (newPRMRemapIdentity(prefix, signedPrefix, this.validRemapPrefix).length > 0) throw GIVE_UP;
+        return { type: "remapIdentity", prefix, signedPrefix, origin };
+      }
+    }
+  }
+
+  /** `reference.ParseNormalizedNamed`, once per distinct text (policies repeat the same references). */
+  private reference(s: string): DockerReferenceResult {
+    let r = this.refs.get(s);
+    if (r === undefined) {
+      r = parseNormalizedNamed(s);
+      this.refs.set(s, r);
+    }
+    return r;
+  }
+
+  /** `validateIdentityRemappingPrefix`, once per distinct text. */
+  private remapPrefix(s: string): boolean {
+    let r = this.prefixes.get(s);
+    if (r === undefined) {
+      r = validateRemapPrefix(s);
+      this.prefixes.set(s, r);
+    }
+    return r;
+  }
+}
