@@ -93,33 +93,40 @@ function toDiagnostic(rule: Rule, severity: Severity, d: ReportDescriptor, file:
 }
 
 function walk(input: LintInput, visitors: RuleVisitor[]): void {
-  // Per event, the visitors that handle it, found once (a policy of thousands of scopes calls `scope` thousands of times).
-  const handlers = new Map<keyof RuleVisitor, Array<{ v: RuleVisitor; f: (...a: unknown[]) => void }>>();
-  const each = <K extends keyof RuleVisitor>(key: K, ...args: Parameters<NonNullable<RuleVisitor[K]>>) => {
-    let list = handlers.get(key);
-    if (!list) {
-      list = visitors.filter((v) => v[key] !== undefined).map((v) => ({ v, f: v[key] as (...a: unknown[]) => void }));
-      handlers.set(key, list);
-    }
-    for (const h of list) h.f.apply(h.v, args);
-  };
+  // Per event, the visitors that handle it, found once; a walk level no visitor listens to below is skipped
+  // (validate runs one requirement rule over policies of tens of thousands of scopes).
+  const on = <K extends keyof RuleVisitor>(key: K): RuleVisitor[] => visitors.filter((v) => v[key] !== undefined);
   const policy = input.policy;
   if (policy) {
-    each("policy", policy);
-    each("defaultRequirements", policy.default, policy);
-    for (const r of policy.default) each("requirement", r, { kind: "default" });
-    for (const t of policy.transports) {
-      each("transport", t);
-      for (const s of t.scopes) {
-        each("scope", s, t);
-        for (const r of s.requirements) each("requirement", r, { kind: "scope", transport: t, scope: s });
+    for (const v of on("policy")) v.policy!(policy);
+    for (const v of on("defaultRequirements")) v.defaultRequirements!(policy.default, policy);
+    const onTransport = on("transport");
+    const onScope = on("scope");
+    const onRequirement = on("requirement");
+    for (const r of onRequirement.length > 0 ? policy.default : []) {
+      const place = { kind: "default" as const };
+      for (const v of onRequirement) v.requirement!(r, place);
+    }
+    if (onTransport.length + onScope.length + onRequirement.length > 0) {
+      for (const t of policy.transports) {
+        for (const v of onTransport) v.transport!(t);
+        if (onScope.length + onRequirement.length === 0) continue;
+        for (const s of t.scopes) {
+          for (const v of onScope) v.scope!(s, t);
+          if (onRequirement.length === 0) continue;
+          for (const r of s.requirements) {
+            const place = { kind: "scope" as const, transport: t, scope: s };
+            for (const v of onRequirement) v.requirement!(r, place);
+          }
+        }
       }
     }
   }
   const reg = input.registriesD;
   if (reg) {
-    each("registriesD", reg);
-    for (const e of reg.docker) each("registriesDEntry", e);
+    for (const v of on("registriesD")) v.registriesD!(reg);
+    const onEntry = on("registriesDEntry");
+    if (onEntry.length > 0) for (const e of reg.docker) for (const v of onEntry) v.registriesDEntry!(e);
   }
-  each("end");
+  for (const v of on("end")) v.end!();
 }
