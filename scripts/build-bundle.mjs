@@ -24,6 +24,32 @@ const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
  */
 export const SHEBANG = "#!/usr/bin/env -S node --enable-source-maps --max-semi-space-size=16";
 
+/**
+ * Node built-ins through `require` (the banner's createRequire), not ESM `import`: Node builds an ESM facade of a
+ * built-in by reading every export, and reading `fs`'s lazy getters (promises, ReadStream, …) loads modules a
+ * command may never use (measured: ~10 ms of start-up for node:fs/os/tty/path). esbuild's CommonJS interop only
+ * defines getters. Commander's `require("node:child_process")` (for executable subcommands, which imagetrust does
+ * not use) is deferred to first use: child_process pulls in net, dgram and more at start-up.
+ */
+const builtinsThroughRequire = {
+  name: "builtins-through-require",
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => {
+      // The `require` inside the modules below is Node's own.
+      if (args.namespace === "builtin" || args.namespace === "lazy-builtin") return { path: args.path, external: true };
+      if (args.path === "node:child_process" && /node_modules[\\/]commander[\\/]/.test(args.importer)) {
+        return { path: args.path, namespace: "lazy-builtin" };
+      }
+      return { path: args.path, namespace: "builtin" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require(${JSON.stringify(args.path)}))[k] });`,
+      loader: "js",
+    }));
+  },
+};
+
 rmSync(join(outdir, "chunks"), { recursive: true, force: true });
 await build({
   entryPoints: { main: join(repo, "src", "cli", "main.ts") },
@@ -44,6 +70,7 @@ await build({
   banner: { js: 'import { createRequire as __imagetrustCreateRequire } from "node:module"; const require = __imagetrustCreateRequire(import.meta.url);' },
   logLevel: "warning",
   legalComments: "none",
+  plugins: [builtinsThroughRequire],
 });
 
 // The shebang goes on the entry only (esbuild's banner is on every chunk).
