@@ -1,6 +1,10 @@
-#!/usr/bin/env -S node --enable-source-maps --max-semi-space-size=16
+#!/usr/bin/env -S node --max-semi-space-size=16 --min-semi-space-size=16
 /** The `imagetrust` executable: runs the CLI on the real process and sets the exit code (never calls exit). */
+import { mapStackTracesLazily } from "./stack-traces.js";
 import { packageVersion } from "./version.js";
+
+// A stack trace (in a bug report) names src/…ts lines; the source maps are read only when one is printed.
+mapStackTracesLazily();
 
 const argv = process.argv.slice(2);
 
