@@ -39,7 +39,10 @@ const builtinsThroughRequire = {
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => {
       // The `require` inside the modules below is Node's own.
-      if (args.namespace === "builtin" || args.namespace === "lazy-builtin") return { path: args.path, external: true };
+      // So is a dynamic import() (loaded on use anyway; a CommonJS chunk would come back as only its `default`).
+      if (args.namespace === "builtin" || args.namespace === "lazy-builtin" || args.kind === "dynamic-import") {
+        return { path: args.path, external: true };
+      }
       if (args.path === "node:child_process" && /node_modules[\\/]commander[\\/]/.test(args.importer)) {
         return { path: args.path, namespace: "lazy-builtin" };
       }
