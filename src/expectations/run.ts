@@ -250,6 +250,7 @@ export async function testExpectationFile(file: string, options: TestFilesOption
           file,
         ),
         source,
+        L.readFile,
       );
     const run = await runOne(model.value);
     const diagnostics = [...model.diagnostics.filter((d) => d.severity !== "error"), ...run.diagnostics];
@@ -330,11 +331,26 @@ export async function testExpectationFile(file: string, options: TestFilesOption
 }
 
 /** The run with each result's `file:line:column` (the expectations written in `source`). */
-function withLocations(run: ExpectationRun, source: SourceFile): ExpectationRun {
+function withLocations(run: ExpectationRun, source: SourceFile, read?: (file: string) => string): ExpectationRun {
+  // An included file's expectations point into it (read again for its line starts, once per file).
+  const others = new Map<string, SourceFile | undefined>();
+  const sourceOf = (file: string): SourceFile | undefined => {
+    if (file === source.path) return source;
+    if (!read) return undefined;
+    if (!others.has(file)) {
+      try {
+        others.set(file, new SourceFile(file, read(file)));
+      } catch {
+        others.set(file, undefined);
+      }
+    }
+    return others.get(file);
+  };
   const results = run.results.map((r) => {
     const o = r.expectation.origin;
-    if (!o || o.file !== source.path) return r;
-    const p = source.position(o.start);
+    const src = o ? sourceOf(o.file) : undefined;
+    if (!o || !src) return r;
+    const p = src.position(o.start);
     return { ...r, location: { file: o.file, line: p.line, column: p.column } };
   });
   return { ...run, results };
