@@ -35,7 +35,9 @@ export function renderExpectationsText(
         where = `${show(r.expectation.origin.file)}:${p.line}:${p.column}: `;
       }
       const e = r.expectation;
-      const evidence = e.evidence ? ` with signatures ${JSON.stringify(e.evidence.signatures)}${e.evidence.manifest !== undefined ? ` manifest ${JSON.stringify(e.evidence.manifest)}` : ""}` : "";
+      const evidence = e.evidence
+        ? ` with signatures ${JSON.stringify(show(e.evidence.signatures))}${e.evidence.manifest !== undefined ? ` manifest ${JSON.stringify(show(e.evidence.manifest))}` : ""}`
+        : "";
       const because = e.because ? ` because ${"code" in e.because ? e.because.code : JSON.stringify(e.because.text)}` : "";
       out.push(`  FAIL ${where}expect ${e.verdict} ${e.reference}${e.scope !== undefined ? ` by ${JSON.stringify(e.scope)}` : ""}${evidence}${because}`);
       for (const p of r.problems) out.push(`    ${p}`);
