@@ -76,12 +76,13 @@ function judge(e: ExpectationCase, actual: SimulationResult | SimulationWithEvid
     const got = actual.scope === null ? "the global default" : `scope ${JSON.stringify(actual.scope.scope)} of ${actual.scope.transport}`;
     problems.push(`expected scope ${JSON.stringify(e.scope)} to decide, but ${got} decided`);
   }
-  if (e.because && actual.verdict === "deny") {
+  const because = e.because;
+  if (because && actual.verdict === "deny") {
     const carries = codes.length ? `it carries ${codes.join(", ")}` : "it carries no code";
-    if ("code" in e.because) {
-      if (!codes.includes(e.because.code)) problems.push(`expected the denial to carry ${e.because.code}, but ${carries}`);
-    } else if (!texts.some((t) => t.includes((e.because as { text: string }).text)))
-      problems.push(`expected the denial's reasons to contain ${JSON.stringify(e.because.text)}, but they do not (${carries})`);
+    if ("code" in because) {
+      if (!codes.includes(because.code)) problems.push(`expected the denial to carry ${because.code}, but ${carries}`);
+    } else if (!texts.some((t) => t.includes(because.text)))
+      problems.push(`expected the denial's reasons to contain ${JSON.stringify(because.text)}, but they do not (${carries})`);
   }
   return problems;
 }
@@ -127,8 +128,8 @@ export function runExpectations(input: ExpectationsInput, file = "<expectations>
 
 /**
  * Check expectations against a policy, deciding those that name signature evidence on it (the signatures directory
- * and manifest are read through `host`, the keys through `keys`). Without evidence an expectation is decided as by
- * {@link runExpectations}.
+ * and manifest are read through `host`; `evidenceSource` verifies the signatures, e.g. src/verify/evidence.ts
+ * `expectationEvidence`). Without evidence an expectation is decided as by {@link runExpectations}.
  */
 export async function runExpectationsWithEvidence(input: ExpectationsInput & EvidenceRunOptions, file = "<expectations>"): Promise<ExpectationRun> {
   const sim = createSimulator(input);
