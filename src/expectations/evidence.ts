@@ -15,6 +15,7 @@ import { readBounded } from "../host/read-limits.js";
 import { statKind } from "../input/files.js";
 import { formatVersion } from "../ir/versions.js";
 import { simulateWithEvidence } from "../simulate/simulate-evidence.js";
+import { knownTransportPrefix } from "../simulate/simulate.js";
 import type { EvidenceSource, SimulationWithEvidence } from "../simulate/evidence-source.js";
 import type { RegistriesDConfig } from "../ir/types.js";
 import type { Simulator } from "../simulate/types.js";
@@ -54,6 +55,9 @@ export async function decideOnEvidence(
   const unreadable = (message: string): { unreadable: Diagnostic } => ({
     unreadable: { code: MODULE_CODES.evidenceUnreadable, severity: "error", message, ...(e.origin ? { span: e.origin } : { file }) },
   });
+  // As simulate: a bare name (podman's short-name path) is decided without evidence, so evidence given for one is unused.
+  if (knownTransportPrefix(e.reference) === undefined)
+    return unreadable(`Signature evidence is read for transport:reference inputs only: write ${JSON.stringify(e.reference)} with its transport (e.g. docker://${e.reference}).`);
   const dirKind = statKind(o.host, signatures);
   if (dirKind !== "directory")
     return unreadable(`The signatures directory ${signatures} ${dirKind === undefined ? "does not exist" : "is not a directory"}: the expectation cannot be decided.`);

@@ -288,10 +288,18 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
     const b = await testJson(bad);
     expect(b.runs[0].diagnostics.map((d) => d.code)).toEqual(["IT2261", "IT2262", "IT5603"]);
     expect(b.runs[0].diagnostics[1].message).toBe("'IT5081' is not a diagnostic code imagetrust emits.");
-    const missing = write(dir, "missing.yaml", "policy: policy/policy.json\ncases:\n  - { ref: docker://example.com/app:v1, expect: allow, signatures: evidence/nope }\n");
+    const missing = write(
+      dir,
+      "missing.yaml",
+      "policy: policy/policy.json\ncases:\n  - { ref: docker://example.com/app:v1, expect: allow, signatures: evidence/nope }\n  - { ref: example.com/app:v1, expect: allow, signatures: evidence/signed }\n",
+    );
     const m = await testJson(missing);
-    expect(m.runs[0].diagnostics.map((d) => d.code)).toEqual(["IT2264", "IT5610"]);
+    expect(m.runs[0].diagnostics.map((d) => d.code)).toEqual(["IT2264", "IT5610", "IT2264", "IT5610"]);
     expect(m.runs[0].diagnostics[0].message).toContain(`The signatures directory ${path.join(dir, "evidence/nope")} does not exist`);
+    // A bare name is decided without evidence (as simulate decides one): evidence for it would go unused.
+    expect(m.runs[0].diagnostics[2].message).toBe(
+      'Signature evidence is read for transport:reference inputs only: write "example.com/app:v1" with its transport (e.g. docker://example.com/app:v1).',
+    );
   });
 
   it("decides dir: images as skopeo copy does (the compiled policy.json), and finds skopeo's message with because \"…\"", async () => {

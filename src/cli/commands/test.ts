@@ -13,7 +13,7 @@ export function registerTestCommand(program: Command, ctx: CommandContext): void
   program
     .command("test")
     .description("check expectations: `expect` lines of .trust files, or YAML case files for a policy.json")
-    .argument("<files...>", ".trust files or expectation YAML files (policy: …, cases: [{ref, expect: allow|deny, scope?}])")
+    .argument("<files...>", ".trust files or expectation YAML files (policy: …, cases: [{ref, expect: allow|deny, scope?, signatures?, manifest?, because?}])")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(targetOption())
     .option("--debian", "reproduce Debian 12's containers/image build: no atomic transport (an atomic: reference does not parse)")
