@@ -1,10 +1,12 @@
 /**
  * issue 16: every GPG rejection carries its coded kind (`SignatureCheck.code`), which `expect deny … because CODE`
- * names: IT2270 a key the policy does not trust (not in the keyring, or a subkey 5.23 does not accept), IT2272 an
- * expired key, IT2273 a revoked key. skopeo 1.9.3 denies each of them too; `verify` and `simulate` show the code under
+ * names: IT2270 a key the policy does not trust (not in the keyring, or a subkey 5.23 does not accept), IT2271 a
+ * signature that does not verify (a byte of the signed payload changed), IT2272 an expired key, IT2273 a revoked key. skopeo 1.9.3 denies each of them too; `verify` and `simulate` show the code under
  * the rejected signature. Keys are made by gpg, signatures by skopeo.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nodeHost } from "../../src/host/node-host.js";
 import { renderVerifyText } from "../../src/verify/render-text.js";
@@ -30,11 +32,27 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("GPG rejections carry a 
     base = makeDirImage(makeTempDir("gpgcode-"));
     for (const [n, k] of keys) sigs.set(n, await skopeoSign(k, base.manifest, "example.com/app:v1"));
     keys.set("revoked", revokeKey(keys.get("revoked")!));
+    // An altered signature: gpg signs the simple-signing payload uncompressed, then one byte of the signed text changes.
+    const t = keys.get("trusted")!;
+    const dir = makeTempDir("gpgcode-bad-");
+    const digest = base.manifestDigest;
+    const payload = JSON.stringify({ critical: { identity: { "docker-reference": "example.com/app:v1" }, image: { "docker-manifest-digest": digest }, type: "atomic container signature" }, optional: {} });
+    fs.writeFileSync(path.join(dir, "payload"), payload);
+    const signed = spawnSync("gpg", ["--batch", "--quiet", "--homedir", t.home, "--compress-algo", "none", "--local-user", t.fpr, "--output", path.join(dir, "sig"), "--sign", path.join(dir, "payload")], {
+      env: { ...process.env, GNUPGHOME: t.home },
+    });
+    if (signed.status !== 0) throw new Error(`gpg --sign failed: ${signed.stderr}`);
+    const bytes = fs.readFileSync(path.join(dir, "sig"));
+    const at = bytes.indexOf(Buffer.from('"optional":{}'));
+    if (at < 0) throw new Error("the payload is not stored uncompressed");
+    bytes[at + 1] = "O".charCodeAt(0); // "optional" → "Optional": the signature no longer verifies
+    sigs.set("altered", bytes);
   }, 120_000);
 
   const cases: Array<[string, string, string, string | undefined]> = [
     ["a key not in the keyring", "other", "trusted", "IT2270"],
     ["a subkey 5.23 does not accept", "sub", "sub", "IT2270"],
+    ["an altered signature", "altered", "trusted", "IT2271"],
     ["an expired key", "expired", "expired", "IT2272"],
     ["a revoked key", "revoked", "revoked", "IT2273"],
     ["the trusted key (accepted: no code)", "trusted", "trusted", undefined],
