@@ -11,10 +11,10 @@
  *     scope: quay.io/acme          # optional: the scope expected to decide
  *     signatures: ./evidence/app   # optional: decide on these signature-N files (relative to this file)
  *     manifest: ./evidence/app/manifest.json   # optional (default: the signatures directory's manifest.json)
- *   - { ref: "docker://quay.io/acme/app:2", expect: deny, signatures: ./evidence/other-key, because: IT2270 }
+ *   - { ref: "docker://quay.io/acme/app:2", expect: deny, signatures: ./evidence/other-key, because: IT5803 }
  * ```
  *
- * `because:` (deny only) is a diagnostic code the denial must carry (IT2270, IT5801, …) or text its reasons must
+ * `because:` (deny only) is a diagnostic code the denial must carry (IT5803, IT5801, …) or text its reasons must
  * contain.
  *
  * Parsing checks the structure only; nothing is loaded (run.ts loads the files the parsed form names).
@@ -137,7 +137,7 @@ export function parseExpectationsYaml(source: SourceFile): LoadResult<Expectatio
       if (because !== undefined) {
         const v = isScalar(because) ? because.value : undefined;
         if (typeof v !== "string" || v === "") {
-          bad("`because` must be a diagnostic code (IT2270, IT5801, …) or text the denial's reasons contain", because, EXPECTATION_CODES.badCase);
+          bad("`because` must be a diagnostic code (IT5803, IT5801, …) or text the denial's reasons contain", because, EXPECTATION_CODES.badCase);
           ok = false;
         } else if (isScalar(exp) && exp.value === "allow") {
           bad("Only a denial has a reason: `because` belongs to `expect: deny`.", because, MODULE_CODES.becauseOnAllow);

@@ -37,7 +37,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   transport: '`transport "NAME" { … }` — a transport section by name (for names that are not keywords or not known to imagetrust).',
   approve: '`approve "NAME@sha256:…" because "…"` — allows exactly one image digest (an exact-digest scope); a pull by tag does not match it.',
   because:
-    '`because "REASON"` — why an approval was given (kept as a label for reviews and explanations); in `expect deny … because CODE|"TEXT"`, what the denial must carry: a diagnostic code (IT2270 untrusted key, IT5801 tag moved, …) or text its reasons contain.',
+    '`because "REASON"` — why an approval was given (kept as a label for reviews and explanations); in `expect deny … because CODE|"TEXT"`, what the denial must carry: a diagnostic code (IT5803 untrusted key, IT5801 tag moved, …) or text its reasons contain.',
   expect:
     '`expect allow|deny "TRANSPORT:REF" [by "SCOPE"] [with signatures "DIR" [manifest "FILE"]] [because CODE|"TEXT"]` — an expectation run by `imagetrust test`, decided on the signature evidence when given (paths relative to this file).',
   allow: "`allow` — the expected verdict: the pull is allowed.",

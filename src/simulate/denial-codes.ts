@@ -1,6 +1,6 @@
 /**
  * What a denial carries, for `expect deny … because CODE | "text"` (issue 16): the codes of the findings attached to
- * a decision — each rejected signature's coded kind (IT2270–IT2273, GPG) and its finding (IT5800–IT5802), the
+ * a decision — each rejected signature's coded kind (IT5803–IT5806, GPG) and its finding (IT5800–IT5802), the
  * evidence findings (IT5830–IT5843, list instances included) — and the texts a reason may be looked for in (the
  * runtime's error, the reasons, each rejected signature's reason, explanation and finding).
  */
@@ -10,7 +10,7 @@ import type { EvidenceReport, SimulationWithEvidence, VerifiedRequirement } from
 import { SIGNATURE_REJECTION_CODES } from "./signature-findings.js";
 import type { SimulationResult } from "./types.js";
 
-/** Whether a decision can carry `code` (a code of a signature rejection or of the evidence: IT57xx, IT58xx, IT2270–IT2273). */
+/** Whether a decision can carry `code` (a code of a signature rejection or of the evidence: IT57xx, IT58xx, IT5803–IT5806). */
 export function isDenialCode(code: string): boolean {
   return /^IT5[78]\d\d$/.test(code) || (Object.values(SIGNATURE_REJECTION_CODES) as string[]).includes(code);
 }
@@ -28,7 +28,7 @@ export function becauseCodeProblem(code: string): { kind: "unknown" | "not-denia
   if (!isDenialCode(code))
     return {
       kind: "not-denial",
-      message: `${code} (${entry.title}) is not a code a denial carries: a denial carries the codes of signature rejections and evidence findings (IT2270–IT2273, IT57xx, IT58xx).`,
+      message: `${code} (${entry.title}) is not a code a denial carries: a denial carries the codes of signature rejections and evidence findings (IT5803–IT5806, IT57xx, IT58xx).`,
       hint: 'Name the code `imagetrust simulate --signatures DIR` shows under the rejected signature, or write `because "text"` to match the reason.',
     };
   return undefined;

@@ -12,13 +12,13 @@
  */
 export const SIGNATURE_REJECTION_CODES = {
   /** Signed by a key the policy does not trust: not in its keyring, or in it but not trusted by fingerprint. */
-  untrustedKey: "IT2270",
+  untrustedKey: "IT5803",
   /** The signature does not verify with the key that made it (altered data or signature). */
-  badSignature: "IT2271",
+  badSignature: "IT5804",
   /** The signature, or the key that made it, has expired. */
-  expired: "IT2272",
+  expired: "IT5805",
   /** The key that made the signature has been revoked. */
-  revoked: "IT2273",
+  revoked: "IT5806",
 } as const;
 
 /** One Subject Alternative Name of a certificate, as Go's x509 sorts them (kind) with its value. */

@@ -42,7 +42,7 @@ describe("expect … with signatures … because …", () => {
 
   it("compiles to the same policy.json as without the clauses (expectations are never emitted)", () => {
     const plain = compile(HEAD + 'expect deny "docker://example.com/app:v1"\n').value!;
-    const withEvidence = compile(HEAD + 'expect deny "docker://example.com/app:v1" with signatures "ev" because IT2270\n').value!;
+    const withEvidence = compile(HEAD + 'expect deny "docker://example.com/app:v1" with signatures "ev" because IT5803\n').value!;
     expect(emitPolicyJson(withEvidence.policy)).toEqual(emitPolicyJson(plain.policy));
   });
 
@@ -51,13 +51,13 @@ describe("expect … with signatures … because …", () => {
       HEAD +
       'expect   allow "docker://example.com/app:v1"   with   signatures "ev/a"\n' +
       '   manifest   "ev/a/m.json"  # the release build\n' +
-      'profile p {\nexpect deny "docker://example.com/app:v1" with signatures "ev/b"  because   IT2270\n}\n';
+      'profile p {\nexpect deny "docker://example.com/app:v1" with signatures "ev/b"  because   IT5803\n}\n';
     const out = formatTrustSource(new SourceFile("s.trust", messy));
     expect(out.diagnostics).toEqual([]);
     expect(out.text).toBe(
       HEAD.replace("docker {", "docker {").replace('docker { "example.com/app" signed by k }', 'docker {\n  "example.com/app"  signed by k\n}') +
         'expect allow "docker://example.com/app:v1" with signatures "ev/a" manifest "ev/a/m.json"  # the release build\n' +
-        'profile p {\n  expect deny  "docker://example.com/app:v1" with signatures "ev/b" because IT2270\n}\n',
+        'profile p {\n  expect deny  "docker://example.com/app:v1" with signatures "ev/b" because IT5803\n}\n',
     );
     expect(formatTrustSource(new SourceFile("s.trust", out.text!)).text).toBe(out.text);
   });
@@ -80,11 +80,11 @@ describe("expect … with signatures … because …", () => {
   it("the checker: because on allow, unknown codes (with did-you-mean), codes no denial carries", () => {
     const r = compile(
       HEAD +
-        'expect allow "docker://example.com/app:v1" because IT2270\n' +
+        'expect allow "docker://example.com/app:v1" because IT5803\n' +
         'expect deny "docker://example.com/app:v1" because IT5081\n' +
         'expect deny "docker://example.com/app:v1" because IT2100\n' +
         'expect deny "docker://example.com/app:v1" because tag-moved\n' +
-        'expect deny "docker://example.com/app:v1" because IT2273\n' +
+        'expect deny "docker://example.com/app:v1" because IT5806\n' +
         'expect deny "docker://example.com/app:v1" because IT5835\n',
     );
     expect(r.diagnostics.map((d) => d.code)).toEqual(["IT2261", "IT2262", "IT2263", "IT2262"]);
@@ -96,7 +96,7 @@ describe("expect … with signatures … because …", () => {
     expect(notDenial.hint).toContain('write `because "text"`');
     expect([word.message, word.hint]).toEqual(["'tag-moved' is not a diagnostic code imagetrust emits.", undefined]);
     // Each points at the code as written.
-    expect(r.diagnostics.map((d) => d.span!.end - d.span!.start)).toEqual(["because IT2270".length, 6, 6, 9]);
+    expect(r.diagnostics.map((d) => d.span!.end - d.span!.start)).toEqual(["because IT5803".length, 6, 6, 9]);
   });
 
   it("'manifest' is a contextual keyword: still a name where a name is expected", () => {

@@ -80,12 +80,12 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
     return { dir, file: write(dir, "site.trust", head + body) };
   }
 
-  it("decides signed pulls on the evidence: allow, wrong key (IT2270), tag moved (IT5801), claimed reference (IT5802), unsigned (text)", async () => {
+  it("decides signed pulls on the evidence: allow, wrong key (IT5803), tag moved (IT5801), claimed reference (IT5802), unsigned (text)", async () => {
     const { file } = project(
       [
         'docker { "example.com/app" released }',
         'expect allow "docker://example.com/app:v1" with signatures "evidence/signed"',
-        'expect deny  "docker://example.com/app:v1" with signatures "evidence/other-key" because IT2270',
+        'expect deny  "docker://example.com/app:v1" with signatures "evidence/other-key" because IT5803',
         'expect deny  "docker://example.com/app:v1" with signatures "evidence/rebuilt" because IT5801',
         // An explicit manifest: the signed directory's signatures over the rebuilt image's manifest.
         'expect deny  "docker://example.com/app:v1" with signatures "evidence/signed" manifest "evidence/rebuilt/manifest.json" because IT5801',
@@ -101,7 +101,7 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
     const [allow, wrongKey, moved] = runs[0].results;
     expect(allow.actual.verdict).toBe("allow");
     expect(allow.codes).toEqual([]);
-    expect(wrongKey.codes).toEqual(["IT2270"]);
+    expect(wrongKey.codes).toEqual(["IT5803"]);
     expect(wrongKey.actual.upstreamError).toMatch(/^Invalid GPG signature: gpgme\.Signature\{/);
     expect(moved.codes).toEqual(["IT5801"]);
   });
@@ -113,15 +113,15 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
     const text = await runCli(["test", file]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`FAIL ${file}:6:1: expect deny docker://example.com/app:v1 with signatures ${JSON.stringify(path.join(path.dirname(file), "evidence/other-key"))} because IT5801`);
-    expect(text.stdout).toContain("    expected the denial to carry IT5801, but it carries IT2270\n");
-    expect(text.stdout).toMatch(/\n {4}got: deny, carrying IT2270: Invalid GPG signature: gpgme\.Signature\{/);
+    expect(text.stdout).toContain("    expected the denial to carry IT5801, but it carries IT5803\n");
+    expect(text.stdout).toMatch(/\n {4}got: deny, carrying IT5803: Invalid GPG signature: gpgme\.Signature\{/);
     // The evidence: the rejected signature, why in plain words, and the code's page.
     expect(text.stdout).toContain(`why: signed by key ${other.fpr}, which is not in the policy's keyring; the policy trusts key ${key.fpr}`);
-    expect(text.stdout).toContain("see: imagetrust explain IT2270");
+    expect(text.stdout).toContain("see: imagetrust explain IT5803");
     const { runs } = await testJson(file);
     const r = runs[0].results[0];
-    expect(r).toMatchObject({ passed: false, codes: ["IT2270"], location: { file, line: 6, column: 1 } });
-    expect(r.problems).toEqual(["expected the denial to carry IT5801, but it carries IT2270"]);
+    expect(r).toMatchObject({ passed: false, codes: ["IT5803"], location: { file, line: 6, column: 1 } });
+    expect(r.problems).toEqual(["expected the denial to carry IT5801, but it carries IT5803"]);
     expect(runs[0].diagnostics.map((d) => d.code)).toEqual(["IT5610"]);
   });
 
@@ -168,7 +168,7 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
     const { file } = project(
       [
         'docker { "example.com/app" released }',
-        'expect allow "docker://example.com/app:v1" with signatures "evidence/signed" because IT2270',
+        'expect allow "docker://example.com/app:v1" with signatures "evidence/signed" because IT5803',
         'expect deny  "docker://example.com/app:v1" with signatures "evidence/rebuilt" because IT5081',
         'expect deny  "docker://example.com/app:v1" with signatures "evidence/rebuilt" because IT2100',
         "",
@@ -198,7 +198,7 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
         "default reject",
         'docker { "example.com/app" signed by k }',
         'expect allow "docker://example.com/app:v1" with signatures "evidence/signed"',
-        'expect deny  "docker://example.com/app:v1" with signatures "evidence/other-key" because IT2270',
+        'expect deny  "docker://example.com/app:v1" with signatures "evidence/other-key" because IT5803',
         "",
       ].join("\n"),
     );
@@ -237,9 +237,9 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
     expect(code).toBe(0);
     // The quarantine expectation against the server profile's policy would fail: it is not run there.
     const broken = file.replace(/site\.trust$/, "broken.trust");
-    fs.writeFileSync(broken, fs.readFileSync(file, "utf8").replace('"is rejected by policy"', "IT2270"));
+    fs.writeFileSync(broken, fs.readFileSync(file, "utf8").replace('"is rejected by policy"', "IT5803"));
     const r = await testJson(broken);
-    expect(r.runs[0].results[1].problems).toEqual(["profile quarantine: expected the denial to carry IT2270, but it carries no code"]);
+    expect(r.runs[0].results[1].problems).toEqual(["profile quarantine: expected the denial to carry IT5803, but it carries no code"]);
   });
 
   it("YAML cases take signatures:, manifest: and because: (relative to the YAML file)", async () => {
@@ -256,20 +256,20 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
         "policy: policy/policy.json",
         "cases:",
         "  - { ref: docker://example.com/app:v1, expect: allow, signatures: evidence/signed }",
-        "  - { ref: docker://example.com/app:v1, expect: deny, signatures: evidence/other-key, because: IT2270 }",
+        "  - { ref: docker://example.com/app:v1, expect: deny, signatures: evidence/other-key, because: IT5803 }",
         "  - ref: docker://example.com/app:v1",
         "    expect: deny",
         "    signatures: evidence/signed",
         "    manifest: evidence/rebuilt/manifest.json",
         "    because: IT5801",
         "  - { ref: docker://example.com/app:v1, expect: deny, signatures: evidence/rebuilt, because: does not match }",
-        "  - { ref: docker://example.com/app:v1, expect: deny, signatures: evidence/rebuilt, because: IT2270 }",
+        "  - { ref: docker://example.com/app:v1, expect: deny, signatures: evidence/rebuilt, because: IT5803 }",
         "",
       ].join("\n"),
     );
     const { code, runs } = await testJson(yaml);
     expect(runs[0].results.map((r) => r.passed)).toEqual([true, true, true, true, false]);
-    expect(runs[0].results[4]).toMatchObject({ location: { file: yaml, line: 11, column: 5 }, problems: ["expected the denial to carry IT2270, but it carries IT5801"] });
+    expect(runs[0].results[4]).toMatchObject({ location: { file: yaml, line: 11, column: 5 }, problems: ["expected the denial to carry IT5803, but it carries IT5801"] });
     expect(code).toBe(1);
 
     const bad = write(
@@ -278,7 +278,7 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
       [
         "policy: policy/policy.json",
         "cases:",
-        "  - { ref: docker://example.com/app:v1, expect: allow, signatures: evidence/signed, because: IT2270 }",
+        "  - { ref: docker://example.com/app:v1, expect: allow, signatures: evidence/signed, because: IT5803 }",
         "  - { ref: docker://example.com/app:v1, expect: deny, signatures: evidence/signed, because: IT5081 }",
         "  - { ref: docker://example.com/app:v1, expect: deny, manifest: evidence/signed/manifest.json }",
         "  - { ref: docker://example.com/app:v1, expect: allow, signatures: evidence/nope }",
@@ -328,7 +328,7 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("expect … with signatu
       [
         line("allow", signed),
         line("deny ", otherKey, ` because ${JSON.stringify(verdicts.get("other-key")!.message)}`),
-        line("deny ", otherKey, " because IT2270"),
+        line("deny ", otherKey, " because IT5803"),
         line("deny ", rebuilt, ` because ${JSON.stringify(verdicts.get("rebuilt")!.message)}`),
         line("deny ", rebuilt, " because IT5801"),
         "",

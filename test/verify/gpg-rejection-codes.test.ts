@@ -1,7 +1,7 @@
 /**
  * issue 16: every GPG rejection carries its coded kind (`SignatureCheck.code`), which `expect deny … because CODE`
- * names: IT2270 a key the policy does not trust (not in the keyring, or a subkey 5.23 does not accept), IT2271 a
- * signature that does not verify (a byte of the signed payload changed), IT2272 an expired key, IT2273 a revoked key. skopeo 1.9.3 denies each of them too; `verify` and `simulate` show the code under
+ * names: IT5803 a key the policy does not trust (not in the keyring, or a subkey 5.23 does not accept), IT5804 a
+ * signature that does not verify (a byte of the signed payload changed), IT5805 an expired key, IT5806 a revoked key. skopeo 1.9.3 denies each of them too; `verify` and `simulate` show the code under
  * the rejected signature. Keys are made by gpg, signatures by skopeo.
  */
 import { spawnSync } from "node:child_process";
@@ -18,7 +18,7 @@ import { addSubkey, genKey, gnupgHome, revokeKey, skopeoSign, type TestKey } fro
 const ci = process.env.CI === "true";
 const hasGpg = fs.existsSync("/usr/bin/gpg");
 
-describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("GPG rejections carry a code (IT2270–IT2273)", () => {
+describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("GPG rejections carry a code (IT5803–IT5806)", () => {
   const keys = new Map<string, TestKey>();
   const sigs = new Map<string, Buffer>();
   let base: DirImage;
@@ -50,11 +50,11 @@ describe.skipIf((!skopeoAvailable() || !hasGpg) && !ci)("GPG rejections carry a 
   }, 120_000);
 
   const cases: Array<[string, string, string, string | undefined]> = [
-    ["a key not in the keyring", "other", "trusted", "IT2270"],
-    ["a subkey 5.23 does not accept", "sub", "sub", "IT2270"],
-    ["an altered signature", "altered", "trusted", "IT2271"],
-    ["an expired key", "expired", "expired", "IT2272"],
-    ["a revoked key", "revoked", "revoked", "IT2273"],
+    ["a key not in the keyring", "other", "trusted", "IT5803"],
+    ["a subkey 5.23 does not accept", "sub", "sub", "IT5803"],
+    ["an altered signature", "altered", "trusted", "IT5804"],
+    ["an expired key", "expired", "expired", "IT5805"],
+    ["a revoked key", "revoked", "revoked", "IT5806"],
     ["the trusted key (accepted: no code)", "trusted", "trusted", undefined],
   ];
 
