@@ -7,6 +7,10 @@
  */
 import { encodeBase64, goBase64Decode } from "../util/go-base64.js";
 
+/** Anything the fast path leaves to the exact parser: a backslash, a surrogate, a control other than tab/LF/CR. */
+// eslint-disable-next-line no-control-regex
+const UNPLAIN = /[\\\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff]/;
+
 /** Thrown to give up on the fast path; never escapes readPolicyFast. */
 export const GIVE_UP: unique symbol = Symbol("give up");
 
@@ -18,8 +22,19 @@ export class FastJsonReader {
   protected ks = 0;
   protected ke = 0;
 
+  /**
+   * Where the next tab, LF and CR are (at or after the last string read; `n` when none): a string must not hold
+   * one, and finding them once per stretch of text (rather than per string) keeps the check linear.
+   */
+  private nextTab = -1;
+  private nextLf = -1;
+  private nextCr = -1;
+
   constructor(protected readonly text: string) {
     this.n = text.length;
+    // Escapes, surrogates and control characters other than JSON's whitespace are left to the exact parser,
+    // wherever they are (outside strings they are errors anyway); one native scan of the whole text.
+    if (UNPLAIN.test(text)) throw GIVE_UP;
   }
 
   /** Skips JSON whitespace (space, tab, LF, CR: the same set for Go and ECMAScript) and returns the next char. */
@@ -36,21 +51,27 @@ export class FastJsonReader {
     return p < this.n ? c : -1;
   }
 
-  /** A string without escapes, control characters or surrogates, at the quote at `p`; `p` moves past it. */
+  /**
+   * A string at the quote at `p` (no escapes, surrogates or controls: the constructor's scan excluded them, and the
+   * whitespace controls are looked for here); `p` moves past it.
+   */
   protected string(): string {
     const t = this.text;
     const start = this.p;
     if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
-    let q = start + 1;
-    for (;;) {
-      if (q >= this.n) throw GIVE_UP;
-      const c = t.charCodeAt(q);
-      if (c === 0x22) break;
-      if (c === 0x5c || c < 0x20 || (c >= 0xd800 && c <= 0xdfff)) throw GIVE_UP;
-      q++;
-    }
-    this.p = q + 1;
-    return t.slice(start + 1, q);
+    const close = t.indexOf('"', start + 1);
+    if (close < 0) throw GIVE_UP;
+    if (this.nextLf < start) this.nextLf = this.next("\n", start);
+    if (this.nextCr < start) this.nextCr = this.next("\r", start);
+    if (this.nextTab < start) this.nextTab = this.next("\t", start);
+    if (this.nextLf < close || this.nextCr < close || this.nextTab < close) throw GIVE_UP;
+    this.p = close + 1;
+    return t.slice(start + 1, close);
+  }
+
+  private next(c: string, from: number): number {
+    const i = this.text.indexOf(c, from);
+    return i < 0 ? this.n : i;
   }
 
   /** At `{`: consumes it; true when a member follows, false when the object is empty (`}` consumed). */
