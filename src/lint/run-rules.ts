@@ -114,10 +114,8 @@ function walk(input: LintInput, visitors: RuleVisitor[]): void {
         for (const s of t.scopes) {
           for (const v of onScope) v.scope!(s, t);
           if (onRequirement.length === 0) continue;
-          for (const r of s.requirements) {
-            const place = { kind: "scope" as const, transport: t, scope: s };
-            for (const v of onRequirement) v.requirement!(r, place);
-          }
+          const place = { kind: "scope" as const, transport: t, scope: s };
+          for (const r of s.requirements) for (const v of onRequirement) v.requirement!(r, place);
         }
       }
     }

@@ -2,6 +2,7 @@
  * The keys the policy.json fast path (policy-fast.ts) knows, per object kind, and the record one requirement's
  * members are read into. Keys are upstream's JSON names, matched exactly (`ParanoidUnmarshalJSONObject`).
  */
+import type { FieldState, SigstoreFacts } from "../ir/constraints.js";
 import type { FulcioConfig, IdentityMatch, PkiConfig } from "../ir/types.js";
 
 // Key bits of one requirement / identity / fulcio / pki object (a repeated key gives up).
@@ -58,3 +59,19 @@ export interface RequirementFields {
   rekorData: string;
   rekorDatas?: string[];
 }
+
+/** A field state as two bits of a verdict key. */
+export const STATE_CODE: Record<FieldState, number> = { absent: 0, zero: 1, empty: 2, set: 3 };
+/** The facts of newPRSigstoreSigned, in a fixed order for its verdict key. */
+export const SIGSTORE_FACTS = [
+  "keyPath",
+  "keyPaths",
+  "keyData",
+  "keyDatas",
+  "fulcio",
+  "pki",
+  "rekorPublicKeyPath",
+  "rekorPublicKeyPaths",
+  "rekorPublicKeyData",
+  "rekorPublicKeyDatas",
+] as const satisfies readonly (keyof SigstoreFacts)[];

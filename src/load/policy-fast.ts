@@ -18,6 +18,7 @@
 import type { Span } from "../source/source-file.js";
 import {
   IDENTITY_MATCH_TYPES,
+  SIGNED_BY_KEY_TYPES,
   type FulcioConfig,
   type IdentityMatch,
   type PkiConfig,
@@ -44,6 +45,7 @@ import {
   prSignedByKeySourcesPresent,
   stringState,
   type SignedByKeySource,
+  type SigstoreFacts,
 } from "../ir/constraints.js";
 import { parseNormalizedNamed, validateRemapPrefix, type DockerReferenceResult } from "../reference/docker-reference.js";
 import { validatePolicyScope } from "../reference/scopes.js";
@@ -68,6 +70,8 @@ import {
   PKI_KEYS,
   IDENTITY_KEYS,
   type RequirementFields,
+  STATE_CODE,
+  SIGSTORE_FACTS,
 } from "./policy-fast-keys.js";
 
 
@@ -88,6 +92,8 @@ class FastReader extends FastJsonReader {
   private readonly features = new Map<Feature, boolean>();
   private readonly refs = new Map<string, DockerReferenceResult>();
   private readonly prefixes = new Map<string, boolean>();
+  /** Constructor verdicts by encoded facts (see signedBy, sigstoreSigned); the target is fixed per reader. */
+  private readonly verdicts = new Map<number, boolean>();
   /** The members of the requirement being read (requirements do not nest: one record serves them all). */
   private readonly fields: RequirementFields = { seen: 0, type: "", keyType: "", keyPath: "", keyData: "", rekorPath: "", rekorData: "" };
   private readonly parseReference = (s: string): DockerReferenceResult => this.reference(s);
@@ -282,18 +288,21 @@ class FastReader extends FastJsonReader {
   private signedBy(f: RequirementFields, origin: Span): SignedBy {
     const allowed = K_TYPE | K_KEY_TYPE | K_KEY_PATH | K_KEY_DATA | K_IDENTITY | (this.has("signedByKeyPaths") ? K_KEY_PATHS : 0);
     if ((f.seen & ~allowed) !== 0 || !(f.seen & K_KEY_TYPE) || !isValidSignedByKeyType(f.keyType)) throw GIVE_UP;
-    const present: SignedByKeySource[] = [];
-    if (f.seen & K_KEY_PATH) present.push("keyPath");
-    if (f.seen & K_KEY_PATHS) present.push("keyPaths");
-    if (f.seen & K_KEY_DATA) present.push("keyData");
-    if (prSignedByKeySourcesPresent(present).length > 0) throw GIVE_UP;
-    const facts = {
-      keyType: f.keyType,
-      keyPath: f.seen & K_KEY_PATH ? stringState(f.keyPath) : ("absent" as const),
-      keyPaths: listState(f.keyPaths),
-      keyData: f.seen & K_KEY_DATA ? bytesState(f.keyData) : ("absent" as const),
-    };
-    if (newPRSignedBy(facts).length > 0) throw GIVE_UP;
+    const keyPath = f.seen & K_KEY_PATH ? stringState(f.keyPath) : "absent";
+    const keyPaths = listState(f.keyPaths);
+    const keyData = f.seen & K_KEY_DATA ? bytesState(f.keyData) : "absent";
+    // The rules decide on these facts alone: asked once per distinct combination (policies repeat a few).
+    const key = 1 + STATE_CODE[keyPath] + 4 * STATE_CODE[keyPaths] + 16 * STATE_CODE[keyData] + 64 * SIGNED_BY_KEY_TYPES.indexOf(f.keyType as SignedByKeyType);
+    let ok = this.verdicts.get(key);
+    if (ok === undefined) {
+      const present: SignedByKeySource[] = [];
+      if (f.seen & K_KEY_PATH) present.push("keyPath");
+      if (f.seen & K_KEY_PATHS) present.push("keyPaths");
+      if (f.seen & K_KEY_DATA) present.push("keyData");
+      ok = prSignedByKeySourcesPresent(present).length === 0 && newPRSignedBy({ keyType: f.keyType, keyPath, keyPaths, keyData }).length === 0;
+      this.verdicts.set(key, ok);
+    }
+    if (!ok) throw GIVE_UP;
     const out: SignedBy = { type: "signedBy", keyType: f.keyType as SignedByKeyType, origin };
     if (f.seen & K_KEY_PATH) out.keyPath = f.keyPath;
     if (f.keyPaths) out.keyPaths = f.keyPaths;
@@ -312,20 +321,29 @@ class FastReader extends FastJsonReader {
     if (this.has("pki")) allowed |= K_PKI;
     const s = f.seen;
     if ((s & ~allowed) !== 0) throw GIVE_UP;
-    const facts = {
-      keyPath: s & K_KEY_PATH ? stringState(f.keyPath) : ("absent" as const),
+    const facts: SigstoreFacts = {
+      keyPath: s & K_KEY_PATH ? stringState(f.keyPath) : "absent",
       keyPaths: listState(f.keyPaths),
-      keyData: s & K_KEY_DATA ? bytesState(f.keyData) : ("absent" as const),
+      keyData: s & K_KEY_DATA ? bytesState(f.keyData) : "absent",
       keyDatas: listState(f.keyDatas),
-      fulcio: s & K_FULCIO ? ("set" as const) : ("absent" as const),
-      pki: s & K_PKI ? ("set" as const) : ("absent" as const),
-      rekorPublicKeyPath: s & K_REKOR_PATH ? stringState(f.rekorPath) : ("absent" as const),
+      fulcio: s & K_FULCIO ? "set" : "absent",
+      pki: s & K_PKI ? "set" : "absent",
+      rekorPublicKeyPath: s & K_REKOR_PATH ? stringState(f.rekorPath) : "absent",
       rekorPublicKeyPaths: listState(f.rekorPaths),
-      rekorPublicKeyData: s & K_REKOR_DATA ? bytesState(f.rekorData) : ("absent" as const),
+      rekorPublicKeyData: s & K_REKOR_DATA ? bytesState(f.rekorData) : "absent",
       rekorPublicKeyDatas: listState(f.rekorDatas),
     };
-    const generation = this.before(5, 24) ? "5.23" : this.before(5, 33) ? "5.24" : "newest";
-    if (newPRSigstoreSigned(facts, generation).length > 0) throw GIVE_UP;
+    // Once per distinct combination of facts (a negative key: apart from signedBy's).
+    let key = 0;
+    for (const k of SIGSTORE_FACTS) key = key * 4 + STATE_CODE[facts[k]!];
+    key = -1 - key;
+    let ok = this.verdicts.get(key);
+    if (ok === undefined) {
+      const generation = this.before(5, 24) ? "5.23" : this.before(5, 33) ? "5.24" : "newest";
+      ok = newPRSigstoreSigned(facts, generation).length === 0;
+      this.verdicts.set(key, ok);
+    }
+    if (!ok) throw GIVE_UP;
     const out: SigstoreSigned = { type: "sigstoreSigned", origin };
     if (s & K_KEY_PATH) out.keyPath = f.keyPath;
     if (f.keyPaths) out.keyPaths = f.keyPaths;
