@@ -18,14 +18,13 @@ const outdir = join(repo, "dist", "cli");
 const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
 
 /**
- * Node flags of the executable. Semi-spaces of 16 MB: young-generation garbage is collected often enough that a
+ * Node flags of the executable. Semi-space 16 MB: young-generation garbage is collected often enough that a
  * streamed `simulate` of millions of references stays under 250 MB peak RSS (64 MB semi-spaces alone cost ~190 MB
- * of RSS), and from the start (`--min-semi-space-size`), so that loading a large policy (its IR lives to the end of
- * the run) is not copied through a dozen scavenges of a young generation still growing from 1 MB (measured: ~11 %
- * of the instructions of a whole `validate` of a 10,000-scope policy). No `--enable-source-maps`: it parses every
- * module's map at load; src/cli/stack-traces.ts maps a stack only when one is printed.
+ * of RSS). No `--enable-source-maps`: it reads and parses every loaded module's map; src/cli/stack-traces.ts maps a
+ * stack only when one is printed. (Measured for `validate` of a 10,000-scope policy: the flag cost ~20 ms of CPU;
+ * `--min-semi-space-size=16`, tried to spare the scavenges of the policy's IR, touched more memory and was no faster.)
  */
-export const SHEBANG = "#!/usr/bin/env -S node --max-semi-space-size=16 --min-semi-space-size=16";
+export const SHEBANG = "#!/usr/bin/env -S node --max-semi-space-size=16";
 
 /**
  * Node built-ins through `require` (the banner's createRequire), not ESM `import`: Node builds an ESM facade of a

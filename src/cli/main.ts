@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16 --min-semi-space-size=16
+#!/usr/bin/env -S node --max-semi-space-size=16
 /** The `imagetrust` executable: runs the CLI on the real process and sets the exit code (never calls exit). */
 import { mapStackTracesLazily } from "./stack-traces.js";
 import { packageVersion } from "./version.js";
