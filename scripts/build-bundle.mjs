@@ -75,6 +75,10 @@ await build({
   banner: { js: 'import { createRequire as __imagetrustCreateRequire } from "node:module"; const require = __imagetrustCreateRequire(import.meta.url);' },
   logLevel: "warning",
   legalComments: "none",
+  // Less text for V8 to scan at every start (~10 ms of CPU for validate); identifiers are kept, so the frames of
+  // a stack trace keep their function names (and are mapped to src/…ts when printed).
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [builtinsThroughRequire],
 });
 
