@@ -1,0 +1,278 @@
+/**
+ * The bulk decision path for `docker:` and `docker-daemon:` references without signature evidence: the same answer
+ * as parse (alltransports.ParseImageName) + requirementsForImageRef + IsRunningImageAllowed, with the work done once
+ * per repository and once per deciding list instead of once per reference.
+ *
+ * - **Parsing.** A lean scan splits `name[:tag]` / `name@digest`. The name part is parsed by the exact transport
+ *   parser the first time it is seen (reference/transports/docker.ts, docker-daemon.ts); later references with the
+ *   same name part and a tag (or digest) that the scan itself validates reuse that result. This is the same
+ *   acceptance as the exact parser: after normalisation (`reference.ParseNormalizedNamed`) the name always has an
+ *   explicit domain, so a `:` after the last `/` can only start the tag, and neither the domain split, the lower-case
+ *   check nor the name length depend on the tag. Anything unusual (no tag on docker-daemon, both tag and digest,
+ *   `@@unknown-digest@@`, a digest go-digest refuses, a tag the scan does not accept, a daemon `algo:hex` id) is
+ *   left to the exact parser.
+ * - **Scope lookup** (`(*PolicyContext).requirementsForImageRef`): the identity (`name:tag`, `name@digest`) is one
+ *   Map lookup per reference; the namespaces (`PolicyConfigurationNamespaces`) depend on the repository alone, so
+ *   the first matching namespace is found once per repository.
+ * - **Evaluation** without signatures (`IsRunningImageAllowed` on an unsigned image: `prSignedBy` /
+ *   `prSigstoreSigned` find no signature, `prReject` names the image, `prInsecureAcceptAnything` accepts) depends on
+ *   the deciding list and, only through `prReject`'s message, on `transports.ImageName`. It is computed once per
+ *   deciding list with a placeholder image name, and the message split around it (checked to split exactly).
+ *
+ * Only for simulators without evidence (`options.evidence`); the caller checks that. Decisions of lists whose answer
+ * does not name the image are shared objects (frozen): callers must not mutate them.
+ */
+import type { Requirement, ScopeEntry } from "../ir/types.js";
+import type { DockerReference } from "../reference/docker-reference.js";
+import { validateDigest } from "../reference/docker-reference.js";
+import { parseImageReference, type ImageReference } from "../reference/image-reference.js";
+import { decideRequirements } from "./evaluate.js";
+import type { DecidingScope } from "./scope-lookup.js";
+import type { Decision, Simulator } from "./types.js";
+
+/** A placeholder image name: what a decision says about the image is split around it (see {@link splitAround}). */
+export const IMAGE_NAME_PLACEHOLDER = "\u0001imagetrust:image-name\u0001";
+
+/**
+ * `build(placeholder)` split around `marker` (the placeholder as the built text spells it: itself, or JSON-escaped):
+ * the parts a later `parts.join(v)` turns into `build(v)` for any `v` the text spells as itself. Undefined when the
+ * split is not exact (the built text contains the marker by itself, e.g. a scope that spells it).
+ */
+export function splitAround(build: (value: string) => string, placeholder: string, marker = placeholder): string[] | undefined {
+  const parts = build(placeholder).split(marker);
+  return parts.join("") === build("") ? parts : undefined;
+}
+
+/** What a repository (transport + name part of the text) gives every reference of it. */
+export interface RepositoryPlan {
+  transport: "docker" | "docker-daemon";
+  /** The normalized repository (`domain/path`) and its familiar form (upstream `FamiliarName`). */
+  domain: string;
+  path: string;
+  name: string;
+  familiarName: string;
+  /** `PolicyConfigurationNamespaces()`, most specific first (shared, read-only). */
+  namespaces: readonly string[];
+  /** The transport's scopes, when the policy has a section for it. */
+  scopes: ReadonlyMap<string, ScopeEntry> | undefined;
+  /** The deciding entry when the identity is not a scope: the first namespace that is, else the transport default. */
+  namespaceEntry: ScopeEntry | undefined;
+  /** How many namespaces were tried when the identity is not a scope (all of them when none matched). */
+  namespacesTried: number;
+  /** Per-repository memo of the record path (fast-record.ts). */
+  record?: unknown;
+}
+
+/** One reference as the lean path sees it. */
+export interface LeanReference {
+  repo: RepositoryPlan;
+  tag: string | undefined;
+  digest: string | undefined;
+  /** `PolicyConfigurationIdentity()`: `name:tag` or `name@digest`. */
+  identity: string;
+}
+
+/** A deciding list prepared once: the decision without signatures, split around the image name. */
+export interface DecidingPlan {
+  transport: string;
+  entry: ScopeEntry | undefined;
+  scope: DecidingScope | null;
+  requirements: readonly Requirement[];
+  allowed: boolean;
+  /** The error split around the image name (one part: it does not name the image); undefined when allowed. */
+  errorParts: string[] | undefined;
+  /** The shared decision when it does not name the image. */
+  decision: Decision | undefined;
+  /** Per-list memo of the record path (fast-record.ts). */
+  record?: unknown;
+}
+
+/** The per-simulator state of the fast path. */
+export interface FastPath {
+  sim: Simulator;
+  repositories: Map<string, RepositoryPlan>;
+  /** Deciding plans by transport, then by entry (undefined key: the global default). */
+  deciding: Map<string, Map<ScopeEntry | undefined, DecidingPlan>>;
+}
+
+/** Repositories remembered per simulator, at most (a fleet names far fewer; cleared when full: memory stays flat). */
+const REPOSITORY_LIMIT = 50_000;
+const fastPaths = new WeakMap<Simulator, FastPath>();
+
+/** The fast-path state of a simulator (made on first use). */
+export function fastPathOf(sim: Simulator): FastPath {
+  let f = fastPaths.get(sim);
+  if (f === undefined) fastPaths.set(sim, (f = { sim, repositories: new Map(), deciding: new Map() }));
+  return f;
+}
+
+/** A tag as upstream's `anchoredTagRegexp` accepts it: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
+function isTag(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 128) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!alnum && (i === 0 || (c !== 46 && c !== 45))) return false;
+  }
+  return true;
+}
+
+/**
+ * The lean reading of `input` (`docker://…` or `docker-daemon:…`), or undefined when the exact parser must
+ * decide (anything unusual, or a reference that does not parse).
+ */
+export function leanReference(fast: FastPath, input: string): LeanReference | undefined {
+  let transport: "docker" | "docker-daemon";
+  let rest: string;
+  if (input.startsWith("docker://")) {
+    transport = "docker";
+    rest = input.slice(9);
+  } else if (input.startsWith("docker-daemon:")) {
+    transport = "docker-daemon";
+    rest = input.slice(14);
+  } else return undefined;
+  if (rest.length === 0 || rest.length > 1024) return undefined;
+  let name: string;
+  let tag: string | undefined;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  const slash = rest.lastIndexOf("/");
+  if (at !== -1) {
+    if (rest.indexOf("@", at + 1) !== -1) return undefined;
+    name = rest.slice(0, at);
+    digest = rest.slice(at + 1);
+    if (name.lastIndexOf(":") > name.lastIndexOf("/") || validateDigest(digest) !== undefined) return undefined;
+  } else {
+    const colon = rest.lastIndexOf(":");
+    if (colon > slash) {
+      name = rest.slice(0, colon);
+      tag = rest.slice(colon + 1);
+      if (!isTag(tag)) return undefined;
+    } else {
+      // docker adds "latest"; docker-daemon refuses a name-only reference (the exact parser says so).
+      if (transport === "docker-daemon") return undefined;
+      name = rest;
+    }
+  }
+  // A docker-daemon image id (`sha256:<hex>`, or another algorithm it refuses) is no repository.
+  if (transport === "docker-daemon" && slash === -1 && validateDigest(rest) === undefined) return undefined;
+  const key = (transport === "docker" ? "d" : "D") + (tag === undefined && digest === undefined ? " " : ":") + name;
+  let repo = fast.repositories.get(key);
+  if (repo === undefined) {
+    repo = repositoryPlan(fast, transport, input, tag, digest);
+    if (repo === undefined) return undefined;
+    if (fast.repositories.size >= REPOSITORY_LIMIT) fast.repositories.clear();
+    fast.repositories.set(key, repo);
+  }
+  if (tag === undefined && digest === undefined) tag = "latest";
+  return { repo, tag, digest, identity: digest !== undefined ? repo.name + "@" + digest : repo.name + ":" + tag };
+}
+
+/** Characters of a parsed repository name (all JSON-safe: records splice them without escaping). */
+const NAME_CHARS = /^[A-Za-z0-9._:/-]+$/;
+
+/** The repository plan from the exact parse of the first reference of it (undefined: leave it to the exact path). */
+function repositoryPlan(fast: FastPath, transport: "docker" | "docker-daemon", input: string, tag: string | undefined, digest: string | undefined): RepositoryPlan | undefined {
+  const parsed = parseImageReference(input, fast.sim.options.parse);
+  if (!parsed.ok) return undefined;
+  const ref = parsed.ref;
+  const d = ref.dockerReference;
+  // The scan and the exact parser must agree on the pieces (docker adds "latest" to a name-only reference).
+  if (d === undefined || ref.transport !== transport || ref.unknownDigest) return undefined;
+  if (d.digest !== digest || d.tag !== (tag === undefined && digest === undefined ? "latest" : tag)) return undefined;
+  const name = d.domain === "" ? d.path : d.domain + "/" + d.path;
+  if (!NAME_CHARS.test(name)) return undefined;
+  const suffix = digest !== undefined ? "@" + digest : ":" + d.tag;
+  const within = ref.withinTransport;
+  const familiar = within.slice(transport === "docker" ? 2 : 0, within.length - suffix.length);
+  if (ref.identity !== name + suffix || ref.imageName !== transport + ":" + (transport === "docker" ? "//" : "") + familiar + suffix) return undefined;
+  const scopes = fast.sim.index.scopesOf(transport);
+  let namespaceEntry: ScopeEntry | undefined;
+  let tried = 0;
+  if (scopes !== undefined) {
+    for (const ns of ref.namespaces) {
+      tried++;
+      namespaceEntry = scopes.get(ns);
+      if (namespaceEntry !== undefined) break;
+    }
+    namespaceEntry ??= scopes.get("");
+  }
+  return {
+    transport,
+    domain: d.domain,
+    path: d.path,
+    name,
+    familiarName: familiar,
+    namespaces: ref.namespaces,
+    scopes,
+    namespaceEntry,
+    namespacesTried: tried,
+  };
+}
+
+/** The deciding entry of a lean reference, and whether its identity (not a namespace) matched. */
+export function decidingEntry(lean: LeanReference): { entry: ScopeEntry | undefined; identityMatched: boolean } {
+  const scopes = lean.repo.scopes;
+  if (scopes === undefined) return { entry: undefined, identityMatched: false };
+  const e = scopes.get(lean.identity);
+  return e !== undefined ? { entry: e, identityMatched: true } : { entry: lean.repo.namespaceEntry, identityMatched: false };
+}
+
+/** The deciding plan of an entry under a transport (undefined entry: the global default). */
+export function decidingPlan(fast: FastPath, transport: string, entry: ScopeEntry | undefined): DecidingPlan {
+  let byEntry = fast.deciding.get(transport);
+  if (byEntry === undefined) fast.deciding.set(transport, (byEntry = new Map()));
+  let plan = byEntry.get(entry);
+  if (plan !== undefined) return plan;
+  const requirements = entry ? entry.requirements : fast.sim.options.policy.default;
+  const scope: DecidingScope | null = entry ? Object.freeze({ transport, scope: entry.scope }) : null;
+  // IsRunningImageAllowed on an unsigned image: only prReject's message names the image.
+  const decideFor = (imageName: string) => decideRequirements(requirements, { transport, imageName });
+  const first = decideFor(IMAGE_NAME_PLACEHOLDER);
+  let errorParts: string[] | undefined;
+  if (first.error !== null) errorParts = splitAround((n) => decideFor(n).error ?? "", IMAGE_NAME_PLACEHOLDER);
+  plan = {
+    transport,
+    entry,
+    scope,
+    requirements,
+    allowed: first.allowed,
+    errorParts,
+    decision:
+      first.allowed || errorParts?.length === 1
+        ? Object.freeze({ allowed: first.allowed, error: first.allowed ? null : errorParts![0], parseError: false, scope })
+        : undefined,
+  };
+  // A split that is not exact (the placeholder spelled by the policy itself): never taken as a template.
+  if (!first.allowed && errorParts === undefined) plan.decision = undefined;
+  byEntry.set(entry, plan);
+  return plan;
+}
+
+/** `transports.ImageName` of a lean reference (`docker://` + familiar string, `docker-daemon:` + familiar string). */
+export function leanImageName(lean: LeanReference): string {
+  const suffix = lean.digest !== undefined ? "@" + lean.digest : ":" + lean.tag;
+  return (lean.repo.transport === "docker" ? "docker://" : "docker-daemon:") + lean.repo.familiarName + suffix;
+}
+
+/** The docker reference of a lean reference (as the exact parser builds it). */
+export function leanDockerReference(lean: LeanReference): DockerReference {
+  return lean.digest !== undefined
+    ? { domain: lean.repo.domain, path: lean.repo.path, digest: lean.digest }
+    : { domain: lean.repo.domain, path: lean.repo.path, tag: lean.tag };
+}
+
+/** The decision for `input` on the fast path, or undefined when the exact path must decide. */
+export function fastDecide(fast: FastPath, input: string): Decision | undefined {
+  const lean = leanReference(fast, input);
+  if (lean === undefined) return undefined;
+  const { entry } = decidingEntry(lean);
+  const plan = decidingPlan(fast, lean.repo.transport, entry);
+  if (plan.decision !== undefined) return plan.decision;
+  if (plan.errorParts === undefined) return undefined;
+  return { allowed: false, error: plan.errorParts.join(leanImageName(lean)), parseError: false, scope: plan.scope };
+}
+
+/** The exact parse of a lean reference's text, for callers that need the whole ImageReference. */
+export type { ImageReference };
