@@ -90,19 +90,20 @@ export interface DecidingPlan {
 /** The per-simulator state of the fast path. */
 export interface FastPath {
   sim: Simulator;
-  repositories: Map<string, RepositoryPlan>;
+  /** Repositories by name part: docker, docker name-only, docker-daemon, docker-daemon name-only. */
+  repositories: [Map<string, RepositoryPlan>, Map<string, RepositoryPlan>, Map<string, RepositoryPlan>, Map<string, RepositoryPlan>];
   /** Deciding plans by transport, then by entry (undefined key: the global default). */
   deciding: Map<string, Map<ScopeEntry | undefined, DecidingPlan>>;
 }
 
-/** Repositories remembered per simulator, at most (a fleet names far fewer; cleared when full: memory stays flat). */
-const REPOSITORY_LIMIT = 50_000;
+/** Repositories remembered per simulator and form, at most (cleared when full: memory stays flat). */
+const REPOSITORY_LIMIT = 16_384;
 const fastPaths = new WeakMap<Simulator, FastPath>();
 
 /** The fast-path state of a simulator (made on first use). */
 export function fastPathOf(sim: Simulator): FastPath {
   let f = fastPaths.get(sim);
-  if (f === undefined) fastPaths.set(sim, (f = { sim, repositories: new Map(), deciding: new Map() }));
+  if (f === undefined) fastPaths.set(sim, (f = { sim, repositories: [new Map(), new Map(), new Map(), new Map()], deciding: new Map() }));
   return f;
 }
 
@@ -157,13 +158,15 @@ export function leanReference(fast: FastPath, input: string): LeanReference | un
   }
   // A docker-daemon image id (`sha256:<hex>`, or another algorithm it refuses) is no repository.
   if (transport === "docker-daemon" && slash === -1 && validateDigest(rest) === undefined) return undefined;
-  const key = (transport === "docker" ? "d" : "D") + (tag === undefined && digest === undefined ? " " : ":") + name;
-  let repo = fast.repositories.get(key);
+  // One map per transport and form (a name-only reference is its own form: "latest" is added, and the exact parser
+  // refuses a 64-hex name only then): sliced keys, no concatenation per reference.
+  const map = fast.repositories[(transport === "docker" ? 0 : 2) + (tag === undefined && digest === undefined ? 1 : 0)];
+  let repo = map.get(name);
   if (repo === undefined) {
     repo = repositoryPlan(fast, transport, input, tag, digest);
     if (repo === undefined) return undefined;
-    if (fast.repositories.size >= REPOSITORY_LIMIT) fast.repositories.clear();
-    fast.repositories.set(key, repo);
+    if (map.size >= REPOSITORY_LIMIT) map.clear();
+    map.set(name, repo);
   }
   if (tag === undefined && digest === undefined) tag = "latest";
   return { repo, tag, digest, identity: digest !== undefined ? repo.name + "@" + digest : repo.name + ":" + tag };

@@ -15,11 +15,9 @@
  * Anything else (other transports, parse errors, evidence, registries.conf, a manifest, `--explain`) returns
  * undefined: the caller takes the exact path.
  */
-import { referenceName } from "../reference/docker-reference.js";
 import { evaluateRequirements } from "./evaluate.js";
 import {
   type DecidingPlan,
-  decidingEntry,
   decidingPlan,
   type FastPath,
   fastPathOf,
@@ -76,6 +74,18 @@ interface ListTemplate {
   requirements: string[];
   reasons: string[];
   warnings: string[];
+  /** The whole record around its slots (made on first use). */
+  record?: RecordTemplate;
+}
+
+/**
+ * A whole record decided by one list, as text parts around the slots a reference fills in: its text (R), identity
+ * (I), image name (N), namespaces tried (T) and signature lookup (L).
+ */
+interface RecordTemplate {
+  parts: string[];
+  slots: string[];
+  allowed: boolean;
 }
 
 /** Per repository: what every reference of it shares in its record. */
@@ -88,6 +98,9 @@ interface RepositoryRecord {
 const PLACEHOLDER_JSON = JSON.stringify(IMAGE_NAME_PLACEHOLDER).slice(1, -1);
 const TEMPLATE_TYPES = new Set(["insecureAcceptAnything", "reject"]);
 const NO_LOOKUP_JSON = JSON.stringify(NO_LOOKUP);
+/** Slot markers: a raw U+0001 never appears in JSON.stringify output (control characters are escaped). */
+const SLOT = { ref: "\u0001R\u0001", identity: "\u0001I\u0001", imageName: "\u0001N\u0001", namespacesTried: "\u0001T\u0001", lookup: "\u0001L\u0001" };
+const SLOT_RE = /\u0001([RINTL])\u0001/;
 
 /**
  * The fast record writer of a simulator, for the lean record (`fields` undefined) or a `--fields` selection; undefined
@@ -98,84 +111,122 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
   const o = sim.options;
   if (o.evidence !== undefined || o.registriesConf !== undefined || o.manifest !== undefined) return undefined;
   if (fields !== undefined) for (const f of fields) if (EXACT_ONLY_FIELDS.has(f)) return undefined;
-  const selected = fields === undefined ? undefined : FAST_FIELDS.filter((f) => fields.has(f));
+  const selected = fields === undefined ? FAST_FIELDS : FAST_FIELDS.filter((f) => fields.has(f));
   const fast = fastPathOf(sim);
   // registries.d sections named by an identity (`name:tag`) make the lookaside depend on more than the repository.
   const registriesDScopes = new Set((o.registriesD?.docker ?? []).map((e) => e.scope));
+  const assemble = (values: Record<(typeof FAST_FIELDS)[number], string>): string => {
+    let json = "{";
+    for (let i = 0; i < selected.length; i++) json += (i === 0 ? '"' : ',"') + selected[i] + '":' + values[selected[i]];
+    return json + "}";
+  };
   return {
     record(input) {
       const lean = leanReference(fast, input);
       if (lean === undefined) return undefined;
-      const { entry, identityMatched } = decidingEntry(lean);
-      const plan = decidingPlan(fast, lean.repo.transport, entry);
-      const repo = repositoryRecord(lean.repo);
-      const namespacesTried = identityMatched ? "[]" : repo.namespacesTried;
+      const repo = lean.repo;
+      let entry = repo.namespaceEntry;
+      let identityMatched = false;
+      if (repo.scopes !== undefined) {
+        const e = repo.scopes.get(lean.identity);
+        if (e !== undefined) {
+          entry = e;
+          identityMatched = true;
+        }
+      }
+      const plan = decidingPlan(fast, repo.transport, entry);
+      const rr = repositoryRecord(repo);
+      // Which lookup the record has: 0 the repository's, 1 the digested one, 2 its own (computed exactly).
+      const digest = lean.digest !== undefined && lean.digest.startsWith("sha256:") ? lean.digest : undefined;
+      // The repository's lookup, or (a digest names the signatures, or registries.d names the identity) its own.
+      const lookupForm = digest !== undefined || registriesDScopes.has(lean.identity) ? 2 : 0;
       const imageName = leanImageName(lean);
-      const lookup = signatureLookup(fast, lean, repo, registriesDScopes);
       const t = listTemplate(fast, plan);
-      let verdict: string, upstreamError: string, requirements: string, reasons: string, warnings: string, scope: string;
-      let allowed: boolean;
       if (t !== undefined) {
-        allowed = plan.allowed;
-        scope = t.scope;
-        verdict = t.verdict;
-        upstreamError = join(t.upstreamError, imageName);
-        requirements = join(t.requirements, imageName);
-        reasons = join(t.reasons, imageName);
-        warnings = join(t.warnings, imageName);
-      } else {
-        // Signature requirements: explained exactly for this reference (what `report` does).
-        const dockerReference = leanDockerReference(lean);
-        const digest = lean.digest !== undefined && lean.digest.startsWith("sha256:") ? lean.digest : undefined;
-        const evaluation = evaluateRequirements(plan.requirements, { transport: lean.repo.transport, imageName, dockerReference, manifestDigest: digest });
-        const withinTransport = lean.repo.transport === "docker" ? imageName.slice(7) : imageName.slice(14);
-        const e = explainEvaluation(sim, plan.scope, plan.entry, plan.requirements, evaluation, {
-          transport: lean.repo.transport,
-          dockerReference,
-          withinTransport,
-          lookup: lookup.details,
-        });
-        allowed = evaluation.allowed;
-        scope = plan.scope === null ? "null" : JSON.stringify(plan.scope);
-        verdict = allowed ? '"allow"' : '"deny"';
-        upstreamError = JSON.stringify(evaluation.error);
-        requirements = JSON.stringify(e.requirements);
-        reasons = JSON.stringify(e.reasons);
-        warnings = JSON.stringify(e.warnings);
+        let tpl = t.record;
+        if (tpl === undefined) t.record = tpl = recordTemplate(repo.transport, t, plan, assemble);
+        // Identities, image names and inputs accepted here are made of JSON-safe characters only (the exact parser's
+        // reference grammar: letters, digits, . _ - : / @ +): quoted without escaping.
+        let json = tpl.parts[0];
+        for (let i = 0; i < tpl.slots.length; i++) {
+          const k = tpl.slots[i];
+          json +=
+            (k === "N"
+              ? imageName
+              : k === "R"
+                ? input
+                : k === "I"
+                  ? lean.identity
+                  : k === "T"
+                    ? identityMatched
+                      ? "[]"
+                      : rr.namespacesTried
+                    : repo.transport !== "docker"
+                      ? NO_LOOKUP_JSON
+                      : lookupForm === 0
+                        ? repositoryLookup(fast, lean, rr).json
+                        : lookupJson(exactLookup(fast, lean, digest))) + tpl.parts[i + 1];
+        }
+        return { verdict: tpl.allowed ? "allow" : "deny", json };
       }
-      const ref = JSON.stringify(input);
-      const transport = lean.repo.transport === "docker" ? '"docker"' : '"docker-daemon"';
-      // Identities are made of JSON-safe characters only (fast-path.ts NAME_CHARS, tags, digests).
-      const identity = '"' + lean.identity + '"';
-      let json: string;
-      if (selected === undefined) {
-        json =
-          '{"ref":' + ref + ',"error":null,"transport":' + transport + ',"identity":' + identity + ',"namespacesTried":' + namespacesTried +
-          ',"scope":' + scope + ',"verdict":' + verdict + ',"upstreamError":' + upstreamError + ',"requirements":' + requirements +
-          ',"reasons":' + reasons + ',"signatureLookup":' + lookup.json + ',"warnings":' + warnings + ',"signatures":null}';
-      } else {
-        const values: Record<(typeof FAST_FIELDS)[number], string> = {
-          ref,
-          error: "null",
-          transport,
-          identity,
-          namespacesTried,
-          scope,
-          verdict,
-          upstreamError,
-          requirements,
-          reasons,
-          signatureLookup: lookup.json,
-          warnings,
-          signatures: "null",
-        };
-        json = "{";
-        for (let i = 0; i < selected.length; i++) json += (i === 0 ? '"' : ',"') + selected[i] + '":' + values[selected[i]];
-        json += "}";
-      }
-      return { verdict: allowed ? "allow" : "deny", json };
+      // Signature requirements: explained exactly for this reference (what `report` does).
+      const details =
+        repo.transport !== "docker"
+          ? NO_LOOKUP
+          : lookupForm === 0
+            ? repositoryLookup(fast, lean, rr).details
+            : exactLookup(fast, lean, digest);
+      const dockerReference = leanDockerReference(lean);
+      const evaluation = evaluateRequirements(plan.requirements, { transport: repo.transport, imageName, dockerReference, manifestDigest: digest });
+      const withinTransport = repo.transport === "docker" ? imageName.slice(7) : imageName.slice(14);
+      const e = explainEvaluation(sim, plan.scope, plan.entry, plan.requirements, evaluation, { transport: repo.transport, dockerReference, withinTransport, lookup: details });
+      const json = assemble({
+        ref: JSON.stringify(input),
+        error: "null",
+        transport: repo.transport === "docker" ? '"docker"' : '"docker-daemon"',
+        identity: JSON.stringify(lean.identity),
+        namespacesTried: identityMatched ? "[]" : rr.namespacesTried,
+        scope: plan.scope === null ? "null" : JSON.stringify(plan.scope),
+        verdict: evaluation.allowed ? '"allow"' : '"deny"',
+        upstreamError: JSON.stringify(evaluation.error),
+        requirements: JSON.stringify(e.requirements),
+        reasons: JSON.stringify(e.reasons),
+        signatureLookup: repo.transport === "docker" ? lookupJson(details) : NO_LOOKUP_JSON,
+        warnings: JSON.stringify(e.warnings),
+        signatures: "null",
+      });
+      return { verdict: evaluation.allowed ? "allow" : "deny", json };
     },
   };
+}
+
+/** The record template of an `insecureAcceptAnything` / `reject` list (see RecordTemplate). */
+function recordTemplate(
+  transport: string,
+  t: ListTemplate,
+  plan: DecidingPlan,
+  assemble: (values: Record<(typeof FAST_FIELDS)[number], string>) => string,
+): RecordTemplate {
+  const text = assemble({
+    ref: '"' + SLOT.ref + '"',
+    error: "null",
+    transport: JSON.stringify(transport),
+    identity: '"' + SLOT.identity + '"',
+    namespacesTried: SLOT.namespacesTried,
+    scope: t.scope,
+    verdict: t.verdict,
+    upstreamError: t.upstreamError.join(SLOT.imageName),
+    requirements: t.requirements.join(SLOT.imageName),
+    reasons: t.reasons.join(SLOT.imageName),
+    signatureLookup: SLOT.lookup,
+    warnings: t.warnings.join(SLOT.imageName),
+    signatures: "null",
+  });
+  const split = text.split(SLOT_RE);
+  const parts: string[] = [];
+  const slots: string[] = [];
+  for (let i = 0; i < split.length; i++) (i % 2 === 0 ? parts : slots).push(split[i]);
+  return { parts, slots, allowed: plan.allowed };
 }
 
 function join(parts: string[], value: string): string {
@@ -188,22 +239,75 @@ function repositoryRecord(repo: RepositoryPlan): RepositoryRecord {
   return r;
 }
 
-/** Where signatures are read (`signatureLookup`), as `plan` in simulate.ts computes it for the reference. */
-function signatureLookup(fast: FastPath, lean: LeanReference, repo: RepositoryRecord, registriesDScopes: ReadonlySet<string>): { details: SignatureLookupDetails; json: string } {
-  if (lean.repo.transport !== "docker") return { details: NO_LOOKUP, json: NO_LOOKUP_JSON };
-  // The reference's sha256 digest names the signatures (`lookupDigest`; there is no manifest on this path).
-  const digest = lean.digest !== undefined && lean.digest.startsWith("sha256:") ? lean.digest : undefined;
-  if (digest !== undefined || registriesDScopes.has(lean.identity)) {
-    const details = signatureLookupFor(fast.sim, leanDockerReference(lean), digest);
-    return { details, json: lookupJson(details) };
+/** The reference's own lookup (`plan` in simulate.ts: the reference's sha256 digest names the signatures). */
+function exactLookup(fast: FastPath, lean: LeanReference, digest: string | undefined): SignatureLookupDetails {
+  return signatureLookupFor(fast.sim, leanDockerReference(lean), digest);
+}
+
+/**
+ * The lookup every reference of the repository without a lookup digest shares: registries.d names none of their
+ * identities (the caller checks), so only the repository's namespaces select its sections (`signatureTopLevel`,
+ * `useSigstoreAttachments`), and the lookaside base is the repository's path below the configured URL
+ * (`lookasideStorageBaseURL`). Repositories whose namespaces select the same sections share a template: the lookup
+ * of the first, split around its path, checked against the exact lookup of a second repository path.
+ */
+function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRecord): { details: SignatureLookupDetails; json: string } {
+  if (rr.lookup !== undefined) return rr.lookup;
+  const state = lookupState(fast);
+  let key = "";
+  if (state.scopes.size > 0) for (const ns of lean.repo.namespaces) if (state.scopes.has(ns)) key += ns + "\n";
+  let t = state.templates.get(key);
+  if (t === undefined) {
+    t = lookupTemplate(fast, lean, key, state.scopes);
+    if (state.templates.size >= 1024) state.templates.clear();
+    state.templates.set(key, t);
   }
-  if (repo.lookup === undefined) {
-    const details = signatureLookupFor(fast.sim, leanDockerReference(lean), undefined);
-    // Only the repository may differ between its references here (registries.d names none of their identities).
-    if (details.repository !== referenceName(leanDockerReference(lean))) return { details, json: lookupJson(details) };
-    repo.lookup = { details, json: lookupJson(details) };
+  let details: SignatureLookupDetails;
+  if (t === null) details = exactLookup(fast, lean, undefined);
+  else {
+    const base = t.base === null ? null : t.base.join(lean.repo.path);
+    details = { ...t.details, lookasideBase: base, repository: lean.repo.name };
   }
-  return repo.lookup;
+  rr.lookup = { details, json: lookupJson(details) };
+  return rr.lookup;
+}
+
+interface LookupTemplate {
+  details: SignatureLookupDetails;
+  /** The lookaside base split around the repository path (null: no base). */
+  base: string[] | null;
+}
+
+interface LookupState {
+  scopes: ReadonlySet<string>;
+  templates: Map<string, LookupTemplate | null>;
+}
+
+const lookupStates = new WeakMap<FastPath, LookupState>();
+
+function lookupState(fast: FastPath): LookupState {
+  let s = lookupStates.get(fast);
+  if (s === undefined) lookupStates.set(fast, (s = { scopes: new Set((fast.sim.options.registriesD?.docker ?? []).map((e) => e.scope)), templates: new Map() }));
+  return s;
+}
+
+/** The lookup of `lean`'s repository split around its path, or null when a second path does not confirm the split. */
+function lookupTemplate(fast: FastPath, lean: LeanReference, key: string, scopes: ReadonlySet<string>): LookupTemplate | null {
+  const a = exactLookup(fast, lean, undefined);
+  const other: LeanReference = { ...lean, repo: { ...lean.repo, path: lean.repo.path + "-x9", name: lean.repo.name + "-x9" } };
+  // The second repository must select the same sections (its own namespaces, the identity not a section).
+  let otherKey = "";
+  for (const ns of [other.repo.name, ...lean.repo.namespaces.slice(1)]) if (scopes.has(ns)) otherKey += ns + "\n";
+  if (otherKey !== key || scopes.has(other.identity)) return null;
+  const b = exactLookup(fast, other, undefined);
+  const base = a.lookasideBase === null ? null : a.lookasideBase.split(lean.repo.path);
+  const rest = (d: SignatureLookupDetails) => JSON.stringify({ ...d, lookasideBase: null, repository: null });
+  const ok =
+    (base === null ? b.lookasideBase === null : b.lookasideBase === base.join(other.repo.path)) &&
+    a.repository === lean.repo.name &&
+    b.repository === other.repo.name &&
+    rest(a) === rest(b);
+  return ok ? { details: a, base } : null;
 }
 
 function lookupJson(d: SignatureLookupDetails): string {

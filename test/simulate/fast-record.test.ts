@@ -69,7 +69,8 @@ const NAMES = [
   "a".repeat(250),
   "quay.io/\u0001imagetrust:image-name\u0001",
 ];
-const TAILS = ["", ":latest", ":1.36", ":v1", ":v2", `@sha256:${HEX}`, `@sha512:${HEX}${HEX}`, "@sha256:abc", ":bad tag!", ":" + "t".repeat(129), ":v1@sha256:" + HEX, "@@unknown-digest@@", ":_x.y-z", ":-x", "@sha256:" + HEX.toUpperCase()];
+const HEX2 = "5f".repeat(32);
+const TAILS = ["", ":latest", ":1.36", ":v1", ":v2", `@sha256:${HEX}`, `@sha256:${HEX2}`, `@sha256:${"9".repeat(64)}`, `@sha512:${HEX}${HEX}`, "@sha256:abc", ":bad tag!", ":" + "t".repeat(129), ":v1@sha256:" + HEX, "@@unknown-digest@@", ":_x.y-z", ":-x", "@sha256:" + HEX.toUpperCase()];
 
 function references(n: number, seed: number): string[] {
   const r = prng(seed);
@@ -135,6 +136,8 @@ function registriesD(seed: number): RegistriesDConfig | undefined {
   const add = (scope: string, storage: RegistriesDConfig["docker"][number]["storage"]) => docker.push({ scope, file: "/etc/containers/registries.d/x.yaml", storage });
   if (r() < 0.6) add("quay.io", { lookaside: "https://sigs.example.com/quay", useSigstoreAttachments: r() < 0.5 });
   if (r() < 0.5) add("quay.io/acme/app:v1", { lookaside: "file:///srv/sigs/v1" }); // a section for one identity
+  if (r() < 0.3) add(`quay.io/acme/app@sha256:${HEX2}`, { lookaside: "file:///srv/sigs/digest", useSigstoreAttachments: true });
+  if (r() < 0.3) add("a.b.example.com/p", { lookaside: "https://example.com/a%20b/", useSigstoreAttachments: true });
   if (r() < 0.5) add("docker.io/library/busybox:1.36", { useSigstoreAttachments: true });
   if (r() < 0.4) add("registry.example.com", { lookaside: "https://user:secret@sigs.example.com/r" });
   if (r() < 0.3) add("ghcr.io", { lookaside: "not a url" });
