@@ -83,8 +83,6 @@ export interface DecidingPlan {
   errorParts: string[] | undefined;
   /** The shared decision when it does not name the image. */
   decision: Decision | undefined;
-  /** Per-list memo of the record path (fast-record.ts). */
-  record?: unknown;
 }
 
 /** The per-simulator state of the fast path. */
@@ -97,7 +95,7 @@ export interface FastPath {
 }
 
 /** Repositories remembered per simulator and form, at most (cleared when full: memory stays flat). */
-const REPOSITORY_LIMIT = 16_384;
+const REPOSITORY_LIMIT = 4096;
 const fastPaths = new WeakMap<Simulator, FastPath>();
 
 /** The fast-path state of a simulator (made on first use). */

@@ -74,8 +74,6 @@ interface ListTemplate {
   requirements: string[];
   reasons: string[];
   warnings: string[];
-  /** The whole record around its slots (made on first use). */
-  record?: RecordTemplate;
 }
 
 /**
@@ -115,6 +113,8 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
   const fast = fastPathOf(sim);
   // registries.d sections named by an identity (`name:tag`) make the lookaside depend on more than the repository.
   const registriesDScopes = new Set((o.registriesD?.docker ?? []).map((e) => e.scope));
+  // Record templates of `insecureAcceptAnything` / `reject` lists, by deciding list (null: explained per reference).
+  const templates = new Map<DecidingPlan, RecordTemplate | null>();
   const assemble = (values: Record<(typeof FAST_FIELDS)[number], string>): string => {
     const out: string[] = ["{"];
     for (let i = 0; i < selected.length; i++) out.push(i === 0 ? '"' : ',"', selected[i], '":', values[selected[i]]);
@@ -142,10 +142,13 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
       // The repository's lookup, or (a digest names the signatures, or registries.d names the identity) its own.
       const lookupForm = digest !== undefined || registriesDScopes.has(lean.identity) ? 2 : 0;
       const imageName = leanImageName(lean);
-      const t = listTemplate(fast, plan);
-      if (t !== undefined) {
-        let tpl = t.record;
-        if (tpl === undefined) t.record = tpl = recordTemplate(repo.transport, t, plan, assemble);
+      let tpl = templates.get(plan);
+      if (tpl === undefined) {
+        const t = listTemplate(fast, plan);
+        tpl = t === undefined ? null : recordTemplate(repo.transport, t, plan, assemble);
+        templates.set(plan, tpl);
+      }
+      if (tpl !== null) {
         // Identities, image names and inputs accepted here are made of JSON-safe characters only (the exact parser's
         // reference grammar: letters, digits, . _ - : / @ +): quoted without escaping.
         // Joined, not concatenated: a record is one flat string (long chains of `+` make slow cons strings to write).
@@ -331,7 +334,6 @@ function lookupJson(d: SignatureLookupDetails): string {
 
 /** The split explanation of an `insecureAcceptAnything` / `reject` list (undefined: explain per reference). */
 function listTemplate(fast: FastPath, plan: DecidingPlan): ListTemplate | undefined {
-  if (plan.record !== undefined) return plan.record === false ? undefined : (plan.record as ListTemplate);
   let t: ListTemplate | undefined;
   if (plan.requirements.every((r) => TEMPLATE_TYPES.has(r.type))) {
     const transport = plan.transport;
@@ -349,6 +351,5 @@ function listTemplate(fast: FastPath, plan: DecidingPlan): ListTemplate | undefi
     if (upstreamError && requirements && reasons && warnings && explain("").evaluation.allowed === plan.allowed)
       t = { scope, verdict: plan.allowed ? '"allow"' : '"deny"', upstreamError, requirements, reasons, warnings };
   }
-  plan.record = t ?? false;
   return t;
 }
