@@ -24,7 +24,9 @@
  */
 import type { Requirement, ScopeEntry } from "../ir/types.js";
 import type { DockerReference } from "../reference/docker-reference.js";
-import { validateDigest } from "../reference/docker-reference.js";
+import { familiarName as familiarNameOf, validateDigest } from "../reference/docker-reference.js";
+import { leanNormalizedName } from "../reference/lean-name.js";
+import { dockerNamespaces } from "../reference/policy-configuration.js";
 import { parseImageReference, type ImageReference } from "../reference/image-reference.js";
 import { decideRequirements } from "./evaluate.js";
 import type { DecidingScope } from "./scope-lookup.js";
@@ -59,6 +61,8 @@ export interface RepositoryPlan {
   namespaceEntry: ScopeEntry | undefined;
   /** How many namespaces were tried when the identity is not a scope (all of them when none matched). */
   namespacesTried: number;
+  /** Whether some scope of the transport names an identity of this repository (`name:tag`, `name@digest`). */
+  identityScopes: boolean;
   /** Per-repository memo of the record path (fast-record.ts). */
   record?: unknown;
 }
@@ -92,16 +96,24 @@ export interface FastPath {
   repositories: [Map<string, RepositoryPlan>, Map<string, RepositoryPlan>, Map<string, RepositoryPlan>, Map<string, RepositoryPlan>];
   /** Deciding plans by transport, then by entry (undefined key: the global default). */
   deciding: Map<string, Map<ScopeEntry | undefined, DecidingPlan>>;
+  /** Per transport: the repositories some scope names an identity of (others need no identity lookup). */
+  identityScopeNames: Map<string, ReadonlySet<string>>;
+  /** The tag and digest of the last scanned reference (scanRepository). */
+  scan: { tag: string | undefined; digest: string | undefined };
 }
 
-/** Repositories remembered per simulator and form, at most (cleared when full: memory stays flat). */
-const REPOSITORY_LIMIT = 4096;
+/**
+ * Repositories remembered per simulator and form, at most (cleared when full: memory stays flat). Small on purpose: a
+ * fleet repeats a repository close together, and entries that die young stay out of the old generation (measured on
+ * 285,000 decisions: 1,024 entries 148 MB peak RSS, 4,096 entries 245 MB and more GC time).
+ */
+const REPOSITORY_LIMIT = 1024;
 const fastPaths = new WeakMap<Simulator, FastPath>();
 
 /** The fast-path state of a simulator (made on first use). */
 export function fastPathOf(sim: Simulator): FastPath {
   let f = fastPaths.get(sim);
-  if (f === undefined) fastPaths.set(sim, (f = { sim, repositories: [new Map(), new Map(), new Map(), new Map()], deciding: new Map() }));
+  if (f === undefined) fastPaths.set(sim, (f = { sim, repositories: [new Map(), new Map(), new Map(), new Map()], deciding: new Map(), identityScopeNames: new Map(), scan: { tag: undefined, digest: undefined } }));
   return f;
 }
 
@@ -122,6 +134,22 @@ function isTag(s: string): boolean {
  * decide (anything unusual, or a reference that does not parse).
  */
 export function leanReference(fast: FastPath, input: string): LeanReference | undefined {
+  const repo = scanRepository(fast, input);
+  if (repo === undefined) return undefined;
+  const { tag, digest } = fast.scan;
+  return { repo, tag, digest, identity: leanIdentity(repo, tag, digest) };
+}
+
+/** `PolicyConfigurationIdentity()` of a reference of `repo`: `name:tag` or `name@digest`. */
+function leanIdentity(repo: RepositoryPlan, tag: string | undefined, digest: string | undefined): string {
+  return digest !== undefined ? repo.name + "@" + digest : repo.name + ":" + tag;
+}
+
+/**
+ * The repository of `input` (see {@link leanReference}); its tag (`latest` for a name-only docker reference) and
+ * digest are left in `fast.scan` until the next call.
+ */
+function scanRepository(fast: FastPath, input: string): RepositoryPlan | undefined {
   let transport: "docker" | "docker-daemon";
   let rest: string;
   if (input.startsWith("docker://")) {
@@ -158,20 +186,76 @@ export function leanReference(fast: FastPath, input: string): LeanReference | un
   if (transport === "docker-daemon" && slash === -1 && validateDigest(rest) === undefined) return undefined;
   // One map per transport and form (a name-only reference is its own form: "latest" is added, and the exact parser
   // refuses a 64-hex name only then): sliced keys, no concatenation per reference.
-  const map = fast.repositories[(transport === "docker" ? 0 : 2) + (tag === undefined && digest === undefined ? 1 : 0)];
+  const bare = tag === undefined && digest === undefined;
+  const map = fast.repositories[(transport === "docker" ? 0 : 2) + (bare ? 1 : 0)];
   let repo = map.get(name);
   if (repo === undefined) {
-    repo = repositoryPlan(fast, transport, input, tag, digest);
+    // A name-only reference is read by the exact parser (it refuses a 64-hex name only in that form).
+    repo = (bare ? undefined : leanRepositoryPlan(fast, transport, name)) ?? repositoryPlan(fast, transport, input, tag, digest);
     if (repo === undefined) return undefined;
     if (map.size >= REPOSITORY_LIMIT) map.clear();
     map.set(name, repo);
   }
-  if (tag === undefined && digest === undefined) tag = "latest";
-  return { repo, tag, digest, identity: digest !== undefined ? repo.name + "@" + digest : repo.name + ":" + tag };
+  fast.scan.tag = bare ? "latest" : tag;
+  fast.scan.digest = digest;
+  return repo;
 }
 
 /** Characters of a parsed repository name (all JSON-safe: records splice them without escaping). */
 const NAME_CHARS = /^[A-Za-z0-9._:/-]+$/;
+
+/**
+ * The repository plan of a common name read by the lean scanner (reference/lean-name.ts), with upstream's
+ * `FamiliarName`, `PolicyConfigurationNamespaces` and the namespace lookup of `requirementsForImageRef`; undefined
+ * when the scanner does not decide.
+ */
+function leanRepositoryPlan(fast: FastPath, transport: "docker" | "docker-daemon", text: string): RepositoryPlan | undefined {
+  const n = leanNormalizedName(text);
+  if (n === undefined) return undefined;
+  const name = n.domain + "/" + n.path;
+  const familiarName = familiarNameOf(n);
+  // daemon.ParseReference reserves the repository name "sha256" (the exact parser says so).
+  if (transport === "docker-daemon" && familiarName === "sha256") return undefined;
+  const namespaces = dockerNamespaces(n);
+  return { transport, domain: n.domain, path: n.path, name, familiarName, namespaces, ...namespaceLookup(fast, transport, namespaces) };
+}
+
+/** The first namespace that is a scope of the transport (else its default), and how many were tried. */
+function namespaceLookup(
+  fast: FastPath,
+  transport: string,
+  namespaces: readonly string[],
+): Pick<RepositoryPlan, "scopes" | "namespaceEntry" | "namespacesTried" | "identityScopes"> {
+  const scopes = fast.sim.index.scopesOf(transport);
+  let namespaceEntry: ScopeEntry | undefined;
+  let tried = 0;
+  if (scopes !== undefined) {
+    for (const ns of namespaces) {
+      tried++;
+      namespaceEntry = scopes.get(ns);
+      if (namespaceEntry !== undefined) break;
+    }
+    namespaceEntry ??= scopes.get("");
+  }
+  return { scopes, namespaceEntry, namespacesTried: tried, identityScopes: scopes !== undefined && identityScopeNames(fast, transport).has(namespaces[0]) };
+}
+
+/** The repository names (`name` of `name:tag`, `name@digest`) of a transport's scopes that name an identity. */
+function identityScopeNames(fast: FastPath, transport: string): ReadonlySet<string> {
+  let names = fast.identityScopeNames.get(transport);
+  if (names === undefined) {
+    const set = new Set<string>();
+    names = set;
+    for (const scope of fast.sim.index.scopesOf(transport)?.keys() ?? []) {
+      const at = scope.indexOf("@");
+      const colon = scope.lastIndexOf(":");
+      if (at !== -1) set.add(scope.slice(0, at));
+      else if (colon > scope.lastIndexOf("/")) set.add(scope.slice(0, colon));
+    }
+    fast.identityScopeNames.set(transport, names);
+  }
+  return names;
+}
 
 /** The repository plan from the exact parse of the first reference of it (undefined: leave it to the exact path). */
 function repositoryPlan(fast: FastPath, transport: "docker" | "docker-daemon", input: string, tag: string | undefined, digest: string | undefined): RepositoryPlan | undefined {
@@ -188,17 +272,6 @@ function repositoryPlan(fast: FastPath, transport: "docker" | "docker-daemon", i
   const within = ref.withinTransport;
   const familiar = within.slice(transport === "docker" ? 2 : 0, within.length - suffix.length);
   if (ref.identity !== name + suffix || ref.imageName !== transport + ":" + (transport === "docker" ? "//" : "") + familiar + suffix) return undefined;
-  const scopes = fast.sim.index.scopesOf(transport);
-  let namespaceEntry: ScopeEntry | undefined;
-  let tried = 0;
-  if (scopes !== undefined) {
-    for (const ns of ref.namespaces) {
-      tried++;
-      namespaceEntry = scopes.get(ns);
-      if (namespaceEntry !== undefined) break;
-    }
-    namespaceEntry ??= scopes.get("");
-  }
   return {
     transport,
     domain: d.domain,
@@ -206,19 +279,10 @@ function repositoryPlan(fast: FastPath, transport: "docker" | "docker-daemon", i
     name,
     familiarName: familiar,
     namespaces: ref.namespaces,
-    scopes,
-    namespaceEntry,
-    namespacesTried: tried,
+    ...namespaceLookup(fast, transport, ref.namespaces),
   };
 }
 
-/** The deciding entry of a lean reference, and whether its identity (not a namespace) matched. */
-export function decidingEntry(lean: LeanReference): { entry: ScopeEntry | undefined; identityMatched: boolean } {
-  const scopes = lean.repo.scopes;
-  if (scopes === undefined) return { entry: undefined, identityMatched: false };
-  const e = scopes.get(lean.identity);
-  return e !== undefined ? { entry: e, identityMatched: true } : { entry: lean.repo.namespaceEntry, identityMatched: false };
-}
 
 /** The deciding plan of an entry under a transport (undefined entry: the global default). */
 export function decidingPlan(fast: FastPath, transport: string, entry: ScopeEntry | undefined): DecidingPlan {
@@ -266,13 +330,17 @@ export function leanDockerReference(lean: LeanReference): DockerReference {
 
 /** The decision for `input` on the fast path, or undefined when the exact path must decide. */
 export function fastDecide(fast: FastPath, input: string): Decision | undefined {
-  const lean = leanReference(fast, input);
-  if (lean === undefined) return undefined;
-  const { entry } = decidingEntry(lean);
-  const plan = decidingPlan(fast, lean.repo.transport, entry);
+  const repo = scanRepository(fast, input);
+  if (repo === undefined) return undefined;
+  const { tag, digest } = fast.scan;
+  // The identity is looked up only where some scope names an identity of this repository.
+  const entry = (repo.identityScopes ? repo.scopes!.get(leanIdentity(repo, tag, digest)) : undefined) ?? repo.namespaceEntry;
+  const plan = decidingPlan(fast, repo.transport, entry);
   if (plan.decision !== undefined) return plan.decision;
   if (plan.errorParts === undefined) return undefined;
-  return { allowed: false, error: plan.errorParts.join(leanImageName(lean)), parseError: false, scope: plan.scope };
+  const suffix = digest !== undefined ? "@" + digest : ":" + tag;
+  const imageName = (repo.transport === "docker" ? "docker://" : "docker-daemon:") + repo.familiarName + suffix;
+  return { allowed: false, error: plan.errorParts.join(imageName), parseError: false, scope: plan.scope };
 }
 
 /** The exact parse of a lean reference's text, for callers that need the whole ImageReference. */

@@ -72,12 +72,22 @@ const NAMES = [
 const HEX2 = "5f".repeat(32);
 const TAILS = ["", ":latest", ":1.36", ":v1", ":v2", `@sha256:${HEX}`, `@sha256:${HEX2}`, `@sha256:${"9".repeat(64)}`, `@sha512:${HEX}${HEX}`, "@sha256:abc", ":bad tag!", ":" + "t".repeat(129), ":v1@sha256:" + HEX, "@@unknown-digest@@", ":_x.y-z", ":-x", "@sha256:" + HEX.toUpperCase()];
 
+/** A name made of the characters names are made of, in any order (the lean scanner must refuse what upstream refuses). */
+function randomName(r: () => number): string {
+  const alphabet = "ab9Z.-_:/";
+  const parts = ["", "localhost", "localhost:5000", "docker.io", "index.docker.io", "Quay.IO", "q-1.io:80", "a..b", "-a.io", "a-.io", "x_y.io"];
+  let s = r() < 0.5 ? parts[Math.floor(r() * parts.length)] + "/" : "";
+  const len = 1 + Math.floor(r() * 12);
+  for (let i = 0; i < len; i++) s += alphabet[Math.floor(r() * alphabet.length)];
+  return s;
+}
+
 function references(n: number, seed: number): string[] {
   const r = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const name = pick(NAMES) + pick(TAILS);
+    const name = (r() < 0.3 ? randomName(r) : pick(NAMES)) + pick(TAILS);
     const k = r();
     out.push(
       k < 0.6 ? `docker://${name}`
@@ -207,7 +217,7 @@ describe("the fast path says what the exact path says", () => {
         expect(got.verdict).toBe(exact.verdict);
       }
     }
-    expect(fastUsed).toBeGreaterThan(10_000);
+    expect(fastUsed).toBeGreaterThan(6000);
     expect(fallbacks).toBeGreaterThan(1000);
   });
 
