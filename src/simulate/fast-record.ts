@@ -32,6 +32,7 @@ import {
 import type { SignatureLookupDetails } from "./requirement-report.js";
 import { explainEvaluation } from "./simulate.js";
 import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
+import { sigstoreAttachmentTag } from "../registries/lookaside.js";
 import type { Simulator } from "./types.js";
 
 /** The record fields the fast path writes, in record order (the lean default set). */
@@ -140,7 +141,7 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
       // Which lookup the record has: 0 the repository's, 1 the digested one, 2 its own (computed exactly).
       const digest = lean.digest !== undefined && lean.digest.startsWith("sha256:") ? lean.digest : undefined;
       // The repository's lookup, or (a digest names the signatures, or registries.d names the identity) its own.
-      const lookupForm = digest !== undefined || registriesDScopes.has(lean.identity) ? 2 : 0;
+      const lookupForm = registriesDScopes.has(lean.identity) ? 2 : digest !== undefined ? 1 : 0;
       const imageName = leanImageName(lean);
       let tpl = templates.get(plan);
       if (tpl === undefined) {
@@ -170,7 +171,9 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
                       ? NO_LOOKUP_JSON
                       : lookupForm === 0
                         ? repositoryLookup(fast, lean, rr).json
-                        : lookupJson(exactLookup(fast, lean, digest)),
+                        : lookupForm === 1
+                          ? digestedLookup(fast, lean, digest!).json
+                          : lookupJson(exactLookup(fast, lean, digest), false),
             tpl.parts[i + 1],
           );
         }
@@ -183,7 +186,9 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
           ? NO_LOOKUP
           : lookupForm === 0
             ? repositoryLookup(fast, lean, rr).details
-            : exactLookup(fast, lean, digest);
+            : lookupForm === 1
+              ? digestedLookup(fast, lean, digest!).details
+              : exactLookup(fast, lean, digest);
       const dockerReference = leanDockerReference(lean);
       const evaluation = evaluateRequirements(plan.requirements, { transport: repo.transport, imageName, dockerReference, manifestDigest: digest });
       const withinTransport = repo.transport === "docker" ? imageName.slice(7) : imageName.slice(14);
@@ -199,7 +204,7 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
         upstreamError: JSON.stringify(evaluation.error),
         requirements: JSON.stringify(e.requirements),
         reasons: JSON.stringify(e.reasons),
-        signatureLookup: repo.transport === "docker" ? lookupJson(details) : NO_LOOKUP_JSON,
+        signatureLookup: repo.transport === "docker" ? lookupJson(details, false) : NO_LOOKUP_JSON,
         warnings: JSON.stringify(e.warnings),
         signatures: "null",
       });
@@ -253,7 +258,8 @@ function join(parts: string[], value: string): string {
 
 function repositoryRecord(repo: RepositoryPlan): RepositoryRecord {
   let r = repo.record as RepositoryRecord | undefined;
-  if (r === undefined) repo.record = r = { namespacesTried: compact(JSON.stringify(repo.namespaces.slice(0, repo.namespacesTried))) };
+  // Namespaces are slices of the reference's own text (one-byte), not of the policy.
+  if (r === undefined) repo.record = r = { namespacesTried: JSON.stringify(repo.namespaces.slice(0, repo.namespacesTried)) };
   return r;
 }
 
@@ -271,6 +277,16 @@ function exactLookup(fast: FastPath, lean: LeanReference, digest: string | undef
  */
 function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRecord): { details: SignatureLookupDetails; json: string } {
   if (rr.lookup !== undefined) return rr.lookup;
+  const t = lookupTemplateOf(fast, lean);
+  let details: SignatureLookupDetails;
+  if (t === null) details = exactLookup(fast, lean, undefined);
+  else details = { ...t.details, lookasideBase: t.base === null ? null : t.base.join(lean.repo.path), repository: lean.repo.name };
+  rr.lookup = { details, json: lookupJson(details, t !== null) };
+  return rr.lookup;
+}
+
+/** The shared lookup template of the sections `lean`'s repository selects (null: none confirmed). */
+function lookupTemplateOf(fast: FastPath, lean: LeanReference): LookupTemplate | null {
   const state = lookupState(fast);
   let key = "";
   if (state.scopes.size > 0) for (const ns of lean.repo.namespaces) if (state.scopes.has(ns)) key += ns + "\n";
@@ -280,20 +296,76 @@ function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRec
     if (state.templates.size >= 1024) state.templates.clear();
     state.templates.set(key, t);
   }
-  let details: SignatureLookupDetails;
-  if (t === null) details = exactLookup(fast, lean, undefined);
-  else {
-    const base = t.base === null ? null : t.base.join(lean.repo.path);
-    details = { ...t.details, lookasideBase: base, repository: lean.repo.name };
+  return t;
+}
+
+/**
+ * The lookup of a sha256-digested reference whose identity registries.d does not name: the repository's sections,
+ * and the first signature's URL (`lookasideStorageURL`: `<base>@sha256=<hex>/signature-1`) from a template with the
+ * path and the hex left blank, confirmed on a second path and digest; the exact lookup where there is none.
+ */
+function digestedLookup(fast: FastPath, lean: LeanReference, digest: string): { details: SignatureLookupDetails; json: string } {
+  const t = lookupTemplateOf(fast, lean);
+  if (t !== null && t.digested === undefined) t.digested = digestTemplate(fast, lean, t);
+  if (t === null || t.digested === null || t.digested === undefined) {
+    const details = exactLookup(fast, lean, digest);
+    return { details, json: lookupJson(details, false) };
   }
-  rr.lookup = { details, json: lookupJson(details) };
-  return rr.lookup;
+  const d = t.digested;
+  const path = lean.repo.path;
+  const details: SignatureLookupDetails = {
+    ...d.details,
+    lookasideBase: t.base === null ? null : t.base.join(path),
+    lookasideSignature1: d.signature1 === null ? null : fillSignature1(d.signature1, path, digest.slice(7)),
+    repository: lean.repo.name,
+    attachmentTag: sigstoreAttachmentTag(digest),
+  };
+  return { details, json: lookupJson(details, true) };
+}
+
+const PATH_BLANK = "\u0002";
+const HEX_BLANK = "\u0003";
+const HEX_A = "0123456789abcdef".repeat(4);
+const HEX_B = "fedcba9876543210".repeat(4);
+
+function fillSignature1(template: string, path: string, hex: string): string {
+  return template.split(PATH_BLANK).join(path).split(HEX_BLANK).join(hex);
+}
+
+function digestTemplate(fast: FastPath, lean: LeanReference, t: LookupTemplate): DigestTemplate | null {
+  const pathA = lean.repo.path;
+  const withDigest = (l: LeanReference, hex: string): LeanReference => ({ ...l, tag: undefined, digest: "sha256:" + hex, identity: l.repo.name + "@sha256:" + hex });
+  const other: LeanReference = { ...lean, repo: { ...lean.repo, path: pathA + "-x9", name: lean.repo.name + "-x9" } };
+  const state = lookupState(fast);
+  if (state.scopes.has(lean.repo.name + "@sha256:" + HEX_A) || state.scopes.has(other.repo.name + "@sha256:" + HEX_B)) return null;
+  const a = exactLookup(fast, withDigest(lean, HEX_A), "sha256:" + HEX_A);
+  const b = exactLookup(fast, withDigest(other, HEX_B), "sha256:" + HEX_B);
+  const signature1 = a.lookasideSignature1 === null ? null : compact(a.lookasideSignature1.split(HEX_A).join(HEX_BLANK).split(pathA).join(PATH_BLANK));
+  const rest = (d: SignatureLookupDetails) => JSON.stringify({ ...d, lookasideBase: null, repository: null, lookasideSignature1: null, attachmentTag: null });
+  const ok =
+    (signature1 === null ? b.lookasideSignature1 === null : b.lookasideSignature1 === fillSignature1(signature1, other.repo.path, HEX_B)) &&
+    (t.base === null ? a.lookasideBase === null && b.lookasideBase === null : a.lookasideBase === t.base.join(pathA) && b.lookasideBase === t.base.join(other.repo.path)) &&
+    a.repository === lean.repo.name &&
+    b.repository === other.repo.name &&
+    a.attachmentTag === sigstoreAttachmentTag("sha256:" + HEX_A) &&
+    b.attachmentTag === sigstoreAttachmentTag("sha256:" + HEX_B) &&
+    rest(a) === rest(b) &&
+    rest(a) === rest(t.details);
+  return ok ? { details: a, signature1 } : null;
+}
+
+/** The lookup of digested references: the first signature's URL with the path (U+0002) and hex (U+0003) blank. */
+interface DigestTemplate {
+  details: SignatureLookupDetails;
+  signature1: string | null;
 }
 
 interface LookupTemplate {
   details: SignatureLookupDetails;
   /** The lookaside base split around the repository path (null: no base). */
   base: string[] | null;
+  /** The template of sha256-digested references (made on first use; null: none confirmed). */
+  digested?: DigestTemplate | null;
 }
 
 interface LookupState {
@@ -318,7 +390,7 @@ function lookupTemplate(fast: FastPath, lean: LeanReference, key: string, scopes
   for (const ns of [other.repo.name, ...lean.repo.namespaces.slice(1)]) if (scopes.has(ns)) otherKey += ns + "\n";
   if (otherKey !== key || scopes.has(other.identity)) return null;
   const b = exactLookup(fast, other, undefined);
-  const base = a.lookasideBase === null ? null : a.lookasideBase.split(lean.repo.path);
+  const base = a.lookasideBase === null ? null : a.lookasideBase.split(lean.repo.path).map(compact);
   const rest = (d: SignatureLookupDetails) => JSON.stringify({ ...d, lookasideBase: null, repository: null });
   const ok =
     (base === null ? b.lookasideBase === null : b.lookasideBase === base.join(other.repo.path)) &&
@@ -328,8 +400,10 @@ function lookupTemplate(fast: FastPath, lean: LeanReference, key: string, scopes
   return ok ? { details: a, base } : null;
 }
 
-function lookupJson(d: SignatureLookupDetails): string {
-  return compact(JSON.stringify({ lookasideBase: d.lookasideBase, lookasideSignature1: d.lookasideSignature1, sigstoreAttachments: d.sigstoreAttachments }));
+/** The `signatureLookup` of a record (`compacted`: its strings are one-byte already, see {@link compact}). */
+function lookupJson(d: SignatureLookupDetails, compacted: boolean): string {
+  const json = JSON.stringify({ lookasideBase: d.lookasideBase, lookasideSignature1: d.lookasideSignature1, sigstoreAttachments: d.sigstoreAttachments });
+  return compacted ? json : compact(json);
 }
 
 /** The split explanation of an `insecureAcceptAnything` / `reject` list (undefined: explain per reference). */
