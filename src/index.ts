@@ -96,12 +96,22 @@ export { compileToFiles, type CompileToFilesOptions, type CompileToFilesResult }
 export { simulate, renderSimulationText, type SimulateOptions, type SimulationResult } from "./simulate/simulate-refs.js";
 export { compileToKubernetesFiles, type CompileK8sOptions, type CompileK8sResult } from "./compile/compile-k8s.js";
 export { parseExpectationsYaml, type ExpectationCase, type ExpectationsFile } from "./expectations/yaml-cases.js";
-export { runExpectations, testExpectationFiles, type ExpectationResult, type ExpectationRun, type TestFilesOptions } from "./expectations/run.js";
+export {
+  runExpectations,
+  runExpectationsWithEvidence,
+  testExpectationFiles,
+  type ExpectationResult,
+  type ExpectationRun,
+  type ExpectationsInput,
+  type TestFilesOptions,
+} from "./expectations/run.js";
+export type { ExpectationEvidence, ExpectationEvidenceSource } from "./expectations/evidence.js";
 export { renderExpectationsText } from "./expectations/render-text.js";
 export { diffPolicies, type DiffOptions, type PolicyDiff } from "./diff/analyse.js";
 export { renderDiffText } from "./diff/render-text.js";
 export { writeFileAtomic, writeTreeAtomic, type AtomicWriteOptions } from "./util/atomic-write.js";
 export { verifyImage, type VerifyImageOptions, type VerifyImageResult } from "./verify/verify-image.js";
+export { expectationEvidence } from "./verify/evidence.js";
 
 // The CLI, for embedding (and its exit codes for the results above)
 export { run, type CliIo } from "./cli/run.js";

@@ -8,5 +8,5 @@ export const TRUST_KEYWORDS: readonly string[] = [
   "roots", "intermediates", "hostname", "identity", "level", "default", "transport", "approve", "because", "expect",
   "allow", "deny", "by", "signatures", "lookaside", "staging", "attachments", "no", "accept", "reject", "signed",
   "base", "layer", "with", "and", "plus", "exact", "repository", "remap", "to", "include", "profile", "enforced-by",
-  "nodes", "cluster", "until", "workflow", "prefix", "regexp",
+  "nodes", "cluster", "until", "workflow", "prefix", "regexp", "manifest",
 ];

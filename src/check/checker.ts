@@ -20,6 +20,7 @@ import { checkLevelGraph, checkOutputSize, declareNames, reportUnusedNames } fro
 import { checkLevelBody } from "./check-requirements.js";
 import { checkApproval, checkDefaults, checkExpectation, checkTransport } from "./check-scopes.js";
 import { checkSignatures, checkSigstoreStorage } from "./check-storage.js";
+import { checkExpectationClauses } from "./check-expect-evidence.js";
 import { CHECK_CODES as C } from "./codes.js";
 import { checkOtherProfiles, selectProfile, type ProfileSelection } from "./check-profiles.js";
 
@@ -57,6 +58,7 @@ function runChecks(ctx: TrustCheckContext, file: A.TrustFile): ProfileSelection 
   for (const s of st) if (s.type === "transport") withProfile(ctx, profileOf(s), () => checkTransport(ctx, s));
   for (const s of st) if (s.type === "approve") withProfile(ctx, profileOf(s), () => checkApproval(ctx, s));
   for (const s of st) if (s.type === "expect") checkExpectation(ctx, s);
+  for (const s of st) if (s.type === "expect") checkExpectationClauses(ctx, s);
   checkSigstoreStorage(ctx, st);
   for (const d of ctx.names.values()) if (d.type === "key" && ctx.used.has(d.name.name)) checkKeyFeatures(ctx, d);
   reportUnusedNames(ctx);

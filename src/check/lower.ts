@@ -214,6 +214,8 @@ export function lowerTrustFile(source: SourceFile, file: A.TrustFile, checked: C
     .map((e) => {
       const x: IR.Expectation = { verdict: e.verdict, reference: e.reference.value, origin: e.span };
       if (e.scope) x.scope = e.scope.value;
+      if (e.evidence) x.evidence = e.evidence.manifest ? { signatures: e.evidence.signatures.value, manifest: e.evidence.manifest.value } : { signatures: e.evidence.signatures.value };
+      if (e.because) x.because = e.because.kind === "code" ? { code: e.because.code.name } : { text: e.because.text.value };
       return x;
     });
 

@@ -16,4 +16,9 @@ export const MODULE_CODES = {
   approvalExpiredRefused: "IT2251",
   invalidDate: "IT2252",
   importLosesApprovalFacts: "IT2253",
+
+  becauseOnAllow: "IT2261",
+  becauseUnknownCode: "IT2262",
+  becauseNotADenialCode: "IT2263",
+  evidenceUnreadable: "IT2264",
 } as const;

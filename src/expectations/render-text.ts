@@ -2,6 +2,7 @@
 import { renderDiagnosticText } from "../diagnostics/render-text.js";
 import type { SourceFile } from "../source/source-file.js";
 import { renderSimulationExplanation } from "../simulate/render-text.js";
+import { renderEvidenceText } from "../simulate/render-evidence.js";
 import { EXPECTATION_CODES } from "./codes.js";
 import type { ExpectationRun } from "./run.js";
 
@@ -33,10 +34,21 @@ export function renderExpectationsText(
         const p = src.position(r.expectation.origin.start);
         where = `${show(r.expectation.origin.file)}:${p.line}:${p.column}: `;
       }
-      out.push(`  FAIL ${where}expect ${r.expectation.verdict} ${r.expectation.reference}${r.expectation.scope !== undefined ? ` by ${JSON.stringify(r.expectation.scope)}` : ""}`);
+      const e = r.expectation;
+      const evidence = e.evidence
+        ? ` with signatures ${JSON.stringify(show(e.evidence.signatures))}${e.evidence.manifest !== undefined ? ` manifest ${JSON.stringify(show(e.evidence.manifest))}` : ""}`
+        : "";
+      const because = e.because ? ` because ${"code" in e.because ? e.because.code : JSON.stringify(e.because.text)}` : "";
+      out.push(`  FAIL ${where}expect ${e.verdict} ${e.reference}${e.scope !== undefined ? ` by ${JSON.stringify(e.scope)}` : ""}${evidence}${because}`);
       for (const p of r.problems) out.push(`    ${p}`);
+      // What came, beside what was expected: the verdict, the codes the decision carries and the runtime's words.
+      if (r.codes !== undefined) {
+        const carries = r.codes.length ? `, carrying ${r.codes.join(", ")}` : "";
+        out.push(`    got: ${r.actual.verdict}${carries}${r.actual.upstreamError ? `: ${r.actual.upstreamError}` : ""}`);
+      }
+      const explanation = renderSimulationExplanation(r.actual) + ("signatures" in r.actual ? renderEvidenceText(r.actual.signatures, "  ") : "");
       out.push(
-        renderSimulationExplanation(r.actual)
+        explanation
           .trimEnd()
           .split("\n")
           .map((l) => "    " + l)

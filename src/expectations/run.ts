@@ -1,9 +1,11 @@
 /**
  * `imagetrust test FILE...`: run expectations against the policy they are written for and count passed / failed.
  *
- * Two kinds of files: a `.trust` source (its inline `expect allow|deny "ref" [by "scope"]` lines, lowered to
- * `TrustModel.expectations`) and a YAML case file for a plain policy.json (yaml-cases.ts). Files are read through
- * the caller's Host. An expected scope matches when it equals the deciding scope string (`""` = a transport
+ * Two kinds of files: a `.trust` source (its inline `expect allow|deny "ref" [by "scope"] [with signatures "DIR"
+ * [manifest "FILE"]] [because CODE|"text"]` lines, lowered to `TrustModel.expectations`) and a YAML case file for a
+ * plain policy.json (yaml-cases.ts). Files are read through the caller's Host. An expectation with signature
+ * evidence is decided on it (evidence.ts: signatures are verified, so that path is async); `because` holds when the
+ * denial carries the code, or its reasons contain the text (src/simulate/denial-codes.ts). An expected scope matches when it equals the deciding scope string (`""` = a transport
  * default); `default` (or `<global default>`) also matches a decision by the global default.
  * The text report is render-text.ts; the exit code is the CLI's (src/cli/exit-codes.ts).
  */
@@ -24,6 +26,9 @@ import { ioErrorDiagnostic, statKind } from "../input/files.js";
 import { EXPECTATION_CODES } from "./codes.js";
 import { parseExpectationsYaml, type ExpectationCase } from "./yaml-cases.js";
 import { readBounded } from "../host/read-limits.js";
+import { denialFacts } from "../simulate/denial-codes.js";
+import type { SimulationWithEvidence } from "../simulate/evidence-source.js";
+import { decideOnEvidence, type EvidenceRunOptions, type ExpectationEvidenceSource } from "./evidence.js";
 
 export { EXPECTATION_CODES } from "./codes.js";
 export { parseExpectationsYaml, type ExpectationCase, type ExpectationsFile } from "./yaml-cases.js";
@@ -34,7 +39,9 @@ export interface ExpectationResult {
   passed: boolean;
   /** What did not match, in words (empty when passed). */
   problems: string[];
-  actual: SimulationResult;
+  actual: SimulationResult | SimulationWithEvidence;
+  /** The codes the decision carries (rejected signatures, evidence findings): given for expectations with evidence or `because`. */
+  codes?: string[];
   /** Where the expectation is written (1-based line and column), when it was read from a file. */
   location?: { file: string; line: number; column: number };
 }
@@ -57,36 +64,89 @@ export function scopeMatches(expected: string, actual: SimulationResult["scope"]
   return actual.scope === expected;
 }
 
-/** Check expectations against a policy (the core, no files). */
-export function runExpectations(
-  input: Omit<SimulationOptions, "policy"> & { policy: Policy; expectations: readonly ExpectationCase[] },
-  file = "<expectations>",
-): ExpectationRun {
-  const sim = createSimulator(input);
-  const results: ExpectationResult[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const e of input.expectations) {
-    const actual = sim.simulate(e.reference);
-    const problems: string[] = [];
-    if (actual.error !== null) problems.push(`the reference could not be used: ${actual.error}`);
-    if (actual.verdict !== e.verdict) problems.push(`expected ${e.verdict}, got ${actual.verdict}`);
-    if (e.scope !== undefined && !scopeMatches(e.scope, actual.scope)) {
-      const got = actual.scope === null ? "the global default" : `scope ${JSON.stringify(actual.scope.scope)} of ${actual.scope.transport}`;
-      problems.push(`expected scope ${JSON.stringify(e.scope)} to decide, but ${got} decided`);
-    }
-    const passed = problems.length === 0;
-    results.push({ expectation: e, passed, problems, actual });
-    if (!passed)
-      diagnostics.push({
-        code: EXPECTATION_CODES.failed,
-        severity: "error",
-        message: `expectation failed for ${e.reference}: ${problems.join("; ")}`,
-        ...(e.origin ? { span: e.origin } : { file }),
-        hint: actual.reasons.join(" "),
-      });
+/** Inputs of {@link runExpectations}: the policy (and what else the simulator takes) and the expectations. */
+export type ExpectationsInput = Omit<SimulationOptions, "policy"> & { policy: Policy; expectations: readonly ExpectationCase[] };
+
+/** What did not hold of one expectation, given the decision (empty when it held). */
+function judge(e: ExpectationCase, actual: SimulationResult | SimulationWithEvidence, codes: string[], texts: string[]): string[] {
+  const problems: string[] = [];
+  if (actual.error !== null) problems.push(`the reference could not be used: ${actual.error}`);
+  if (actual.verdict !== e.verdict) problems.push(`expected ${e.verdict}, got ${actual.verdict}`);
+  if (e.scope !== undefined && !scopeMatches(e.scope, actual.scope)) {
+    const got = actual.scope === null ? "the global default" : `scope ${JSON.stringify(actual.scope.scope)} of ${actual.scope.transport}`;
+    problems.push(`expected scope ${JSON.stringify(e.scope)} to decide, but ${got} decided`);
   }
-  const passedCount = results.filter((r) => r.passed).length;
-  return { file, passed: passedCount, failed: results.length - passedCount, results, diagnostics };
+  const because = e.because;
+  if (because && actual.verdict === "deny") {
+    const carries = codes.length ? `it carries ${codes.join(", ")}` : "it carries no code";
+    if ("code" in because) {
+      if (!codes.includes(because.code)) problems.push(`expected the denial to carry ${because.code}, but ${carries}`);
+    } else if (!texts.some((t) => t.includes(because.text)))
+      problems.push(`expected the denial's reasons to contain ${JSON.stringify(because.text)}, but they do not (${carries})`);
+  }
+  return problems;
+}
+
+/**
+ * One result (and its IT5610 diagnostic when it failed). `failure` fails it without judging the decision (evidence
+ * that cannot be read: the decision shown is the one without it).
+ */
+function record(run: ExpectationRun, e: ExpectationCase, actual: SimulationResult | SimulationWithEvidence, file: string, failure?: string): void {
+  const { codes, texts } = denialFacts(actual);
+  const problems = failure !== undefined ? [failure] : judge(e, actual, codes, texts);
+  const passed = problems.length === 0;
+  const r: ExpectationResult = { expectation: e, passed, problems, actual };
+  if (e.evidence || e.because) r.codes = codes;
+  run.results.push(r);
+  if (passed) run.passed++;
+  else {
+    run.failed++;
+    run.diagnostics.push({
+      code: EXPECTATION_CODES.failed,
+      severity: "error",
+      message: `expectation failed for ${e.reference}: ${problems.join("; ")}`,
+      ...(e.origin ? { span: e.origin } : { file }),
+      hint: actual.reasons.join(" "),
+    });
+  }
+}
+
+/**
+ * Check expectations against a policy (the core, no files), synchronously: for callers without signature evidence.
+ * An expectation that names evidence fails here with a problem saying so; {@link runExpectationsWithEvidence}
+ * decides it.
+ */
+export function runExpectations(input: ExpectationsInput, file = "<expectations>"): ExpectationRun {
+  const sim = createSimulator(input);
+  const run: ExpectationRun = { file, passed: 0, failed: 0, results: [], diagnostics: [] };
+  for (const e of input.expectations) {
+    const failure = e.evidence ? "decided on signature evidence, which only runExpectationsWithEvidence (imagetrust test) reads" : undefined;
+    record(run, e, sim.simulate(e.reference), file, failure);
+  }
+  return run;
+}
+
+/**
+ * Check expectations against a policy, deciding those that name signature evidence on it (the signatures directory
+ * and manifest are read through `host`; `evidenceSource` verifies the signatures, e.g. src/verify/evidence.ts
+ * `expectationEvidence`). Without evidence an expectation is decided as by {@link runExpectations}.
+ */
+export async function runExpectationsWithEvidence(input: ExpectationsInput & EvidenceRunOptions, file = "<expectations>"): Promise<ExpectationRun> {
+  const sim = createSimulator(input);
+  const run: ExpectationRun = { file, passed: 0, failed: 0, results: [], diagnostics: [] };
+  for (const e of input.expectations) {
+    if (!e.evidence) {
+      record(run, e, sim.simulate(e.reference), file);
+      continue;
+    }
+    const d = await decideOnEvidence(sim, { ...e, evidence: e.evidence }, input, file);
+    if ("unreadable" in d) {
+      // The evidence is missing: said at the expect line (IT2264), and the expectation fails.
+      run.diagnostics.push(d.unreadable);
+      record(run, e, sim.simulate(e.reference), file, d.unreadable.message);
+    } else record(run, e, d.actual, file);
+  }
+  return run;
 }
 
 /** Loaders used by `testExpectationFiles` (the defaults are the project's loaders; tests may replace them). */
@@ -109,6 +169,11 @@ export interface TestFilesOptions {
   loaders?: ExpectationLoaders;
   /** Where a .trust source's key files are read (src/input/key-files.ts `keysHost`); `false`: not looked at. Default: `host`. */
   keys?: Host | false;
+  /**
+   * Verifies the signatures of expectations with evidence (src/verify/evidence.ts `expectationEvidence`, which reads
+   * key files through the same keys host); without it such an expectation fails saying so.
+   */
+  evidenceSource?: ExpectationEvidenceSource;
 }
 
 /**
@@ -128,11 +193,22 @@ export function defaultExpectationLoaders(host: Host, extra: Partial<Expectation
   };
 }
 
-function fromExpectation(e: Expectation): ExpectationCase {
+/** An expectation's evidence paths resolved against `dir` (the directory of the file it is written in) and the host's cwd. */
+function resolveEvidence(c: ExpectationCase, host: Host, dir: string): ExpectationCase {
+  if (!c.evidence) return c;
+  const at = (p: string) => resolve(host.cwd(), dir, p);
+  const evidence = c.evidence.manifest !== undefined ? { signatures: at(c.evidence.signatures), manifest: at(c.evidence.manifest) } : { signatures: at(c.evidence.signatures) };
+  return { ...c, evidence };
+}
+
+/** The runner's case for a lowered expectation; evidence paths are relative to the file it is written in (an include's own). */
+function fromExpectation(e: Expectation, host: Host, file: string): ExpectationCase {
   const c: ExpectationCase = { reference: e.reference, verdict: e.verdict };
   if (e.scope !== undefined) c.scope = e.scope;
   if (e.origin) c.origin = e.origin;
-  return c;
+  if (e.evidence) c.evidence = { ...e.evidence };
+  if (e.because) c.because = { ...e.because };
+  return resolveEvidence(c, host, dirname(e.origin?.file ?? file));
 }
 
 /**
@@ -145,7 +221,7 @@ function judgedBy(options: TestFilesOptions, declared?: string): SimulationOptio
 }
 
 /** Run one expectations file (`.trust`, or YAML `.yaml`/`.yml`). */
-export function testExpectationFile(file: string, options: TestFilesOptions): ExpectationRun {
+export async function testExpectationFile(file: string, options: TestFilesOptions): Promise<ExpectationRun> {
   const L = options.loaders ?? defaultExpectationLoaders(options.host, {}, options.keys ?? options.host);
   const fail = (d: Diagnostic[]): ExpectationRun => ({ file, passed: 0, failed: 0, results: [], diagnostics: d });
   // A directory is IT9003 and fatal, as every other command reports it (src/input/files.ts readTextFile).
@@ -160,15 +236,24 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
   if (file.endsWith(".trust")) {
     const model = L.compileTrust(source, { target: options.target });
     if (!model.value) return fail(model.diagnostics);
-    const runOne = (m: TrustModel) =>
+    const runOne = async (m: TrustModel) =>
       withLocations(
-        runExpectations(
-          { policy: m.policy, registriesD: m.registriesD, env: options.env, host: options.host, parse: judgedBy(options, m.target), expectations: m.expectations.map(fromExpectation) },
+        await runExpectationsWithEvidence(
+          {
+            policy: m.policy,
+            registriesD: m.registriesD,
+            env: options.env,
+            host: options.host,
+            ...evidenceOptions(options),
+            parse: judgedBy(options, m.target),
+            expectations: m.expectations.map((e) => fromExpectation(e, options.host, file)),
+          },
           file,
         ),
         source,
+        L.readFile,
       );
-    const run = runOne(model.value);
+    const run = await runOne(model.value);
     const diagnostics = [...model.diagnostics.filter((d) => d.severity !== "error"), ...run.diagnostics];
     // A source with profiles: the base, then every profile (its own expectations and the top-level ones).
     for (const profile of model.value.profiles ?? []) {
@@ -178,7 +263,7 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
         run.failed++;
         continue;
       }
-      const pr = runOne(pm.value);
+      const pr = await runOne(pm.value);
       const tag = (s: string) => `profile ${profile}: ${s}`;
       for (const r of pr.results) run.results.push(r.passed ? r : { ...r, problems: r.problems.map(tag) });
       run.passed += pr.passed;
@@ -230,27 +315,58 @@ export function testExpectationFile(file: string, options: TestFilesOptions): Ex
     if (!r.value) return fail(r.diagnostics);
     registriesConf = r.value;
   }
-  const run = runExpectations(
-    { policy: policy.value, registriesD, registriesConf, env: options.env, host: options.host, parse: judgedBy(options), expectations: parsed.value.cases },
+  const run = await runExpectationsWithEvidence(
+    {
+      policy: policy.value,
+      registriesD,
+      registriesConf,
+      env: options.env,
+      host: options.host,
+      ...evidenceOptions(options),
+      parse: judgedBy(options),
+      expectations: parsed.value.cases.map((c) => resolveEvidence(c, options.host, dir)),
+    },
     file,
   );
   return withLocations(run, source);
 }
 
 /** The run with each result's `file:line:column` (the expectations written in `source`). */
-function withLocations(run: ExpectationRun, source: SourceFile): ExpectationRun {
+function withLocations(run: ExpectationRun, source: SourceFile, read?: (file: string) => string): ExpectationRun {
+  // An included file's expectations point into it (read again for its line starts, once per file).
+  const others = new Map<string, SourceFile | undefined>();
+  const sourceOf = (file: string): SourceFile | undefined => {
+    if (file === source.path) return source;
+    if (!read) return undefined;
+    if (!others.has(file)) {
+      try {
+        others.set(file, new SourceFile(file, read(file)));
+      } catch {
+        others.set(file, undefined);
+      }
+    }
+    return others.get(file);
+  };
   const results = run.results.map((r) => {
     const o = r.expectation.origin;
-    if (!o || o.file !== source.path) return r;
-    const p = source.position(o.start);
+    const src = o ? sourceOf(o.file) : undefined;
+    if (!o || !src) return r;
+    const p = src.position(o.start);
     return { ...r, location: { file: o.file, line: p.line, column: p.column } };
   });
   return { ...run, results };
 }
 
-/** Run several expectations files. */
-export function testExpectationFiles(files: readonly string[], options: TestFilesOptions): ExpectationRun[] {
-  return files.map((f) => testExpectationFile(f, options));
+/** Run several expectations files, one after the other. */
+export async function testExpectationFiles(files: readonly string[], options: TestFilesOptions): Promise<ExpectationRun[]> {
+  const runs: ExpectationRun[] = [];
+  for (const f of files) runs.push(await testExpectationFile(f, options));
+  return runs;
+}
+
+/** The signature verifier of expectations with evidence, when the caller gave one. */
+function evidenceOptions(options: TestFilesOptions): Pick<EvidenceRunOptions, "evidenceSource"> {
+  return options.evidenceSource ? { evidenceSource: options.evidenceSource } : {};
 }
 
 // As node:fs's readFileSync(file, "utf8"): invalid bytes become U+FFFD, a byte order mark is kept.

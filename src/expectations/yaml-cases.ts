@@ -9,7 +9,13 @@
  *   - ref: docker://quay.io/acme/app:1
  *     expect: allow                # or deny
  *     scope: quay.io/acme          # optional: the scope expected to decide
+ *     signatures: ./evidence/app   # optional: decide on these signature-N files (relative to this file)
+ *     manifest: ./evidence/app/manifest.json   # optional (default: the signatures directory's manifest.json)
+ *   - { ref: "docker://quay.io/acme/app:2", expect: deny, signatures: ./evidence/other-key, because: IT5803 }
  * ```
+ *
+ * `because:` (deny only) is a diagnostic code the denial must carry (IT5803, IT5801, …) or text its reasons must
+ * contain.
  *
  * Parsing checks the structure only; nothing is loaded (run.ts loads the files the parsed form names).
  */
@@ -19,6 +25,8 @@ import type { LoadResult } from "../load/result.js";
 import type { SourceFile, Span } from "../source/source-file.js";
 import { EXPECTATION_CODES } from "./codes.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue/index.js";
+import { becauseCodeProblem } from "../simulate/denial-codes.js";
+import { MODULE_CODES } from "../check/module-codes.js";
 
 /** One expectation to check. */
 export interface ExpectationCase {
@@ -27,7 +35,17 @@ export interface ExpectationCase {
   scope?: string;
   /** Where it was written. */
   origin?: Span;
+  /**
+   * Decide the pull on this signature evidence: a directory of `signature-N` files and optionally a manifest. In a
+   * parsed file the paths are as written (relative to it); `testExpectationFile` resolves them before running.
+   */
+  evidence?: { signatures: string; manifest?: string };
+  /** What the denial must carry: a diagnostic code, or text that must occur in its reasons. */
+  because?: { code: string } | { text: string };
 }
+
+/** The keys of a case. */
+const CASE_KEYS = ["ref", "expect", "scope", "signatures", "manifest", "because"];
 
 /** An expectations YAML file, parsed. Paths are as written (relative to the file). */
 export interface ExpectationsFile {
@@ -86,6 +104,9 @@ export function parseExpectationsYaml(source: SourceFile): LoadResult<Expectatio
       const ref = c.get("ref", true) as YamlNode | undefined;
       const exp = c.get("expect", true) as YamlNode | undefined;
       const scope = c.get("scope", true) as YamlNode | undefined;
+      const signatures = c.get("signatures", true) as YamlNode | undefined;
+      const manifest = c.get("manifest", true) as YamlNode | undefined;
+      const because = c.get("because", true) as YamlNode | undefined;
       let ok = true;
       if (!isScalar(ref) || typeof ref.value !== "string" || ref.value === "") {
         bad("`ref` must be an image reference string, e.g. docker://quay.io/acme/app:1", ref ?? c, EXPECTATION_CODES.badCase);
@@ -99,13 +120,52 @@ export function parseExpectationsYaml(source: SourceFile): LoadResult<Expectatio
         bad("`scope` must be a string (\"\" for a transport default, default for the global default)", scope, EXPECTATION_CODES.badCase);
         ok = false;
       }
+      const path = (n: YamlNode | undefined, key: string): string | undefined => {
+        if (n === undefined) return undefined;
+        if (isScalar(n) && typeof n.value === "string" && n.value !== "") return n.value;
+        bad(`\`${key}\` must be a non-empty string (a path relative to this file)`, n, EXPECTATION_CODES.badCase);
+        ok = false;
+        return undefined;
+      };
+      const sigDir = path(signatures, "signatures");
+      const manifestFile = path(manifest, "manifest");
+      if (manifest !== undefined && signatures === undefined) {
+        bad("`manifest` is the manifest the `signatures` are checked against: give `signatures` too", manifest, EXPECTATION_CODES.badCase);
+        ok = false;
+      }
+      let becauseValue: ExpectationCase["because"];
+      if (because !== undefined) {
+        const v = isScalar(because) ? because.value : undefined;
+        if (typeof v !== "string" || v === "") {
+          bad("`because` must be a diagnostic code (IT5803, IT5801, …) or text the denial's reasons contain", because, EXPECTATION_CODES.badCase);
+          ok = false;
+        } else if (isScalar(exp) && exp.value === "allow") {
+          bad("Only a denial has a reason: `because` belongs to `expect: deny`.", because, MODULE_CODES.becauseOnAllow);
+          ok = false;
+        } else if (/^IT\d{4}$/.test(v)) {
+          const problem = becauseCodeProblem(v);
+          if (problem) {
+            const span = spanOf(source, because);
+            diagnostics.push({
+              code: problem.kind === "unknown" ? MODULE_CODES.becauseUnknownCode : MODULE_CODES.becauseNotADenialCode,
+              severity: "error",
+              message: problem.message,
+              ...(span ? { span } : { file: source.path }),
+              ...(problem.hint ? { hint: problem.hint } : {}),
+            });
+            ok = false;
+          } else becauseValue = { code: v };
+        } else becauseValue = { text: v };
+      }
       for (const item of c.items) {
         const k = isScalar(item.key) ? String(item.key.value) : "";
-        if (!["ref", "expect", "scope"].includes(k)) bad(`unknown key ${JSON.stringify(k)} in a case (expected ref, expect, scope)`, item.key as YamlNode, EXPECTATION_CODES.badCase);
+        if (!CASE_KEYS.includes(k)) bad(`unknown key ${JSON.stringify(k)} in a case (expected ${CASE_KEYS.join(", ")})`, item.key as YamlNode, EXPECTATION_CODES.badCase);
       }
       if (!ok) continue;
       const ec: ExpectationCase = { reference: String((ref as { value: string }).value), verdict: (exp as { value: "allow" | "deny" }).value };
       if (scope !== undefined) ec.scope = String((scope as { value: string }).value);
+      if (sigDir !== undefined) ec.evidence = manifestFile !== undefined ? { signatures: sigDir, manifest: manifestFile } : { signatures: sigDir };
+      if (becauseValue) ec.because = becauseValue;
       const span = spanOf(source, c);
       if (span) ec.origin = span;
       cases.push(ec);

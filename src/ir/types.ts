@@ -255,6 +255,13 @@ export interface Expectation extends Origin {
   reference: string;
   /** Optionally, the scope expected to decide. */
   scope?: string;
+  /**
+   * The signature evidence the pull is decided on (`with signatures "DIR" [manifest "FILE"]`): paths as written,
+   * relative to the file the expectation is written in (`origin.file`). Never emitted.
+   */
+  evidence?: { signatures: string; manifest?: string };
+  /** What the denial must carry (`because CODE` / `because "text"`). */
+  because?: { code: string } | { text: string };
 }
 
 /** Everything one trust description says: node policy, signature storage, expectations. */

@@ -36,8 +36,10 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     "`default LEVEL` — at top level the global default (`default` in policy.json); inside a transport block the transport default (scope `\"\"`); in `signatures` the `default-docker` section.",
   transport: '`transport "NAME" { … }` — a transport section by name (for names that are not keywords or not known to imagetrust).',
   approve: '`approve "NAME@sha256:…" because "…"` — allows exactly one image digest (an exact-digest scope); a pull by tag does not match it.',
-  because: '`because "REASON"` — why an approval was given (kept as a label for reviews and explanations).',
-  expect: '`expect allow|deny "TRANSPORT:REF" [by "SCOPE"]` — an expectation run by `imagetrust test`.',
+  because:
+    '`because "REASON"` — why an approval was given (kept as a label for reviews and explanations); in `expect deny … because CODE|"TEXT"`, what the denial must carry: a diagnostic code (IT5803 untrusted key, IT5801 tag moved, …) or text its reasons contain.',
+  expect:
+    '`expect allow|deny "TRANSPORT:REF" [by "SCOPE"] [with signatures "DIR" [manifest "FILE"]] [because CODE|"TEXT"]` — an expectation run by `imagetrust test`, decided on the signature evidence when given (paths relative to this file).',
   allow: "`allow` — the expected verdict: the pull is allowed.",
   deny: "`deny` — the expected verdict: the pull is denied.",
   by: '`signed by KEY` — a signature by this key is required; in `expect … by "SCOPE"`, the scope expected to decide.',
@@ -51,7 +53,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   signed: "`signed by KEY …` — `signedBy` (GPG) or `sigstoreSigned` (sigstore, fulcio, pki keys); `signed base layer identity RULE` — `signedBaseLayer` (never implemented upstream: always denies).",
   base: "`signed base layer identity RULE` — `signedBaseLayer`; containers/image never implemented it, so it always denies.",
   layer: "`signed base layer identity RULE` — `signedBaseLayer`; containers/image never implemented it, so it always denies.",
-  with: "`signed by KEY with REKOR` — the signature must also be logged in Rekor under this key (`rekorPublicKeyPath`/`Data`).",
+  with: "`signed by KEY with REKOR` — the signature must also be logged in Rekor under this key (`rekorPublicKeyPath`/`Data`); in `expect … with signatures \"DIR\"`, the signature evidence the pull is decided on.",
   and: "`and` — both terms must hold (the requirement lists are concatenated: an AND).",
   plus: "`plus` — like `and`: every requirement of both terms must hold.",
   exact: "`exact` — `matchExact`: the signature must name exactly the pulled reference (tag or digest).",
@@ -66,5 +68,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   "enforced-by": '`enforced-by nodes|cluster` — where a scope (or block) is enforced: `nodes` only (policy.json; admission lets these images through explicitly) or the `cluster` only (admission policies; left out of policy.json).',
   nodes: '`enforced-by nodes` — enforced by the machines that pull (policy.json) only; the Kubernetes targets pass these images through admission with an info diagnostic (IT2240).',
   cluster: '`enforced-by cluster` — enforced at admission only; left out of the node policy.json (IT2241).',
+  manifest:
+    '`expect … with signatures "DIR" manifest "FILE"` — the image manifest the signatures are checked against (default: DIR/manifest.json); relative to this file.',
   until: '`approve … until YYYY-MM-DD` — the last day (UTC) the approval holds; lint warns ahead of it and errors after; compile drops it after (or refuses with `--expired-approvals refuse`).',
 };

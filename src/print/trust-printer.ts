@@ -273,7 +273,11 @@ function printRaw(model: IR.TrustModel): string {
   if (model.expectations.length) {
     out.push("");
     for (const e of model.expectations) {
-      out.push(`expect ${e.verdict.padEnd(5)} ${quoteString(e.reference)}${e.scope !== undefined ? ` by ${quoteString(e.scope)}` : ""}`);
+      const evidence = e.evidence
+        ? ` with signatures ${quoteString(e.evidence.signatures)}${e.evidence.manifest !== undefined ? ` manifest ${quoteString(e.evidence.manifest)}` : ""}`
+        : "";
+      const because = e.because ? ` because ${"code" in e.because ? e.because.code : quoteString(e.because.text)}` : "";
+      out.push(`expect ${e.verdict.padEnd(5)} ${quoteString(e.reference)}${e.scope !== undefined ? ` by ${quoteString(e.scope)}` : ""}${evidence}${because}`);
     }
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";

@@ -41,6 +41,8 @@ export interface SignatureCheck {
   finding?: SignatureFinding;
   /** The rejection in plain words when upstream's reason is not (which key signed, why it is refused, what is trusted). */
   explanation?: string;
+  /** The coded kind of a GPG rejection (signature-findings.ts `SIGNATURE_REJECTION_CODES`, IT5803–IT5806). */
+  code?: string;
 }
 
 /** A signature requirement's decision as a `SignatureEvidence` reports it. */

@@ -23,6 +23,7 @@ export function renderEvidenceText(s: SimulationSignatures | null, indent: strin
         if (c.finding) lines.push(...renderFindingLines(c.finding, `${pad}    `));
         // Upstream's reason can be a Go dump of gpgme's result: say it in plain words too.
         if (!c.accepted && c.explanation) lines.push(`${pad}    why: ${c.explanation}`);
+        if (!c.accepted && c.code) lines.push(`${pad}    see: imagetrust explain ${c.code}`);
       }
     }
   };

@@ -5,6 +5,22 @@
  * `verify` and `simulate` print them under the signature (text) and carry them as `finding` (json).
  */
 
+/**
+ * The coded kind of a rejected GPG signature (`signature/mechanism_gpgme.go` `Verify`,
+ * `policy_eval_signedby.go` `isSignatureAuthorAccepted`), carried as `SignatureCheck.code`: what a test names with
+ * `expect deny … because CODE`. Upstream's reason (a dump of gpgme's result for the key failures) stays the reason.
+ */
+export const SIGNATURE_REJECTION_CODES = {
+  /** Signed by a key the policy does not trust: not in its keyring, or in it but not trusted by fingerprint. */
+  untrustedKey: "IT5803",
+  /** The signature does not verify with the key that made it (altered data or signature). */
+  badSignature: "IT5804",
+  /** The signature, or the key that made it, has expired. */
+  expired: "IT5805",
+  /** The key that made the signature has been revoked. */
+  revoked: "IT5806",
+} as const;
+
 /** One Subject Alternative Name of a certificate, as Go's x509 sorts them (kind) with its value. */
 export interface SubjectAltName {
   /** "email", "URI", "DNS", "IP" or "otherName" (Fulcio writes usernames as an otherName). */

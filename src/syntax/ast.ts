@@ -183,13 +183,28 @@ export interface ProfileBlock extends Node {
   statements: Statement[];
 }
 
-/** `expect allow|deny "transport:ref" [by "scope"]`. */
+/**
+ * `expect allow|deny "transport:ref" [by "scope"] [with signatures "DIR" [manifest "FILE"]] [because CODE|"text"]`.
+ */
 export interface ExpectDecl extends Node {
   type: "expect";
   verdict: "allow" | "deny";
   reference: StringLit;
   scope?: StringLit;
+  /** `with signatures "DIR" [manifest "FILE"]`: paths as written, relative to this file. */
+  evidence?: ExpectEvidence;
+  /** `because CODE` (a diagnostic code) or `because "text"` (text the denial's reasons must contain). */
+  because?: ExpectBecause;
 }
+
+/** `with signatures "DIR" [manifest "FILE"]`. */
+export interface ExpectEvidence extends Node {
+  signatures: StringLit;
+  manifest?: StringLit;
+}
+
+/** `because CODE` / `because "text"`. */
+export type ExpectBecause = (Node & { kind: "code"; code: Name }) | (Node & { kind: "text"; text: StringLit });
 
 /** One setting of a signature storage entry. */
 export type StorageSetting =

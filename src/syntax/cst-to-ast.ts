@@ -195,12 +195,43 @@ function statement(b: Builder, st: CstNode): A.Statement | undefined {
       b.tokSpan(tok(n, "Kw_by"));
       scope = b.str(tok(n, "StringLiteral", 1));
     }
+    let end = (scope ?? reference).span;
+    let evidence: A.ExpectEvidence | undefined;
+    const ev = sub(n, "evidenceClause");
+    if (ev) {
+      const w = b.tokSpan(tok(ev, "Kw_with"));
+      b.tokSpan(tok(ev, "Kw_signatures"));
+      const signatures = b.str(tok(ev, "StringLiteral", 0));
+      evidence = { signatures, span: b.join(w, signatures.span), recovered: b.isRecovered(ev) || undefined };
+      if (tok(ev, "Kw_manifest")) {
+        b.tokSpan(tok(ev, "Kw_manifest"));
+        evidence.manifest = b.str(tok(ev, "StringLiteral", 1));
+        evidence.span = b.join(w, evidence.manifest.span);
+      }
+      end = evidence.span;
+    }
+    let because: A.ExpectBecause | undefined;
+    const bc = sub(n, "becauseClause");
+    if (bc) {
+      const k = b.tokSpan(tok(bc, "Kw_because"));
+      const recovered = b.isRecovered(bc) || undefined;
+      if (tok(bc, "Name")) {
+        const code = b.name(tok(bc, "Name"));
+        because = { kind: "code", code, span: b.join(k, code.span), recovered };
+      } else {
+        const text = b.str(tok(bc, "StringLiteral"));
+        because = { kind: "text", text, span: b.join(k, text.span), recovered };
+      }
+      end = because.span;
+    }
     return {
       type: "expect",
       verdict,
       reference,
       scope,
-      span: b.join(kw, (scope ?? reference).span),
+      ...(evidence ? { evidence } : {}),
+      ...(because ? { because } : {}),
+      span: b.join(kw, end),
       recovered: b.isRecovered(n) || undefined,
     };
   }

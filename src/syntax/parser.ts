@@ -3,7 +3,8 @@
  * One instance is reused for every file (`parseTokens`). Rule names match grammar/trust.ebnf.
  */
 import type { CstNode, IRecognitionException, IToken, TokenType } from "chevrotain";
-import { CstParser, EOF, tokenMatcher } from "./chevrotain.js";
+import { CstParser } from "./chevrotain.js";
+import { startsStatement, staysInBlock } from "./parser-lookahead.js";
 import * as T from "./tokens.js";
 
 /** Parsing stops after this many syntax errors (recovery on hopeless input is slow and says nothing new). */
@@ -46,11 +47,8 @@ export class TrustParser extends CstParser {
     );
   });
 
-  private startsStatement(): boolean {
-    const t = this.LA(1).tokenType;
-    if (T.STATEMENT_KEYWORDS.includes(String(t.LABEL).slice(1, -1)) && t !== T.Name && t !== T.Identifier) return true;
-    return (this.LA(2).tokenType === T.LCurly || this.LA(2).tokenType === T.EnforcedBy) && tokenMatcher(this.LA(1), T.Name);
-  }
+  /** Whether a statement starts at the token ahead (parser-lookahead.ts). */
+  private readonly startsStatement = (): boolean => startsStatement((i) => this.LA(i));
 
   statement = this.RULE("statement", () => {
     this.OR([
@@ -348,25 +346,8 @@ export class TrustParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
-  /**
-   * Whether the block goes on at the word ahead (an entry, or a misplaced word inside it) rather than ending at
-   * a statement after a block that lacks its `}`: any word but a statement keyword goes on; a statement keyword
-   * (other than `default`) does when a later `}` (braces in between balanced) closes the block before the end
-   * of the file.
-   */
-  private staysInBlock(): boolean {
-    const first = this.LA(1).tokenType;
-    const word = String(first.LABEL ?? "").slice(1, -1);
-    if (!T.STATEMENT_KEYWORDS.includes(word) || word === "default" || first === T.Identifier) return true;
-    let depth = 0;
-    for (let i = 2; i < 100_000; i++) {
-      const t = this.LA(i).tokenType;
-      if (t === T.LCurly) depth++;
-      else if (t === T.RCurly && --depth < 0) return true;
-      else if (t === EOF) return false;
-    }
-    return false;
-  }
+  /** Whether the block goes on at the word ahead (parser-lookahead.ts `staysInBlock`). */
+  private readonly staysInBlock = (): boolean => staysInBlock((i) => this.LA(i));
 
   scopeEntry = this.RULE("scopeEntry", () => {
     this.OR([
@@ -418,6 +399,25 @@ export class TrustParser extends CstParser {
       this.CONSUME(T.By);
       this.CONSUME2(T.StringLiteral);
     });
+    this.OPTION2(() => this.SUBRULE(this.evidenceClause));
+    this.OPTION3(() => this.SUBRULE(this.becauseClause));
+  });
+
+  /** `with signatures "DIR" [manifest "FILE"]`: the signature evidence an expectation is decided on. */
+  evidenceClause = this.RULE("evidenceClause", () => {
+    this.CONSUME(T.With);
+    this.CONSUME(T.Signatures);
+    this.CONSUME(T.StringLiteral);
+    this.OPTION(() => {
+      this.CONSUME(T.Manifest);
+      this.CONSUME2(T.StringLiteral);
+    });
+  });
+
+  /** `because CODE` or `because "text"`: what a denial must carry. */
+  becauseClause = this.RULE("becauseClause", () => {
+    this.CONSUME(T.Because);
+    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
   });
 
   signaturesBlock = this.RULE("signaturesBlock", () => {

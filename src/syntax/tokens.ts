@@ -68,6 +68,8 @@ export const SOFT_KEYWORDS: readonly string[] = [
   "no", "with", "by", "allow", "deny", "nodes", "cluster",
   // issue 12: keyless CI identities (`workflow [prefix|regexp] "URI"` in a fulcio key)
   "workflow", "prefix", "regexp",
+  // issue 16: signature evidence of an expectation (`expect … with signatures "DIR" manifest "FILE"`)
+  "manifest",
 ];
 /** Keywords that start a statement. */
 export const STATEMENT_KEYWORDS: readonly string[] = [
@@ -211,6 +213,8 @@ export const Nodes = keyword("nodes");
 export const Cluster = keyword("cluster");
 /** The keyword `until`: an approval's last day. */
 export const Until = keyword("until");
+/** The keyword `manifest`: the manifest an expectation's signatures are checked against (`with signatures "DIR" manifest "FILE"`). */
+export const Manifest = keyword("manifest");
 
 /** Every keyword token. */
 export const KEYWORD_TOKENS: readonly TokenType[] = keywordTokens;

@@ -22,6 +22,8 @@ import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
 import { readBounded } from "../host/read-limits.js";
 
 export type { SignatureEvidenceOptions } from "./evidence-context.js";
+import type { Host } from "../host/host.js";
+import type { ExpectationEvidenceSource } from "../expectations/evidence.js";
 
 /** Read a `dir:` image's manifest; errors name it by `shown`, the path as typed (upstream `dirReference.manifestPath`). */
 function readManifestFile(c: EvidenceContext, p: string, shown: string): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
@@ -187,4 +189,25 @@ export function signatureEvidence(options: SignatureEvidenceOptions): EvidenceSo
       return g;
     },
   };
+}
+
+/**
+ * The evidence source of `imagetrust test` expectations that name signature evidence (src/expectations/evidence.ts):
+ * the expectation's directory of `signature-N` files and its manifest, as `simulate --signatures DIR --manifest FILE`
+ * reads them; key files through `keys` (`--keys DIR`).
+ */
+export function expectationEvidence(o: { host: Host; keys?: Host; env?: SignatureEvidenceOptions["env"]; debian?: boolean }): ExpectationEvidenceSource {
+  return (e) =>
+    signatureEvidence({
+      host: o.host,
+      keys: o.keys ?? o.host,
+      registriesD: e.registriesD,
+      ...(e.manifest ? { manifest: e.manifest } : {}),
+      signaturesDir: e.signaturesDir,
+      lookaside: false,
+      otherTransports: "unsigned",
+      ...(e.target ? { target: e.target } : {}),
+      ...(o.debian ? { debianSigstoreDisabled: true } : {}),
+      ...(o.env ? { env: o.env } : {}),
+    });
 }

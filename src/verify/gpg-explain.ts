@@ -6,6 +6,22 @@
  */
 import type { GpgFailure, GpgKeyring } from "./gpg.js";
 import { userIdsOf } from "./gpg.js";
+import { SIGNATURE_REJECTION_CODES as R } from "../simulate/signature-findings.js";
+
+/** The coded kind of a gpgme failure (what `expect deny … because CODE` names). */
+export function gpgFailureCode(f: GpgFailure): string {
+  switch (f.why) {
+    case "unknown-key":
+      return R.untrustedKey;
+    case "bad-signature":
+      return R.badSignature;
+    case "signature-expired":
+    case "key-expired":
+      return R.expired;
+    case "key-revoked":
+      return R.revoked;
+  }
+}
 
 /** `FPR (User <id>)`. */
 function named(key: string, userIds: readonly string[] | undefined): string {

@@ -35,6 +35,7 @@ export function renderVerifyText(r: VerifyImageResult, style: VerifyTextStyle = 
       const reason = c.explanation ? `: ${c.explanation}` : c.reason && c.reason !== q.message ? `: ${c.reason}` : "";
       lines.push(`    signature ${c.index + 1}: ${c.accepted ? "accepted" : `rejected${reason}`}${who ? ` (${who})` : ""}`);
       if (c.finding) lines.push(...renderFindingLines(c.finding, "      "));
+      if (!c.accepted && c.code) lines.push(`      see: imagetrust explain ${c.code}`);
     }
   }
   for (const l of artifactLines(r.evidence)) lines.push(`  ${l}`);

@@ -9,7 +9,8 @@ import { errnoText } from "../reference/resolve-path.js";
 import { matchesIdentity } from "../simulate/identity-match.js";
 import { summarizeSignatureRejections, type SignatureCheck, type SignatureVerdict } from "../simulate/evaluate.js";
 import { gpgVerify, importKeyring, type GpgKeyring } from "./gpg.js";
-import { explainGpgFailure, explainNotAccepted } from "./gpg-explain.js";
+import { explainGpgFailure, explainNotAccepted, gpgFailureCode } from "./gpg-explain.js";
+import { SIGNATURE_REJECTION_CODES } from "../simulate/signature-findings.js";
 import { checkSignedDigest, identityRejection, type ImageUnderTest } from "./image-under-test.js";
 import { digestMovedFinding, findingOf, referenceMovedFinding } from "./signature-findings.js";
 import { parseUntrustedPayload } from "./payload.js";
@@ -77,7 +78,7 @@ export async function checkSimpleSigning(
   if (keyring.trustedFingerprints.length === 0) return reject("No public keys imported");
   const v = await gpgVerify(keyring, signature, { now: ctx.now });
   // The reason stays upstream's text (gpgme's struct dump); the explanation says it in plain words.
-  if (!v.ok) return reject(v.error, v.failure ? { explanation: explainGpgFailure(v.failure, keyring) } : {});
+  if (!v.ok) return reject(v.error, v.failure ? { explanation: explainGpgFailure(v.failure, keyring), code: gpgFailureCode(v.failure) } : {});
   const trusted = keyring.trustedFingerprints.includes(v.keyFingerprint);
   if (!trusted) {
     if (hasFeature(image.target, "subkeySignatures") && keyring.trustedFingerprints.includes(v.primaryFingerprint)) {
@@ -86,11 +87,13 @@ export async function checkSimpleSigning(
       return reject(`signature by key ${v.keyFingerprint} of ${v.primaryFingerprint} is not accepted`, {
         signer: v.keyFingerprint,
         explanation: explainNotAccepted(v.keyFingerprint, v.primaryFingerprint, keyring),
+        code: SIGNATURE_REJECTION_CODES.untrustedKey,
       });
     } else
       return reject(`Signature by key ${v.keyFingerprint} is not accepted`, {
         signer: v.keyFingerprint,
         explanation: explainNotAccepted(v.keyFingerprint, v.primaryFingerprint, keyring),
+        code: SIGNATURE_REJECTION_CODES.untrustedKey,
       });
   }
   const p = parseUntrustedPayload(v.contents, "simple");

@@ -90,8 +90,8 @@ describe("expectation files", () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("runs a YAML file against its policy.json", () => {
-    const [run] = testExpectationFiles([path.join(dir, "cases.yaml")]);
+  it("runs a YAML file against its policy.json", async () => {
+    const [run] = await testExpectationFiles([path.join(dir, "cases.yaml")]);
     expect(run.diagnostics.filter((d) => d.code !== EXPECTATION_CODES.failed)).toEqual([]);
     expect([run.passed, run.failed]).toEqual([1, 1]);
     // The failure points at the case in the YAML file.
@@ -101,34 +101,34 @@ describe("expectation files", () => {
     expect(renderExpectationsText([run], { sourceOf: () => src })).toContain(`${run.file}:6:5: expect allow docker://quay.io/acme/locked:1`);
   });
 
-  it("reports malformed cases with positions, and an invalid policy", () => {
-    const [broken] = testExpectationFiles([path.join(dir, "broken.yaml")]);
+  it("reports malformed cases with positions, and an invalid policy", async () => {
+    const [broken] = await testExpectationFiles([path.join(dir, "broken.yaml")]);
     expect(broken.diagnostics.map((d) => d.code)).toEqual([EXPECTATION_CODES.badCase, EXPECTATION_CODES.badCase]);
     expect(broken.diagnostics[0].message).toContain("`expect` must be allow or deny");
-    const [bad] = testExpectationFiles([path.join(dir, "bad-policy.yaml")]);
+    const [bad] = await testExpectationFiles([path.join(dir, "bad-policy.yaml")]);
     expect(bad.diagnostics[0].code).toBe(EXPECTATION_CODES.policyUnloadable);
     expect(bad.diagnostics.length).toBeGreaterThan(1);
     expect(expectationsExitCode([bad])).toBe(1);
-    const [missing] = testExpectationFiles([path.join(dir, "nope.yaml")]);
+    const [missing] = await testExpectationFiles([path.join(dir, "nope.yaml")]);
     expect(missing.diagnostics[0].code).toBe(EXPECTATION_CODES.unreadable);
     expect(parseExpectationsYaml(new SourceFile("x.yaml", "- a\n")).diagnostics[0].code).toBe(EXPECTATION_CODES.badStructure);
   });
 
-  it("uses registries.conf for short names", () => {
+  it("uses registries.conf for short names", async () => {
     fs.writeFileSync(path.join(dir, "registries.conf"), 'unqualified-search-registries = ["quay.io"]\n[aliases]\n"app" = "ghcr.io/other/app"\n');
     fs.writeFileSync(
       path.join(dir, "short.yaml"),
       "policy: policy.json\nregistries-conf: registries.conf\ncases:\n  - ref: acme/tool\n    expect: allow\n    scope: quay.io/acme\n  - ref: app\n    expect: deny\n    scope: \"\"\n",
     );
-    const [run] = testExpectationFiles([path.join(dir, "short.yaml")]);
+    const [run] = await testExpectationFiles([path.join(dir, "short.yaml")]);
     expect(run.diagnostics).toEqual([]);
     expect([run.passed, run.failed]).toEqual([2, 0]);
     expect(run.results[0].actual.resolution?.candidates).toEqual(["quay.io/acme/tool:latest"]);
     expect(run.results[1].actual.resolution?.aliasUsed).toBe("app");
   });
 
-  it("runs the inline expectations of a .trust file", () => {
-    const [run] = testExpectationFiles([path.join(dir, "acme.trust")]);
+  it("runs the inline expectations of a .trust file", async () => {
+    const [run] = await testExpectationFiles([path.join(dir, "acme.trust")]);
     expect(run.diagnostics.filter((d) => d.severity === "error" && d.code !== EXPECTATION_CODES.failed)).toEqual([]);
     expect([run.passed, run.failed]).toEqual([1, 1]);
     expect(run.results[1].problems).toEqual(["expected allow, got deny"]);

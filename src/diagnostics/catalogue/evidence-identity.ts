@@ -1,4 +1,4 @@
-/** Catalogue band IT5800–IT5829 and IT2200–IT2219: signer identities (keyless CI URIs, e-mail) and a tag that moved after signing (issue 12). */
+/** Catalogue band IT5800–IT5829 and IT2200–IT2219: signer identities (keyless CI URIs, e-mail), a tag that moved after signing (issue 12), and why a GPG signature was rejected (IT5803–IT5806). */
 import { page } from "./entry.js";
 
 /** Why a node can never match a CI workflow's keyless certificate (said by IT2200, IT2201, IT4028 and IT5800). */
@@ -79,4 +79,8 @@ export const EVIDENCE_IDENTITY_ENTRIES = {
     "Pull the reference that was signed, sign the tag you pull, or use `identity repository` (matchRepository) when any tag of the signed repository may be run.",
     "signature/policy_reference_match.go PolicyReferenceMatch.matchesDockerReference; signature/policy_eval_signedby.go",
   ),
+  IT5803: page("error", "A signature by a key the policy does not trust", "A GPG signature was rejected because the key that made it is not in the policy's keyring, or is in it but not one the policy trusts (a subkey before 5.37). Carried under the rejected signature by `verify` and `simulate` (`code` in JSON), and named by `expect deny … because IT5803`.", "containers/image verifies a simple signature with the requirement's keyring only (gpgme: `Invalid GPG signature: gpgme.Signature{…}` for an unknown key) and accepts only keys trusted by fingerprint (`Signature by key … is not accepted`).", "Sign with a key the policy trusts, or add the signer's public key to the requirement (`key NAME gpg file …`).", "signature/mechanism_gpgme.go gpgmeSigningMechanism.Verify; signature/policy_eval_signedby.go prSignedBy.isSignatureAuthorAccepted"),
+  IT5804: page("error", "A signature that does not verify", "A GPG signature names a key of the policy's keyring but does not verify with it: the signed data or the signature was altered.", "gpgme reports a bad signature; containers/image rejects it (`Invalid GPG signature: …`).", "Sign the image again; check that nothing rewrote the signature file.", "signature/mechanism_gpgme.go gpgmeSigningMechanism.Verify"),
+  IT5805: page("error", "An expired signature or signing key", "A GPG signature, or the key that made it, has expired.", "gpgme refuses a signature whose own expiry or whose key's expiry has passed; containers/image rejects it (`Invalid GPG signature: …`).", "Renew the key's expiry and re-export it into the policy's keyring, or sign again with a valid key.", "signature/mechanism_gpgme.go gpgmeSigningMechanism.Verify"),
+  IT5806: page("error", "A signature by a revoked key", "The key that made a GPG signature has been revoked (the policy's keyring holds its revocation).", "gpgme refuses signatures of revoked keys; containers/image rejects them (`Invalid GPG signature: …`).", "Sign with a key that is not revoked, and remove the revoked key from the policy.", "signature/mechanism_gpgme.go gpgmeSigningMechanism.Verify"),
 } as const;
