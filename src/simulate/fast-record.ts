@@ -5,12 +5,16 @@
  * compares the two over generated policies and references).
  *
  * What is computed once and reused (fast-path.ts has the parse, lookup and decision side):
- * - per repository: the namespaces tried (JSON), the signature lookup (registries.d `SignatureStorageBaseURL`
- *   depends on the repository and, only where registries.d names it, the identity; and on the digest);
- * - per deciding list of `insecureAcceptAnything` / `reject` requirements: verdict, upstream error, requirement
- *   reports, reasons and warnings as JSON split around the image name (`prReject` names it, nothing else does).
- *   Lists with signature requirements (whose reports name the reference: the expected identity, where signatures
- *   are read) are explained per reference with the exact explanation (`explainEvaluation`) and serialized.
+ * - per repository: the namespaces tried (JSON) and the signature lookup. registries.d's `SignatureStorageBaseURL`
+ *   depends on the sections the repository's namespaces select (and on the identity only where registries.d names
+ *   it: then it is computed exactly), and appends the repository path: repositories selecting the same sections share
+ *   a template split around the path, confirmed on a second path (`lookasideStorageURL` of a sha256 digest likewise,
+ *   with the hex left blank too);
+ * - per deciding list of `insecureAcceptAnything` / `reject` requirements: the whole record as text around blanks
+ *   for the reference, its identity, image name, namespaces tried and lookup; the explanation is made once with a
+ *   placeholder image name (`prReject` names the image, nothing else does) and split around it, checked to split
+ *   exactly. Lists with signature requirements (whose reports name the reference: the expected identity, where
+ *   signatures are read) are explained per reference with the exact explanation (`explainEvaluation`).
  *
  * Anything else (other transports, parse errors, evidence, registries.conf, a manifest, `--explain`) returns
  * undefined: the caller takes the exact path.
