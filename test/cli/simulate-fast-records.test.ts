@@ -74,6 +74,7 @@ describe("simulate's bulk path (the shipped executable)", () => {
   const cases: { flags: string[]; fields?: string[] }[] = [
     { flags: [] },
     { flags: ["--debian"] },
+    { flags: ["--no-signatures"] },
     { flags: ["--target", "5.36"] },
     { flags: ["--fields", "ref,verdict,scope,requirements"], fields: ["ref", "verdict", "scope", "requirements"] },
     { flags: ["--fields", "signatureLookup,warnings,upstreamError"], fields: ["signatureLookup", "warnings", "upstreamError"] },
