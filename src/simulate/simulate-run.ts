@@ -74,7 +74,7 @@ export function resultDependsOnTextAlone(input: string, source: Pick<EvidenceSou
  * so nothing is remembered across references (files may change between them).
  */
 interface PathMemo {
-  wrap<F extends Pick<HostFiles, "realpath" | "lstat" | "stat">>(files: F): F;
+  wrap<F extends Pick<HostFiles, "realpath" | "lstat" | "stat"> & Partial<Pick<HostFiles, "lstatIfExists">>>(files: F): F;
   clear(): void;
 }
 
@@ -101,6 +101,8 @@ function pathMemo(): PathMemo {
       wrapped.realpath = (p: string) => remember(memo, "r" + p, () => files.realpath(p));
       wrapped.lstat = (p: string) => remember(memo, "l" + p, () => files.lstat(p));
       wrapped.stat = (p: string) => remember(memo, "s" + p, () => files.stat(p));
+      const lstatIfExists = files.lstatIfExists;
+      if (lstatIfExists !== undefined) wrapped.lstatIfExists = (p: string) => remember(memo, "e" + p, () => lstatIfExists.call(files, p));
       return wrapped;
     },
     clear() {
