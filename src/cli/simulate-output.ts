@@ -100,6 +100,8 @@ export class BufferedOutput {
 export interface ResultWriter<R = SimulationWithEvidence | DecisionRecord> {
   /** Queue one result's output (a decision record only with a `--fields` selection of its fields); true when a flush is due. */
   add(r: R): boolean;
+  /** Queue a record already written as compact JSON (fast-record.ts); only on writers of compact JSON. */
+  addJson?(json: string): boolean;
   /** Queue what closes the output (after the last result). */
   end(): void;
 }
@@ -115,6 +117,9 @@ export function jsonlWriter(out: BufferedOutput, selection: RecordSelection): Re
         seen.set(r, line);
       }
       return out.write(line);
+    },
+    addJson(json) {
+      return out.write(json + "\n");
     },
     end() {},
   };
@@ -139,6 +144,14 @@ export function jsonArrayWriter(out: BufferedOutput, selection: RecordSelection,
       out.write(n++ === 0 ? "[\n" : ",\n");
       return out.write(text);
     },
+    // The compact array only: a pretty one indents every record.
+    ...(pretty
+      ? {}
+      : {
+          addJson(json: string) {
+            return out.write((n++ === 0 ? "[\n" : ",\n") + json);
+          },
+        }),
     end() {
       if (n > 0) out.write("\n]\n");
     },

@@ -89,6 +89,11 @@ export interface HostFiles {
   /** Does not follow a final symlink. */
   lstat(path: string): HostStat;
   /**
+   * `lstat`, but undefined when the path does not exist (ENOENT) instead of throwing: bulk path resolution asks about
+   * many paths that do not exist, and a thrown error costs far more than the lookup. Other errors are thrown.
+   */
+  lstatIfExists?(path: string): HostStat | undefined;
+  /**
    * The whole file, if it is a regular file of at most `maxBytes` (default {@link DEFAULT_READ_LIMIT}); throws
    * HostError: EISDIR for a directory, {@link NOT_REGULAR_FILE} for a device, FIFO or socket (checked on the open
    * file, without blocking, so a FIFO never hangs and /dev/zero is never read), {@link FILE_TOO_LARGE} above the cap

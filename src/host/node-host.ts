@@ -160,6 +160,10 @@ export function nodeHost(options: NodeHostOptions = {}): Host {
     files: {
       stat: (p) => statOf(fs.statSync(p)),
       lstat: (p) => statOf(fs.lstatSync(p)),
+      lstatIfExists(p) {
+        const st = fs.lstatSync(p, { throwIfNoEntry: false });
+        return st === undefined ? undefined : statOf(st);
+      },
       readFile: (p, o) => readRegularFile(p, o?.maxBytes ?? DEFAULT_READ_LIMIT),
       readFilePrefix(p, max) {
         // Without blocking on a FIFO; a special file yields nothing (the callers ask whether it opens, or sniff a prefix).

@@ -10,7 +10,7 @@ import { cleanPath } from "./clean-path.js";
  * The file-system reads path resolution needs (the host's). Absent (a browser, a caller without a host), paths
  * resolve lexically: nothing exists, so the lenient rule returns the cleaned absolute path.
  */
-export type PathFiles = Pick<HostFiles, "realpath" | "lstat"> & Partial<Pick<HostFiles, "readLink">>;
+export type PathFiles = Pick<HostFiles, "realpath" | "lstat"> & Partial<Pick<HostFiles, "readLink" | "lstatIfExists">>;
 
 /** Go's syscall error texts for the errno codes a path lookup can meet. */
 const ERRNO_TEXT: Record<string, string> = {
@@ -37,6 +37,8 @@ export function absPath(p: string, cwd?: string): string {
 function realpathOrUndefined(files: PathFiles | undefined, p: string): string | undefined {
   if (!files) return undefined;
   try {
+    // A path lstat cannot find does not resolve either: asked without an error thrown, where the host can.
+    if (files.lstatIfExists !== undefined && files.lstatIfExists(p) === undefined) return undefined;
     return files.realpath(p);
   } catch {
     return undefined;
@@ -145,7 +147,10 @@ export function resolvePathToFullyExplicit(p: string, cwd?: string, files?: Path
   if (p !== "") {
     try {
       if (!files) throw Object.assign(new Error("no file system"), { code: "ENOENT" });
-      files.lstat(cwd === undefined || p.startsWith("/") ? p : cwd + "/" + p);
+      const full = cwd === undefined || p.startsWith("/") ? p : cwd + "/" + p;
+      if (files.lstatIfExists !== undefined) {
+        if (files.lstatIfExists(full) === undefined) lstatError = { code: "ENOENT" };
+      } else files.lstat(full);
     } catch (e) {
       lstatError = e;
     }

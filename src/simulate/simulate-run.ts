@@ -17,6 +17,7 @@ import { createSimulator, knownTransportPrefix } from "./simulate.js";
 import type { SimulationResult } from "./types.js";
 import { simulateWithEvidence } from "./simulate-evidence.js";
 import type { SimulationOptions, Simulator } from "./types.js";
+import type { HostFiles } from "../host/host.js";
 
 /** Inputs of {@link createRunSimulator}. */
 export interface RunSimulatorOptions extends SimulationOptions {
@@ -65,8 +66,62 @@ export function resultDependsOnTextAlone(input: string, source: Pick<EvidenceSou
   return !source.requested && TEXT_ONLY_TRANSPORTS.has(transport);
 }
 
+/**
+ * The path lookups (`realpath`, `lstat`, `stat`) of one reference, remembered until {@link PathMemo.clear}: the
+ * simulation resolves a `dir:` / `oci:` path more than once (parsing, the path check, its strict form), where
+ * upstream resolves it once (`explicitfilepath.ResolvePathToFullyExplicit` in ParseImageName); one memo per
+ * reference gives every resolution the answer of the first, as upstream has one. Cleared before each reference,
+ * so nothing is remembered across references (files may change between them).
+ */
+interface PathMemo {
+  wrap<F extends Pick<HostFiles, "realpath" | "lstat" | "stat"> & Partial<Pick<HostFiles, "lstatIfExists">>>(files: F): F;
+  clear(): void;
+}
+
+function pathMemo(): PathMemo {
+  const memos: Map<string, { ok: boolean; value: unknown }>[] = [];
+  const remember = <T>(memo: Map<string, { ok: boolean; value: unknown }>, key: string, f: () => T): T => {
+    let r = memo.get(key);
+    if (r === undefined) {
+      try {
+        r = { ok: true, value: f() };
+      } catch (e) {
+        r = { ok: false, value: e };
+      }
+      memo.set(key, r);
+    }
+    if (!r.ok) throw r.value;
+    return r.value as T;
+  };
+  return {
+    wrap(files) {
+      const memo = new Map<string, { ok: boolean; value: unknown }>();
+      memos.push(memo);
+      const wrapped = Object.create(files) as typeof files;
+      wrapped.realpath = (p: string) => remember(memo, "r" + p, () => files.realpath(p));
+      wrapped.lstat = (p: string) => remember(memo, "l" + p, () => files.lstat(p));
+      wrapped.stat = (p: string) => remember(memo, "s" + p, () => files.stat(p));
+      const lstatIfExists = files.lstatIfExists;
+      if (lstatIfExists !== undefined) wrapped.lstatIfExists = (p: string) => remember(memo, "e" + p, () => lstatIfExists.call(files, p));
+      return wrapped;
+    },
+    clear() {
+      for (const m of memos) if (m.size > 0) m.clear();
+    },
+  };
+}
+
 /** Prepare a run: the policy is indexed once; equal cacheable references are simulated once. */
 export function createRunSimulator(options: RunSimulatorOptions): RunSimulator {
+  // Path transports resolve their path several times per reference: once per reference against the machine.
+  const paths = pathMemo();
+  const filesHost = <H extends { files?: HostFiles }>(h: H | undefined): H | undefined => (h?.files ? { ...h, files: paths.wrap(h.files) } : h);
+  const parseHost = options.parse?.host ?? (options.host?.files && options.host.cwd ? { files: options.host.files, cwd: options.host.cwd } : undefined);
+  options = {
+    ...options,
+    parse: parseHost ? { ...options.parse, host: filesHost(parseHost as { files: HostFiles; cwd: () => string }) } : options.parse,
+    pathCheck: options.pathCheck && { ...options.pathCheck, host: filesHost(options.pathCheck.host)! },
+  };
   const simulator = createSimulator(options);
   const source = options.evidenceSource;
   const pathCheck = options.pathCheck;
@@ -74,6 +129,7 @@ export function createRunSimulator(options: RunSimulatorOptions): RunSimulator {
   // Bounded: when full it starts over (a fleet's repeats are close together: a cluster's pods are listed together).
   const cache = new Map<string, SimulationWithEvidence>();
   const uncached = async (input: string): Promise<SimulationWithEvidence> => {
+    paths.clear();
     const r = await simulateWithEvidence(simulator, input, source);
     return pathCheck ? checkPathOnThisMachine(r, pathCheck) : r;
   };
@@ -82,6 +138,7 @@ export function createRunSimulator(options: RunSimulatorOptions): RunSimulator {
     simulator,
     decision(input) {
       if (!decisionApplies || !resultDependsOnTextAlone(input, source) || knownTransportPrefix(input) === undefined) return undefined;
+      paths.clear();
       const d = simulator.decide(input);
       // As `failed` (a parse error: nothing evaluated) and `report` (the evaluation's error) spell them.
       return {

@@ -25,10 +25,12 @@ import {
   type EvaluatedImage,
   type Evaluation,
 } from "./evaluate.js";
-import { reportRequirement, signatureWarnings, type SignatureLookupDetails } from "./requirement-report.js";
+import { reportRequirement, signatureWarnings, type ReportImage, type RequirementReport, type SignatureLookupDetails } from "./requirement-report.js";
 import { applyPullSources, pullSourcesFor, resolveName } from "./registries-conf.js";
-import { describeLookupStep, indexPolicy, namespacesTried, requirementsForImageRef, type ScopeLookup } from "./scope-lookup.js";
+import { describeLookupStep, indexPolicy, namespacesTried, requirementsForImageRef, type DecidingScope, type ScopeLookup } from "./scope-lookup.js";
+import type { Requirement, ScopeEntry } from "../ir/types.js";
 import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
+import { fastDecide, fastPathOf } from "./fast-path.js";
 import type { Decision, SimulationEnv, SimulationOptions, SimulationResult, Simulator } from "./types.js";
 
 export type { Decision, SimulationEnv, SimulationOptions, SimulationResult, Simulator } from "./types.js";
@@ -85,6 +87,11 @@ export function decisionDependsOnTextAlone(sim: Simulator, input: string): boole
 }
 
 function decide(sim: Simulator, input: string): Decision {
+  // docker / docker-daemon without evidence: decided per repository and per deciding list (fast-path.ts).
+  if (sim.options.evidence === undefined) {
+    const d = fastDecide(fastPathOf(sim), input);
+    if (d !== undefined) return d;
+  }
   let cache = decisionCaches.get(sim);
   if (cache === undefined) decisionCaches.set(sim, (cache = new Map()));
   const hit = cache.get(input);
@@ -266,29 +273,45 @@ export async function simulateImageReferenceWith(
   return { result: report(sim, p, evaluation), evaluation };
 }
 
-/** The simulation report: the evaluation explained. */
-function report(sim: Simulator, p: Plan, evaluation: Evaluation): SimulationResult {
-  const { ref, input, lookup, details } = p;
-  const reportImage = { transport: ref.transport, dockerReference: ref.dockerReference, withinTransport: ref.withinTransport, lookup: details };
-  const level = lookup.entry ? lookup.entry.labels?.level : sim.options.policy.defaultLabels?.level;
+/** The explained parts of a decision: each requirement reported, the reasons in words, the warnings. */
+export interface ExplainedEvaluation {
+  requirements: RequirementReport[];
+  reasons: string[];
+  warnings: string[];
+}
+
+/**
+ * Explain an evaluation of the deciding list (`decided`/`entry` as requirementsForImageRef found them): the
+ * requirement reports, the reasons and the warnings of a record. Shared by `report` and the fast record path
+ * (fast-record.ts), so that both say the same words.
+ */
+export function explainEvaluation(
+  sim: Simulator,
+  decided: DecidingScope | null,
+  entry: ScopeEntry | undefined,
+  list: readonly Requirement[],
+  evaluation: Evaluation,
+  reportImage: ReportImage,
+): ExplainedEvaluation {
+  const level = entry ? entry.labels?.level : sim.options.policy.defaultLabels?.level;
   const requirements = evaluation.outcomes.map((o) => reportRequirement(o, reportImage, level));
   const warnings: string[] = [];
-  for (const r of lookup.requirements) for (const w of signatureWarnings(r, reportImage)) if (!warnings.includes(w)) warnings.push(w);
-  if (sim.options.parse?.debian && lookup.requirements.some((r) => r.type === "sigstoreSigned"))
+  for (const r of list) for (const w of signatureWarnings(r, reportImage)) if (!warnings.includes(w)) warnings.push(w);
+  if (sim.options.parse?.debian && list.some((r) => r.type === "sigstoreSigned"))
     warnings.push("Debian 12's containers/image 5.23.1 rejects every sigstore signature (Debian-local change: sigstore disabled): sigstoreSigned can never allow an image there");
 
   const where =
-    lookup.decided === null
+    decided === null
       ? "the global default"
-      : lookup.decided.scope === ""
-        ? `the default scope "" of transport "${lookup.decided.transport}"`
-        : `scope "${lookup.decided.scope}" of transport "${lookup.decided.transport}"`;
+      : decided.scope === ""
+        ? `the default scope "" of transport "${decided.transport}"`
+        : `scope "${decided.scope}" of transport "${decided.transport}"`;
   const reasons: string[] = [];
-  const types = lookup.requirements.map((r) => r.type).join(", ");
+  const types = list.map((r) => r.type).join(", ");
   reasons.push(`${where} decided${level ? ` (level ${level})` : ""}: [${types}]`);
   if (evaluation.allowed) {
     reasons.push(
-      lookup.requirements.every((r) => r.type === "insecureAcceptAnything")
+      list.every((r) => r.type === "insecureAcceptAnything")
         ? "insecureAcceptAnything: accepted without checking anything"
         : "every requirement accepted the image",
     );
@@ -300,7 +323,14 @@ function report(sim: Simulator, p: Plan, evaluation: Evaluation): SimulationResu
       if (rep?.wouldAllow) reasons.push(`it would allow ${rep.wouldAllow}`);
     } else if (evaluation.error) reasons.push(evaluation.error);
   }
+  return { requirements, reasons, warnings };
+}
 
+/** The simulation report: the evaluation explained. */
+function report(sim: Simulator, p: Plan, evaluation: Evaluation): SimulationResult {
+  const { ref, input, lookup, details } = p;
+  const reportImage: ReportImage = { transport: ref.transport, dockerReference: ref.dockerReference, withinTransport: ref.withinTransport, lookup: details };
+  const { requirements, reasons, warnings } = explainEvaluation(sim, lookup.decided, lookup.entry, lookup.requirements, evaluation, reportImage);
   return {
     ref: input,
     error: null,

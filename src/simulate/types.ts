@@ -130,7 +130,9 @@ export interface Simulator {
   simulate(input: string): SimulationResult;
   /**
    * The decision alone (no explanation, no registries): parse a `transport:ref` string, look up the
-   * requirements through the index and evaluate them. The fast path for bulk runs and benchmarks.
+   * requirements through the index and evaluate them. The fast path for bulk runs and benchmarks: `docker:` and
+   * `docker-daemon:` references are decided once per repository and deciding list (fast-path.ts). Decisions may be
+   * shared between references (frozen objects): treat them as read-only.
    */
   decide(input: string): Decision;
 }

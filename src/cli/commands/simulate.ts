@@ -150,6 +150,28 @@ Examples:
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
       // --debian: Debian's build has no atomic transport (an atomic: reference is "unknown transport").
       const parse = { cwd: ctx.io.cwd, target, debian: opts.debian === true };
+      const evidenceSource = signatureEvidence({
+        host: ctx.host,
+        keys: keys.host,
+        registriesD,
+        manifest,
+        signaturesDir: typeof opts.signatures === "string" ? ctx.libraryPath(opts.signatures) : undefined,
+        none: opts.signatures === false,
+        ...platform.offline,
+        lookaside: opts.lookaside === true,
+        online: opts.online
+          ? { ...platform.online, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
+          : undefined,
+        otherTransports: "skip",
+        target: target && formatVersion(target),
+        debianSigstoreDisabled: opts.debian === true,
+        env,
+        http:
+          opts.tlsVerify !== undefined || totalTimeoutMs !== undefined
+            ? { ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify !== "false" } : {}), ...(totalTimeoutMs !== undefined ? { totalTimeoutMs } : {}) }
+            : undefined,
+        cwd: ctx.io.cwd,
+      });
       const { createRunSimulator } = await import("../../simulate/simulate-run.js");
       const runner = createRunSimulator({
         policy,
@@ -161,28 +183,7 @@ Examples:
         parse,
         // Path references containers/image cannot resolve on this machine fail as they would here (a missing parent).
         pathCheck: { host: ctx.host, parse },
-        evidenceSource: signatureEvidence({
-          host: ctx.host,
-          keys: keys.host,
-          registriesD,
-          manifest,
-          signaturesDir: typeof opts.signatures === "string" ? ctx.libraryPath(opts.signatures) : undefined,
-          none: opts.signatures === false,
-          ...platform.offline,
-          lookaside: opts.lookaside === true,
-          online: opts.online
-            ? { ...platform.online, tlsVerify: opts.tlsVerify !== "false", authFile: opts.authfile, home: ctx.io.env.HOME, env: ctx.io.env }
-            : undefined,
-          otherTransports: "skip",
-          target: target && formatVersion(target),
-          debianSigstoreDisabled: opts.debian === true,
-          env,
-          http:
-            opts.tlsVerify !== undefined || totalTimeoutMs !== undefined
-              ? { ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify !== "false" } : {}), ...(totalTimeoutMs !== undefined ? { totalTimeoutMs } : {}) }
-              : undefined,
-          cwd: ctx.io.cwd,
-        }),
+        evidenceSource,
       });
       const out = new BufferedOutput(ctx.io.stdout);
       const writer =
@@ -202,7 +203,21 @@ Examples:
       // the same answer (simulate-run.ts `decision`).
       const { DECISION_FIELDS } = await import("../../simulate/simulate-run.js");
       const decisionOnly = selection.kind === "fields" && [...selection.fields].every((f) => DECISION_FIELDS.has(f));
+      // docker:// and docker-daemon: references without evidence, written straight as JSON (fast-record.ts), where the
+      // record is the exact path's byte for byte: no evidence, registries.conf, manifest or --platform, compact JSON.
+      const { createFastRecords } = await import("../../simulate/fast-record.js");
+      const fastRecords =
+        writer.addJson !== undefined && selection.kind !== "full" && !evidenceSource.requested && registriesConf === undefined && manifest === undefined && opts.platform === undefined
+          ? createFastRecords(runner.simulator, selection.kind === "fields" ? selection.fields : undefined)
+          : undefined;
       const one = async (input: string) => {
+        const fr = fastRecords?.record(input);
+        if (fr !== undefined) {
+          exit.add(fr);
+          if (writer.addJson!(fr.json)) await out.flush();
+          progress.tick(++done);
+          return;
+        }
         const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
         // --platform on a single image: a usage error (IT5840), not silently ignored.
         if ("signatures" in r) platformNotApplicable([(r.signatures as EvidenceReport | null) ?? undefined]);

@@ -1,0 +1,433 @@
+/**
+ * Records of `imagetrust simulate --format jsonl|json` for `docker:` and `docker-daemon:` references without signature
+ * evidence, written as JSON text directly: byte for byte the text `JSON.stringify` gives for the record the exact
+ * path builds (simulate.ts `report`, through simulate-evidence.ts `withoutEvidence`; test/simulate/fast-record.test.ts
+ * compares the two over generated policies and references).
+ *
+ * What is computed once and reused (fast-path.ts has the parse, lookup and decision side):
+ * - per repository: the namespaces tried (JSON) and the signature lookup. registries.d's `SignatureStorageBaseURL`
+ *   depends on the sections the repository's namespaces select (and on the identity only where registries.d names
+ *   it: then it is computed exactly), and appends the repository path: repositories selecting the same sections share
+ *   a template split around the path, confirmed on a second path (`lookasideStorageURL` of a sha256 digest likewise,
+ *   with the hex left blank too);
+ * - per deciding list of `insecureAcceptAnything` / `reject` requirements: the whole record as text around blanks
+ *   for the reference, its identity, image name, namespaces tried and lookup; the explanation is made once with a
+ *   placeholder image name (`prReject` names the image, nothing else does) and split around it, checked to split
+ *   exactly. Lists with signature requirements (whose reports name the reference: the expected identity, where
+ *   signatures are read) are explained per reference with the exact explanation (`explainEvaluation`).
+ *
+ * Anything else (other transports, parse errors, evidence, registries.conf, a manifest, `--explain`) returns
+ * undefined: the caller takes the exact path.
+ */
+import { evaluateRequirements } from "./evaluate.js";
+import {
+  type DecidingPlan,
+  decidingPlan,
+  type FastPath,
+  fastPathOf,
+  IMAGE_NAME_PLACEHOLDER,
+  type LeanReference,
+  leanDockerReference,
+  leanImageName,
+  leanReference,
+  type RepositoryPlan,
+  splitAround,
+} from "./fast-path.js";
+import type { SignatureLookupDetails } from "./requirement-report.js";
+import { explainEvaluation } from "./simulate.js";
+import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
+import { sigstoreAttachmentTag } from "../registries/lookaside.js";
+import type { Simulator } from "./types.js";
+
+/** The record fields the fast path writes, in record order (the lean default set). */
+const FAST_FIELDS = [
+  "ref",
+  "error",
+  "transport",
+  "identity",
+  "namespacesTried",
+  "scope",
+  "verdict",
+  "upstreamError",
+  "requirements",
+  "reasons",
+  "signatureLookup",
+  "warnings",
+  "signatures",
+] as const;
+
+/** Fields of a record the fast path cannot write (the exact path has them: `--explain`). */
+const EXACT_ONLY_FIELDS = new Set(["trail", "imageName", "dockerReference"]);
+
+/** One record as JSON text, with its verdict (for the exit status). */
+export interface FastRecord {
+  verdict: "allow" | "deny";
+  json: string;
+}
+
+/** Writes records of docker / docker-daemon references (see the module comment). */
+export interface FastRecords {
+  /** The record of `input` as `JSON.stringify` of the selected fields gives it, or undefined: take the exact path. */
+  record(input: string): FastRecord | undefined;
+}
+
+/** The JSON of a deciding list's explanation, split around the image name (`insecureAcceptAnything` / `reject` lists). */
+interface ListTemplate {
+  scope: string;
+  verdict: string;
+  upstreamError: string[];
+  requirements: string[];
+  reasons: string[];
+  warnings: string[];
+}
+
+/**
+ * A whole record decided by one list, as text parts around the slots a reference fills in: its text (R), identity
+ * (I), image name (N), namespaces tried (T) and signature lookup (L).
+ */
+interface RecordTemplate {
+  parts: string[];
+  slots: string[];
+  allowed: boolean;
+}
+
+/** Per repository: what every reference of it shares in its record. */
+interface RepositoryRecord {
+  namespacesTried: string;
+  /** The signature lookup of references without a lookup digest (undefined until asked). */
+  lookup?: { details: SignatureLookupDetails; json: string };
+}
+
+const PLACEHOLDER_JSON = JSON.stringify(IMAGE_NAME_PLACEHOLDER).slice(1, -1);
+const TEMPLATE_TYPES = new Set(["insecureAcceptAnything", "reject"]);
+const NO_LOOKUP_JSON = JSON.stringify(NO_LOOKUP);
+/** Slot markers: a raw U+0001 never appears in JSON.stringify output (control characters are escaped). */
+const SLOT = { ref: "\u0001R\u0001", identity: "\u0001I\u0001", imageName: "\u0001N\u0001", namespacesTried: "\u0001T\u0001", lookup: "\u0001L\u0001" };
+const SLOT_RE = /\u0001([RINTL])\u0001/;
+
+/**
+ * The fast record writer of a simulator, for the lean record (`fields` undefined) or a `--fields` selection; undefined
+ * when the simulator has inputs the fast path does not take into account (evidence, registries.conf, a manifest) or
+ * the selection names a field only the exact path writes.
+ */
+export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>): FastRecords | undefined {
+  const o = sim.options;
+  if (o.evidence !== undefined || o.registriesConf !== undefined || o.manifest !== undefined) return undefined;
+  if (fields !== undefined) for (const f of fields) if (EXACT_ONLY_FIELDS.has(f)) return undefined;
+  const selected = fields === undefined ? FAST_FIELDS : FAST_FIELDS.filter((f) => fields.has(f));
+  const fast = fastPathOf(sim);
+  // registries.d sections named by an identity (`name:tag`) make the lookaside depend on more than the repository.
+  const registriesDScopes = new Set((o.registriesD?.docker ?? []).map((e) => e.scope));
+  // Record templates of `insecureAcceptAnything` / `reject` lists, by deciding list (null: explained per reference).
+  const templates = new Map<DecidingPlan, RecordTemplate | null>();
+  const assemble = (values: Record<(typeof FAST_FIELDS)[number], string>): string => {
+    const out: string[] = ["{"];
+    for (let i = 0; i < selected.length; i++) out.push(i === 0 ? '"' : ',"', selected[i], '":', values[selected[i]]);
+    out.push("}");
+    return out.join("");
+  };
+  return {
+    record(input) {
+      const lean = leanReference(fast, input);
+      if (lean === undefined) return undefined;
+      const repo = lean.repo;
+      let entry = repo.namespaceEntry;
+      let identityMatched = false;
+      if (repo.scopes !== undefined) {
+        const e = repo.scopes.get(lean.identity);
+        if (e !== undefined) {
+          entry = e;
+          identityMatched = true;
+        }
+      }
+      const plan = decidingPlan(fast, repo.transport, entry);
+      const rr = repositoryRecord(repo);
+      // Which lookup the record has: 0 the repository's, 1 the digested one, 2 its own (computed exactly).
+      const digest = lean.digest !== undefined && lean.digest.startsWith("sha256:") ? lean.digest : undefined;
+      // The repository's lookup, or (a digest names the signatures, or registries.d names the identity) its own.
+      const lookupForm = registriesDScopes.has(lean.identity) ? 2 : digest !== undefined ? 1 : 0;
+      const imageName = leanImageName(lean);
+      let tpl = templates.get(plan);
+      if (tpl === undefined) {
+        const t = listTemplate(fast, plan);
+        tpl = t === undefined ? null : recordTemplate(repo.transport, t, plan, assemble);
+        templates.set(plan, tpl);
+      }
+      if (tpl !== null) {
+        // Identities, image names and inputs accepted here are made of JSON-safe characters only (the exact parser's
+        // reference grammar: letters, digits, . _ - : / @ +): quoted without escaping.
+        // Joined, not concatenated: a record is one flat string (long chains of `+` make slow cons strings to write).
+        const out: string[] = [tpl.parts[0]];
+        for (let i = 0; i < tpl.slots.length; i++) {
+          const k = tpl.slots[i];
+          out.push(
+            k === "N"
+              ? imageName
+              : k === "R"
+                ? input
+                : k === "I"
+                  ? lean.identity
+                  : k === "T"
+                    ? identityMatched
+                      ? "[]"
+                      : rr.namespacesTried
+                    : repo.transport !== "docker"
+                      ? NO_LOOKUP_JSON
+                      : lookupForm === 0
+                        ? repositoryLookup(fast, lean, rr).json
+                        : lookupForm === 1
+                          ? digestedLookup(fast, lean, digest!).json
+                          : lookupJson(exactLookup(fast, lean, digest), false),
+            tpl.parts[i + 1],
+          );
+        }
+        const json = out.join("");
+        return { verdict: tpl.allowed ? "allow" : "deny", json };
+      }
+      // Signature requirements: explained exactly for this reference (what `report` does).
+      const details =
+        repo.transport !== "docker"
+          ? NO_LOOKUP
+          : lookupForm === 0
+            ? repositoryLookup(fast, lean, rr).details
+            : lookupForm === 1
+              ? digestedLookup(fast, lean, digest!).details
+              : exactLookup(fast, lean, digest);
+      const dockerReference = leanDockerReference(lean);
+      const evaluation = evaluateRequirements(plan.requirements, { transport: repo.transport, imageName, dockerReference, manifestDigest: digest });
+      const withinTransport = repo.transport === "docker" ? imageName.slice(7) : imageName.slice(14);
+      const e = explainEvaluation(sim, plan.scope, plan.entry, plan.requirements, evaluation, { transport: repo.transport, dockerReference, withinTransport, lookup: details });
+      const json = assemble({
+        ref: JSON.stringify(input),
+        error: "null",
+        transport: repo.transport === "docker" ? '"docker"' : '"docker-daemon"',
+        identity: JSON.stringify(lean.identity),
+        namespacesTried: identityMatched ? "[]" : rr.namespacesTried,
+        scope: plan.scope === null ? "null" : JSON.stringify(plan.scope),
+        verdict: evaluation.allowed ? '"allow"' : '"deny"',
+        upstreamError: JSON.stringify(evaluation.error),
+        requirements: JSON.stringify(e.requirements),
+        reasons: JSON.stringify(e.reasons),
+        signatureLookup: repo.transport === "docker" ? lookupJson(details, false) : NO_LOOKUP_JSON,
+        warnings: JSON.stringify(e.warnings),
+        signatures: "null",
+      });
+      return { verdict: evaluation.allowed ? "allow" : "deny", json };
+    },
+  };
+}
+
+/** The record template of an `insecureAcceptAnything` / `reject` list (see RecordTemplate). */
+function recordTemplate(
+  transport: string,
+  t: ListTemplate,
+  plan: DecidingPlan,
+  assemble: (values: Record<(typeof FAST_FIELDS)[number], string>) => string,
+): RecordTemplate {
+  const text = assemble({
+    ref: '"' + SLOT.ref + '"',
+    error: "null",
+    transport: JSON.stringify(transport),
+    identity: '"' + SLOT.identity + '"',
+    namespacesTried: SLOT.namespacesTried,
+    scope: t.scope,
+    verdict: t.verdict,
+    upstreamError: t.upstreamError.join(SLOT.imageName),
+    requirements: t.requirements.join(SLOT.imageName),
+    reasons: t.reasons.join(SLOT.imageName),
+    signatureLookup: SLOT.lookup,
+    warnings: t.warnings.join(SLOT.imageName),
+    signatures: "null",
+  });
+  const split = text.split(SLOT_RE);
+  const parts: string[] = [];
+  const slots: string[] = [];
+  for (let i = 0; i < split.length; i++) (i % 2 === 0 ? parts : slots).push(i % 2 === 0 ? compact(split[i]) : split[i]);
+  return { parts, slots, allowed: plan.allowed };
+}
+
+/**
+ * The same text in the most compact representation the engine has for it. Strings taken from a policy may be held
+ * as two-byte strings even when every character is ASCII (the loader slices them from its source); a record joined
+ * from one such piece is two-byte as a whole, and writing two-byte text out costs several times as much (measured:
+ * 2.5 s of 100,000 records). A JSON round trip gives a fresh string, one-byte when its characters allow.
+ */
+function compact(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+function join(parts: string[], value: string): string {
+  return parts.length === 1 ? parts[0] : parts.join(value);
+}
+
+function repositoryRecord(repo: RepositoryPlan): RepositoryRecord {
+  let r = repo.record as RepositoryRecord | undefined;
+  // Namespaces are slices of the reference's own text (one-byte), not of the policy.
+  if (r === undefined) repo.record = r = { namespacesTried: JSON.stringify(repo.namespaces.slice(0, repo.namespacesTried)) };
+  return r;
+}
+
+/** The reference's own lookup (`plan` in simulate.ts: the reference's sha256 digest names the signatures). */
+function exactLookup(fast: FastPath, lean: LeanReference, digest: string | undefined): SignatureLookupDetails {
+  return signatureLookupFor(fast.sim, leanDockerReference(lean), digest);
+}
+
+/**
+ * The lookup every reference of the repository without a lookup digest shares: registries.d names none of their
+ * identities (the caller checks), so only the repository's namespaces select its sections (`signatureTopLevel`,
+ * `useSigstoreAttachments`), and the lookaside base is the repository's path below the configured URL
+ * (`lookasideStorageBaseURL`). Repositories whose namespaces select the same sections share a template: the lookup
+ * of the first, split around its path, checked against the exact lookup of a second repository path.
+ */
+function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRecord): { details: SignatureLookupDetails; json: string } {
+  if (rr.lookup !== undefined) return rr.lookup;
+  const t = lookupTemplateOf(fast, lean);
+  let details: SignatureLookupDetails;
+  if (t === null) details = exactLookup(fast, lean, undefined);
+  else details = { ...t.details, lookasideBase: t.base === null ? null : t.base.join(lean.repo.path), repository: lean.repo.name };
+  rr.lookup = { details, json: lookupJson(details, t !== null) };
+  return rr.lookup;
+}
+
+/** The shared lookup template of the sections `lean`'s repository selects (null: none confirmed). */
+function lookupTemplateOf(fast: FastPath, lean: LeanReference): LookupTemplate | null {
+  const state = lookupState(fast);
+  let key = "";
+  if (state.scopes.size > 0) for (const ns of lean.repo.namespaces) if (state.scopes.has(ns)) key += ns + "\n";
+  let t = state.templates.get(key);
+  if (t === undefined) {
+    t = lookupTemplate(fast, lean, key, state.scopes);
+    if (state.templates.size >= 1024) state.templates.clear();
+    state.templates.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * The lookup of a sha256-digested reference whose identity registries.d does not name: the repository's sections,
+ * and the first signature's URL (`lookasideStorageURL`: `<base>@sha256=<hex>/signature-1`) from a template with the
+ * path and the hex left blank, confirmed on a second path and digest; the exact lookup where there is none.
+ */
+function digestedLookup(fast: FastPath, lean: LeanReference, digest: string): { details: SignatureLookupDetails; json: string } {
+  const t = lookupTemplateOf(fast, lean);
+  if (t !== null && t.digested === undefined) t.digested = digestTemplate(fast, lean, t);
+  if (t === null || t.digested === null || t.digested === undefined) {
+    const details = exactLookup(fast, lean, digest);
+    return { details, json: lookupJson(details, false) };
+  }
+  const d = t.digested;
+  const path = lean.repo.path;
+  const details: SignatureLookupDetails = {
+    ...d.details,
+    lookasideBase: t.base === null ? null : t.base.join(path),
+    lookasideSignature1: d.signature1 === null ? null : fillSignature1(d.signature1, path, digest.slice(7)),
+    repository: lean.repo.name,
+    attachmentTag: sigstoreAttachmentTag(digest),
+  };
+  return { details, json: lookupJson(details, true) };
+}
+
+const PATH_BLANK = "\u0002";
+const HEX_BLANK = "\u0003";
+const HEX_A = "0123456789abcdef".repeat(4);
+const HEX_B = "fedcba9876543210".repeat(4);
+
+function fillSignature1(template: string, path: string, hex: string): string {
+  return template.split(PATH_BLANK).join(path).split(HEX_BLANK).join(hex);
+}
+
+function digestTemplate(fast: FastPath, lean: LeanReference, t: LookupTemplate): DigestTemplate | null {
+  const pathA = lean.repo.path;
+  const withDigest = (l: LeanReference, hex: string): LeanReference => ({ ...l, tag: undefined, digest: "sha256:" + hex, identity: l.repo.name + "@sha256:" + hex });
+  const other: LeanReference = { ...lean, repo: { ...lean.repo, path: pathA + "-x9", name: lean.repo.name + "-x9" } };
+  const state = lookupState(fast);
+  if (state.scopes.has(lean.repo.name + "@sha256:" + HEX_A) || state.scopes.has(other.repo.name + "@sha256:" + HEX_B)) return null;
+  const a = exactLookup(fast, withDigest(lean, HEX_A), "sha256:" + HEX_A);
+  const b = exactLookup(fast, withDigest(other, HEX_B), "sha256:" + HEX_B);
+  const signature1 = a.lookasideSignature1 === null ? null : compact(a.lookasideSignature1.split(HEX_A).join(HEX_BLANK).split(pathA).join(PATH_BLANK));
+  const rest = (d: SignatureLookupDetails) => JSON.stringify({ ...d, lookasideBase: null, repository: null, lookasideSignature1: null, attachmentTag: null });
+  const ok =
+    (signature1 === null ? b.lookasideSignature1 === null : b.lookasideSignature1 === fillSignature1(signature1, other.repo.path, HEX_B)) &&
+    (t.base === null ? a.lookasideBase === null && b.lookasideBase === null : a.lookasideBase === t.base.join(pathA) && b.lookasideBase === t.base.join(other.repo.path)) &&
+    a.repository === lean.repo.name &&
+    b.repository === other.repo.name &&
+    a.attachmentTag === sigstoreAttachmentTag("sha256:" + HEX_A) &&
+    b.attachmentTag === sigstoreAttachmentTag("sha256:" + HEX_B) &&
+    rest(a) === rest(b) &&
+    rest(a) === rest(t.details);
+  return ok ? { details: a, signature1 } : null;
+}
+
+/** The lookup of digested references: the first signature's URL with the path (U+0002) and hex (U+0003) blank. */
+interface DigestTemplate {
+  details: SignatureLookupDetails;
+  signature1: string | null;
+}
+
+interface LookupTemplate {
+  details: SignatureLookupDetails;
+  /** The lookaside base split around the repository path (null: no base). */
+  base: string[] | null;
+  /** The template of sha256-digested references (made on first use; null: none confirmed). */
+  digested?: DigestTemplate | null;
+}
+
+interface LookupState {
+  scopes: ReadonlySet<string>;
+  templates: Map<string, LookupTemplate | null>;
+}
+
+const lookupStates = new WeakMap<FastPath, LookupState>();
+
+function lookupState(fast: FastPath): LookupState {
+  let s = lookupStates.get(fast);
+  if (s === undefined) lookupStates.set(fast, (s = { scopes: new Set((fast.sim.options.registriesD?.docker ?? []).map((e) => e.scope)), templates: new Map() }));
+  return s;
+}
+
+/** The lookup of `lean`'s repository split around its path, or null when a second path does not confirm the split. */
+function lookupTemplate(fast: FastPath, lean: LeanReference, key: string, scopes: ReadonlySet<string>): LookupTemplate | null {
+  const a = exactLookup(fast, lean, undefined);
+  const other: LeanReference = { ...lean, repo: { ...lean.repo, path: lean.repo.path + "-x9", name: lean.repo.name + "-x9" } };
+  // The second repository must select the same sections (its own namespaces, the identity not a section).
+  let otherKey = "";
+  for (const ns of [other.repo.name, ...lean.repo.namespaces.slice(1)]) if (scopes.has(ns)) otherKey += ns + "\n";
+  if (otherKey !== key || scopes.has(other.identity)) return null;
+  const b = exactLookup(fast, other, undefined);
+  const base = a.lookasideBase === null ? null : a.lookasideBase.split(lean.repo.path).map(compact);
+  const rest = (d: SignatureLookupDetails) => JSON.stringify({ ...d, lookasideBase: null, repository: null });
+  const ok =
+    (base === null ? b.lookasideBase === null : b.lookasideBase === base.join(other.repo.path)) &&
+    a.repository === lean.repo.name &&
+    b.repository === other.repo.name &&
+    rest(a) === rest(b);
+  return ok ? { details: a, base } : null;
+}
+
+/** The `signatureLookup` of a record (`compacted`: its strings are one-byte already, see {@link compact}). */
+function lookupJson(d: SignatureLookupDetails, compacted: boolean): string {
+  const json = JSON.stringify({ lookasideBase: d.lookasideBase, lookasideSignature1: d.lookasideSignature1, sigstoreAttachments: d.sigstoreAttachments });
+  return compacted ? json : compact(json);
+}
+
+/** The split explanation of an `insecureAcceptAnything` / `reject` list (undefined: explain per reference). */
+function listTemplate(fast: FastPath, plan: DecidingPlan): ListTemplate | undefined {
+  let t: ListTemplate | undefined;
+  if (plan.requirements.every((r) => TEMPLATE_TYPES.has(r.type))) {
+    const transport = plan.transport;
+    const explain = (imageName: string) => {
+      const evaluation = evaluateRequirements(plan.requirements, { transport, imageName });
+      const e = explainEvaluation(fast.sim, plan.scope, plan.entry, plan.requirements, evaluation, { transport, withinTransport: "", lookup: NO_LOOKUP });
+      return { evaluation, ...e };
+    };
+    const split = (f: (imageName: string) => string) => splitAround(f, IMAGE_NAME_PLACEHOLDER, PLACEHOLDER_JSON);
+    const upstreamError = split((n) => JSON.stringify(explain(n).evaluation.error));
+    const requirements = split((n) => JSON.stringify(explain(n).requirements));
+    const reasons = split((n) => JSON.stringify(explain(n).reasons));
+    const warnings = split((n) => JSON.stringify(explain(n).warnings));
+    const scope = plan.scope === null ? "null" : JSON.stringify(plan.scope);
+    if (upstreamError && requirements && reasons && warnings && explain("").evaluation.allowed === plan.allowed)
+      t = { scope, verdict: plan.allowed ? '"allow"' : '"deny"', upstreamError, requirements, reasons, warnings };
+  }
+  return t;
+}
