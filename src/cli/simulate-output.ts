@@ -23,31 +23,8 @@ import {
 import { renderEvidenceText } from "../simulate/render-evidence.js";
 import type { TextSink } from "./io.js";
 
-/** Every top-level field of a record, in the order records have them (`--fields` chooses among these). */
-export const RECORD_FIELDS = [
-  "ref",
-  "error",
-  "transport",
-  "identity",
-  "namespacesTried",
-  "scope",
-  "verdict",
-  "upstreamError",
-  "requirements",
-  "reasons",
-  "signatureLookup",
-  "trail",
-  "warnings",
-  "imageName",
-  "dockerReference",
-  "resolution",
-  "candidates",
-  "pullSources",
-  "signatures",
-] as const;
-
-/** The fields only `--explain` (or `--fields`) adds: the step-by-step trail and the normalized names. */
-export const EXPLAIN_ONLY_FIELDS: ReadonlySet<string> = new Set(["trail", "imageName", "dockerReference"]);
+export { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "../simulate/record-fields.js";
+import { EXPLAIN_ONLY_FIELDS } from "../simulate/record-fields.js";
 
 /** Which fields a record has: the lean default, everything (`--explain`), or a `--fields` selection. */
 export type RecordSelection = { kind: "lean" } | { kind: "full" } | { kind: "fields"; fields: ReadonlySet<string> };

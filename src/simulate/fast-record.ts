@@ -38,6 +38,7 @@ import { explainEvaluation } from "./simulate.js";
 import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
 import { sigstoreAttachmentTag } from "../registries/lookaside.js";
 import type { Simulator } from "./types.js";
+import { EXPLAIN_ONLY_FIELDS } from "./record-fields.js";
 
 /** The record fields the fast path writes, in record order (the lean default set). */
 const FAST_FIELDS = [
@@ -56,8 +57,6 @@ const FAST_FIELDS = [
   "signatures",
 ] as const;
 
-/** Fields of a record the fast path cannot write (the exact path has them: `--explain`). */
-const EXACT_ONLY_FIELDS = new Set(["trail", "imageName", "dockerReference"]);
 
 /** One record as JSON text, with its verdict (for the exit status). */
 export interface FastRecord {
@@ -113,7 +112,7 @@ const SLOT_RE = /\u0001([RINTL])\u0001/;
 export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>): FastRecords | undefined {
   const o = sim.options;
   if (o.evidence !== undefined || o.registriesConf !== undefined || o.manifest !== undefined) return undefined;
-  if (fields !== undefined) for (const f of fields) if (EXACT_ONLY_FIELDS.has(f)) return undefined;
+  if (fields !== undefined) for (const f of fields) if (EXPLAIN_ONLY_FIELDS.has(f)) return undefined;
   const selected = fields === undefined ? FAST_FIELDS : FAST_FIELDS.filter((f) => fields.has(f));
   const fast = fastPathOf(sim);
   // registries.d sections named by an identity (`name:tag`) make the lookaside depend on more than the repository.
