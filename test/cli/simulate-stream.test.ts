@@ -101,7 +101,7 @@ describe("simulate --refs streamed", () => {
     expect(r.stdout).toBe('{"ref":"docker://busybox"}\n{"ref":"docker://quay.io/acme/app:1"}\n');
     const empty = await runCli(["simulate", "--policy", path.join(REPO, POLICY), "--refs", "empty.txt"], { cwd: d });
     expect([empty.code, empty.stdout]).toEqual([2, ""]);
-    expect(empty.stderr).toContain("simulate needs at least one image reference");
+    expect(empty.stderr).toContain("simulate needs at least one image reference: empty.txt held none");
     const missing = await runCli(["simulate", "--policy", path.join(REPO, POLICY), "--refs", "nope.txt"], { cwd: d });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.txt/);

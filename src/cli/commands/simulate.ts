@@ -231,7 +231,10 @@ Examples:
       } finally {
         progress.done();
       }
-      if (done === 0) throw new UsageError("simulate needs at least one image reference (or --refs FILE)");
+      if (done === 0) {
+        const source = opts.refs === undefined ? "" : `: ${opts.refs === "-" ? "standard input" : opts.refs} held none (one reference a line; # starts a comment)`;
+        throw new UsageError(`simulate needs at least one image reference${source || " (or --refs FILE)"}`);
+      }
       writer.end();
       await out.flush();
       ctx.exitCode = exit.code;
