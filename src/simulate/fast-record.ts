@@ -38,24 +38,13 @@ import { explainEvaluation } from "./simulate.js";
 import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
 import { sigstoreAttachmentTag } from "../registries/lookaside.js";
 import type { Simulator } from "./types.js";
-import { EXPLAIN_ONLY_FIELDS } from "./record-fields.js";
+import { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "./record-fields.js";
 
-/** The record fields the fast path writes, in record order (the lean default set). */
-const FAST_FIELDS = [
-  "ref",
-  "error",
-  "transport",
-  "identity",
-  "namespacesTried",
-  "scope",
-  "verdict",
-  "upstreamError",
-  "requirements",
-  "reasons",
-  "signatureLookup",
-  "warnings",
-  "signatures",
-] as const;
+/** Fields of records the fast path never writes: the explain-only ones and those of bare names (resolution, mirrors). */
+const NOT_FAST = ["trail", "imageName", "dockerReference", "resolution", "candidates", "pullSources"] as const;
+type FastField = Exclude<(typeof RECORD_FIELDS)[number], (typeof NOT_FAST)[number]>;
+/** The record fields the fast path writes, in record order (the lean default set of a reference without a bare name). */
+const FAST_FIELDS: readonly FastField[] = RECORD_FIELDS.filter((f): f is FastField => !(NOT_FAST as readonly string[]).includes(f));
 
 
 /** One record as JSON text, with its verdict (for the exit status). */
@@ -119,7 +108,7 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
   const registriesDScopes = new Set((o.registriesD?.docker ?? []).map((e) => e.scope));
   // Record templates of `insecureAcceptAnything` / `reject` lists, by deciding list (null: explained per reference).
   const templates = new Map<DecidingPlan, RecordTemplate | null>();
-  const assemble = (values: Record<(typeof FAST_FIELDS)[number], string>): string => {
+  const assemble = (values: Record<FastField, string>): string => {
     const out: string[] = ["{"];
     for (let i = 0; i < selected.length; i++) out.push(i === 0 ? '"' : ',"', selected[i], '":', values[selected[i]]);
     out.push("}");
@@ -221,7 +210,7 @@ function recordTemplate(
   transport: string,
   t: ListTemplate,
   plan: DecidingPlan,
-  assemble: (values: Record<(typeof FAST_FIELDS)[number], string>) => string,
+  assemble: (values: Record<FastField, string>) => string,
 ): RecordTemplate {
   const text = assemble({
     ref: '"' + SLOT.ref + '"',
