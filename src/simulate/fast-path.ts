@@ -24,7 +24,7 @@
  */
 import type { Requirement, ScopeEntry } from "../ir/types.js";
 import type { DockerReference } from "../reference/docker-reference.js";
-import { familiarName as familiarNameOf, validateDigest } from "../reference/docker-reference.js";
+import { familiarName as familiarNameOf, isValidTag, validateDigest } from "../reference/docker-reference.js";
 import { leanNormalizedName } from "../reference/lean-name.js";
 import { dockerNamespaces } from "../reference/policy-configuration.js";
 import { parseImageReference, type ImageReference } from "../reference/image-reference.js";
@@ -118,18 +118,6 @@ export function fastPathOf(sim: Simulator): FastPath {
   return f;
 }
 
-/** A tag as upstream's `anchoredTagRegexp` accepts it: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
-function isTag(s: string): boolean {
-  const n = s.length;
-  if (n === 0 || n > 128) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-    if (!alnum && (i === 0 || (c !== 46 && c !== 45))) return false;
-  }
-  return true;
-}
-
 /**
  * The lean reading of `input` (`docker://…` or `docker-daemon:…`), or undefined when the exact parser must
  * decide (anything unusual, or a reference that does not parse).
@@ -176,7 +164,7 @@ function scanRepository(fast: FastPath, input: string): RepositoryPlan | undefin
     if (colon > slash) {
       name = rest.slice(0, colon);
       tag = rest.slice(colon + 1);
-      if (!isTag(tag)) return undefined;
+      if (!isValidTag(tag)) return undefined;
     } else {
       // docker adds "latest"; docker-daemon refuses a name-only reference (the exact parser says so).
       if (transport === "docker-daemon") return undefined;
@@ -285,6 +273,14 @@ function repositoryPlan(fast: FastPath, transport: "docker" | "docker-daemon", i
 }
 
 
+/**
+ * The scope named by the reference's identity (`name:tag`, `name@digest`), when there is one; the identity is looked up
+ * only where some scope names an identity of this repository (else no lookup can match).
+ */
+export function identityEntry(repo: RepositoryPlan, tag: string | undefined, digest: string | undefined): ScopeEntry | undefined {
+  return repo.identityScopes ? repo.scopes!.get(leanIdentity(repo, tag, digest)) : undefined;
+}
+
 /** The deciding plan of an entry under a transport (undefined entry: the global default). */
 export function decidingPlan(fast: FastPath, transport: string, entry: ScopeEntry | undefined): DecidingPlan {
   let byEntry = fast.deciding.get(transport);
@@ -318,8 +314,13 @@ export function decidingPlan(fast: FastPath, transport: string, entry: ScopeEntr
 
 /** `transports.ImageName` of a lean reference (`docker://` + familiar string, `docker-daemon:` + familiar string). */
 export function leanImageName(lean: LeanReference): string {
-  const suffix = lean.digest !== undefined ? "@" + lean.digest : ":" + lean.tag;
-  return (lean.repo.transport === "docker" ? "docker://" : "docker-daemon:") + lean.repo.familiarName + suffix;
+  return imageNameOf(lean.repo, lean.tag, lean.digest);
+}
+
+/** `transports.ImageName` of a reference of `repo` with this tag or digest. */
+function imageNameOf(repo: RepositoryPlan, tag: string | undefined, digest: string | undefined): string {
+  const suffix = digest !== undefined ? "@" + digest : ":" + tag;
+  return (repo.transport === "docker" ? "docker://" : "docker-daemon:") + repo.familiarName + suffix;
 }
 
 /** The docker reference of a lean reference (as the exact parser builds it). */
@@ -334,14 +335,11 @@ export function fastDecide(fast: FastPath, input: string): Decision | undefined 
   const repo = scanRepository(fast, input);
   if (repo === undefined) return undefined;
   const { tag, digest } = fast.scan;
-  // The identity is looked up only where some scope names an identity of this repository.
-  const entry = (repo.identityScopes ? repo.scopes!.get(leanIdentity(repo, tag, digest)) : undefined) ?? repo.namespaceEntry;
+  const entry = identityEntry(repo, tag, digest) ?? repo.namespaceEntry;
   const plan = decidingPlan(fast, repo.transport, entry);
   if (plan.decision !== undefined) return plan.decision;
   if (plan.errorParts === undefined) return undefined;
-  const suffix = digest !== undefined ? "@" + digest : ":" + tag;
-  const imageName = (repo.transport === "docker" ? "docker://" : "docker-daemon:") + repo.familiarName + suffix;
-  return { allowed: false, error: plan.errorParts.join(imageName), parseError: false, scope: plan.scope };
+  return { allowed: false, error: plan.errorParts.join(imageNameOf(repo, tag, digest)), parseError: false, scope: plan.scope };
 }
 
 /** The exact parse of a lean reference's text, for callers that need the whole ImageReference. */

@@ -28,6 +28,7 @@ import {
   IMAGE_NAME_PLACEHOLDER,
   type LeanReference,
   leanDockerReference,
+  identityEntry,
   leanImageName,
   leanReference,
   type RepositoryPlan,
@@ -119,15 +120,9 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
       const lean = leanReference(fast, input);
       if (lean === undefined) return undefined;
       const repo = lean.repo;
-      let entry = repo.namespaceEntry;
-      let identityMatched = false;
-      if (repo.scopes !== undefined) {
-        const e = repo.scopes.get(lean.identity);
-        if (e !== undefined) {
-          entry = e;
-          identityMatched = true;
-        }
-      }
+      const byIdentity = identityEntry(repo, lean.tag, lean.digest);
+      const identityMatched = byIdentity !== undefined;
+      const entry = byIdentity ?? repo.namespaceEntry;
       const plan = decidingPlan(fast, repo.transport, entry);
       const rr = repositoryRecord(repo);
       // Which lookup the record has: 0 the repository's, 1 the digested one, 2 its own (computed exactly).
