@@ -200,7 +200,7 @@ async function doBuild(): Promise<string> {
   return withLock(path.join(BIN_DIR, ".build.lock"), 15 * 60_000, async () => {
     if (fs.existsSync(bin)) return bin;
     const tmp = `${bin}.tmp-${process.pid}`;
-    const { code, stderr } = await run("go", ["build", "-o", tmp, "imagetrust-harness"], {
+    const { code, stderr } = await run("go", ["build", "-trimpath", "-o", tmp, "imagetrust-harness"], {
       cwd: SOURCE_DIR,
       env: goEnv(),
     });
