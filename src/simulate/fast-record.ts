@@ -76,7 +76,7 @@ interface RepositoryRecord {
 }
 
 const NO_LOOKUP_ENTRY: LookupEntry = { details: NO_LOOKUP, json: JSON.stringify(NO_LOOKUP), shape: 0 };
-const [R, I, T, L, N, C, D, P, G, H, B, S, A, M] = Array.from("RITLNCDPGHBSAM", (k) => SLOT_LETTERS.indexOf(k));
+const [R, I, T, L, N, C, D, P, G, H, B, S, A, M, E] = Array.from("RITLNCDPGHBSAME", (k) => SLOT_LETTERS.indexOf(k));
 
 /**
  * The fast record writer of a simulator, for the lean record (`fields` undefined) or a `--fields` selection; undefined
@@ -154,8 +154,9 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
           const k = slots[i];
           const d = lookup.details;
           out.push(
-            k === R ? input
-            : k === I ? lean!.identity
+            k === I ? lean!.identity
+            : k === E ? repo.name
+            : k === R ? input
             : k === T ? (identityMatched ? "[]" : rr.namespacesTried)
             : k === L ? lookup.json
             : k === N ? imageName
@@ -241,11 +242,24 @@ function exactLookup(fast: FastPath, lean: LeanReference, digest: string | undef
 function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRecord): LookupEntry {
   if (rr.lookup !== undefined) return rr.lookup;
   const t = lookupTemplateOf(fast, lean);
-  let details: SignatureLookupDetails;
-  if (t === null) details = exactLookup(fast, lean, undefined);
-  else details = { ...t.details, lookasideBase: t.base === null ? null : t.base.join(lean.repo.path), repository: lean.repo.name };
-  rr.lookup = lookupEntry(details, t !== null);
+  if (t === null) return (rr.lookup = lookupEntry(exactLookup(fast, lean, undefined), false));
+  const path = lean.repo.path;
+  const details: SignatureLookupDetails = { ...t.details, lookasideBase: t.base === null ? null : t.base.join(path), repository: lean.repo.name };
+  const r = (t.repository ??= repositoryJson(t));
+  rr.lookup = r === null ? lookupEntry(details, true) : { details, json: r.json.length === 1 ? r.json[0] : r.json.join(path), shape: r.shape };
   return rr.lookup;
+}
+
+/**
+ * The record JSON and shape of a lookup template's repository lookups: the JSON split around the path (its characters
+ * are the reference grammar's, written as they are), the shape that of any path (they are all lookup-safe); null when
+ * the JSON does not split into as many parts as the base.
+ */
+function repositoryJson(t: LookupTemplate): { json: string[]; shape: number } | null {
+  const blank = "\\u0002"; // the blank as JSON text spells it
+  const json = lookupJson({ ...t.details, lookasideBase: t.base === null ? null : t.base.join("\u0002") }, false).split(blank);
+  if (json.length !== (t.base === null ? 1 : t.base.length)) return null;
+  return { json, shape: lookupShape({ ...t.details, lookasideBase: t.base === null ? null : t.base.join("p"), repository: "p" }) };
 }
 
 /** The shared lookup template of the sections `lean`'s repository selects (null: none confirmed). */
@@ -328,6 +342,8 @@ interface LookupTemplate {
   base: string[] | null;
   /** The template of sha256-digested references (made on first use; null: none confirmed). */
   digested?: DigestTemplate | null;
+  /** The record JSON of repository lookups (made on first use, see repositoryJson). */
+  repository?: { json: string[]; shape: number } | null;
 }
 
 interface LookupState {

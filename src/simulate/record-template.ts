@@ -28,9 +28,13 @@ import type { DecidingScope } from "./scope-lookup.js";
 import type { Simulator } from "./types.js";
 
 /** Slot letters: what a reference fills in. */
-export const SLOT_LETTERS = "RITLNCDPGHBSAMW";
-/** R ref, I identity, T namespacesTried, L signatureLookup, N image name, C scope name, D domain, P path, G tag, H digest, B lookaside base, S first signature URL, A attachment tag, M lookup repository, W within-transport name. */
-export type SlotLetter = "R" | "I" | "T" | "L" | "N" | "C" | "D" | "P" | "G" | "H" | "B" | "S" | "A" | "M" | "W";
+export const SLOT_LETTERS = "RITLNCDPGHBSAMWE";
+/**
+ * R ref, I identity (`String()` of the docker reference), T namespacesTried, L signatureLookup, N image name, C scope
+ * name, D domain, P path, G tag, H digest, B lookaside base, S first signature URL, A attachment tag, M lookup
+ * repository, W within-transport name, E repository name (`Name()`: domain/path).
+ */
+export type SlotLetter = "R" | "I" | "T" | "L" | "N" | "C" | "D" | "P" | "G" | "H" | "B" | "S" | "A" | "M" | "W" | "E";
 
 /** A marker as a value (a string the explanation carries) and as JSON text spells it. */
 const marker = (k: SlotLetter) => "\u0001" + k + "\u0001";
@@ -120,7 +124,21 @@ export function underPrefix(name: string, prefix: string): boolean {
   return name.startsWith(prefix) && name.charCodeAt(prefix.length) === 47;
 }
 
-const withoutOrigin = (k: string, v: unknown) => (k === "origin" ? undefined : v);
+/**
+ * A list's content as text, without the `origin` spans (which make every list of a policy differ): equal texts, equal
+ * explanations. Written by hand: JSON.stringify with a replacer costs several times as much.
+ */
+function contentKey(v: unknown): string {
+  if (typeof v !== "object" || v === null) return v === undefined ? "u" : JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let s = "[";
+    for (const x of v) s += contentKey(x) + ",";
+    return s + "]";
+  }
+  let s = "{";
+  for (const k in v) if (k !== "origin") s += JSON.stringify(k) + ":" + contentKey((v as Record<string, unknown>)[k]) + ",";
+  return s + "}";
+}
 
 /**
  * Templates of deciding plans, shared by plans whose lists say the same. Bounded: cleared when `limit` distinct lists
@@ -134,7 +152,7 @@ export function planTemplates(sim: Simulator, limit = 1024): (plan: DecidingPlan
     if (p !== undefined) return p;
     const level = plan.entry ? plan.entry.labels?.level : sim.options.policy.defaultLabels?.level;
     const scopeKind = plan.scope === null ? "n" : plan.scope.scope === "" ? "e" : "s";
-    const key = plan.transport + "\n" + scopeKind + "\n" + (level ?? "\u0000") + "\n" + JSON.stringify(plan.requirements, withoutOrigin);
+    const key = plan.transport + "\n" + scopeKind + "\n" + (level ?? "\u0000") + "\n" + contentKey(plan.requirements);
     let shared = byList.get(key);
     if (shared === undefined) {
       if (byList.size >= limit) {
@@ -204,7 +222,28 @@ export function buildTemplate(
   }
   // A letter that is no slot (the policy spells a marker-like text): not a template.
   if (slots.some((s) => s < 0)) return undefined;
-  return { parts, slots, allowed: evaluation.allowed };
+  return { ...coalesce(parts, slots), allowed: evaluation.allowed };
+}
+
+const [SD, SP, SG, SH, SE, SI] = Array.from("DPGHEI", (k) => SLOT_LETTERS.indexOf(k as SlotLetter));
+
+/**
+ * Fewer slots: `D/P` (a reference's `Name()`) is one slot E, and `E:G` / `E@H` (its `String()`, the identity of a
+ * docker or docker-daemon reference) one slot I. The template is confirmed after this, like any other.
+ */
+function coalesce(parts: string[], slots: number[]): { parts: string[]; slots: number[] } {
+  const merge = (a: number, sep: string, b: number, into: number) => {
+    for (let i = 0; i + 1 < slots.length; i++) {
+      if (slots[i] === a && parts[i + 1] === sep && slots[i + 1] === b) {
+        parts.splice(i + 1, 1);
+        slots.splice(i, 2, into);
+      }
+    }
+  };
+  merge(SD, "/", SP, SE);
+  merge(SE, ":", SG, SI);
+  merge(SE, "@", SH, SI);
+  return { parts, slots };
 }
 
 /** The template filled in: `value(slot)` gives each slot's text. */
