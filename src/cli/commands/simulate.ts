@@ -210,24 +210,37 @@ Examples:
         writer.addJson !== undefined && selection.kind !== "full" && !evidenceSource.requested && registriesConf === undefined && manifest === undefined && opts.platform === undefined
           ? createFastRecords(runner.simulator, selection.kind === "fields" ? selection.fields : undefined)
           : undefined;
-      const one = async (input: string) => {
-        const fr = fastRecords?.record(input);
-        if (fr !== undefined) {
-          exit.add(fr);
-          if (writer.addJson!(fr.json)) await out.flush();
-          progress.tick(++done);
-          return;
-        }
+      // The bulk record of a reference, written and counted; false: take the exact path.
+      const bulk = fastRecords === undefined ? undefined : (input: string): boolean => {
+        const fr = fastRecords.record(input);
+        if (fr === undefined) return false;
+        exit.add(fr);
+        if (writer.addJson!(fr.json)) flushDue = true;
+        progress.tick(++done);
+        return true;
+      };
+      let flushDue = false;
+      const exact = async (input: string) => {
         const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
         // --platform on a single image: a usage error (IT5840), not silently ignored.
         if ("signatures" in r) platformNotApplicable([(r.signatures as EvidenceReport | null) ?? undefined]);
         exit.add(r);
-        if (writer.add(r)) await out.flush();
+        if (writer.add(r)) flushDue = true;
         progress.tick(++done);
       };
+      // Synchronous where the bulk path takes the reference: one await per flush and per exact reference only.
+      const each = async (inputs: readonly string[]) => {
+        for (const input of inputs) {
+          if (bulk === undefined || !bulk(input)) await exact(input);
+          if (flushDue) {
+            flushDue = false;
+            await out.flush();
+          }
+        }
+      };
       try {
-        for (const input of refs) await one(input);
-        if (refsInput) for await (const input of refsInput.lines) await one(input);
+        await each(refs);
+        if (refsInput) for await (const batch of refsInput.batches) await each(batch);
       } finally {
         progress.done();
       }
