@@ -147,11 +147,14 @@ Examples:
       const platform = platformOptions(ctx, opts.platform, { online: opts.online === true, manifest: opts.manifest !== undefined, refs: opts.refs !== undefined ? [...refs, "dir:"] : refs });
       const manifest = await readManifest(ctx, opts.manifest);
       const { signatureEvidence } = await import("../../verify/evidence.js");
+      // A missing file is asked for once per reference (a dir: image's manifest.json is read twice otherwise).
+      const { referenceReads } = await import("../../simulate/reference-reads.js");
+      const reads = referenceReads(ctx.host.files);
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
       // --debian: Debian's build has no atomic transport (an atomic: reference is "unknown transport").
       const parse = { cwd: ctx.io.cwd, target, debian: opts.debian === true };
       const evidenceSource = signatureEvidence({
-        host: ctx.host,
+        host: { ...ctx.host, files: reads.files },
         keys: keys.host,
         registriesD,
         manifest,
@@ -221,6 +224,7 @@ Examples:
       };
       let flushDue = false;
       const exact = async (input: string) => {
+        reads.clear();
         const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
         // --platform on a single image: a usage error (IT5840), not silently ignored.
         if ("signatures" in r) platformNotApplicable([(r.signatures as EvidenceReport | null) ?? undefined]);
