@@ -44,6 +44,8 @@ export interface RunSimulator {
    * asked for, path transports (resolved on this machine).
    */
   decision(input: string): DecisionRecord | undefined;
+  /** Forget the path lookups remembered for the previous reference (before resolving another through `simulator`). */
+  newReference(): void;
 }
 
 /** The decision fields of a record, in record order. */
@@ -141,6 +143,7 @@ export function createRunSimulator(options: RunSimulatorOptions): RunSimulator {
   const decisionApplies = options.registriesConf === undefined && options.evidence === undefined;
   return {
     simulator,
+    newReference: () => paths.clear(),
     decision(input) {
       if (!decisionApplies || !resultDependsOnTextAlone(input, source) || knownTransportPrefix(input) === undefined) return undefined;
       paths.clear();

@@ -40,7 +40,7 @@ function setup(): { dir: string; policy: string; refs: string } {
         "ghcr.io": [{ type: "sigstoreSigned", keyData: "QUJDRA==" }, signed],
       },
       "docker-daemon": { "": [{ type: "insecureAcceptAnything" }], "quay.io/acme": [signed] },
-      dir: { "": [{ type: "insecureAcceptAnything" }], [path.join(dir, "img0")]: [signed] },
+      dir: { "": [{ type: "insecureAcceptAnything" }], [path.join(dir, "img0")]: [signed], [path.join(dir, "rejected")]: [{ type: "reject" }] },
     },
   };
   const policyDir = path.join(dir, "policy");
@@ -52,6 +52,7 @@ function setup(): { dir: string; policy: string; refs: string } {
   );
   // dir: images: one with a manifest, one missing, one a symlink to the first.
   mkdirSync(path.join(dir, "img0"));
+  mkdirSync(path.join(dir, "rejected"));
   writeFileSync(path.join(dir, "img0", "manifest.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: {}, layers: [] }));
   symlinkSync(path.join(dir, "img0"), path.join(dir, "img2"));
   const r = prng(1515);
@@ -62,7 +63,7 @@ function setup(): { dir: string; policy: string; refs: string } {
   for (let i = 0; i < 600; i++) {
     const name = pick(names) + pick(tails);
     const k = r();
-    refs.push(k < 0.6 ? `docker://${name}` : k < 0.8 ? `docker-daemon:${name}` : k < 0.85 ? name : k < 0.9 ? `docker:${name}` : k < 0.95 ? `dir:${dir}/img${i % 3}` : `containers-storage:${name}`);
+    refs.push(k < 0.6 ? `docker://${name}` : k < 0.8 ? `docker-daemon:${name}` : k < 0.85 ? name : k < 0.9 ? `docker:${name}` : k < 0.93 ? `dir:${dir}/img${i % 3}` : k < 0.95 ? `dir:${dir}/${pick(["missing1", "missing2", "missing3", "nope/x", "missing1/", "rejected/a", "rejected/b"])}` : `containers-storage:${name}`);
   }
   const refsFile = path.join(dir, "refs.txt");
   writeFileSync(refsFile, refs.join("\n") + "\n");

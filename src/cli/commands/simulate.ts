@@ -213,6 +213,12 @@ Examples:
         writer.addJson !== undefined && selection.kind !== "full" && !evidenceSource.requested && registriesConf === undefined && manifest === undefined && opts.platform === undefined
           ? createFastRecords(runner.simulator, selection.kind === "fields" ? selection.fields : undefined)
           : undefined;
+      // dir: images that are not on this machine, where the signatures are read as the runtime reads them (the default).
+      const { createDirRecords } = await import("../simulate-dir-records.js");
+      const dirRecords =
+        fastRecords !== undefined && opts.signatures === undefined
+          ? createDirRecords({ runner, reads, evidenceFiles: reads.files, cwd: ctx.io.cwd, selection })
+          : undefined;
       // The bulk record of a reference, written and counted; false: take the exact path.
       const bulk = fastRecords === undefined ? undefined : (input: string): boolean => {
         const fr = fastRecords.record(input);
@@ -235,7 +241,15 @@ Examples:
       // Synchronous where the bulk path takes the reference: one await per flush and per exact reference only.
       const each = async (inputs: readonly string[]) => {
         for (const input of inputs) {
-          if (bulk === undefined || !bulk(input)) await exact(input);
+          if (bulk === undefined || !bulk(input)) {
+            const dr = dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined;
+            if (dr === undefined) await exact(input);
+            else {
+              exit.add(dr);
+              if (writer.addJson!(dr.json)) flushDue = true;
+              progress.tick(++done);
+            }
+          }
           if (flushDue) {
             flushDue = false;
             await out.flush();
