@@ -1,17 +1,19 @@
 /**
  * Records of `dir:` references whose image directory holds no manifest (a fleet names images that are not on this
  * machine), for `simulate --format jsonl|json` without evidence options: the path is resolved per reference as the
- * full path resolves it, the scope looked up, and what the runtime reads of the directory asked again (manifest.json,
- * and signature-1 when the policy allowed: the copy reads the signatures); what the record says after that is a
- * function of the path as typed, the scope's list, the namespaces tried and those answers, so it is written from a
- * template: the full path's record of an earlier reference of the same scope split around its path and namespaces,
- * used once it gave the full path's record for a second reference of another path (a path that also spells some
- * other part of the record is caught so).
+ * full path resolves it and the scope looked up; what the runtime reads of the directory (manifest.json, and
+ * signature-1 when the policy allowed: the copy reads the signatures) is looked up in the same reference's view of the
+ * file system: a directory that the resolution found missing has neither (no further lookup), else each is looked up
+ * (lstat, no thrown error) and must be absent. What the record says after that is a function of the path as typed,
+ * the scope's list, the namespaces tried and those answers, so it is written from a template: the full path's record
+ * of an earlier reference of the same scope split around its path and namespaces, used once it gave the full path's
+ * record for a second reference of another path (a path that also spells some other part of the record is caught
+ * so).
  *
  * Only where nothing else shows through: lists of `insecureAcceptAnything` / `reject` (signature requirements verify
  * evidence), a path already absolute and clean whose resolution changes nothing (identity = path as typed), of
  * characters JSON writes as they are, manifest.json missing (ENOENT) and, when allowed, signature-1 too (ENOENT or
- * ENOTDIR). Anything else, or any other answer of the file system, takes the full path.
+ * ENOTDIR). Anything else, or any other answer of the file system (a dangling symlink included), takes the full path.
  */
 import { join, resolve } from "../host/path.js";
 import type { HostFiles } from "../host/host.js";
@@ -48,8 +50,8 @@ export interface DirRecords {
 }
 
 /** The writer of `dir:` records for a run without evidence options (the caller checks; see the module comment). */
-export function createDirRecords(o: { runner: RunSimulator; reads: ReferenceReads; evidenceFiles: HostFiles; cwd: string; selection: RecordSelection }): DirRecords {
-  const { runner, reads, evidenceFiles, cwd, selection } = o;
+export function createDirRecords(o: { runner: RunSimulator; reads: ReferenceReads; cwd: string; selection: RecordSelection }): DirRecords {
+  const { runner, reads, cwd, selection } = o;
   const sim = runner.simulator;
   const parse = sim.options.parse;
   const files = parse?.host?.files;
@@ -64,7 +66,7 @@ export function createDirRecords(o: { runner: RunSimulator; reads: ReferenceRead
   return {
     counts,
     async record(input) {
-      if (!input.startsWith("dir:") || files === undefined) return undefined;
+      if (!input.startsWith("dir:") || files?.lstatIfExists === undefined) return undefined;
       runner.newReference();
       reads.clear();
       const parsed = parseImageReference(input, parse);
@@ -79,10 +81,13 @@ export function createDirRecords(o: { runner: RunSimulator; reads: ReferenceRead
       let tpl = templates.get(lookup.entry);
       if (tpl === null) return undefined;
       const allowed = decideRequirements(lookup.requirements, { transport: "dir", imageName: ref.imageName }).allowed;
-      // What the evidence reading asks of the directory, asked again (src/verify/evidence.ts gatherStored, readStored).
+      // What the evidence reading asks of the directory (src/verify/evidence.ts gatherStored, readStored): a directory
+      // the resolution found missing (remembered for this reference) has no files; else each must be absent.
       const dir = resolve(cwd, path);
-      if (!missing(() => reads.files.readFile(join(dir, "manifest.json")), ["ENOENT"])) return undefined;
-      if (allowed && !missing(() => evidenceFiles.stat(join(dir, "signature-1")), ["ENOENT", "ENOTDIR"])) return undefined;
+      if (absent(files, dir, []) !== true) {
+        if (!absent(files, join(dir, "manifest.json"), [])) return undefined;
+        if (allowed && !absent(files, join(dir, "signature-1"), ["ENOTDIR"])) return undefined;
+      }
       const tried = JSON.stringify(namespacesTried(lookup));
       if (tpl !== undefined && tpl.confirmed) {
         counts.templated++;
@@ -101,11 +106,13 @@ export function createDirRecords(o: { runner: RunSimulator; reads: ReferenceRead
   };
 }
 
-/** Whether `read` fails with one of `codes` (anything else: a file, or another error, is there). */
-function missing(read: () => unknown, codes: readonly string[]): boolean {
+/**
+ * Whether nothing is at `p` (lstat: ENOENT, or another of `codes`); false when something is (a dangling symlink
+ * included) or another error says nothing sure.
+ */
+function absent(files: Pick<HostFiles, "lstatIfExists">, p: string, codes: readonly string[]): boolean {
   try {
-    read();
-    return false;
+    return files.lstatIfExists!(p) === undefined;
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
     return typeof code === "string" && codes.includes(code);

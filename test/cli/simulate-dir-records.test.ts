@@ -25,9 +25,9 @@ function run(dir: string, selection: RecordSelection) {
     transports: { dir: { "": [R.accept], [path.join(dir, "rejected")]: [R.reject], [path.join(dir, "signed")]: [R.signedBy], [path.join(dir, "exact", "one")]: [R.accept, R.reject] } },
   });
   const parse = { cwd: dir };
-  const evidenceSource = signatureEvidence({ host: { ...host, files: reads.files }, otherTransports: "skip", cwd: dir });
+  const evidenceSource = signatureEvidence({ host: { ...host, files: reads.files }, lookaside: false, otherTransports: "skip", cwd: dir });
   const runner = createRunSimulator({ policy, host, parse, pathCheck: { host, parse }, evidenceSource });
-  const records = createDirRecords({ runner, reads, evidenceFiles: reads.files, cwd: dir, selection });
+  const records = createDirRecords({ runner, reads, cwd: dir, selection });
   const exact = async (input: string) => {
     reads.clear();
     return JSON.stringify(projectRecord(await runner.simulate(input), selection));
@@ -42,11 +42,18 @@ describe("dir: records from templates", () => {
       for (const d of ["rejected", "signed", "exact", "present", "empty"]) mkdirSync(path.join(dir, d));
       writeFileSync(path.join(dir, "present", "manifest.json"), JSON.stringify({ schemaVersion: 2, config: {}, layers: [] }));
       symlinkSync(path.join(dir, "present"), path.join(dir, "link"));
+      // A directory without a manifest but with a signature; one whose manifest is a dangling symlink; a file.
+      mkdirSync(path.join(dir, "signed-only"));
+      writeFileSync(path.join(dir, "signed-only", "signature-1"), "not a signature");
+      mkdirSync(path.join(dir, "dangling"));
+      symlinkSync(path.join(dir, "nowhere"), path.join(dir, "dangling", "manifest.json"));
+      writeFileSync(path.join(dir, "a-file"), "x");
       const r = prng(77);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
       const paths = [
         ...Array.from({ length: 6 }, (_, i) => `${dir}/missing${i}`),
         ...Array.from({ length: 4 }, (_, i) => `${dir}/rejected/img${i}`),
+        `${dir}/signed-only`, `${dir}/dangling`, `${dir}/a-file`, `${dir}/rejected/img0/x`,
         `${dir}/signed/img`, `${dir}/exact/one`, `${dir}/present`, `${dir}/link`, `${dir}/empty`, `${dir}/nope/img`, `${dir}/missing0/`,
         "missing-relative", `${dir}/./missing1`, `${dir}//missing2`, `${dir}/with space`, `${dir}/quote"d`,
       ];

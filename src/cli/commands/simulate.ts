@@ -217,7 +217,7 @@ Examples:
       const { createDirRecords } = await import("../simulate-dir-records.js");
       const dirRecords =
         fastRecords !== undefined && opts.signatures === undefined
-          ? createDirRecords({ runner, reads, evidenceFiles: reads.files, cwd: ctx.io.cwd, selection })
+          ? createDirRecords({ runner, reads, cwd: ctx.io.cwd, selection })
           : undefined;
       // The bulk record of a reference, written and counted; false: take the exact path.
       const bulk = fastRecords === undefined ? undefined : (input: string): boolean => {
