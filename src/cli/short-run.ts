@@ -14,7 +14,13 @@ import type { CliIo } from "./io.js";
 /** Inputs of at least this many bytes (together) keep V8's optimising compiler. */
 export const QUICK_TIERS_MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
-/** Before reading `paths`: quick tiers only, when the process offers them and the inputs are small enough. */
+/**
+ * Below this, nothing gets hot enough for TurboFan anyway (a hand-written policy is a few KB), and asking costs
+ * more than it saves: node:v8 loads the stream modules.
+ */
+export const QUICK_TIERS_MIN_INPUT_BYTES = 64 * 1024;
+
+/** Before reading `paths`: quick tiers only, when the process offers them and the inputs are within the bounds above. */
 export async function preferQuickTiersFor(io: CliIo, host: Host, paths: readonly string[]): Promise<void> {
   if (!io.preferQuickTiers) return;
   let bytes = 0;
@@ -26,5 +32,5 @@ export async function preferQuickTiersFor(io: CliIo, host: Host, paths: readonly
       // missing or unreadable: the command reports it
     }
   }
-  if (bytes < QUICK_TIERS_MAX_INPUT_BYTES) await io.preferQuickTiers();
+  if (bytes >= QUICK_TIERS_MIN_INPUT_BYTES && bytes < QUICK_TIERS_MAX_INPUT_BYTES) await io.preferQuickTiers();
 }
