@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
 /** The `imagetrust` executable: runs the CLI on the real process and ends it with the run's exit code. */
 import { mapStackTracesLazily } from "./stack-traces.js";
-import { EXIT_BROKEN_PIPE, FdSink, isTerminal } from "./stdio.js";
+import { EXIT_BROKEN_PIPE, FdSink, isTerminal, readerGone } from "./stdio.js";
 import { packageVersion } from "./version.js";
 
 // A stack trace (in a bug report) names src/…ts lines; the source maps are read only when one is printed.
@@ -15,7 +15,7 @@ const argv = process.argv.slice(2);
 // through FdSink, the language server through process.stdout.
 const quietOnBrokenPipe = (stream: NodeJS.WriteStream): NodeJS.WriteStream =>
   stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EPIPE") throw err;
+    if (!readerGone(err.code)) throw err;
     process.exit(EXIT_BROKEN_PIPE);
   });
 for (const name of ["stdout", "stderr"] as const) {

@@ -8,14 +8,22 @@
  * non-blocking (EAGAIN, e.g. a pipe shared with a process that set O_NONBLOCK), that write and every later one go
  * through `process.stdout` / `process.stderr`, in order.
  *
- * A reader that closes the pipe (`imagetrust … | head -1`): EPIPE ends the run quietly with status 141, as a Unix
- * tool killed by SIGPIPE (main.ts does the same for the streams' 'error' event).
+ * A reader that closes the pipe (`imagetrust … | head -1`): EPIPE (or ECONNRESET on a socket pair) ends the run
+ * quietly with status 141, as a Unix tool killed by SIGPIPE (main.ts does the same for the streams' 'error' event).
  */
 import { fstatSync, writeSync } from "node:fs";
 import type { TextSink } from "./io.js";
 
 /** 128 + SIGPIPE: the status of a run whose reader went away. */
 export const EXIT_BROKEN_PIPE = 141;
+
+/**
+ * Whether a write failed because the reader went away: EPIPE for a pipe; ECONNRESET for the socket pair a Node
+ * parent hands its child as "pipe" (when the reader closed with data unread).
+ */
+export function readerGone(code: string | undefined): boolean {
+  return code === "EPIPE" || code === "ECONNRESET";
+}
 
 /** A blocking writer on `fd`, falling back to `stream()` (created only then) for the rest of the run on EAGAIN. */
 export class FdSink implements TextSink {
@@ -40,7 +48,7 @@ export class FdSink implements TextSink {
       return true;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
+      if (readerGone(code)) process.exit(EXIT_BROKEN_PIPE);
       if (code !== "EAGAIN") throw e;
       this.fallback = this.stream();
       const rest = bytes ?? Buffer.from(text, "utf8");
