@@ -42,10 +42,11 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     stderrIsTTY: await isTerminal(2),
     cwd: process.cwd(),
     euid: process.geteuid?.(),
-    // Set while V8 runs (Node warns that changing flags late is at one's own risk): the tiering limit is read at
-    // each tier-up decision, which is all this needs (validate measured: TurboFan's compile jobs stop). node:v8 is
-    // loaded only here: it brings in the stream modules.
-    preferQuickTiers: async () => (await import("node:v8")).setFlagsFromString("--max-opt=2"),
+    // Set while V8 runs (Node warns that changing flags late is at one's own risk): both are read where V8 decides
+    // (a tier-up, a young-generation resize), which is all this needs; validate measured: TurboFan's compile jobs
+    // stop and the young generation stays at its first size. node:v8 is loaded only here: it brings in the stream
+    // modules.
+    shortRun: async () => (await import("node:v8")).setFlagsFromString("--max-opt=2 --semi-space-growth-factor=1"),
   });
   process.exitCode = code;
   // Once nothing is left to do (the event loop is empty: output written, files closed, a language server's streams

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./helpers.js";
-import { preferQuickTiersFor, QUICK_TIERS_MAX_INPUT_BYTES, QUICK_TIERS_MIN_INPUT_BYTES } from "../../src/cli/short-run.js";
+import { preferShortRunFor, SHORT_RUN_MAX_INPUT_BYTES, SHORT_RUN_MIN_INPUT_BYTES } from "../../src/cli/short-run.js";
 import { nodeHost } from "../../src/host/node-host.js";
 
 const BIN = path.join(REPO, "dist", "cli", "main.js");
@@ -73,11 +73,11 @@ describe("quick tiers for short runs", () => {
     const small = path.join(dir, "small.json");
     const medium = path.join(dir, "medium.json");
     writeFileSync(small, "x".repeat(100));
-    writeFileSync(medium, "x".repeat(QUICK_TIERS_MIN_INPUT_BYTES));
+    writeFileSync(medium, "x".repeat(SHORT_RUN_MIN_INPUT_BYTES));
     const host = nodeHost({ env: {}, cwd: dir });
     const asked = async (paths: string[]) => {
       let n = 0;
-      await preferQuickTiersFor({ stdout: { write: () => true }, stderr: { write: () => true }, env: {}, isTTY: false, cwd: dir, preferQuickTiers: async () => void n++ }, host, paths);
+      await preferShortRunFor({ stdout: { write: () => true }, stderr: { write: () => true }, env: {}, isTTY: false, cwd: dir, shortRun: async () => void n++ }, host, paths);
       return n;
     };
     expect(await asked([small])).toBe(0);
@@ -86,9 +86,9 @@ describe("quick tiers for short runs", () => {
     // From the upper bound on, the optimising compiler pays back and stays (a sparse file of that size).
     const large = path.join(dir, "large.json");
     writeFileSync(large, "");
-    truncateSync(large, QUICK_TIERS_MAX_INPUT_BYTES);
+    truncateSync(large, SHORT_RUN_MAX_INPUT_BYTES);
     expect(await asked([large])).toBe(0);
     // Without the capability (the CLI inside tests, the library): nothing happens.
-    await preferQuickTiersFor({ stdout: { write: () => true }, stderr: { write: () => true }, env: {}, isTTY: false, cwd: dir }, host, [medium]);
+    await preferShortRunFor({ stdout: { write: () => true }, stderr: { write: () => true }, env: {}, isTTY: false, cwd: dir }, host, [medium]);
   });
 });

@@ -5,7 +5,7 @@ import { CommandContext, parseTarget } from "../context.js";
 import { reportsExitCode } from "../exit-codes.js";
 import { displayPath, stylesFor, useColor } from "../io.js";
 import { renderReports } from "../report-output.js";
-import { preferQuickTiersFor } from "../short-run.js";
+import { preferShortRunFor } from "../short-run.js";
 import { addReportOptions, parseColor, parseFormat, parseKind, type ReportCommandOptions } from "../shared.js";
 import { codeSettings, keysFor, keysOption, requireRunConfig, ruleOption, runKeys, settleDiagnostics } from "../run-config.js";
 
@@ -44,7 +44,7 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
       const keys = keysFor(ctx, await runKeys(ctx, opts.keys, config));
       const settings = await codeSettings(config, opts.rule);
       const paths = files.map((f) => ctx.libraryPath(f));
-      await preferQuickTiersFor(ctx.io, ctx.host, paths);
+      await preferShortRunFor(ctx.io, ctx.host, paths);
       const reports = await validateInputs(paths, { target, kind, host: ctx.host, keys });
       // Warnings follow .imagetrust.yaml `rules:` and inline ignores, as in lint (errors the runtime refuses never do).
       for (const r of reports) {
