@@ -55,6 +55,24 @@ const builtinsThroughRequire = {
   },
 };
 
+/**
+ * chalk's colour detection (supports-color) runs when chalk is imported: it loads node:tty, node:os and, through
+ * tty, net and the stream modules (~5–10 ms of every start-up that renders text), only to find a default level that
+ * imagetrust never uses (every Chalk it makes is given its level: src/cli/io.ts). The bundle takes chalk's own
+ * no-detection variant (its `#supports-color` browser condition), which loads nothing.
+ */
+const chalkWithoutDetection = {
+  name: "chalk-without-detection",
+  setup(b) {
+    // The importer is chalk's source/index.js; the variant sits beside the Node one it names.
+    b.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      /node_modules[\\/]chalk[\\/]source[\\/]index\.js$/.test(args.importer)
+        ? { path: join(dirname(args.importer), "vendor", "supports-color", "browser.js") }
+        : undefined,
+    );
+  },
+};
+
 rmSync(join(outdir, "chunks"), { recursive: true, force: true });
 await build({
   entryPoints: { main: join(repo, "src", "cli", "main.ts") },
@@ -79,7 +97,7 @@ await build({
   // a stack trace keep their function names (and are mapped to src/…ts when printed).
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [builtinsThroughRequire],
+  plugins: [builtinsThroughRequire, chalkWithoutDetection],
 });
 
 // The shebang goes on the entry only (esbuild's banner is on every chunk).

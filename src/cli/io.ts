@@ -29,6 +29,12 @@ export interface CliIo {
   /** Effective user id (root and others have different default signature directories); default 0 (an injected host's own). */
   euid?: number;
   /**
+   * Only the real process (main.ts): run the rest of this process as a short one — V8 without its optimising
+   * compiler and without growing its young generation (see src/cli/short-run.ts). Absent in tests, which run the
+   * CLI inside a shared process.
+   */
+  shortRun?: () => Promise<void>;
+  /**
    * The machine as the library sees it (the one seam: files, writes, env, home, clock, HTTP); default: the Node
    * host with this `env` and `cwd`. Tests inject a memory host, or a Node host with wrapped `files`/`writes`.
    */

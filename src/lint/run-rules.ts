@@ -108,14 +108,24 @@ function walk(input: LintInput, visitors: RuleVisitor[]): void {
       for (const v of onRequirement) v.requirement!(r, place);
     }
     if (onTransport.length + onScope.length + onRequirement.length > 0) {
-      for (const t of policy.transports) {
+      // Indexed loops: in code V8 has not optimised yet (one run over a fresh IR), `for … of` allocates an
+      // iterator result per step, and that garbage made the scavenger copy the whole young IR once more.
+      const transports = policy.transports;
+      for (let ti = 0; ti < transports.length; ti++) {
+        const t = transports[ti]!;
         for (const v of onTransport) v.transport!(t);
         if (onScope.length + onRequirement.length === 0) continue;
-        for (const s of t.scopes) {
-          for (const v of onScope) v.scope!(s, t);
+        const scopes = t.scopes;
+        for (let si = 0; si < scopes.length; si++) {
+          const s = scopes[si]!;
+          for (let vi = 0; vi < onScope.length; vi++) onScope[vi]!.scope!(s, t);
           if (onRequirement.length === 0) continue;
           const place = { kind: "scope" as const, transport: t, scope: s };
-          for (const r of s.requirements) for (const v of onRequirement) v.requirement!(r, place);
+          const requirements = s.requirements;
+          for (let ri = 0; ri < requirements.length; ri++) {
+            const r = requirements[ri]!;
+            for (let vi = 0; vi < onRequirement.length; vi++) onRequirement[vi]!.requirement!(r, place);
+          }
         }
       }
     }

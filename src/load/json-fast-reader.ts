@@ -126,6 +126,28 @@ export class FastJsonReader {
     return found;
   }
 
+  /**
+   * A string value that must be one of `names` (a `type`, a `keyType`): the index of the one it is, without making a
+   * string of it (the IR then holds the shared constant, not one copy per object); any other value gives up. A name
+   * holds no tab, LF or CR, so a match needs none of {@link string}'s checks.
+   */
+  protected knownValue(names: readonly string[]): number {
+    const t = this.text;
+    const start = this.p;
+    if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
+    const close = t.indexOf('"', start + 1);
+    if (close < 0) throw GIVE_UP;
+    const len = close - start - 1;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (name.length === len && t.startsWith(name, start + 1)) {
+        this.p = close + 1;
+        return i;
+      }
+    }
+    throw GIVE_UP;
+  }
+
   /** After a member's value: true at `,` (another member follows), false at `}` (consumed). */
   protected objectNext(): boolean {
     const c = this.ws();

@@ -18,6 +18,7 @@
 import type { Span } from "../source/source-file.js";
 import {
   IDENTITY_MATCH_TYPES,
+  REQUIREMENT_TYPES,
   SIGNED_BY_KEY_TYPES,
   type FulcioConfig,
   type IdentityMatch,
@@ -223,10 +224,11 @@ class FastReader extends FastJsonReader {
       f.seen |= bit;
       switch (bit) {
         case K_TYPE:
-          f.type = this.string();
+          // Any other type is unknown (or misspelt): the exact reader says so.
+          f.type = REQUIREMENT_TYPES[this.knownValue(REQUIREMENT_TYPES)];
           break;
         case K_KEY_TYPE:
-          f.keyType = this.string();
+          f.keyType = SIGNED_BY_KEY_TYPES[this.knownValue(SIGNED_BY_KEY_TYPES)];
           break;
         case K_KEY_PATH:
           f.keyPath = this.string();
@@ -447,7 +449,7 @@ class FastReader extends FastJsonReader {
       const bit = 1 << this.knownKey(IDENTITY_KEYS);
       if (seen & bit) throw GIVE_UP;
       seen |= bit;
-      if (bit === 1) type = this.string();
+      if (bit === 1) type = IDENTITY_MATCH_TYPES[this.knownValue(IDENTITY_MATCH_TYPES)];
       else if (bit === 2 || bit === 4) value = this.string();
       else if (bit === 8) prefix = this.string();
       else signedPrefix = this.string();

@@ -131,6 +131,20 @@ describe("policy.json fast path = exact path", () => {
     ["signedBaseLayer", '{"default":[{"type":"signedBaseLayer","baseLayerIdentity":{"type":"exactRepository","dockerRepository":"a.example/x"}}]}'],
     ["an empty object scope map", '{"default":[{"type":"reject"}],"transports":{"docker":{}}}'],
     ["whitespace everywhere", ' \r\n\t{ "default" : [ { "type" : "reject" } ] , "transports" : { } } \n'],
+    // type, keyType and the identity type are matched against their constants: near misses give up.
+    ["a type that is a prefix of one", '{"default":[{"type":"reje"}]}'],
+    ["a type one of them is a prefix of", '{"default":[{"type":"rejected"}]}'],
+    ["a type in another case", '{"default":[{"type":"SignedBy","keyType":"GPGKeys","keyPath":"/k"}]}'],
+    ["a type with a trailing space", '{"default":[{"type":"reject "}]}'],
+    ["an empty type", '{"default":[{"type":""}]}'],
+    ["a type holding a tab", '{"default":[{"type":"re\tject"}]}'],
+    ["a type that is not a string", '{"default":[{"type":["reject"]}]}'],
+    ["every signedBy keyType", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/k"},{"type":"signedBy","keyType":"signedByGPGKeys","keyPath":"/k"},{"type":"signedBy","keyType":"X509Certificates","keyPath":"/k"},{"type":"signedBy","keyType":"signedByX509CAs","keyPath":"/k"}]}'],
+    ["a keyType near miss", '{"default":[{"type":"signedBy","keyType":"GPGKey","keyPath":"/k"}]}'],
+    ["a keyType on sigstoreSigned", '{"default":[{"type":"sigstoreSigned","keyType":"GPGKeys","keyPath":"/k"}]}'],
+    ["every identity type", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/k","signedIdentity":{"type":"matchExact"}},{"type":"signedBy","keyType":"GPGKeys","keyPath":"/k","signedIdentity":{"type":"matchRepoDigestOrExact"}},{"type":"signedBy","keyType":"GPGKeys","keyPath":"/k","signedIdentity":{"type":"matchRepository"}}]}'],
+    ["an identity type near miss", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/k","signedIdentity":{"type":"matchexact"}}]}'],
+    ["an identity without a type", '{"default":[{"type":"signedBy","keyType":"GPGKeys","keyPath":"/k","signedIdentity":{"dockerRepository":"a.example/x"}}]}'],
   ])("%s: the same as the exact loader, for every target", (_name, text) => {
     for (const target of TARGETS) expectSameLoad(text, target);
   });

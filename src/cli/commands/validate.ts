@@ -5,6 +5,7 @@ import { CommandContext, parseTarget } from "../context.js";
 import { reportsExitCode } from "../exit-codes.js";
 import { displayPath, stylesFor, useColor } from "../io.js";
 import { renderReports } from "../report-output.js";
+import { preferShortRunFor } from "../short-run.js";
 import { addReportOptions, parseColor, parseFormat, parseKind, type ReportCommandOptions } from "../shared.js";
 import { codeSettings, keysFor, keysOption, requireRunConfig, ruleOption, runKeys, settleDiagnostics } from "../run-config.js";
 
@@ -42,10 +43,9 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
       const config = await requireRunConfig(ctx, undefined);
       const keys = keysFor(ctx, await runKeys(ctx, opts.keys, config));
       const settings = await codeSettings(config, opts.rule);
-      const reports = await validateInputs(
-        files.map((f) => ctx.libraryPath(f)),
-        { target, kind, host: ctx.host, keys },
-      );
+      const paths = files.map((f) => ctx.libraryPath(f));
+      await preferShortRunFor(ctx.io, ctx.host, paths);
+      const reports = await validateInputs(paths, { target, kind, host: ctx.host, keys });
       // Warnings follow .imagetrust.yaml `rules:` and inline ignores, as in lint (errors the runtime refuses never do).
       for (const r of reports) {
         const settled = await settleDiagnostics(r.diagnostics, settings, r.sources.get(r.file));

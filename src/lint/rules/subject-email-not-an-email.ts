@@ -11,6 +11,8 @@
  */
 import { notAnEmailReason, looksLikeWorkflow } from "../../check/check-subjects.js";
 import { NODE_EMAIL_ONLY_OPTIONS } from "../../diagnostics/catalogue/evidence-identity.js";
+import type { Requirement } from "../../ir/types.js";
+import type { Span } from "../../source/source-file.js";
 import type { Rule } from "../rule.js";
 
 /** The rule. */
@@ -38,25 +40,25 @@ export const subjectEmailNotAnEmail: Rule = {
     },
   },
   create(ctx) {
+    const check = (field: string, value: string, origin: Span | undefined, r: Requirement): void => {
+      const why = notAnEmailReason(value);
+      if (why === undefined) return;
+      const span = origin ?? r.origin;
+      ctx.report({
+        messageId: "notEmail",
+        data: { field, value, why },
+        span,
+        file: span ? undefined : ctx.file,
+        hint: looksLikeWorkflow(value) ? `A URI is a CI workflow's identity. ${NODE_EMAIL_ONLY_OPTIONS}` : "Write the signer's e-mail address as the certificate carries it.",
+      });
+    };
     return {
+      // Called for every requirement of the policy (validate runs this rule over tens of thousands of scopes):
+      // nothing is allocated unless there is a subjectEmail to look at.
       requirement(r) {
         if (r.type !== "sigstoreSigned") return;
-        const subjects = [
-          ...(r.fulcio?.subjectEmail !== undefined ? [{ field: "fulcio.subjectEmail", value: r.fulcio.subjectEmail, origin: r.fulcio.origin }] : []),
-          ...(r.pki?.subjectEmail !== undefined ? [{ field: "pki.subjectEmail", value: r.pki.subjectEmail, origin: r.pki.origin }] : []),
-        ];
-        for (const s of subjects) {
-          const why = notAnEmailReason(s.value);
-          if (why === undefined) continue;
-          const span = s.origin ?? r.origin;
-          ctx.report({
-            messageId: "notEmail",
-            data: { field: s.field, value: s.value, why },
-            span,
-            file: span ? undefined : ctx.file,
-            hint: looksLikeWorkflow(s.value) ? `A URI is a CI workflow's identity. ${NODE_EMAIL_ONLY_OPTIONS}` : "Write the signer's e-mail address as the certificate carries it.",
-          });
-        }
+        if (r.fulcio?.subjectEmail !== undefined) check("fulcio.subjectEmail", r.fulcio.subjectEmail, r.fulcio.origin, r);
+        if (r.pki?.subjectEmail !== undefined) check("pki.subjectEmail", r.pki.subjectEmail, r.pki.origin, r);
       },
     };
   },

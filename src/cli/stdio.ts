@@ -1,0 +1,84 @@
+/**
+ * The executable's standard output and error, written with `fs.writeSync` on the file descriptor.
+ *
+ * Why not `process.stdout`: creating it builds a stream object (a SyncWriteStream for a file, a net.Socket for a
+ * pipe, a tty.WriteStream for a terminal), which loads Node's stream, net and tty modules — ~10–15 ms of a
+ * `validate` whose whole output is one line. A blocking write of the text needs none of that, and is what Node does
+ * for files and terminals anyway. The stream is still used where a blocking write cannot be: when the descriptor is
+ * non-blocking (EAGAIN, e.g. a pipe shared with a process that set O_NONBLOCK), that write and every later one go
+ * through `process.stdout` / `process.stderr`, in order.
+ *
+ * A reader that closes the pipe (`imagetrust … | head -1`): EPIPE (or ECONNRESET on a socket pair) ends the run
+ * quietly with status 141, as a Unix tool killed by SIGPIPE (main.ts does the same for the streams' 'error' event).
+ */
+import { fstatSync, writeSync } from "node:fs";
+import type { TextSink } from "./io.js";
+
+/** 128 + SIGPIPE: the status of a run whose reader went away. */
+export const EXIT_BROKEN_PIPE = 141;
+
+/**
+ * Whether a write failed because the reader went away: EPIPE for a pipe; ECONNRESET for the socket pair a Node
+ * parent hands its child as "pipe" (when the reader closed with data unread).
+ */
+export function readerGone(code: string | undefined): boolean {
+  return code === "EPIPE" || code === "ECONNRESET";
+}
+
+/** A blocking writer on `fd`, falling back to `stream()` (created only then) for the rest of the run on EAGAIN. */
+export class FdSink implements TextSink {
+  private fallback: NodeJS.WriteStream | undefined;
+
+  constructor(
+    private readonly fd: 1 | 2,
+    private readonly stream: () => NodeJS.WriteStream,
+  ) {}
+
+  write(text: string): boolean {
+    if (this.fallback) return this.fallback.write(text);
+    if (text.length === 0) return true;
+    let written = 0;
+    let bytes: Buffer | undefined;
+    try {
+      // Most writes are whole on the first call; a partial one (a pipe interrupted by a signal) continues on bytes.
+      written = writeSync(this.fd, text);
+      if (written === Buffer.byteLength(text, "utf8")) return true;
+      bytes = Buffer.from(text, "utf8");
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (readerGone(code)) process.exit(EXIT_BROKEN_PIPE);
+      if (code !== "EAGAIN") throw e;
+      this.fallback = this.stream();
+      const rest = bytes ?? Buffer.from(text, "utf8");
+      return this.fallback.write(written === 0 ? rest : rest.subarray(written));
+    }
+  }
+
+  /** Backpressure: only the fallback stream ever asks for it (a blocking write has finished when it returns). */
+  once(event: "drain", listener: () => void): this {
+    if (this.fallback) this.fallback.once(event, listener);
+    else queueMicrotask(listener);
+    return this;
+  }
+
+  /** Whether everything written has left the process (always, unless the fallback stream still holds some). */
+  get flushed(): boolean {
+    return this.fallback === undefined || this.fallback.writableLength === 0;
+  }
+}
+
+/**
+ * Whether `fd` is a terminal, without loading node:tty (and with it net and stream) for the common case: a terminal
+ * is a character device, so a pipe or a file is answered from fstat alone.
+ */
+export async function isTerminal(fd: 1 | 2): Promise<boolean> {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  const { isatty } = await import("node:tty");
+  return isatty(fd);
+}
