@@ -330,17 +330,5 @@ export function leanDockerReference(lean: LeanReference): DockerReference {
     : { domain: lean.repo.domain, path: lean.repo.path, tag: lean.tag };
 }
 
-/** The decision for `input` on the fast path, or undefined when the exact path must decide. */
-export function fastDecide(fast: FastPath, input: string): Decision | undefined {
-  const repo = scanRepository(fast, input);
-  if (repo === undefined) return undefined;
-  const { tag, digest } = fast.scan;
-  const entry = identityEntry(repo, tag, digest) ?? repo.namespaceEntry;
-  const plan = decidingPlan(fast, repo.transport, entry);
-  if (plan.decision !== undefined) return plan.decision;
-  if (plan.errorParts === undefined) return undefined;
-  return { allowed: false, error: plan.errorParts.join(imageNameOf(repo, tag, digest)), parseError: false, scope: plan.scope };
-}
-
 /** The exact parse of a lean reference's text, for callers that need the whole ImageReference. */
 export type { ImageReference };

@@ -1,0 +1,272 @@
+/**
+ * `decide()` for `docker://…` and `docker-daemon:…` references without signature evidence, in one scan of the text:
+ * the same answer as alltransports.ParseImageName + `(*PolicyContext).requirementsForImageRef` +
+ * IsRunningImageAllowed, without building the parsed reference, its namespace list or any substring.
+ *
+ * - **Parsing** (`reference.ParseNormalizedNamed` via docker.ParseReference / daemon.ParseReference): the text is
+ *   split at `@` (digest) or the last `:` after the last `/` (tag); the first component is a domain when it has `.`
+ *   or `:` or is `localhost` (`splitDockerDomain`), checked against `DomainRegexp`, the path components against the
+ *   lower-case path-component grammar (reference/lean-name.ts), the tag against `anchoredTagRegexp`, a digest only in
+ *   its common form (`sha256:` + 64 lower-case hex). Anything else — other digest algorithms, tag and digest
+ *   together, `@@unknown-digest@@`, upper case, a daemon `algo:hex` id, a name-only daemon reference, a name-only
+ *   64-hex name, the reserved daemon repository `sha256` — is left to the exact parser (undefined).
+ * - **Normalisation** is a prefix: the normalized name is `P + text[from, to)` with P one of "", `docker.io/`,
+ *   `docker.io/library/` (a docker.io name written without its domain or with `index.docker.io`).
+ * - **Scope lookup** (`requirementsForImageRef`, keys compared exactly): the identity (`name:tag`, `name@digest`,
+ *   `name:latest` for a name-only docker reference), then `PolicyConfigurationNamespaces`
+ *   (docker/policyconfiguration `DockerReferenceNamespaces`: the repository, each parent down to host[:port], then
+ *   `*.` + each dot-suffix of the port-less host), then the transport's `""`, else the global default. Each
+ *   candidate is probed in a {@link ScopeTable} with a hash computed while scanning.
+ * - **Evaluation** is the deciding plan of fast-path.ts (once per deciding list; only `prReject` names the image).
+ *
+ * Nothing is remembered per reference: memory is the policy's.
+ */
+import type { ScopeEntry } from "../ir/types.js";
+import { NAME_TOTAL_LENGTH_MAX, validateDigest } from "../reference/docker-reference.js";
+import { isDomain, isPathComponent } from "../reference/lean-name.js";
+import { decidingPlan, type DecidingPlan, type FastPath } from "./fast-path.js";
+import { HASH_SEED, hashStep, hashString, ScopeTable } from "./scope-table.js";
+import type { Decision } from "./types.js";
+
+const DOCKER_IO = "docker.io/";
+const DOCKER_IO_LIBRARY = "docker.io/library/";
+const LATEST = ":latest";
+const STAR_DOT = "*.";
+const H_DOCKER_IO = hashString(DOCKER_IO);
+const H_DOCKER_IO_LIBRARY = hashString(DOCKER_IO_LIBRARY);
+const H_STAR_DOT = hashString(STAR_DOT);
+
+/** What one transport's decisions need, prepared once. */
+interface TransportDecider {
+  transport: "docker" | "docker-daemon";
+  /** `docker://` or `docker-daemon:`: the text before the reference. */
+  prefix: string;
+  /** The transport's scopes; undefined when the policy has no section for it (the global default decides). */
+  table: ScopeTable | undefined;
+  /** Deciding plans by table slot (made on first use). */
+  plans: (DecidingPlan | undefined)[];
+  /** The plan when no key matched: the transport's `""` scope, else the global default. */
+  fallback: DecidingPlan;
+  /** The entries of the constant docker.io namespaces, in upstream's order after the in-text ones. */
+  dockerIoLibrary: ScopeEntry | undefined;
+  dockerIo: ScopeEntry | undefined;
+  starIo: ScopeEntry | undefined;
+}
+
+/** The per-simulator state of {@link fastDecideText}. */
+export interface FastDecider {
+  fast: FastPath;
+  docker: TransportDecider | undefined;
+  daemon: TransportDecider | undefined;
+  /** Where the scan leaves the `/` positions of the name (at most 255 of them: the name's length limit). */
+  slashes: Int32Array;
+  slashHashes: Int32Array;
+}
+
+/** The decider of a simulator's fast path (its tables are made on first use per transport). */
+export function createFastDecider(fast: FastPath): FastDecider {
+  return { fast, docker: undefined, daemon: undefined, slashes: new Int32Array(NAME_TOTAL_LENGTH_MAX + 1), slashHashes: new Int32Array(NAME_TOTAL_LENGTH_MAX + 1) };
+}
+
+function transportDecider(fast: FastPath, transport: "docker" | "docker-daemon"): TransportDecider {
+  const scopes = fast.sim.index.scopesOf(transport);
+  const table = scopes === undefined ? undefined : new ScopeTable(scopes);
+  return {
+    transport,
+    prefix: transport === "docker" ? "docker://" : "docker-daemon:",
+    table,
+    // Dense (one slot each): a sparse array would be a dictionary.
+    plans: new Array<DecidingPlan | undefined>(table?.capacity ?? 0).fill(undefined),
+    fallback: decidingPlan(fast, transport, scopes?.get("")),
+    dockerIoLibrary: table?.get("docker.io/library"),
+    dockerIo: table?.get("docker.io"),
+    starIo: table?.get("*.io"),
+  };
+}
+
+/** `[A-Za-z0-9_]` */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/** `text[from, to)` is `sha256:` + 64 lower-case hex (the digest form decided here; others go to the exact parser). */
+function isSha256Digest(text: string, from: number, to: number): boolean {
+  if (to - from !== 71 || !text.startsWith("sha256:", from)) return false;
+  for (let i = from + 7; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** The decision for `input`, or undefined when the exact path must decide (see the module comment). */
+export function fastDecideText(d: FastDecider, input: string): Decision | undefined {
+  let t: TransportDecider;
+  let s: number;
+  if (input.startsWith("docker://")) {
+    t = d.docker ??= transportDecider(d.fast, "docker");
+    s = 9;
+  } else if (input.startsWith("docker-daemon:")) {
+    t = d.daemon ??= transportDecider(d.fast, "docker-daemon");
+    s = 14;
+  } else return undefined;
+  const n = input.length;
+  if (n === s || n - s > 1024) return undefined;
+  const daemon = t.transport === "docker-daemon";
+
+  // Split off `@digest` or `:tag` (the last `:` after the last `/`).
+  const at = input.indexOf("@", s);
+  let nameEnd = n;
+  let bare = false;
+  if (at !== -1) {
+    if (input.indexOf("@", at + 1) !== -1 || !isSha256Digest(input, at + 1, n)) return undefined;
+    nameEnd = at;
+    // A tag before the digest (`name:tag@digest`): the exact parser refuses it.
+    for (let i = at - 1; i >= s; i--) {
+      const c = input.charCodeAt(i);
+      if (c === 47) break;
+      if (c === 58) return undefined;
+    }
+  } else {
+    // Back from the end over tag characters to the `:` that starts the tag, or to the `/` (or start) of a name-only reference.
+    let i = n - 1;
+    let c = 0;
+    for (; i >= s; i--) {
+      c = input.charCodeAt(i);
+      if (!isWordChar(c) && c !== 46 && c !== 45) break;
+    }
+    if (i >= s && c === 58) {
+      if (n - i - 1 > 128 || i + 1 === n || !isWordChar(input.charCodeAt(i + 1))) return undefined;
+      nameEnd = i;
+    } else if (i < s || c === 47) {
+      if (daemon) return undefined; // daemon.ParseReference refuses a name-only reference.
+      bare = true;
+    } else return undefined;
+  }
+  if (nameEnd === s) return undefined;
+
+  // splitDockerDomain: an explicit domain, else docker.io (with library/ for a one-component path).
+  let firstSlash = input.indexOf("/", s);
+  if (firstSlash >= nameEnd) firstSlash = -1;
+  let explicitDomain = false;
+  if (firstSlash !== -1) {
+    if (firstSlash - s === 9 && input.startsWith("localhost", s)) explicitDomain = true;
+    else
+      for (let i = s; i < firstSlash; i++) {
+        const c = input.charCodeAt(i);
+        if (c === 46 || c === 58) {
+          explicitDomain = true;
+          break;
+        }
+      }
+    if (explicitDomain && !isDomain(input, s, firstSlash)) return undefined;
+  }
+  let dockerIo = !explicitDomain;
+  if (explicitDomain) {
+    const len = firstSlash - s;
+    dockerIo = (len === 9 && input.startsWith("docker.io", s)) || (len === 15 && input.startsWith("index.docker.io", s));
+  }
+  const pathStart = explicitDomain ? firstSlash + 1 : s;
+  // Path components; the `/` positions are kept for the namespace walk.
+  let components = 0;
+  for (let i = pathStart, start = pathStart; i <= nameEnd; i++) {
+    if (i === nameEnd || input.charCodeAt(i) === 47) {
+      if (!isPathComponent(input, start, i)) return undefined;
+      components++;
+      start = i + 1;
+    }
+  }
+  let p = "";
+  let h = HASH_SEED;
+  let nameStart = s;
+  if (dockerIo) {
+    nameStart = pathStart;
+    if (components === 1) {
+      p = DOCKER_IO_LIBRARY;
+      h = H_DOCKER_IO_LIBRARY;
+    } else {
+      p = DOCKER_IO;
+      h = H_DOCKER_IO;
+    }
+  }
+  if (p.length + nameEnd - nameStart > NAME_TOTAL_LENGTH_MAX) return undefined;
+  if (daemon) {
+    // daemon.ParseReference: an `algo:hex` id is no repository, and the repository name "sha256" is reserved.
+    if (firstSlash === -1 && n - s >= 64 && validateDigest(input.slice(s)) === undefined) return undefined;
+    if (dockerIo && input.startsWith("sha256", nameEnd - 6) && (nameEnd - pathStart === 6 || (components === 2 && nameEnd - pathStart === 14 && input.startsWith("library/", pathStart)))) return undefined;
+  } else if (bare && firstSlash === -1 && nameEnd - s === 64) return undefined; // maybe a 64-hex identifier: ParseNormalizedNamed refuses it.
+
+  // Hash the normalized name, keeping the hash of each prefix that ends before a `/`.
+  const slashes = d.slashes;
+  const slashHashes = d.slashHashes;
+  let slashCount = 0;
+  for (let i = nameStart; i < nameEnd; i++) {
+    const c = input.charCodeAt(i);
+    if (c === 47) {
+      slashes[slashCount] = i;
+      slashHashes[slashCount++] = h;
+    }
+    h = hashStep(h, c);
+  }
+  const table = t.table;
+  let plan: DecidingPlan | undefined;
+  if (table !== undefined) {
+    // The identity: `name:tag` / `name@digest` as written after the name, `name:latest` for a name-only reference.
+    let hi = h;
+    let slot: number;
+    if (bare) {
+      for (let i = 0; i < LATEST.length; i++) hi = hashStep(hi, LATEST.charCodeAt(i));
+      slot = table.find(hi, p, input, nameStart, nameEnd, LATEST);
+    } else {
+      for (let i = nameEnd; i < n; i++) hi = hashStep(hi, input.charCodeAt(i));
+      slot = table.find(hi, p, input, nameStart, n, "");
+    }
+    // The namespaces, most specific first.
+    if (slot === -1) slot = table.find(h, p, input, nameStart, nameEnd, "");
+    for (let k = slashCount - 1; slot === -1 && k >= 0; k--) slot = table.find(slashHashes[k], p, input, nameStart, slashes[k], "");
+    if (slot !== -1) plan = t.plans[slot] ??= decidingPlan(d.fast, t.transport, table.entries[slot]);
+    else if (dockerIo) {
+      const entry = (p === DOCKER_IO_LIBRARY ? t.dockerIoLibrary : undefined) ?? t.dockerIo ?? t.starIo;
+      if (entry !== undefined) plan = decidingPlan(d.fast, t.transport, entry);
+    } else if (table.hasWildcards) {
+      // `*.` + each dot-suffix of the host without its port.
+      let hostEnd = input.indexOf(":", s);
+      if (hostEnd === -1 || hostEnd > firstSlash) hostEnd = firstSlash;
+      for (let dot = input.indexOf(".", s); slot === -1 && dot !== -1 && dot < hostEnd; dot = input.indexOf(".", dot + 1)) {
+        let hw = H_STAR_DOT;
+        for (let i = dot + 1; i < hostEnd; i++) hw = hashStep(hw, input.charCodeAt(i));
+        slot = table.find(hw, STAR_DOT, input, dot + 1, hostEnd, "");
+      }
+      if (slot !== -1) plan = t.plans[slot] ??= decidingPlan(d.fast, t.transport, table.entries[slot]);
+    }
+  }
+  plan ??= t.fallback;
+  if (plan.decision !== undefined) return plan.decision;
+  const parts = plan.errorParts;
+  if (parts === undefined) return undefined;
+  const imageName = imageNameOf(t, input, s, nameEnd, pathStart, explicitDomain, dockerIo, components, bare);
+  const error = parts.length === 2 ? parts[0] + imageName + parts[1] : parts.join(imageName);
+  return { allowed: false, error, parseError: false, scope: plan.scope };
+}
+
+/**
+ * `transports.ImageName`: the transport prefix + `FamiliarString()`. The text itself when it is written in familiar
+ * form (the common case: no copy), else built from the familiar name.
+ */
+function imageNameOf(
+  t: TransportDecider,
+  input: string,
+  s: number,
+  nameEnd: number,
+  pathStart: number,
+  explicitDomain: boolean,
+  dockerIo: boolean,
+  components: number,
+  bare: boolean,
+): string {
+  // FamiliarName: docker.io/ dropped, and library/ of a two-component official name.
+  const officialWritten = dockerIo && components === 2 && nameEnd - pathStart > 8 && input.startsWith("library/", pathStart);
+  if (!bare && !(dockerIo && explicitDomain) && !officialWritten) return input;
+  const familiarStart = officialWritten ? pathStart + 8 : dockerIo ? pathStart : s;
+  return t.prefix + input.slice(familiarStart, nameEnd) + (bare ? LATEST : input.slice(nameEnd));
+}
