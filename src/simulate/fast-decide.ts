@@ -25,6 +25,7 @@ import type { ScopeEntry } from "../ir/types.js";
 import { NAME_TOTAL_LENGTH_MAX, validateDigest } from "../reference/docker-reference.js";
 import { isDomain, isPathComponent } from "../reference/lean-name.js";
 import { decidingPlan, type DecidingPlan, type FastPath } from "./fast-path.js";
+import type { DecidingScope } from "./scope-lookup.js";
 import { HASH_SEED, hashStep, hashString, ScopeTable } from "./scope-table.js";
 import type { Decision } from "./types.js";
 
@@ -43,10 +44,17 @@ interface TransportDecider {
   prefix: string;
   /** The transport's scopes; undefined when the policy has no section for it (the global default decides). */
   table: ScopeTable | undefined;
-  /** Deciding plans by table slot (made on first use). */
-  plans: (DecidingPlan | undefined)[];
-  /** The plan when no key matched: the transport's `""` scope, else the global default. */
-  fallback: DecidingPlan;
+  /**
+   * The decision templates: a few distinct answers, however many scopes (a slot's table note is its template's index
+   * + 1, set on first use), so that the hot ones stay in cache.
+   */
+  templates: Template[];
+  templateIndex: Map<string, number>;
+  /** The deciding scope of a slot's entry (set with its note). */
+  scopes: (DecidingScope | null)[];
+  /** The template and scope when no key matched: the transport's `""` scope, else the global default. */
+  fallback: Template;
+  fallbackScope: DecidingScope | null;
   /** The entries of the constant docker.io namespaces, in upstream's order after the in-text ones. */
   dockerIoLibrary: ScopeEntry | undefined;
   dockerIo: ScopeEntry | undefined;
@@ -68,16 +76,49 @@ export function createFastDecider(fast: FastPath): FastDecider {
   return { fast, docker: undefined, daemon: undefined, slashes: new Int32Array(NAME_TOTAL_LENGTH_MAX + 1), slashHashes: new Int32Array(NAME_TOTAL_LENGTH_MAX + 1) };
 }
 
+/**
+ * What a deciding list answers for every image without signatures: allowed, denied with a fixed message, denied with
+ * a message naming the image (`parts` joined by the image name), or left to the exact path (`exact`).
+ */
+interface Template {
+  allowed: boolean;
+  error: string | null;
+  parts: string[] | undefined;
+  exact: boolean;
+}
+
+/** The index of a plan's template in `templates` (added when new). */
+function templateOf(templates: Template[], index: Map<string, number>, plan: DecidingPlan): number {
+  const parts = plan.errorParts;
+  // A denial whose message did not split exactly around the image name is left to the exact path.
+  const exact = !plan.allowed && parts === undefined;
+  const key = plan.allowed ? "allowed" : parts === undefined ? "exact" : "denied\u0000" + parts.join("\u0000");
+  let i = index.get(key);
+  if (i === undefined) {
+    i = templates.length;
+    const fixed = parts !== undefined && parts.length === 1;
+    templates.push({ allowed: plan.allowed, error: fixed ? parts[0] : null, parts: fixed ? undefined : parts, exact });
+    index.set(key, i);
+  }
+  return i;
+}
+
 function transportDecider(fast: FastPath, transport: "docker" | "docker-daemon"): TransportDecider {
   const scopes = fast.sim.index.scopesOf(transport);
   const table = scopes === undefined ? undefined : new ScopeTable(scopes);
+  const templates: Template[] = [];
+  const templateIndex = new Map<string, number>();
+  const fallback = decidingPlan(fast, transport, scopes?.get(""));
   return {
     transport,
     prefix: transport === "docker" ? "docker://" : "docker-daemon:",
     table,
+    templates,
+    templateIndex,
     // Dense (one slot each): a sparse array would be a dictionary.
-    plans: new Array<DecidingPlan | undefined>(table?.capacity ?? 0).fill(undefined),
-    fallback: decidingPlan(fast, transport, scopes?.get("")),
+    scopes: new Array<DecidingScope | null>(table?.capacity ?? 0).fill(null),
+    fallback: templates[templateOf(templates, templateIndex, fallback)],
+    fallbackScope: fallback.scope,
     dockerIoLibrary: table?.get("docker.io/library"),
     dockerIo: table?.get("docker.io"),
     starIo: table?.get("*.io"),
@@ -209,7 +250,8 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
     h = hashStep(h, c);
   }
   const table = t.table;
-  let plan: DecidingPlan | undefined;
+  let template: Template | undefined;
+  let scope: DecidingScope | null = null;
   if (table !== undefined) {
     // The identity: `name:tag` / `name@digest` as written after the name, `name:latest` for a name-only reference.
     let hi = h;
@@ -224,11 +266,15 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
     // The namespaces, most specific first.
     if (slot === -1) slot = table.find(h, p, input, nameStart, nameEnd, "");
     for (let k = slashCount - 1; slot === -1 && k >= 0; k--) slot = table.find(slashHashes[k], p, input, nameStart, slashes[k], "");
-    if (slot !== -1) plan = t.plans[slot] ??= decidingPlan(d.fast, t.transport, table.entries[slot]);
-    else if (dockerIo) {
+    if (slot === -1 && dockerIo) {
+      // docker.io/library, docker.io, *.io: the same for every docker.io name (looked up once, at the start).
       const entry = (p === DOCKER_IO_LIBRARY ? t.dockerIoLibrary : undefined) ?? t.dockerIo ?? t.starIo;
-      if (entry !== undefined) plan = decidingPlan(d.fast, t.transport, entry);
-    } else if (table.hasWildcards) {
+      if (entry !== undefined) {
+        const plan = decidingPlan(d.fast, t.transport, entry);
+        template = t.templates[templateOf(t.templates, t.templateIndex, plan)];
+        scope = plan.scope;
+      }
+    } else if (slot === -1 && table.hasWildcards) {
       // `*.` + each dot-suffix of the host without its port.
       let hostEnd = input.indexOf(":", s);
       if (hostEnd === -1 || hostEnd > firstSlash) hostEnd = firstSlash;
@@ -237,16 +283,29 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
         for (let i = dot + 1; i < hostEnd; i++) hw = hashStep(hw, input.charCodeAt(i));
         slot = table.find(hw, STAR_DOT, input, dot + 1, hostEnd, "");
       }
-      if (slot !== -1) plan = t.plans[slot] ??= decidingPlan(d.fast, t.transport, table.entries[slot]);
+    }
+    if (slot !== -1) {
+      let note = table.note(slot);
+      if (note === 0) {
+        const plan = decidingPlan(d.fast, t.transport, table.entries[slot]);
+        note = templateOf(t.templates, t.templateIndex, plan) + 1;
+        table.setNote(slot, note);
+        t.scopes[slot] = plan.scope;
+      }
+      template = t.templates[note - 1];
+      scope = t.scopes[slot];
     }
   }
-  plan ??= t.fallback;
-  if (plan.decision !== undefined) return plan.decision;
-  const parts = plan.errorParts;
-  if (parts === undefined) return undefined;
+  if (template === undefined) {
+    template = t.fallback;
+    scope = t.fallbackScope;
+  }
+  // A fresh object per decision: cheaper than reaching a per-scope shared one in memory (callers may keep it).
+  if (template.parts === undefined) return template.exact ? undefined : { allowed: template.allowed, error: template.error, parseError: false, scope };
+  const parts = template.parts;
   const imageName = imageNameOf(t, input, s, nameEnd, pathStart, explicitDomain, dockerIo, components, bare);
   const error = parts.length === 2 ? parts[0] + imageName + parts[1] : parts.join(imageName);
-  return { allowed: false, error, parseError: false, scope: plan.scope };
+  return { allowed: false, error, parseError: false, scope };
 }
 
 /**

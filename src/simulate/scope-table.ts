@@ -5,6 +5,8 @@
  * (`PolicyConfigurationNamespaces`, most specific first) then looks up every candidate without building one substring
  * per namespace (simulate/fast-decide.ts). Keys are compared by exact string equality, as Go's map lookup does.
  *
+ * Laid out for few cache misses with many scopes: a small bit set answers most misses; a slot's hash, key position
+ * and the caller's note sit side by side in one typed array; the keys' characters are packed in one byte array.
  * Built once per simulator and transport; never grows (memory is the policy's).
  */
 import type { ScopeEntry } from "../ir/types.js";
@@ -33,14 +35,26 @@ function filterBit(h: number): number {
   return (h ^ (h >>> 16)) >>> 15;
 }
 
+/** Int32 fields per slot in {@link ScopeTable}'s slot array. */
+const STRIDE = 4;
+/** The fields: key hash, key length + 1 (0: empty slot), key offset in the byte array (-1: compare the string), note. */
+const HASH = 0;
+const LENGTH = 1;
+const OFFSET = 2;
+const NOTE = 3;
+
 /** A transport's scope map, probed by pieces of text. */
 export class ScopeTable {
+  /** Per slot: hash, length + 1, offset, note (see {@link STRIDE}). */
+  private readonly slots: Int32Array;
+  /** The keys' characters, where every character of the key is below 256. */
+  private readonly chars: Uint8Array;
+  /** The keys, by slot. */
   private readonly keys: (string | undefined)[];
-  private readonly hashes: Int32Array;
   /** The entries, by slot (the same slot a probe answers). */
   readonly entries: (ScopeEntry | undefined)[];
   private readonly mask: number;
-  /** The number of slots (entries.length). */
+  /** The number of slots. */
   readonly capacity: number;
   /**
    * One bit per (mixed) hash of every key: most probes ask for a key that does not exist, and this small bit set
@@ -57,16 +71,29 @@ export class ScopeTable {
     this.capacity = capacity;
     this.keys = new Array<string | undefined>(capacity).fill(undefined);
     this.entries = new Array<ScopeEntry | undefined>(capacity).fill(undefined);
-    this.hashes = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity * STRIDE);
     this.filter = new Int32Array(FILTER_BITS >>> 5);
+    let total = 0;
+    for (const key of scopes.keys()) total += key.length;
+    this.chars = new Uint8Array(total);
+    let offset = 0;
     let wildcards = false;
     for (const [key, entry] of scopes) {
       if (key.startsWith("*.")) wildcards = true;
       const h = hashString(key);
       let i = (h ^ (h >>> 15)) & this.mask;
-      while (this.keys[i] !== undefined) i = (i + 1) & this.mask;
+      while (this.slots[i * STRIDE + LENGTH] !== 0) i = (i + 1) & this.mask;
+      let narrow = true;
+      for (let k = 0; k < key.length; k++) {
+        const c = key.charCodeAt(k);
+        if (c > 0xff) narrow = false;
+        this.chars[offset + k] = c;
+      }
+      this.slots[i * STRIDE + HASH] = h;
+      this.slots[i * STRIDE + LENGTH] = key.length + 1;
+      this.slots[i * STRIDE + OFFSET] = narrow ? offset : -1;
+      offset += key.length;
       this.keys[i] = key;
-      this.hashes[i] = h;
       this.entries[i] = entry;
       const f = filterBit(h);
       this.filter[f >>> 5] |= 1 << (f & 31);
@@ -80,6 +107,16 @@ export class ScopeTable {
     return slot === -1 ? undefined : this.entries[slot];
   }
 
+  /** The caller's note on a slot (0 until set). */
+  note(slot: number): number {
+    return this.slots[slot * STRIDE + NOTE];
+  }
+
+  /** Sets the caller's note on a slot (e.g. which of a few decision templates its entry takes). */
+  setNote(slot: number, value: number): void {
+    this.slots[slot * STRIDE + NOTE] = value;
+  }
+
   /**
    * The slot of the key `prefix + text[from, to) + suffix` whose hash is `h` (as {@link hashString} of that key
    * gives it), or -1 when no scope is spelled so.
@@ -87,23 +124,34 @@ export class ScopeTable {
   find(h: number, prefix: string, text: string, from: number, to: number, suffix: string): number {
     const f = filterBit(h);
     if ((this.filter[f >>> 5] & (1 << (f & 31))) === 0) return -1;
-    const length = prefix.length + (to - from) + suffix.length;
-    const keys = this.keys;
+    const length = prefix.length + (to - from) + suffix.length + 1;
+    const slots = this.slots;
     const mask = this.mask;
     for (let i = (h ^ (h >>> 15)) & mask; ; i = (i + 1) & mask) {
-      const key = keys[i];
-      if (key === undefined) return -1;
-      if (this.hashes[i] === h && key.length === length && equalsPieces(key, prefix, text, from, to, suffix)) return i;
+      const at = i * STRIDE;
+      const stored = slots[at + LENGTH];
+      if (stored === 0) return -1;
+      if (slots[at + HASH] === h && stored === length) {
+        const offset = slots[at + OFFSET];
+        if (offset === -1 ? equalsPieces(this.keys[i]!, prefix, text, from, to, suffix) : charsEqualPieces(this.chars, offset, prefix, text, from, to, suffix)) return i;
+      }
     }
   }
 }
 
 /** Whether `key` is `prefix + text[from, to) + suffix` (lengths already equal). */
 function equalsPieces(key: string, prefix: string, text: string, from: number, to: number, suffix: string): boolean {
-  if (prefix.length === 0 && suffix.length === 0) return text.startsWith(key, from);
   let k = 0;
   for (let i = 0; i < prefix.length; i++) if (key.charCodeAt(k++) !== prefix.charCodeAt(i)) return false;
   for (let i = from; i < to; i++) if (key.charCodeAt(k++) !== text.charCodeAt(i)) return false;
   for (let i = 0; i < suffix.length; i++) if (key.charCodeAt(k++) !== suffix.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Whether the packed key at `chars[k…]` is `prefix + text[from, to) + suffix` (lengths already equal). */
+function charsEqualPieces(chars: Uint8Array, k: number, prefix: string, text: string, from: number, to: number, suffix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) if (chars[k++] !== prefix.charCodeAt(i)) return false;
+  for (let i = from; i < to; i++) if (chars[k++] !== text.charCodeAt(i)) return false;
+  for (let i = 0; i < suffix.length; i++) if (chars[k++] !== suffix.charCodeAt(i)) return false;
   return true;
 }
