@@ -23,7 +23,6 @@
  */
 import type { ScopeEntry } from "../ir/types.js";
 import { NAME_TOTAL_LENGTH_MAX, validateDigest } from "../reference/docker-reference.js";
-import { isDomain, isPathComponent } from "../reference/lean-name.js";
 import { decidingPlan, type DecidingPlan, type FastPath } from "./fast-path.js";
 import type { DecidingScope } from "./scope-lookup.js";
 import { HASH_SEED, hashStep, hashString, ScopeTable } from "./scope-table.js";
@@ -186,21 +185,43 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
   }
   if (nameEnd === s) return undefined;
 
-  // splitDockerDomain: an explicit domain, else docker.io (with library/ for a one-component path).
+  // splitDockerDomain: the first component is a domain when it has "." or ":" or is "localhost"; else the name is
+  // docker.io's (with library/ for a one-component path). One pass checks it as `DomainRegexp` and hashes it.
   let firstSlash = input.indexOf("/", s);
   if (firstSlash >= nameEnd) firstSlash = -1;
+  const slashes = d.slashes;
+  const slashHashes = d.slashHashes;
+  let slashCount = 0;
+  let h = HASH_SEED;
   let explicitDomain = false;
   if (firstSlash !== -1) {
-    if (firstSlash - s === 9 && input.startsWith("localhost", s)) explicitDomain = true;
-    else
+    // 0 label start, 1 after an alphanumeric, 2 after "-", 3 port start, 4 in the port, 5 no domain.
+    let st = 0;
+    for (let i = s; i < firstSlash; i++) {
+      const c = input.charCodeAt(i);
+      h = hashStep(h, c);
+      if (st < 3) {
+        if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) st = 1;
+        else if (c === 45 && st !== 0) st = 2;
+        else if (c === 46 && st === 1) {
+          st = 0;
+          explicitDomain = true;
+        } else if (c === 58 && st === 1) {
+          st = 3;
+          explicitDomain = true;
+        } else st = 5;
+      } else if (st !== 5) st = c >= 48 && c <= 57 ? 4 : 5;
+      if (st === 5) break;
+    }
+    if (st === 5) {
+      // Not a valid domain: a domain-like first component is an error (the exact parser says which).
       for (let i = s; i < firstSlash; i++) {
         const c = input.charCodeAt(i);
-        if (c === 46 || c === 58) {
-          explicitDomain = true;
-          break;
-        }
+        if (c === 46 || c === 58) return undefined;
       }
-    if (explicitDomain && !isDomain(input, s, firstSlash)) return undefined;
+      explicitDomain = false;
+    } else if (st !== 1 && st !== 4) return undefined;
+    else if (!explicitDomain) explicitDomain = firstSlash - s === 9 && input.startsWith("localhost", s);
   }
   let dockerIo = !explicitDomain;
   if (explicitDomain) {
@@ -208,26 +229,43 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
     dockerIo = (len === 9 && input.startsWith("docker.io", s)) || (len === 15 && input.startsWith("index.docker.io", s));
   }
   const pathStart = explicitDomain ? firstSlash + 1 : s;
-  // Path components; the `/` positions are kept for the namespace walk.
-  let components = 0;
-  for (let i = pathStart, start = pathStart; i <= nameEnd; i++) {
-    if (i === nameEnd || input.charCodeAt(i) === 47) {
-      if (!isPathComponent(input, start, i)) return undefined;
-      components++;
-      start = i + 1;
-    }
+  if (nameEnd - pathStart > NAME_TOTAL_LENGTH_MAX) return undefined;
+  if (dockerIo) h = H_DOCKER_IO;
+  else {
+    // The domain is the last namespace before the wildcards.
+    slashes[slashCount] = firstSlash;
+    slashHashes[slashCount++] = h;
+    h = hashStep(h, 47);
   }
+  // Path components (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`, "/"-separated), hashed on; each "/" keeps the hash before it.
+  // 0 component start, 1 after an alphanumeric, 2 after ".", 3 after "_", 4 after "__", 5 after "-".
+  let st = 0;
+  let components = 1;
+  for (let i = pathStart; i < nameEnd; i++) {
+    const c = input.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) st = 1;
+    else if (c === 47 && st === 1) {
+      slashes[slashCount] = i;
+      slashHashes[slashCount++] = h;
+      components++;
+      st = 0;
+    } else if (c === 46 && st === 1) st = 2;
+    else if (c === 95 && (st === 1 || st === 3)) st = st === 1 ? 3 : 4;
+    else if (c === 45 && (st === 1 || st === 5)) st = 5;
+    else return undefined;
+    h = hashStep(h, c);
+  }
+  if (st !== 1) return undefined;
   let p = "";
-  let h = HASH_SEED;
   let nameStart = s;
   if (dockerIo) {
     nameStart = pathStart;
+    p = DOCKER_IO;
     if (components === 1) {
+      // A one-component docker.io name is library/'s: hashed again behind that prefix (it has no "/").
       p = DOCKER_IO_LIBRARY;
       h = H_DOCKER_IO_LIBRARY;
-    } else {
-      p = DOCKER_IO;
-      h = H_DOCKER_IO;
+      for (let i = pathStart; i < nameEnd; i++) h = hashStep(h, input.charCodeAt(i));
     }
   }
   if (p.length + nameEnd - nameStart > NAME_TOTAL_LENGTH_MAX) return undefined;
@@ -237,18 +275,6 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
     if (dockerIo && input.startsWith("sha256", nameEnd - 6) && (nameEnd - pathStart === 6 || (components === 2 && nameEnd - pathStart === 14 && input.startsWith("library/", pathStart)))) return undefined;
   } else if (bare && firstSlash === -1 && nameEnd - s === 64) return undefined; // maybe a 64-hex identifier: ParseNormalizedNamed refuses it.
 
-  // Hash the normalized name, keeping the hash of each prefix that ends before a `/`.
-  const slashes = d.slashes;
-  const slashHashes = d.slashHashes;
-  let slashCount = 0;
-  for (let i = nameStart; i < nameEnd; i++) {
-    const c = input.charCodeAt(i);
-    if (c === 47) {
-      slashes[slashCount] = i;
-      slashHashes[slashCount++] = h;
-    }
-    h = hashStep(h, c);
-  }
   const table = t.table;
   let template: Template | undefined;
   let scope: DecidingScope | null = null;
