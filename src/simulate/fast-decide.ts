@@ -17,13 +17,15 @@
  *   (docker/policyconfiguration `DockerReferenceNamespaces`: the repository, each parent down to host[:port], then
  *   `*.` + each dot-suffix of the port-less host), then the transport's `""`, else the global default. Each
  *   candidate is probed in a {@link ScopeTable} with a hash computed while scanning.
- * - **Evaluation** is the deciding plan of fast-path.ts (once per deciding list; only `prReject` names the image).
+ * - **Evaluation** without signatures is done once per deciding list, with a placeholder for the image name (only
+ *   `prReject`'s message names it); lists that answer alike share one template.
  *
  * Nothing is remembered per reference: memory is the policy's.
  */
-import type { ScopeEntry } from "../ir/types.js";
+import type { Requirement, ScopeEntry } from "../ir/types.js";
 import { NAME_TOTAL_LENGTH_MAX, validateDigest } from "../reference/docker-reference.js";
-import { decidingPlan, type DecidingPlan, type FastPath } from "./fast-path.js";
+import { decideRequirements } from "./evaluate.js";
+import { type FastPath, IMAGE_NAME_PLACEHOLDER } from "./fast-path.js";
 import type { DecidingScope } from "./scope-lookup.js";
 import { HASH_SEED, hashStep, hashString, ScopeTable } from "./scope-table.js";
 import type { Decision } from "./types.js";
@@ -54,10 +56,8 @@ interface TransportDecider {
   /** The template and scope when no key matched: the transport's `""` scope, else the global default. */
   fallback: Template;
   fallbackScope: DecidingScope | null;
-  /** The entries of the constant docker.io namespaces, in upstream's order after the in-text ones. */
-  dockerIoLibrary: ScopeEntry | undefined;
-  dockerIo: ScopeEntry | undefined;
-  starIo: ScopeEntry | undefined;
+  /** What decides a docker.io name no in-text namespace matched: behind `docker.io/library/`, behind `docker.io/`. */
+  dockerIoNamespaces: [EntryDecision | undefined, EntryDecision | undefined];
 }
 
 /** The per-simulator state of {@link fastDecideText}. */
@@ -86,41 +86,68 @@ interface Template {
   exact: boolean;
 }
 
-/** The index of a plan's template in `templates` (added when new). */
-function templateOf(templates: Template[], index: Map<string, number>, plan: DecidingPlan): number {
-  const parts = plan.errorParts;
-  // A denial whose message did not split exactly around the image name is left to the exact path.
-  const exact = !plan.allowed && parts === undefined;
-  const key = plan.allowed ? "allowed" : parts === undefined ? "exact" : "denied\u0000" + parts.join("\u0000");
-  let i = index.get(key);
+/**
+ * The template of a deciding list (added to `templates` when new): `IsRunningImageAllowed` on an unsigned image
+ * (evaluate.ts `decideRequirements` without evidence) with a placeholder for `transports.ImageName`, split around it
+ * and checked to split exactly (as fast-path.ts `splitAround` does), so that only `prReject`'s message names the image.
+ */
+function templateOf(t: TemplateSet, transport: string, requirements: readonly Requirement[]): number {
+  const build = (imageName: string) => decideRequirements(requirements, { transport, imageName });
+  const first = build(IMAGE_NAME_PLACEHOLDER);
+  let parts: string[] | undefined;
+  if (!first.allowed) {
+    parts = (first.error ?? "").split(IMAGE_NAME_PLACEHOLDER);
+    if (parts.join("") !== (build("").error ?? "")) parts = undefined;
+  }
+  const key = first.allowed ? "allowed" : parts === undefined ? "exact" : "denied\u0000" + parts.join("\u0000");
+  let i = t.templateIndex.get(key);
   if (i === undefined) {
-    i = templates.length;
+    i = t.templates.length;
     const fixed = parts !== undefined && parts.length === 1;
-    templates.push({ allowed: plan.allowed, error: fixed ? parts[0] : null, parts: fixed ? undefined : parts, exact });
-    index.set(key, i);
+    t.templates.push({ allowed: first.allowed, error: fixed ? parts![0] : null, parts: fixed ? undefined : parts, exact: !first.allowed && parts === undefined });
+    t.templateIndex.set(key, i);
   }
   return i;
+}
+
+/** What an entry answers: its template and deciding scope. */
+interface EntryDecision {
+  template: Template;
+  scope: DecidingScope | null;
+}
+
+/** A transport's templates and their index by content. */
+interface TemplateSet {
+  templates: Template[];
+  templateIndex: Map<string, number>;
+}
+
+/** The template and deciding scope of an entry (undefined: the global default). */
+function entryDecision(fast: FastPath, t: TemplateSet, transport: string, entry: ScopeEntry | undefined): EntryDecision {
+  const requirements = entry ? entry.requirements : fast.sim.options.policy.default;
+  return { template: t.templates[templateOf(t, transport, requirements)], scope: entry ? Object.freeze({ transport, scope: entry.scope }) : null };
 }
 
 function transportDecider(fast: FastPath, transport: "docker" | "docker-daemon"): TransportDecider {
   const scopes = fast.sim.index.scopesOf(transport);
   const table = scopes === undefined ? undefined : new ScopeTable(scopes);
-  const templates: Template[] = [];
-  const templateIndex = new Map<string, number>();
-  const fallback = decidingPlan(fast, transport, scopes?.get(""));
+  const set: TemplateSet = { templates: [], templateIndex: new Map() };
+  const fallback = entryDecision(fast, set, transport, scopes?.get(""));
   return {
     transport,
     prefix: transport === "docker" ? "docker://" : "docker-daemon:",
     table,
-    templates,
-    templateIndex,
+    templates: set.templates,
+    templateIndex: set.templateIndex,
     // Dense (one slot each): a sparse array would be a dictionary.
     scopes: new Array<DecidingScope | null>(table?.capacity ?? 0).fill(null),
-    fallback: templates[templateOf(templates, templateIndex, fallback)],
+    fallback: fallback.template,
     fallbackScope: fallback.scope,
-    dockerIoLibrary: table?.get("docker.io/library"),
-    dockerIo: table?.get("docker.io"),
-    starIo: table?.get("*.io"),
+    dockerIoNamespaces: [DOCKER_IO_LIBRARY, DOCKER_IO].map((p) => {
+      // After the in-text namespaces of a docker.io name: docker.io/library (for library/ names), docker.io, *.io.
+      const entry = (p === DOCKER_IO_LIBRARY ? table?.get("docker.io/library") : undefined) ?? table?.get("docker.io") ?? table?.get("*.io");
+      return entry === undefined ? undefined : entryDecision(fast, set, transport, entry);
+    }) as [EntryDecision | undefined, EntryDecision | undefined],
   };
 }
 
@@ -293,13 +320,8 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
     if (slot === -1) slot = table.find(h, p, input, nameStart, nameEnd, "");
     for (let k = slashCount - 1; slot === -1 && k >= 0; k--) slot = table.find(slashHashes[k], p, input, nameStart, slashes[k], "");
     if (slot === -1 && dockerIo) {
-      // docker.io/library, docker.io, *.io: the same for every docker.io name (looked up once, at the start).
-      const entry = (p === DOCKER_IO_LIBRARY ? t.dockerIoLibrary : undefined) ?? t.dockerIo ?? t.starIo;
-      if (entry !== undefined) {
-        const plan = decidingPlan(d.fast, t.transport, entry);
-        template = t.templates[templateOf(t.templates, t.templateIndex, plan)];
-        scope = plan.scope;
-      }
+      const known = t.dockerIoNamespaces[p === DOCKER_IO_LIBRARY ? 0 : 1];
+      if (known !== undefined) ({ template, scope } = known);
     } else if (slot === -1 && table.hasWildcards) {
       // `*.` + each dot-suffix of the host without its port.
       let hostEnd = input.indexOf(":", s);
@@ -313,10 +335,10 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
     if (slot !== -1) {
       let note = table.note(slot);
       if (note === 0) {
-        const plan = decidingPlan(d.fast, t.transport, table.entries[slot]);
-        note = templateOf(t.templates, t.templateIndex, plan) + 1;
+        const entry = table.entries[slot]!;
+        note = templateOf(t, t.transport, entry.requirements) + 1;
         table.setNote(slot, note);
-        t.scopes[slot] = plan.scope;
+        t.scopes[slot] = Object.freeze({ transport: t.transport, scope: entry.scope });
       }
       template = t.templates[note - 1];
       scope = t.scopes[slot];
