@@ -78,26 +78,32 @@ export class ScopeTable {
     this.chars = new Uint8Array(total);
     let offset = 0;
     let wildcards = false;
-    for (const [key, entry] of scopes) {
+    const slots = this.slots;
+    const chars = this.chars;
+    const filter = this.filter;
+    const mask = this.mask;
+    scopes.forEach((entry, key) => {
       if (key.startsWith("*.")) wildcards = true;
-      const h = hashString(key);
-      let i = (h ^ (h >>> 15)) & this.mask;
-      while (this.slots[i * STRIDE + LENGTH] !== 0) i = (i + 1) & this.mask;
+      // Hashed (as hashString does) while packed.
+      let h = HASH_SEED;
       let narrow = true;
       for (let k = 0; k < key.length; k++) {
         const c = key.charCodeAt(k);
         if (c > 0xff) narrow = false;
-        this.chars[offset + k] = c;
+        chars[offset + k] = c;
+        h = hashStep(h, c);
       }
-      this.slots[i * STRIDE + HASH] = h;
-      this.slots[i * STRIDE + LENGTH] = key.length + 1;
-      this.slots[i * STRIDE + OFFSET] = narrow ? offset : -1;
+      let i = (h ^ (h >>> 15)) & mask;
+      while (slots[i * STRIDE + LENGTH] !== 0) i = (i + 1) & mask;
+      slots[i * STRIDE + HASH] = h;
+      slots[i * STRIDE + LENGTH] = key.length + 1;
+      slots[i * STRIDE + OFFSET] = narrow ? offset : -1;
       offset += key.length;
       this.keys[i] = key;
       this.entries[i] = entry;
       const f = filterBit(h);
-      this.filter[f >>> 5] |= 1 << (f & 31);
-    }
+      filter[f >>> 5] |= 1 << (f & 31);
+    });
     this.hasWildcards = wildcards;
   }
 
