@@ -6,8 +6,9 @@
  * - **Parsing** (`reference.ParseNormalizedNamed` via docker.ParseReference / daemon.ParseReference): the text is
  *   split at `@` (digest) or the last `:` after the last `/` (tag); the first component is a domain when it has `.`
  *   or `:` or is `localhost` (`splitDockerDomain`), checked against `DomainRegexp`, the path components against the
- *   lower-case path-component grammar (reference/lean-name.ts), the tag against `anchoredTagRegexp`, a digest only in
- *   its common form (`sha256:` + 64 lower-case hex). Anything else — other digest algorithms, tag and digest
+ *   lower-case path-component grammar (as reference/lean-name.ts reads them; here one pass with the hashing), the
+ *   name against `NameTotalLengthMax`, the tag against `anchoredTagRegexp`, a digest only in its common form
+ *   (`sha256:` + 64 lower-case hex). Anything else — other digest algorithms, tag and digest
  *   together, `@@unknown-digest@@`, upper case, a daemon `algo:hex` id, a name-only daemon reference, a name-only
  *   64-hex name, the reserved daemon repository `sha256` — is left to the exact parser (undefined).
  * - **Normalisation** is a prefix: the normalized name is `P + text[from, to)` with P one of "", `docker.io/`,
@@ -99,7 +100,8 @@ function templateOf(t: TemplateSet, transport: string, requirements: readonly Re
     parts = (first.error ?? "").split(IMAGE_NAME_PLACEHOLDER);
     if (parts.join("") !== (build("").error ?? "")) parts = undefined;
   }
-  const key = first.allowed ? "allowed" : parts === undefined ? "exact" : "denied\u0000" + parts.join("\u0000");
+  // Each part with its length: no two lists of parts spell the same key.
+  const key = first.allowed ? "allowed" : parts === undefined ? "exact" : "denied" + parts.map((x) => x.length + ":" + x).join("");
   let i = t.templateIndex.get(key);
   if (i === undefined) {
     i = t.templates.length;

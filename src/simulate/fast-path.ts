@@ -19,6 +19,9 @@
  *   the deciding list and, only through `prReject`'s message, on `transports.ImageName`. It is computed once per
  *   deciding list with a placeholder image name, and the message split around it (checked to split exactly).
  *
+ * Used by the bulk records (fast-record.ts); `decide()` itself takes fast-decide.ts (one scan of the text, nothing
+ * remembered per repository), which shares {@link IMAGE_NAME_PLACEHOLDER} and the split check with this module.
+ *
  * Only for simulators without evidence (`options.evidence`); the caller checks that. Decisions of lists whose answer
  * does not name the image are shared objects (frozen): callers must not mutate them.
  */
