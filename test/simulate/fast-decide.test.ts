@@ -76,6 +76,10 @@ function references(n: number, seed: number): string[] {
   }
   out.push("docker://" + "a/".repeat(126) + "ab:v1", "docker://" + "a/".repeat(127) + "ab:v1", "docker://quay.io/" + "b".repeat(247) + ":v1", "docker://quay.io/" + "b".repeat(248) + ":v1");
   out.push("docker:/quay.io/a", "docker:quay.io/a", "docker-daemon:", "docker://", "docker-daemon:busybox", "docker-daemon:" + HEX);
+  // Domain and path-component edges: what splitDockerDomain takes for a domain, and what DomainRegexp accepts.
+  for (const name of ["localhost/a", "LOCALHOST/a", "localhostx/a", "a_b/c", "my__team/app", "my___team/app", "a--b/c", "a-/b", "-a/b", "a-b.c/d", "-a.b/c", "a.b-/c", "a..b/c", "a.b:/c", "a.b:x/c", "a.b:5000:6000/c", "a.b/c/", "a.b//c", "/a", "a.b/", "Docker.io/x/y", "docker.io/x", "docker.io:443/x", "index.docker.io/x/y", "10.0.0.1/a", "a.b.c.d.e/f", "x:1/a", "a.B/c"])
+    for (const tail of ["", ":v1", "@sha256:" + HEX]) for (const t of ["docker://", "docker-daemon:"]) out.push(t + name + tail);
+  out.push("docker://busybox:latest@sha256:" + HEX, "docker-daemon:busybox@sha256:" + HEX, "docker-daemon:sha256:v1", "docker-daemon:library/sha256:v1", "docker-daemon:docker.io/sha256@sha256:" + HEX);
   return out;
 }
 
