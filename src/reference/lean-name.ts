@@ -28,7 +28,7 @@ function isAlnum(c: number): boolean {
 }
 
 /** `s[from, to)` is a `path-component` (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`). */
-export function isPathComponent(s: string, from: number, to: number): boolean {
+function isPathComponent(s: string, from: number, to: number): boolean {
   if (from >= to || !isLowerAlnum(s.charCodeAt(from)) || !isLowerAlnum(s.charCodeAt(to - 1))) return false;
   for (let i = from + 1; i < to - 1; i++) {
     const c = s.charCodeAt(i);
@@ -48,7 +48,7 @@ export function isPathComponent(s: string, from: number, to: number): boolean {
 }
 
 /** `s[from, to)` matches `DomainRegexp`: alphanumeric-and-hyphen labels joined by ".", then an optional ":digits". */
-export function isDomain(s: string, from: number, to: number): boolean {
+function isDomain(s: string, from: number, to: number): boolean {
   let end = to;
   const colon = s.indexOf(":", from);
   if (colon !== -1 && colon < to) {
