@@ -73,9 +73,27 @@ const chalkWithoutDetection = {
   },
 };
 
-rmSync(join(outdir, "chunks"), { recursive: true, force: true });
-await build({
-  entryPoints: { main: join(repo, "src", "cli", "main.ts") },
+/**
+ * Bundles of their own (no chunk shared with `main`): the entry src/cli/main.ts dispatches to for a command that must
+ * start fast, and the directory its lazily imported modules go to. Node's ESM loader spends ~1 ms per module (resolve,
+ * read, compile, link) on this machine; `validate` of a policy.json loaded 37 files from the shared build and loads
+ * a handful from its own. The same source is in both (a larger package, nothing else): each bundle is a whole program.
+ */
+const OWN_BUNDLES = [{ entry: "run-validate", chunks: "chunks-validate" }];
+
+/** `import("./run-validate.js")` in main.ts stays an import of the file the second build writes. */
+const ownBundlesExternal = {
+  name: "own-bundles-external",
+  setup(b) {
+    const names = new Set(OWN_BUNDLES.map((o) => `./${o.entry}.js`));
+    b.onResolve({ filter: /^\.\/run-[a-z-]+\.js$/ }, (args) =>
+      names.has(args.path) && /src[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
+/** What every bundle shares. */
+const common = {
   outdir,
   bundle: true,
   splitting: true,
@@ -84,7 +102,6 @@ await build({
   target: "node20",
   sourcemap: true,
   sourcesContent: false,
-  chunkNames: "chunks/[name]-[hash]",
   // Chevrotain's one-file ESM build, not its entry point that pulls in lodash-es (see src/syntax/chevrotain.ts).
   alias: { chevrotain: join(repo, "node_modules", "chevrotain", "lib", "chevrotain.mjs") },
   // The version is known at build time: `--version` reads no package.json (packageVersion in src/cli/shared.ts).
@@ -97,8 +114,24 @@ await build({
   // a stack trace keep their function names (and are mapped to src/…ts when printed).
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [builtinsThroughRequire, chalkWithoutDetection],
+};
+
+rmSync(join(outdir, "chunks"), { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { main: join(repo, "src", "cli", "main.ts") },
+  chunkNames: "chunks/[name]-[hash]",
+  plugins: [builtinsThroughRequire, chalkWithoutDetection, ownBundlesExternal],
 });
+for (const own of OWN_BUNDLES) {
+  rmSync(join(outdir, own.chunks), { recursive: true, force: true });
+  await build({
+    ...common,
+    entryPoints: { [own.entry]: join(repo, "src", "cli", `${own.entry}.ts`) },
+    chunkNames: `${own.chunks}/[name]-[hash]`,
+    plugins: [builtinsThroughRequire, chalkWithoutDetection],
+  });
+}
 
 // The shebang goes on the entry only (esbuild's banner is on every chunk).
 const main = join(outdir, "main.js");

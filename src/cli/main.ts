@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
 /** The `imagetrust` executable: runs the CLI on the real process and ends it with the run's exit code. */
+import { commandName } from "./command-name.js";
 import { mapStackTracesLazily } from "./stack-traces.js";
 import { EXIT_BROKEN_PIPE, FdSink, isTerminal, readerGone } from "./stdio.js";
 import { packageVersion } from "./version.js";
@@ -33,7 +34,9 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   // Node 22.1+ keeps V8's compiled code of the bundle on disk between runs (absent on Node 20: a no-op there).
   const { default: nodeModule } = await import("node:module");
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-  const { run } = await import("./run.js");
+  // `validate` has a bundle of its own (scripts/build-bundle.mjs): one file to load instead of the ~36 chunks it
+  // shares with the other commands. It runs what `run` runs for that argv.
+  const run = commandName(argv) === "validate" ? (await import("./run-validate.js")).runValidate : (await import("./run.js")).run;
   const code = await run(argv, {
     stdout,
     stderr,
