@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The shipped executable (issue 15): src/cli/main.ts and everything it imports, dependencies included, bundled
-// by esbuild into dist/cli/main.js (the `bin`), with each command and each lazily imported library module in its
-// own chunk under dist/cli/chunks/ (ESM code splitting keeps `import()` lazy: `--version` loads the entry only).
-// One file to compile instead of ~300 modules to resolve, read and link is what makes start-up fast.
-// Source maps (dist/cli/*.map) are read when a stack trace is printed (src/cli/stack-traces.ts), so a stack trace in a
+// The shipped executable (issue 15): src/cli/main.ts bundled by esbuild into dist/cli/main.js (the `bin`, one file:
+// `--version` loads nothing else), and the programs it dispatches to, each bundled with its dependencies: run.js
+// (every command) and run-validate.js (`validate` alone), their lazily imported modules in chunks of their own
+// (dist/cli/chunks/, dist/cli/chunks-validate/: ESM code splitting keeps `import()` lazy).
+// A few files to compile instead of ~300 modules to resolve, read and link is what makes start-up fast.
+// Source maps (dist/cli/**/*.map) are read when a stack trace is printed (src/cli/stack-traces.ts), so a stack trace in a
 // bug report names src/…ts lines. `tsc -p tsconfig.build.json` runs first and still emits the library (dist/index.js, dist/node.js,
-// .d.ts); this script replaces only its dist/cli/main.js.
+// .d.ts); this script replaces only its dist/cli/main.js, run.js and run-validate.js.
 //
 // Run by `npm run build` (and so by `npm ci`'s prepare step and `npm test`'s pretest).
 import { build } from "esbuild";
@@ -74,19 +75,24 @@ const chalkWithoutDetection = {
 };
 
 /**
- * Bundles of their own (no chunk shared with `main`): the entry src/cli/main.ts dispatches to for a command that must
- * start fast, and the directory its lazily imported modules go to. Node's ESM loader spends ~1 ms per module (resolve,
- * read, compile, link) on this machine; `validate` of a policy.json loaded 37 files from the shared build and loads
- * a handful from its own. The same source is in both (a larger package, nothing else): each bundle is a whole program.
+ * Three bundles, none sharing a chunk with another: the entry (main.js, one file: `--version` and the dispatch), and
+ * the programs it imports — run.js (every command; its lazily imported modules in chunks/) and run-validate.js
+ * (`validate` alone, chunks-validate/), for a command that must start fast. Node's ESM loader spends ~1 ms per
+ * module (resolve, read, compile, link) on this machine: `validate` of a policy.json loaded 38 files from one shared
+ * build, 23 from these. The same source sits in several bundles (a larger package, nothing else): each is a whole
+ * program, and the entry hands the programs nothing but plain values and objects (CliIo).
  */
-const OWN_BUNDLES = [{ entry: "run-validate", chunks: "chunks-validate" }];
+const PROGRAMS = [
+  { entry: "run", chunks: "chunks" },
+  { entry: "run-validate", chunks: "chunks-validate" },
+];
 
-/** `import("./run-validate.js")` in main.ts stays an import of the file the second build writes. */
-const ownBundlesExternal = {
-  name: "own-bundles-external",
+/** `import("./run.js")` and `import("./run-validate.js")` in main.ts stay imports of the files the program builds write. */
+const programsExternal = {
+  name: "programs-external",
   setup(b) {
-    const names = new Set(OWN_BUNDLES.map((o) => `./${o.entry}.js`));
-    b.onResolve({ filter: /^\.\/run-[a-z-]+\.js$/ }, (args) =>
+    const names = new Set(PROGRAMS.map((o) => `./${o.entry}.js`));
+    b.onResolve({ filter: /^\.\/run[a-z-]*\.js$/ }, (args) =>
       names.has(args.path) && /src[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: args.path, external: true } : undefined,
     );
   },
@@ -116,19 +122,18 @@ const common = {
   minifySyntax: true,
 };
 
-rmSync(join(outdir, "chunks"), { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: { main: join(repo, "src", "cli", "main.ts") },
-  chunkNames: "chunks/[name]-[hash]",
-  plugins: [builtinsThroughRequire, chalkWithoutDetection, ownBundlesExternal],
+  splitting: false,
+  plugins: [builtinsThroughRequire, programsExternal],
 });
-for (const own of OWN_BUNDLES) {
-  rmSync(join(outdir, own.chunks), { recursive: true, force: true });
+for (const program of PROGRAMS) {
+  rmSync(join(outdir, program.chunks), { recursive: true, force: true });
   await build({
     ...common,
-    entryPoints: { [own.entry]: join(repo, "src", "cli", `${own.entry}.ts`) },
-    chunkNames: `${own.chunks}/[name]-[hash]`,
+    entryPoints: { [program.entry]: join(repo, "src", "cli", `${program.entry}.ts`) },
+    chunkNames: `${program.chunks}/[name]-[hash]`,
     plugins: [builtinsThroughRequire, chalkWithoutDetection],
   });
 }
