@@ -52,3 +52,15 @@ describe("compile and short runs", () => {
     expect((await shortRunsAsked(large)).asked).toBe(0);
   }, 60_000);
 });
+
+describe("other one-shot commands and short runs", () => {
+  it("lint, fmt and show ask for one for a source within the bounds", async () => {
+    const medium = path.join(dir, "medium-other.trust");
+    writeFileSync(medium, program(SHORT_RUN_MIN_INPUT_BYTES));
+    for (const args of [["lint", medium], ["fmt", medium], ["show", medium]]) {
+      let asked = 0;
+      await run(args, { stdout: { write: () => true }, stderr: { write: () => true }, env: { HOME: "/nonexistent-home" }, isTTY: false, cwd: dir, shortRun: async () => void asked++ });
+      expect({ args: args[0], asked }).toEqual({ args: args[0], asked: 1 });
+    }
+  }, 60_000);
+});
