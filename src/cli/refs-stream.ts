@@ -11,8 +11,8 @@ import { readSource } from "./shared.js";
 
 /** Where the references come from, and how far the reading got. */
 export interface RefsInput {
-  /** The references, in order. */
-  lines: AsyncIterable<string>;
+  /** The references, in order, a chunk's worth at a time. */
+  batches: AsyncIterable<string[]>;
   /** Bytes read so far. */
   bytesRead(): number;
   /** The total size when known (a regular file), for an ETA. */
@@ -25,8 +25,11 @@ export function refOfLine(line: string): string | undefined {
   return t === "" || t.charCodeAt(0) === 35 /* # */ ? undefined : t;
 }
 
-/** The references of a chunked text stream, line by line (\n or \r\n; a last line without \n counts). */
-export async function* refsOfChunks(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<string> {
+/**
+ * The references of a chunked text stream, line by line (\n or \r\n; a last line without \n counts), in batches: those
+ * of one chunk at a time (a consumer then awaits once per chunk, not once per line).
+ */
+export async function* refBatchesOfChunks(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<string[]> {
   const decoder = new TextDecoder("utf-8");
   let rest = "";
   for await (const chunk of chunks) {
@@ -38,26 +41,33 @@ export async function* refsOfChunks(chunks: AsyncIterable<string | Uint8Array> |
       onBytes(chunk.byteLength);
       text = decoder.decode(chunk, { stream: true });
     }
+    const batch: string[] = [];
     let start = 0;
     let nl = text.indexOf("\n");
     if (nl >= 0 && rest !== "") {
       const r = refOfLine(rest + text.slice(0, nl));
       rest = "";
-      if (r !== undefined) yield r;
+      if (r !== undefined) batch.push(r);
       start = nl + 1;
       nl = text.indexOf("\n", start);
     }
     while (nl >= 0) {
       const r = refOfLine(text.slice(start, nl));
-      if (r !== undefined) yield r;
+      if (r !== undefined) batch.push(r);
       start = nl + 1;
       nl = text.indexOf("\n", start);
     }
     rest += text.slice(start);
+    if (batch.length > 0) yield batch;
   }
   rest += decoder.decode();
   const r = refOfLine(rest);
-  if (r !== undefined) yield r;
+  if (r !== undefined) yield [r];
+}
+
+/** The references of a chunked text stream, line by line (see {@link refBatchesOfChunks}). */
+export async function* refsOfChunks(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<string> {
+  for await (const batch of refBatchesOfChunks(chunks, onBytes)) yield* batch;
 }
 
 /**
@@ -70,11 +80,11 @@ export async function openRefs(ctx: CommandContext, file: string): Promise<RefsI
   const onBytes = (n: number) => (read += n);
   if (file === "-") {
     const stdin = ctx.io.stdin ?? process.stdin;
-    return { lines: refsOfChunks(stdin, onBytes), bytesRead: () => read };
+    return { batches: refBatchesOfChunks(stdin, onBytes), bytesRead: () => read };
   }
   if (ctx.io.host !== undefined) {
     const text = (await readSource(ctx, file)).text;
-    return { lines: refsOfChunks([text], onBytes), bytesRead: () => read, totalBytes: Buffer.byteLength(text) };
+    return { batches: refBatchesOfChunks([text], onBytes), bytesRead: () => read, totalBytes: Buffer.byteLength(text) };
   }
   const abs = nodePath.resolve(ctx.io.cwd, file);
   let size: number | undefined;
@@ -87,5 +97,5 @@ export async function openRefs(ctx: CommandContext, file: string): Promise<RefsI
     await readSource(ctx, file);
   }
   const stream = createReadStream(abs, { highWaterMark: 1 << 16 });
-  return { lines: refsOfChunks(stream as AsyncIterable<Uint8Array>, onBytes), bytesRead: () => read, totalBytes: size };
+  return { batches: refBatchesOfChunks(stream as AsyncIterable<Uint8Array>, onBytes), bytesRead: () => read, totalBytes: size };
 }

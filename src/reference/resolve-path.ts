@@ -67,10 +67,24 @@ export function resolvePathLeniently(p: string, cwd?: string, files?: PathFiles)
   return abs;
 }
 
+/**
+ * realpath of a path expected to exist (asked directly: one call to the file system fewer than
+ * {@link realpathOrUndefined}, whose lstat probe pays off only where misses are common).
+ */
+function realpathOfExisting(files: PathFiles | undefined, p: string): string | undefined {
+  if (!files) return undefined;
+  try {
+    return files.realpath(p);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Upstream `resolveExistingPathToFullyExplicit`: Abs, EvalSymlinks, Clean. */
 function resolveExisting(p: string, cwd: string | undefined, files: PathFiles | undefined): { ok: true; path: string } | { ok: false; error: string } {
   const abs = absPath(p, cwd);
-  const resolved = realpathOrUndefined(files, abs);
+  // The path (or, for a missing last component, its parent) exists where upstream's rule succeeds at all.
+  const resolved = realpathOfExisting(files, abs);
   if (resolved !== undefined) return { ok: true, path: cleanPath(resolved) };
   return evalSymlinksError(abs, files);
 }

@@ -19,6 +19,9 @@
  *   the deciding list and, only through `prReject`'s message, on `transports.ImageName`. It is computed once per
  *   deciding list with a placeholder image name, and the message split around it (checked to split exactly).
  *
+ * Used by the bulk records (fast-record.ts); `decide()` itself takes fast-decide.ts (one scan of the text, nothing
+ * remembered per repository), which shares {@link IMAGE_NAME_PLACEHOLDER} and the split check with this module.
+ *
  * Only for simulators without evidence (`options.evidence`); the caller checks that. Decisions of lists whose answer
  * does not name the image are shared objects (frozen): callers must not mutate them.
  */
@@ -328,18 +331,6 @@ export function leanDockerReference(lean: LeanReference): DockerReference {
   return lean.digest !== undefined
     ? { domain: lean.repo.domain, path: lean.repo.path, digest: lean.digest }
     : { domain: lean.repo.domain, path: lean.repo.path, tag: lean.tag };
-}
-
-/** The decision for `input` on the fast path, or undefined when the exact path must decide. */
-export function fastDecide(fast: FastPath, input: string): Decision | undefined {
-  const repo = scanRepository(fast, input);
-  if (repo === undefined) return undefined;
-  const { tag, digest } = fast.scan;
-  const entry = identityEntry(repo, tag, digest) ?? repo.namespaceEntry;
-  const plan = decidingPlan(fast, repo.transport, entry);
-  if (plan.decision !== undefined) return plan.decision;
-  if (plan.errorParts === undefined) return undefined;
-  return { allowed: false, error: plan.errorParts.join(imageNameOf(repo, tag, digest)), parseError: false, scope: plan.scope };
 }
 
 /** The exact parse of a lean reference's text, for callers that need the whole ImageReference. */

@@ -10,11 +10,11 @@
  *   it: then it is computed exactly), and appends the repository path: repositories selecting the same sections share
  *   a template split around the path, confirmed on a second path (`lookasideStorageURL` of a sha256 digest likewise,
  *   with the hex left blank too);
- * - per deciding list of `insecureAcceptAnything` / `reject` requirements: the whole record as text around blanks
- *   for the reference, its identity, image name, namespaces tried and lookup; the explanation is made once with a
- *   placeholder image name (`prReject` names the image, nothing else does) and split around it, checked to split
- *   exactly. Lists with signature requirements (whose reports name the reference: the expected identity, where
- *   signatures are read) are explained per reference with the exact explanation (`explainEvaluation`).
+ * - per deciding list (shared by lists that say the same in scopes of other names) and shape of reference: the whole
+ *   record as text around slots for the reference's pieces (record-template.ts: made by the exact explanation of a
+ *   stand-in reference with markers for pieces, confirmed on the reference it was made for), for every requirement
+ *   type; references a template cannot stand for (under a `remapIdentity` prefix, odd lookup strings) are explained
+ *   exactly (`explainEvaluation`).
  *
  * Anything else (other transports, parse errors, evidence, registries.conf, a manifest, `--explain`) returns
  * undefined: the caller takes the exact path.
@@ -25,14 +25,12 @@ import {
   decidingPlan,
   type FastPath,
   fastPathOf,
-  IMAGE_NAME_PLACEHOLDER,
   type LeanReference,
   leanDockerReference,
   identityEntry,
   leanImageName,
   leanReference,
   type RepositoryPlan,
-  splitAround,
 } from "./fast-path.js";
 import type { SignatureLookupDetails } from "./requirement-report.js";
 import { explainEvaluation } from "./simulate.js";
@@ -40,6 +38,7 @@ import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
 import { sigstoreAttachmentTag } from "../registries/lookaside.js";
 import type { Simulator } from "./types.js";
 import { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "./record-fields.js";
+import { buildTemplate, compact, lookupShape, planTemplates, type RecordTemplate, SHAPE, SLOT_LETTERS, underPrefix } from "./record-template.js";
 
 /** Fields of records the fast path never writes: the explain-only ones and those of bare names (resolution, mirrors). */
 const NOT_FAST = ["trail", "imageName", "dockerReference", "resolution", "candidates", "pullSources"] as const;
@@ -58,41 +57,26 @@ export interface FastRecord {
 export interface FastRecords {
   /** The record of `input` as `JSON.stringify` of the selected fields gives it, or undefined: take the exact path. */
   record(input: string): FastRecord | undefined;
+  /** How many records were filled in from a template and how many explained exactly (for tests). */
+  readonly counts: { templated: number; explained: number };
 }
 
-/** The JSON of a deciding list's explanation, split around the image name (`insecureAcceptAnything` / `reject` lists). */
-interface ListTemplate {
-  scope: string;
-  verdict: string;
-  upstreamError: string[];
-  requirements: string[];
-  reasons: string[];
-  warnings: string[];
-}
-
-/**
- * A whole record decided by one list, as text parts around the slots a reference fills in: its text (R), identity
- * (I), image name (N), namespaces tried (T) and signature lookup (L).
- */
-interface RecordTemplate {
-  parts: string[];
-  slots: string[];
-  allowed: boolean;
+/** A signature lookup with its record JSON and template shape (record-template.ts `lookupShape`). */
+interface LookupEntry {
+  details: SignatureLookupDetails;
+  json: string;
+  shape: number;
 }
 
 /** Per repository: what every reference of it shares in its record. */
 interface RepositoryRecord {
   namespacesTried: string;
   /** The signature lookup of references without a lookup digest (undefined until asked). */
-  lookup?: { details: SignatureLookupDetails; json: string };
+  lookup?: LookupEntry;
 }
 
-const PLACEHOLDER_JSON = JSON.stringify(IMAGE_NAME_PLACEHOLDER).slice(1, -1);
-const TEMPLATE_TYPES = new Set(["insecureAcceptAnything", "reject"]);
-const NO_LOOKUP_JSON = JSON.stringify(NO_LOOKUP);
-/** Slot markers: a raw U+0001 never appears in JSON.stringify output (control characters are escaped). */
-const SLOT = { ref: "\u0001R\u0001", identity: "\u0001I\u0001", imageName: "\u0001N\u0001", namespacesTried: "\u0001T\u0001", lookup: "\u0001L\u0001" };
-const SLOT_RE = /\u0001([RINTL])\u0001/;
+const NO_LOOKUP_ENTRY: LookupEntry = { details: NO_LOOKUP, json: JSON.stringify(NO_LOOKUP), shape: 0 };
+const [R, I, T, L, N, C, D, P, G, H, B, S, A, M, E] = Array.from("RITLNCDPGHBSAME", (k) => SLOT_LETTERS.indexOf(k));
 
 /**
  * The fast record writer of a simulator, for the lean record (`fields` undefined) or a `--fields` selection; undefined
@@ -107,15 +91,16 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
   const fast = fastPathOf(sim);
   // registries.d sections named by an identity (`name:tag`) make the lookaside depend on more than the repository.
   const registriesDScopes = new Set((o.registriesD?.docker ?? []).map((e) => e.scope));
-  // Record templates of `insecureAcceptAnything` / `reject` lists, by deciding list (null: explained per reference).
-  const templates = new Map<DecidingPlan, RecordTemplate | null>();
-  const assemble = (values: Record<FastField, string>): string => {
+  const templatesOf = planTemplates(sim);
+  const counts = { templated: 0, explained: 0 };
+  const assemble = (values: Record<string, string>): string => {
     const out: string[] = ["{"];
     for (let i = 0; i < selected.length; i++) out.push(i === 0 ? '"' : ',"', selected[i], '":', values[selected[i]]);
     out.push("}");
     return out.join("");
   };
   return {
+    counts,
     record(input) {
       const lean = leanReference(fast, input);
       if (lean === undefined) return undefined;
@@ -125,122 +110,114 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
       const entry = byIdentity ?? repo.namespaceEntry;
       const plan = decidingPlan(fast, repo.transport, entry);
       const rr = repositoryRecord(repo);
-      // Which lookup the record has: 0 the repository's, 1 the digested one, 2 its own (computed exactly).
       const digest = lean.digest !== undefined && lean.digest.startsWith("sha256:") ? lean.digest : undefined;
       // The repository's lookup, or (a digest names the signatures, or registries.d names the identity) its own.
-      const lookupForm = registriesDScopes.has(lean.identity) ? 2 : digest !== undefined ? 1 : 0;
+      const lookup =
+        repo.transport !== "docker"
+          ? NO_LOOKUP_ENTRY
+          : registriesDScopes.has(lean.identity)
+            ? lookupEntry(exactLookup(fast, lean, digest), false)
+            : digest !== undefined
+              ? digestedLookup(fast, lean, digest)
+              : repositoryLookup(fast, lean, rr);
       const imageName = leanImageName(lean);
-      let tpl = templates.get(plan);
+      const pt = templatesOf(plan);
+      let shape = lookup.shape;
+      if (shape >= 0 && repo.domain !== "") {
+        if (lean.digest !== undefined) shape |= SHAPE.digest;
+        if (digest !== undefined) shape |= SHAPE.sha256;
+        for (const prefix of pt.remapPrefixes) if (underPrefix(repo.name, prefix)) shape = -1;
+      } else shape = -1;
+      let tpl: RecordTemplate | null | undefined = shape >= 0 ? pt.shared.byShape.get(shape) : null;
+      let exact: FastRecord | undefined;
       if (tpl === undefined) {
-        const t = listTemplate(fast, plan);
-        tpl = t === undefined ? null : recordTemplate(repo.transport, t, plan, assemble);
-        templates.set(plan, tpl);
+        // Made for this reference, and confirmed on it: filled in, it must say what the exact explanation says.
+        tpl = buildTemplate(sim, plan, shape, lookup.details, assemble) ?? null;
+        exact = exactRecord(sim, plan, input, lean, identityMatched, rr, imageName, digest, lookup, assemble);
+        if (tpl !== null && (fill(tpl) !== exact.json || (tpl.allowed ? "allow" : "deny") !== exact.verdict)) tpl = null;
+        pt.shared.byShape.set(shape, tpl);
       }
       if (tpl !== null) {
-        // Identities, image names and inputs accepted here are made of JSON-safe characters only (the exact parser's
-        // reference grammar: letters, digits, . _ - : / @ +): quoted without escaping.
-        // Joined, not concatenated: a record is one flat string (long chains of `+` make slow cons strings to write).
-        const out: string[] = [tpl.parts[0]];
-        for (let i = 0; i < tpl.slots.length; i++) {
-          const k = tpl.slots[i];
+        counts.templated++;
+        return { verdict: tpl.allowed ? "allow" : "deny", json: fill(tpl) };
+      }
+      counts.explained++;
+      return exact ?? exactRecord(sim, plan, input, lean, identityMatched, rr, imageName, digest, lookup, assemble);
+
+      // Identities, names, tags, digests and inputs accepted here are made of JSON-safe characters only (the exact
+      // parser's reference grammar: letters, digits, . _ - : / @ +), lookup strings are checked (lookupShape):
+      // quoted without escaping.
+      function fill(t: RecordTemplate): string {
+        const out: string[] = [t.parts[0]];
+        const slots = t.slots;
+        for (let i = 0; i < slots.length; i++) {
+          const k = slots[i];
+          const d = lookup.details;
           out.push(
-            k === "N"
-              ? imageName
-              : k === "R"
-                ? input
-                : k === "I"
-                  ? lean.identity
-                  : k === "T"
-                    ? identityMatched
-                      ? "[]"
-                      : rr.namespacesTried
-                    : repo.transport !== "docker"
-                      ? NO_LOOKUP_JSON
-                      : lookupForm === 0
-                        ? repositoryLookup(fast, lean, rr).json
-                        : lookupForm === 1
-                          ? digestedLookup(fast, lean, digest!).json
-                          : lookupJson(exactLookup(fast, lean, digest), false),
-            tpl.parts[i + 1],
+            k === I ? lean!.identity
+            : k === E ? repo.name
+            : k === R ? input
+            : k === T ? (identityMatched ? "[]" : rr.namespacesTried)
+            : k === L ? lookup.json
+            : k === N ? imageName
+            : k === C ? pt.scopeText
+            : k === D ? repo.domain
+            : k === P ? repo.path
+            : k === G ? lean!.tag!
+            : k === H ? lean!.digest!
+            : k === B ? d.lookasideBase!
+            : k === S ? d.lookasideSignature1!
+            : k === A ? d.attachmentTag!
+            : k === M ? d.repository!
+            : imageName.slice(repo.transport === "docker" ? 7 : 14),
+            t.parts[i + 1],
           );
         }
-        const json = out.join("");
-        return { verdict: tpl.allowed ? "allow" : "deny", json };
+        // Joined, not concatenated: a record is one flat string (long chains of `+` make slow cons strings to write).
+        return out.join("");
       }
-      // Signature requirements: explained exactly for this reference (what `report` does).
-      const details =
-        repo.transport !== "docker"
-          ? NO_LOOKUP
-          : lookupForm === 0
-            ? repositoryLookup(fast, lean, rr).details
-            : lookupForm === 1
-              ? digestedLookup(fast, lean, digest!).details
-              : exactLookup(fast, lean, digest);
-      const dockerReference = leanDockerReference(lean);
-      const evaluation = evaluateRequirements(plan.requirements, { transport: repo.transport, imageName, dockerReference, manifestDigest: digest });
-      const withinTransport = repo.transport === "docker" ? imageName.slice(7) : imageName.slice(14);
-      const e = explainEvaluation(sim, plan.scope, plan.entry, plan.requirements, evaluation, { transport: repo.transport, dockerReference, withinTransport, lookup: details });
-      const json = assemble({
-        ref: JSON.stringify(input),
-        error: "null",
-        transport: repo.transport === "docker" ? '"docker"' : '"docker-daemon"',
-        identity: JSON.stringify(lean.identity),
-        namespacesTried: identityMatched ? "[]" : rr.namespacesTried,
-        scope: plan.scope === null ? "null" : JSON.stringify(plan.scope),
-        verdict: evaluation.allowed ? '"allow"' : '"deny"',
-        upstreamError: JSON.stringify(evaluation.error),
-        requirements: JSON.stringify(e.requirements),
-        reasons: JSON.stringify(e.reasons),
-        signatureLookup: repo.transport === "docker" ? lookupJson(details, false) : NO_LOOKUP_JSON,
-        warnings: JSON.stringify(e.warnings),
-        signatures: "null",
-      });
-      return { verdict: evaluation.allowed ? "allow" : "deny", json };
     },
   };
 }
 
-/** The record template of an `insecureAcceptAnything` / `reject` list (see RecordTemplate). */
-function recordTemplate(
-  transport: string,
-  t: ListTemplate,
+/** The record of a reference explained exactly (what `report` does). */
+function exactRecord(
+  sim: Simulator,
   plan: DecidingPlan,
-  assemble: (values: Record<FastField, string>) => string,
-): RecordTemplate {
-  const text = assemble({
-    ref: '"' + SLOT.ref + '"',
+  input: string,
+  lean: LeanReference,
+  identityMatched: boolean,
+  rr: RepositoryRecord,
+  imageName: string,
+  digest: string | undefined,
+  lookup: LookupEntry,
+  assemble: (values: Record<string, string>) => string,
+): FastRecord {
+  const transport = lean.repo.transport;
+  const dockerReference = leanDockerReference(lean);
+  const evaluation = evaluateRequirements(plan.requirements, { transport, imageName, dockerReference, manifestDigest: digest });
+  const withinTransport = transport === "docker" ? imageName.slice(7) : imageName.slice(14);
+  const e = explainEvaluation(sim, plan.scope, plan.entry, plan.requirements, evaluation, { transport, dockerReference, withinTransport, lookup: lookup.details });
+  const json = assemble({
+    ref: JSON.stringify(input),
     error: "null",
-    transport: JSON.stringify(transport),
-    identity: '"' + SLOT.identity + '"',
-    namespacesTried: SLOT.namespacesTried,
-    scope: t.scope,
-    verdict: t.verdict,
-    upstreamError: t.upstreamError.join(SLOT.imageName),
-    requirements: t.requirements.join(SLOT.imageName),
-    reasons: t.reasons.join(SLOT.imageName),
-    signatureLookup: SLOT.lookup,
-    warnings: t.warnings.join(SLOT.imageName),
+    transport: transport === "docker" ? '"docker"' : '"docker-daemon"',
+    identity: JSON.stringify(lean.identity),
+    namespacesTried: identityMatched ? "[]" : rr.namespacesTried,
+    scope: plan.scope === null ? "null" : JSON.stringify(plan.scope),
+    verdict: evaluation.allowed ? '"allow"' : '"deny"',
+    upstreamError: JSON.stringify(evaluation.error),
+    requirements: JSON.stringify(e.requirements),
+    reasons: JSON.stringify(e.reasons),
+    signatureLookup: lookup.json,
+    warnings: JSON.stringify(e.warnings),
     signatures: "null",
   });
-  const split = text.split(SLOT_RE);
-  const parts: string[] = [];
-  const slots: string[] = [];
-  for (let i = 0; i < split.length; i++) (i % 2 === 0 ? parts : slots).push(i % 2 === 0 ? compact(split[i]) : split[i]);
-  return { parts, slots, allowed: plan.allowed };
+  return { verdict: evaluation.allowed ? "allow" : "deny", json };
 }
 
-/**
- * The same text in the most compact representation the engine has for it. Strings taken from a policy may be held
- * as two-byte strings even when every character is ASCII (the loader slices them from its source); a record joined
- * from one such piece is two-byte as a whole, and writing two-byte text out costs several times as much (measured:
- * 2.5 s of 100,000 records). A JSON round trip gives a fresh string, one-byte when its characters allow.
- */
-function compact(s: string): string {
-  return JSON.parse(JSON.stringify(s)) as string;
-}
-
-function join(parts: string[], value: string): string {
-  return parts.length === 1 ? parts[0] : parts.join(value);
+function lookupEntry(details: SignatureLookupDetails, compacted: boolean): LookupEntry {
+  return { details, json: lookupJson(details, compacted), shape: lookupShape(details) };
 }
 
 function repositoryRecord(repo: RepositoryPlan): RepositoryRecord {
@@ -262,14 +239,27 @@ function exactLookup(fast: FastPath, lean: LeanReference, digest: string | undef
  * (`lookasideStorageBaseURL`). Repositories whose namespaces select the same sections share a template: the lookup
  * of the first, split around its path, checked against the exact lookup of a second repository path.
  */
-function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRecord): { details: SignatureLookupDetails; json: string } {
+function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRecord): LookupEntry {
   if (rr.lookup !== undefined) return rr.lookup;
   const t = lookupTemplateOf(fast, lean);
-  let details: SignatureLookupDetails;
-  if (t === null) details = exactLookup(fast, lean, undefined);
-  else details = { ...t.details, lookasideBase: t.base === null ? null : t.base.join(lean.repo.path), repository: lean.repo.name };
-  rr.lookup = { details, json: lookupJson(details, t !== null) };
+  if (t === null) return (rr.lookup = lookupEntry(exactLookup(fast, lean, undefined), false));
+  const path = lean.repo.path;
+  const details: SignatureLookupDetails = { ...t.details, lookasideBase: t.base === null ? null : t.base.join(path), repository: lean.repo.name };
+  const r = (t.repository ??= repositoryJson(t));
+  rr.lookup = r === null ? lookupEntry(details, true) : { details, json: r.json.length === 1 ? r.json[0] : r.json.join(path), shape: r.shape };
   return rr.lookup;
+}
+
+/**
+ * The record JSON and shape of a lookup template's repository lookups: the JSON split around the path (its characters
+ * are the reference grammar's, written as they are), the shape that of any path (they are all lookup-safe); null when
+ * the JSON does not split into as many parts as the base.
+ */
+function repositoryJson(t: LookupTemplate): { json: string[]; shape: number } | null {
+  const blank = "\\u0002"; // the blank as JSON text spells it
+  const json = lookupJson({ ...t.details, lookasideBase: t.base === null ? null : t.base.join("\u0002") }, false).split(blank);
+  if (json.length !== (t.base === null ? 1 : t.base.length)) return null;
+  return { json, shape: lookupShape({ ...t.details, lookasideBase: t.base === null ? null : t.base.join("p"), repository: "p" }) };
 }
 
 /** The shared lookup template of the sections `lean`'s repository selects (null: none confirmed). */
@@ -291,12 +281,11 @@ function lookupTemplateOf(fast: FastPath, lean: LeanReference): LookupTemplate |
  * and the first signature's URL (`lookasideStorageURL`: `<base>@sha256=<hex>/signature-1`) from a template with the
  * path and the hex left blank, confirmed on a second path and digest; the exact lookup where there is none.
  */
-function digestedLookup(fast: FastPath, lean: LeanReference, digest: string): { details: SignatureLookupDetails; json: string } {
+function digestedLookup(fast: FastPath, lean: LeanReference, digest: string): LookupEntry {
   const t = lookupTemplateOf(fast, lean);
   if (t !== null && t.digested === undefined) t.digested = digestTemplate(fast, lean, t);
   if (t === null || t.digested === null || t.digested === undefined) {
-    const details = exactLookup(fast, lean, digest);
-    return { details, json: lookupJson(details, false) };
+    return lookupEntry(exactLookup(fast, lean, digest), false);
   }
   const d = t.digested;
   const path = lean.repo.path;
@@ -307,7 +296,7 @@ function digestedLookup(fast: FastPath, lean: LeanReference, digest: string): { 
     repository: lean.repo.name,
     attachmentTag: sigstoreAttachmentTag(digest),
   };
-  return { details, json: lookupJson(details, true) };
+  return lookupEntry(details, true);
 }
 
 const PATH_BLANK = "\u0002";
@@ -353,6 +342,8 @@ interface LookupTemplate {
   base: string[] | null;
   /** The template of sha256-digested references (made on first use; null: none confirmed). */
   digested?: DigestTemplate | null;
+  /** The record JSON of repository lookups (made on first use, see repositoryJson). */
+  repository?: { json: string[]; shape: number } | null;
 }
 
 interface LookupState {
@@ -391,26 +382,4 @@ function lookupTemplate(fast: FastPath, lean: LeanReference, key: string, scopes
 function lookupJson(d: SignatureLookupDetails, compacted: boolean): string {
   const json = JSON.stringify({ lookasideBase: d.lookasideBase, lookasideSignature1: d.lookasideSignature1, sigstoreAttachments: d.sigstoreAttachments });
   return compacted ? json : compact(json);
-}
-
-/** The split explanation of an `insecureAcceptAnything` / `reject` list (undefined: explain per reference). */
-function listTemplate(fast: FastPath, plan: DecidingPlan): ListTemplate | undefined {
-  let t: ListTemplate | undefined;
-  if (plan.requirements.every((r) => TEMPLATE_TYPES.has(r.type))) {
-    const transport = plan.transport;
-    const explain = (imageName: string) => {
-      const evaluation = evaluateRequirements(plan.requirements, { transport, imageName });
-      const e = explainEvaluation(fast.sim, plan.scope, plan.entry, plan.requirements, evaluation, { transport, withinTransport: "", lookup: NO_LOOKUP });
-      return { evaluation, ...e };
-    };
-    const split = (f: (imageName: string) => string) => splitAround(f, IMAGE_NAME_PLACEHOLDER, PLACEHOLDER_JSON);
-    const upstreamError = split((n) => JSON.stringify(explain(n).evaluation.error));
-    const requirements = split((n) => JSON.stringify(explain(n).requirements));
-    const reasons = split((n) => JSON.stringify(explain(n).reasons));
-    const warnings = split((n) => JSON.stringify(explain(n).warnings));
-    const scope = plan.scope === null ? "null" : JSON.stringify(plan.scope);
-    if (upstreamError && requirements && reasons && warnings && explain("").evaluation.allowed === plan.allowed)
-      t = { scope, verdict: plan.allowed ? '"allow"' : '"deny"', upstreamError, requirements, reasons, warnings };
-  }
-  return t;
 }

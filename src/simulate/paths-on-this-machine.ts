@@ -30,17 +30,21 @@ export interface PathCheckOptions {
 export function checkPathOnThisMachine<R extends SimulationResult>(result: R, options: PathCheckOptions): R {
   if (result.error !== null || result.transport === null || !RESOLVING_TRANSPORTS.has(result.transport)) return result;
   const cwd = options.parse?.cwd ?? options.host.cwd();
-  // The path part exactly as the transport's parser splits it (oci:PATH:REF), captured through `resolvePath`.
+  // The path part exactly as the transport's parser splits it (oci:PATH:REF), captured through `resolvePath`; dir: and
+  // sif: take the whole text after the transport (directory.NewReference, sif.NewReference), which parsed already.
   let path: string | undefined;
-  const parsed = parseImageReference(result.ref, {
-    ...options.parse,
-    host: options.host,
-    resolvePath: (p) => {
-      path = p;
-      return resolvePathLeniently(p, cwd, options.host.files);
-    },
-  });
-  if (!parsed.ok || path === undefined) return result;
+  if (result.transport === "dir" || result.transport === "sif") path = result.ref.slice(result.ref.indexOf(":") + 1);
+  else {
+    const parsed = parseImageReference(result.ref, {
+      ...options.parse,
+      host: options.host,
+      resolvePath: (p) => {
+        path = p;
+        return resolvePathLeniently(p, cwd, options.host.files);
+      },
+    });
+    if (!parsed.ok || path === undefined) return result;
+  }
   const strict = resolvePathToFullyExplicit(path, cwd, options.host.files);
   if (strict.ok) return result;
   const elsewhere = `where the path resolves, the policy would ${result.verdict} it (${result.scope === null ? "global default" : `scope ${JSON.stringify(result.scope.scope)}`})`;

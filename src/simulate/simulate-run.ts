@@ -44,6 +44,8 @@ export interface RunSimulator {
    * asked for, path transports (resolved on this machine).
    */
   decision(input: string): DecisionRecord | undefined;
+  /** Forget the path lookups remembered for the previous reference (before resolving another through `simulator`). */
+  newReference(): void;
 }
 
 /** The decision fields of a record, in record order. */
@@ -93,8 +95,12 @@ function pathMemo(): PathMemo {
     if (!r.ok) throw r.value;
     return r.value as T;
   };
+  // One memo per files object: parsing and the path check resolve through the same files and share the answers.
+  const wrappers = new Map<object, object>();
   return {
     wrap(files) {
+      const known = wrappers.get(files);
+      if (known !== undefined) return known as typeof files;
       const memo = new Map<string, { ok: boolean; value: unknown }>();
       memos.push(memo);
       const wrapped = Object.create(files) as typeof files;
@@ -103,6 +109,7 @@ function pathMemo(): PathMemo {
       wrapped.stat = (p: string) => remember(memo, "s" + p, () => files.stat(p));
       const lstatIfExists = files.lstatIfExists;
       if (lstatIfExists !== undefined) wrapped.lstatIfExists = (p: string) => remember(memo, "e" + p, () => lstatIfExists.call(files, p));
+      wrappers.set(files, wrapped);
       return wrapped;
     },
     clear() {
@@ -136,6 +143,7 @@ export function createRunSimulator(options: RunSimulatorOptions): RunSimulator {
   const decisionApplies = options.registriesConf === undefined && options.evidence === undefined;
   return {
     simulator,
+    newReference: () => paths.clear(),
     decision(input) {
       if (!decisionApplies || !resultDependsOnTextAlone(input, source) || knownTransportPrefix(input) === undefined) return undefined;
       paths.clear();

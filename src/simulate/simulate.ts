@@ -30,7 +30,8 @@ import { applyPullSources, pullSourcesFor, resolveName } from "./registries-conf
 import { describeLookupStep, indexPolicy, namespacesTried, requirementsForImageRef, type DecidingScope, type ScopeLookup } from "./scope-lookup.js";
 import type { Requirement, ScopeEntry } from "../ir/types.js";
 import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
-import { fastDecide, fastPathOf } from "./fast-path.js";
+import { fastPathOf } from "./fast-path.js";
+import { createFastDecider, fastDecideText, type FastDecider } from "./fast-decide.js";
 import type { Decision, SimulationEnv, SimulationOptions, SimulationResult, Simulator } from "./types.js";
 
 export type { Decision, SimulationEnv, SimulationOptions, SimulationResult, Simulator } from "./types.js";
@@ -58,12 +59,17 @@ export function createSimulator(options: SimulationOptions): Simulator {
   }
   const index = indexPolicy(options.policy);
   const manifestDigest = options.manifest ? sha256Digest(options.manifest) : undefined;
+  let fast: FastDecider | undefined;
   const sim: Simulator = {
     options,
     index,
     manifestDigest,
     simulate: (input) => simulateInput(sim, input),
-    decide: (input) => decide(sim, input),
+    // Without evidence, docker:// and docker-daemon: references are decided from their text in one scan (fast-decide.ts).
+    decide:
+      options.evidence === undefined
+        ? (input) => fastDecideText((fast ??= createFastDecider(fastPathOf(sim))), input) ?? decide(sim, input)
+        : (input) => decide(sim, input),
   };
   return sim;
 }
@@ -87,11 +93,6 @@ export function decisionDependsOnTextAlone(sim: Simulator, input: string): boole
 }
 
 function decide(sim: Simulator, input: string): Decision {
-  // docker / docker-daemon without evidence: decided per repository and per deciding list (fast-path.ts).
-  if (sim.options.evidence === undefined) {
-    const d = fastDecide(fastPathOf(sim), input);
-    if (d !== undefined) return d;
-  }
   let cache = decisionCaches.get(sim);
   if (cache === undefined) decisionCaches.set(sim, (cache = new Map()));
   const hit = cache.get(input);

@@ -131,7 +131,7 @@ export interface Simulator {
   /**
    * The decision alone (no explanation, no registries): parse a `transport:ref` string, look up the
    * requirements through the index and evaluate them. The fast path for bulk runs and benchmarks: `docker:` and
-   * `docker-daemon:` references are decided once per repository and deciding list (fast-path.ts). Decisions may be
+   * `docker-daemon:` references without evidence are decided from their text in one scan (fast-decide.ts). Decisions may be
    * shared between references (frozen objects): treat them as read-only.
    */
   decide(input: string): Decision;

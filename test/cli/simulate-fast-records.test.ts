@@ -2,10 +2,11 @@
  * The shipped executable's bulk path (src/simulate/fast-record.ts) writes what the full path writes: the same
  * references through `simulate --format jsonl` (the bulk path for docker:// and docker-daemon:) and through
  * `--explain` (every record built by the full explanation), the latter projected to the lean record or the
- * `--fields` selection, compared line by line, byte for byte. Over a generated policy with every requirement type,
- * a registries.d directory, every transport, parse errors and bare names, with --debian and --target.
+ * `--fields` selection, compared line by line, byte for byte. Over a generated policy with every requirement type and
+ * signedIdentity rule, a registries.d directory (lookasides, sigstore attachments), every transport (dir: images that
+ * exist, are missing or are symlinks), parse errors and bare names, with --debian and --target.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -31,9 +32,15 @@ function setup(): { dir: string; policy: string; refs: string } {
         "*.example.com": [{ ...signed, signedIdentity: { type: "remapIdentity", prefix: "a.example.com", signedPrefix: "mirror.example.net/a" } }],
         [`ghcr.io/o/r@sha256:${HEX}`]: [{ type: "insecureAcceptAnything" }],
         "registry.example.com:5000/team": [{ type: "signedBaseLayer", baseLayerIdentity: { type: "matchRepository" } }],
+        // Every signedIdentity rule, GPG and sigstore (records filled in from templates).
+        "quay.io/id/exact": [{ ...signed, signedIdentity: { type: "matchExact" } }],
+        "quay.io/id/digest": [{ ...sigstore, signedIdentity: { type: "matchRepoDigestOrExact" } }],
+        "quay.io/id/ref": [{ ...signed, signedIdentity: { type: "exactReference", dockerReference: "quay.io/acme/app:v1" } }],
+        "quay.io/id/repo": [{ ...sigstore, signedIdentity: { type: "exactRepository", dockerRepository: "quay.io/acme/app" } }],
+        "ghcr.io": [{ type: "sigstoreSigned", keyData: "QUJDRA==" }, signed],
       },
       "docker-daemon": { "": [{ type: "insecureAcceptAnything" }], "quay.io/acme": [signed] },
-      dir: { "": [{ type: "insecureAcceptAnything" }] },
+      dir: { "": [{ type: "insecureAcceptAnything" }], [path.join(dir, "img0")]: [signed], [path.join(dir, "rejected")]: [{ type: "reject" }] },
     },
   };
   const policyDir = path.join(dir, "policy");
@@ -43,15 +50,20 @@ function setup(): { dir: string; policy: string; refs: string } {
     path.join(policyDir, "registries.d", "default.yaml"),
     "docker:\n  quay.io:\n    lookaside: https://sigs.example.com/quay\n    use-sigstore-attachments: true\n  quay.io/acme/app:v2:\n    lookaside: file:///srv/v2\ndefault-docker:\n  lookaside: file:///var/lib/sigs\n",
   );
+  // dir: images: one with a manifest, one missing, one a symlink to the first.
+  mkdirSync(path.join(dir, "img0"));
+  mkdirSync(path.join(dir, "rejected"));
+  writeFileSync(path.join(dir, "img0", "manifest.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: {}, layers: [] }));
+  symlinkSync(path.join(dir, "img0"), path.join(dir, "img2"));
   const r = prng(1515);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const names = ["busybox", "library/busybox", "quay.io/acme/app", "quay.io/acme/other/x", "quay.io/x/y", "a.example.com/p/q", "ghcr.io/o/r", "registry.example.com:5000/team/app", "Bad/Name", "localhost:5000/app", HEX];
+  const names = ["busybox", "library/busybox", "quay.io/acme/app", "quay.io/acme/other/x", "quay.io/x/y", "a.example.com/p/q", "ghcr.io/o/r", "registry.example.com:5000/team/app", "Bad/Name", "localhost:5000/app", HEX, "quay.io/id/exact/a", "quay.io/id/digest", "quay.io/id/ref/b", "quay.io/id/repo", "ghcr.io/o/s", "b.example.com/p"];
   const tails = ["", ":latest", ":v1", ":v2", `@sha256:${HEX}`, `@sha256:${"5f".repeat(32)}`, "@sha256:abc", ":bad tag!"];
   const refs: string[] = [];
   for (let i = 0; i < 600; i++) {
     const name = pick(names) + pick(tails);
     const k = r();
-    refs.push(k < 0.6 ? `docker://${name}` : k < 0.8 ? `docker-daemon:${name}` : k < 0.85 ? name : k < 0.9 ? `docker:${name}` : k < 0.95 ? `dir:${dir}/img${i % 3}` : `containers-storage:${name}`);
+    refs.push(k < 0.6 ? `docker://${name}` : k < 0.8 ? `docker-daemon:${name}` : k < 0.85 ? name : k < 0.9 ? `docker:${name}` : k < 0.93 ? `dir:${dir}/img${i % 3}` : k < 0.95 ? `dir:${dir}/${pick(["missing1", "missing2", "missing3", "nope/x", "missing1/", "rejected/a", "rejected/b"])}` : `containers-storage:${name}`);
   }
   const refsFile = path.join(dir, "refs.txt");
   writeFileSync(refsFile, refs.join("\n") + "\n");

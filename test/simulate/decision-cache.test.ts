@@ -123,3 +123,28 @@ describe("the run cache (simulate --refs)", () => {
     expect(resultDependsOnTextAlone("docker://busybox", { requested: true })).toBe(false);
   });
 });
+
+describe("path references in a run (simulate --refs)", () => {
+  it("parsing and the path check share one resolution per reference, asked again for the next", async () => {
+    const real = nodeHost();
+    const calls = new Map<string, number>();
+    const count = (op: string, p: string) => calls.set(op + " " + p, (calls.get(op + " " + p) ?? 0) + 1);
+    const files = Object.create(real.files) as typeof real.files;
+    files.realpath = (p) => (count("realpath", p), real.files.realpath(p));
+    files.lstat = (p) => (count("lstat", p), real.files.lstat(p));
+    files.stat = (p) => (count("stat", p), real.files.stat(p));
+    files.lstatIfExists = (p) => (count("lstatIfExists", p), real.files.lstatIfExists!(p));
+    const host = { ...real, files };
+    const parse = { cwd: "/" };
+    const run = createRunSimulator({ policy, host, parse, pathCheck: { host, parse }, evidenceSource: NO_EVIDENCE });
+    const plain = createSimulator({ policy, host: real, parse });
+    const ref = "dir:/nonexistent-imagetrust-dir/img";
+    const expected = checkPathOnThisMachine(await simulateWithEvidence(plain, ref, NO_EVIDENCE), { host: real, parse });
+    expect(JSON.stringify(await run.simulate(ref))).toBe(JSON.stringify(expected));
+    expect(calls.size).toBeGreaterThan(0);
+    for (const [k, n] of calls) expect(n, k).toBe(1);
+    // The next reference (the same text) is resolved against the machine again: nothing is remembered across references.
+    await run.simulate(ref);
+    for (const [k, n] of calls) expect(n, k).toBe(2);
+  });
+});

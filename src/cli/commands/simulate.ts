@@ -147,11 +147,14 @@ Examples:
       const platform = platformOptions(ctx, opts.platform, { online: opts.online === true, manifest: opts.manifest !== undefined, refs: opts.refs !== undefined ? [...refs, "dir:"] : refs });
       const manifest = await readManifest(ctx, opts.manifest);
       const { signatureEvidence } = await import("../../verify/evidence.js");
+      // A missing file is asked for once per reference (a dir: image's manifest.json is read twice otherwise).
+      const { referenceReads } = await import("../../simulate/reference-reads.js");
+      const reads = referenceReads(ctx.host.files);
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
       // --debian: Debian's build has no atomic transport (an atomic: reference is "unknown transport").
       const parse = { cwd: ctx.io.cwd, target, debian: opts.debian === true };
       const evidenceSource = signatureEvidence({
-        host: ctx.host,
+        host: { ...ctx.host, files: reads.files },
         keys: keys.host,
         registriesD,
         manifest,
@@ -210,24 +213,52 @@ Examples:
         writer.addJson !== undefined && selection.kind !== "full" && !evidenceSource.requested && registriesConf === undefined && manifest === undefined && opts.platform === undefined
           ? createFastRecords(runner.simulator, selection.kind === "fields" ? selection.fields : undefined)
           : undefined;
-      const one = async (input: string) => {
-        const fr = fastRecords?.record(input);
-        if (fr !== undefined) {
-          exit.add(fr);
-          if (writer.addJson!(fr.json)) await out.flush();
-          progress.tick(++done);
-          return;
-        }
+      // dir: images that are not on this machine, where the signatures are read as the runtime reads them (the default).
+      const { createDirRecords } = await import("../simulate-dir-records.js");
+      const dirRecords =
+        fastRecords !== undefined && opts.signatures === undefined
+          ? createDirRecords({ runner, reads, cwd: ctx.io.cwd, selection })
+          : undefined;
+      // The bulk record of a reference, written and counted; false: take the exact path.
+      const bulk = fastRecords === undefined ? undefined : (input: string): boolean => {
+        const fr = fastRecords.record(input);
+        if (fr === undefined) return false;
+        exit.add(fr);
+        if (writer.addJson!(fr.json)) flushDue = true;
+        progress.tick(++done);
+        return true;
+      };
+      let flushDue = false;
+      const exact = async (input: string) => {
+        reads.clear();
         const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
         // --platform on a single image: a usage error (IT5840), not silently ignored.
         if ("signatures" in r) platformNotApplicable([(r.signatures as EvidenceReport | null) ?? undefined]);
         exit.add(r);
-        if (writer.add(r)) await out.flush();
+        if (writer.add(r)) flushDue = true;
         progress.tick(++done);
       };
+      // Synchronous where the bulk path takes the reference: one await per flush and per exact reference only.
+      const each = async (inputs: readonly string[]) => {
+        for (const input of inputs) {
+          if (bulk === undefined || !bulk(input)) {
+            const dr = dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined;
+            if (dr === undefined) await exact(input);
+            else {
+              exit.add(dr);
+              if (writer.addJson!(dr.json)) flushDue = true;
+              progress.tick(++done);
+            }
+          }
+          if (flushDue) {
+            flushDue = false;
+            await out.flush();
+          }
+        }
+      };
       try {
-        for (const input of refs) await one(input);
-        if (refsInput) for await (const input of refsInput.lines) await one(input);
+        await each(refs);
+        if (refsInput) for await (const batch of refsInput.batches) await each(batch);
       } finally {
         progress.done();
       }
