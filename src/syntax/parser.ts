@@ -23,7 +23,7 @@ export class TrustParser extends CstParser {
    * them (Chevrotain's production setting: ~20 ms of every process start); the tests build one with them on.
    */
   constructor(options: { validateGrammar?: boolean } = {}) {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3, skipValidations: !options.validateGrammar });
+    super(T.ALL_TOKENS, { recoveryEnabled: true, nodeLocationTracking: "onlyOffset", maxLookahead: 3, skipValidations: !options.validateGrammar });
     this.performSelfAnalysis();
     // Every recognition error passes through SAVE_ERROR (Chevrotain's error handler trait); stop at the cap.
     const self = this as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException; _errors: IRecognitionException[] };

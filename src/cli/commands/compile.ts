@@ -8,6 +8,7 @@ import { approvalClock, NOW_HELP, throwOnUnknownProfile } from "../approval-cloc
 import { explainProfile } from "../explain-profile.js";
 import { hostIncludeReader } from "../../check/check-includes.js";
 import { codeSettings, requireRunConfig, ruleOption, runKeys, settleDiagnostics } from "../run-config.js";
+import { COMPILE_SHORT_RUN_MAX_INPUT_BYTES, preferShortRunFor } from "../short-run.js";
 
 /** Register `imagetrust compile` on `program`. */
 export function registerCompileCommand(program: Command, ctx: CommandContext): void {
@@ -55,6 +56,8 @@ Examples:
       const target = parseTarget(opts.target);
       // The output is a directory tree (policy.json beside registries.d/, or several manifests): no single stream.
       if (opts.out === "-") throw new UsageError("compile writes a directory (policy.json and registries.d/); '--out -' is not supported: give a directory, e.g. --out out/ && cat out/policy.json");
+      // Measured: short-run.ts.
+      await preferShortRunFor(ctx.io, ctx.host, [ctx.libraryPath(file)], COMPILE_SHORT_RUN_MAX_INPUT_BYTES);
       const read = await readSourceFile(ctx, file);
       const source = read.source;
       // The runtime never sees the source, so nothing would stop U+FFFD (for each invalid byte) reaching policy.json.

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { CommandContext, EXIT, UsageError, renderLooseDiagnostics } from "../context.js";
 import { invalidUtf8Diagnostic } from "../../input/files.js";
 import { readSourceFile } from "../shared.js";
+import { FRONT_END_SHORT_RUN_MAX_INPUT_BYTES, preferShortRunFor } from "../short-run.js";
 
 /** Register `imagetrust fmt` on `program`. */
 export function registerFmtCommand(program: Command, ctx: CommandContext): void {
@@ -23,6 +24,7 @@ Examples:
     )
     .action(async (files: string[], opts: { write?: boolean; check?: boolean }) => {
       if (!opts.write && !opts.check && files.length > 1) throw new UsageError("fmt prints one file; use --write or --check for several");
+      await preferShortRunFor(ctx.io, ctx.host, files.map((f) => ctx.libraryPath(f)), FRONT_END_SHORT_RUN_MAX_INPUT_BYTES);
       const { formatTrustSource } = await import("../../print/format.js");
       let failed = false;
       let unwritable = false;

@@ -4,6 +4,7 @@ import { emptyRegistriesD } from "../../ir/types.js";
 import { formatVersion } from "../../ir/versions.js";
 import { CommandContext, EXIT, parseTarget, renderLooseDiagnostics } from "../context.js";
 import { loadPolicyAndStorage, targetOption } from "../shared.js";
+import { FRONT_END_SHORT_RUN_MAX_INPUT_BYTES, preferShortRunFor } from "../short-run.js";
 
 /** Register `imagetrust import` on `program`. */
 export function registerImportCommand(program: Command, ctx: CommandContext): void {
@@ -25,6 +26,7 @@ Examples:
     )
     .action(async (policyPath: string, opts: { registriesD?: string; out?: string; output?: string; target?: string }) => {
       const target = parseTarget(opts.target);
+      await preferShortRunFor(ctx.io, ctx.host, [ctx.libraryPath(policyPath)], FRONT_END_SHORT_RUN_MAX_INPUT_BYTES);
       const { policy, registriesD } = await loadPolicyAndStorage(ctx, policyPath, opts.registriesD, target);
       const { printTrustModel } = await import("../../print/trust-printer.js");
       // --target V is written as `target "V"`: compile then judges the source by the version it was imported for.

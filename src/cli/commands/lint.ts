@@ -9,6 +9,7 @@ import { reportsExitCode } from "../exit-codes.js";
 import { displayPath, stylesFor, useColor } from "../io.js";
 import { renderReports, renderRuntimeLocations } from "../report-output.js";
 import { keysOption, loadRunConfig, parseRuleSettings, runKeys } from "../run-config.js";
+import { FRONT_END_SHORT_RUN_MAX_INPUT_BYTES, preferShortRunFor } from "../short-run.js";
 import { addReportOptions, collect, packageVersion, parseColor, parseFormat, parseKind, requireDirectory, type ReportCommandOptions } from "../shared.js";
 
 const LINT_HELP = `
@@ -105,6 +106,8 @@ async function lintAction(ctx: CommandContext, paths: string[], opts: LintComman
   const keys = runKeyFiles.check ? runKeyFiles.host : false;
   const { isIgnored } = await import("../../lint/config.js");
   const lintPaths = paths.map((p) => ctx.libraryPath(p)).filter((p) => !lintConfig || !isIgnored(lintConfig, nodePath.resolve(io.cwd, p)));
+  // The runtime's own configuration (no paths) is a few small files: no short run asked.
+  await preferShortRunFor(io, host, lintPaths, FRONT_END_SHORT_RUN_MAX_INPUT_BYTES);
   // Loaded here, not at start-up: `validate` needs none of the lint machinery.
   const { lintInputs, lintRuntimeConfiguration } = await import("../../lint/lint-inputs.js");
   const { ruleNameOfCode } = await import("../../lint/registry.js");

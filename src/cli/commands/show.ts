@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { CommandContext, parseTarget } from "../context.js";
 import { loadPolicyAndStorage, targetOption } from "../shared.js";
+import { preferShortRunFor } from "../short-run.js";
 import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
 
 /** The options of `imagetrust show` as commander parses them. */
@@ -48,6 +49,7 @@ Examples:
       const explicitTarget = parseTarget(opts.target);
       const keys = await runKeys(ctx, opts.keys, await requireRunConfig(ctx, undefined));
       ctx.keys = keysFor(ctx, keys);
+      await preferShortRunFor(ctx.io, ctx.host, [ctx.libraryPath(policyPath)]);
       const { policy, registriesD } = await loadPolicyAndStorage(ctx, policyPath, opts.registriesD, explicitTarget);
       const show = await import("../../show/index.js");
       if (opts.format === "mermaid") ctx.out(show.renderTrustMermaid(policy));
