@@ -103,23 +103,10 @@ export class FastJsonReader {
    * string of it; a key not in `names` (or not plain) gives up.
    */
   protected knownKey(names: readonly string[]): number {
-    const t = this.text;
     const start = this.p;
-    if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
-    const close = t.indexOf('"', start + 1);
-    if (close < 0) throw GIVE_UP;
-    const len = close - start - 1;
-    let found = -1;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      if (name.length === len && t.startsWith(name, start + 1)) {
-        found = i;
-        break;
-      }
-    }
-    if (found < 0) throw GIVE_UP;
+    const found = this.quotedName(names);
     this.ks = start;
-    this.p = this.ke = close + 1;
+    this.p = this.ke = this.closeQuote + 1;
     if (this.ws() !== 0x3a) throw GIVE_UP;
     this.p++;
     this.ws();
@@ -132,6 +119,19 @@ export class FastJsonReader {
    * holds no tab, LF or CR, so a match needs none of {@link string}'s checks.
    */
   protected knownValue(names: readonly string[]): number {
+    const found = this.quotedName(names);
+    this.p = this.closeQuote + 1;
+    return found;
+  }
+
+  /** The closing quote of the last {@link quotedName}. */
+  private closeQuote = 0;
+
+  /**
+   * The index in `names` of the plain string at the position (its closing quote in {@link closeQuote}); a string
+   * that is none of them, or no string, gives up.
+   */
+  private quotedName(names: readonly string[]): number {
     const t = this.text;
     const start = this.p;
     if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
@@ -141,7 +141,7 @@ export class FastJsonReader {
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       if (name.length === len && t.startsWith(name, start + 1)) {
-        this.p = close + 1;
+        this.closeQuote = close;
         return i;
       }
     }
