@@ -6,8 +6,15 @@
  * as the runtime prints them with TZ=UTC).
  */
 import * as zlib from "node:zlib";
-import * as openpgp from "openpgp";
+import type * as openpgp from "openpgp";
 import { readV3SignedMessage, verifyV3Rsa } from "./gpg-v3.js";
+
+/**
+ * openpgp.js (~590 KB of bundle) is loaded when a key or a signature is first read, not with this module: a `simulate`,
+ * `lint` or `validate` that reads no GPG key never compiles it.
+ */
+let openpgpModule: Promise<typeof openpgp> | undefined;
+const loadOpenpgp = (): Promise<typeof openpgp> => (openpgpModule ??= import("openpgp"));
 
 /** Keys imported from policy key material (upstream: an ephemeral GPG home with these keys). */
 export interface GpgKeyring {
@@ -48,7 +55,7 @@ function knownKey(found: { key: openpgp.PublicKey; signingKey: openpgp.PublicKey
 async function readKeyBlob(blob: Uint8Array): Promise<openpgp.PublicKey[]> {
   if (blob.length === 0) return [];
   try {
-    const keys = await openpgp.readKeys({ binaryKeys: blob });
+    const keys = await (await loadOpenpgp()).readKeys({ binaryKeys: blob });
     return keys.map((k) => (k.isPrivate() ? k.toPublic() : (k as openpgp.PublicKey)));
   } catch {
     /* not binary */
@@ -59,7 +66,7 @@ async function readKeyBlob(blob: Uint8Array): Promise<openpgp.PublicKey[]> {
   const blocks = text.match(/-----BEGIN PGP (?:PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP (?:PUBLIC|PRIVATE) KEY BLOCK-----/g) ?? [];
   for (const b of blocks) {
     try {
-      const keys = await openpgp.readKeys({ armoredKeys: b });
+      const keys = await (await loadOpenpgp()).readKeys({ armoredKeys: b });
       for (const k of keys) out.push(k.isPrivate() ? k.toPublic() : (k as openpgp.PublicKey));
     } catch {
       /* gpg skips what it cannot import */
@@ -193,13 +200,13 @@ export async function gpgVerify(keyring: GpgKeyring, signatureBytes: Uint8Array,
   if (v3) return verifyV3(keyring, v3, now);
   let message: openpgp.Message<Uint8Array>;
   try {
-    message = await openpgp.readMessage({ binaryMessage: signatureBytes });
+    message = await (await loadOpenpgp()).readMessage({ binaryMessage: signatureBytes });
   } catch (e) {
     return { ok: false, error: gpgReadError(e, signatureBytes) };
   }
   let result: openpgp.VerifyMessageResult<Uint8Array>;
   try {
-    result = (await (openpgp.verify as (o: unknown) => Promise<unknown>)({
+    result = (await ((await loadOpenpgp()).verify as (o: unknown) => Promise<unknown>)({
       message,
       verificationKeys: keyring.keys.length > 0 ? keyring.keys : [],
       format: "binary",
