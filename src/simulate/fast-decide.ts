@@ -26,7 +26,7 @@
 import type { Requirement, ScopeEntry } from "../ir/types.js";
 import { NAME_TOTAL_LENGTH_MAX, validateDigest } from "../reference/docker-reference.js";
 import { decideRequirements } from "./evaluate.js";
-import { type FastPath, IMAGE_NAME_PLACEHOLDER } from "./fast-path.js";
+import { type FastPath, IMAGE_NAME_PLACEHOLDER, splitAround } from "./fast-path.js";
 import type { DecidingScope } from "./scope-lookup.js";
 import { HASH_SEED, hashStep, hashString, ScopeTable } from "./scope-table.js";
 import type { Decision } from "./types.js";
@@ -90,16 +90,12 @@ interface Template {
 /**
  * The template of a deciding list (added to `templates` when new): `IsRunningImageAllowed` on an unsigned image
  * (evaluate.ts `decideRequirements` without evidence) with a placeholder for `transports.ImageName`, split around it
- * and checked to split exactly (as fast-path.ts `splitAround` does), so that only `prReject`'s message names the image.
+ * and checked to split exactly (fast-path.ts `splitAround`), so that only `prReject`'s message names the image.
  */
 function templateOf(t: TemplateSet, transport: string, requirements: readonly Requirement[]): number {
   const build = (imageName: string) => decideRequirements(requirements, { transport, imageName });
   const first = build(IMAGE_NAME_PLACEHOLDER);
-  let parts: string[] | undefined;
-  if (!first.allowed) {
-    parts = (first.error ?? "").split(IMAGE_NAME_PLACEHOLDER);
-    if (parts.join("") !== (build("").error ?? "")) parts = undefined;
-  }
+  const parts = first.allowed ? undefined : splitAround((n) => build(n).error ?? "", IMAGE_NAME_PLACEHOLDER);
   // Each part with its length: no two lists of parts spell the same key.
   const key = first.allowed ? "allowed" : parts === undefined ? "exact" : "denied" + parts.map((x) => x.length + ":" + x).join("");
   let i = t.templateIndex.get(key);

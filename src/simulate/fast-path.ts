@@ -19,11 +19,11 @@
  *   the deciding list and, only through `prReject`'s message, on `transports.ImageName`. It is computed once per
  *   deciding list with a placeholder image name, and the message split around it (checked to split exactly).
  *
- * Used by the bulk records (fast-record.ts); `decide()` itself takes fast-decide.ts (one scan of the text, nothing
- * remembered per repository), which shares {@link IMAGE_NAME_PLACEHOLDER} and the split check with this module.
+ * Used by the bulk records (fast-record.ts, record-template.ts: a deciding plan gives the list, its verdict and scope);
+ * `decide()` itself takes fast-decide.ts (one scan of the text, nothing remembered per repository), which shares
+ * {@link IMAGE_NAME_PLACEHOLDER} and {@link splitAround} with this module.
  *
- * Only for simulators without evidence (`options.evidence`); the caller checks that. Decisions of lists whose answer
- * does not name the image are shared objects (frozen): callers must not mutate them.
+ * Only for simulators without evidence (`options.evidence`); the caller checks that.
  */
 import type { Requirement, ScopeEntry } from "../ir/types.js";
 import type { DockerReference } from "../reference/docker-reference.js";
@@ -33,7 +33,7 @@ import { dockerNamespaces } from "../reference/policy-configuration.js";
 import { parseImageReference, type ImageReference } from "../reference/image-reference.js";
 import { decideRequirements } from "./evaluate.js";
 import type { DecidingScope } from "./scope-lookup.js";
-import type { Decision, Simulator } from "./types.js";
+import type { Simulator } from "./types.js";
 
 /** A placeholder image name: what a decision says about the image is split around it (see {@link splitAround}). */
 export const IMAGE_NAME_PLACEHOLDER = "\u0001imagetrust:image-name\u0001";
@@ -85,11 +85,8 @@ export interface DecidingPlan {
   entry: ScopeEntry | undefined;
   scope: DecidingScope | null;
   requirements: readonly Requirement[];
+  /** The verdict of the list on an unsigned image (it does not depend on the image name). */
   allowed: boolean;
-  /** The error split around the image name (one part: it does not name the image); undefined when allowed. */
-  errorParts: string[] | undefined;
-  /** The shared decision when it does not name the image. */
-  decision: Decision | undefined;
 }
 
 /** The per-simulator state of the fast path. */
@@ -292,38 +289,17 @@ export function decidingPlan(fast: FastPath, transport: string, entry: ScopeEntr
   if (plan !== undefined) return plan;
   const requirements = entry ? entry.requirements : fast.sim.options.policy.default;
   const scope: DecidingScope | null = entry ? Object.freeze({ transport, scope: entry.scope }) : null;
-  // IsRunningImageAllowed on an unsigned image: only prReject's message names the image.
-  const decideFor = (imageName: string) => decideRequirements(requirements, { transport, imageName });
-  const first = decideFor(IMAGE_NAME_PLACEHOLDER);
-  let errorParts: string[] | undefined;
-  if (first.error !== null) errorParts = splitAround((n) => decideFor(n).error ?? "", IMAGE_NAME_PLACEHOLDER);
-  plan = {
-    transport,
-    entry,
-    scope,
-    requirements,
-    allowed: first.allowed,
-    errorParts,
-    decision:
-      first.allowed || errorParts?.length === 1
-        ? Object.freeze({ allowed: first.allowed, error: first.allowed ? null : errorParts![0], parseError: false, scope })
-        : undefined,
-  };
-  // A split that is not exact (the placeholder spelled by the policy itself): never taken as a template.
-  if (!first.allowed && errorParts === undefined) plan.decision = undefined;
+  // IsRunningImageAllowed on an unsigned image: only prReject's message names the image, never the verdict.
+  const allowed = decideRequirements(requirements, { transport, imageName: IMAGE_NAME_PLACEHOLDER }).allowed;
+  plan = { transport, entry, scope, requirements, allowed };
   byEntry.set(entry, plan);
   return plan;
 }
 
 /** `transports.ImageName` of a lean reference (`docker://` + familiar string, `docker-daemon:` + familiar string). */
 export function leanImageName(lean: LeanReference): string {
-  return imageNameOf(lean.repo, lean.tag, lean.digest);
-}
-
-/** `transports.ImageName` of a reference of `repo` with this tag or digest. */
-function imageNameOf(repo: RepositoryPlan, tag: string | undefined, digest: string | undefined): string {
-  const suffix = digest !== undefined ? "@" + digest : ":" + tag;
-  return (repo.transport === "docker" ? "docker://" : "docker-daemon:") + repo.familiarName + suffix;
+  const suffix = lean.digest !== undefined ? "@" + lean.digest : ":" + lean.tag;
+  return (lean.repo.transport === "docker" ? "docker://" : "docker-daemon:") + lean.repo.familiarName + suffix;
 }
 
 /** The docker reference of a lean reference (as the exact parser builds it). */
