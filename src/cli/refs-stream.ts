@@ -65,11 +65,6 @@ export async function* refBatchesOfChunks(chunks: AsyncIterable<string | Uint8Ar
   if (r !== undefined) yield [r];
 }
 
-/** The references of a chunked text stream, line by line (see {@link refBatchesOfChunks}). */
-export async function* refsOfChunks(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<string> {
-  for await (const batch of refBatchesOfChunks(chunks, onBytes)) yield* batch;
-}
-
 /**
  * Open `--refs` for streaming: `-` is standard input (a pipe or a FIFO), else a file read in chunks. A file that
  * cannot be read fails before anything is decided, with the same diagnostic as every other input file. When the

@@ -84,7 +84,7 @@ export function createDirRecords(o: { runner: RunSimulator; reads: ReferenceRead
       // What the evidence reading asks of the directory (src/verify/evidence.ts gatherStored, readStored): a directory
       // the resolution found missing (remembered for this reference) has no files; else each must be absent.
       const dir = resolve(cwd, path);
-      if (absent(files, dir, []) !== true) {
+      if (!absent(files, dir, [])) {
         if (!absent(files, join(dir, "manifest.json"), [])) return undefined;
         if (allowed && !absent(files, join(dir, "signature-1"), ["ENOTDIR"])) return undefined;
       }

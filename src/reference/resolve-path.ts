@@ -35,14 +35,13 @@ export function absPath(p: string, cwd?: string): string {
 }
 
 function realpathOrUndefined(files: PathFiles | undefined, p: string): string | undefined {
-  if (!files) return undefined;
   try {
     // A path lstat cannot find does not resolve either: asked without an error thrown, where the host can.
-    if (files.lstatIfExists !== undefined && files.lstatIfExists(p) === undefined) return undefined;
-    return files.realpath(p);
+    if (files?.lstatIfExists !== undefined && files.lstatIfExists(p) === undefined) return undefined;
   } catch {
     return undefined;
   }
+  return realpathOfExisting(files, p);
 }
 
 /**

@@ -11,6 +11,7 @@ import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import { progressLine } from "../progress.js";
 import { BufferedOutput, jsonArrayWriter, jsonlWriter, RECORD_FIELDS, textWriter, type RecordSelection } from "../simulate-output.js";
 import { parseTimeoutOption } from "../timeout-option.js";
+import type { FastRecord } from "../../simulate/fast-record.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
 interface SimulateCliOptions {
@@ -219,16 +220,13 @@ Examples:
         fastRecords !== undefined && opts.signatures === undefined
           ? createDirRecords({ runner, reads, cwd: ctx.io.cwd, selection })
           : undefined;
-      // The bulk record of a reference, written and counted; false: take the exact path.
-      const bulk = fastRecords === undefined ? undefined : (input: string): boolean => {
-        const fr = fastRecords.record(input);
-        if (fr === undefined) return false;
+      let flushDue = false;
+      // A record written straight as JSON (bulk or dir: records), counted.
+      const addRecord = (fr: FastRecord): void => {
         exit.add(fr);
         if (writer.addJson!(fr.json)) flushDue = true;
         progress.tick(++done);
-        return true;
       };
-      let flushDue = false;
       const exact = async (input: string) => {
         reads.clear();
         const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
@@ -241,15 +239,9 @@ Examples:
       // Synchronous where the bulk path takes the reference: one await per flush and per exact reference only.
       const each = async (inputs: readonly string[]) => {
         for (const input of inputs) {
-          if (bulk === undefined || !bulk(input)) {
-            const dr = dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined;
-            if (dr === undefined) await exact(input);
-            else {
-              exit.add(dr);
-              if (writer.addJson!(dr.json)) flushDue = true;
-              progress.tick(++done);
-            }
-          }
+          const fr = fastRecords?.record(input) ?? (dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined);
+          if (fr !== undefined) addRecord(fr);
+          else await exact(input);
           if (flushDue) {
             flushDue = false;
             await out.flush();
