@@ -21,6 +21,7 @@ import type { ScopeEntry } from "../ir/types.js";
 import { parseImageReference } from "../reference/image-reference.js";
 import { resolvePathToFullyExplicit } from "../reference/resolve-path.js";
 import { decideRequirements } from "../simulate/evaluate.js";
+import { fillTemplate } from "../simulate/record-template.js";
 import type { FastRecord } from "../simulate/fast-record.js";
 import { namespacesTried, requirementsForImageRef } from "../simulate/scope-lookup.js";
 import type { RunSimulator } from "../simulate/simulate-run.js";
@@ -144,7 +145,5 @@ function template(exact: FastRecord, path: string, tried: string): DirTemplate |
 }
 
 function fill(t: DirTemplate, path: string, tried: string): string {
-  const out: string[] = [t.parts[0]];
-  for (let i = 0; i < t.slots.length; i++) out.push(t.slots[i] === 0 ? path : tried, t.parts[i + 1]);
-  return out.join("");
+  return fillTemplate(t, (slot) => (slot === 0 ? path : tried));
 }

@@ -38,7 +38,8 @@ import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
 import { sigstoreAttachmentTag } from "../registries/lookaside.js";
 import type { Simulator } from "./types.js";
 import { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "./record-fields.js";
-import { buildTemplate, compact, lookupShape, planTemplates, type RecordTemplate, SHAPE, SLOT_LETTERS, underPrefix } from "./record-template.js";
+import { buildTemplate, compact, lookupShape, planTemplates, type RecordTemplate, SHAPE, SLOT_LETTERS } from "./record-template.js";
+import { nameMatchesPrefix } from "./identity-match.js";
 
 /** Fields of records the fast path never writes: the explain-only ones and those of bare names (resolution, mirrors). */
 const NOT_FAST = ["trail", "imageName", "dockerReference", "resolution", "candidates", "pullSources"] as const;
@@ -126,7 +127,7 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
       if (shape >= 0 && repo.domain !== "") {
         if (lean.digest !== undefined) shape |= SHAPE.digest;
         if (digest !== undefined) shape |= SHAPE.sha256;
-        for (const prefix of pt.remapPrefixes) if (underPrefix(repo.name, prefix)) shape = -1;
+        for (const prefix of pt.remapPrefixes) if (nameMatchesPrefix(repo.name, prefix)) shape = -1;
       } else shape = -1;
       let tpl: RecordTemplate | null | undefined = shape >= 0 ? pt.shared.byShape.get(shape) : null;
       let exact: FastRecord | undefined;

@@ -37,10 +37,14 @@ function repoDigestOrExact(intended: DockerReference, signature: DockerReference
 
 /** Upstream `prmRemapIdentity.refMatchesPrefix`: the name equals the prefix or continues it with "/". */
 export function refMatchesPrefix(ref: DockerReference, prefix: string): boolean {
-  const name = referenceName(ref);
+  return nameMatchesPrefix(referenceName(ref), prefix);
+}
+
+/** {@link refMatchesPrefix} of a reference whose `Name()` is `name`. */
+export function nameMatchesPrefix(name: string, prefix: string): boolean {
   if (name.length < prefix.length) return false;
   if (name.length === prefix.length) return name === prefix;
-  return name.startsWith(prefix) && name[prefix.length] === "/";
+  return name.startsWith(prefix) && name.charCodeAt(prefix.length) === 47; // "/"
 }
 
 /**

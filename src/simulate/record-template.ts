@@ -117,13 +117,6 @@ function remapPrefixesOf(requirements: readonly Requirement[]): string[] {
   return out;
 }
 
-/** Whether `name` is under `prefix` (upstream `prmRemapIdentity.refMatchesPrefix`, identity-match.ts `refMatchesPrefix`). */
-export function underPrefix(name: string, prefix: string): boolean {
-  if (name.length < prefix.length) return false;
-  if (name.length === prefix.length) return name === prefix;
-  return name.startsWith(prefix) && name.charCodeAt(prefix.length) === 47;
-}
-
 /**
  * A list's content as text, without the `origin` spans (which make every list of a policy differ): equal texts, equal
  * explanations. Written by hand: JSON.stringify with a replacer costs several times as much.
@@ -247,7 +240,7 @@ function coalesce(parts: string[], slots: number[]): { parts: string[]; slots: n
 }
 
 /** The template filled in: `value(slot)` gives each slot's text. */
-export function fillTemplate(t: RecordTemplate, value: (slot: number) => string): string {
+export function fillTemplate(t: Pick<RecordTemplate, "parts" | "slots">, value: (slot: number) => string): string {
   const out: string[] = [t.parts[0]];
   const slots = t.slots;
   for (let i = 0; i < slots.length; i++) out.push(value(slots[i]), t.parts[i + 1]);
