@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The shipped executable (issue 15): src/cli/main.ts bundled by esbuild into dist/cli/main.js (the `bin`, one file:
 // `--version` loads nothing else), and the programs it dispatches to, each bundled with its dependencies: run.js
-// (every command) and run-validate.js (`validate` alone), their lazily imported modules in chunks of their own
-// (dist/cli/chunks/, dist/cli/chunks-validate/: ESM code splitting keeps `import()` lazy).
+// (every command; its lazily imported modules in chunks of their own, dist/cli/chunks/: ESM code splitting keeps
+// `import()` lazy) and, for `validate` alone, run-validate.js, the loader of a module pack with V8's code cache
+// (dist/cli/validate/, built by scripts/validate-pack.mjs; see src/cli/module-pack.ts).
 // A few files to compile instead of ~300 modules to resolve, read and link is what makes start-up fast.
 // Source maps (dist/cli/**/*.map) are read when a stack trace is printed (src/cli/stack-traces.ts), so a stack trace in a
 // bug report names src/…ts lines. `tsc -p tsconfig.build.json` runs first and still emits the library (dist/index.js, dist/node.js,
@@ -13,6 +14,7 @@ import { build } from "esbuild";
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildValidatePack } from "./validate-pack.mjs";
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const outdir = join(repo, "dist", "cli");
@@ -75,23 +77,21 @@ const chalkWithoutDetection = {
 };
 
 /**
- * Three bundles, none sharing a chunk with another: the entry (main.js, one file: `--version` and the dispatch), and
- * the programs it imports — run.js (every command; its lazily imported modules in chunks/) and run-validate.js
- * (`validate` alone, chunks-validate/), for a command that must start fast. Node's ESM loader spends ~1 ms per
- * module (resolve, read, compile, link) on this machine: `validate` of a policy.json loaded 38 files from one shared
- * build, 23 from these. The same source sits in several bundles (a larger package, nothing else): each is a whole
- * program, and the entry hands the programs nothing but plain values and objects (CliIo).
+ * Bundles sharing no chunk with one another: the entry (main.js, one file: `--version` and the dispatch), and the
+ * programs it imports — run.js (every command; its lazily imported modules in chunks/) and `validate`'s pack (below),
+ * for a command that must start fast. Node's ESM loader spends ~1 ms per module (resolve, read, compile, link) on
+ * this machine: `validate` of a policy.json loaded 38 files from one shared build, 19 from an ESM program of its own,
+ * and now 4 (main.js, run-validate.js, the pack and its cache). The same source sits in several bundles (a larger
+ * package, nothing else): each is a whole program, and the entry hands the programs nothing but plain values and
+ * objects (CliIo).
  */
-const PROGRAMS = [
-  { entry: "run", chunks: "chunks" },
-  { entry: "run-validate", chunks: "chunks-validate" },
-];
+const PROGRAMS = [{ entry: "run", chunks: "chunks" }];
 
 /** `import("./run.js")` and `import("./run-validate.js")` in main.ts stay imports of the files the program builds write. */
 const programsExternal = {
   name: "programs-external",
   setup(b) {
-    const names = new Set(PROGRAMS.map((o) => `./${o.entry}.js`));
+    const names = new Set([...PROGRAMS.map((o) => `./${o.entry}.js`), "./run-validate.js"]);
     b.onResolve({ filter: /^\.\/run[a-z-]*\.js$/ }, (args) =>
       names.has(args.path) && /src[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: args.path, external: true } : undefined,
     );
@@ -137,6 +137,22 @@ for (const program of PROGRAMS) {
     plugins: [builtinsThroughRequire, chalkWithoutDetection],
   });
 }
+
+// `validate`: its program as a module pack with V8's code cache (scripts/validate-pack.mjs), and dist/cli/run-validate.js,
+// what main.js imports for it, the pack's loader (src/cli/run-validate-packed.ts, one file).
+await build({
+  ...common,
+  entryPoints: { "run-validate": join(repo, "src", "cli", "run-validate-packed.ts") },
+  splitting: false,
+  plugins: [builtinsThroughRequire],
+});
+rmSync(join(outdir, "chunks-validate"), { recursive: true, force: true });
+await buildValidatePack({
+  repo,
+  common,
+  plugins: [builtinsThroughRequire, chalkWithoutDetection],
+  shebangFlags: SHEBANG.replace(/^#!\S*env\s+(?:-S\s+)?node/, "").trim().split(/\s+/).filter(Boolean),
+});
 
 // The shebang goes on the entry only (esbuild's banner is on every chunk).
 const main = join(outdir, "main.js");
