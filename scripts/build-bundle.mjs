@@ -2,12 +2,12 @@
 // The shipped executable (issue 15): src/cli/main.ts bundled by esbuild into dist/cli/main.js (the `bin`, one file:
 // `--version` loads nothing else), and the programs it dispatches to, each bundled with its dependencies: run.js
 // (every command; its lazily imported modules in chunks of their own, dist/cli/chunks/: ESM code splitting keeps
-// `import()` lazy) and, for `validate` alone, run-validate.js, the loader of a module pack with V8's code cache
-// (dist/cli/validate/, built by scripts/validate-pack.mjs; see src/cli/module-pack.ts).
+// `import()` lazy) and, for `validate` alone, a module pack read with V8's code cache (dist/cli/validate/, built by
+// scripts/validate-pack.mjs; its loader, src/cli/module-pack.ts, is in main.js).
 // A few files to compile instead of ~300 modules to resolve, read and link is what makes start-up fast.
 // Source maps (dist/cli/**/*.map) are read when a stack trace is printed (src/cli/stack-traces.ts), so a stack trace in a
 // bug report names src/…ts lines. `tsc -p tsconfig.build.json` runs first and still emits the library (dist/index.js, dist/node.js,
-// .d.ts); this script replaces only its dist/cli/main.js, run.js and run-validate.js.
+// .d.ts); this script replaces only its dist/cli/main.js and run.js.
 //
 // Run by `npm run build` (and so by `npm ci`'s prepare step and `npm test`'s pretest).
 import { build } from "esbuild";
@@ -81,17 +81,17 @@ const chalkWithoutDetection = {
  * programs it imports — run.js (every command; its lazily imported modules in chunks/) and `validate`'s pack (below),
  * for a command that must start fast. Node's ESM loader spends ~1 ms per module (resolve, read, compile, link) on
  * this machine: `validate` of a policy.json loaded 38 files from one shared build, 19 from an ESM program of its own,
- * and now 4 (main.js, run-validate.js, the pack and its cache). The same source sits in several bundles (a larger
+ * and now 3 (main.js, the pack and its cache). The same source sits in several bundles (a larger
  * package, nothing else): each is a whole program, and the entry hands the programs nothing but plain values and
  * objects (CliIo).
  */
 const PROGRAMS = [{ entry: "run", chunks: "chunks" }];
 
-/** `import("./run.js")` and `import("./run-validate.js")` in main.ts stay imports of the files the program builds write. */
+/** `import("./run.js")` in main.ts stays an import of the file the program build writes. */
 const programsExternal = {
   name: "programs-external",
   setup(b) {
-    const names = new Set([...PROGRAMS.map((o) => `./${o.entry}.js`), "./run-validate.js"]);
+    const names = new Set(PROGRAMS.map((o) => `./${o.entry}.js`));
     b.onResolve({ filter: /^\.\/run[a-z-]*\.js$/ }, (args) =>
       names.has(args.path) && /src[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: args.path, external: true } : undefined,
     );
@@ -138,14 +138,8 @@ for (const program of PROGRAMS) {
   });
 }
 
-// `validate`: its program as a module pack with V8's code cache (scripts/validate-pack.mjs), and dist/cli/run-validate.js,
-// what main.js imports for it, the pack's loader (src/cli/run-validate-packed.ts, one file).
-await build({
-  ...common,
-  entryPoints: { "run-validate": join(repo, "src", "cli", "run-validate-packed.ts") },
-  splitting: false,
-  plugins: [builtinsThroughRequire],
-});
+// `validate`: its program as a module pack with V8's code cache (scripts/validate-pack.mjs; its loader,
+// src/cli/run-validate-packed.ts, is bundled into main.js).
 rmSync(join(outdir, "chunks-validate"), { recursive: true, force: true });
 await buildValidatePack({
   repo,

@@ -34,9 +34,10 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   // Node 22.1+ keeps V8's compiled code of the bundle on disk between runs (absent on Node 20: a no-op there).
   const { default: nodeModule } = await import("node:module");
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-  // `validate` has a bundle of its own (scripts/build-bundle.mjs): one file to load instead of the ~36 chunks it
-  // shares with the other commands. It runs what `run` runs for that argv.
-  const run = commandName(argv) === "validate" ? (await import("./run-validate.js")).runValidate : (await import("./run.js")).run;
+  // `validate` has a program of its own (scripts/build-bundle.mjs): a module pack read with V8's code cache, whose
+  // loader the bundle keeps in this file (no second ES module to load), instead of the ~36 chunks it shares with the
+  // other commands. It runs what `run` runs for that argv.
+  const run = commandName(argv) === "validate" ? (await import("./run-validate-packed.js")).runValidate : (await import("./run.js")).run;
   const code = await run(argv, {
     stdout,
     stderr,

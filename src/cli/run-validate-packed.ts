@@ -1,7 +1,8 @@
 /**
- * What the executable imports for `validate` (scripts/build-bundle.mjs bundles this file as dist/cli/run-validate.js):
- * the program of src/cli/run-validate.ts, loaded from its module pack (dist/cli/validate/, src/cli/module-pack.ts) with
- * V8's code cache instead of through Node's ESM loader.
+ * What the executable runs for `validate` (bundled into dist/cli/main.js, which imports it lazily): the program of
+ * src/cli/run-validate.ts, loaded from its module pack (dist/cli/validate/, src/cli/module-pack.ts) with V8's code
+ * cache instead of through Node's ESM loader. The pack is found beside this file, which is main.js's directory
+ * (the same for tsc's unbundled copy, dist/cli/run-validate-packed.js, which the tests import).
  */
 import { fileURLToPath } from "node:url";
 import type { CliIo } from "./io.js";

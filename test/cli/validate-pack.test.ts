@@ -32,7 +32,7 @@ function copyOfCli(name: string, cache: Buffer | undefined): string {
 }
 
 function cacheAccepted(cli: string): unknown {
-  const r = node(["--input-type=module", "-e", `const m = await import(${JSON.stringify(path.join(cli, "run-validate.js"))}); process.stdout.write(JSON.stringify(m.validatePack().cacheAccepted));`]);
+  const r = node(["--input-type=module", "-e", `const m = await import(${JSON.stringify(path.join(cli, "run-validate-packed.js"))}); process.stdout.write(JSON.stringify(m.validatePack().cacheAccepted));`]);
   expect(r.stderr).toBe("");
   return JSON.parse(r.stdout);
 }
@@ -85,7 +85,7 @@ describe("validate's module pack", () => {
     const script = `
       const { mapStackTracesLazily } = await import(${JSON.stringify(path.join(CLI, "stack-traces.js"))});
       mapStackTracesLazily();
-      const m = await import(${JSON.stringify(path.join(CLI, "run-validate.js"))});
+      const m = await import(${JSON.stringify(path.join(CLI, "run-validate-packed.js"))});
       try { await m.runValidate(["validate", "x.json"], null); } catch (err) { process.stdout.write(err.stack); }`;
     const r = node(["--input-type=module", "-e", script]);
     expect(r.stderr).toBe("");
