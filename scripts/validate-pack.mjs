@@ -1,5 +1,5 @@
-// `validate`'s program as a module pack with V8's code cache (issue 15; the loader is src/cli/module-pack.ts, the
-// executable's dist/cli/run-validate.js is src/cli/run-validate-packed.ts). Called by scripts/build-bundle.mjs:
+// `validate`'s program as a module pack with V8's code cache (issue 15; the loader is src/cli/module-pack.ts, which
+// src/cli/run-validate-packed.ts calls from the executable, dist/cli/main.js). Called by scripts/build-bundle.mjs:
 //
 // 1. esbuild bundles src/cli/run-validate.ts as ES modules with code splitting (lazily imported modules keep chunks
 //    of their own), into a scratch directory;
