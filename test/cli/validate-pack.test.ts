@@ -20,10 +20,15 @@ function node(args: string[], cwd = REPO) {
 const scratch = mkdtempSync(path.join(tmpdir(), "imagetrust-pack-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A copy of dist/cli (an ES module package, as in the repository) whose pack cache is `cache` (undefined: none). */
+/**
+ * A copy of what a validate of dist/cli reads (main.js, the pack directory; the loader's unbundled copy for
+ * cacheAccepted), in an ES module package as in the repository, with `cache` as the pack's cache (undefined: none).
+ */
 function copyOfCli(name: string, cache: Buffer | undefined): string {
   const dir = path.join(scratch, name);
-  cpSync(CLI, path.join(dir, "cli"), { recursive: true });
+  for (const f of ["main.js", "main.js.map", "run-validate-packed.js", "module-pack.js", "validate"]) {
+    cpSync(path.join(CLI, f), path.join(dir, "cli", f), { recursive: true });
+  }
   writeFileSync(path.join(dir, "package.json"), '{"type":"module"}\n');
   const file = path.join(dir, "cli/validate/pack.cjs.cache");
   rmSync(file, { force: true });
