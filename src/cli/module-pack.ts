@@ -86,7 +86,13 @@ export function loadModulePack(options: ModulePackOptions): ModulePack {
     loaded.push(id);
     const requireFrom = (spec: string): unknown =>
       spec.startsWith("./") || spec.startsWith("../") ? load(posix.join(posix.dirname(id), spec)) : nodeRequire(spec);
-    fn.call(module.exports, module.exports as object, requireFrom, module, pathToFileURL(file).href);
+    try {
+      fn.call(module.exports, module.exports as object, requireFrom, module, pathToFileURL(file).href);
+    } catch (err) {
+      // As Node's CommonJS loader: a module that threw is not cached, so the next require runs (and throws) again.
+      modules.delete(id);
+      throw err;
+    }
     module.exports = settledExports(module.exports);
     return module.exports;
   };
