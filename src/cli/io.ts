@@ -35,6 +35,11 @@ export interface CliIo {
    */
   shortRun?: () => Promise<void>;
   /**
+   * Only the real process (main.ts): set V8 flags of this process while it runs (`v8.setFlagsFromString`), e.g.
+   * simulate's policy load without the optimising compiler (src/cli/policy-load-phase.ts). Absent in tests.
+   */
+  setV8Flags?: (flags: string) => Promise<void>;
+  /**
    * The machine as the library sees it (the one seam: files, writes, env, home, clock, HTTP); default: the Node
    * host with this `env` and `cwd`. Tests inject a memory host, or a Node host with wrapped `files`/`writes`.
    */

@@ -11,6 +11,7 @@ import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import { progressLine } from "../progress.js";
 import { BufferedOutput, jsonArrayWriter, jsonlWriter, RECORD_FIELDS, textWriter, type RecordSelection } from "../simulate-output.js";
 import { parseTimeoutOption } from "../timeout-option.js";
+import { policyLoadPhase } from "../policy-load-phase.js";
 import type { FastRecord } from "../../simulate/fast-record.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
@@ -127,6 +128,8 @@ Examples:
       // Key files from --keys / .imagetrust.yaml `keys:`: for the .trust checker and for verifying signatures.
       const keys = await runKeys(ctx, opts.keys, await requireRunConfig(ctx, undefined));
       ctx.keys = keysFor(ctx, keys);
+      // Start-up without the optimising compiler, back for the loop below (policy-load-phase.ts).
+      const endLoadPhase = await policyLoadPhase(ctx.io);
       // --target, else the target a .trust source declares.
       const { policy, registriesD, target } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, explicitTarget);
       let registriesConf;
@@ -248,6 +251,7 @@ Examples:
           }
         }
       };
+      await endLoadPhase();
       try {
         await each(refs);
         if (refsInput) for await (const batch of refsInput.batches) await each(batch);
