@@ -60,6 +60,30 @@ export interface RequirementFields {
   rekorDatas?: string[];
 }
 
+/**
+ * Puts the members a requirement set (its `seen` bits) back to their reset values, so that one record serves every
+ * requirement: a member is set only together with its bit, so the others are still reset. (Typically two or three
+ * stores instead of fourteen, in code that runs once per requirement, unoptimised.)
+ */
+export function resetFields(f: RequirementFields): void {
+  const s = f.seen;
+  f.seen = 0;
+  if (s & K_TYPE) f.type = "";
+  if (s & K_KEY_TYPE) f.keyType = "";
+  if (s & K_KEY_PATH) f.keyPath = "";
+  if (s & K_KEY_PATHS) f.keyPaths = undefined;
+  if (s & K_KEY_DATA) f.keyData = "";
+  if (s & K_KEY_DATAS) f.keyDatas = undefined;
+  if (s & K_IDENTITY) f.identity = undefined;
+  if (s & K_BASE_LAYER) f.baseLayerIdentity = undefined;
+  if (s & K_FULCIO) f.fulcio = undefined;
+  if (s & K_PKI) f.pki = undefined;
+  if (s & K_REKOR_PATH) f.rekorPath = "";
+  if (s & K_REKOR_PATHS) f.rekorPaths = undefined;
+  if (s & K_REKOR_DATA) f.rekorData = "";
+  if (s & K_REKOR_DATAS) f.rekorDatas = undefined;
+}
+
 /** A field state as two bits of a verdict key. */
 export const STATE_CODE: Record<FieldState, number> = { absent: 0, zero: 1, empty: 2, set: 3 };
 

@@ -71,6 +71,7 @@ import {
   IDENTITY_KEYS,
   type RequirementFields,
   STATE_CODE,
+  resetFields,
   sigstoreFacts,
   sigstoreFactsKey,
 } from "./policy-fast-keys.js";
@@ -213,12 +214,8 @@ class FastReader extends FastJsonReader {
   private requirement(): Requirement {
     const start = this.p;
     const f = this.fields;
-    f.seen = 0;
-    f.type = f.keyType = f.keyPath = f.keyData = f.rekorPath = f.rekorData = "";
-    f.keyPaths = f.keyDatas = f.rekorPaths = f.rekorDatas = undefined;
-    f.identity = f.baseLayerIdentity = undefined;
-    f.fulcio = undefined;
-    f.pki = undefined;
+    // Only the members the previous requirement set are not at their reset values (each is set only with its bit).
+    if (f.seen !== 0) resetFields(f);
     if (!this.objectStart()) throw GIVE_UP;
     do {
       const i = this.knownKey(REQUIREMENT_KEYS);
