@@ -6,13 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { readPolicyFast } from "../../src/load/policy-fast.js";
 import { loadPolicyJsonExact } from "../../src/load/policy-json.js";
-import { parseVersion } from "../../src/ir/versions.js";
+import { parseVersion, type Version } from "../../src/ir/versions.js";
 import { SourceFile } from "../../src/source/source-file.js";
 
 const NEWEST = undefined;
 const V5_8 = parseVersion("5.8");
 
-function expectSame(text: string, target = NEWEST, fastReads = true): void {
+function expectSame(text: string, target: Version | undefined = NEWEST, fastReads = true): void {
   const exact = loadPolicyJsonExact(new SourceFile("policy.json", text), { target });
   const fast = readPolicyFast(text, "policy.json", target);
   if (fastReads) {
