@@ -26,19 +26,20 @@ function io(flags: string[], env: Record<string, string> = {}): CliIo {
 }
 
 describe("simulate's policy load phase", () => {
-  it("turns the optimising compiler off for the load and back to V8's defaults before the loop, once", async () => {
+  it("turns the optimising compiler and young-generation growth off for the load, back on before the loop, once", async () => {
     const flags: string[] = [];
     const end = await policyLoadPhase(io(flags));
-    expect(flags).toEqual(["--max-opt=2"]);
+    expect(flags).toEqual(["--max-opt=2 --semi-space-growth-factor=1"]);
     await end();
     await end();
-    expect(flags).toEqual(["--max-opt=2", "--max-opt=999 --turbofan"]);
+    expect(flags).toEqual(["--max-opt=2 --semi-space-growth-factor=1", "--max-opt=999 --turbofan --semi-space-growth-factor=8"]);
   });
 
   it("changes nothing when the user tunes the compiler (NODE_OPTIONS) or the process offers no flags", async () => {
     const flags: string[] = [];
     await (await policyLoadPhase(io(flags, { NODE_OPTIONS: "--max-opt=1" })))();
     await (await policyLoadPhase(io(flags, { NODE_OPTIONS: "--no-turbofan" })))();
+    await (await policyLoadPhase(io(flags, { NODE_OPTIONS: "--max-semi-space-size=64 --semi-space-growth-factor=4" })))();
     expect(flags).toEqual([]);
     const { setV8Flags: _, ...without } = io(flags);
     await (await policyLoadPhase(without))();
@@ -58,7 +59,7 @@ describe("simulate's policy load phase", () => {
       ...plain,
       stdout: { write: (t: string) => void (without += t) },
     });
-    expect(flags).toEqual(["--max-opt=2", "--max-opt=999 --turbofan"]);
+    expect(flags).toEqual(["--max-opt=2 --semi-space-growth-factor=1", "--max-opt=999 --turbofan --semi-space-growth-factor=8"]);
     expect({ code, out: withFlags }).toEqual({ code: code2, out: without });
     expect(withFlags.split("\n").filter(Boolean)).toHaveLength(2);
   }, 60_000);
