@@ -26,6 +26,7 @@ import type { SignatureLookupDetails } from "./requirement-report.js";
 import { explainEvaluation } from "./simulate.js";
 import type { DecidingScope } from "./scope-lookup.js";
 import type { Simulator } from "./types.js";
+import { utf8 } from "./record-bytes.js";
 
 /** Slot letters: what a reference fills in. */
 export const SLOT_LETTERS = "RITLNCDPGHBSAMWE";
@@ -45,6 +46,8 @@ const SLOT_RE = /\\u0001([A-Z])\\u0001/;
 /** A record as text parts around slots (slot i, by index into SLOT_LETTERS, goes between parts i and i + 1). */
 export interface RecordTemplate {
   parts: string[];
+  /** The parts as UTF-8, encoded once (record-bytes.ts: records are written as bytes). */
+  bytes: Uint8Array[];
   slots: number[];
   allowed: boolean;
 }
@@ -215,7 +218,8 @@ export function buildTemplate(
   }
   // A letter that is no slot (the policy spells a marker-like text): not a template.
   if (slots.some((s) => s < 0)) return undefined;
-  return { ...coalesce(parts, slots), allowed: evaluation.allowed };
+  const t = coalesce(parts, slots);
+  return { ...t, bytes: t.parts.map(utf8), allowed: evaluation.allowed };
 }
 
 const [SD, SP, SG, SH, SE, SI] = Array.from("DPGHEI", (k) => SLOT_LETTERS.indexOf(k as SlotLetter));
