@@ -23,7 +23,7 @@ import {
 import { renderEvidenceText } from "../simulate/render-evidence.js";
 import { TextDecoder } from "node:util";
 import type { TextSink } from "./io.js";
-import { type ByteSink, maxUtf8, putBytes, utf8 } from "../simulate/record-bytes.js";
+import { type ByteSink, maxUtf8, putBytes, putString, utf8 } from "../simulate/record-bytes.js";
 
 export { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "../simulate/record-fields.js";
 import { EXPLAIN_ONLY_FIELDS } from "../simulate/record-fields.js";
@@ -86,9 +86,13 @@ export class BufferedOutput implements ByteSink {
     this.pos += this.buf.write(s, this.pos);
     return this.pos >= this.flushAt;
   }
-  /** Text at `pos` (room made); Node's encoder: one native call per piece beats a loop per character. */
-  putText(s: string, from: number): void {
-    if (s.length > from) this.pos += this.buf.write(from === 0 ? s : s.slice(from), this.pos);
+  /**
+   * `s.slice(from, to)` at `pos` (room made): a short piece by a loop (a native call costs more than its characters),
+   * a long one by Node's encoder.
+   */
+  putText(s: string, from: number, to: number): void {
+    if (to - from < NATIVE_FROM) this.pos = putString(this.buf, this.pos, s, from, to);
+    else this.pos += (this.buf as NodeBuffer).utf8Write(from === 0 && to === s.length ? s : s.slice(from, to), this.pos);
   }
   /** Queue bytes; true when a flush is due. */
   put(bytes: Uint8Array): boolean {
@@ -128,6 +132,11 @@ export class BufferedOutput implements ByteSink {
     }
   }
 }
+
+/** Node's Buffer encoder without `write`'s argument handling (the same bytes as `buf.write(s, offset)`). */
+type NodeBuffer = Buffer & { utf8Write(s: string, offset: number): number };
+/** Pieces at least this long are encoded by Node (measured: below it a loop is cheaper than the call). */
+const NATIVE_FROM = 16;
 
 /** A record prepared to be written as bytes (fast-record.ts `prepare` / `writePrepared`). */
 export interface PreparedRecord {

@@ -40,6 +40,7 @@ import type { Simulator } from "./types.js";
 import { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "./record-fields.js";
 import { buildTemplate, compact, lookupShape, type PlanTemplates, planTemplates, type RecordTemplate, SHAPE, SLOT_LETTERS } from "./record-template.js";
 import { type ByteSink, maxUtf8, putBytes, scratchSink, sinkString } from "./record-bytes.js";
+import { createTextRecords, type SharedLookup } from "./fast-record-text.js";
 import { nameMatchesPrefix } from "./identity-match.js";
 
 /** Fields of records the fast path never writes: the explain-only ones and those of bare names (resolution, mirrors). */
@@ -68,6 +69,8 @@ export interface FastRecords {
   writePrepared(sink: ByteSink): void;
   /** How many records were filled in from a template and how many explained exactly (for tests). */
   readonly counts: { templated: number; explained: number };
+  /** How many of the templated records were written from decide()'s one scan (fast-record-text.ts; for tests). */
+  readonly scanned: { records: number };
 }
 
 /** A signature lookup with its record JSON and template shape (record-template.ts `lookupShape`). */
@@ -125,8 +128,22 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
     writePrepared(scratch);
     return scratch.text();
   };
+  // The common case from decide()'s one scan (fast-record-text.ts), once this path made its templates.
+  let shared: SharedLookup | undefined;
+  const textRecords =
+    registriesDScopes.size > 0
+      ? undefined
+      : createTextRecords({
+          fast,
+          templatesOf,
+          noLookup: NO_LOOKUP_ENTRY,
+          sharedLookup: () => (shared ??= sharedLookup(fast)),
+        });
+  let viaText = false;
+  const scanned = { records: 0 };
   /** Writes the record prepared last: the template's pieces, the reference's values in its slots. */
   const writePrepared = (sink: ByteSink): void => {
+    if (viaText) return textRecords!.writePrepared(sink);
     const t = tpl;
     if (t === null) return sinkString(sink, exact!.json);
     // Identities, names, tags, digests and inputs accepted here are made of JSON-safe characters only (the exact
@@ -160,12 +177,19 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
       next = bytes[i + 1];
       sink.reserve(maxUtf8(v) + next.length);
       // W: the image name after its transport prefix.
-      sink.putText(v, k === W ? (repo!.transport === "docker" ? 7 : 14) : 0);
+      sink.putText(v, k === W ? (repo!.transport === "docker" ? 7 : 14) : 0, v.length);
       sink.pos = putBytes(sink.buf, sink.pos, next);
     }
   };
   let input = "";
   const prepare = (text_: string): "allow" | "deny" | undefined => {
+    const verdict = textRecords?.prepare(text_);
+    viaText = verdict !== undefined;
+    if (viaText) {
+      counts.templated++;
+      scanned.records++;
+      return verdict;
+    }
     input = text_;
     const l = leanReference(fast, input);
     if (l === undefined) return undefined;
@@ -215,6 +239,7 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
   };
   return {
     counts,
+    scanned,
     prepare,
     writePrepared,
     record(input_) {
@@ -292,6 +317,17 @@ function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRec
   const r = (t.repository ??= repositoryJson(t));
   rr.lookup = r === null ? lookupEntry(details, true) : { details, json: r.json.length === 1 ? r.json[0] : r.json.join(path), shape: r.shape };
   return rr.lookup;
+}
+
+/**
+ * The lookup every docker repository without a lookup digest shares when registries.d names no docker scope (the caller
+ * checks): the one template (no section selected) with its record JSON, once repositoryLookup made both.
+ */
+function sharedLookup(fast: FastPath): SharedLookup | undefined {
+  const t = lookupState(fast).templates.get("");
+  const r = t?.repository;
+  if (t === undefined || t === null || r === undefined || r === null) return undefined;
+  return { json: r.json, base: t.base, signature1: t.details.lookasideSignature1, attachmentTag: t.details.attachmentTag, shape: r.shape };
 }
 
 /**

@@ -14,10 +14,11 @@ export interface ByteSink {
   /** Make room for `n` more bytes at `pos` (may write out what is held, or replace `buf` by a larger one). */
   reserve(n: number): void;
   /**
-   * Writes `s.slice(from)` as UTF-8 at `pos` and moves `pos` past it (room made: {@link maxUtf8}). The CLI's sink
-   * has Node encode it (one native call beats a loop per character); {@link putString} is the portable one.
+   * Writes `s.slice(from, to)` as UTF-8 at `pos` and moves `pos` past it (room made: {@link maxUtf8}). The CLI's
+   * sink has Node encode long pieces (one native call beats a loop per character); {@link putString} is the portable
+   * one.
    */
-  putText(s: string, from: number): void;
+  putText(s: string, from: number, to: number): void;
 }
 
 const encoder = new TextEncoder();
@@ -34,11 +35,12 @@ export function maxUtf8(s: string): number {
 }
 
 /**
- * Writes `s.slice(from)` as UTF-8 at `buf[pos…]` (room already made: {@link maxUtf8}), returns the new position. The
- * same bytes as TextEncoder and Node's `write(string)`: a lone surrogate is written as U+FFFD.
+ * Writes `s.slice(from, to)` as UTF-8 at `buf[pos…]` (room already made: {@link maxUtf8}), returns the new position.
+ * The same bytes as TextEncoder and Node's `write(string)`: a lone surrogate is written as U+FFFD (as is a pair that
+ * `to` cuts).
  */
-export function putString(buf: Uint8Array, pos: number, s: string, from = 0): number {
-  const n = s.length;
+export function putString(buf: Uint8Array, pos: number, s: string, from = 0, to = s.length): number {
+  const n = to;
   for (let i = from; i < n; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
@@ -83,7 +85,7 @@ export function putBytes(buf: Uint8Array, pos: number, bytes: Uint8Array): numbe
 /** Writes `s` to `sink` (making room first). */
 export function sinkString(sink: ByteSink, s: string): void {
   sink.reserve(maxUtf8(s));
-  sink.putText(s, 0);
+  sink.putText(s, 0, s.length);
 }
 
 /** A sink that collects into a growing buffer, for the text of one record (templates, tests). */
@@ -97,8 +99,8 @@ export function scratchSink(size = 4096): ByteSink & { text(): string } {
       next.set(sink.buf.subarray(0, sink.pos));
       sink.buf = next;
     },
-    putText(s: string, from: number) {
-      sink.pos = putString(sink.buf, sink.pos, s, from);
+    putText(s: string, from: number, to: number) {
+      sink.pos = putString(sink.buf, sink.pos, s, from, to);
     },
     text() {
       return decoder.decode(sink.buf.subarray(0, sink.pos));
