@@ -16,6 +16,63 @@ import { decidingPlan, type FastPath } from "./fast-path.js";
 import { type ByteSink, putBytes, utf8 } from "./record-bytes.js";
 import { type PlanTemplates, type RecordTemplate, SLOT_LETTERS } from "./record-template.js";
 import type { DecidingPlan } from "./fast-path.js";
+import { lookupShape, SHAPE } from "./record-template.js";
+import type { SignatureLookupDetails } from "./requirement-report.js";
+
+const PATH_BLANK = "\u0002";
+const HEX_BLANK = "\u0003";
+const SAMPLE_PATH = "a-1/b.c";
+const SAMPLE_HEX = "0123456789abcdef".repeat(4);
+
+/** `text` split at the blanks `path` and `hex` (as it spells them). */
+function blanksOf(text: string, path: string, hex: string): Blanks {
+  const parts: string[] = [];
+  const blanks: number[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const kind = text.startsWith(path, i) ? 0 : text.startsWith(hex, i) ? 1 : -1;
+    if (kind === -1) continue;
+    parts.push(text.slice(start, i));
+    blanks.push(kind);
+    start = i + (kind === 0 ? path.length : hex.length);
+    i = start - 1;
+  }
+  parts.push(text.slice(start));
+  return { parts, blanks };
+}
+
+function fillBlanks(b: Blanks, path: string, hex: string): string {
+  let out = b.parts[0];
+  for (let i = 0; i < b.blanks.length; i++) out += (b.blanks[i] === 0 ? path : hex) + b.parts[i + 1];
+  return out;
+}
+
+/** The `signatureLookup` JSON of a record (fast-record.ts `lookupJson`). */
+function lookupJson(d: Pick<SignatureLookupDetails, "lookasideBase" | "lookasideSignature1" | "sigstoreAttachments">): string {
+  return JSON.stringify({ lookasideBase: d.lookasideBase, lookasideSignature1: d.lookasideSignature1, sigstoreAttachments: d.sigstoreAttachments });
+}
+
+/**
+ * The digested lookup of a shared lookup as blank templates (fast-record.ts `digestedLookup` fills the same in): its
+ * record JSON and first signature URL around the path and hex, confirmed by filling both in for a sample path and
+ * digest; null when it does not split so (a configured URL that spells a blank) or there is none.
+ */
+function digestedOf(shared: SharedLookup, d: { details: SignatureLookupDetails; signature1: string | null }): DigestedLookup | null {
+  const base = shared.base;
+  const json = blanksOf(lookupJson({ ...d.details, lookasideBase: base === null ? null : base.join(PATH_BLANK), lookasideSignature1: d.signature1 }), "\\u0002", "\\u0003");
+  const signature1 = d.signature1 === null ? null : blanksOf(d.signature1, PATH_BLANK, HEX_BLANK);
+  const sample: SignatureLookupDetails = {
+    ...d.details,
+    lookasideBase: base === null ? null : base.join(SAMPLE_PATH),
+    lookasideSignature1: d.signature1 === null ? null : d.signature1.split(PATH_BLANK).join(SAMPLE_PATH).split(HEX_BLANK).join(SAMPLE_HEX),
+    repository: "x.io/" + SAMPLE_PATH,
+    attachmentTag: "sha256-" + SAMPLE_HEX + ".sig",
+  };
+  if (fillBlanks(json, SAMPLE_PATH, SAMPLE_HEX) !== lookupJson(sample)) return null;
+  if (signature1 !== null && fillBlanks(signature1, SAMPLE_PATH, SAMPLE_HEX) !== sample.lookasideSignature1) return null;
+  const shape = lookupShape(sample);
+  return shape < 0 ? null : { json, signature1, shape };
+}
 
 const [R, I, T, L, N, C, D, P, G, H, B, S, A, M, W, E] = Array.from("RITLNCDPGHBSAMWE", (k) => SLOT_LETTERS.indexOf(k));
 const DOCKER_IO_LIBRARY = "docker.io/library/";
@@ -31,6 +88,24 @@ export interface SharedLookup {
   signature1: string | null;
   attachmentTag: string | undefined;
   /** The lookup's template shape (record-template.ts `lookupShape`). */
+  shape: number;
+  /**
+   * The lookup template (fast-record.ts): `digested`, once made, is the lookup of sha256-digested references, its first
+   * signature's URL with the path (U+0002) and hex (U+0003) blank (null: none confirmed).
+   */
+  template: { digested?: { details: SignatureLookupDetails; signature1: string | null } | null };
+}
+
+/** Text with blanks: `parts[i]`, then blank `blanks[i]` (0: the repository path, 1: the digest's hex), …, the last part. */
+interface Blanks {
+  parts: string[];
+  blanks: number[];
+}
+
+/** The lookup of sha256-digested docker references, around the path and the hex (see {@link digestedOf}). */
+interface DigestedLookup {
+  json: Blanks;
+  signature1: Blanks | null;
   shape: number;
 }
 
@@ -77,6 +152,10 @@ export function createTextRecords(o: {
   let tpl: RecordTemplate | undefined;
   let pt: PlanTemplates | undefined;
   let lookup: SharedLookup | undefined;
+  /** The digested lookup (undefined: not made yet; null: none), and the hex's start in the prepared text (-1: no digest). */
+  let digestedLookup: DigestedLookup | null | undefined;
+  let digested: DigestedLookup | undefined;
+  let hexFrom = -1;
   let imageName = "";
 
   const put = (sink: ByteSink, s: string, from = 0, to = s.length): void => {
@@ -99,6 +178,16 @@ export function createTextRecords(o: {
       if (sc.p === DOCKER_IO_LIBRARY) put(sink, LIBRARY);
       put(sink, input, sc.pathStart, sc.nameEnd);
     } else put(sink, input, sc.firstSlash + 1, sc.nameEnd);
+  };
+  /** Text with blanks, filled in with the path and the hex. */
+  const putBlanks = (sink: ByteSink, b: Blanks): void => {
+    for (let i = 0; i < b.parts.length; i++) {
+      if (i > 0) {
+        if (b.blanks[i - 1] === 0) putPath(sink);
+        else put(sink, input, hexFrom, sc.n);
+      }
+      put(sink, b.parts[i]);
+    }
   };
   /** Parts joined by the repository path. */
   const putAroundPath = (sink: ByteSink, parts: readonly string[]): void => {
@@ -153,10 +242,25 @@ export function createTextRecords(o: {
   return {
     prepare(text) {
       const tr = scanText(d, text);
-      if (tr === undefined || sc.digested) return undefined;
+      if (tr === undefined) return undefined;
       const docker = tr.transport === "docker";
       const shared = docker ? sharedLookup() : undefined;
       if (docker && shared === undefined) return undefined;
+      let shape = docker ? shared!.shape : noLookup.shape;
+      let dl: DigestedLookup | undefined;
+      if (sc.digested) {
+        if (docker) {
+          if (digestedLookup === undefined) {
+            const raw = shared!.template.digested;
+            if (raw === undefined) return undefined;
+            digestedLookup = raw === null ? null : digestedOf(shared!, raw);
+          }
+          if (digestedLookup === null) return undefined;
+          dl = digestedLookup;
+          shape = dl.shape;
+        }
+        shape |= SHAPE.digest | SHAPE.sha256;
+      }
       const slot = findScope(d, tr, text);
       const recs = transportRecords(tr);
       let p: PlanTemplates | undefined;
@@ -169,13 +273,16 @@ export function createTextRecords(o: {
         if (p === undefined) recs.known.set(entry, (p = templatesOf(decidingPlan(fast, tr.transport, entry))));
       } else p = recs.fallback ??= templatesOf(decidingPlan(fast, tr.transport, recs.fallbackEntry));
       if (p.remapPrefixes.length > 0) return undefined;
-      const found = p.shared.byShape.get(docker ? shared!.shape : noLookup.shape);
+      const found = p.shared.byShape.get(shape);
       if (found === undefined || found === null) return undefined;
       input = text;
       t = tr;
       tpl = found;
       pt = p;
       lookup = shared;
+      digested = dl;
+      // After `@sha256:` (the scan takes no other digest).
+      hexFrom = sc.digested ? sc.nameEnd + 8 : -1;
       imageName = imageNameOf(tr, text, sc.s, sc.nameEnd, sc.pathStart, sc.explicitDomain, sc.dockerIo, sc.components, sc.bare);
       return found.allowed ? "allow" : "deny";
     },
@@ -197,6 +304,7 @@ export function createTextRecords(o: {
         else if (k === T) putTried(sink);
         else if (k === L) {
           if (lookup === undefined) put(sink, noLookup.json);
+          else if (digested !== undefined) putBlanks(sink, digested.json);
           else putAroundPath(sink, lookup.json);
         } else if (k === N) put(sink, imageName);
         else if (k === W) put(sink, imageName, t!.transport === "docker" ? 7 : 14);
@@ -210,8 +318,18 @@ export function createTextRecords(o: {
           else put(sink, input, sc.nameEnd + 1, sc.n);
         } else if (k === H) put(sink, input, sc.nameEnd + 1, sc.n);
         else if (k === B) putAroundPath(sink, lookup!.base!);
-        else if (k === S) put(sink, lookup!.signature1!);
-        else if (k === A) put(sink, lookup!.attachmentTag!);
+        else if (k === S) {
+          if (digested !== undefined) putBlanks(sink, digested.signature1!);
+          else put(sink, lookup!.signature1!);
+        } else if (k === A) {
+          if (hexFrom === -1) put(sink, lookup!.attachmentTag!);
+          else {
+            // sigstoreAttachmentTag: `sha256-<hex>.sig`.
+            put(sink, "sha256-");
+            put(sink, input, hexFrom, sc.n);
+            put(sink, ".sig");
+          }
+        }
         putRaw(sink, bytes[i + 1]);
       }
     },

@@ -327,7 +327,7 @@ function sharedLookup(fast: FastPath): SharedLookup | undefined {
   const t = lookupState(fast).templates.get("");
   const r = t?.repository;
   if (t === undefined || t === null || r === undefined || r === null) return undefined;
-  return { json: r.json, base: t.base, signature1: t.details.lookasideSignature1, attachmentTag: t.details.attachmentTag, shape: r.shape };
+  return { json: r.json, base: t.base, signature1: t.details.lookasideSignature1, attachmentTag: t.details.attachmentTag, shape: r.shape, template: t };
 }
 
 /**
