@@ -74,7 +74,7 @@ export interface FastDecider {
   slashes: Int32Array;
   slashHashes: Int32Array;
   /** The last scan. */
-  scan: TextScan<TransportDecider, EntryDecision>;
+  scan: TextScan<EntryDecision>;
 }
 
 /** The decider of a simulator's fast path (its tables are made on first use per transport). */
@@ -325,7 +325,6 @@ export function scanText(d: FastDecider, input: string): TransportDecider | unde
   } else if (bare && firstSlash === -1 && nameEnd - s === 64) return undefined; // maybe a 64-hex identifier: ParseNormalizedNamed refuses it.
 
   const sc = d.scan;
-  sc.transport = t;
   sc.s = s;
   sc.n = n;
   sc.nameEnd = nameEnd;

@@ -3,9 +3,7 @@
  * in one object per decider overwritten by every scan (nothing is allocated per reference): the normalized name is `p + text[nameStart, nameEnd)`, the identity that followed by `text[nameEnd, n)` (`:latest` for a
  * name-only reference).
  */
-export interface TextScan<T = unknown, K = unknown> {
-  /** The transport's decider (fast-decide.ts `TransportDecider`). */
-  transport: T | undefined;
+export interface TextScan<K = unknown> {
   /** Where the reference starts (after `docker://`, `docker-daemon:`), the text's length, where the name ends. */
   s: number;
   n: number;
@@ -34,9 +32,8 @@ export interface TextScan<T = unknown, K = unknown> {
 }
 
 /** A scan before the first reference. */
-export function emptyScan<T, K>(): TextScan<T, K> {
+export function emptyScan<K>(): TextScan<K> {
   return {
-    transport: undefined,
     s: 0,
     n: 0,
     nameEnd: 0,
