@@ -12,10 +12,9 @@
  */
 import type { ScopeEntry } from "../ir/types.js";
 import { createFastDecider, DOCKER_IO_KNOWN, type FastDecider, findScope, imageNameOf, scanText, type TransportDecider } from "./fast-decide.js";
-import { decidingPlan, type FastPath } from "./fast-path.js";
+import type { FastPath } from "./fast-path.js";
 import { type ByteSink, putBytes, utf8 } from "./record-bytes.js";
-import { type PlanTemplates, type RecordTemplate, SLOT_LETTERS } from "./record-template.js";
-import type { DecidingPlan } from "./fast-path.js";
+import { type ListOfScope, type PlanTemplates, type RecordTemplate, SLOT_LETTERS } from "./record-template.js";
 import { lookupShape, SHAPE } from "./record-template.js";
 import type { SignatureLookupDetails } from "./requirement-report.js";
 
@@ -134,7 +133,7 @@ export interface TextRecords {
 /** The common-case writer of a fast path (see the module comment). */
 export function createTextRecords(o: {
   fast: FastPath;
-  templatesOf: (plan: DecidingPlan) => PlanTemplates;
+  templatesOf: (list: ListOfScope) => PlanTemplates;
   /** The shared docker lookaside, once the repository path made it (undefined: not yet, or none). */
   sharedLookup: () => SharedLookup | undefined;
   noLookup: NoLookup;
@@ -225,6 +224,14 @@ export function createTextRecords(o: {
     put(sink, "]");
   };
 
+  // The list of a scope's entry as templates see it (fast-path.ts `decidingPlan` without the verdict, which only
+  // making a template needs; the repository path makes them): once per scope.
+  const listOf = (transport: string, entry: ScopeEntry | undefined): ListOfScope => ({
+    transport,
+    entry,
+    scope: entry ? { transport, scope: entry.scope } : null,
+    requirements: entry ? entry.requirements : fast.sim.options.policy.default,
+  });
   const transportRecords = (tr: TransportDecider): TransportRecords => {
     let r = perTransport.get(tr);
     if (r === undefined) {
@@ -266,12 +273,12 @@ export function createTextRecords(o: {
       let p: PlanTemplates | undefined;
       if (slot !== -1) {
         p = recs.bySlot[slot];
-        if (p === undefined) recs.bySlot[slot] = p = templatesOf(decidingPlan(fast, tr.transport, tr.table!.entries[slot]));
+        if (p === undefined) recs.bySlot[slot] = p = templatesOf(listOf(tr.transport, tr.table!.entries[slot]));
       } else if (sc.known !== undefined) {
         const entry = sc.known.entry!;
         p = recs.known.get(entry);
-        if (p === undefined) recs.known.set(entry, (p = templatesOf(decidingPlan(fast, tr.transport, entry))));
-      } else p = recs.fallback ??= templatesOf(decidingPlan(fast, tr.transport, recs.fallbackEntry));
+        if (p === undefined) recs.known.set(entry, (p = templatesOf(listOf(tr.transport, entry))));
+      } else p = recs.fallback ??= templatesOf(listOf(tr.transport, recs.fallbackEntry));
       if (p.remapPrefixes.length > 0) return undefined;
       const found = p.shared.byShape.get(shape);
       if (found === undefined || found === null) return undefined;

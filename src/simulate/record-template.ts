@@ -101,6 +101,9 @@ export interface ListTemplates {
   byShape: Map<number, RecordTemplate | null>;
 }
 
+/** What templates are made per: a deciding list under a transport, from a scope (a deciding plan has more). */
+export type ListOfScope = Pick<DecidingPlan, "transport" | "entry" | "scope" | "requirements">;
+
 /** A deciding plan as templates see it. */
 export interface PlanTemplates {
   shared: ListTemplates;
@@ -140,8 +143,8 @@ function contentKey(v: unknown): string {
  * Templates of deciding plans, shared by plans whose lists say the same. Bounded: cleared when `limit` distinct lists
  * are held (memory stays flat whatever the policy).
  */
-export function planTemplates(sim: Simulator, limit = 1024): (plan: DecidingPlan) => PlanTemplates {
-  const byPlan = new Map<DecidingPlan, PlanTemplates>();
+export function planTemplates(sim: Simulator, limit = 1024): (plan: ListOfScope) => PlanTemplates {
+  const byPlan = new Map<ListOfScope, PlanTemplates>();
   const byList = new Map<string, ListTemplates>();
   return (plan) => {
     let p = byPlan.get(plan);
@@ -157,7 +160,8 @@ export function planTemplates(sim: Simulator, limit = 1024): (plan: DecidingPlan
       }
       byList.set(key, (shared = { byShape: new Map() }));
     }
-    const scopeText = plan.scope === null || plan.scope.scope === "" ? "" : compact(JSON.stringify(plan.scope.scope).slice(1, -1));
+    // Written as bytes (record-bytes.ts): how the engine holds the string does not matter.
+    const scopeText = plan.scope === null || plan.scope.scope === "" ? "" : JSON.stringify(plan.scope.scope).slice(1, -1);
     p = { shared, scopeText, remapPrefixes: remapPrefixesOf(plan.requirements) };
     byPlan.set(plan, p);
     return p;
