@@ -232,7 +232,11 @@ export function createTextRecords(o: {
     scope: entry ? { transport, scope: entry.scope } : null,
     requirements: entry ? entry.requirements : fast.sim.options.policy.default,
   });
+  let lastDecider: TransportDecider | undefined;
+  let lastRecords: TransportRecords | undefined;
   const transportRecords = (tr: TransportDecider): TransportRecords => {
+    // References of one transport come in runs: the last one's answer without a Map lookup.
+    if (tr === lastDecider) return lastRecords!;
     let r = perTransport.get(tr);
     if (r === undefined) {
       r = {
@@ -243,6 +247,8 @@ export function createTextRecords(o: {
       };
       perTransport.set(tr, r);
     }
+    lastDecider = tr;
+    lastRecords = r;
     return r;
   };
 
