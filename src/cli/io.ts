@@ -7,6 +7,11 @@ import type { Host } from "../host/host.js";
 /** A writable text stream. */
 export interface TextSink {
   write(text: string): unknown;
+  /**
+   * Write UTF-8 bytes (what `write` of their text would write); the caller may reuse them once this returns. Output
+   * buffers use it when it is there (stdio.ts FdSink), else they write the text.
+   */
+  writeBytes?(bytes: Uint8Array): unknown;
   /** A stream's `once("drain")`: when write() returned false, output waits for it (bounded memory). */
   once?(event: "drain", listener: () => void): unknown;
 }

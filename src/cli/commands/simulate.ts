@@ -214,7 +214,7 @@ Examples:
       // record is the exact path's byte for byte: no evidence, registries.conf, manifest or --platform, compact JSON.
       const { createFastRecords } = await import("../../simulate/fast-record.js");
       const fastRecords =
-        writer.addJson !== undefined && selection.kind !== "full" && !evidenceSource.requested && registriesConf === undefined && manifest === undefined && opts.platform === undefined
+        writer.addJson !== undefined && writer.addPrepared !== undefined && selection.kind !== "full" && !evidenceSource.requested && registriesConf === undefined && manifest === undefined && opts.platform === undefined
           ? createFastRecords(runner.simulator, selection.kind === "fields" ? selection.fields : undefined)
           : undefined;
       // dir: images that are not on this machine, where the signatures are read as the runtime reads them (the default).
@@ -242,9 +242,17 @@ Examples:
       // Synchronous where the bulk path takes the reference: one await per flush and per exact reference only.
       const each = async (inputs: readonly string[]) => {
         for (const input of inputs) {
-          const fr = fastRecords?.record(input) ?? (dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined);
-          if (fr !== undefined) addRecord(fr);
-          else await exact(input);
+          // A bulk record is written straight into the output as bytes.
+          const verdict = fastRecords?.prepare(input);
+          if (verdict !== undefined) {
+            exit.add(verdict === "allow" ? ALLOW : DENY);
+            if (writer.addPrepared!(fastRecords!)) flushDue = true;
+            progress.tick(++done);
+          } else {
+            const fr = dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined;
+            if (fr !== undefined) addRecord(fr);
+            else await exact(input);
+          }
           if (flushDue) {
             flushDue = false;
             await out.flush();
@@ -267,6 +275,9 @@ Examples:
       ctx.exitCode = exit.code;
     });
 }
+
+const ALLOW = { verdict: "allow" } as const;
+const DENY = { verdict: "deny" } as const;
 
 /** Which fields records have: `--fields` (checked against the record's), else everything with `--explain`, else lean. */
 function recordSelection(opts: SimulateCliOptions): RecordSelection {
