@@ -7,6 +7,11 @@ import type { Host } from "../host/host.js";
 /** A writable text stream. */
 export interface TextSink {
   write(text: string): unknown;
+  /**
+   * Write UTF-8 bytes (what `write` of their text would write); the caller may reuse them once this returns. Output
+   * buffers use it when it is there (stdio.ts FdSink), else they write the text.
+   */
+  writeBytes?(bytes: Uint8Array): unknown;
   /** A stream's `once("drain")`: when write() returned false, output waits for it (bounded memory). */
   once?(event: "drain", listener: () => void): unknown;
 }
@@ -34,6 +39,11 @@ export interface CliIo {
    * CLI inside a shared process.
    */
   shortRun?: () => Promise<void>;
+  /**
+   * Only the real process (main.ts): set V8 flags of this process while it runs (`v8.setFlagsFromString`), e.g.
+   * simulate's policy load without the optimising compiler (src/cli/policy-load-phase.ts). Absent in tests.
+   */
+  setV8Flags?: (flags: string) => Promise<void>;
   /**
    * The machine as the library sees it (the one seam: files, writes, env, home, clock, HTTP); default: the Node
    * host with this `env` and `cwd`. Tests inject a memory host, or a Node host with wrapped `files`/`writes`.

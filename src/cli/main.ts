@@ -51,6 +51,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     // stop and the young generation stays at its first size. node:v8 is loaded only here: it brings in the stream
     // modules.
     shortRun: async () => (await import("node:v8")).setFlagsFromString("--max-opt=2 --semi-space-growth-factor=1"),
+    setV8Flags: async (flags) => (await import("node:v8")).setFlagsFromString(flags),
   });
   process.exitCode = code;
   // Once nothing is left to do (the event loop is empty: output written, files closed, a language server's streams

@@ -21,7 +21,9 @@ import {
   type RenderTextOptions,
 } from "../simulate/render-text.js";
 import { renderEvidenceText } from "../simulate/render-evidence.js";
+import { TextDecoder } from "node:util";
 import type { TextSink } from "./io.js";
+import { type ByteSink, maxUtf8, putBytes, putString, utf8 } from "../simulate/record-bytes.js";
 
 export { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "../simulate/record-fields.js";
 import { EXPLAIN_ONLY_FIELDS } from "../simulate/record-fields.js";
@@ -43,35 +45,107 @@ export function projectRecord(r: SimulationResult | DecisionRecord, selection: R
   return out;
 }
 
+/** The output buffer's size, and how full it is when a flush is due (a record or two below the size). */
+const OUTPUT_BYTES = 1 << 17;
+const FLUSH_AT = OUTPUT_BYTES - (1 << 13);
+
 /**
- * Output to a sink in 64 KiB writes. When a stream's write() says its buffer is full, the next flush waits for
- * "drain", so a slow reader (a pipe to `head`, a terminal) holds the run back instead of memory growing.
+ * Output to a sink in large writes of UTF-8 bytes, gathered in one reusable buffer: text is encoded into it, and the
+ * bulk records are written into it directly (record-bytes.ts {@link ByteSink}). When a stream's write() says its
+ * buffer is full, the next flush waits for "drain", so a slow reader (a pipe to `head`, a terminal) holds the run back
+ * instead of memory growing. A sink without `writeBytes` gets the text of what is held.
  */
-export class BufferedOutput {
-  private chunks: string[] = [];
-  private size = 0;
+export class BufferedOutput implements ByteSink {
+  buf: Buffer;
+  pos = 0;
   private blocked: Promise<void> | undefined;
-  constructor(private readonly sink: TextSink) {}
+  private readonly flushAt: number;
+  private decoder: TextDecoder | undefined;
+  constructor(
+    private readonly sink: TextSink,
+    private readonly size = OUTPUT_BYTES,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+    this.flushAt = size === OUTPUT_BYTES ? FLUSH_AT : size >> 1;
+  }
+  /** Whether a flush is due. */
+  get due(): boolean {
+    return this.pos >= this.flushAt;
+  }
   /** Queue text; true when a flush is due. */
   write(s: string): boolean {
-    this.chunks.push(s);
-    this.size += s.length;
-    return this.size >= 1 << 16;
+    const max = maxUtf8(s);
+    if (max > this.size) {
+      // Longer than the buffer: written as it is, after what is held.
+      this.writeOut();
+      this.sinkWrite(s);
+      return false;
+    }
+    if (max === 0) return this.pos >= this.flushAt;
+    if (this.buf.length - this.pos < max) this.writeOut();
+    this.pos += this.buf.write(s, this.pos);
+    return this.pos >= this.flushAt;
+  }
+  /**
+   * `s.slice(from, to)` at `pos` (room made): a short piece by a loop (a native call costs more than its characters),
+   * a long one by Node's encoder.
+   */
+  putText(s: string, from: number, to: number): void {
+    if (to - from < NATIVE_FROM) this.pos = putString(this.buf, this.pos, s, from, to);
+    else this.pos += (this.buf as NodeBuffer).utf8Write(from === 0 && to === s.length ? s : s.slice(from, to), this.pos);
+  }
+  /** Queue bytes; true when a flush is due. */
+  put(bytes: Uint8Array): boolean {
+    this.reserve(bytes.length);
+    this.pos = putBytes(this.buf, this.pos, bytes);
+    return this.pos >= this.flushAt;
+  }
+  /** Room for `n` bytes: what is held is written out when they do not fit; a larger buffer for a record that big. */
+  reserve(n: number): void {
+    if (this.buf.length - this.pos >= n) return;
+    this.writeOut();
+    if (this.buf.length < n) this.buf = Buffer.allocUnsafe(n);
   }
   /** Write what is queued (after the sink drained, if it asked for that). */
   async flush(): Promise<void> {
     if (this.blocked) await this.blocked;
     this.blocked = undefined;
-    if (this.size === 0) return;
-    const text = this.chunks.length === 1 ? this.chunks[0] : this.chunks.join("");
-    this.chunks = [];
-    this.size = 0;
-    if (this.sink.write(text) === false && this.sink.once) {
+    this.writeOut();
+  }
+  private writeOut(): void {
+    if (this.pos === 0) return;
+    const held = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    // A record bigger than the buffer made it grow: back to the usual size once written.
+    if (this.buf.length > this.size) this.buf = Buffer.allocUnsafe(this.size);
+    const sink = this.sink;
+    const more = sink.writeBytes !== undefined ? sink.writeBytes(held) : sink.write((this.decoder ??= new TextDecoder()).decode(held));
+    this.wait(more);
+  }
+  private sinkWrite(s: string): void {
+    this.wait(this.sink.write(s));
+  }
+  private wait(more: unknown): void {
+    if (more === false && this.sink.once && this.blocked === undefined) {
       const sink = this.sink;
       this.blocked = new Promise((resolve) => sink.once!("drain", () => resolve()));
     }
   }
 }
+
+/** Node's Buffer encoder without `write`'s argument handling (the same bytes as `buf.write(s, offset)`). */
+type NodeBuffer = Buffer & { utf8Write(s: string, offset: number): number };
+/** Pieces at least this long are encoded by Node (measured: below it a loop is cheaper than the call). */
+const NATIVE_FROM = 16;
+
+/** A record prepared to be written as bytes (fast-record.ts `prepare` / `writePrepared`). */
+export interface PreparedRecord {
+  writePrepared(sink: ByteSink): void;
+}
+
+const NEWLINE = utf8("\n");
+const ARRAY_OPEN = utf8("[\n");
+const ARRAY_NEXT = utf8(",\n");
 
 /** A writer of results in one format. */
 export interface ResultWriter<R = SimulationWithEvidence | DecisionRecord> {
@@ -79,6 +153,8 @@ export interface ResultWriter<R = SimulationWithEvidence | DecisionRecord> {
   add(r: R): boolean;
   /** Queue a record already written as compact JSON (fast-record.ts); only on writers of compact JSON. */
   addJson?(json: string): boolean;
+  /** Queue a record written as compact JSON bytes straight into the output; only on writers of compact JSON. */
+  addPrepared?(record: PreparedRecord): boolean;
   /** Queue what closes the output (after the last result). */
   end(): void;
 }
@@ -96,7 +172,12 @@ export function jsonlWriter(out: BufferedOutput, selection: RecordSelection): Re
       return out.write(line);
     },
     addJson(json) {
-      return out.write(json + "\n");
+      out.write(json);
+      return out.put(NEWLINE);
+    },
+    addPrepared(record) {
+      record.writePrepared(out);
+      return out.put(NEWLINE);
     },
     end() {},
   };
@@ -126,7 +207,13 @@ export function jsonArrayWriter(out: BufferedOutput, selection: RecordSelection,
       ? {}
       : {
           addJson(json: string) {
-            return out.write((n++ === 0 ? "[\n" : ",\n") + json);
+            out.put(n++ === 0 ? ARRAY_OPEN : ARRAY_NEXT);
+            return out.write(json);
+          },
+          addPrepared(record: PreparedRecord) {
+            out.put(n++ === 0 ? ARRAY_OPEN : ARRAY_NEXT);
+            record.writePrepared(out);
+            return out.due;
           },
         }),
     end() {

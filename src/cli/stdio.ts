@@ -56,6 +56,22 @@ export class FdSink implements TextSink {
     }
   }
 
+  /** `bytes` written as they are (blocking), or copied to the fallback stream (the caller reuses them). */
+  writeBytes(bytes: Uint8Array): boolean {
+    if (this.fallback) return this.fallback.write(Buffer.from(bytes));
+    let written = 0;
+    try {
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (readerGone(code)) process.exit(EXIT_BROKEN_PIPE);
+      if (code !== "EAGAIN") throw e;
+      this.fallback = this.stream();
+      return this.fallback.write(Buffer.from(bytes.subarray(written)));
+    }
+  }
+
   /** Backpressure: only the fallback stream ever asks for it (a blocking write has finished when it returns). */
   once(event: "drain", listener: () => void): this {
     if (this.fallback) this.fallback.once(event, listener);

@@ -29,6 +29,8 @@ export class FastJsonReader {
   private nextTab = -1;
   private nextLf = -1;
   private nextCr = -1;
+  /** The least of the three (where the next string that reaches it must look again). */
+  private nextControl = -1;
 
   constructor(protected readonly text: string) {
     this.n = text.length;
@@ -37,18 +39,21 @@ export class FastJsonReader {
     if (UNPLAIN.test(text)) throw GIVE_UP;
   }
 
-  /** Skips JSON whitespace (space, tab, LF, CR: the same set for Go and ECMAScript) and returns the next char. */
+  /**
+   * Skips JSON whitespace (space, tab, LF, CR: the same set for Go and ECMAScript) and returns the next char (-1 at the
+   * end). Written for code that runs once, unoptimised, where every `this.` read is an inline-cache call: past the end
+   * charCodeAt gives NaN, which ends the loop without a bound read per character.
+   */
   protected ws(): number {
     const t = this.text;
     let p = this.p;
-    let c = -1;
-    while (p < this.n) {
-      c = t.charCodeAt(p);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
-      else break;
+    let c = t.charCodeAt(p);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      do c = t.charCodeAt(++p);
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09);
+      this.p = p;
     }
-    this.p = p;
-    return p < this.n ? c : -1;
+    return c === c ? c : -1;
   }
 
   /**
@@ -61,10 +66,14 @@ export class FastJsonReader {
     if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
     const close = t.indexOf('"', start + 1);
     if (close < 0) throw GIVE_UP;
-    if (this.nextLf < start) this.nextLf = this.next("\n", start);
-    if (this.nextCr < start) this.nextCr = this.next("\r", start);
-    if (this.nextTab < start) this.nextTab = this.next("\t", start);
-    if (this.nextLf < close || this.nextCr < close || this.nextTab < close) throw GIVE_UP;
+    // Most strings end before the next tab, LF or CR already found: one comparison. Else bring the three up to date.
+    if (this.nextControl < close) {
+      if (this.nextLf < start) this.nextLf = this.next("\n", start);
+      if (this.nextCr < start) this.nextCr = this.next("\r", start);
+      if (this.nextTab < start) this.nextTab = this.next("\t", start);
+      this.nextControl = Math.min(this.nextLf, this.nextCr, this.nextTab);
+      if (this.nextControl < close) throw GIVE_UP;
+    }
     this.p = close + 1;
     return t.slice(start + 1, close);
   }

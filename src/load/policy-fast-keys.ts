@@ -2,7 +2,7 @@
  * The keys the policy.json fast path (policy-fast.ts) knows, per object kind, and the record one requirement's
  * members are read into. Keys are upstream's JSON names, matched exactly (`ParanoidUnmarshalJSONObject`).
  */
-import type { FieldState, SigstoreFacts } from "../ir/constraints.js";
+import { bytesState, listState, stringState, type FieldState, type SigstoreFacts } from "../ir/constraints.js";
 import type { FulcioConfig, IdentityMatch, PkiConfig } from "../ir/types.js";
 
 // Key bits of one requirement / identity / fulcio / pki object (a repeated key gives up).
@@ -60,10 +60,35 @@ export interface RequirementFields {
   rekorDatas?: string[];
 }
 
+/**
+ * Puts the members a requirement set (its `seen` bits) back to their reset values, so that one record serves every
+ * requirement: a member is set only together with its bit, so the others are still reset. (Typically two or three
+ * stores instead of fourteen, in code that runs once per requirement, unoptimised.)
+ */
+export function resetFields(f: RequirementFields): void {
+  const s = f.seen;
+  f.seen = 0;
+  if (s & K_TYPE) f.type = "";
+  if (s & K_KEY_TYPE) f.keyType = "";
+  if (s & K_KEY_PATH) f.keyPath = "";
+  if (s & K_KEY_PATHS) f.keyPaths = undefined;
+  if (s & K_KEY_DATA) f.keyData = "";
+  if (s & K_KEY_DATAS) f.keyDatas = undefined;
+  if (s & K_IDENTITY) f.identity = undefined;
+  if (s & K_BASE_LAYER) f.baseLayerIdentity = undefined;
+  if (s & K_FULCIO) f.fulcio = undefined;
+  if (s & K_PKI) f.pki = undefined;
+  if (s & K_REKOR_PATH) f.rekorPath = "";
+  if (s & K_REKOR_PATHS) f.rekorPaths = undefined;
+  if (s & K_REKOR_DATA) f.rekorData = "";
+  if (s & K_REKOR_DATAS) f.rekorDatas = undefined;
+}
+
 /** A field state as two bits of a verdict key. */
 export const STATE_CODE: Record<FieldState, number> = { absent: 0, zero: 1, empty: 2, set: 3 };
-/** The facts of newPRSigstoreSigned, in a fixed order for its verdict key. */
-export const SIGSTORE_FACTS = [
+
+/** The facts of newPRSigstoreSigned, in a fixed order (two bits each of {@link sigstoreFactsKey}). */
+const SIGSTORE_FACTS = [
   "keyPath",
   "keyPaths",
   "keyData",
@@ -75,3 +100,47 @@ export const SIGSTORE_FACTS = [
   "rekorPublicKeyData",
   "rekorPublicKeyDatas",
 ] as const satisfies readonly (keyof SigstoreFacts)[];
+
+/** The state of fact `i` (of {@link SIGSTORE_FACTS}) of a sigstoreSigned requirement's members. */
+function sigstoreFact(f: RequirementFields, i: number): FieldState {
+  const s = f.seen;
+  switch (i) {
+    case 0:
+      return s & K_KEY_PATH ? stringState(f.keyPath) : "absent";
+    case 1:
+      return listState(f.keyPaths);
+    case 2:
+      return s & K_KEY_DATA ? bytesState(f.keyData) : "absent";
+    case 3:
+      return listState(f.keyDatas);
+    case 4:
+      return s & K_FULCIO ? "set" : "absent";
+    case 5:
+      return s & K_PKI ? "set" : "absent";
+    case 6:
+      return s & K_REKOR_PATH ? stringState(f.rekorPath) : "absent";
+    case 7:
+      return listState(f.rekorPaths);
+    case 8:
+      return s & K_REKOR_DATA ? bytesState(f.rekorData) : "absent";
+    default:
+      return listState(f.rekorDatas);
+  }
+}
+
+/**
+ * The facts newPRSigstoreSigned decides on as one number (policies repeat a few combinations: the verdict is asked
+ * once per number), without making an object or an iterator per requirement.
+ */
+export function sigstoreFactsKey(f: RequirementFields): number {
+  let key = 0;
+  for (let i = 0; i < SIGSTORE_FACTS.length; i++) key = key * 4 + STATE_CODE[sigstoreFact(f, i)];
+  return key;
+}
+
+/** The facts of {@link sigstoreFactsKey} as newPRSigstoreSigned takes them. */
+export function sigstoreFacts(f: RequirementFields): SigstoreFacts {
+  const facts: Partial<Record<(typeof SIGSTORE_FACTS)[number], FieldState>> = {};
+  for (let i = 0; i < SIGSTORE_FACTS.length; i++) facts[SIGSTORE_FACTS[i]] = sigstoreFact(f, i);
+  return facts as SigstoreFacts;
+}

@@ -46,7 +46,6 @@ import {
   prSignedByKeySourcesPresent,
   stringState,
   type SignedByKeySource,
-  type SigstoreFacts,
 } from "../ir/constraints.js";
 import { parseNormalizedNamed, validateRemapPrefix, type DockerReferenceResult } from "../reference/docker-reference.js";
 import { validatePolicyScope } from "../reference/scopes.js";
@@ -72,7 +71,9 @@ import {
   IDENTITY_KEYS,
   type RequirementFields,
   STATE_CODE,
-  SIGSTORE_FACTS,
+  resetFields,
+  sigstoreFacts,
+  sigstoreFactsKey,
 } from "./policy-fast-keys.js";
 
 
@@ -197,10 +198,13 @@ class FastReader extends FastJsonReader {
   /** `PolicyRequirements.UnmarshalJSON`: a non-empty array of requirements. */
   private requirementList(): Requirement[] {
     if (!this.arrayStart()) throw GIVE_UP;
-    // Most lists hold one requirement: an array of that size, not one grown by push.
+    // Most lists hold one or two requirements: arrays of that size, not ones grown by push (a grown backing store
+    // has room for 17, kept with the policy).
     const first = this.requirement();
     if (!this.arrayNext()) return [first];
-    const out = [first];
+    const second = this.requirement();
+    if (!this.arrayNext()) return [first, second];
+    const out = [first, second];
     do out.push(this.requirement());
     while (this.arrayNext());
     return out;
@@ -210,12 +214,8 @@ class FastReader extends FastJsonReader {
   private requirement(): Requirement {
     const start = this.p;
     const f = this.fields;
-    f.seen = 0;
-    f.type = f.keyType = f.keyPath = f.keyData = f.rekorPath = f.rekorData = "";
-    f.keyPaths = f.keyDatas = f.rekorPaths = f.rekorDatas = undefined;
-    f.identity = f.baseLayerIdentity = undefined;
-    f.fulcio = undefined;
-    f.pki = undefined;
+    // Only the members the previous requirement set are not at their reset values (each is set only with its bit).
+    if (f.seen !== 0) resetFields(f);
     if (!this.objectStart()) throw GIVE_UP;
     do {
       const i = this.knownKey(REQUIREMENT_KEYS);
@@ -323,24 +323,11 @@ class FastReader extends FastJsonReader {
     if (this.has("pki")) allowed |= K_PKI;
     const s = f.seen;
     if ((s & ~allowed) !== 0) throw GIVE_UP;
-    const facts: SigstoreFacts = {
-      keyPath: s & K_KEY_PATH ? stringState(f.keyPath) : "absent",
-      keyPaths: listState(f.keyPaths),
-      keyData: s & K_KEY_DATA ? bytesState(f.keyData) : "absent",
-      keyDatas: listState(f.keyDatas),
-      fulcio: s & K_FULCIO ? "set" : "absent",
-      pki: s & K_PKI ? "set" : "absent",
-      rekorPublicKeyPath: s & K_REKOR_PATH ? stringState(f.rekorPath) : "absent",
-      rekorPublicKeyPaths: listState(f.rekorPaths),
-      rekorPublicKeyData: s & K_REKOR_DATA ? bytesState(f.rekorData) : "absent",
-      rekorPublicKeyDatas: listState(f.rekorDatas),
-    };
-    // Once per distinct combination of facts (a negative key: apart from signedBy's).
-    let key = 0;
-    for (const k of SIGSTORE_FACTS) key = key * 4 + STATE_CODE[facts[k]!];
-    key = -1 - key;
+    // Once per distinct combination of facts (a negative key: apart from signedBy's); the facts object only then.
+    const key = -1 - sigstoreFactsKey(f);
     let ok = this.verdicts.get(key);
     if (ok === undefined) {
+      const facts = sigstoreFacts(f);
       const generation = this.before(5, 24) ? "5.23" : this.before(5, 33) ? "5.24" : "newest";
       ok = newPRSigstoreSigned(facts, generation).length === 0;
       this.verdicts.set(key, ok);

@@ -30,6 +30,8 @@ import { type FastPath, IMAGE_NAME_PLACEHOLDER, splitAround } from "./fast-path.
 import type { DecidingScope } from "./scope-lookup.js";
 import { HASH_SEED, hashStep, hashString, ScopeTable } from "./scope-table.js";
 import type { Decision } from "./types.js";
+import { emptyScan, type TextScan } from "./text-scan.js";
+export type { TextScan } from "./text-scan.js";
 
 const DOCKER_IO = "docker.io/";
 const DOCKER_IO_LIBRARY = "docker.io/library/";
@@ -40,7 +42,7 @@ const H_DOCKER_IO_LIBRARY = hashString(DOCKER_IO_LIBRARY);
 const H_STAR_DOT = hashString(STAR_DOT);
 
 /** What one transport's decisions need, prepared once. */
-interface TransportDecider {
+export interface TransportDecider {
   transport: "docker" | "docker-daemon";
   /** `docker://` or `docker-daemon:`: the text before the reference. */
   prefix: string;
@@ -59,6 +61,8 @@ interface TransportDecider {
   fallbackScope: DecidingScope | null;
   /** What decides a docker.io name no in-text namespace matched: behind `docker.io/library/`, behind `docker.io/`. */
   dockerIoNamespaces: [EntryDecision | undefined, EntryDecision | undefined];
+  /** How many of those namespaces (`docker.io/library`, `docker.io`, `*.io`; the last two) are tried, in the same order. */
+  dockerIoTried: [number, number];
 }
 
 /** The per-simulator state of {@link fastDecideText}. */
@@ -69,11 +73,20 @@ export interface FastDecider {
   /** Where the scan leaves the `/` positions of the name (at most 255 of them: the name's length limit). */
   slashes: Int32Array;
   slashHashes: Int32Array;
+  /** The last scan. */
+  scan: TextScan<EntryDecision>;
 }
 
 /** The decider of a simulator's fast path (its tables are made on first use per transport). */
 export function createFastDecider(fast: FastPath): FastDecider {
-  return { fast, docker: undefined, daemon: undefined, slashes: new Int32Array(NAME_TOTAL_LENGTH_MAX + 1), slashHashes: new Int32Array(NAME_TOTAL_LENGTH_MAX + 1) };
+  return {
+    fast,
+    docker: undefined,
+    daemon: undefined,
+    slashes: new Int32Array(NAME_TOTAL_LENGTH_MAX + 1),
+    slashHashes: new Int32Array(NAME_TOTAL_LENGTH_MAX + 1),
+    scan: emptyScan(),
+  };
 }
 
 /**
@@ -108,10 +121,11 @@ function templateOf(t: TemplateSet, transport: string, requirements: readonly Re
   return i;
 }
 
-/** What an entry answers: its template and deciding scope. */
-interface EntryDecision {
+/** What an entry answers: its template and deciding scope (and the entry). */
+export interface EntryDecision {
   template: Template;
   scope: DecidingScope | null;
+  entry: ScopeEntry | undefined;
 }
 
 /** A transport's templates and their index by content. */
@@ -123,7 +137,7 @@ interface TemplateSet {
 /** The template and deciding scope of an entry (undefined: the global default). */
 function entryDecision(fast: FastPath, t: TemplateSet, transport: string, entry: ScopeEntry | undefined): EntryDecision {
   const requirements = entry ? entry.requirements : fast.sim.options.policy.default;
-  return { template: t.templates[templateOf(t, transport, requirements)], scope: entry ? Object.freeze({ transport, scope: entry.scope }) : null };
+  return { template: t.templates[templateOf(t, transport, requirements)], scope: entry ? Object.freeze({ transport, scope: entry.scope }) : null, entry };
 }
 
 function transportDecider(fast: FastPath, transport: "docker" | "docker-daemon"): TransportDecider {
@@ -146,8 +160,15 @@ function transportDecider(fast: FastPath, transport: "docker" | "docker-daemon")
       const entry = (p === DOCKER_IO_LIBRARY ? table?.get("docker.io/library") : undefined) ?? table?.get("docker.io") ?? table?.get("*.io");
       return entry === undefined ? undefined : entryDecision(fast, set, transport, entry);
     }) as [EntryDecision | undefined, EntryDecision | undefined],
+    dockerIoTried: [DOCKER_IO_KNOWN, DOCKER_IO_KNOWN.slice(1)].map((names) => {
+      const i = names.findIndex((ns) => table?.get(ns) !== undefined);
+      return i === -1 ? names.length : i + 1;
+    }) as [number, number],
   };
 }
+
+/** The namespaces of a docker.io name after those its text spells (upstream DockerReferenceNamespaces), library/'s first. */
+export const DOCKER_IO_KNOWN = ["docker.io/library", "docker.io", "*.io"] as const;
 
 /** `[A-Za-z0-9_]` */
 function isWordChar(c: number): boolean {
@@ -164,8 +185,11 @@ function isSha256Digest(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** The decision for `input`, or undefined when the exact path must decide (see the module comment). */
-export function fastDecideText(d: FastDecider, input: string): Decision | undefined {
+/**
+ * Scans `input` (see the module comment) into `d.scan`: its transport decider, or undefined when the exact path must
+ * decide.
+ */
+export function scanText(d: FastDecider, input: string): TransportDecider | undefined {
   let t: TransportDecider;
   let s: number;
   if (input.startsWith("docker://")) {
@@ -300,48 +324,102 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
     if (dockerIo && input.startsWith("sha256", nameEnd - 6) && (nameEnd - pathStart === 6 || (components === 2 && nameEnd - pathStart === 14 && input.startsWith("library/", pathStart)))) return undefined;
   } else if (bare && firstSlash === -1 && nameEnd - s === 64) return undefined; // maybe a 64-hex identifier: ParseNormalizedNamed refuses it.
 
+  const sc = d.scan;
+  sc.s = s;
+  sc.n = n;
+  sc.nameEnd = nameEnd;
+  sc.nameStart = nameStart;
+  sc.pathStart = pathStart;
+  sc.firstSlash = firstSlash;
+  sc.explicitDomain = explicitDomain;
+  sc.dockerIo = dockerIo;
+  sc.components = components;
+  sc.bare = bare;
+  sc.digested = at !== -1;
+  sc.p = p;
+  sc.h = h;
+  sc.slashCount = slashCount;
+  return t;
+}
+
+/**
+ * The slot of the scope that decides the scanned reference (`requirementsForImageRef`: the identity, then each
+ * namespace), or -1: then `d.scan.known` (a docker.io name's fixed namespaces) or the transport's fallback decides.
+ * Leaves in `d.scan` whether the identity matched, and how many namespaces were tried.
+ */
+export function findScope(d: FastDecider, t: TransportDecider, input: string): number {
+  const sc = d.scan;
+  const table = t.table;
+  sc.identityMatched = false;
+  sc.known = undefined;
+  if (table === undefined) {
+    sc.tried = 0;
+    return -1;
+  }
+  const { s, n, nameEnd, nameStart, firstSlash, dockerIo, bare, p, h, slashCount } = sc;
+  const slashes = d.slashes;
+  const slashHashes = d.slashHashes;
+  // The identity: `name:tag` / `name@digest` as written after the name, `name:latest` for a name-only reference.
+  let hi = h;
+  let slot: number;
+  if (bare) {
+    for (let i = 0; i < LATEST.length; i++) hi = hashStep(hi, LATEST.charCodeAt(i));
+    slot = table.find(hi, p, input, nameStart, nameEnd, LATEST);
+  } else {
+    for (let i = nameEnd; i < n; i++) hi = hashStep(hi, input.charCodeAt(i));
+    slot = table.find(hi, p, input, nameStart, n, "");
+  }
+  if (slot !== -1) {
+    sc.identityMatched = true;
+    return slot;
+  }
+  // The namespaces, most specific first.
+  let tried = 1;
+  slot = table.find(h, p, input, nameStart, nameEnd, "");
+  for (let k = slashCount - 1; slot === -1 && k >= 0; k--) {
+    tried++;
+    slot = table.find(slashHashes[k], p, input, nameStart, slashes[k], "");
+  }
+  if (slot === -1 && dockerIo) {
+    const which = p === DOCKER_IO_LIBRARY ? 0 : 1;
+    sc.known = t.dockerIoNamespaces[which];
+    tried += t.dockerIoTried[which];
+  } else if (slot === -1) {
+    // `*.` + each dot-suffix of the host without its port (each tried; probed only when some scope is a wildcard).
+    let hostEnd = input.indexOf(":", s);
+    if (hostEnd === -1 || hostEnd > firstSlash) hostEnd = firstSlash;
+    for (let dot = input.indexOf(".", s); slot === -1 && dot !== -1 && dot < hostEnd; dot = input.indexOf(".", dot + 1)) {
+      tried++;
+      if (!table.hasWildcards) continue;
+      let hw = H_STAR_DOT;
+      for (let i = dot + 1; i < hostEnd; i++) hw = hashStep(hw, input.charCodeAt(i));
+      slot = table.find(hw, STAR_DOT, input, dot + 1, hostEnd, "");
+    }
+  }
+  sc.tried = tried;
+  return slot;
+}
+
+/** The decision for `input`, or undefined when the exact path must decide (see the module comment). */
+export function fastDecideText(d: FastDecider, input: string): Decision | undefined {
+  const t = scanText(d, input);
+  if (t === undefined) return undefined;
+  const sc = d.scan;
   const table = t.table;
   let template: Template | undefined;
   let scope: DecidingScope | null = null;
-  if (table !== undefined) {
-    // The identity: `name:tag` / `name@digest` as written after the name, `name:latest` for a name-only reference.
-    let hi = h;
-    let slot: number;
-    if (bare) {
-      for (let i = 0; i < LATEST.length; i++) hi = hashStep(hi, LATEST.charCodeAt(i));
-      slot = table.find(hi, p, input, nameStart, nameEnd, LATEST);
-    } else {
-      for (let i = nameEnd; i < n; i++) hi = hashStep(hi, input.charCodeAt(i));
-      slot = table.find(hi, p, input, nameStart, n, "");
+  const slot = findScope(d, t, input);
+  if (slot !== -1) {
+    let note = table!.note(slot);
+    if (note === 0) {
+      const entry = table!.entries[slot]!;
+      note = templateOf(t, t.transport, entry.requirements) + 1;
+      table!.setNote(slot, note);
+      t.scopes[slot] = Object.freeze({ transport: t.transport, scope: entry.scope });
     }
-    // The namespaces, most specific first.
-    if (slot === -1) slot = table.find(h, p, input, nameStart, nameEnd, "");
-    for (let k = slashCount - 1; slot === -1 && k >= 0; k--) slot = table.find(slashHashes[k], p, input, nameStart, slashes[k], "");
-    if (slot === -1 && dockerIo) {
-      const known = t.dockerIoNamespaces[p === DOCKER_IO_LIBRARY ? 0 : 1];
-      if (known !== undefined) ({ template, scope } = known);
-    } else if (slot === -1 && table.hasWildcards) {
-      // `*.` + each dot-suffix of the host without its port.
-      let hostEnd = input.indexOf(":", s);
-      if (hostEnd === -1 || hostEnd > firstSlash) hostEnd = firstSlash;
-      for (let dot = input.indexOf(".", s); slot === -1 && dot !== -1 && dot < hostEnd; dot = input.indexOf(".", dot + 1)) {
-        let hw = H_STAR_DOT;
-        for (let i = dot + 1; i < hostEnd; i++) hw = hashStep(hw, input.charCodeAt(i));
-        slot = table.find(hw, STAR_DOT, input, dot + 1, hostEnd, "");
-      }
-    }
-    if (slot !== -1) {
-      let note = table.note(slot);
-      if (note === 0) {
-        const entry = table.entries[slot]!;
-        note = templateOf(t, t.transport, entry.requirements) + 1;
-        table.setNote(slot, note);
-        t.scopes[slot] = Object.freeze({ transport: t.transport, scope: entry.scope });
-      }
-      template = t.templates[note - 1];
-      scope = t.scopes[slot];
-    }
-  }
+    template = t.templates[note - 1];
+    scope = t.scopes[slot];
+  } else if (sc.known !== undefined) ({ template, scope } = sc.known);
   if (template === undefined) {
     template = t.fallback;
     scope = t.fallbackScope;
@@ -349,7 +427,7 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
   // A fresh object per decision: cheaper than reaching a per-scope shared one in memory (callers may keep it).
   if (template.parts === undefined) return template.exact ? undefined : { allowed: template.allowed, error: template.error, parseError: false, scope };
   const parts = template.parts;
-  const imageName = imageNameOf(t, input, s, nameEnd, pathStart, explicitDomain, dockerIo, components, bare);
+  const imageName = imageNameOf(t, input, sc.s, sc.nameEnd, sc.pathStart, sc.explicitDomain, sc.dockerIo, sc.components, sc.bare);
   const error = parts.length === 2 ? parts[0] + imageName + parts[1] : parts.join(imageName);
   return { allowed: false, error, parseError: false, scope };
 }
@@ -358,7 +436,7 @@ export function fastDecideText(d: FastDecider, input: string): Decision | undefi
  * `transports.ImageName`: the transport prefix + `FamiliarString()`. The text itself when it is written in familiar
  * form (the common case: no copy), else built from the familiar name.
  */
-function imageNameOf(
+export function imageNameOf(
   t: TransportDecider,
   input: string,
   s: number,

@@ -235,12 +235,13 @@ function identityScopeNames(fast: FastPath, transport: string): ReadonlySet<stri
   if (names === undefined) {
     const set = new Set<string>();
     names = set;
-    for (const scope of fast.sim.index.scopesOf(transport)?.keys() ?? []) {
+    // forEach, not for-of: run once, unoptimised, over every scope (no iterator result per scope).
+    fast.sim.index.scopesOf(transport)?.forEach((_, scope) => {
       const at = scope.indexOf("@");
       const colon = scope.lastIndexOf(":");
       if (at !== -1) set.add(scope.slice(0, at));
       else if (colon > scope.lastIndexOf("/")) set.add(scope.slice(0, colon));
-    }
+    });
     fast.identityScopeNames.set(transport, names);
   }
   return names;

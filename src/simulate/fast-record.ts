@@ -38,7 +38,9 @@ import { NO_LOOKUP, signatureLookupFor } from "./signature-lookup.js";
 import { sigstoreAttachmentTag } from "../registries/lookaside.js";
 import type { Simulator } from "./types.js";
 import { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "./record-fields.js";
-import { buildTemplate, compact, lookupShape, planTemplates, type RecordTemplate, SHAPE, SLOT_LETTERS } from "./record-template.js";
+import { buildTemplate, compact, lookupShape, type PlanTemplates, planTemplates, type RecordTemplate, SHAPE, SLOT_LETTERS } from "./record-template.js";
+import { type ByteSink, maxUtf8, putBytes, scratchSink, sinkString } from "./record-bytes.js";
+import { createTextRecords, type SharedLookup } from "./fast-record-text.js";
 import { nameMatchesPrefix } from "./identity-match.js";
 
 /** Fields of records the fast path never writes: the explain-only ones and those of bare names (resolution, mirrors). */
@@ -58,8 +60,17 @@ export interface FastRecord {
 export interface FastRecords {
   /** The record of `input` as `JSON.stringify` of the selected fields gives it, or undefined: take the exact path. */
   record(input: string): FastRecord | undefined;
+  /**
+   * Decides the record of `input` and holds it for {@link FastRecords.writePrepared}: its verdict, or undefined (take
+   * the exact path; nothing is held).
+   */
+  prepare(input: string): "allow" | "deny" | undefined;
+  /** Writes the record prepared last as UTF-8 JSON text (the bytes of `record`'s `json`). */
+  writePrepared(sink: ByteSink): void;
   /** How many records were filled in from a template and how many explained exactly (for tests). */
   readonly counts: { templated: number; explained: number };
+  /** How many of the templated records were written from decide()'s one scan (fast-record-text.ts; for tests). */
+  readonly scanned: { records: number };
 }
 
 /** A signature lookup with its record JSON and template shape (record-template.ts `lookupShape`). */
@@ -77,7 +88,7 @@ interface RepositoryRecord {
 }
 
 const NO_LOOKUP_ENTRY: LookupEntry = { details: NO_LOOKUP, json: JSON.stringify(NO_LOOKUP), shape: 0 };
-const [R, I, T, L, N, C, D, P, G, H, B, S, A, M, E] = Array.from("RITLNCDPGHBSAME", (k) => SLOT_LETTERS.indexOf(k));
+const [R, I, T, L, N, C, D, P, G, H, B, S, A, M, W, E] = Array.from("RITLNCDPGHBSAMWE", (k) => SLOT_LETTERS.indexOf(k));
 
 /**
  * The fast record writer of a simulator, for the lean record (`fields` undefined) or a `--fields` selection; undefined
@@ -100,83 +111,140 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
     out.push("}");
     return out.join("");
   };
+  // The record prepared last (prepare → writePrepared): its template (null: `exact` is the record) and slot values.
+  let lean: LeanReference | undefined;
+  let repo: RepositoryPlan | undefined;
+  let identityMatched = false;
+  let rr: RepositoryRecord | undefined;
+  let lookup: LookupEntry = NO_LOOKUP_ENTRY;
+  let imageName = "";
+  let pt: PlanTemplates | undefined;
+  let tpl: RecordTemplate | null = null;
+  let exact: FastRecord | undefined;
+  const scratch = scratchSink();
+  /** The record prepared last as text (through the same bytes the writer writes). */
+  const text = (): string => {
+    scratch.pos = 0;
+    writePrepared(scratch);
+    return scratch.text();
+  };
+  // The common case from decide()'s one scan (fast-record-text.ts), once this path made its templates.
+  let shared: SharedLookup | undefined;
+  const textRecords =
+    registriesDScopes.size > 0
+      ? undefined
+      : createTextRecords({
+          fast,
+          templatesOf,
+          noLookup: NO_LOOKUP_ENTRY,
+          sharedLookup: () => (shared ??= sharedLookup(fast)),
+        });
+  let viaText = false;
+  const scanned = { records: 0 };
+  /** Writes the record prepared last: the template's pieces, the reference's values in its slots. */
+  const writePrepared = (sink: ByteSink): void => {
+    if (viaText) return textRecords!.writePrepared(sink);
+    const t = tpl;
+    if (t === null) return sinkString(sink, exact!.json);
+    // Identities, names, tags, digests and inputs accepted here are made of JSON-safe characters only (the exact
+    // parser's reference grammar: letters, digits, . _ - : / @ +), lookup strings are checked (lookupShape): written
+    // without escaping.
+    const bytes = t.bytes;
+    const slots = t.slots;
+    let next = bytes[0];
+    sink.reserve(next.length);
+    sink.pos = putBytes(sink.buf, sink.pos, next);
+    for (let i = 0; i < slots.length; i++) {
+      const k = slots[i];
+      const d = lookup.details;
+      const v =
+        k === I ? lean!.identity
+        : k === E ? repo!.name
+        : k === R ? input
+        : k === T ? (identityMatched ? "[]" : rr!.namespacesTried)
+        : k === L ? lookup.json
+        : k === N ? imageName
+        : k === C ? pt!.scopeText
+        : k === D ? repo!.domain
+        : k === P ? repo!.path
+        : k === G ? lean!.tag!
+        : k === H ? lean!.digest!
+        : k === B ? d.lookasideBase!
+        : k === S ? d.lookasideSignature1!
+        : k === A ? d.attachmentTag!
+        : k === M ? d.repository!
+        : imageName;
+      next = bytes[i + 1];
+      sink.reserve(maxUtf8(v) + next.length);
+      // W: the image name after its transport prefix.
+      sink.putText(v, k === W ? (repo!.transport === "docker" ? 7 : 14) : 0, v.length);
+      sink.pos = putBytes(sink.buf, sink.pos, next);
+    }
+  };
+  let input = "";
+  const prepare = (text_: string): "allow" | "deny" | undefined => {
+    const verdict = textRecords?.prepare(text_);
+    viaText = verdict !== undefined;
+    if (viaText) {
+      counts.templated++;
+      scanned.records++;
+      return verdict;
+    }
+    input = text_;
+    const l = leanReference(fast, input);
+    if (l === undefined) return undefined;
+    lean = l;
+    const r = (repo = l.repo);
+    const byIdentity = identityEntry(r, l.tag, l.digest);
+    identityMatched = byIdentity !== undefined;
+    const entry = byIdentity ?? r.namespaceEntry;
+    const plan = decidingPlan(fast, r.transport, entry);
+    rr = repositoryRecord(r);
+    const digest = l.digest !== undefined && l.digest.startsWith("sha256:") ? l.digest : undefined;
+    // The repository's lookup, or (a digest names the signatures, or registries.d names the identity) its own.
+    lookup =
+      r.transport !== "docker"
+        ? NO_LOOKUP_ENTRY
+        : registriesDScopes.has(l.identity)
+          ? lookupEntry(exactLookup(fast, l, digest), false)
+          : digest !== undefined
+            ? digestedLookup(fast, l, digest)
+            : repositoryLookup(fast, l, rr);
+    imageName = leanImageName(l);
+    pt = templatesOf(plan);
+    let shape = lookup.shape;
+    if (shape >= 0 && r.domain !== "") {
+      if (l.digest !== undefined) shape |= SHAPE.digest;
+      if (digest !== undefined) shape |= SHAPE.sha256;
+      for (const prefix of pt.remapPrefixes) if (nameMatchesPrefix(r.name, prefix)) shape = -1;
+    } else shape = -1;
+    let t: RecordTemplate | null | undefined = shape >= 0 ? pt.shared.byShape.get(shape) : null;
+    exact = undefined;
+    if (t === undefined) {
+      // Made for this reference, and confirmed on it: filled in, it must say what the exact explanation says.
+      t = buildTemplate(sim, plan, shape, lookup.details, assemble) ?? null;
+      exact = exactRecord(sim, plan, input, l, identityMatched, rr, imageName, digest, lookup, assemble);
+      tpl = t;
+      if (t !== null && (text() !== exact.json || (t.allowed ? "allow" : "deny") !== exact.verdict)) t = null;
+      pt.shared.byShape.set(shape, t);
+    }
+    tpl = t;
+    if (t !== null) {
+      counts.templated++;
+      return t.allowed ? "allow" : "deny";
+    }
+    counts.explained++;
+    exact ??= exactRecord(sim, plan, input, l, identityMatched, rr, imageName, digest, lookup, assemble);
+    return exact.verdict;
+  };
   return {
     counts,
-    record(input) {
-      const lean = leanReference(fast, input);
-      if (lean === undefined) return undefined;
-      const repo = lean.repo;
-      const byIdentity = identityEntry(repo, lean.tag, lean.digest);
-      const identityMatched = byIdentity !== undefined;
-      const entry = byIdentity ?? repo.namespaceEntry;
-      const plan = decidingPlan(fast, repo.transport, entry);
-      const rr = repositoryRecord(repo);
-      const digest = lean.digest !== undefined && lean.digest.startsWith("sha256:") ? lean.digest : undefined;
-      // The repository's lookup, or (a digest names the signatures, or registries.d names the identity) its own.
-      const lookup =
-        repo.transport !== "docker"
-          ? NO_LOOKUP_ENTRY
-          : registriesDScopes.has(lean.identity)
-            ? lookupEntry(exactLookup(fast, lean, digest), false)
-            : digest !== undefined
-              ? digestedLookup(fast, lean, digest)
-              : repositoryLookup(fast, lean, rr);
-      const imageName = leanImageName(lean);
-      const pt = templatesOf(plan);
-      let shape = lookup.shape;
-      if (shape >= 0 && repo.domain !== "") {
-        if (lean.digest !== undefined) shape |= SHAPE.digest;
-        if (digest !== undefined) shape |= SHAPE.sha256;
-        for (const prefix of pt.remapPrefixes) if (nameMatchesPrefix(repo.name, prefix)) shape = -1;
-      } else shape = -1;
-      let tpl: RecordTemplate | null | undefined = shape >= 0 ? pt.shared.byShape.get(shape) : null;
-      let exact: FastRecord | undefined;
-      if (tpl === undefined) {
-        // Made for this reference, and confirmed on it: filled in, it must say what the exact explanation says.
-        tpl = buildTemplate(sim, plan, shape, lookup.details, assemble) ?? null;
-        exact = exactRecord(sim, plan, input, lean, identityMatched, rr, imageName, digest, lookup, assemble);
-        if (tpl !== null && (fill(tpl) !== exact.json || (tpl.allowed ? "allow" : "deny") !== exact.verdict)) tpl = null;
-        pt.shared.byShape.set(shape, tpl);
-      }
-      if (tpl !== null) {
-        counts.templated++;
-        return { verdict: tpl.allowed ? "allow" : "deny", json: fill(tpl) };
-      }
-      counts.explained++;
-      return exact ?? exactRecord(sim, plan, input, lean, identityMatched, rr, imageName, digest, lookup, assemble);
-
-      // Identities, names, tags, digests and inputs accepted here are made of JSON-safe characters only (the exact
-      // parser's reference grammar: letters, digits, . _ - : / @ +), lookup strings are checked (lookupShape):
-      // quoted without escaping.
-      function fill(t: RecordTemplate): string {
-        const out: string[] = [t.parts[0]];
-        const slots = t.slots;
-        for (let i = 0; i < slots.length; i++) {
-          const k = slots[i];
-          const d = lookup.details;
-          out.push(
-            k === I ? lean!.identity
-            : k === E ? repo.name
-            : k === R ? input
-            : k === T ? (identityMatched ? "[]" : rr.namespacesTried)
-            : k === L ? lookup.json
-            : k === N ? imageName
-            : k === C ? pt.scopeText
-            : k === D ? repo.domain
-            : k === P ? repo.path
-            : k === G ? lean!.tag!
-            : k === H ? lean!.digest!
-            : k === B ? d.lookasideBase!
-            : k === S ? d.lookasideSignature1!
-            : k === A ? d.attachmentTag!
-            : k === M ? d.repository!
-            : imageName.slice(repo.transport === "docker" ? 7 : 14),
-            t.parts[i + 1],
-          );
-        }
-        // Joined, not concatenated: a record is one flat string (long chains of `+` make slow cons strings to write).
-        return out.join("");
-      }
+    scanned,
+    prepare,
+    writePrepared,
+    record(input_) {
+      const verdict = prepare(input_);
+      return verdict === undefined ? undefined : { verdict, json: text() };
     },
   };
 }
@@ -249,6 +317,17 @@ function repositoryLookup(fast: FastPath, lean: LeanReference, rr: RepositoryRec
   const r = (t.repository ??= repositoryJson(t));
   rr.lookup = r === null ? lookupEntry(details, true) : { details, json: r.json.length === 1 ? r.json[0] : r.json.join(path), shape: r.shape };
   return rr.lookup;
+}
+
+/**
+ * The lookup every docker repository without a lookup digest shares when registries.d names no docker scope (the caller
+ * checks): the one template (no section selected) with its record JSON, once repositoryLookup made both.
+ */
+function sharedLookup(fast: FastPath): SharedLookup | undefined {
+  const t = lookupState(fast).templates.get("");
+  const r = t?.repository;
+  if (t === undefined || t === null || r === undefined || r === null) return undefined;
+  return { json: r.json, base: t.base, signature1: t.details.lookasideSignature1, attachmentTag: t.details.attachmentTag, shape: r.shape, template: t };
 }
 
 /**

@@ -26,6 +26,7 @@ import type { SignatureLookupDetails } from "./requirement-report.js";
 import { explainEvaluation } from "./simulate.js";
 import type { DecidingScope } from "./scope-lookup.js";
 import type { Simulator } from "./types.js";
+import { utf8 } from "./record-bytes.js";
 
 /** Slot letters: what a reference fills in. */
 export const SLOT_LETTERS = "RITLNCDPGHBSAMWE";
@@ -45,6 +46,8 @@ const SLOT_RE = /\\u0001([A-Z])\\u0001/;
 /** A record as text parts around slots (slot i, by index into SLOT_LETTERS, goes between parts i and i + 1). */
 export interface RecordTemplate {
   parts: string[];
+  /** The parts as UTF-8, encoded once (record-bytes.ts: records are written as bytes). */
+  bytes: Uint8Array[];
   slots: number[];
   allowed: boolean;
 }
@@ -98,6 +101,9 @@ export interface ListTemplates {
   byShape: Map<number, RecordTemplate | null>;
 }
 
+/** What templates are made per: a deciding list under a transport, from a scope (a deciding plan has more). */
+export type ListOfScope = Pick<DecidingPlan, "transport" | "entry" | "scope" | "requirements">;
+
 /** A deciding plan as templates see it. */
 export interface PlanTemplates {
   shared: ListTemplates;
@@ -137,8 +143,8 @@ function contentKey(v: unknown): string {
  * Templates of deciding plans, shared by plans whose lists say the same. Bounded: cleared when `limit` distinct lists
  * are held (memory stays flat whatever the policy).
  */
-export function planTemplates(sim: Simulator, limit = 1024): (plan: DecidingPlan) => PlanTemplates {
-  const byPlan = new Map<DecidingPlan, PlanTemplates>();
+export function planTemplates(sim: Simulator, limit = 1024): (plan: ListOfScope) => PlanTemplates {
+  const byPlan = new Map<ListOfScope, PlanTemplates>();
   const byList = new Map<string, ListTemplates>();
   return (plan) => {
     let p = byPlan.get(plan);
@@ -154,7 +160,8 @@ export function planTemplates(sim: Simulator, limit = 1024): (plan: DecidingPlan
       }
       byList.set(key, (shared = { byShape: new Map() }));
     }
-    const scopeText = plan.scope === null || plan.scope.scope === "" ? "" : compact(JSON.stringify(plan.scope.scope).slice(1, -1));
+    // Written as bytes (record-bytes.ts): how the engine holds the string does not matter.
+    const scopeText = plan.scope === null || plan.scope.scope === "" ? "" : JSON.stringify(plan.scope.scope).slice(1, -1);
     p = { shared, scopeText, remapPrefixes: remapPrefixesOf(plan.requirements) };
     byPlan.set(plan, p);
     return p;
@@ -215,7 +222,8 @@ export function buildTemplate(
   }
   // A letter that is no slot (the policy spells a marker-like text): not a template.
   if (slots.some((s) => s < 0)) return undefined;
-  return { ...coalesce(parts, slots), allowed: evaluation.allowed };
+  const t = coalesce(parts, slots);
+  return { ...t, bytes: t.parts.map(utf8), allowed: evaluation.allowed };
 }
 
 const [SD, SP, SG, SH, SE, SI] = Array.from("DPGHEI", (k) => SLOT_LETTERS.indexOf(k as SlotLetter));

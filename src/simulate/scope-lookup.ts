@@ -62,7 +62,9 @@ export class PolicyIndex {
       }
       // A loaded policy has unique transports and scopes (duplicate JSON keys are errors upstream); for a
       // hand-built IR with duplicates the first definition in document order wins.
-      for (const s of t.scopes) if (!scopes.has(s.scope)) scopes.set(s.scope, s);
+      // (Indexed loops: start-up code runs unoptimised, where for-of makes an iterator result per element.)
+      const list = t.scopes;
+      for (let i = 0; i < list.length; i++) if (!scopes.has(list[i].scope)) scopes.set(list[i].scope, list[i]);
     }
   }
 

@@ -74,7 +74,7 @@ export class ScopeTable {
     this.slots = new Int32Array(capacity * STRIDE);
     this.filter = new Int32Array(FILTER_BITS >>> 5);
     let total = 0;
-    for (const key of scopes.keys()) total += key.length;
+    scopes.forEach((_, key) => (total += key.length));
     this.chars = new Uint8Array(total);
     let offset = 0;
     let wildcards = false;

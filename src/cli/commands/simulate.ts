@@ -11,6 +11,7 @@ import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import { progressLine } from "../progress.js";
 import { BufferedOutput, jsonArrayWriter, jsonlWriter, RECORD_FIELDS, textWriter, type RecordSelection } from "../simulate-output.js";
 import { parseTimeoutOption } from "../timeout-option.js";
+import { policyLoadPhase } from "../policy-load-phase.js";
 import type { FastRecord } from "../../simulate/fast-record.js";
 
 /** The options of `imagetrust simulate` as commander parses them. */
@@ -127,6 +128,8 @@ Examples:
       // Key files from --keys / .imagetrust.yaml `keys:`: for the .trust checker and for verifying signatures.
       const keys = await runKeys(ctx, opts.keys, await requireRunConfig(ctx, undefined));
       ctx.keys = keysFor(ctx, keys);
+      // Start-up without the optimising compiler, back for the loop below (policy-load-phase.ts).
+      const endLoadPhase = await policyLoadPhase(ctx.io);
       // --target, else the target a .trust source declares.
       const { policy, registriesD, target } = await loadPolicyAndStorage(ctx, opts.policy, opts.registriesD, explicitTarget);
       let registriesConf;
@@ -211,7 +214,7 @@ Examples:
       // record is the exact path's byte for byte: no evidence, registries.conf, manifest or --platform, compact JSON.
       const { createFastRecords } = await import("../../simulate/fast-record.js");
       const fastRecords =
-        writer.addJson !== undefined && selection.kind !== "full" && !evidenceSource.requested && registriesConf === undefined && manifest === undefined && opts.platform === undefined
+        writer.addJson !== undefined && writer.addPrepared !== undefined && selection.kind !== "full" && !evidenceSource.requested && registriesConf === undefined && manifest === undefined && opts.platform === undefined
           ? createFastRecords(runner.simulator, selection.kind === "fields" ? selection.fields : undefined)
           : undefined;
       // dir: images that are not on this machine, where the signatures are read as the runtime reads them (the default).
@@ -239,15 +242,24 @@ Examples:
       // Synchronous where the bulk path takes the reference: one await per flush and per exact reference only.
       const each = async (inputs: readonly string[]) => {
         for (const input of inputs) {
-          const fr = fastRecords?.record(input) ?? (dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined);
-          if (fr !== undefined) addRecord(fr);
-          else await exact(input);
+          // A bulk record is written straight into the output as bytes.
+          const verdict = fastRecords?.prepare(input);
+          if (verdict !== undefined) {
+            exit.add(verdict === "allow" ? ALLOW : DENY);
+            if (writer.addPrepared!(fastRecords!)) flushDue = true;
+            progress.tick(++done);
+          } else {
+            const fr = dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined;
+            if (fr !== undefined) addRecord(fr);
+            else await exact(input);
+          }
           if (flushDue) {
             flushDue = false;
             await out.flush();
           }
         }
       };
+      await endLoadPhase();
       try {
         await each(refs);
         if (refsInput) for await (const batch of refsInput.batches) await each(batch);
@@ -263,6 +275,9 @@ Examples:
       ctx.exitCode = exit.code;
     });
 }
+
+const ALLOW = { verdict: "allow" } as const;
+const DENY = { verdict: "deny" } as const;
 
 /** Which fields records have: `--fields` (checked against the record's), else everything with `--explain`, else lean. */
 function recordSelection(opts: SimulateCliOptions): RecordSelection {

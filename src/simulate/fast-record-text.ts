@@ -1,0 +1,350 @@
+/**
+ * The bulk records' common case straight from `decide()`'s one scan of the text (fast-decide.ts `scanText` +
+ * `findScope`): a `docker://` or `docker-daemon:` reference with a tag (or none), no registries.d section that names a
+ * docker scope (then every repository's lookaside is the same template around its path), a deciding list without
+ * `remapIdentity`, and a record template already made and confirmed for its shape (fast-record.ts makes them). The
+ * record's slots are written from positions in the reference's text: the normalized name is a prefix plus a piece of
+ * the text, the namespaces tried are pieces of it too (upstream `PolicyConfigurationNamespaces`, in the order
+ * `findScope` probed them), so no repository plan, namespace list or lookup object is built per reference.
+ *
+ * Anything else is left to fast-record.ts's repository path (undefined), which also makes the templates this one
+ * uses. test/simulate/fast-record.test.ts and test/cli/simulate-fast-records.test.ts hold both equal to the exact path.
+ */
+import type { ScopeEntry } from "../ir/types.js";
+import { createFastDecider, DOCKER_IO_KNOWN, type FastDecider, findScope, imageNameOf, scanText, type TransportDecider } from "./fast-decide.js";
+import type { FastPath } from "./fast-path.js";
+import { type ByteSink, putBytes, utf8 } from "./record-bytes.js";
+import { type ListOfScope, type PlanTemplates, type RecordTemplate, SLOT_LETTERS } from "./record-template.js";
+import { lookupShape, SHAPE } from "./record-template.js";
+import type { SignatureLookupDetails } from "./requirement-report.js";
+
+const PATH_BLANK = "\u0002";
+const HEX_BLANK = "\u0003";
+const SAMPLE_PATH = "a-1/b.c";
+const SAMPLE_HEX = "0123456789abcdef".repeat(4);
+
+/** `text` split at the blanks `path` and `hex` (as it spells them). */
+function blanksOf(text: string, path: string, hex: string): Blanks {
+  const parts: string[] = [];
+  const blanks: number[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const kind = text.startsWith(path, i) ? 0 : text.startsWith(hex, i) ? 1 : -1;
+    if (kind === -1) continue;
+    parts.push(text.slice(start, i));
+    blanks.push(kind);
+    start = i + (kind === 0 ? path.length : hex.length);
+    i = start - 1;
+  }
+  parts.push(text.slice(start));
+  return { parts, blanks };
+}
+
+function fillBlanks(b: Blanks, path: string, hex: string): string {
+  let out = b.parts[0];
+  for (let i = 0; i < b.blanks.length; i++) out += (b.blanks[i] === 0 ? path : hex) + b.parts[i + 1];
+  return out;
+}
+
+/** The `signatureLookup` JSON of a record (fast-record.ts `lookupJson`). */
+function lookupJson(d: Pick<SignatureLookupDetails, "lookasideBase" | "lookasideSignature1" | "sigstoreAttachments">): string {
+  return JSON.stringify({ lookasideBase: d.lookasideBase, lookasideSignature1: d.lookasideSignature1, sigstoreAttachments: d.sigstoreAttachments });
+}
+
+/**
+ * The digested lookup of a shared lookup as blank templates (fast-record.ts `digestedLookup` fills the same in): its
+ * record JSON and first signature URL around the path and hex, confirmed by filling both in for a sample path and
+ * digest; null when it does not split so (a configured URL that spells a blank) or there is none.
+ */
+function digestedOf(shared: SharedLookup, d: { details: SignatureLookupDetails; signature1: string | null }): DigestedLookup | null {
+  const base = shared.base;
+  const json = blanksOf(lookupJson({ ...d.details, lookasideBase: base === null ? null : base.join(PATH_BLANK), lookasideSignature1: d.signature1 }), "\\u0002", "\\u0003");
+  const signature1 = d.signature1 === null ? null : blanksOf(d.signature1, PATH_BLANK, HEX_BLANK);
+  const sample: SignatureLookupDetails = {
+    ...d.details,
+    lookasideBase: base === null ? null : base.join(SAMPLE_PATH),
+    lookasideSignature1: d.signature1 === null ? null : d.signature1.split(PATH_BLANK).join(SAMPLE_PATH).split(HEX_BLANK).join(SAMPLE_HEX),
+    repository: "x.io/" + SAMPLE_PATH,
+    attachmentTag: "sha256-" + SAMPLE_HEX + ".sig",
+  };
+  if (fillBlanks(json, SAMPLE_PATH, SAMPLE_HEX) !== lookupJson(sample)) return null;
+  if (signature1 !== null && fillBlanks(signature1, SAMPLE_PATH, SAMPLE_HEX) !== sample.lookasideSignature1) return null;
+  const shape = lookupShape(sample);
+  return shape < 0 ? null : { json, signature1, shape };
+}
+
+const [R, I, T, L, N, C, D, P, G, H, B, S, A, M, W, E] = Array.from("RITLNCDPGHBSAMWE", (k) => SLOT_LETTERS.indexOf(k));
+const DOCKER_IO_LIBRARY = "docker.io/library/";
+const LIBRARY = "library/";
+
+/** The lookaside every docker repository shares (registries.d names no docker scope): its record JSON and base around the path. */
+export interface SharedLookup {
+  /** The `signatureLookup` JSON split around the repository path. */
+  json: string[];
+  /** The lookaside base split around the path (null: none). */
+  base: string[] | null;
+  /** The first signature's URL and attachment tag of a reference without a digest (path-independent). */
+  signature1: string | null;
+  attachmentTag: string | undefined;
+  /** The lookup's template shape (record-template.ts `lookupShape`). */
+  shape: number;
+  /**
+   * The lookup template (fast-record.ts): `digested`, once made, is the lookup of sha256-digested references, its first
+   * signature's URL with the path (U+0002) and hex (U+0003) blank (null: none confirmed).
+   */
+  template: { digested?: { details: SignatureLookupDetails; signature1: string | null } | null };
+}
+
+/** Text with blanks: `parts[i]`, then blank `blanks[i]` (0: the repository path, 1: the digest's hex), …, the last part. */
+interface Blanks {
+  parts: string[];
+  blanks: number[];
+}
+
+/** The lookup of sha256-digested docker references, around the path and the hex (see {@link digestedOf}). */
+interface DigestedLookup {
+  json: Blanks;
+  signature1: Blanks | null;
+  shape: number;
+}
+
+/** What the docker-daemon transport's records say about signatures (no lookup). */
+export interface NoLookup {
+  json: string;
+  shape: number;
+}
+
+/** Per transport: the plan templates of the table's slots, and of the fallback entry. */
+interface TransportRecords {
+  bySlot: (PlanTemplates | undefined)[];
+  fallbackEntry: ScopeEntry | undefined;
+  /** The plan templates of the fallback entry, and of docker.io's fixed namespaces' entries (made on first use). */
+  fallback: PlanTemplates | undefined;
+  known: Map<ScopeEntry, PlanTemplates>;
+}
+
+/** Writes records of the common case (see the module comment). */
+export interface TextRecords {
+  /** The verdict of `input`'s record, held for {@link TextRecords.writePrepared}; undefined: not the common case. */
+  prepare(input: string): "allow" | "deny" | undefined;
+  writePrepared(sink: ByteSink): void;
+}
+
+/** The common-case writer of a fast path (see the module comment). */
+export function createTextRecords(o: {
+  fast: FastPath;
+  templatesOf: (list: ListOfScope) => PlanTemplates;
+  /** The shared docker lookaside, once the repository path made it (undefined: not yet, or none). */
+  sharedLookup: () => SharedLookup | undefined;
+  noLookup: NoLookup;
+}): TextRecords {
+  const { fast, templatesOf, sharedLookup, noLookup } = o;
+  const d: FastDecider = createFastDecider(fast);
+  const sc = d.scan;
+  const perTransport = new Map<TransportDecider, TransportRecords>();
+  const quote = utf8('"');
+  const between = utf8('","');
+  const starDot = utf8("*.");
+  // The record prepared last.
+  let input = "";
+  let t: TransportDecider | undefined;
+  let tpl: RecordTemplate | undefined;
+  let pt: PlanTemplates | undefined;
+  let lookup: SharedLookup | undefined;
+  /** The digested lookup (undefined: not made yet; null: none), and the hex's start in the prepared text (-1: no digest). */
+  let digestedLookup: DigestedLookup | null | undefined;
+  let digested: DigestedLookup | undefined;
+  let hexFrom = -1;
+  let imageName = "";
+
+  const put = (sink: ByteSink, s: string, from = 0, to = s.length): void => {
+    if (to <= from) return;
+    sink.reserve(3 * (to - from));
+    sink.putText(s, from, to);
+  };
+  const putRaw = (sink: ByteSink, bytes: Uint8Array): void => {
+    sink.reserve(bytes.length);
+    sink.pos = putBytes(sink.buf, sink.pos, bytes);
+  };
+  /** The normalized name: `p` + its text. */
+  const putName = (sink: ByteSink, to = sc.nameEnd): void => {
+    put(sink, sc.p);
+    put(sink, input, sc.nameStart, to);
+  };
+  /** The repository path (`Path()`): after the domain; docker.io's official images under library/. */
+  const putPath = (sink: ByteSink): void => {
+    if (sc.dockerIo) {
+      if (sc.p === DOCKER_IO_LIBRARY) put(sink, LIBRARY);
+      put(sink, input, sc.pathStart, sc.nameEnd);
+    } else put(sink, input, sc.firstSlash + 1, sc.nameEnd);
+  };
+  /** Text with blanks, filled in with the path and the hex. */
+  const putBlanks = (sink: ByteSink, b: Blanks): void => {
+    for (let i = 0; i < b.parts.length; i++) {
+      if (i > 0) {
+        if (b.blanks[i - 1] === 0) putPath(sink);
+        else put(sink, input, hexFrom, sc.n);
+      }
+      put(sink, b.parts[i]);
+    }
+  };
+  /** Parts joined by the repository path. */
+  const putAroundPath = (sink: ByteSink, parts: readonly string[]): void => {
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) putPath(sink);
+      put(sink, parts[i]);
+    }
+  };
+  /** The namespaces tried, as JSON (in the order findScope probed them). */
+  const putTried = (sink: ByteSink): void => {
+    if (sc.identityMatched || sc.tried === 0) return put(sink, "[]");
+    put(sink, "[");
+    putRaw(sink, quote);
+    putName(sink);
+    let count = 1;
+    for (let k = sc.slashCount - 1; k >= 0 && count < sc.tried; k--, count++) {
+      putRaw(sink, between);
+      putName(sink, d.slashes[k]);
+    }
+    if (sc.dockerIo) {
+      for (let i = sc.p === DOCKER_IO_LIBRARY ? 0 : 1; i < DOCKER_IO_KNOWN.length && count < sc.tried; i++, count++) {
+        putRaw(sink, between);
+        put(sink, DOCKER_IO_KNOWN[i]);
+      }
+    } else {
+      let hostEnd = input.indexOf(":", sc.s);
+      if (hostEnd === -1 || hostEnd > sc.firstSlash) hostEnd = sc.firstSlash;
+      for (let dot = input.indexOf(".", sc.s); dot !== -1 && dot < hostEnd && count < sc.tried; dot = input.indexOf(".", dot + 1), count++) {
+        putRaw(sink, between);
+        putRaw(sink, starDot);
+        put(sink, input, dot + 1, hostEnd);
+      }
+    }
+    putRaw(sink, quote);
+    put(sink, "]");
+  };
+
+  // The list of a scope's entry as templates see it (fast-path.ts `decidingPlan` without the verdict, which only
+  // making a template needs; the repository path makes them): once per scope.
+  const listOf = (transport: string, entry: ScopeEntry | undefined): ListOfScope => ({
+    transport,
+    entry,
+    scope: entry ? { transport, scope: entry.scope } : null,
+    requirements: entry ? entry.requirements : fast.sim.options.policy.default,
+  });
+  let lastDecider: TransportDecider | undefined;
+  let lastRecords: TransportRecords | undefined;
+  const transportRecords = (tr: TransportDecider): TransportRecords => {
+    // References of one transport come in runs: the last one's answer without a Map lookup.
+    if (tr === lastDecider) return lastRecords!;
+    let r = perTransport.get(tr);
+    if (r === undefined) {
+      r = {
+        bySlot: new Array<PlanTemplates | undefined>(tr.table?.capacity ?? 0).fill(undefined),
+        fallbackEntry: fast.sim.index.scopesOf(tr.transport)?.get(""),
+        fallback: undefined,
+        known: new Map(),
+      };
+      perTransport.set(tr, r);
+    }
+    lastDecider = tr;
+    lastRecords = r;
+    return r;
+  };
+
+  return {
+    prepare(text) {
+      const tr = scanText(d, text);
+      if (tr === undefined) return undefined;
+      const docker = tr.transport === "docker";
+      const shared = docker ? sharedLookup() : undefined;
+      if (docker && shared === undefined) return undefined;
+      let shape = docker ? shared!.shape : noLookup.shape;
+      let dl: DigestedLookup | undefined;
+      if (sc.digested) {
+        if (docker) {
+          if (digestedLookup === undefined) {
+            const raw = shared!.template.digested;
+            if (raw === undefined) return undefined;
+            digestedLookup = raw === null ? null : digestedOf(shared!, raw);
+          }
+          if (digestedLookup === null) return undefined;
+          dl = digestedLookup;
+          shape = dl.shape;
+        }
+        shape |= SHAPE.digest | SHAPE.sha256;
+      }
+      const slot = findScope(d, tr, text);
+      const recs = transportRecords(tr);
+      let p: PlanTemplates | undefined;
+      if (slot !== -1) {
+        p = recs.bySlot[slot];
+        if (p === undefined) recs.bySlot[slot] = p = templatesOf(listOf(tr.transport, tr.table!.entries[slot]));
+      } else if (sc.known !== undefined) {
+        const entry = sc.known.entry!;
+        p = recs.known.get(entry);
+        if (p === undefined) recs.known.set(entry, (p = templatesOf(listOf(tr.transport, entry))));
+      } else p = recs.fallback ??= templatesOf(listOf(tr.transport, recs.fallbackEntry));
+      if (p.remapPrefixes.length > 0) return undefined;
+      const found = p.shared.byShape.get(shape);
+      if (found === undefined || found === null) return undefined;
+      input = text;
+      t = tr;
+      tpl = found;
+      pt = p;
+      lookup = shared;
+      digested = dl;
+      // After `@sha256:` (the scan takes no other digest).
+      hexFrom = sc.digested ? sc.nameEnd + 8 : -1;
+      imageName = imageNameOf(tr, text, sc.s, sc.nameEnd, sc.pathStart, sc.explicitDomain, sc.dockerIo, sc.components, sc.bare);
+      return found.allowed ? "allow" : "deny";
+    },
+
+    writePrepared(sink) {
+      const bytes = tpl!.bytes;
+      const slots = tpl!.slots;
+      putRaw(sink, bytes[0]);
+      for (let i = 0; i < slots.length; i++) {
+        const k = slots[i];
+        // Identities, names, tags and inputs accepted here are of the reference grammar (JSON-safe); lookup strings are
+        // checked when a template is made for them (lookupShape): written without escaping.
+        if (k === R) put(sink, input);
+        else if (k === I) {
+          putName(sink);
+          if (sc.bare) put(sink, ":latest");
+          else put(sink, input, sc.nameEnd, sc.n);
+        } else if (k === E || k === M) putName(sink);
+        else if (k === T) putTried(sink);
+        else if (k === L) {
+          if (lookup === undefined) put(sink, noLookup.json);
+          else if (digested !== undefined) putBlanks(sink, digested.json);
+          else putAroundPath(sink, lookup.json);
+        } else if (k === N) put(sink, imageName);
+        else if (k === W) put(sink, imageName, t!.transport === "docker" ? 7 : 14);
+        else if (k === C) put(sink, pt!.scopeText);
+        else if (k === D) {
+          if (sc.dockerIo) put(sink, "docker.io");
+          else put(sink, input, sc.s, sc.firstSlash);
+        } else if (k === P) putPath(sink);
+        else if (k === G) {
+          if (sc.bare) put(sink, "latest");
+          else put(sink, input, sc.nameEnd + 1, sc.n);
+        } else if (k === H) put(sink, input, sc.nameEnd + 1, sc.n);
+        else if (k === B) putAroundPath(sink, lookup!.base!);
+        else if (k === S) {
+          if (digested !== undefined) putBlanks(sink, digested.signature1!);
+          else put(sink, lookup!.signature1!);
+        } else if (k === A) {
+          if (hexFrom === -1) put(sink, lookup!.attachmentTag!);
+          else {
+            // sigstoreAttachmentTag: `sha256-<hex>.sig`.
+            put(sink, "sha256-");
+            put(sink, input, hexFrom, sc.n);
+            put(sink, ".sig");
+          }
+        }
+        putRaw(sink, bytes[i + 1]);
+      }
+    },
+  };
+}
