@@ -11,13 +11,14 @@ export const repoDir = dirname(benchDir);
 export const cliPath = join(repoDir, "dist", "cli", "main.js");
 
 /**
- * The node options the executable's shebang passes (`#!/usr/bin/env -S node --max-semi-space-size=…`), so that
- * `node <flags> dist/cli/main.js` in the benchmarks runs exactly as the installed `imagetrust` does.
+ * The node options the executable passes: its launcher line `exec node <flags> "$0" "$@"` (scripts/build-bundle.mjs;
+ * an older build's `#!/usr/bin/env -S node <flags>` shebang is read too), so that `node <flags> dist/cli/main.js` in the
+ * benchmarks runs exactly as the installed `imagetrust` does.
  */
 export function cliNodeFlags() {
   if (!existsSync(cliPath)) return [];
-  const first = readFileSync(cliPath, "utf8").split("\n", 1)[0];
-  const m = /^#!\S*env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/.exec(first);
+  const [first, second = ""] = readFileSync(cliPath, "utf8").split("\n", 2);
+  const m = /\bexec node((?:\s+-\S+)*)\s+"\$0"/.exec(second) ?? /^#!\S*env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/.exec(first);
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
 }
 
