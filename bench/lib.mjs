@@ -8,7 +8,18 @@ import { fileURLToPath } from "node:url";
 
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoDir = dirname(benchDir);
+/**
+ * The executable, run as a user runs `imagetrust` (its /bin/sh launcher execs node with the shipped flags; with
+ * NODE_EXTRA_CA_CERTS set, as on the benchmark machine, the launcher defers that file to the first TLS connection).
+ */
 export const cliPath = join(repoDir, "dist", "cli", "main.js");
+
+/** One line on how this machine's environment bears on Node's start (printed by the benchmarks). */
+export function startEnvironmentNote() {
+  return process.env.NODE_EXTRA_CA_CERTS
+    ? `  (NODE_EXTRA_CA_CERTS is set here: bare node reads it at every start; imagetrust's launcher defers it to the first TLS connection)`
+    : `  (NODE_EXTRA_CA_CERTS is not set here)`;
+}
 
 /**
  * The node options the executable passes: its launcher line `exec node <flags> "$0" "$@"` (scripts/build-bundle.mjs;
