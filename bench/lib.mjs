@@ -8,16 +8,28 @@ import { fileURLToPath } from "node:url";
 
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoDir = dirname(benchDir);
+/**
+ * The executable, run as a user runs `imagetrust` (its /bin/sh launcher execs node with the shipped flags; with
+ * NODE_EXTRA_CA_CERTS set, as on the benchmark machine, the launcher defers that file to the first TLS connection).
+ */
 export const cliPath = join(repoDir, "dist", "cli", "main.js");
 
+/** One line on how this machine's environment bears on Node's start (printed by the benchmarks). */
+export function startEnvironmentNote() {
+  return process.env.NODE_EXTRA_CA_CERTS
+    ? `  (NODE_EXTRA_CA_CERTS is set here: bare node reads it at every start; imagetrust's launcher defers it to the first TLS connection)`
+    : `  (NODE_EXTRA_CA_CERTS is not set here)`;
+}
+
 /**
- * The node options the executable's shebang passes (`#!/usr/bin/env -S node --max-semi-space-size=…`), so that
- * `node <flags> dist/cli/main.js` in the benchmarks runs exactly as the installed `imagetrust` does.
+ * The node options the executable passes: its launcher line `exec node <flags> "$0" "$@"` (scripts/build-bundle.mjs;
+ * an older build's `#!/usr/bin/env -S node <flags>` shebang is read too), so that `node <flags> dist/cli/main.js` in the
+ * benchmarks runs exactly as the installed `imagetrust` does.
  */
 export function cliNodeFlags() {
   if (!existsSync(cliPath)) return [];
-  const first = readFileSync(cliPath, "utf8").split("\n", 1)[0];
-  const m = /^#!\S*env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/.exec(first);
+  const [first, second = ""] = readFileSync(cliPath, "utf8").split("\n", 2);
+  const m = /\bexec node((?:\s+-\S+)*)\s+"\$0"/.exec(second) ?? /^#!\S*env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/.exec(first);
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
 }
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { repoDir } from "./lib.mjs";
+import { cliNodeFlags, repoDir } from "./lib.mjs";
 
 const LINES = Number(process.env.LINES ?? 1000);
 const RUNS = Number(process.env.RUNS ?? 40);
@@ -36,10 +36,9 @@ const text = generateTrustLines(LINES);
 writeFileSync(file, text);
 const uri = pathToFileURL(file).href;
 
-// The flags the executable's shebang gives node (so the server runs as the installed `imagetrust lsp` does), and
+// The flags the executable's launcher gives node (so the server runs as the installed `imagetrust lsp` does), and
 // LSP_NODE_ARGS: extra ones (e.g. "--cpu-prof" to profile it).
-const shebang = /^#!\S*env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/.exec(readFileSync(bin, "utf8").split("\n", 1)[0]);
-const nodeArgs = [...(shebang ? shebang[1].trim().split(/\s+/).filter(Boolean) : []), ...(process.env.LSP_NODE_ARGS ?? "").split(" ").filter(Boolean)];
+const nodeArgs = [...cliNodeFlags(), ...(process.env.LSP_NODE_ARGS ?? "").split(" ").filter(Boolean)];
 const child = spawn(process.execPath, [...nodeArgs, bin, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
 let buffer = Buffer.alloc(0);
 let nextId = 1;

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { cliNodeFlags, cliPath, fmtS, timeProcess } from "./lib.mjs";
+import { cliPath, fmtS, startEnvironmentNote, timeProcess } from "./lib.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = dirname(benchDir);
@@ -212,7 +212,7 @@ for (const n of [...new Set([Math.min(100_000, N), N])]) {
   const file = n === N ? refsFile : join(outDir, `refs-${n}.txt`);
   if (n !== N) writeFileSync(file, refs.slice(0, n).join("\n") + "\n");
   const runs = n > 100_000 ? 1 : RUNS;
-  const cli = timeProcess(process.execPath, [...cliNodeFlags(), cliPath, "simulate", "--policy", policyFile, "--refs", file, "--format", "jsonl", "--quiet"], {
+  const cli = timeProcess(cliPath, ["simulate", "--policy", policyFile, "--refs", file, "--format", "jsonl", "--quiet"], {
     runs,
     okCodes: [0, 1],
     stdoutFile: join(outDir, `out-${n}.jsonl`),
@@ -240,6 +240,7 @@ if (theirs) {
 } else console.log("containers/image side unavailable (no Go toolchain): ours only");
 
 console.log("\nimagetrust simulate --format jsonl > file (the shipped executable), whole process:");
+console.log(startEnvironmentNote());
 for (const { n, cli, go } of cliRuns) {
   const cpu = cli.cpuSeconds !== undefined ? `, CPU ${fmtS(cli.cpuSeconds)}` : "";
   let line = `  ${n.toLocaleString("en").padStart(9)} refs: ${fmtS(cli.seconds)}${cpu}, peak RSS ${cli.peakMB.toFixed(0)} MB, ${Math.round(n / cli.seconds).toLocaleString("en")} refs/s`;

@@ -27,7 +27,33 @@ const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
  * stack only when one is printed. (Measured for `validate` of a 10,000-scope policy: the flag cost ~20 ms of CPU;
  * `--min-semi-space-size=16`, tried to spare the scavenges of the policy's IR, touched more memory and was no faster.)
  */
-export const SHEBANG = "#!/usr/bin/env -S node --max-semi-space-size=16";
+export const NODE_FLAGS = ["--max-semi-space-size=16"];
+
+/**
+ * The executable's first lines: a launcher that is a shell script and JavaScript at once. Each line after `#!/bin/sh`
+ * starts with `':' //;`, which `/bin/sh` runs as `:` (a no-op) and Node reads as the string `':'` followed by a
+ * comment (Node skips the `#!` line itself). The shell:
+ * - answers a lone `--version`/`-V` itself (what main.ts prints for it: the version known at build time). Issue 15
+ *   asks for `imagetrust --version` under 80 ms; a bare `node -e 0` takes ~100 ms on the benchmark machine.
+ * - moves `NODE_EXTRA_CA_CERTS` aside to `IMAGETRUST_DEFERRED_CA_CERTS`. Node 20 reads that file, and builds its
+ *   whole root store, at every start (measured on the benchmark machine, which sets it: ~60 ms of CPU, 416 M of bare
+ *   Node's 508 M instructions), though most commands never open a TLS connection. main.ts puts the variable back for
+ *   the program and its children; the HTTPS client (src/host/node-host.ts) trusts the same certificates, Node's
+ *   roots plus the file's, on its first connection. Not with `--use-openssl-ca` in NODE_OPTIONS (a root store the
+ *   client cannot rebuild): Node then reads the file at start, as before.
+ * - replaces itself with `node <NODE_FLAGS> <this file> <arguments>`, arguments untouched (`"$@"`), so signals,
+ *   standard streams and the exit status are node's own. That exec costs every other command ~1 ms.
+ * `node dist/cli/main.js …` (tests, benchmarks, a platform without /bin/sh) runs the same program without it.
+ */
+export function launcher(version) {
+  if (!/^[0-9A-Za-z.+-]+$/.test(version)) throw new Error(`package version ${JSON.stringify(version)} cannot be printed by the launcher`);
+  return [
+    "#!/bin/sh",
+    `':' //; [ "$#" = 1 ] && case "$1" in --version|-V) printf '%s\\n' '${version}'; exit 0;; esac`,
+    `':' //; case "$NODE_OPTIONS" in *openssl-ca*) ;; *) if [ -n "$NODE_EXTRA_CA_CERTS" ]; then IMAGETRUST_DEFERRED_CA_CERTS=$NODE_EXTRA_CA_CERTS; export IMAGETRUST_DEFERRED_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi;; esac`,
+    `':' //; exec node ${NODE_FLAGS.join(" ")} "$0" "$@"`,
+  ].join("\n");
+}
 
 /**
  * Node built-ins through `require` (the banner's createRequire), not ESM `import`: Node builds an ESM facade of a
@@ -145,11 +171,11 @@ await buildValidatePack({
   repo,
   common,
   plugins: [builtinsThroughRequire, chalkWithoutDetection],
-  shebangFlags: SHEBANG.replace(/^#!\S*env\s+(?:-S\s+)?node/, "").trim().split(/\s+/).filter(Boolean),
+  shebangFlags: NODE_FLAGS,
 });
 
-// The shebang goes on the entry only (esbuild's banner is on every chunk).
+// The launcher goes on the entry only (esbuild's banner is on every chunk).
 const main = join(outdir, "main.js");
 const text = readFileSync(main, "utf8").replace(/^#![^\n]*\n/, "");
-writeFileSync(main, `${SHEBANG}\n${text}`);
+writeFileSync(main, `${launcher(pkg.version)}\n${text}`);
 chmodSync(main, 0o755);

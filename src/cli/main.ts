@@ -10,6 +10,12 @@ mapStackTracesLazily();
 
 const argv = process.argv.slice(2);
 
+// The launcher (scripts/build-bundle.mjs) moved NODE_EXTRA_CA_CERTS aside, so that Node did not build its root store
+// at start; the program and its children see the environment as the user set it, and the HTTPS client trusts those
+// certificates on its first connection (src/host/node-host.ts, which reads IMAGETRUST_DEFERRED_CA_CERTS).
+const deferredCa = process.env.IMAGETRUST_DEFERRED_CA_CERTS;
+if (deferredCa !== undefined && process.env.NODE_EXTRA_CA_CERTS === undefined) process.env.NODE_EXTRA_CA_CERTS = deferredCa;
+
 // A reader that closes the pipe early (`imagetrust simulate --refs … | head`) ends the run quietly, as a Unix
 // tool killed by SIGPIPE (status 128 + 13), instead of an unhandled 'error' event with a stack trace and
 // deciding the rest of the input for nobody. The streams are made only when used (see stdio.ts): the CLI writes

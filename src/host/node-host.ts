@@ -109,14 +109,44 @@ function homeDirectory(env: Record<string, string | undefined>): string {
   }
 }
 
+/** The variable the executable's launcher moves `NODE_EXTRA_CA_CERTS` to (scripts/build-bundle.mjs `launcher`). */
+export const DEFERRED_CA_CERTS_VAR = "IMAGETRUST_DEFERRED_CA_CERTS";
+
+let deferredCa: Promise<string[] | undefined> | undefined;
+
+/**
+ * The certificate authorities Node would have trusted had it read `NODE_EXTRA_CA_CERTS` at start, when the launcher
+ * moved it aside: Node's own roots plus every certificate in the file (Node 20's `NewRootCertStore` +
+ * `AddCertsFromFile`). Undefined without a deferred file: Node's default store, as for any Node program. A file that
+ * cannot be read is ignored with Node's own warning, as Node ignores it at start.
+ */
+function deferredCertificateAuthorities(): Promise<string[] | undefined> {
+  return (deferredCa ??= (async () => {
+    const file = process.env[DEFERRED_CA_CERTS_VAR];
+    if (!file) return undefined;
+    let pem: string;
+    try {
+      pem = fs.readFileSync(file, "latin1");
+    } catch (e) {
+      process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(e as Error).message}`);
+      return undefined;
+    }
+    const { rootCertificates } = await import("node:tls");
+    return [...rootCertificates, ...(pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [])];
+  })());
+}
+
 /** One HTTP(S) exchange over node:http / node:https, bounded in time and size; redirects are not followed. */
 export const nodeHttp: HostHttp = {
   async request(req) {
     const url = new URL(req.url);
-    const mod = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+    const tls = url.protocol === "https:";
+    const mod = tls ? await import("node:https") : await import("node:http");
+    const ca = tls ? await deferredCertificateAuthorities() : undefined;
     return await new Promise((resolve, reject) => {
       let settled = false;
-      const r = mod.request(url, { method: req.method ?? "GET", headers: req.headers, rejectUnauthorized: req.tlsVerify !== false }, (res) => {
+      const options = { method: req.method ?? "GET", headers: req.headers, rejectUnauthorized: req.tlsVerify !== false, ...(ca ? { ca } : {}) };
+      const r = mod.request(url, options, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (c: Buffer) => {
