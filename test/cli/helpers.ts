@@ -31,6 +31,16 @@ export async function runCli(args: string[], io: Partial<CliIo> = {}): Promise<C
 export const REPO = path.resolve(import.meta.dirname, "../..");
 
 /**
+ * The Node flags the built executable runs with: its launcher's `exec node <flags> "$0" "$@"` line
+ * (scripts/build-bundle.mjs `launcher`), so that `node <flags> dist/cli/main.js` runs as `imagetrust` does.
+ */
+export function executableNodeFlags(): string[] {
+  const m = /^':' \/\/; exec node((?:\s+-\S+)*)\s+"\$0" "\$@"$/m.exec(readFileSync(path.join(REPO, "dist/cli/main.js"), "utf8").slice(0, 2000));
+  if (!m) throw new Error("dist/cli/main.js has no launcher line `exec node … \"$0\" \"$@\"`");
+  return m[1].trim().split(/\s+/).filter(Boolean);
+}
+
+/**
  * Compare `actual` with the golden file `test/fixtures/<rel>`. UPDATE_GOLDEN=1 rewrites it; a missing golden file
  * is written (and the test passes) except under CI=true, where it fails.
  */

@@ -7,11 +7,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO, runCli } from "./helpers.js";
+import { executableNodeFlags, REPO, runCli } from "./helpers.js";
 
 const CLI = path.join(REPO, "dist/cli");
-/** The Node flags of the executable's shebang (`#!/usr/bin/env -S node …`). */
-const FLAGS = readFileSync(path.join(CLI, "main.js"), "utf8").split("\n", 1)[0]!.replace(/^#!\S*env\s+(?:-S\s+)?node/, "").trim().split(/\s+/).filter(Boolean);
+/** The Node flags the executable runs with (its launcher's exec line). */
+const FLAGS = executableNodeFlags();
 
 function node(args: string[], cwd = REPO) {
   return spawnSync(process.execPath, [...FLAGS, ...args], { cwd, encoding: "utf8", env: { ...process.env, HOME: "/nonexistent-home", NO_COLOR: "1" } });
