@@ -171,7 +171,7 @@ await buildValidatePack({
   repo,
   common,
   plugins: [builtinsThroughRequire, chalkWithoutDetection],
-  shebangFlags: NODE_FLAGS,
+  nodeFlags: NODE_FLAGS,
 });
 
 // The launcher goes on the entry only (esbuild's banner is on every chunk).

@@ -11,7 +11,7 @@
 //    module); the others stay files of their own, read only when required;
 // 5. a second training run loads the pack without cache, validates the same policies and writes V8's code cache of
 //    what it compiled to dist/cli/validate/pack.cjs.cache. V8 accepts it only under the same Node and the same V8
-//    flags (hence the shebang's flags); anywhere else it is rejected and ignored. A failed training run leaves the
+//    flags (hence the launcher's NODE_FLAGS); anywhere else it is rejected and ignored. A failed training run leaves the
 //    pack without cache (a warning): the executable works the same, only slower to start.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -48,9 +48,9 @@ function filesUnder(dir, base = dir) {
 
 /**
  * Build dist/cli/validate/. `common` is the bundles' shared esbuild options, `plugins` theirs for this program,
- * `shebangFlags` the executable's Node flags, `repo` the repository.
+ * `nodeFlags` the executable's Node flags, `repo` the repository.
  */
-export async function buildValidatePack({ repo, common, plugins, shebangFlags }) {
+export async function buildValidatePack({ repo, common, plugins, nodeFlags }) {
   const outdir = join(repo, "dist", "cli", "validate");
   const scratch = join(repo, "dist", "cli", "validate-esm");
   rmSync(outdir, { recursive: true, force: true });
@@ -103,7 +103,7 @@ export async function buildValidatePack({ repo, common, plugins, shebangFlags })
 
   // 3. Which modules a validate instantiates.
   const train = (mode) =>
-    execFileSync(process.execPath, [...shebangFlags, join(repo, "scripts", "validate-pack-train.mjs"), outdir, mode], {
+    execFileSync(process.execPath, [...nodeFlags, join(repo, "scripts", "validate-pack-train.mjs"), outdir, mode], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
     });

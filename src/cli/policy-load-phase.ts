@@ -8,7 +8,7 @@
  * semi-spaces for 10,000 scopes) only holds copies of it on their way to the old generation. So the load runs with
  * `--max-opt=2` (which also turns `--turbofan` off) and `--semi-space-growth-factor=1` (set while V8 runs, it keeps the
  * young generation at its first size; given on the command line it does not). The decision loop over 100,000
- * references is the opposite: it needs optimised code and the 16 MB semi-spaces of the shebang. So before the loop
+ * references is the opposite: it needs optimised code and the 16 MB semi-spaces the executable's launcher gives node. So before the loop
  * TurboFan is back at V8's defaults (`--max-opt=999 --turbofan`: V8 reads them where it decides to tier up, so a
  * function hot in the loop is optimised as before) and the young generation grows from its first size to its cap in
  * one step (`--semi-space-growth-factor=8`, 2 → 16 MB; with V8's default 2 the 100,000-reference run paid ~400 page
