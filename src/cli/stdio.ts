@@ -47,12 +47,8 @@ export class FdSink implements TextSink {
       while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
       return true;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (readerGone(code)) process.exit(EXIT_BROKEN_PIPE);
-      if (code !== "EAGAIN") throw e;
-      this.fallback = this.stream();
-      const rest = bytes ?? Buffer.from(text, "utf8");
-      return this.fallback.write(written === 0 ? rest : rest.subarray(written));
+      const all = bytes ?? Buffer.from(text, "utf8");
+      return this.writeFailed(e, written === 0 ? all : all.subarray(written));
     }
   }
 
@@ -64,12 +60,20 @@ export class FdSink implements TextSink {
       while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
       return true;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (readerGone(code)) process.exit(EXIT_BROKEN_PIPE);
-      if (code !== "EAGAIN") throw e;
-      this.fallback = this.stream();
-      return this.fallback.write(Buffer.from(bytes.subarray(written)));
+      return this.writeFailed(e, Buffer.from(bytes.subarray(written)));
     }
+  }
+
+  /**
+   * A blocking write failed: a reader that went away ends the process as SIGPIPE would; a non-blocking descriptor
+   * (EAGAIN) hands `rest` and every later write to the stream made for it; anything else is thrown.
+   */
+  private writeFailed(e: unknown, rest: Buffer): boolean {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (readerGone(code)) process.exit(EXIT_BROKEN_PIPE);
+    if (code !== "EAGAIN") throw e;
+    this.fallback = this.stream();
+    return this.fallback.write(rest);
   }
 
   /** Backpressure: only the fallback stream ever asks for it (a blocking write has finished when it returns). */
