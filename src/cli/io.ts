@@ -76,8 +76,12 @@ export function stylesFor(color: boolean): TextStyles {
   };
 }
 
-/** A path for output: relative to the working directory when inside it, else absolute. */
+/**
+ * A path for output: relative to the working directory when inside it, else absolute. An empty argument (a path as
+ * typed, `imagetrust validate ""`) is shown as `""`, not as the working directory it would resolve to.
+ */
 export function displayPath(cwd: string, absolute: string): string {
+  if (absolute === "") return '""';
   const rel = nodePath.relative(cwd, absolute);
   if (rel === "") return ".";
   if (rel.startsWith("..") || nodePath.isAbsolute(rel)) return absolute;

@@ -120,7 +120,8 @@ const READ_LIMIT_HINT = "Check the file name; IMAGETRUST_MAX_READ_BYTES raises t
 export function ioErrorDiagnostic(file: string, err: unknown, expecting: "file" | "directory" = "file"): Diagnostic {
   switch (errorCode(err)) {
     case "ENOENT":
-      return fileDiagnostic(FILE_CODES.notFound, file, `No such ${expecting}: ${file}.`);
+      // An empty argument is named as one ("No such file: ." read as the working directory).
+      return fileDiagnostic(FILE_CODES.notFound, file, `No such ${expecting}: ${file === "" ? '""' : file}.`);
     case "EACCES":
     case "EPERM":
       return fileDiagnostic(

@@ -69,6 +69,15 @@ describe("inputs that cannot be read (exit 2, coded, no stack trace)", () => {
     expect(r.stdout).toContain("no/such/policy.json error IT9001 No such file");
     noStack(r);
   });
+  it("an empty argument is named as one, not as the working directory", async () => {
+    const r = await runCli(["validate", "", "--format", "json"]);
+    expect(r.code).toBe(2);
+    const [report] = JSON.parse(r.stdout) as { file: string; diagnostics: { code: string; message: string }[] }[];
+    expect(report.file).toBe('""');
+    expect(report.diagnostics.map((d) => [d.code, d.message])).toEqual([["IT9001", 'No such file: "".']]);
+    const text = await runCli(["validate", ""]);
+    expect(text.stdout).not.toMatch(/^\. /m);
+  });
   it("an unreadable file (EACCES)", async () => {
     const host = memoryHost({ files: { "/etc/containers/policy.json": { data: "{}", unreadable: true } } });
     const r = await runCli(["validate", "--format", "json", "/etc/containers/policy.json"], { host });
