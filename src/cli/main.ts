@@ -3,6 +3,7 @@
 import { commandName } from "./command-name.js";
 import { mapStackTracesLazily } from "./stack-traces.js";
 import { EXIT_BROKEN_PIPE, FdSink, isTerminal, readerGone } from "./stdio.js";
+import { SHORT_RUN_V8_FLAGS } from "./short-run.js";
 import { packageVersion } from "./version.js";
 
 // A stack trace (in a bug report) names src/…ts lines; the source maps are read only when one is printed.
@@ -30,6 +31,9 @@ for (const name of ["stdout", "stderr"] as const) {
   const made = Object.getOwnPropertyDescriptor(process, name)?.get;
   if (made) Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => (stream ??= quietOnBrokenPipe(made.call(process))) });
 }
+/** V8 flags set while V8 runs; node:v8 is loaded only here (it brings in the stream modules). */
+const setV8Flags = async (flags: string): Promise<void> => (await import("node:v8")).setFlagsFromString(flags);
+
 const stdout = new FdSink(1, () => process.stdout);
 const stderr = new FdSink(2, () => process.stderr);
 
@@ -54,10 +58,9 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     euid: process.geteuid?.(),
     // Set while V8 runs (Node warns that changing flags late is at one's own risk): both are read where V8 decides
     // (a tier-up, a young-generation resize), which is all this needs; validate measured: TurboFan's compile jobs
-    // stop and the young generation stays at its first size. node:v8 is loaded only here: it brings in the stream
-    // modules.
-    shortRun: async () => (await import("node:v8")).setFlagsFromString("--max-opt=2 --semi-space-growth-factor=1"),
-    setV8Flags: async (flags) => (await import("node:v8")).setFlagsFromString(flags),
+    // stop and the young generation stays at its first size.
+    shortRun: () => setV8Flags(SHORT_RUN_V8_FLAGS),
+    setV8Flags,
   });
   process.exitCode = code;
   // Once nothing is left to do (the event loop is empty: output written, files closed, a language server's streams

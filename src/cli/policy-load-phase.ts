@@ -18,9 +18,10 @@
  * back would override them.
  */
 import type { CliIo } from "./io.js";
+import { SHORT_RUN_V8_FLAGS } from "./short-run.js";
 
-/** The load phase: baseline code only, a young generation kept at its first size. */
-const LOAD_FLAGS = "--max-opt=2 --semi-space-growth-factor=1";
+/** The load phase: a short run's (baseline code only, a young generation kept at its first size). */
+const LOAD_FLAGS = SHORT_RUN_V8_FLAGS;
 /** The streaming loop: TurboFan as V8's defaults have it, the young generation straight to its cap at its next growth. */
 const LOOP_FLAGS = "--max-opt=999 --turbofan --semi-space-growth-factor=8";
 

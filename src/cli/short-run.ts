@@ -31,6 +31,9 @@
 import type { Host } from "../host/host.js";
 import type { CliIo } from "./io.js";
 
+/** What a short run sets while V8 runs: no TurboFan, a young generation kept at its first size (see above). */
+export const SHORT_RUN_V8_FLAGS = "--max-opt=2 --semi-space-growth-factor=1";
+
 /** Inputs of at least this many bytes (together) keep V8's defaults. */
 export const SHORT_RUN_MAX_INPUT_BYTES = 16 * 1024 * 1024;
 

@@ -7,6 +7,7 @@ import { CommandContext, InputError, UsageError, parseTarget, renderLooseDiagnos
 import { colorOption, loadPolicyAndStorage, readManifest, readSource, requireDirectory, targetOption } from "../shared.js";
 import { keysFor, keysOption, requireRunConfig, runKeys } from "../run-config.js";
 import { SimulationExitCode } from "../exit-codes.js";
+import type { SimulationResult } from "../../simulate/types.js";
 import { didYouMean } from "../../diagnostics/did-you-mean.js";
 import { progressLine } from "../progress.js";
 import { BufferedOutput, jsonArrayWriter, jsonlWriter, RECORD_FIELDS, textWriter, type RecordSelection } from "../simulate-output.js";
@@ -224,31 +225,28 @@ Examples:
           ? createDirRecords({ runner, reads, cwd: ctx.io.cwd, selection })
           : undefined;
       let flushDue = false;
-      // A record written straight as JSON (bulk or dir: records), counted.
-      const addRecord = (fr: FastRecord): void => {
-        exit.add(fr);
-        if (writer.addJson!(fr.json)) flushDue = true;
+      // Every record, once written (`full`: the writer asks for a flush), counts towards the exit code and progress.
+      const counted = (result: Pick<SimulationResult, "verdict">, full: boolean): void => {
+        exit.add(result);
+        if (full) flushDue = true;
         progress.tick(++done);
       };
+      // A record written straight as JSON (dir: records).
+      const addRecord = (fr: FastRecord): void => counted(fr, writer.addJson!(fr.json));
       const exact = async (input: string) => {
         reads.clear();
         const r = (decisionOnly && runner.decision(input)) || (await runner.simulate(input));
         // --platform on a single image: a usage error (IT5840), not silently ignored.
         if ("signatures" in r) platformNotApplicable([(r.signatures as EvidenceReport | null) ?? undefined]);
-        exit.add(r);
-        if (writer.add(r)) flushDue = true;
-        progress.tick(++done);
+        counted(r, writer.add(r));
       };
       // Synchronous where the bulk path takes the reference: one await per flush and per exact reference only.
       const each = async (inputs: readonly string[]) => {
         for (const input of inputs) {
           // A bulk record is written straight into the output as bytes.
           const verdict = fastRecords?.prepare(input);
-          if (verdict !== undefined) {
-            exit.add(verdict === "allow" ? ALLOW : DENY);
-            if (writer.addPrepared!(fastRecords!)) flushDue = true;
-            progress.tick(++done);
-          } else {
+          if (verdict !== undefined) counted(verdict === "allow" ? ALLOW : DENY, writer.addPrepared!(fastRecords!));
+          else {
             const fr = dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined;
             if (fr !== undefined) addRecord(fr);
             else await exact(input);
