@@ -386,8 +386,7 @@ export function findScope(d: FastDecider, t: TransportDecider, input: string): n
     tried += t.dockerIoTried[which];
   } else if (slot === -1) {
     // `*.` + each dot-suffix of the host without its port (each tried; probed only when some scope is a wildcard).
-    let hostEnd = input.indexOf(":", s);
-    if (hostEnd === -1 || hostEnd > firstSlash) hostEnd = firstSlash;
+    const hostEnd = hostEndOf(input, s, firstSlash);
     for (let dot = input.indexOf(".", s); slot === -1 && dot !== -1 && dot < hostEnd; dot = input.indexOf(".", dot + 1)) {
       tried++;
       if (!table.hasWildcards) continue;
@@ -398,6 +397,15 @@ export function findScope(d: FastDecider, t: TransportDecider, input: string): n
   }
   sc.tried = tried;
   return slot;
+}
+
+/**
+ * Where the host of a scanned reference with a domain ends (its port, if any, not included): the end of the text the
+ * `*.` wildcard namespaces are cut from (`requirementsForImageRef` asks for each dot-suffix of the host).
+ */
+export function hostEndOf(input: string, s: number, firstSlash: number): number {
+  const colon = input.indexOf(":", s);
+  return colon === -1 || colon > firstSlash ? firstSlash : colon;
 }
 
 /** The decision for `input`, or undefined when the exact path must decide (see the module comment). */

@@ -11,7 +11,7 @@
  * uses. test/simulate/fast-record.test.ts and test/cli/simulate-fast-records.test.ts hold both equal to the exact path.
  */
 import type { ScopeEntry } from "../ir/types.js";
-import { createFastDecider, DOCKER_IO_KNOWN, type FastDecider, findScope, imageNameOf, scanText, type TransportDecider } from "./fast-decide.js";
+import { createFastDecider, DOCKER_IO_KNOWN, type FastDecider, findScope, hostEndOf, imageNameOf, scanText, type TransportDecider } from "./fast-decide.js";
 import type { FastPath } from "./fast-path.js";
 import { type ByteSink, putBytes, utf8 } from "./record-bytes.js";
 import { type ListOfScope, type PlanTemplates, type RecordTemplate, SLOT_LETTERS } from "./record-template.js";
@@ -212,8 +212,7 @@ export function createTextRecords(o: {
         put(sink, DOCKER_IO_KNOWN[i]);
       }
     } else {
-      let hostEnd = input.indexOf(":", sc.s);
-      if (hostEnd === -1 || hostEnd > sc.firstSlash) hostEnd = sc.firstSlash;
+      const hostEnd = hostEndOf(input, sc.s, sc.firstSlash);
       for (let dot = input.indexOf(".", sc.s); dot !== -1 && dot < hostEnd && count < sc.tried; dot = input.indexOf(".", dot + 1), count++) {
         putRaw(sink, between);
         putRaw(sink, starDot);
