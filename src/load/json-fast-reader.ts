@@ -11,6 +11,9 @@ import { encodeBase64, goBase64Decode } from "../util/go-base64.js";
 // eslint-disable-next-line no-control-regex
 const UNPLAIN = /[\\\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff]/;
 
+/** A run of JSON whitespace, matched where {@link FastJsonReader.ws} sets lastIndex (sticky: at that position only). */
+const WS_RUN = /[ \t\n\r]+/y;
+
 /** Thrown to give up on the fast path; never escapes readPolicyFast. */
 export const GIVE_UP: unique symbol = Symbol("give up");
 
@@ -49,8 +52,14 @@ export class FastJsonReader {
     let p = this.p;
     let c = t.charCodeAt(p);
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-      do c = t.charCodeAt(++p);
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09);
+      c = t.charCodeAt(++p);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        // A longer run (a pretty-printed document's line break and indentation): one native scan.
+        WS_RUN.lastIndex = p;
+        WS_RUN.test(t);
+        p = WS_RUN.lastIndex;
+        c = t.charCodeAt(p);
+      }
       this.p = p;
     }
     return c === c ? c : -1;
