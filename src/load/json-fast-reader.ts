@@ -203,9 +203,12 @@ export class FastJsonReader {
 
   protected stringList(): string[] {
     if (!this.arrayStart()) return [];
+    // Lists of one or two as arrays of that size (a grown one keeps room for 17, with the policy), as requirementList.
     const first = this.string();
     if (!this.arrayNext()) return [first];
-    const out = [first];
+    const second = this.string();
+    if (!this.arrayNext()) return [first, second];
+    const out = [first, second];
     do out.push(this.string());
     while (this.arrayNext());
     return out;

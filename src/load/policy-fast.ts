@@ -305,7 +305,19 @@ class FastReader extends FastJsonReader {
       this.verdicts.set(key, ok);
     }
     if (!ok) throw GIVE_UP;
-    const out: SignedBy = { type: "signedBy", keyType: f.keyType as SignedByKeyType, origin };
+    const keyType = f.keyType as SignedByKeyType;
+    // The common shapes as one literal each (no property store grown member by member); the same key order as below.
+    switch (f.seen & ~K_KEY_TYPE) {
+      case K_TYPE | K_KEY_PATH:
+        return { type: "signedBy", keyType, origin, keyPath: f.keyPath };
+      case K_TYPE | K_KEY_PATH | K_IDENTITY:
+        return { type: "signedBy", keyType, origin, keyPath: f.keyPath, signedIdentity: f.identity! };
+      case K_TYPE | K_KEY_PATHS:
+        return { type: "signedBy", keyType, origin, keyPaths: f.keyPaths! };
+      case K_TYPE | K_KEY_PATHS | K_IDENTITY:
+        return { type: "signedBy", keyType, origin, keyPaths: f.keyPaths!, signedIdentity: f.identity! };
+    }
+    const out: SignedBy = { type: "signedBy", keyType, origin };
     if (f.seen & K_KEY_PATH) out.keyPath = f.keyPath;
     if (f.keyPaths) out.keyPaths = f.keyPaths;
     if (f.seen & K_KEY_DATA) out.keyData = f.keyData;
@@ -333,6 +345,13 @@ class FastReader extends FastJsonReader {
       this.verdicts.set(key, ok);
     }
     if (!ok) throw GIVE_UP;
+    // The common shapes as one literal each, in the key order below.
+    switch (s) {
+      case K_TYPE | K_KEY_PATH:
+        return { type: "sigstoreSigned", origin, keyPath: f.keyPath };
+      case K_TYPE | K_KEY_PATH | K_IDENTITY:
+        return { type: "sigstoreSigned", origin, keyPath: f.keyPath, signedIdentity: f.identity! };
+    }
     const out: SigstoreSigned = { type: "sigstoreSigned", origin };
     if (s & K_KEY_PATH) out.keyPath = f.keyPath;
     if (f.keyPaths) out.keyPaths = f.keyPaths;
