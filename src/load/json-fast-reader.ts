@@ -17,6 +17,21 @@ const WS_RUN = /[ \t\n\r]+/y;
 /** Thrown to give up on the fast path; never escapes readPolicyFast. */
 export const GIVE_UP: unique symbol = Symbol("give up");
 
+/** A fixed set of names (the keys of one kind of object, the values of a `type`), indexed by length for {@link FastJsonReader.knownKey}. */
+export interface NameSet {
+  readonly names: readonly string[];
+  /** The indices in `names` of the names of each length (an empty list for a length no name has). */
+  readonly byLength: readonly (readonly number[])[];
+}
+
+/** The {@link NameSet} of `names`. */
+export function nameSet(names: readonly string[]): NameSet {
+  const byLength: number[][] = [];
+  for (const name of names) while (byLength.length <= name.length) byLength.push([]);
+  names.forEach((name, i) => byLength[name.length].push(i));
+  return { names, byLength };
+}
+
 /** A cursor over one document's text. */
 export class FastJsonReader {
   protected p = 0;
@@ -120,7 +135,7 @@ export class FastJsonReader {
    * Like {@link key} for an object with a fixed set of keys: the index of the key in `names`, without making a
    * string of it; a key not in `names` (or not plain) gives up.
    */
-  protected knownKey(names: readonly string[]): number {
+  protected knownKey(names: NameSet): number {
     const start = this.p;
     const found = this.quotedName(names);
     this.ks = start;
@@ -136,7 +151,7 @@ export class FastJsonReader {
    * string of it (the IR then holds the shared constant, not one copy per object); any other value gives up. A name
    * holds no tab, LF or CR, so a match needs none of {@link string}'s checks.
    */
-  protected knownValue(names: readonly string[]): number {
+  protected knownValue(names: NameSet): number {
     const found = this.quotedName(names);
     this.p = this.closeQuote + 1;
     return found;
@@ -149,18 +164,21 @@ export class FastJsonReader {
    * The index in `names` of the plain string at the position (its closing quote in {@link closeQuote}); a string
    * that is none of them, or no string, gives up.
    */
-  private quotedName(names: readonly string[]): number {
+  private quotedName(names: NameSet): number {
     const t = this.text;
     const start = this.p;
     if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
     const close = t.indexOf('"', start + 1);
     if (close < 0) throw GIVE_UP;
-    const len = close - start - 1;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      if (name.length === len && t.startsWith(name, start + 1)) {
-        this.closeQuote = close;
-        return i;
+    // Only the names of the string's length are compared (one for most lengths).
+    const candidates = names.byLength[close - start - 1];
+    if (candidates !== undefined) {
+      for (let j = 0; j < candidates.length; j++) {
+        const i = candidates[j];
+        if (t.startsWith(names.names[i], start + 1)) {
+          this.closeQuote = close;
+          return i;
+        }
       }
     }
     throw GIVE_UP;

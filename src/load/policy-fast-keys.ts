@@ -3,7 +3,8 @@
  * members are read into. Keys are upstream's JSON names, matched exactly (`ParanoidUnmarshalJSONObject`).
  */
 import { bytesState, listState, stringState, type FieldState, type SigstoreFacts } from "../ir/constraints.js";
-import type { FulcioConfig, IdentityMatch, PkiConfig } from "../ir/types.js";
+import { IDENTITY_MATCH_TYPES, REQUIREMENT_TYPES, SIGNED_BY_KEY_TYPES, type FulcioConfig, type IdentityMatch, type PkiConfig } from "../ir/types.js";
+import { nameSet } from "./json-fast-reader.js";
 
 // Key bits of one requirement / identity / fulcio / pki object (a repeated key gives up).
 export const K_TYPE = 1 << 0;
@@ -40,6 +41,15 @@ export const REQUIREMENT_KEYS = [
 export const FULCIO_KEYS = ["caPath", "caData", "oidcIssuer", "subjectEmail"] as const;
 export const PKI_KEYS = ["caRootsPath", "caRootsData", "caIntermediatesPath", "caIntermediatesData", "subjectEmail", "subjectHostname"] as const;
 export const IDENTITY_KEYS = ["type", "dockerReference", "dockerRepository", "prefix", "signedPrefix"] as const;
+
+/** The key and type-value sets above, as the reader's knownKey/knownValue take them. */
+export const REQUIREMENT_KEY_SET = nameSet(REQUIREMENT_KEYS);
+export const FULCIO_KEY_SET = nameSet(FULCIO_KEYS);
+export const PKI_KEY_SET = nameSet(PKI_KEYS);
+export const IDENTITY_KEY_SET = nameSet(IDENTITY_KEYS);
+export const REQUIREMENT_TYPE_SET = nameSet(REQUIREMENT_TYPES);
+export const SIGNED_BY_KEY_TYPE_SET = nameSet(SIGNED_BY_KEY_TYPES);
+export const IDENTITY_MATCH_TYPE_SET = nameSet(IDENTITY_MATCH_TYPES);
 
 /** A requirement object's members, as read (strings and lists without nulls: anything else gave up). */
 export interface RequirementFields {
@@ -130,9 +140,31 @@ function sigstoreFact(f: RequirementFields, i: number): FieldState {
 
 /**
  * The facts newPRSigstoreSigned decides on as one number (policies repeat a few combinations: the verdict is asked
- * once per number), without making an object or an iterator per requirement.
+ * once per number): two bits a fact, {@link STATE_CODE} of {@link sigstoreFact} in {@link SIGSTORE_FACTS}' order,
+ * written out without a call, an object or a string per fact (it runs once per requirement, unoptimised).
  */
 export function sigstoreFactsKey(f: RequirementFields): number {
+  const s = f.seen;
+  // absent 0, zero 1, empty 2, set 3 (STATE_CODE); a []byte member read from a string is always "set".
+  let key = s & K_KEY_PATH ? (f.keyPath === "" ? 1 : 3) : 0;
+  key = key * 4 + listCode(f.keyPaths);
+  key = key * 4 + (s & K_KEY_DATA ? 3 : 0);
+  key = key * 4 + listCode(f.keyDatas);
+  key = key * 4 + (s & K_FULCIO ? 3 : 0);
+  key = key * 4 + (s & K_PKI ? 3 : 0);
+  key = key * 4 + (s & K_REKOR_PATH ? (f.rekorPath === "" ? 1 : 3) : 0);
+  key = key * 4 + listCode(f.rekorPaths);
+  key = key * 4 + (s & K_REKOR_DATA ? 3 : 0);
+  return key * 4 + listCode(f.rekorDatas);
+}
+
+/** {@link STATE_CODE} of {@link listState}. */
+function listCode(v: readonly unknown[] | undefined): number {
+  return v === undefined ? 0 : v.length === 0 ? 2 : 3;
+}
+
+/** {@link sigstoreFactsKey} as the facts spell it (the tests hold the two equal). */
+export function sigstoreFactsKeyOf(f: RequirementFields): number {
   let key = 0;
   for (let i = 0; i < SIGSTORE_FACTS.length; i++) key = key * 4 + STATE_CODE[sigstoreFact(f, i)];
   return key;

@@ -65,10 +65,14 @@ import {
   K_REKOR_PATHS,
   K_REKOR_DATA,
   K_REKOR_DATAS,
-  REQUIREMENT_KEYS,
-  FULCIO_KEYS,
+  REQUIREMENT_KEY_SET,
+  FULCIO_KEY_SET,
   PKI_KEYS,
-  IDENTITY_KEYS,
+  PKI_KEY_SET,
+  IDENTITY_KEY_SET,
+  REQUIREMENT_TYPE_SET,
+  SIGNED_BY_KEY_TYPE_SET,
+  IDENTITY_MATCH_TYPE_SET,
   type RequirementFields,
   STATE_CODE,
   resetFields,
@@ -218,17 +222,17 @@ class FastReader extends FastJsonReader {
     if (f.seen !== 0) resetFields(f);
     if (!this.objectStart()) throw GIVE_UP;
     do {
-      const i = this.knownKey(REQUIREMENT_KEYS);
+      const i = this.knownKey(REQUIREMENT_KEY_SET);
       const bit = 1 << i;
       if (f.seen & bit) throw GIVE_UP;
       f.seen |= bit;
       switch (bit) {
         case K_TYPE:
           // Any other type is unknown (or misspelt): the exact reader says so.
-          f.type = REQUIREMENT_TYPES[this.knownValue(REQUIREMENT_TYPES)];
+          f.type = REQUIREMENT_TYPES[this.knownValue(REQUIREMENT_TYPE_SET)];
           break;
         case K_KEY_TYPE:
-          f.keyType = SIGNED_BY_KEY_TYPES[this.knownValue(SIGNED_BY_KEY_TYPES)];
+          f.keyType = SIGNED_BY_KEY_TYPES[this.knownValue(SIGNED_BY_KEY_TYPE_SET)];
           break;
         case K_KEY_PATH:
           f.keyPath = this.string();
@@ -377,7 +381,7 @@ class FastReader extends FastJsonReader {
     let subjectEmail = "";
     if (this.objectStart()) {
       do {
-        const bit = 1 << this.knownKey(FULCIO_KEYS);
+        const bit = 1 << this.knownKey(FULCIO_KEY_SET);
         if (seen & bit) throw GIVE_UP;
         seen |= bit;
         if (bit === 1) caPath = this.string();
@@ -411,7 +415,7 @@ class FastReader extends FastJsonReader {
     const datas: Record<"caRootsData" | "caIntermediatesData", string | undefined> = { caRootsData: undefined, caIntermediatesData: undefined };
     if (this.objectStart()) {
       do {
-        const k = PKI_KEYS[this.knownKey(PKI_KEYS)];
+        const k = PKI_KEYS[this.knownKey(PKI_KEY_SET)];
         if (k === "caRootsData" || k === "caIntermediatesData") {
           if (datas[k] !== undefined) throw GIVE_UP;
           datas[k] = this.bytes();
@@ -452,10 +456,10 @@ class FastReader extends FastJsonReader {
     let signedPrefix = "";
     if (!this.objectStart()) throw GIVE_UP;
     do {
-      const bit = 1 << this.knownKey(IDENTITY_KEYS);
+      const bit = 1 << this.knownKey(IDENTITY_KEY_SET);
       if (seen & bit) throw GIVE_UP;
       seen |= bit;
-      if (bit === 1) type = IDENTITY_MATCH_TYPES[this.knownValue(IDENTITY_MATCH_TYPES)];
+      if (bit === 1) type = IDENTITY_MATCH_TYPES[this.knownValue(IDENTITY_MATCH_TYPE_SET)];
       else if (bit === 2 || bit === 4) value = this.string();
       else if (bit === 8) prefix = this.string();
       else signedPrefix = this.string();
