@@ -56,6 +56,8 @@ export interface RequirementFields {
   seen: number;
   type: string;
   keyType: string;
+  /** The index of keyType in SIGNED_BY_KEY_TYPES (meaningful with the keyType bit only). */
+  keyTypeIndex: number;
   keyPath: string;
   keyPaths?: string[];
   keyData: string;

@@ -17,9 +17,6 @@
  */
 import type { Span } from "../source/source-file.js";
 import {
-  IDENTITY_MATCH_TYPES,
-  REQUIREMENT_TYPES,
-  SIGNED_BY_KEY_TYPES,
   type FulcioConfig,
   type IdentityMatch,
   type PkiConfig,
@@ -82,6 +79,12 @@ import {
 
 
 /**
+ * validatePolicyScope, called once per scope: bound here once, since the bundle reaches another chunk's export through
+ * a getter (one more call per use in code that runs unoptimised).
+ */
+const validateScope = validatePolicyScope;
+
+/**
  * Reads `text` as a policy.json the target accepts without any diagnostic, or returns undefined (then only
  * the exact loader can say what the document is). Spans name `file`.
  */
@@ -101,7 +104,7 @@ class FastReader extends FastJsonReader {
   /** Constructor verdicts by encoded facts (see signedBy, sigstoreSigned); the target is fixed per reader. */
   private readonly verdicts = new Map<number, boolean>();
   /** The members of the requirement being read (requirements do not nest: one record serves them all). */
-  private readonly fields: RequirementFields = { seen: 0, type: "", keyType: "", keyPath: "", keyData: "", rekorPath: "", rekorData: "" };
+  private readonly fields: RequirementFields = { seen: 0, type: "", keyType: "", keyTypeIndex: 0, keyPath: "", keyData: "", rekorPath: "", rekorData: "" };
   private readonly parseReference = (s: string): DockerReferenceResult => this.reference(s);
   private readonly validRemapPrefix = (s: string): boolean => this.remapPrefix(s);
 
@@ -169,8 +172,8 @@ class FastReader extends FastJsonReader {
     const names = new Set<string>();
     do {
       const name = this.key();
-      if (names.has(name)) throw GIVE_UP;
-      names.add(name);
+      const before = names.size;
+      if (names.add(name).size === before) throw GIVE_UP;
       const keyOrigin = this.span(this.ks, this.ke);
       const memberStart = this.ks;
       const scopes = this.scopes(name);
@@ -188,9 +191,10 @@ class FastReader extends FastJsonReader {
     const seen = new Set<string>();
     do {
       const scope = this.key();
-      if (seen.has(scope)) throw GIVE_UP;
-      seen.add(scope);
-      if (scope !== "" && validates && validatePolicyScope(transport, scope).error !== undefined) throw GIVE_UP;
+      // A repeated scope leaves the set as it was: one hash lookup instead of has + add.
+      const before = seen.size;
+      if (seen.add(scope).size === before) throw GIVE_UP;
+      if (scope !== "" && validates && validateScope(transport, scope).error !== undefined) throw GIVE_UP;
       const keyOrigin = this.span(this.ks, this.ke);
       const memberStart = this.ks;
       const requirements = this.requirementList();
@@ -226,48 +230,50 @@ class FastReader extends FastJsonReader {
       const bit = 1 << i;
       if (f.seen & bit) throw GIVE_UP;
       f.seen |= bit;
-      switch (bit) {
-        case K_TYPE:
+      // By index (REQUIREMENT_KEYS' order, the bits' order): literal cases make a jump table of the switch.
+      switch (i) {
+        case 0: // type
           // Any other type is unknown (or misspelt): the exact reader says so.
-          f.type = REQUIREMENT_TYPES[this.knownValue(REQUIREMENT_TYPE_SET)];
+          f.type = REQUIREMENT_TYPE_SET.names[this.knownValue(REQUIREMENT_TYPE_SET)];
           break;
-        case K_KEY_TYPE:
-          f.keyType = SIGNED_BY_KEY_TYPES[this.knownValue(SIGNED_BY_KEY_TYPE_SET)];
+        case 1: // keyType
+          f.keyTypeIndex = this.knownValue(SIGNED_BY_KEY_TYPE_SET);
+          f.keyType = SIGNED_BY_KEY_TYPE_SET.names[f.keyTypeIndex];
           break;
-        case K_KEY_PATH:
+        case 2: // keyPath
           f.keyPath = this.string();
           break;
-        case K_KEY_PATHS:
+        case 3: // keyPaths
           f.keyPaths = this.stringList();
           break;
-        case K_KEY_DATA:
+        case 4: // keyData
           f.keyData = this.bytes();
           break;
-        case K_KEY_DATAS:
+        case 5: // keyDatas
           f.keyDatas = this.bytesList();
           break;
-        case K_IDENTITY:
+        case 6: // signedIdentity
           f.identity = this.identity();
           break;
-        case K_BASE_LAYER:
+        case 7: // baseLayerIdentity
           f.baseLayerIdentity = this.identity();
           break;
-        case K_FULCIO:
+        case 8: // fulcio
           f.fulcio = this.fulcio();
           break;
-        case K_PKI:
+        case 9: // pki
           f.pki = this.pki();
           break;
-        case K_REKOR_PATH:
+        case 10: // rekorPublicKeyPath
           f.rekorPath = this.string();
           break;
-        case K_REKOR_PATHS:
+        case 11: // rekorPublicKeyPaths
           f.rekorPaths = this.stringList();
           break;
-        case K_REKOR_DATA:
+        case 12: // rekorPublicKeyData
           f.rekorData = this.bytes();
           break;
-        default:
+        default: // rekorPublicKeyDatas
           f.rekorDatas = this.bytesList();
       }
     } while (this.objectNext());
@@ -293,19 +299,29 @@ class FastReader extends FastJsonReader {
   /** `prSignedBy.UnmarshalJSON` + `newPRSignedBy`. */
   private signedBy(f: RequirementFields, origin: Span): SignedBy {
     const allowed = K_TYPE | K_KEY_TYPE | K_KEY_PATH | K_KEY_DATA | K_IDENTITY | (this.has("signedByKeyPaths") ? K_KEY_PATHS : 0);
-    if ((f.seen & ~allowed) !== 0 || !(f.seen & K_KEY_TYPE) || !isValidSignedByKeyType(f.keyType)) throw GIVE_UP;
-    const keyPath = f.seen & K_KEY_PATH ? stringState(f.keyPath) : "absent";
-    const keyPaths = listState(f.keyPaths);
-    const keyData = f.seen & K_KEY_DATA ? bytesState(f.keyData) : "absent";
-    // The rules decide on these facts alone: asked once per distinct combination (policies repeat a few).
-    const key = 1 + STATE_CODE[keyPath] + 4 * STATE_CODE[keyPaths] + 16 * STATE_CODE[keyData] + 64 * SIGNED_BY_KEY_TYPES.indexOf(f.keyType as SignedByKeyType);
+    const s = f.seen;
+    if ((s & ~allowed) !== 0 || !(s & K_KEY_TYPE)) throw GIVE_UP;
+    // The rules decide on these facts alone (STATE_CODE of each, two bits apiece, and the keyType): asked once per
+    // distinct combination (policies repeat a few), the facts' strings made only then.
+    const key =
+      1 +
+      (s & K_KEY_PATH ? (f.keyPath === "" ? 1 : 3) : 0) +
+      4 * (f.keyPaths === undefined ? 0 : f.keyPaths.length === 0 ? 2 : 3) +
+      16 * (s & K_KEY_DATA ? 3 : 0) +
+      64 * f.keyTypeIndex;
     let ok = this.verdicts.get(key);
     if (ok === undefined) {
+      const keyPath = s & K_KEY_PATH ? stringState(f.keyPath) : "absent";
+      const keyPaths = listState(f.keyPaths);
+      const keyData = s & K_KEY_DATA ? bytesState(f.keyData) : "absent";
       const present: SignedByKeySource[] = [];
-      if (f.seen & K_KEY_PATH) present.push("keyPath");
-      if (f.seen & K_KEY_PATHS) present.push("keyPaths");
-      if (f.seen & K_KEY_DATA) present.push("keyData");
-      ok = prSignedByKeySourcesPresent(present).length === 0 && newPRSignedBy({ keyType: f.keyType, keyPath, keyPaths, keyData }).length === 0;
+      if (s & K_KEY_PATH) present.push("keyPath");
+      if (s & K_KEY_PATHS) present.push("keyPaths");
+      if (s & K_KEY_DATA) present.push("keyData");
+      ok =
+        isValidSignedByKeyType(f.keyType) &&
+        prSignedByKeySourcesPresent(present).length === 0 &&
+        newPRSignedBy({ keyType: f.keyType, keyPath, keyPaths, keyData }).length === 0;
       this.verdicts.set(key, ok);
     }
     if (!ok) throw GIVE_UP;
@@ -459,13 +475,14 @@ class FastReader extends FastJsonReader {
       const bit = 1 << this.knownKey(IDENTITY_KEY_SET);
       if (seen & bit) throw GIVE_UP;
       seen |= bit;
-      if (bit === 1) type = IDENTITY_MATCH_TYPES[this.knownValue(IDENTITY_MATCH_TYPE_SET)];
+      if (bit === 1) type = IDENTITY_MATCH_TYPE_SET.names[this.knownValue(IDENTITY_MATCH_TYPE_SET)];
       else if (bit === 2 || bit === 4) value = this.string();
       else if (bit === 8) prefix = this.string();
       else signedPrefix = this.string();
     } while (this.objectNext());
     const origin = this.span(start, this.p);
-    if (!(IDENTITY_MATCH_TYPES as readonly string[]).includes(type)) throw GIVE_UP;
+    // No "type" key: the exact reader says so (a type read is one of IDENTITY_MATCH_TYPES: knownValue).
+    if (!(seen & 1)) throw GIVE_UP;
     switch (type) {
       case "matchExact":
       case "matchRepoDigestOrExact":

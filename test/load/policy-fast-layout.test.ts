@@ -131,7 +131,7 @@ describe("fast reader: sigstoreSigned verdict keys", () => {
               bits.forEach((b, i) => {
                 if (mask & (1 << i)) s |= b;
               });
-              const f: RequirementFields = { seen: s, type: "sigstoreSigned", keyType: "", keyPath: s & K_KEY_PATH ? keyPath : "", keyData: "", rekorPath: s & K_REKOR_PATH ? rekorPath : "", rekorData: "", keyPaths, rekorDatas };
+              const f: RequirementFields = { seen: s, type: "sigstoreSigned", keyType: "", keyTypeIndex: 0, keyPath: s & K_KEY_PATH ? keyPath : "", keyData: "", rekorPath: s & K_REKOR_PATH ? rekorPath : "", rekorData: "", keyPaths, rekorDatas };
               if (s & K_KEY_DATA) f.keyData = "YWJj";
               if (s & K_REKOR_DATA) f.rekorData = "";
               const key = sigstoreFactsKey(f);
