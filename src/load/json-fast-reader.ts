@@ -55,7 +55,12 @@ export class FastJsonReader {
     // Escapes, surrogates and control characters other than JSON's whitespace are left to the exact parser,
     // wherever they are (outside strings they are errors anyway); one native scan of the whole text.
     if (UNPLAIN.test(text)) throw GIVE_UP;
+    // Most documents have no tab or CR at all (two native scans): then only the next LF is looked for, per line.
+    this.lfOnly = text.indexOf("\t") < 0 && text.indexOf("\r") < 0;
   }
+
+  /** No tab or CR anywhere in the text: {@link nextControl} is the next LF. */
+  private readonly lfOnly: boolean;
 
   /**
    * Skips JSON whitespace (space, tab, LF, CR: the same set for Go and ECMAScript) and returns the next char (-1 at the
@@ -90,12 +95,18 @@ export class FastJsonReader {
     if (t.charCodeAt(start) !== 0x22) throw GIVE_UP;
     const close = t.indexOf('"', start + 1);
     if (close < 0) throw GIVE_UP;
-    // Most strings end before the next tab, LF or CR already found: one comparison. Else bring the three up to date.
+    // Most strings end before the next tab, LF or CR already found: one comparison. Else bring them up to date.
     if (this.nextControl < close) {
-      if (this.nextLf < start) this.nextLf = this.next("\n", start);
-      if (this.nextCr < start) this.nextCr = this.next("\r", start);
-      if (this.nextTab < start) this.nextTab = this.next("\t", start);
-      this.nextControl = Math.min(this.nextLf, this.nextCr, this.nextTab);
+      if (this.lfOnly) {
+        // Once per line of a pretty-printed document: one native scan to the line's end, no other call.
+        const lf = t.indexOf("\n", start);
+        this.nextControl = lf < 0 ? this.n : lf;
+      } else {
+        if (this.nextLf < start) this.nextLf = this.next("\n", start);
+        if (this.nextCr < start) this.nextCr = this.next("\r", start);
+        if (this.nextTab < start) this.nextTab = this.next("\t", start);
+        this.nextControl = Math.min(this.nextLf, this.nextCr, this.nextTab);
+      }
       if (this.nextControl < close) throw GIVE_UP;
     }
     this.p = close + 1;
