@@ -16,37 +16,21 @@
  * exactly as `ParanoidUnmarshalJSONObject` matches them (case-sensitively; any other key is an error there).
  */
 import type { Span } from "../source/source-file.js";
-import {
-  type FulcioConfig,
-  type IdentityMatch,
-  type PkiConfig,
-  type Policy,
-  type Requirement,
-  type ScopeEntry,
-  type SignedBy,
-  type SignedByKeyType,
-  type SigstoreSigned,
-  type TransportPolicy,
-} from "../ir/types.js";
-import { hasFeature, type Feature, type Version } from "../ir/versions.js";
+import type { Policy, Requirement, ScopeEntry, SignedBy, SignedByKeyType, SigstoreSigned, TransportPolicy } from "../ir/types.js";
+import type { Version } from "../ir/versions.js";
 import {
   bytesState,
   isValidSignedByKeyType,
   listState,
-  newPRMExactReference,
-  newPRMExactRepository,
-  newPRMRemapIdentity,
   newPRSignedBy,
   newPRSigstoreSigned,
-  newPRSigstoreSignedFulcio,
-  newPRSigstoreSignedPKI,
   prSignedByKeySourcesPresent,
   stringState,
   type SignedByKeySource,
 } from "../ir/constraints.js";
-import { parseNormalizedNamed, validateRemapPrefix, type DockerReferenceResult } from "../reference/docker-reference.js";
 import { validatePolicyScope } from "../reference/scopes.js";
-import { FastJsonReader, GIVE_UP } from "./json-fast-reader.js";
+import { GIVE_UP } from "./json-fast-reader.js";
+import { FastObjectReader } from "./policy-fast-objects.js";
 import {
   K_TYPE,
   K_KEY_TYPE,
@@ -63,20 +47,13 @@ import {
   K_REKOR_DATA,
   K_REKOR_DATAS,
   REQUIREMENT_KEY_SET,
-  FULCIO_KEY_SET,
-  PKI_KEYS,
-  PKI_KEY_SET,
-  IDENTITY_KEY_SET,
   REQUIREMENT_TYPE_SET,
   SIGNED_BY_KEY_TYPE_SET,
-  IDENTITY_MATCH_TYPE_SET,
   type RequirementFields,
-  STATE_CODE,
   resetFields,
   sigstoreFacts,
   sigstoreFactsKey,
 } from "./policy-fast-keys.js";
-
 
 /**
  * validatePolicyScope, called once per scope: bound here once, since the bundle reaches another chunk's export through
@@ -97,43 +74,11 @@ export function readPolicyFast(text: string, file: string, target: Version | und
   }
 }
 
-class FastReader extends FastJsonReader {
-  private readonly features = new Map<Feature, boolean>();
-  private readonly refs = new Map<string, DockerReferenceResult>();
-  private readonly prefixes = new Map<string, boolean>();
+class FastReader extends FastObjectReader {
   /** Constructor verdicts by encoded facts (see signedBy, sigstoreSigned); the target is fixed per reader. */
   private readonly verdicts = new Map<number, boolean>();
   /** The members of the requirement being read (requirements do not nest: one record serves them all). */
   private readonly fields: RequirementFields = { seen: 0, type: "", keyType: "", keyTypeIndex: 0, keyPath: "", keyData: "", rekorPath: "", rekorData: "" };
-  private readonly parseReference = (s: string): DockerReferenceResult => this.reference(s);
-  private readonly validRemapPrefix = (s: string): boolean => this.remapPrefix(s);
-
-  constructor(
-    text: string,
-    private readonly file: string,
-    private readonly target: Version | undefined,
-  ) {
-    super(text);
-  }
-
-  private span(start: number, end: number): Span {
-    return { file: this.file, start, end };
-  }
-
-  private has(feature: Feature): boolean {
-    let v = this.features.get(feature);
-    if (v === undefined) {
-      v = hasFeature(this.target, feature);
-      this.features.set(feature, v);
-    }
-    return v;
-  }
-
-  /** True when the target is older than major.minor. */
-  private before(major: number, minor: number): boolean {
-    const t = this.target;
-    return t !== undefined && (t[0] < major || (t[0] === major && t[1] < minor));
-  }
 
   // ---------------------------------------------------------------------------------------------------
   // The policy (signature/policy_config.go)
@@ -385,142 +330,5 @@ class FastReader extends FastJsonReader {
     if (f.pki) out.pki = f.pki;
     if (f.identity) out.signedIdentity = f.identity;
     return out;
-  }
-
-  /** `prSigstoreSignedFulcio.UnmarshalJSON` + `newPRSigstoreSignedFulcio`. */
-  private fulcio(): FulcioConfig {
-    const start = this.p;
-    let seen = 0;
-    let caPath = "";
-    let caData: string | undefined;
-    let oidcIssuer = "";
-    let subjectEmail = "";
-    if (this.objectStart()) {
-      do {
-        const bit = 1 << this.knownKey(FULCIO_KEY_SET);
-        if (seen & bit) throw GIVE_UP;
-        seen |= bit;
-        if (bit === 1) caPath = this.string();
-        else if (bit === 2) caData = this.bytes();
-        else if (bit === 4) oidcIssuer = this.string();
-        else subjectEmail = this.string();
-      } while (this.objectNext());
-    }
-    const facts = {
-      caPath: seen & 1 ? stringState(caPath) : ("absent" as const),
-      caData: bytesState(caData),
-      oidcIssuer: seen & 4 ? stringState(oidcIssuer) : ("absent" as const),
-      subjectEmail: seen & 8 ? stringState(subjectEmail) : ("absent" as const),
-    };
-    if (newPRSigstoreSignedFulcio(facts).length > 0) throw GIVE_UP;
-    const out: FulcioConfig = { oidcIssuer, subjectEmail, origin: this.span(start, this.p) };
-    if (caPath !== "") out.caPath = caPath;
-    if (caData !== undefined) out.caData = caData;
-    return out;
-  }
-
-  /** `prSigstoreSignedPKI.UnmarshalJSON` + `newPRSigstoreSignedPKI`. */
-  private pki(): PkiConfig {
-    const start = this.p;
-    const paths: Record<"caRootsPath" | "caIntermediatesPath" | "subjectEmail" | "subjectHostname", string | undefined> = {
-      caRootsPath: undefined,
-      caIntermediatesPath: undefined,
-      subjectEmail: undefined,
-      subjectHostname: undefined,
-    };
-    const datas: Record<"caRootsData" | "caIntermediatesData", string | undefined> = { caRootsData: undefined, caIntermediatesData: undefined };
-    if (this.objectStart()) {
-      do {
-        const k = PKI_KEYS[this.knownKey(PKI_KEY_SET)];
-        if (k === "caRootsData" || k === "caIntermediatesData") {
-          if (datas[k] !== undefined) throw GIVE_UP;
-          datas[k] = this.bytes();
-        } else {
-          if (paths[k] !== undefined) throw GIVE_UP;
-          paths[k] = this.string();
-        }
-      } while (this.objectNext());
-    }
-    const facts = {
-      caRootsPath: stringState(paths.caRootsPath),
-      caRootsData: bytesState(datas.caRootsData),
-      caIntermediatesPath: stringState(paths.caIntermediatesPath),
-      caIntermediatesData: bytesState(datas.caIntermediatesData),
-      subjectEmail: stringState(paths.subjectEmail),
-      subjectHostname: stringState(paths.subjectHostname),
-    };
-    if (newPRSigstoreSignedPKI(facts).length > 0) throw GIVE_UP;
-    const out: PkiConfig = { origin: this.span(start, this.p) };
-    for (const k of ["caRootsPath", "caIntermediatesPath", "subjectEmail", "subjectHostname"] as const) {
-      const v = paths[k];
-      if (v !== undefined && v !== "") out[k] = v;
-    }
-    for (const k of ["caRootsData", "caIntermediatesData"] as const) {
-      const v = datas[k];
-      if (v !== undefined) out[k] = v;
-    }
-    return out;
-  }
-
-  /** `newPolicyReferenceMatchFromJSON` and the `prm*.UnmarshalJSON` + `newPRM*` of the type it names. */
-  private identity(): IdentityMatch {
-    const start = this.p;
-    let seen = 0;
-    let type = "";
-    let value = "";
-    let prefix = "";
-    let signedPrefix = "";
-    if (!this.objectStart()) throw GIVE_UP;
-    do {
-      const bit = 1 << this.knownKey(IDENTITY_KEY_SET);
-      if (seen & bit) throw GIVE_UP;
-      seen |= bit;
-      if (bit === 1) type = IDENTITY_MATCH_TYPE_SET.names[this.knownValue(IDENTITY_MATCH_TYPE_SET)];
-      else if (bit === 2 || bit === 4) value = this.string();
-      else if (bit === 8) prefix = this.string();
-      else signedPrefix = this.string();
-    } while (this.objectNext());
-    const origin = this.span(start, this.p);
-    // No "type" key: the exact reader says so (a type read is one of IDENTITY_MATCH_TYPES: knownValue).
-    if (!(seen & 1)) throw GIVE_UP;
-    switch (type) {
-      case "matchExact":
-      case "matchRepoDigestOrExact":
-      case "matchRepository":
-        if (seen !== 1) throw GIVE_UP;
-        return { type, origin };
-      case "exactReference":
-        if (seen !== 3 || newPRMExactReference(value, this.parseReference).length > 0) throw GIVE_UP;
-        return { type: "exactReference", dockerReference: value, origin };
-      case "exactRepository":
-        if (seen !== 5 || newPRMExactRepository(value, this.parseReference).length > 0) throw GIVE_UP;
-        return { type: "exactRepository", dockerRepository: value, origin };
-      default: {
-        // remapIdentity
-        if (!this.has("remapIdentity") || seen !== 25) throw GIVE_UP;
-        if (newPRMRemapIdentity(prefix, signedPrefix, this.validRemapPrefix).length > 0) throw GIVE_UP;
-        return { type: "remapIdentity", prefix, signedPrefix, origin };
-      }
-    }
-  }
-
-  /** `reference.ParseNormalizedNamed`, once per distinct text (policies repeat the same references). */
-  private reference(s: string): DockerReferenceResult {
-    let r = this.refs.get(s);
-    if (r === undefined) {
-      r = parseNormalizedNamed(s);
-      this.refs.set(s, r);
-    }
-    return r;
-  }
-
-  /** `validateIdentityRemappingPrefix`, once per distinct text. */
-  private remapPrefix(s: string): boolean {
-    let r = this.prefixes.get(s);
-    if (r === undefined) {
-      r = validateRemapPrefix(s);
-      this.prefixes.set(s, r);
-    }
-    return r;
   }
 }
