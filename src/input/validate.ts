@@ -37,7 +37,7 @@ import {
  * `loadRegistriesConfFile` (src/load/registries-conf/). `CheckLoaders` below keeps these signatures honest.
  */
 export interface Loaders {
-  loadPolicyJson(source: SourceFile, options?: { target?: Version }): LoadResult<Policy>;
+  loadPolicyJson(source: SourceFile, options?: { target?: Version; skeleton?: boolean }): LoadResult<Policy>;
   decodePolicyBytes?(bytes: Uint8Array): string;
   loadRegistriesDFile(source: SourceFile, options?: { target?: Version }): LoadResult<unknown>;
   loadRegistriesDDir(
@@ -189,6 +189,12 @@ export interface ValidateOptions {
   keys?: Host | false;
   /** For .trust sources: the profile to compile (`FILE#NAME` in diff); absent: the base. */
   profile?: string;
+  /**
+   * `false`: a policy.json's report carries no `model` (the `validate` command shows verdicts and diagnostics only),
+   * so the policy is loaded as a skeleton (loadPolicyJson's `skeleton`: same verdict and diagnostics, a fraction of
+   * the objects). Default: the model is kept.
+   */
+  keepModel?: boolean;
 }
 
 function report(file: string, kind: InputKind, diagnostics: Diagnostic[], fatal: boolean, extra: Partial<FileReport> = {}): FileReport {
@@ -298,7 +304,8 @@ export async function validateFile(
   try {
     switch (kind) {
       case "policy-json": {
-        const r = loaders.loadPolicyJson(source, { target });
+        const skeleton = options.keepModel === false;
+        const r = loaders.loadPolicyJson(source, skeleton ? { target, skeleton } : { target });
         loaded = r;
         if (r.value) model = { policy: r.value };
         break;
@@ -361,7 +368,8 @@ export async function validateFile(
   }
   diagnostics.push(...loaded.diagnostics);
   if (kind === "policy-json" && model?.policy && !hasErrors(diagnostics)) diagnostics.push(...acceptedButNeverMatching(path, source, model.policy));
-  return report(path, kind, diagnostics, false, { sources, model: hasErrors(diagnostics) ? undefined : model });
+  const keep = !hasErrors(diagnostics) && !(kind === "policy-json" && options.keepModel === false);
+  return report(path, kind, diagnostics, false, { sources, model: keep ? model : undefined });
 }
 
 /** Validate a registries.d directory as the runtime merges it (every `*.yaml` file). */

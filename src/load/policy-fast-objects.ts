@@ -20,8 +20,20 @@ import { parseNormalizedNamed, validateRemapPrefix, type DockerReferenceResult }
 import { FastJsonReader, GIVE_UP } from "./json-fast-reader.js";
 import { FULCIO_KEY_SET, PKI_KEYS, PKI_KEY_SET, IDENTITY_KEY_SET, IDENTITY_MATCH_TYPE_SET } from "./policy-fast-keys.js";
 
+/**
+ * What a skeleton read ({@link FastObjectReader.skeleton}) returns for an identity it decided on but did not build: a
+ * placeholder, never part of a skeleton's result (a requirement that is kept is read again in full).
+ */
+export const SKIPPED_IDENTITY: IdentityMatch = Object.freeze({ type: "matchRepoDigestOrExact" });
+
 /** The object readers of the fast path (see the file comment); {@link readPolicyFast} uses its subclass. */
 export class FastObjectReader extends FastJsonReader {
+  /**
+   * Decide only, building no more than validate's own check reads (see readPolicyFast's `skeleton`): every rule is
+   * applied as in a full read, but identities, spans and most requirements are not made.
+   */
+  protected skeleton = false;
+
   private readonly features = new Map<Feature, boolean>();
   private readonly refs = new Map<string, DockerReferenceResult>();
   private readonly prefixes = new Map<string, boolean>();
@@ -148,7 +160,7 @@ export class FastObjectReader extends FastJsonReader {
       else if (bit === 8) prefix = this.string();
       else signedPrefix = this.string();
     } while (this.objectNext());
-    const origin = this.span(start, this.p);
+    const origin = this.skeleton ? undefined : this.span(start, this.p);
     // No "type" key: the exact reader says so (a type read is one of IDENTITY_MATCH_TYPES: knownValue).
     if (!(seen & 1)) throw GIVE_UP;
     switch (type) {
@@ -156,18 +168,18 @@ export class FastObjectReader extends FastJsonReader {
       case "matchRepoDigestOrExact":
       case "matchRepository":
         if (seen !== 1) throw GIVE_UP;
-        return { type, origin };
+        return origin === undefined ? SKIPPED_IDENTITY : { type, origin };
       case "exactReference":
         if (seen !== 3 || newPRMExactReference(value, this.parseReference).length > 0) throw GIVE_UP;
-        return { type: "exactReference", dockerReference: value, origin };
+        return origin === undefined ? SKIPPED_IDENTITY : { type: "exactReference", dockerReference: value, origin };
       case "exactRepository":
         if (seen !== 5 || newPRMExactRepository(value, this.parseReference).length > 0) throw GIVE_UP;
-        return { type: "exactRepository", dockerRepository: value, origin };
+        return origin === undefined ? SKIPPED_IDENTITY : { type: "exactRepository", dockerRepository: value, origin };
       default: {
         // remapIdentity
         if (!this.has("remapIdentity") || seen !== 25) throw GIVE_UP;
         if (newPRMRemapIdentity(prefix, signedPrefix, this.validRemapPrefix).length > 0) throw GIVE_UP;
-        return { type: "remapIdentity", prefix, signedPrefix, origin };
+        return origin === undefined ? SKIPPED_IDENTITY : { type: "remapIdentity", prefix, signedPrefix, origin };
       }
     }
   }

@@ -65,16 +65,28 @@ const validateScope = validatePolicyScope;
  * Reads `text` as a policy.json the target accepts without any diagnostic, or returns undefined (then only
  * the exact loader can say what the document is). Spans name `file`.
  */
-export function readPolicyFast(text: string, file: string, target: Version | undefined): Policy | undefined {
+export function readPolicyFast(text: string, file: string, target: Version | undefined, skeleton = false): Policy | undefined {
   try {
-    return new FastReader(text, file, target).policy();
+    return new FastReader(text, file, target, skeleton).policy();
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
   }
 }
 
+/** A skeleton read's stand-in for a requirement it decided on and dropped (never part of a result). */
+const SKIPPED: Requirement = Object.freeze({ type: "reject" });
+/** A skeleton read's requirement origin (never part of a result). */
+const NO_SPAN: Span = Object.freeze({ file: "", start: 0, end: 0 });
+/** A skeleton read's list of a scope none of whose requirements is kept (never part of a result). */
+const NONE: Requirement[] = Object.freeze([]) as unknown as Requirement[];
+
 class FastReader extends FastObjectReader {
+  constructor(text: string, file: string, target: Version | undefined, skeleton: boolean) {
+    super(text, file, target);
+    this.skeleton = skeleton;
+  }
+
   /** Constructor verdicts by encoded facts (see signedBy, sigstoreSigned); the target is fixed per reader. */
   private readonly verdicts = new Map<number, boolean>();
   /** The members of the requirement being read (requirements do not nest: one record serves them all). */
@@ -140,10 +152,11 @@ class FastReader extends FastObjectReader {
       const before = seen.size;
       if (seen.add(scope).size === before) throw GIVE_UP;
       if (scope !== "" && validates && validateScope(transport, scope).error !== undefined) throw GIVE_UP;
-      const keyOrigin = this.span(this.ks, this.ke);
-      const memberStart = this.ks;
+      const keyStart = this.ks;
+      const keyEnd = this.ke;
       const requirements = this.requirementList();
-      out.push({ scope, keyOrigin, requirements, origin: this.span(memberStart, this.p) });
+      // A skeleton keeps only the scopes with a kept requirement.
+      if (requirements !== NONE) out.push({ scope, keyOrigin: this.span(keyStart, keyEnd), requirements, origin: this.span(keyStart, this.p) });
     } while (this.objectNext());
     return out;
   }
@@ -151,6 +164,15 @@ class FastReader extends FastObjectReader {
   /** `PolicyRequirements.UnmarshalJSON`: a non-empty array of requirements. */
   private requirementList(): Requirement[] {
     if (!this.arrayStart()) throw GIVE_UP;
+    if (this.skeleton) {
+      // Only the kept requirements, in order; NONE (no array made) when there are none.
+      let kept: Requirement[] | undefined;
+      do {
+        const r = this.requirement();
+        if (r !== SKIPPED) (kept ??= []).push(r);
+      } while (this.arrayNext());
+      return kept ?? NONE;
+    }
     // Most lists hold one or two requirements: arrays of that size, not ones grown by push (a grown backing store
     // has room for 17, kept with the policy).
     const first = this.requirement();
@@ -222,27 +244,41 @@ class FastReader extends FastObjectReader {
           f.rekorDatas = this.bytesList();
       }
     } while (this.objectNext());
-    const origin = this.span(start, this.p);
     if (!(f.seen & K_TYPE)) throw GIVE_UP;
+    const skeleton = this.skeleton;
+    const origin: Span = skeleton ? NO_SPAN : this.span(start, this.p);
     switch (f.type) {
       case "insecureAcceptAnything":
       case "reject":
         if (f.seen !== K_TYPE) throw GIVE_UP;
-        return { type: f.type, origin };
+        return skeleton ? SKIPPED : { type: f.type, origin };
       case "signedBy":
-        return this.signedBy(f, origin);
+        this.checkSignedBy(f);
+        return skeleton ? SKIPPED : this.signedBy(f, origin);
       case "sigstoreSigned":
-        return this.sigstoreSigned(f, origin);
+        this.checkSigstoreSigned(f);
+        if (!skeleton) return this.sigstoreSigned(f, origin);
+        // What validate's check reads (a subjectEmail): the requirement read again, in full.
+        return f.seen & (K_FULCIO | K_PKI) ? this.readInFull(start) : SKIPPED;
       case "signedBaseLayer":
         if (f.seen !== (K_TYPE | K_BASE_LAYER)) throw GIVE_UP;
-        return { type: "signedBaseLayer", baseLayerIdentity: f.baseLayerIdentity!, origin };
+        return skeleton ? SKIPPED : { type: "signedBaseLayer", baseLayerIdentity: f.baseLayerIdentity!, origin };
       default:
         throw GIVE_UP;
     }
   }
 
-  /** `prSignedBy.UnmarshalJSON` + `newPRSignedBy`. */
-  private signedBy(f: RequirementFields, origin: Span): SignedBy {
+  /** The requirement at `start` read again as a full read reads it (a skeleton read keeps it). */
+  private readInFull(start: number): Requirement {
+    this.skeleton = false;
+    this.p = start;
+    const r = this.requirement();
+    this.skeleton = true;
+    return r;
+  }
+
+  /** `prSignedBy.UnmarshalJSON` + `newPRSignedBy`: gives up unless the members make a valid signedBy. */
+  private checkSignedBy(f: RequirementFields): void {
     const allowed = K_TYPE | K_KEY_TYPE | K_KEY_PATH | K_KEY_DATA | K_IDENTITY | (this.has("signedByKeyPaths") ? K_KEY_PATHS : 0);
     const s = f.seen;
     if ((s & ~allowed) !== 0 || !(s & K_KEY_TYPE)) throw GIVE_UP;
@@ -270,6 +306,10 @@ class FastReader extends FastObjectReader {
       this.verdicts.set(key, ok);
     }
     if (!ok) throw GIVE_UP;
+  }
+
+  /** The signedBy of checked members. */
+  private signedBy(f: RequirementFields, origin: Span): SignedBy {
     const keyType = f.keyType as SignedByKeyType;
     // The common shapes as one literal each (no property store grown member by member); the same key order as below.
     switch (f.seen & ~K_KEY_TYPE) {
@@ -290,8 +330,8 @@ class FastReader extends FastObjectReader {
     return out;
   }
 
-  /** `prSigstoreSigned.UnmarshalJSON` + `newPRSigstoreSigned`, by the target's generation of rules. */
-  private sigstoreSigned(f: RequirementFields, origin: Span): SigstoreSigned {
+  /** `prSigstoreSigned.UnmarshalJSON` + `newPRSigstoreSigned`, by the target's generation of rules: gives up unless valid. */
+  private checkSigstoreSigned(f: RequirementFields): void {
     if (!this.has("sigstoreSigned")) throw GIVE_UP;
     let allowed = K_TYPE | K_KEY_PATH | K_KEY_DATA | K_IDENTITY;
     if (this.has("sigstoreKeyLists")) allowed |= K_KEY_PATHS | K_KEY_DATAS | K_REKOR_PATHS | K_REKOR_DATAS;
@@ -310,6 +350,11 @@ class FastReader extends FastObjectReader {
       this.verdicts.set(key, ok);
     }
     if (!ok) throw GIVE_UP;
+  }
+
+  /** The sigstoreSigned of checked members. */
+  private sigstoreSigned(f: RequirementFields, origin: Span): SigstoreSigned {
+    const s = f.seen;
     // The common shapes as one literal each, in the key order below.
     switch (s) {
       case K_TYPE | K_KEY_PATH:

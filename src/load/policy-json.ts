@@ -26,6 +26,14 @@ export { decodePolicyBytes } from "./json-decode-bytes.js";
 export interface LoadPolicyOptions {
   /** The containers/image version to accept for; undefined = the newest format. */
   target?: Version;
+  /**
+   * For a caller that keeps no IR (the `validate` command): build only what validate's accepted-but-never-matching
+   * check reads. When the fast path reads the document, `value` is then a skeleton of the policy holding just its
+   * sigstoreSigned requirements with `fulcio` or `pki` (in their scopes, transports and default list), each exactly
+   * as a full load makes it; when the exact loader reads it, the full policy. Verdict and diagnostics are a full
+   * load's: the same rules decide, only the objects nobody reads are not made.
+   */
+  skeleton?: boolean;
 }
 
 /**
@@ -35,7 +43,7 @@ export interface LoadPolicyOptions {
  */
 export function loadPolicyJson(source: SourceFile, options: LoadPolicyOptions = {}): LoadResult<Policy> {
   // A plainly valid document is read in one pass (policy-fast.ts); anything else, by the exact reader below.
-  const fast = readPolicyFast(source.text, source.path, options.target);
+  const fast = readPolicyFast(source.text, source.path, options.target, options.skeleton === true);
   if (fast) return { value: fast, diagnostics: [] };
   return loadPolicyJsonExact(source, options);
 }

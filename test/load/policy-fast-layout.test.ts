@@ -142,3 +142,31 @@ describe("fast reader: sigstoreSigned verdict keys", () => {
     expect(seen.size).toBeGreaterThan(1000);
   });
 });
+
+describe("fast reader: skeleton read (validate's)", () => {
+  it("keeps exactly the sigstoreSigned requirements with fulcio or pki, each as the full read makes it", () => {
+    const fulcio = { caPath: "/ca", oidcIssuer: "https://o", subjectEmail: "a@b.c" };
+    const p = {
+      transports: {
+        docker: {
+          "quay.io/a": [{ type: "reject" }, { type: "sigstoreSigned", pki: { caRootsPath: "/r", subjectEmail: "x" }, signedIdentity: { type: "exactRepository", dockerRepository: "quay.io/x/y" } }],
+          "quay.io/b": [{ type: "signedBy", keyType: "GPGKeys", keyPath: "/k", signedIdentity: { type: "matchRepository" } }],
+        },
+      },
+      default: [{ type: "sigstoreSigned", fulcio, rekorPublicKeyPath: "/r", signedIdentity: { type: "remapIdentity", prefix: "m.example.com", signedPrefix: "r.example.com" } }],
+    };
+    const text = JSON.stringify(p, null, 2);
+    const full = readPolicyFast(text, "policy.json", undefined)!;
+    const skeleton = readPolicyFast(text, "policy.json", undefined, true)!;
+    expect(skeleton.default).toEqual(full.default);
+    expect(skeleton.transports[0]!.scopes.map((s) => s.scope)).toEqual(["quay.io/a"]);
+    expect(skeleton.transports[0]!.scopes[0]!.requirements).toEqual([full.transports[0]!.scopes[0]!.requirements[1]]);
+    expect(skeleton.transports[0]!.scopes[0]!.keyOrigin).toEqual(full.transports[0]!.scopes[0]!.keyOrigin);
+    // and gives up where the full read does, in a kept requirement or in a dropped one
+    for (const broken of [text.replace('"quay.io/x/y"', '"quay.io/X/y"'), text.replace('"matchRepository"', '"matchRepositry"'), text.replace('"/k"', '""')]) {
+      expect(broken).not.toBe(text);
+      expect(readPolicyFast(broken, "policy.json", undefined)).toBeUndefined();
+      expect(readPolicyFast(broken, "policy.json", undefined, true)).toBeUndefined();
+    }
+  });
+});

@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { emitPolicyJson } from "../../src/emit/policy-json.js";
 import { parseVersion, type Version } from "../../src/ir/versions.js";
+import type { Policy, Requirement } from "../../src/ir/types.js";
 import { readPolicyFast } from "../../src/load/policy-fast.js";
 import { loadPolicyJson, loadPolicyJsonExact } from "../../src/load/policy-json.js";
 import { SourceFile } from "../../src/source/source-file.js";
@@ -57,7 +58,24 @@ function expectSameLoad(text: string, target: Version | undefined): boolean {
   }
   const both = loadPolicyJson(source, { target });
   expect(JSON.stringify(both)).toBe(JSON.stringify(exact));
+  // The skeleton read (validate's) decides as the full read and keeps exactly the requirements with fulcio or pki.
+  const skeleton = readPolicyFast(text, "policy.json", target, true);
+  expect(skeleton === undefined, "the skeleton read decided otherwise than the full read").toBe(fast === undefined);
+  if (fast !== undefined) expect(JSON.stringify(skeleton)).toBe(JSON.stringify(skeletonOf(fast)));
   return fast !== undefined;
+}
+
+/** What a skeleton read keeps of a full policy: the sigstoreSigned requirements with fulcio or pki, in their places. */
+function skeletonOf(p: Policy): Policy {
+  const keep = (r: Requirement) => r.type === "sigstoreSigned" && (r.fulcio !== undefined || r.pki !== undefined);
+  return {
+    ...p,
+    default: p.default.filter(keep),
+    transports: p.transports.map((t) => ({
+      ...t,
+      scopes: t.scopes.map((s) => ({ ...s, requirements: s.requirements.filter(keep) })).filter((s) => s.requirements.length > 0),
+    })),
+  };
 }
 
 describe("policy.json fast path = exact path", () => {

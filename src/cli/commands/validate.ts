@@ -45,7 +45,8 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
       const settings = await codeSettings(config, opts.rule);
       const paths = files.map((f) => ctx.libraryPath(f));
       await preferShortRunFor(ctx.io, ctx.host, paths);
-      const reports = await validateInputs(paths, { target, kind, host: ctx.host, keys });
+      // Only verdicts and diagnostics are shown: a policy.json is loaded without the IR nobody reads (keepModel).
+      const reports = await validateInputs(paths, { target, kind, host: ctx.host, keys, keepModel: false });
       // Warnings follow .imagetrust.yaml `rules:` and inline ignores, as in lint (errors the runtime refuses never do).
       for (const r of reports) {
         const settled = await settleDiagnostics(r.diagnostics, settings, r.sources.get(r.file));
