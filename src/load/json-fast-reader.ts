@@ -135,11 +135,25 @@ export class FastJsonReader {
   protected key(): string {
     this.ks = this.p;
     const k = this.string();
-    this.ke = this.p;
-    if (this.ws() !== 0x3a) throw GIVE_UP;
-    this.p++;
-    this.ws();
+    this.colon((this.ke = this.p));
     return k;
+  }
+
+  /**
+   * From just after a key's closing quote at `p`: the `:` and the whitespace after it, leaving `p` at the value. The
+   * layouts printers write — `"k":v`, `"k": v` — without a call of {@link ws}; anything else through it.
+   */
+  private colon(p: number): void {
+    const t = this.text;
+    if (t.charCodeAt(p) !== 0x3a) {
+      this.p = p;
+      if (this.ws() !== 0x3a) throw GIVE_UP;
+      p = this.p;
+    }
+    let c = t.charCodeAt(++p);
+    if (c === 0x20) c = t.charCodeAt(++p);
+    this.p = p;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.ws();
   }
 
   /**
@@ -150,10 +164,7 @@ export class FastJsonReader {
     const start = this.p;
     const found = this.quotedName(names);
     this.ks = start;
-    this.p = this.ke = this.closeQuote + 1;
-    if (this.ws() !== 0x3a) throw GIVE_UP;
-    this.p++;
-    this.ws();
+    this.colon((this.ke = this.closeQuote + 1));
     return found;
   }
 
