@@ -34,6 +34,13 @@ export function absPath(p: string, cwd?: string): string {
   return p.startsWith("/") ? cleanPath(p) : cleanPath((cwd ?? "/") + "/" + p);
 }
 
+/**
+ * realpath of `p`, or undefined where it does not resolve; a path lstat cannot find is answered without calling realpath.
+ * The probe changes no answer: `p` is absolute and clean, and where lstat(p) fails realpath(p) fails too (glibc's
+ * realpath walks the same components and fails on any readlink error but EINVAL, "not a symlink"; lstat and readlink
+ * of a path meet the same errors: ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG). So {@link realpathOfExisting} gives
+ * the same answer for any path, with one system call fewer where the path exists and a thrown error where it does not.
+ */
 function realpathOrUndefined(files: PathFiles | undefined, p: string): string | undefined {
   try {
     // A path lstat cannot find does not resolve either: asked without an error thrown, where the host can.
@@ -56,11 +63,16 @@ export function resolvePathLeniently(p: string, cwd?: string, files?: PathFiles)
   if (direct !== undefined) return direct;
   let head = abs;
   let tail = "";
+  // The parent is asked directly (realpath, no lstat first): a missing image in a directory that exists is the common
+  // case (as upstream's ResolvePathToFullyExplicit, which lstats the path and then EvalSymlinks its parent). Further up,
+  // where misses are common, each head is probed first (a failed realpath throws, which costs more than an lstat).
+  let probe = false;
   while (head !== "/") {
     const slash = head.lastIndexOf("/");
     tail = tail === "" ? head.slice(slash + 1) : head.slice(slash + 1) + "/" + tail;
     head = slash <= 0 ? "/" : head.slice(0, slash);
-    const resolved = realpathOrUndefined(files, head);
+    const resolved = probe ? realpathOrUndefined(files, head) : realpathOfExisting(files, head);
+    probe = true;
     if (resolved !== undefined) return cleanPath(resolved + "/" + tail);
   }
   return abs;
