@@ -3,7 +3,6 @@
  * containers/image `directory/explicitfilepath.ResolvePathToFullyExplicit`.
  */
 import type { HostFiles } from "../host/host.js";
-import { join } from "../host/path.js";
 import { cleanPath } from "./clean-path.js";
 
 /**
@@ -162,19 +161,22 @@ function evalSymlinksError(p: string, files: PathFiles | undefined): { ok: false
   return { ok: false, error: `lstat ${p}: ${ERRNO_TEXT.ENOENT}` };
 }
 
+/** What a missing path's lstat says (no error object made per reference). */
+const MISSING = Object.freeze({ code: "ENOENT" });
+
 /**
  * Upstream's exact rule (`explicitfilepath.ResolvePathToFullyExplicit`): every component except the
  * last must exist; errors carry Go's `lstat <path>: <errno text>` form (the path named is our best
  * reconstruction of the one Go names).
  */
 export function resolvePathToFullyExplicit(p: string, cwd?: string, files?: PathFiles): { ok: true; path: string } | { ok: false; error: string } {
-  let lstatError: unknown = p === "" ? { code: "ENOENT" } : undefined;
+  let lstatError: unknown = p === "" ? MISSING : undefined;
   if (p !== "") {
     try {
       if (!files) throw Object.assign(new Error("no file system"), { code: "ENOENT" });
       const full = cwd === undefined || p.startsWith("/") ? p : cwd + "/" + p;
       if (files.lstatIfExists !== undefined) {
-        if (files.lstatIfExists(full) === undefined) lstatError = { code: "ENOENT" };
+        if (files.lstatIfExists(full) === undefined) lstatError = MISSING;
       } else files.lstat(full);
     } catch (e) {
       lstatError = e;
@@ -183,12 +185,15 @@ export function resolvePathToFullyExplicit(p: string, cwd?: string, files?: Path
   if (lstatError === undefined) return resolveExisting(p, cwd, files);
   if ((lstatError as { code?: string }).code !== "ENOENT") return { ok: false, error: `lstat ${p}: ${errnoText(lstatError)}` };
   const slash = p.lastIndexOf("/");
-  const parent = p.slice(0, slash + 1);
+  // filepath.Split's parent keeps its trailing slash, which Abs (Clean) drops: dropped here first (the same path, and
+  // a clean one that cleanPath returns as it is).
+  const parent = slash > 0 ? p.slice(0, slash) : p.slice(0, slash + 1);
   const file = p.slice(slash + 1);
   const resolvedParent = resolveExisting(parent, cwd, files);
   if (!resolvedParent.ok) return resolvedParent;
   if (file === "." || file === "..") {
     return { ok: false, error: `Unexpectedly missing special filename component in ${p}` };
   }
-  return { ok: true, path: cleanPath(join(resolvedParent.path, file)) };
+  // filepath.Join(parent, file): Clean of the two joined by a slash (the parent is absolute, so no empty join).
+  return { ok: true, path: cleanPath(resolvedParent.path + "/" + file) };
 }
