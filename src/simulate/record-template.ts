@@ -50,6 +50,11 @@ export interface RecordTemplate {
   bytes: Uint8Array[];
   slots: number[];
   allowed: boolean;
+  /** The parts' bytes in all, and how many slots hold the scope's name (C), the namespaces tried (T), lookup strings (L B S A M). */
+  fixedBytes: number;
+  scopeSlots: number;
+  triedSlots: number;
+  lookupSlots: number;
 }
 
 /** Shape bits of a reference (see the module comment). */
@@ -223,7 +228,17 @@ export function buildTemplate(
   // A letter that is no slot (the policy spells a marker-like text): not a template.
   if (slots.some((s) => s < 0)) return undefined;
   const t = coalesce(parts, slots);
-  return { ...t, bytes: t.parts.map(utf8), allowed: evaluation.allowed };
+  const bytes = t.parts.map(utf8);
+  const count = (letters: string) => t.slots.filter((k) => letters.includes(SLOT_LETTERS[k])).length;
+  return {
+    ...t,
+    bytes,
+    allowed: evaluation.allowed,
+    fixedBytes: bytes.reduce((n, b) => n + b.length, 0),
+    scopeSlots: count("C"),
+    triedSlots: count("T"),
+    lookupSlots: count("LBSAM"),
+  };
 }
 
 const [SD, SP, SG, SH, SE, SI] = Array.from("DPGHEI", (k) => SLOT_LETTERS.indexOf(k as SlotLetter));
