@@ -12,7 +12,7 @@ export const repoDir = dirname(benchDir);
  * The executable, run as a user runs `imagetrust` (its /bin/sh launcher execs node with the shipped flags; with
  * NODE_EXTRA_CA_CERTS set, as on the benchmark machine, the launcher defers that file to the first TLS connection).
  */
-export const cliPath = join(repoDir, "dist", "cli", "main.js");
+export const cliPath = join(repoDir, "dist", "cli", "imagetrust.cjs");
 
 /** One line on how this machine's environment bears on Node's start (printed by the benchmarks). */
 export function startEnvironmentNote() {
@@ -23,13 +23,13 @@ export function startEnvironmentNote() {
 
 /**
  * The node options the executable passes: its launcher line `exec node <flags> "$0" "$@"` (scripts/build-bundle.mjs;
- * an older build's `#!/usr/bin/env -S node <flags>` shebang is read too), so that `node <flags> dist/cli/main.js` in the
- * benchmarks runs exactly as the installed `imagetrust` does.
+ * an older build's `#!/usr/bin/env -S node <flags>` shebang is read too), so that `node <flags> dist/cli/imagetrust.cjs`
+ * in the benchmarks runs exactly as the installed `imagetrust` does.
  */
 export function cliNodeFlags() {
   if (!existsSync(cliPath)) return [];
-  const [first, second = ""] = readFileSync(cliPath, "utf8").split("\n", 2);
-  const m = /\bexec node((?:\s+-\S+)*)\s+"\$0"/.exec(second) ?? /^#!\S*env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/.exec(first);
+  const head = readFileSync(cliPath, "utf8").slice(0, 2000);
+  const m = /^':' \/\/; exec node((?:\s+-\S+)*)\s+"\$0"/m.exec(head) ?? /^#!\S*env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/m.exec(head.split("\n", 1)[0]);
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
 }
 

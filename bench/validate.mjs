@@ -41,7 +41,7 @@ if (goBin) {
 }
 
 // Start-up (issue 15: < 80 ms): the executable itself, as `imagetrust --version` runs it (its /bin/sh launcher
-// answers a lone --version without starting node), next to the same program through node (`node <flags> main.js
+// answers a lone --version without starting node), next to the same program through node (`node <flags> imagetrust.cjs
 // --version`: what every other command's start costs) and a bare `node -e 0` of the same run.
 {
   const n = Math.max(runs, 15);
@@ -57,7 +57,7 @@ if (goBin) {
   const viaNode = summarize(nodeRuns);
   const bare = summarize(bareRuns);
   console.log(`  imagetrust --version                        ${fmtS(v.seconds).padStart(10)}   peak RSS ${v.peakMB.toFixed(0)} MB   (target < 80 ms)`);
-  console.log(`    the same through node (node <flags> main.js --version) ${fmtS(viaNode.seconds)}; bare node -e 0: ${fmtS(bare.seconds)}`);
+  console.log(`    the same through node (node <flags> imagetrust.cjs --version) ${fmtS(viaNode.seconds)}; bare node -e 0: ${fmtS(bare.seconds)}`);
   console.log(startEnvironmentNote());
 }
 

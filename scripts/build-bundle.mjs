@@ -1,20 +1,23 @@
 #!/usr/bin/env node
-// The shipped executable (issue 15): src/cli/main.ts bundled by esbuild into dist/cli/main.js (the `bin`, one file:
-// `--version` loads nothing else), and the programs it dispatches to, each bundled with its dependencies: run.js
-// (every command; its lazily imported modules in chunks of their own, dist/cli/chunks/: ESM code splitting keeps
-// `import()` lazy) and, for `validate` alone, a module pack read with V8's code cache (dist/cli/validate/, built by
-// scripts/validate-pack.mjs; its loader, src/cli/module-pack.ts, is in main.js).
+// The shipped executable (issue 15): src/cli/main.ts bundled by esbuild into dist/cli/imagetrust.cjs (the `bin`, one
+// CommonJS script: Node starts it without its ESM loader, and `--version` loads nothing else), and the programs it
+// dispatches to, each bundled with its dependencies: run.js (every command; an ES module program, its lazily imported
+// modules in chunks of their own, dist/cli/chunks/: ESM code splitting keeps `import()` lazy) and, for `validate` and
+// `simulate`, module packs read with V8's code cache (dist/cli/validate/, dist/cli/simulate/, built by
+// scripts/module-pack.mjs; their loader, src/cli/module-pack.ts, is in imagetrust.cjs), so that those two never load
+// the ESM loader at all.
 // A few files to compile instead of ~300 modules to resolve, read and link is what makes start-up fast.
 // Source maps (dist/cli/**/*.map) are read when a stack trace is printed (src/cli/stack-traces.ts), so a stack trace in a
 // bug report names src/…ts lines. `tsc -p tsconfig.build.json` runs first and still emits the library (dist/index.js, dist/node.js,
-// .d.ts); this script replaces only its dist/cli/main.js and run.js.
+// .d.ts); this script replaces its dist/cli/run.js and removes its dist/cli/main.js (an unbundled ES module copy of the
+// executable: the executable is imagetrust.cjs alone).
 //
 // Run by `npm run build` (and so by `npm ci`'s prepare step and `npm test`'s pretest).
 import { build } from "esbuild";
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildValidatePack } from "./validate-pack.mjs";
+import { buildModulePack } from "./module-pack.mjs";
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const outdir = join(repo, "dist", "cli");
@@ -43,7 +46,7 @@ export const NODE_FLAGS = ["--max-semi-space-size=16"];
  *   client cannot rebuild): Node then reads the file at start, as before.
  * - replaces itself with `node <NODE_FLAGS> <this file> <arguments>`, arguments untouched (`"$@"`), so signals,
  *   standard streams and the exit status are node's own. That exec costs every other command ~1 ms.
- * `node dist/cli/main.js …` (tests, benchmarks, a platform without /bin/sh) runs the same program without it.
+ * `node dist/cli/imagetrust.cjs …` (tests, benchmarks, a platform without /bin/sh) runs the same program without it.
  */
 export function launcher(version) {
   if (!/^[0-9A-Za-z.+-]+$/.test(version)) throw new Error(`package version ${JSON.stringify(version)} cannot be printed by the launcher`);
@@ -56,19 +59,21 @@ export function launcher(version) {
 }
 
 /**
- * Node built-ins through `require` (the banner's createRequire), not ESM `import`: Node builds an ESM facade of a
- * built-in by reading every export, and reading `fs`'s lazy getters (promises, ReadStream, …) loads modules a
- * command may never use (measured: ~10 ms of start-up for node:fs/os/tty/path). esbuild's CommonJS interop only
- * defines getters. Commander's `require("node:child_process")` (for executable subcommands, which imagetrust does
- * not use) is deferred to first use: child_process pulls in net, dgram and more at start-up.
+ * Node built-ins through `require` (the banner's createRequire in an ES module bundle), not ESM `import`: Node builds
+ * an ESM facade of a built-in by reading every export, and reading `fs`'s lazy getters (promises, ReadStream, …) loads
+ * modules a command may never use (measured: ~10 ms of start-up for node:fs/os/tty/path). esbuild's CommonJS interop
+ * only defines getters. Commander's `require("node:child_process")` (for executable subcommands, which imagetrust does
+ * not use) is deferred to first use: child_process pulls in net, dgram and more at start-up. A dynamic `import()` of a
+ * built-in stays an `import()` in an ES module bundle (loaded on use anyway; a CommonJS chunk would come back as only
+ * its `default`); in the CommonJS executable (`dynamicImports: "require"`) it becomes a `require` where the `import()`
+ * was, since an `import()` there would start the ESM loader that this bundle exists to avoid.
  */
-const builtinsThroughRequire = {
+const builtinsThroughRequire = ({ dynamicImports = "import" } = {}) => ({
   name: "builtins-through-require",
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => {
       // The `require` inside the modules below is Node's own.
-      // So is a dynamic import() (loaded on use anyway; a CommonJS chunk would come back as only its `default`).
-      if (args.namespace === "builtin" || args.namespace === "lazy-builtin" || args.kind === "dynamic-import") {
+      if (args.namespace === "builtin" || args.namespace === "lazy-builtin" || (args.kind === "dynamic-import" && dynamicImports === "import")) {
         return { path: args.path, external: true };
       }
       if (args.path === "node:child_process" && /node_modules[\\/]commander[\\/]/.test(args.importer)) {
@@ -82,7 +87,7 @@ const builtinsThroughRequire = {
       loader: "js",
     }));
   },
-};
+});
 
 /**
  * chalk's colour detection (supports-color) runs when chalk is imported: it loads node:tty, node:os and, through
@@ -103,15 +108,18 @@ const chalkWithoutDetection = {
 };
 
 /**
- * Bundles sharing no chunk with one another: the entry (main.js, one file: `--version` and the dispatch), and the
- * programs it imports — run.js (every command; its lazily imported modules in chunks/) and `validate`'s pack (below),
- * for a command that must start fast. Node's ESM loader spends ~1 ms per module (resolve, read, compile, link) on
- * this machine: `validate` of a policy.json loaded 38 files from one shared build, 19 from an ESM program of its own,
- * and now 3 (main.js, the pack and its cache). The same source sits in several bundles (a larger
- * package, nothing else): each is a whole program, and the entry hands the programs nothing but plain values and
- * objects (CliIo).
+ * Bundles sharing no chunk with one another: the entry (imagetrust.cjs, one CommonJS file: `--version` and the
+ * dispatch), and the programs it runs — run.js (every command; its lazily imported modules in chunks/) and the module
+ * packs of `validate` and `simulate` (below), commands that must start fast. Node's ESM loader spends ~1 ms per module
+ * (resolve, read, compile, link) on this machine, and ~15–20 ms to start at all: `validate` of a policy.json loaded 38
+ * files from one shared build, 19 from an ESM program of its own, and now 3 (imagetrust.cjs, the pack and its cache),
+ * none of them an ES module. The same source sits in several bundles (a larger package, nothing else): each is a whole
+ * program, and the entry hands the programs nothing but plain values and objects (CliIo).
  */
 const PROGRAMS = [{ entry: "run", chunks: "chunks" }];
+
+/** The commands with a module pack of their own (src/cli/run-<command>.ts; src/cli/run-packed.ts runs them). */
+const PACKED_COMMANDS = ["validate", "simulate"];
 
 /** `import("./run.js")` in main.ts stays an import of the file the program build writes. */
 const programsExternal = {
@@ -148,34 +156,52 @@ const common = {
   minifySyntax: true,
 };
 
+// The executable: CommonJS. `import.meta.url` (src/cli/run-packed.ts finds the packs beside it) is the file's own URL.
 await build({
   ...common,
-  entryPoints: { main: join(repo, "src", "cli", "main.ts") },
+  entryPoints: { imagetrust: join(repo, "src", "cli", "main.ts") },
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
   splitting: false,
-  plugins: [builtinsThroughRequire, programsExternal],
+  // ("use strict" first: the banner comes before esbuild's own directive, which would then be a plain string.)
+  banner: { js: '"use strict"; const __imagetrust_main_url = require("node:url").pathToFileURL(__filename).href;' },
+  define: { ...common.define, "import.meta.url": "__imagetrust_main_url" },
+  plugins: [builtinsThroughRequire({ dynamicImports: "require" }), programsExternal],
 });
+// tsc's unbundled ES module copy of the executable would run the same program, slowly, through the ESM loader:
+// imagetrust.cjs is the one executable.
+for (const f of ["main.js", "main.js.map", "main.d.ts"]) rmSync(join(outdir, f), { force: true });
 for (const program of PROGRAMS) {
   rmSync(join(outdir, program.chunks), { recursive: true, force: true });
   await build({
     ...common,
     entryPoints: { [program.entry]: join(repo, "src", "cli", `${program.entry}.ts`) },
     chunkNames: `${program.chunks}/[name]-[hash]`,
-    plugins: [builtinsThroughRequire, chalkWithoutDetection],
+    plugins: [builtinsThroughRequire(), chalkWithoutDetection],
   });
 }
 
-// `validate`: its program as a module pack with V8's code cache (scripts/validate-pack.mjs; its loader,
-// src/cli/run-validate-packed.ts, is bundled into main.js).
-rmSync(join(outdir, "chunks-validate"), { recursive: true, force: true });
-await buildValidatePack({
-  repo,
-  common,
-  plugins: [builtinsThroughRequire, chalkWithoutDetection],
-  nodeFlags: NODE_FLAGS,
-});
+// `validate` and `simulate`: their programs as module packs with V8's code cache (scripts/module-pack.mjs; their
+// loader, src/cli/run-packed.ts, is bundled into imagetrust.cjs).
+for (const command of PACKED_COMMANDS) {
+  rmSync(join(outdir, `chunks-${command}`), { recursive: true, force: true });
+  await buildModulePack({
+    command,
+    repo,
+    common,
+    plugins: [builtinsThroughRequire(), chalkWithoutDetection],
+    nodeFlags: NODE_FLAGS,
+  });
+}
 
-// The launcher goes on the entry only (esbuild's banner is on every chunk).
-const main = join(outdir, "main.js");
-const text = readFileSync(main, "utf8").replace(/^#![^\n]*\n/, "");
-writeFileSync(main, `${launcher(pkg.version)}\n${text}`);
+// The launcher goes on the executable only, in place of esbuild's `#!` line; its source map moves down with the code.
+const main = join(outdir, "imagetrust.cjs");
+const bundled = readFileSync(main, "utf8");
+const text = bundled.replace(/^#![^\n]*\n/, "");
+const head = `${launcher(pkg.version)}\n`;
+writeFileSync(main, head + text);
 chmodSync(main, 0o755);
+const map = JSON.parse(readFileSync(`${main}.map`, "utf8"));
+const shift = head.split("\n").length - (bundled.length - text.length > 0 ? 2 : 1);
+map.mappings = ";".repeat(shift) + map.mappings;
+writeFileSync(`${main}.map`, JSON.stringify(map));

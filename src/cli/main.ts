@@ -1,8 +1,18 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
-/** The `imagetrust` executable: runs the CLI on the real process and ends it with the run's exit code. */
+/**
+ * The `imagetrust` executable: runs the CLI on the real process and ends it with the run's exit code.
+ *
+ * Bundled by scripts/build-bundle.mjs into a CommonJS script, dist/cli/imagetrust.cjs (the package's `bin`), so that
+ * Node starts it without its ESM loader (~15–20 ms and ~230 page faults of every start on the benchmark machine).
+ * `validate` and `simulate` run from module packs (src/cli/run-packed.ts) and never load it; the other commands import
+ * the ES module program dist/cli/run.js, and load it then. Node built-ins that this file imports with `import()` are
+ * `require`d in the bundle, at the same point (scripts/build-bundle.mjs).
+ */
 import { commandName } from "./command-name.js";
+import { isPackedCommand, runPacked } from "./run-packed.js";
 import { mapStackTracesLazily } from "./stack-traces.js";
 import { EXIT_BROKEN_PIPE, FdSink, isTerminal, readerGone } from "./stdio.js";
+import type { CliIo } from "./io.js";
 import { SHORT_RUN_V8_FLAGS } from "./short-run.js";
 import { packageVersion } from "./version.js";
 
@@ -31,7 +41,11 @@ for (const name of ["stdout", "stderr"] as const) {
   const made = Object.getOwnPropertyDescriptor(process, name)?.get;
   if (made) Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => (stream ??= quietOnBrokenPipe(made.call(process))) });
 }
-/** V8 flags set while V8 runs; node:v8 is loaded only here (it brings in the stream modules). */
+/**
+ * V8 flags set while V8 runs; node:v8 is loaded only here (~4 ms: it brings in the stream modules, through
+ * internal/heap_utils). `v8.setFlagsFromString` is the only supported way; `process.binding("v8")` is deprecated and
+ * prints DEP0111 (see the README's start-up section).
+ */
 const setV8Flags = async (flags: string): Promise<void> => (await import("node:v8")).setFlagsFromString(flags);
 
 const stdout = new FdSink(1, () => process.stdout);
@@ -41,13 +55,19 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   // What `run` prints for it, without loading the program (commander, every command's registration).
   stdout.write(packageVersion() + "\n");
 } else {
+  void main();
+}
+
+/** Run the program for `argv` (a CommonJS script has no top-level await). */
+async function main(): Promise<void> {
   // Node 22.1+ keeps V8's compiled code of the bundle on disk between runs (absent on Node 20: a no-op there).
   const { default: nodeModule } = await import("node:module");
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-  // `validate` has a program of its own (scripts/build-bundle.mjs): a module pack read with V8's code cache, whose
-  // loader the bundle keeps in this file (no second ES module to load), instead of the ~36 chunks it shares with the
-  // other commands. It runs what `run` runs for that argv.
-  const run = commandName(argv) === "validate" ? (await import("./run-validate-packed.js")).runValidate : (await import("./run.js")).run;
+  // `validate` and `simulate` have programs of their own (scripts/build-bundle.mjs): module packs read with V8's code
+  // cache, whose loader the bundle keeps in this file, instead of the ~36–60 ES module chunks they share with the
+  // other commands. Each runs what `run` runs for that argv.
+  const command = commandName(argv);
+  const run = isPackedCommand(command) ? (a: readonly string[], io: CliIo) => runPacked(command, a, io) : (await import("./run.js")).run;
   const code = await run(argv, {
     stdout,
     stderr,

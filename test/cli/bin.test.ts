@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./helpers.js";
 
-const BIN = path.join(REPO, "dist/cli/main.js");
+const BIN = path.join(REPO, "dist/cli/imagetrust.cjs");
 const VERSION = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
 
 function node(args: string[], env: Record<string, string> = {}) {

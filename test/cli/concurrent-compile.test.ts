@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./helpers.js";
 import { buildGoHarness, goHarnessAvailable, goLookaside, GO_BUILD_TIMEOUT_MS } from "../harness/go-harness.js";
 
-const BIN = path.join(REPO, "dist/cli/main.js");
+const BIN = path.join(REPO, "dist/cli/imagetrust.cjs");
 const ci = process.env.CI === "true";
 const SCOPES = 40;
 const ROUNDS = 6;

@@ -34,7 +34,7 @@ describe.skipIf(!existsSync("/dev/null"))("standard output to /dev/null", () => 
   it("leaves the executable's output and exit status as they were", () => {
     const fd = openSync("/dev/null", "w");
     try {
-      const r = spawnSync(process.execPath, [path.join(REPO, "dist/cli/main.js"), "validate", "examples/hand-written/broken-policy.json"], {
+      const r = spawnSync(process.execPath, [path.join(REPO, "dist/cli/imagetrust.cjs"), "validate", "examples/hand-written/broken-policy.json"], {
         cwd: REPO,
         stdio: ["ignore", fd, "pipe"],
         encoding: "utf8",

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "./helpers.js";
 
-const BIN = path.join(REPO, "dist", "cli", "main.js");
+const BIN = path.join(REPO, "dist", "cli", "imagetrust.cjs");
 
 function firstLineThenClose(args: string[]): Promise<{ first: string; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -32,11 +32,11 @@ export const REPO = path.resolve(import.meta.dirname, "../..");
 
 /**
  * The Node flags the built executable runs with: its launcher's `exec node <flags> "$0" "$@"` line
- * (scripts/build-bundle.mjs `launcher`), so that `node <flags> dist/cli/main.js` runs as `imagetrust` does.
+ * (scripts/build-bundle.mjs `launcher`), so that `node <flags> dist/cli/imagetrust.cjs` runs as `imagetrust` does.
  */
 export function executableNodeFlags(): string[] {
-  const m = /^':' \/\/; exec node((?:\s+-\S+)*)\s+"\$0" "\$@"$/m.exec(readFileSync(path.join(REPO, "dist/cli/main.js"), "utf8").slice(0, 2000));
-  if (!m) throw new Error("dist/cli/main.js has no launcher line `exec node … \"$0\" \"$@\"`");
+  const m = /^':' \/\/; exec node((?:\s+-\S+)*)\s+"\$0" "\$@"$/m.exec(readFileSync(path.join(REPO, "dist/cli/imagetrust.cjs"), "utf8").slice(0, 2000));
+  if (!m) throw new Error("dist/cli/imagetrust.cjs has no launcher line `exec node … \"$0\" \"$@\"`");
   return m[1].trim().split(/\s+/).filter(Boolean);
 }
 

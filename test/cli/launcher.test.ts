@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "./helpers.js";
 
-const BIN = path.join(REPO, "dist/cli/main.js");
+const BIN = path.join(REPO, "dist/cli/imagetrust.cjs");
 const CERT = path.join(REPO, "test/fixtures/tls/cert.pem");
 const KEY = path.join(REPO, "test/fixtures/tls/key.pem");
 

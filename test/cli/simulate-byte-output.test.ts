@@ -180,7 +180,7 @@ describe("simulate: odd characters in references and dir: paths", () => {
     writeFileSync(policy, JSON.stringify({ default: [{ type: "reject" }], transports: { docker: { "": [{ type: "insecureAcceptAnything" }] } } }));
     const refsFile = path.join(dir, "refs.txt");
     writeFileSync(refsFile, Array.from({ length: 200_000 }, (_, i) => (i % 7 === 0 ? `dir:${dir}/ü${i % 5}` : `docker://quay.io/a${i % 300}/b:${i % 9}`)).join("\n") + "\n");
-    const bin = path.join(REPO, "dist", "cli", "main.js");
+    const bin = path.join(REPO, "dist", "cli", "imagetrust.cjs");
     const r = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [bin, "simulate", "--policy", policy, "--refs", refsFile, "--format", "jsonl"], { stdio: ["ignore", "pipe", "pipe"], cwd: dir });
       let out = Buffer.alloc(0);

@@ -144,7 +144,7 @@ describe("the progress line", () => {
   });
 });
 
-const BIN = path.join(REPO, "dist/cli/main.js");
+const BIN = path.join(REPO, "dist/cli/imagetrust.cjs");
 const N = 200_000;
 
 describe.skipIf(!existsSync("/usr/bin/time") || !existsSync(BIN))("200,000 references through the built executable", () => {

@@ -12,7 +12,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "./helpers.js";
 
-const BIN = path.join(REPO, "dist/cli/main.js");
+const BIN = path.join(REPO, "dist/cli/imagetrust.cjs");
 const TIMEOUT_MS = 20_000;
 
 type Special = "zero" | "fifo" | "sparse";

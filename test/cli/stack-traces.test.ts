@@ -2,7 +2,8 @@
 // a program bundled the way scripts/build-bundle.mjs bundles the CLI (esbuild, ESM, linked source maps) installs the
 // lazy mapping and dies of an uncaught error; its stack must point into the TypeScript source, as Node's flag would.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { build } from "esbuild";
@@ -43,5 +44,19 @@ describe("lazily source-mapped stack traces", () => {
   it("the executable runs without --enable-source-maps and installs the mapping instead", () => {
     expect(readFileSync(path.join(REPO, "src/cli/main.ts"), "utf8")).toMatch(/^#![^\n]*\n[\s\S]*\nmapStackTracesLazily\(\);/);
     expect(readFileSync(path.join(REPO, "src/cli/main.ts"), "utf8").split("\n", 1)[0]).not.toContain("--enable-source-maps");
+  });
+
+  it("the executable's source map accounts for the launcher put above the bundle", () => {
+    const bin = path.join(REPO, "dist/cli/imagetrust.cjs");
+    if (!existsSync(bin)) return;
+    const text = readFileSync(bin, "utf8");
+    const map = new SourceMap(JSON.parse(readFileSync(`${bin}.map`, "utf8")) as ConstructorParameters<typeof SourceMap>[0]);
+    // The top-level call in src/cli/main.ts (the bundle keeps identifiers), not the function's definition.
+    const at = /(?<!function )\bmapStackTracesLazily\(\);/.exec(text)!.index;
+    const before = text.slice(0, at).split("\n");
+    const entry = map.findEntry(before.length - 1, before.at(-1)!.length) as { originalSource?: string; originalLine?: number };
+    expect(entry.originalSource).toMatch(/src\/cli\/main\.ts$/);
+    const source = readFileSync(path.join(REPO, "src/cli/main.ts"), "utf8").split("\n");
+    expect(source[entry.originalLine!]).toBe("mapStackTracesLazily();");
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The executable writes its output with blocking writes on fd 1/2 (src/cli/stdio.ts) and ends once its event loop
- * is empty. These run the built executable (dist/cli/main.js) with the standard output a regular file, a pipe, and a
+ * is empty. These run the built executable (dist/cli/imagetrust.cjs) with the standard output a regular file, a pipe, and a
  * non-blocking pipe (writes fail with EAGAIN once its buffer is full: the rest must go through process.stdout, in
  * order, nothing lost), and compare the bytes.
  */
@@ -14,7 +14,7 @@ import { REPO } from "./helpers.js";
 import { preferShortRunFor, SHORT_RUN_MAX_INPUT_BYTES, SHORT_RUN_MIN_INPUT_BYTES } from "../../src/cli/short-run.js";
 import { nodeHost } from "../../src/host/node-host.js";
 
-const BIN = path.join(REPO, "dist", "cli", "main.js");
+const BIN = path.join(REPO, "dist", "cli", "imagetrust.cjs");
 const dir = mkdtempSync(path.join(tmpdir(), "imagetrust-stdio-"));
 const policy = path.join(dir, "policy.json");
 const refs = path.join(dir, "refs.txt");

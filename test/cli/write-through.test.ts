@@ -10,7 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, runCli } from "./helpers.js";
 
-const BIN = path.join(REPO, "dist/cli/main.js");
+const BIN = path.join(REPO, "dist/cli/imagetrust.cjs");
 const UNFORMATTED = "default   reject\ndocker {\n\"quay.io/acme\"   accept\n}\n";
 const FIXABLE = '{\n  "default": [{"type": "reject"}],\n  "transports": {"docker": {"docker.io/busybox": [{"type": "insecureAcceptAnything"}]}}\n}\n';
 const isRoot = process.geteuid?.() === 0;

@@ -1,18 +1,20 @@
-// `validate`'s program as a module pack with V8's code cache (issue 15; the loader is src/cli/module-pack.ts, which
-// src/cli/run-validate-packed.ts calls from the executable, dist/cli/main.js). Called by scripts/build-bundle.mjs:
+// A command's program as a module pack with V8's code cache (issue 15): `validate` and `simulate`, each in
+// dist/cli/<command>/ (the loader is src/cli/module-pack.ts, which src/cli/run-packed.ts calls from the executable,
+// dist/cli/imagetrust.cjs). Called by scripts/build-bundle.mjs, once per command, from the program's entry
+// src/cli/run-<command>.ts:
 //
-// 1. esbuild bundles src/cli/run-validate.ts as ES modules with code splitting (lazily imported modules keep chunks
-//    of their own), into a scratch directory;
-// 2. each of those files becomes a CommonJS module body in dist/cli/validate/ (esbuild again, without bundling; its
+// 1. esbuild bundles the entry as ES modules with code splitting (lazily imported modules keep chunks of their own),
+//    into a scratch directory;
+// 2. each of those files becomes a CommonJS module body in dist/cli/<command>/ (esbuild again, without bundling; its
 //    source map chained to the first one's, so it still names src/…ts);
-// 3. a training run (scripts/validate-pack-train.mjs, under the executable's own Node flags) validates a few policies
-//    and records which modules a validate instantiates;
-// 4. those modules go into dist/cli/validate/pack.cjs, one script (with an index source map of one section per
+// 3. a training run (scripts/module-pack-train.mjs, under the executable's own Node flags) runs the command on a few
+//    inputs and records which modules it instantiates;
+// 4. those modules go into dist/cli/<command>/pack.cjs, one script (with an index source map of one section per
 //    module); the others stay files of their own, read only when required;
-// 5. a second training run loads the pack without cache, validates the same policies and writes V8's code cache of
-//    what it compiled to dist/cli/validate/pack.cjs.cache. V8 accepts it only under the same Node and the same V8
-//    flags (hence the launcher's NODE_FLAGS); anywhere else it is rejected and ignored. A failed training run leaves the
-//    pack without cache (a warning): the executable works the same, only slower to start.
+// 5. a second training run loads the pack without cache, runs the command on its typical input and writes V8's code
+//    cache of what it compiled to dist/cli/<command>/pack.cjs.cache. V8 accepts it only under the same Node and the
+//    same V8 flags (hence the launcher's NODE_FLAGS); anywhere else it is rejected and ignored. A failed training run
+//    leaves the pack without cache (a warning): the executable works the same, only slower to start.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -32,7 +34,7 @@ const chevrotainStatic = {
     b.onLoad({ filter: /[\\/]src[\\/]syntax[\\/]chevrotain\.ts$/ }, (args) => {
       const text = readFileSync(args.path, "utf8");
       const tla = "const chevrotain = await loadChevrotain();";
-      if (!text.includes(tla)) throw new Error(`${args.path}: expected "${tla}" (see scripts/validate-pack.mjs)`);
+      if (!text.includes(tla)) throw new Error(`${args.path}: expected "${tla}" (see scripts/module-pack.mjs)`);
       return { contents: text.replace(tla, 'import * as chevrotainBundle from "chevrotain";\nconst chevrotain = chevrotainBundle;'), loader: "ts" };
     });
   },
@@ -47,12 +49,12 @@ function filesUnder(dir, base = dir) {
 }
 
 /**
- * Build dist/cli/validate/. `common` is the bundles' shared esbuild options, `plugins` theirs for this program,
- * `nodeFlags` the executable's Node flags, `repo` the repository.
+ * Build dist/cli/<command>/ from src/cli/run-<command>.ts. `common` is the bundles' shared esbuild options, `plugins`
+ * theirs for this program, `nodeFlags` the executable's Node flags, `repo` the repository.
  */
-export async function buildValidatePack({ repo, common, plugins, nodeFlags }) {
-  const outdir = join(repo, "dist", "cli", "validate");
-  const scratch = join(repo, "dist", "cli", "validate-esm");
+export async function buildModulePack({ command, repo, common, plugins, nodeFlags }) {
+  const outdir = join(repo, "dist", "cli", command);
+  const scratch = join(repo, "dist", "cli", `${command}-esm`);
   rmSync(outdir, { recursive: true, force: true });
   rmSync(scratch, { recursive: true, force: true });
 
@@ -61,8 +63,8 @@ export async function buildValidatePack({ repo, common, plugins, nodeFlags }) {
     ...common,
     banner: {},
     outdir: scratch,
-    entryPoints: { "run-validate": join(repo, "src", "cli", "run-validate.ts") },
-    chunkNames: "chunks-validate/[name]-[hash]",
+    entryPoints: { [`run-${command}`]: join(repo, "src", "cli", `run-${command}.ts`) },
+    chunkNames: `chunks-${command}/[name]-[hash]`,
     plugins: [...plugins, chevrotainStatic],
   });
 
@@ -101,9 +103,9 @@ export async function buildValidatePack({ repo, common, plugins, nodeFlags }) {
     }
   }
 
-  // 3. Which modules a validate instantiates.
+  // 3. Which modules the command instantiates.
   const train = (mode) =>
-    execFileSync(process.execPath, [...nodeFlags, join(repo, "scripts", "validate-pack-train.mjs"), outdir, mode], {
+    execFileSync(process.execPath, [...nodeFlags, join(repo, "scripts", "module-pack-train.mjs"), command, outdir, mode], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -112,7 +114,7 @@ export async function buildValidatePack({ repo, common, plugins, nodeFlags }) {
     eager = JSON.parse(train("record"));
   } catch (err) {
     // Without a pack every module is read from its own file (src/cli/module-pack.ts): the same program, slower to start.
-    console.warn(`validate pack: training run failed (${err instanceof Error ? err.message.split("\n")[0] : err}); no pack`);
+    console.warn(`${command} pack: training run failed (${err instanceof Error ? err.message.split("\n")[0] : err}); no pack`);
     return { eager: [], lazy: ids };
   }
 
@@ -145,7 +147,7 @@ export async function buildValidatePack({ repo, common, plugins, nodeFlags }) {
   try {
     train("cache");
   } catch (err) {
-    console.warn(`validate pack: no code cache (${err instanceof Error ? err.message.split("\n")[0] : err}); validate starts slower`);
+    console.warn(`${command} pack: no code cache (${err instanceof Error ? err.message.split("\n")[0] : err}); ${command} starts slower`);
   }
   return { eager, lazy: ids.filter((id) => !eager.includes(id)) };
 }

@@ -1,0 +1,13 @@
+/**
+ * `imagetrust simulate …` as the executable runs it: the program (src/cli/program.ts) with `simulate` alone, the same
+ * as src/cli/run.ts runs for that argv. Its own entry point so that the build makes it a module pack of its own
+ * (scripts/module-pack.mjs, loaded by src/cli/run-packed.ts): no ES module, and so no ESM loader, at start-up.
+ */
+import { registerSimulateCommand } from "./commands/simulate.js";
+import type { CliIo } from "./io.js";
+import { runProgram } from "./program.js";
+
+/** {@link run} of src/cli/run.ts for an argv whose command is `simulate`. */
+export function runSimulate(argv: readonly string[], io: CliIo): Promise<number> {
+  return runProgram(argv, io, [{ name: "simulate", load: async () => registerSimulateCommand }]);
+}
