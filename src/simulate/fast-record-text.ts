@@ -135,7 +135,8 @@ export interface TextRecords {
 /** The common-case writer of a fast path (see the module comment). */
 export function createTextRecords(o: {
   fast: FastPath;
-  templatesOf: (list: ListOfScope) => PlanTemplates;
+  /** The templates of a list (`remember` false: the caller keeps them, per scope). */
+  templatesOf: (list: ListOfScope, remember?: boolean) => PlanTemplates;
   /** The shared docker lookaside, once the repository path made it (undefined: not yet, or none). */
   sharedLookup: () => SharedLookup | undefined;
   noLookup: NoLookup;
@@ -267,12 +268,12 @@ export function createTextRecords(o: {
       let p: PlanTemplates | undefined;
       if (slot !== -1) {
         p = recs.bySlot[slot];
-        if (p === undefined) recs.bySlot[slot] = p = templatesOf(listOf(tr.transport, tr.table!.entries[slot]));
+        if (p === undefined) recs.bySlot[slot] = p = templatesOf(listOf(tr.transport, tr.table!.entries[slot]), false);
       } else if (sc.known !== undefined) {
         const entry = sc.known.entry!;
         p = recs.known.get(entry);
-        if (p === undefined) recs.known.set(entry, (p = templatesOf(listOf(tr.transport, entry))));
-      } else p = recs.fallback ??= templatesOf(listOf(tr.transport, recs.fallbackEntry));
+        if (p === undefined) recs.known.set(entry, (p = templatesOf(listOf(tr.transport, entry), false)));
+      } else p = recs.fallback ??= templatesOf(listOf(tr.transport, recs.fallbackEntry), false);
       if (p.remapPrefixes.length > 0) return undefined;
       const found = p.shared.byShape.get(shape);
       if (found === undefined || found === null) return undefined;

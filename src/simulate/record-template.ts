@@ -165,11 +165,13 @@ function contentKey(v: unknown): string {
  * Templates of deciding plans, shared by plans whose lists say the same. Bounded: cleared when `limit` distinct lists
  * are held (memory stays flat whatever the policy).
  */
-export function planTemplates(sim: Simulator, limit = 1024): (plan: ListOfScope) => PlanTemplates {
+export function planTemplates(sim: Simulator, limit = 1024): (plan: ListOfScope, remember?: boolean) => PlanTemplates {
   const byPlan = new Map<ListOfScope, PlanTemplates>();
   const byList = new Map<string, ListTemplates>();
-  return (plan) => {
-    let p = byPlan.get(plan);
+  // remember = false: the caller keeps the answer itself (fast-record-text.ts, per scope slot, for a plan object made
+  // for the call), so it is not held by plan too (10,000 scopes: 10,000 entries that would never be asked for again).
+  return (plan, remember = true) => {
+    let p = remember ? byPlan.get(plan) : undefined;
     if (p !== undefined) return p;
     const level = plan.entry ? plan.entry.labels?.level : sim.options.policy.defaultLabels?.level;
     const scopeKind = plan.scope === null ? "n" : plan.scope.scope === "" ? "e" : "s";
@@ -185,7 +187,7 @@ export function planTemplates(sim: Simulator, limit = 1024): (plan: ListOfScope)
     // Written as bytes (record-bytes.ts): how the engine holds the string does not matter.
     const scopeText = plan.scope === null || plan.scope.scope === "" ? "" : JSON.stringify(plan.scope.scope).slice(1, -1);
     p = { shared, scopeText, remapPrefixes: remapPrefixesOf(plan.requirements) };
-    byPlan.set(plan, p);
+    if (remember) byPlan.set(plan, p);
     return p;
   };
 }
