@@ -14,6 +14,13 @@
  * evidence), a path already absolute and clean whose resolution changes nothing (identity = path as typed), of
  * characters JSON writes as they are, manifest.json missing (ENOENT) and, when allowed, signature-1 too (ENOENT or
  * ENOTDIR). Anything else, or any other answer of the file system (a dangling symlink included), takes the full path.
+ *
+ * The common case of a fleet, an image directory that is not on this machine in a directory that is, is written by
+ * {@link DirRecords.prepare} with two questions to the file system, those containers/image asks
+ * (`explicitfilepath.ResolvePathToFullyExplicit`: `os.Lstat(path)`, then `filepath.EvalSymlinks` of its parent):
+ * lstat of the path (missing: ENOENT), then realpath of its parent (the parent itself). Then the path's resolution,
+ * lenient and strict, is the path as typed, and the image directory is missing: what the full path's answers are (see
+ * `prepare`), without parsing, a per-reference memo or a JSON string; the record goes straight into the output as bytes.
  */
 import { join, resolve } from "../host/path.js";
 import type { HostFiles } from "../host/host.js";
@@ -26,7 +33,8 @@ import type { FastRecord } from "../simulate/fast-record.js";
 import { namespacesTried, requirementsForImageRef } from "../simulate/scope-lookup.js";
 import type { RunSimulator } from "../simulate/simulate-run.js";
 import type { ReferenceReads } from "../simulate/reference-reads.js";
-import { projectRecord, type RecordSelection } from "./simulate-output.js";
+import { projectRecord, type PreparedRecord, type RecordSelection } from "./simulate-output.js";
+import { type ByteSink, putBytes, utf8 } from "../simulate/record-bytes.js";
 
 /** A path JSON writes as it is (printable ASCII but `"` and `\`), absolute. */
 const PLAIN_PATH = /^\/[ !#-[\]-~]*$/;
@@ -38,6 +46,8 @@ interface DirTemplate {
   /** Text parts around slots; `slots[i]` (0: the path, 1: the namespaces tried) goes after `parts[i]`. */
   parts: string[];
   slots: number[];
+  /** The parts as UTF-8 (made on first use). */
+  bytes?: Uint8Array[];
   /** The path it was made from (a second, other path confirms it). */
   path: string;
   confirmed: boolean;
@@ -45,14 +55,34 @@ interface DirTemplate {
 }
 
 /** The dir: record writer of a run (see the module comment). */
-export interface DirRecords {
+export interface DirRecords extends PreparedRecord {
+  /**
+   * The verdict of `input`'s record when it is the common case (see the module comment), held for
+   * {@link PreparedRecord.writePrepared}; undefined: ask {@link DirRecords.record}.
+   */
+  prepare(input: string): "allow" | "deny" | undefined;
   record(input: string): Promise<FastRecord | undefined>;
   readonly counts: { templated: number; explained: number };
 }
 
-/** The writer of `dir:` records for a run without evidence options (the caller checks; see the module comment). */
-export function createDirRecords(o: { runner: RunSimulator; reads: ReferenceReads; cwd: string; selection: RecordSelection }): DirRecords {
-  const { runner, reads, cwd, selection } = o;
+const OPEN = utf8('["');
+const BETWEEN = utf8('","');
+const CLOSE = utf8('"]');
+const EMPTY = utf8("[]");
+
+/**
+ * The writer of `dir:` records for a run without evidence options (the caller checks; see the module comment).
+ * `machine` is the host's own file system: the bytes path asks it directly, not through the run's per-reference memo
+ * (which only the full path clears), so that nothing is remembered from one reference to the next.
+ */
+export function createDirRecords(o: {
+  runner: RunSimulator;
+  reads: ReferenceReads;
+  cwd: string;
+  selection: RecordSelection;
+  machine: Pick<HostFiles, "realpath"> & Partial<Pick<HostFiles, "lstatIfExists">>;
+}): DirRecords {
+  const { runner, reads, cwd, selection, machine } = o;
   const sim = runner.simulator;
   const parse = sim.options.parse;
   const files = parse?.host?.files;
@@ -64,8 +94,90 @@ export function createDirRecords(o: { runner: RunSimulator; reads: ReferenceRead
     const r = await runner.simulate(input);
     return { verdict: r.verdict, json: JSON.stringify(projectRecord(r, selection)) };
   };
+  const dirScopes = sim.index.scopesOf("dir");
+  // The record prepared last: its template, path, and how many of the path's parents were tried.
+  let held: DirTemplate | undefined;
+  let heldPath = "";
+  let heldTried = 0;
+  const put = (sink: ByteSink, bytes: Uint8Array): void => {
+    sink.reserve(bytes.length);
+    sink.pos = putBytes(sink.buf, sink.pos, bytes);
+  };
+  // Paths are PLAIN_PATH (printable ASCII): as many bytes as characters.
+  const putPath = (sink: ByteSink, to: number): void => {
+    sink.reserve(to);
+    sink.putText(heldPath, 0, to);
+  };
   return {
     counts,
+    prepare(input) {
+      if (machine.lstatIfExists === undefined || !input.startsWith("dir:")) return undefined;
+      const path = input.slice(4);
+      if (!PLAIN_PATH.test(path)) return undefined;
+      const slash = path.lastIndexOf("/");
+      const last = path.length - slash - 1;
+      // A last element "", "." or ".." is resolved otherwise (and named so in errors): the full path.
+      if (last === 0 || (path.charCodeAt(slash + 1) === 0x2e && (last === 1 || (last === 2 && path.charCodeAt(slash + 2) === 0x2e)))) return undefined;
+      // The scope lookup of the path as its own identity (requirementsForImageRef: identity, then the parents, then ""),
+      // kept only if the resolution below says the identity is the path.
+      let entry: ScopeEntry | undefined;
+      let tried = 0;
+      if (dirScopes !== undefined) {
+        entry = dirScopes.get(path);
+        if (entry === undefined) {
+          for (let end = slash; end > 0; end = path.lastIndexOf("/", end - 1)) {
+            tried++;
+            if ((entry = dirScopes.get(path.slice(0, end))) !== undefined) break;
+          }
+          entry ??= dirScopes.get("");
+        }
+      }
+      // Only a confirmed template (made and confirmed by the full path, which also checked its list's types).
+      const tpl = templates.get(entry);
+      if (tpl === undefined || tpl === null || !tpl.confirmed) return undefined;
+      // The file system, asked as containers/image asks it (explicitfilepath.ResolvePathToFullyExplicit): the path is
+      // missing (lstat: ENOENT, no error thrown), and its parent resolves to itself (realpath; any other answer, an
+      // error included, takes the full path). Then, with the path absolute and its last element a name:
+      // - resolvePathLeniently: the path misses, its parent resolves to itself, so the path as typed;
+      // - resolvePathToFullyExplicit: lstat ENOENT, the parent resolves, the last element is no "." or "..": the path;
+      // - what the evidence reading asks of the image directory (manifest.json, signature-1): nothing, it is missing.
+      try {
+        if (machine.lstatIfExists(path) !== undefined) return undefined;
+      } catch {
+        return undefined;
+      }
+      const parent = slash === 0 ? "/" : path.slice(0, slash);
+      try {
+        if (machine.realpath(parent) !== parent) return undefined;
+      } catch {
+        return undefined;
+      }
+      held = tpl;
+      heldPath = path;
+      heldTried = tried;
+      counts.templated++;
+      return tpl.verdict;
+    },
+    writePrepared(sink) {
+      const t = held!;
+      const bytes = (t.bytes ??= t.parts.map(utf8));
+      put(sink, bytes[0]);
+      for (let i = 0; i < t.slots.length; i++) {
+        if (t.slots[i] === 0) putPath(sink, heldPath.length);
+        else if (heldTried === 0) put(sink, EMPTY);
+        else {
+          // The parents tried, nearest first (parentNamespaces), as JSON: plain paths need no escapes.
+          put(sink, OPEN);
+          let end = heldPath.lastIndexOf("/");
+          for (let k = 0; k < heldTried; k++, end = heldPath.lastIndexOf("/", end - 1)) {
+            if (k > 0) put(sink, BETWEEN);
+            putPath(sink, end);
+          }
+          put(sink, CLOSE);
+        }
+        put(sink, bytes[i + 1]);
+      }
+    },
     async record(input) {
       if (!input.startsWith("dir:") || files?.lstatIfExists === undefined) return undefined;
       runner.newReference();

@@ -4,6 +4,7 @@
  * explicitfilepath.ResolvePathToFullyExplicit.
  */
 export function cleanPath(p: string): string {
+  if (isClean(p)) return p;
   if (p === "") return ".";
   const rooted = p.charCodeAt(0) === 0x2f;
   const n = p.length;
@@ -41,4 +42,23 @@ export function cleanPath(p: string): string {
   }
   if (out === "") return ".";
   return out;
+}
+
+/**
+ * Whether Clean returns `p` unchanged (Go's lazybuf then copies nothing): one character, or no empty, `.` or `..`
+ * element (which also rules out a trailing slash). Paths on the bulk paths (`dir:` references, their parents) are
+ * clean already; the answer for them is `p` itself, without building a copy.
+ */
+function isClean(p: string): boolean {
+  const n = p.length;
+  if (n <= 1) return n === 1;
+  let start = p.charCodeAt(0) === 0x2f ? 1 : 0;
+  for (let i = start; i <= n; i++) {
+    if (i < n && p.charCodeAt(i) !== 0x2f) continue;
+    const len = i - start;
+    if (len === 0) return false;
+    if (p.charCodeAt(start) === 0x2e && (len === 1 || (len === 2 && p.charCodeAt(start + 1) === 0x2e))) return false;
+    start = i + 1;
+  }
+  return true;
 }

@@ -3,7 +3,6 @@
  * containers/image `directory/explicitfilepath.ResolvePathToFullyExplicit`.
  */
 import type { HostFiles } from "../host/host.js";
-import { join } from "../host/path.js";
 import { cleanPath } from "./clean-path.js";
 
 /**
@@ -34,6 +33,13 @@ export function absPath(p: string, cwd?: string): string {
   return p.startsWith("/") ? cleanPath(p) : cleanPath((cwd ?? "/") + "/" + p);
 }
 
+/**
+ * realpath of `p`, or undefined where it does not resolve; a path lstat cannot find is answered without calling realpath.
+ * The probe changes no answer: `p` is absolute and clean, and where lstat(p) fails realpath(p) fails too (glibc's
+ * realpath walks the same components and fails on any readlink error but EINVAL, "not a symlink"; lstat and readlink
+ * of a path meet the same errors: ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG). So {@link realpathOfExisting} gives
+ * the same answer for any path, with one system call fewer where the path exists and a thrown error where it does not.
+ */
 function realpathOrUndefined(files: PathFiles | undefined, p: string): string | undefined {
   try {
     // A path lstat cannot find does not resolve either: asked without an error thrown, where the host can.
@@ -56,11 +62,16 @@ export function resolvePathLeniently(p: string, cwd?: string, files?: PathFiles)
   if (direct !== undefined) return direct;
   let head = abs;
   let tail = "";
+  // The parent is asked directly (realpath, no lstat first): a missing image in a directory that exists is the common
+  // case (as upstream's ResolvePathToFullyExplicit, which lstats the path and then EvalSymlinks its parent). Further up,
+  // where misses are common, each head is probed first (a failed realpath throws, which costs more than an lstat).
+  let probe = false;
   while (head !== "/") {
     const slash = head.lastIndexOf("/");
     tail = tail === "" ? head.slice(slash + 1) : head.slice(slash + 1) + "/" + tail;
     head = slash <= 0 ? "/" : head.slice(0, slash);
-    const resolved = realpathOrUndefined(files, head);
+    const resolved = probe ? realpathOrUndefined(files, head) : realpathOfExisting(files, head);
+    probe = true;
     if (resolved !== undefined) return cleanPath(resolved + "/" + tail);
   }
   return abs;
@@ -150,19 +161,22 @@ function evalSymlinksError(p: string, files: PathFiles | undefined): { ok: false
   return { ok: false, error: `lstat ${p}: ${ERRNO_TEXT.ENOENT}` };
 }
 
+/** What a missing path's lstat says (no error object made per reference). */
+const MISSING = Object.freeze({ code: "ENOENT" });
+
 /**
  * Upstream's exact rule (`explicitfilepath.ResolvePathToFullyExplicit`): every component except the
  * last must exist; errors carry Go's `lstat <path>: <errno text>` form (the path named is our best
  * reconstruction of the one Go names).
  */
 export function resolvePathToFullyExplicit(p: string, cwd?: string, files?: PathFiles): { ok: true; path: string } | { ok: false; error: string } {
-  let lstatError: unknown = p === "" ? { code: "ENOENT" } : undefined;
+  let lstatError: unknown = p === "" ? MISSING : undefined;
   if (p !== "") {
     try {
       if (!files) throw Object.assign(new Error("no file system"), { code: "ENOENT" });
       const full = cwd === undefined || p.startsWith("/") ? p : cwd + "/" + p;
       if (files.lstatIfExists !== undefined) {
-        if (files.lstatIfExists(full) === undefined) lstatError = { code: "ENOENT" };
+        if (files.lstatIfExists(full) === undefined) lstatError = MISSING;
       } else files.lstat(full);
     } catch (e) {
       lstatError = e;
@@ -171,12 +185,15 @@ export function resolvePathToFullyExplicit(p: string, cwd?: string, files?: Path
   if (lstatError === undefined) return resolveExisting(p, cwd, files);
   if ((lstatError as { code?: string }).code !== "ENOENT") return { ok: false, error: `lstat ${p}: ${errnoText(lstatError)}` };
   const slash = p.lastIndexOf("/");
-  const parent = p.slice(0, slash + 1);
+  // filepath.Split's parent keeps its trailing slash, which Abs (Clean) drops: dropped here first (the same path, and
+  // a clean one that cleanPath returns as it is).
+  const parent = slash > 0 ? p.slice(0, slash) : p.slice(0, slash + 1);
   const file = p.slice(slash + 1);
   const resolvedParent = resolveExisting(parent, cwd, files);
   if (!resolvedParent.ok) return resolvedParent;
   if (file === "." || file === "..") {
     return { ok: false, error: `Unexpectedly missing special filename component in ${p}` };
   }
-  return { ok: true, path: cleanPath(join(resolvedParent.path, file)) };
+  // filepath.Join(parent, file): Clean of the two joined by a slash (the parent is absolute, so no empty join).
+  return { ok: true, path: cleanPath(resolvedParent.path + "/" + file) };
 }

@@ -37,7 +37,7 @@ function blanksOf(text: string, path: string, hex: string): Blanks {
     i = start - 1;
   }
   parts.push(text.slice(start));
-  return { parts, blanks };
+  return { parts, blanks, partBytes: parts.map(utf8) };
 }
 
 function fillBlanks(b: Blanks, path: string, hex: string): string {
@@ -99,6 +99,8 @@ export interface SharedLookup {
 interface Blanks {
   parts: string[];
   blanks: number[];
+  /** The parts as UTF-8. */
+  partBytes: Uint8Array[];
 }
 
 /** The lookup of sha256-digested docker references, around the path and the hex (see {@link digestedOf}). */
@@ -133,7 +135,8 @@ export interface TextRecords {
 /** The common-case writer of a fast path (see the module comment). */
 export function createTextRecords(o: {
   fast: FastPath;
-  templatesOf: (list: ListOfScope) => PlanTemplates;
+  /** The templates of a list (`remember` false: the caller keeps them, per scope). */
+  templatesOf: (list: ListOfScope, remember?: boolean) => PlanTemplates;
   /** The shared docker lookaside, once the repository path made it (undefined: not yet, or none). */
   sharedLookup: () => SharedLookup | undefined;
   noLookup: NoLookup;
@@ -142,9 +145,6 @@ export function createTextRecords(o: {
   const d: FastDecider = createFastDecider(fast);
   const sc = d.scan;
   const perTransport = new Map<TransportDecider, TransportRecords>();
-  const quote = utf8('"');
-  const between = utf8('","');
-  const starDot = utf8("*.");
   // The record prepared last.
   let input = "";
   let t: TransportDecider | undefined;
@@ -157,71 +157,61 @@ export function createTextRecords(o: {
   let hexFrom = -1;
   let imageName = "";
 
-  const put = (sink: ByteSink, s: string, from = 0, to = s.length): void => {
-    if (to <= from) return;
-    sink.reserve(3 * (to - from));
-    sink.putText(s, from, to);
-  };
-  const putRaw = (sink: ByteSink, bytes: Uint8Array): void => {
-    sink.reserve(bytes.length);
-    sink.pos = putBytes(sink.buf, sink.pos, bytes);
-  };
-  /** The normalized name: `p` + its text. */
-  const putName = (sink: ByteSink, to = sc.nameEnd): void => {
-    put(sink, sc.p);
-    put(sink, input, sc.nameStart, to);
-  };
+  /** The bytes of the shared lookup's strings (encoded once per shared lookup), and of the lookup-less transport's. */
+  let lookupBytes: LookupBytes | undefined;
+  const noLookupBytes = utf8(noLookup.json);
+  /** The normalized name up to `to`: its prefix, then its text. */
+  const putName = (buf: Uint8Array, pos: number, at: number, to: number): number => copy(buf, putBytes(buf, pos, B_PREFIXES.get(sc.p)!), at + sc.nameStart, at + to);
   /** The repository path (`Path()`): after the domain; docker.io's official images under library/. */
-  const putPath = (sink: ByteSink): void => {
+  const putPath = (buf: Uint8Array, pos: number, at: number): number => {
     if (sc.dockerIo) {
-      if (sc.p === DOCKER_IO_LIBRARY) put(sink, LIBRARY);
-      put(sink, input, sc.pathStart, sc.nameEnd);
-    } else put(sink, input, sc.firstSlash + 1, sc.nameEnd);
+      if (sc.p === DOCKER_IO_LIBRARY) pos = putBytes(buf, pos, B_LIBRARY);
+      return copy(buf, pos, at + sc.pathStart, at + sc.nameEnd);
+    }
+    return copy(buf, pos, at + sc.firstSlash + 1, at + sc.nameEnd);
   };
   /** Text with blanks, filled in with the path and the hex. */
-  const putBlanks = (sink: ByteSink, b: Blanks): void => {
-    for (let i = 0; i < b.parts.length; i++) {
-      if (i > 0) {
-        if (b.blanks[i - 1] === 0) putPath(sink);
-        else put(sink, input, hexFrom, sc.n);
-      }
-      put(sink, b.parts[i]);
+  const putBlanks = (buf: Uint8Array, pos: number, at: number, b: Blanks): number => {
+    for (let i = 0; i < b.partBytes.length; i++) {
+      if (i > 0) pos = b.blanks[i - 1] === 0 ? putPath(buf, pos, at) : copy(buf, pos, at + hexFrom, at + sc.n);
+      pos = putBytes(buf, pos, b.partBytes[i]);
     }
+    return pos;
   };
   /** Parts joined by the repository path. */
-  const putAroundPath = (sink: ByteSink, parts: readonly string[]): void => {
+  const putAroundPath = (buf: Uint8Array, pos: number, at: number, parts: readonly Uint8Array[]): number => {
     for (let i = 0; i < parts.length; i++) {
-      if (i > 0) putPath(sink);
-      put(sink, parts[i]);
+      if (i > 0) pos = putPath(buf, pos, at);
+      pos = putBytes(buf, pos, parts[i]);
     }
+    return pos;
   };
   /** The namespaces tried, as JSON (in the order findScope probed them). */
-  const putTried = (sink: ByteSink): void => {
-    if (sc.identityMatched || sc.tried === 0) return put(sink, "[]");
-    put(sink, "[");
-    putRaw(sink, quote);
-    putName(sink);
+  const putTried = (buf: Uint8Array, pos: number, at: number): number => {
+    if (sc.identityMatched || sc.tried === 0) return putBytes(buf, pos, B_EMPTY_LIST);
+    pos = putBytes(buf, pos, B_LIST_OPEN);
+    pos = putName(buf, pos, at, sc.nameEnd);
     let count = 1;
     for (let k = sc.slashCount - 1; k >= 0 && count < sc.tried; k--, count++) {
-      putRaw(sink, between);
-      putName(sink, d.slashes[k]);
+      pos = putBytes(buf, pos, B_BETWEEN);
+      pos = putName(buf, pos, at, d.slashes[k]);
     }
     if (sc.dockerIo) {
       for (let i = sc.p === DOCKER_IO_LIBRARY ? 0 : 1; i < DOCKER_IO_KNOWN.length && count < sc.tried; i++, count++) {
-        putRaw(sink, between);
-        put(sink, DOCKER_IO_KNOWN[i]);
+        pos = putBytes(buf, pos, B_BETWEEN);
+        pos = putBytes(buf, pos, B_KNOWN[i]);
       }
     } else {
       const hostEnd = hostEndOf(input, sc.s, sc.firstSlash);
       for (let dot = input.indexOf(".", sc.s); dot !== -1 && dot < hostEnd && count < sc.tried; dot = input.indexOf(".", dot + 1), count++) {
-        putRaw(sink, between);
-        putRaw(sink, starDot);
-        put(sink, input, dot + 1, hostEnd);
+        pos = putBytes(buf, pos, B_BETWEEN);
+        pos = putBytes(buf, pos, B_STAR_DOT);
+        pos = copy(buf, pos, at + dot + 1, at + hostEnd);
       }
     }
-    putRaw(sink, quote);
-    put(sink, "]");
+    return putBytes(buf, pos, B_LIST_CLOSE);
   };
+
 
   // The list of a scope's entry as templates see it (fast-path.ts `decidingPlan` without the verdict, which only
   // making a template needs; the repository path makes them): once per scope.
@@ -278,12 +268,12 @@ export function createTextRecords(o: {
       let p: PlanTemplates | undefined;
       if (slot !== -1) {
         p = recs.bySlot[slot];
-        if (p === undefined) recs.bySlot[slot] = p = templatesOf(listOf(tr.transport, tr.table!.entries[slot]));
+        if (p === undefined) recs.bySlot[slot] = p = templatesOf(listOf(tr.transport, tr.table!.entries[slot]), false);
       } else if (sc.known !== undefined) {
         const entry = sc.known.entry!;
         p = recs.known.get(entry);
-        if (p === undefined) recs.known.set(entry, (p = templatesOf(listOf(tr.transport, entry))));
-      } else p = recs.fallback ??= templatesOf(listOf(tr.transport, recs.fallbackEntry));
+        if (p === undefined) recs.known.set(entry, (p = templatesOf(listOf(tr.transport, entry), false)));
+      } else p = recs.fallback ??= templatesOf(listOf(tr.transport, recs.fallbackEntry), false);
       if (p.remapPrefixes.length > 0) return undefined;
       const found = p.shared.byShape.get(shape);
       if (found === undefined || found === null) return undefined;
@@ -300,50 +290,129 @@ export function createTextRecords(o: {
     },
 
     writePrepared(sink) {
-      const bytes = tpl!.bytes;
-      const slots = tpl!.slots;
-      putRaw(sink, bytes[0]);
+      const rt = tpl!;
+      const bytes = rt.bytes;
+      const slots = rt.slots;
+      const n = input.length;
+      // Room for the whole record, made once: every slot is a piece of the reference (at most its length and an 18-byte
+      // prefix and a 7-byte suffix, within V), or policy and configuration text counted by its bytes. The reference's
+      // own bytes (ASCII: scanText accepts nothing else) are written once, past that room, and every piece of it is
+      // copied from there.
+      const V = n + 32;
+      let lb: LookupBytes | undefined;
+      let lookupRoom = noLookupBytes.length;
+      if (lookup !== undefined) {
+        lb = lookupBytes?.of === lookup ? lookupBytes : (lookupBytes = lookupBytesOf(lookup));
+        lookupRoom = lb.room(V) + (digested === undefined ? 0 : blanksRoom(digested.json, V) + (digested.signature1 === null ? 0 : blanksRoom(digested.signature1, V)));
+      }
+      const room =
+        rt.fixedBytes + slots.length * V + rt.scopeSlots * 3 * pt!.scopeText.length + rt.triedSlots * (4 + (sc.tried + 1) * V) + rt.lookupSlots * lookupRoom;
+      sink.reserve(room + n);
+      const start = sink.pos;
+      const at = start + room;
+      sink.pos = at;
+      sink.putText(input, 0, n);
+      const buf = sink.buf;
+      let pos = putBytes(buf, start, bytes[0]);
       for (let i = 0; i < slots.length; i++) {
         const k = slots[i];
         // Identities, names, tags and inputs accepted here are of the reference grammar (JSON-safe); lookup strings are
         // checked when a template is made for them (lookupShape): written without escaping.
-        if (k === R) put(sink, input);
+        if (k === R) pos = copy(buf, pos, at, at + n);
         else if (k === I) {
-          putName(sink);
-          if (sc.bare) put(sink, ":latest");
-          else put(sink, input, sc.nameEnd, sc.n);
-        } else if (k === E || k === M) putName(sink);
-        else if (k === T) putTried(sink);
+          pos = putName(buf, pos, at, sc.nameEnd);
+          pos = sc.bare ? putBytes(buf, pos, B_LATEST) : copy(buf, pos, at + sc.nameEnd, at + n);
+        } else if (k === E || k === M) pos = putName(buf, pos, at, sc.nameEnd);
+        else if (k === T) pos = putTried(buf, pos, at);
         else if (k === L) {
-          if (lookup === undefined) put(sink, noLookup.json);
-          else if (digested !== undefined) putBlanks(sink, digested.json);
-          else putAroundPath(sink, lookup.json);
-        } else if (k === N) put(sink, imageName);
-        else if (k === W) put(sink, imageName, t!.transport === "docker" ? 7 : 14);
-        else if (k === C) put(sink, pt!.scopeText);
-        else if (k === D) {
-          if (sc.dockerIo) put(sink, "docker.io");
-          else put(sink, input, sc.s, sc.firstSlash);
-        } else if (k === P) putPath(sink);
-        else if (k === G) {
-          if (sc.bare) put(sink, "latest");
-          else put(sink, input, sc.nameEnd + 1, sc.n);
-        } else if (k === H) put(sink, input, sc.nameEnd + 1, sc.n);
-        else if (k === B) putAroundPath(sink, lookup!.base!);
-        else if (k === S) {
-          if (digested !== undefined) putBlanks(sink, digested.signature1!);
-          else put(sink, lookup!.signature1!);
-        } else if (k === A) {
-          if (hexFrom === -1) put(sink, lookup!.attachmentTag!);
+          if (lb === undefined) pos = putBytes(buf, pos, noLookupBytes);
+          else if (digested !== undefined) pos = putBlanks(buf, pos, at, digested.json);
+          else pos = putAroundPath(buf, pos, at, lb.json);
+        } else if (k === N || k === W) {
+          const from = k === N ? 0 : t!.transport === "docker" ? 7 : 14;
+          if (imageName === input) pos = copy(buf, pos, at + from, at + n);
+          else {
+            sink.pos = pos;
+            sink.putText(imageName, from, imageName.length);
+            pos = sink.pos;
+          }
+        } else if (k === C) {
+          // The policy's text, encoded as it is written (a Uint8Array per scope would cost more memory than the encoding).
+          sink.pos = pos;
+          sink.putText(pt!.scopeText, 0, pt!.scopeText.length);
+          pos = sink.pos;
+        }
+        else if (k === D) pos = sc.dockerIo ? putBytes(buf, pos, B_DOCKER_IO) : copy(buf, pos, at + sc.s, at + sc.firstSlash);
+        else if (k === P) pos = putPath(buf, pos, at);
+        else if (k === G) pos = sc.bare ? putBytes(buf, pos, B_LATEST_TAG) : copy(buf, pos, at + sc.nameEnd + 1, at + n);
+        else if (k === H) pos = copy(buf, pos, at + sc.nameEnd + 1, at + n);
+        else if (k === B) pos = putAroundPath(buf, pos, at, lb!.base!);
+        else if (k === S) pos = digested !== undefined ? putBlanks(buf, pos, at, digested.signature1!) : putBytes(buf, pos, lb!.signature1!);
+        else if (k === A) {
+          if (hexFrom === -1) pos = putBytes(buf, pos, lb!.attachmentTag!);
           else {
             // sigstoreAttachmentTag: `sha256-<hex>.sig`.
-            put(sink, "sha256-");
-            put(sink, input, hexFrom, sc.n);
-            put(sink, ".sig");
+            pos = putBytes(buf, pos, B_SHA256_DASH);
+            pos = copy(buf, pos, at + hexFrom, at + n);
+            pos = putBytes(buf, pos, B_SIG);
           }
         }
-        putRaw(sink, bytes[i + 1]);
+        pos = putBytes(buf, pos, bytes[i + 1]);
       }
+      // A broken invariant, not a record: the writes went past the room (into the reference's bytes).
+      if (pos > at) throw new Error(`internal error: a record of ${pos - start} bytes outgrew its room of ${room}`);
+      sink.pos = pos;
     },
   };
+}
+
+/** `buf[from, to)` copied to `pos` (a piece of the reference's bytes, past the record's room); the new position. */
+function copy(buf: Uint8Array, pos: number, from: number, to: number): number {
+  const len = to - from;
+  // A call into copyWithin costs more than a short loop (as putBytes).
+  if (len < 12) {
+    for (let i = 0; i < len; i++) buf[pos + i] = buf[from + i];
+  } else buf.copyWithin(pos, from, to);
+  return pos + len;
+}
+
+const B_LATEST = utf8(":latest");
+const B_LATEST_TAG = utf8("latest");
+const B_DOCKER_IO = utf8("docker.io");
+const B_LIBRARY = utf8("library/");
+const B_SHA256_DASH = utf8("sha256-");
+const B_SIG = utf8(".sig");
+const B_EMPTY_LIST = utf8("[]");
+const B_LIST_OPEN = utf8('["');
+const B_BETWEEN = utf8('","');
+const B_LIST_CLOSE = utf8('"]');
+const B_STAR_DOT = utf8("*.");
+const B_KNOWN = DOCKER_IO_KNOWN.map(utf8);
+const B_PREFIXES = new Map<string, Uint8Array>([["", new Uint8Array(0)], ...["docker.io/", "docker.io/library/"].map((p): [string, Uint8Array] => [p, utf8(p)])]);
+
+/** The shared lookup's strings as UTF-8 (see SharedLookup). */
+interface LookupBytes {
+  of: SharedLookup;
+  json: Uint8Array[];
+  base: Uint8Array[] | null;
+  signature1: Uint8Array | null;
+  attachmentTag: Uint8Array | null;
+  /** At most how many bytes any of its slots takes, the repository path being at most `v` bytes. */
+  room(v: number): number;
+}
+
+function lookupBytesOf(l: SharedLookup): LookupBytes {
+  const json = l.json.map(utf8);
+  const base = l.base === null ? null : l.base.map(utf8);
+  const signature1 = l.signature1 === null ? null : utf8(l.signature1);
+  const attachmentTag = l.attachmentTag === undefined ? null : utf8(l.attachmentTag);
+  const sum = (xs: readonly Uint8Array[] | null) => (xs === null ? 0 : xs.reduce((n, b) => n + b.length, 0));
+  const fixed = sum(json) + sum(base) + (signature1?.length ?? 0) + (attachmentTag?.length ?? 0);
+  const pieces = json.length + (base?.length ?? 0) + 1;
+  return { of: l, json, base, signature1, attachmentTag, room: (v) => fixed + pieces * v };
+}
+
+/** At most how many bytes text with blanks takes, a blank being at most `v` bytes. */
+function blanksRoom(b: Blanks, v: number): number {
+  return b.partBytes.reduce((sum: number, p: Uint8Array) => sum + p.length, 0) + b.blanks.length * v;
 }

