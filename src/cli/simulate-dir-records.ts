@@ -34,7 +34,7 @@ import { namespacesTried, requirementsForImageRef } from "../simulate/scope-look
 import type { RunSimulator } from "../simulate/simulate-run.js";
 import type { ReferenceReads } from "../simulate/reference-reads.js";
 import { projectRecord, type PreparedRecord, type RecordSelection } from "./simulate-output.js";
-import { type ByteSink, putBytes, utf8 } from "../simulate/record-bytes.js";
+import { type ByteSink, JSON_EMPTY_LIST, JSON_LIST_BETWEEN, JSON_LIST_CLOSE, JSON_LIST_OPEN, sinkBytes, utf8 } from "../simulate/record-bytes.js";
 
 /** A path JSON writes as it is (printable ASCII but `"` and `\`), absolute. */
 const PLAIN_PATH = /^\/[ !#-[\]-~]*$/;
@@ -65,11 +65,6 @@ export interface DirRecords extends PreparedRecord {
   readonly counts: { templated: number; explained: number };
 }
 
-const OPEN = utf8('["');
-const BETWEEN = utf8('","');
-const CLOSE = utf8('"]');
-const EMPTY = utf8("[]");
-
 /**
  * The writer of `dir:` records for a run without evidence options (the caller checks; see the module comment).
  * `machine` is the host's own file system: the bytes path asks it directly, not through the run's per-reference memo
@@ -99,10 +94,6 @@ export function createDirRecords(o: {
   let held: DirTemplate | undefined;
   let heldPath = "";
   let heldTried = 0;
-  const put = (sink: ByteSink, bytes: Uint8Array): void => {
-    sink.reserve(bytes.length);
-    sink.pos = putBytes(sink.buf, sink.pos, bytes);
-  };
   // Paths are PLAIN_PATH (printable ASCII): as many bytes as characters.
   const putPath = (sink: ByteSink, to: number): void => {
     sink.reserve(to);
@@ -161,21 +152,21 @@ export function createDirRecords(o: {
     writePrepared(sink) {
       const t = held!;
       const bytes = (t.bytes ??= t.parts.map(utf8));
-      put(sink, bytes[0]);
+      sinkBytes(sink, bytes[0]);
       for (let i = 0; i < t.slots.length; i++) {
         if (t.slots[i] === 0) putPath(sink, heldPath.length);
-        else if (heldTried === 0) put(sink, EMPTY);
+        else if (heldTried === 0) sinkBytes(sink, JSON_EMPTY_LIST);
         else {
           // The parents tried, nearest first (parentNamespaces), as JSON: plain paths need no escapes.
-          put(sink, OPEN);
+          sinkBytes(sink, JSON_LIST_OPEN);
           let end = heldPath.lastIndexOf("/");
           for (let k = 0; k < heldTried; k++, end = heldPath.lastIndexOf("/", end - 1)) {
-            if (k > 0) put(sink, BETWEEN);
+            if (k > 0) sinkBytes(sink, JSON_LIST_BETWEEN);
             putPath(sink, end);
           }
-          put(sink, CLOSE);
+          sinkBytes(sink, JSON_LIST_CLOSE);
         }
-        put(sink, bytes[i + 1]);
+        sinkBytes(sink, bytes[i + 1]);
       }
     },
     async record(input) {

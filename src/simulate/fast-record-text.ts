@@ -13,7 +13,7 @@
 import type { ScopeEntry } from "../ir/types.js";
 import { createFastDecider, DOCKER_IO_KNOWN, type FastDecider, findScope, hostEndOf, imageNameOf, scanText, type TransportDecider } from "./fast-decide.js";
 import type { FastPath } from "./fast-path.js";
-import { type ByteSink, putBytes, utf8 } from "./record-bytes.js";
+import { type ByteSink, bytesIn, JSON_EMPTY_LIST, JSON_LIST_BETWEEN, JSON_LIST_CLOSE, JSON_LIST_OPEN, putBytes, utf8 } from "./record-bytes.js";
 import { type ListOfScope, type PlanTemplates, type RecordTemplate, SLOT_LETTERS } from "./record-template.js";
 import { lookupShape, SHAPE } from "./record-template.js";
 import type { SignatureLookupDetails } from "./requirement-report.js";
@@ -188,28 +188,28 @@ export function createTextRecords(o: {
   };
   /** The namespaces tried, as JSON (in the order findScope probed them). */
   const putTried = (buf: Uint8Array, pos: number, at: number): number => {
-    if (sc.identityMatched || sc.tried === 0) return putBytes(buf, pos, B_EMPTY_LIST);
-    pos = putBytes(buf, pos, B_LIST_OPEN);
+    if (sc.identityMatched || sc.tried === 0) return putBytes(buf, pos, JSON_EMPTY_LIST);
+    pos = putBytes(buf, pos, JSON_LIST_OPEN);
     pos = putName(buf, pos, at, sc.nameEnd);
     let count = 1;
     for (let k = sc.slashCount - 1; k >= 0 && count < sc.tried; k--, count++) {
-      pos = putBytes(buf, pos, B_BETWEEN);
+      pos = putBytes(buf, pos, JSON_LIST_BETWEEN);
       pos = putName(buf, pos, at, d.slashes[k]);
     }
     if (sc.dockerIo) {
       for (let i = sc.p === DOCKER_IO_LIBRARY ? 0 : 1; i < DOCKER_IO_KNOWN.length && count < sc.tried; i++, count++) {
-        pos = putBytes(buf, pos, B_BETWEEN);
+        pos = putBytes(buf, pos, JSON_LIST_BETWEEN);
         pos = putBytes(buf, pos, B_KNOWN[i]);
       }
     } else {
       const hostEnd = hostEndOf(input, sc.s, sc.firstSlash);
       for (let dot = input.indexOf(".", sc.s); dot !== -1 && dot < hostEnd && count < sc.tried; dot = input.indexOf(".", dot + 1), count++) {
-        pos = putBytes(buf, pos, B_BETWEEN);
+        pos = putBytes(buf, pos, JSON_LIST_BETWEEN);
         pos = putBytes(buf, pos, B_STAR_DOT);
         pos = copy(buf, pos, at + dot + 1, at + hostEnd);
       }
     }
-    return putBytes(buf, pos, B_LIST_CLOSE);
+    return putBytes(buf, pos, JSON_LIST_CLOSE);
   };
 
 
@@ -382,10 +382,6 @@ const B_DOCKER_IO = utf8("docker.io");
 const B_LIBRARY = utf8("library/");
 const B_SHA256_DASH = utf8("sha256-");
 const B_SIG = utf8(".sig");
-const B_EMPTY_LIST = utf8("[]");
-const B_LIST_OPEN = utf8('["');
-const B_BETWEEN = utf8('","');
-const B_LIST_CLOSE = utf8('"]');
 const B_STAR_DOT = utf8("*.");
 const B_KNOWN = DOCKER_IO_KNOWN.map(utf8);
 const B_PREFIXES = new Map<string, Uint8Array>([["", new Uint8Array(0)], ...["docker.io/", "docker.io/library/"].map((p): [string, Uint8Array] => [p, utf8(p)])]);
@@ -406,13 +402,12 @@ function lookupBytesOf(l: SharedLookup): LookupBytes {
   const base = l.base === null ? null : l.base.map(utf8);
   const signature1 = l.signature1 === null ? null : utf8(l.signature1);
   const attachmentTag = l.attachmentTag === undefined ? null : utf8(l.attachmentTag);
-  const sum = (xs: readonly Uint8Array[] | null) => (xs === null ? 0 : xs.reduce((n, b) => n + b.length, 0));
-  const fixed = sum(json) + sum(base) + (signature1?.length ?? 0) + (attachmentTag?.length ?? 0);
+  const fixed = bytesIn(json) + (base === null ? 0 : bytesIn(base)) + (signature1?.length ?? 0) + (attachmentTag?.length ?? 0);
   const pieces = json.length + (base?.length ?? 0) + 1;
   return { of: l, json, base, signature1, attachmentTag, room: (v) => fixed + pieces * v };
 }
 
 /** At most how many bytes text with blanks takes, a blank being at most `v` bytes. */
 function blanksRoom(b: Blanks, v: number): number {
-  return b.partBytes.reduce((sum: number, p: Uint8Array) => sum + p.length, 0) + b.blanks.length * v;
+  return bytesIn(b.partBytes) + b.blanks.length * v;
 }

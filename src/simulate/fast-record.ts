@@ -39,7 +39,7 @@ import { sigstoreAttachmentTag } from "../registries/lookaside.js";
 import type { Simulator } from "./types.js";
 import { EXPLAIN_ONLY_FIELDS, RECORD_FIELDS } from "./record-fields.js";
 import { buildTemplate, compact, lookupShape, type PlanTemplates, planTemplates, type RecordTemplate, SHAPE, SLOT_LETTERS } from "./record-template.js";
-import { type ByteSink, maxUtf8, putBytes, scratchSink, sinkString } from "./record-bytes.js";
+import { type ByteSink, maxUtf8, putBytes, scratchSink, sinkBytes, sinkString } from "./record-bytes.js";
 import { createTextRecords, type SharedLookup } from "./fast-record-text.js";
 import { nameMatchesPrefix } from "./identity-match.js";
 
@@ -151,9 +151,7 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
     // without escaping.
     const bytes = t.bytes;
     const slots = t.slots;
-    let next = bytes[0];
-    sink.reserve(next.length);
-    sink.pos = putBytes(sink.buf, sink.pos, next);
+    sinkBytes(sink, bytes[0]);
     for (let i = 0; i < slots.length; i++) {
       const k = slots[i];
       const d = lookup.details;
@@ -174,7 +172,7 @@ export function createFastRecords(sim: Simulator, fields?: ReadonlySet<string>):
         : k === A ? d.attachmentTag!
         : k === M ? d.repository!
         : imageName;
-      next = bytes[i + 1];
+      const next = bytes[i + 1];
       sink.reserve(maxUtf8(v) + next.length);
       // W: the image name after its transport prefix.
       sink.putText(v, k === W ? (repo!.transport === "docker" ? 7 : 14) : 0, v.length);

@@ -88,6 +88,25 @@ export function sinkString(sink: ByteSink, s: string): void {
   sink.putText(s, 0, s.length);
 }
 
+/** Writes `bytes` to `sink` (making room first). */
+export function sinkBytes(sink: ByteSink, bytes: Uint8Array): void {
+  sink.reserve(bytes.length);
+  sink.pos = putBytes(sink.buf, sink.pos, bytes);
+}
+
+/** How many bytes `parts` hold in all. */
+export function bytesIn(parts: readonly Uint8Array[]): number {
+  let n = 0;
+  for (let i = 0; i < parts.length; i++) n += parts[i].length;
+  return n;
+}
+
+/** The pieces of a JSON list of strings written as bytes: `[]`, or `["` a `","` b `"]`. */
+export const JSON_EMPTY_LIST = utf8("[]");
+export const JSON_LIST_OPEN = utf8('["');
+export const JSON_LIST_BETWEEN = utf8('","');
+export const JSON_LIST_CLOSE = utf8('"]');
+
 /** A sink that collects into a growing buffer, for the text of one record (templates, tests). */
 export function scratchSink(size = 4096): ByteSink & { text(): string } {
   const sink = {

@@ -26,7 +26,7 @@ import type { SignatureLookupDetails } from "./requirement-report.js";
 import { explainEvaluation } from "./simulate.js";
 import type { DecidingScope } from "./scope-lookup.js";
 import type { Simulator } from "./types.js";
-import { utf8 } from "./record-bytes.js";
+import { bytesIn, utf8 } from "./record-bytes.js";
 
 /** Slot letters: what a reference fills in. */
 export const SLOT_LETTERS = "RITLNCDPGHBSAMWE";
@@ -253,7 +253,7 @@ export function buildTemplate(
     ...t,
     bytes,
     allowed: evaluation.allowed,
-    fixedBytes: bytes.reduce((n, b) => n + b.length, 0),
+    fixedBytes: bytesIn(bytes),
     scopeSlots: count("C"),
     triedSlots: count("T"),
     lookupSlots: count("LBSAM"),
