@@ -148,20 +148,25 @@ function sigstoreFact(f: RequirementFields, i: number): FieldState {
 export function sigstoreFactsKey(f: RequirementFields): number {
   const s = f.seen;
   // absent 0, zero 1, empty 2, set 3 (STATE_CODE); a []byte member read from a string is always "set".
-  let key = s & K_KEY_PATH ? (f.keyPath === "" ? 1 : 3) : 0;
+  let key = stringCode(s & K_KEY_PATH, f.keyPath);
   key = key * 4 + listCode(f.keyPaths);
   key = key * 4 + (s & K_KEY_DATA ? 3 : 0);
   key = key * 4 + listCode(f.keyDatas);
   key = key * 4 + (s & K_FULCIO ? 3 : 0);
   key = key * 4 + (s & K_PKI ? 3 : 0);
-  key = key * 4 + (s & K_REKOR_PATH ? (f.rekorPath === "" ? 1 : 3) : 0);
+  key = key * 4 + stringCode(s & K_REKOR_PATH, f.rekorPath);
   key = key * 4 + listCode(f.rekorPaths);
   key = key * 4 + (s & K_REKOR_DATA ? 3 : 0);
   return key * 4 + listCode(f.rekorDatas);
 }
 
+/** {@link STATE_CODE} of a string member (`present`: its bit of `seen`): absent, {@link stringState} else. */
+export function stringCode(present: number, v: string): number {
+  return present === 0 ? 0 : v === "" ? 1 : 3;
+}
+
 /** {@link STATE_CODE} of {@link listState}. */
-function listCode(v: readonly unknown[] | undefined): number {
+export function listCode(v: readonly unknown[] | undefined): number {
   return v === undefined ? 0 : v.length === 0 ? 2 : 3;
 }
 

@@ -50,8 +50,10 @@ import {
   REQUIREMENT_TYPE_SET,
   SIGNED_BY_KEY_TYPE_SET,
   type RequirementFields,
+  listCode,
   resetFields,
   sigstoreFacts,
+  stringCode,
   sigstoreFactsKey,
 } from "./policy-fast-keys.js";
 
@@ -284,12 +286,7 @@ class FastReader extends FastObjectReader {
     if ((s & ~allowed) !== 0 || !(s & K_KEY_TYPE)) throw GIVE_UP;
     // The rules decide on these facts alone (STATE_CODE of each, two bits apiece, and the keyType): asked once per
     // distinct combination (policies repeat a few), the facts' strings made only then.
-    const key =
-      1 +
-      (s & K_KEY_PATH ? (f.keyPath === "" ? 1 : 3) : 0) +
-      4 * (f.keyPaths === undefined ? 0 : f.keyPaths.length === 0 ? 2 : 3) +
-      16 * (s & K_KEY_DATA ? 3 : 0) +
-      64 * f.keyTypeIndex;
+    const key = 1 + stringCode(s & K_KEY_PATH, f.keyPath) + 4 * listCode(f.keyPaths) + 16 * (s & K_KEY_DATA ? 3 : 0) + 64 * f.keyTypeIndex;
     let ok = this.verdicts.get(key);
     if (ok === undefined) {
       const keyPath = s & K_KEY_PATH ? stringState(f.keyPath) : "absent";
