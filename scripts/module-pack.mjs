@@ -19,9 +19,11 @@ import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, posix, relative, resolve } from "node:path";
+// The loader's own list (tsc has built dist/ before this script runs, as the training run needs it too).
+import { MODULE_PARAMS } from "../dist/cli/module-pack.js";
 
-/** The parameters of every module function (src/cli/module-pack.ts's MODULE_PARAMS, in that order). */
-const PARAMS = "exports, require, module, __imagetrust_url";
+/** The parameters of every module function, as the loader passes them. */
+const PARAMS = MODULE_PARAMS.join(", ");
 
 /**
  * Chevrotain, the one module with top-level await (src/syntax/chevrotain.ts finds the library's one-file build at run

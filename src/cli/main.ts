@@ -42,8 +42,8 @@ for (const name of ["stdout", "stderr"] as const) {
   if (made) Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => (stream ??= quietOnBrokenPipe(made.call(process))) });
 }
 /**
- * V8 flags set while V8 runs; node:v8 is loaded only here (~4 ms: it brings in the stream modules, through
- * internal/heap_utils). `v8.setFlagsFromString` is the only supported way; `process.binding("v8")` is deprecated and
+ * V8 flags set while V8 runs; node:v8 is loaded only here (8–12 ms of a validate: it brings in the stream modules,
+ * through internal/heap_utils). `v8.setFlagsFromString` is the only supported way; `process.binding("v8")` is deprecated and
  * prints DEP0111 (see the README's start-up section).
  */
 const setV8Flags = async (flags: string): Promise<void> => (await import("node:v8")).setFlagsFromString(flags);

@@ -1,14 +1,14 @@
 /**
- * A program shipped as CommonJS modules in one *pack*, loaded with V8's code cache (the executable's `validate`;
- * scripts/validate-pack.mjs builds it). Node 20 has no on-disk compile cache for ES modules
- * (`module.enableCompileCache` is 22.1+), and its ESM loader spends ~1–2 ms per module on resolve, translate and link:
- * `validate` spent ~40 ms of its start-up there. The pack is one `vm.Script` — an object literal of module functions,
+ * A program shipped as CommonJS modules in one *pack*, loaded with V8's code cache (the executable's `validate` and
+ * `simulate`, run by src/cli/run-packed.ts; scripts/module-pack.mjs builds them). Node 20 has no on-disk compile cache
+ * for ES modules (`module.enableCompileCache` is 22.1+), and its ESM loader spends ~1–2 ms per module on resolve,
+ * translate and link: `validate` spent ~40 ms of its start-up there. The pack is one `vm.Script` — an object literal of module functions,
  * `{ "<id>": function (exports, require, module, __imagetrust_url) { … } }` — compiled against the cache the build
  * made after running the program (`script.createCachedData()`), so the functions a run needs come back compiled.
  *
  * The cache is an optimisation only: a missing, truncated or foreign one (another Node, other V8 flags) is rejected by
  * V8 (`cachedDataRejected`) and the pack is compiled from its source as any script is. A module the pack does not hold
- * (code a validate rarely runs: the .trust compiler, registries.d, lint configuration) is read from `<dir>/<id>` on
+ * (code the command rarely runs: the .trust compiler, registries.d, lint configuration) is read from `<dir>/<id>` on
  * first `require`, with `vm.compileFunction`, so that its positions match its source map. Node built-ins are Node's.
  * Every module is instantiated once, whichever way it came, so modules share state as the ES modules they were.
  */

@@ -5,8 +5,8 @@
  * source-map machinery at start-up): ~10 % of a whole `imagetrust validate` of a large policy, for a stack trace that
  * is almost never printed. Instead the executable runs without the flag and installs `Error.prepareStackTrace`
  * (the hook Node itself uses for the flag, and source-map-support before it): when a stack is formatted — an
- * uncaught error, a logged `err.stack` — each frame in a file with a `.map` beside it (dist/cli/*.js, validate's module
- * pack dist/cli/validate/pack.cjs, whose map has a section per module) is mapped to
+ * uncaught error, a logged `err.stack` — each frame in a file with a `.map` beside it (dist/cli/*.js, the executable
+ * dist/cli/imagetrust.cjs, the module packs dist/cli/<command>/pack.cjs, whose maps have a section per module) is mapped to
  * its `src/…ts` line, the map read on first use. With `--enable-source-maps` given anyway (NODE_OPTIONS), Node's own
  * mapping is left alone.
  */
