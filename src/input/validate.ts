@@ -299,12 +299,13 @@ export async function validateFile(
   const sources = new Map([[path, source]]);
   const diagnostics: Diagnostic[] = [...read.diagnostics];
   const target = options.target;
+  // A caller that keeps no model (the `validate` command): a policy.json is read as a skeleton (see keepModel).
+  const skeleton = options.keepModel === false;
   let model: LoadedModel | undefined;
   let loaded: LoadResult<unknown>;
   try {
     switch (kind) {
       case "policy-json": {
-        const skeleton = options.keepModel === false;
         const r = loaders.loadPolicyJson(source, skeleton ? { target, skeleton } : { target });
         loaded = r;
         if (r.value) model = { policy: r.value };
@@ -368,7 +369,7 @@ export async function validateFile(
   }
   diagnostics.push(...loaded.diagnostics);
   if (kind === "policy-json" && model?.policy && !hasErrors(diagnostics)) diagnostics.push(...acceptedButNeverMatching(path, source, model.policy));
-  const keep = !hasErrors(diagnostics) && !(kind === "policy-json" && options.keepModel === false);
+  const keep = !hasErrors(diagnostics) && !(kind === "policy-json" && skeleton);
   return report(path, kind, diagnostics, false, { sources, model: keep ? model : undefined });
 }
 
