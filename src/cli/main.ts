@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * The `imagetrust` executable: runs the CLI on the real process and ends it with the run's exit code.
  *

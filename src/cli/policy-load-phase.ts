@@ -8,11 +8,12 @@
  * semi-spaces for 10,000 scopes) only holds copies of it on their way to the old generation. So the load runs with
  * `--max-opt=2` (which also turns `--turbofan` off) and `--semi-space-growth-factor=1` (set while V8 runs, it keeps the
  * young generation at its first size; given on the command line it does not). The decision loop over 100,000
- * references is the opposite: it needs optimised code and the 16 MB semi-spaces the executable's launcher gives node. So before the loop
- * TurboFan is back at V8's defaults (`--max-opt=999 --turbofan`: V8 reads them where it decides to tier up, so a
- * function hot in the loop is optimised as before) and the young generation grows from its first size to its cap in
- * one step (`--semi-space-growth-factor=8`, 2 → 16 MB; with V8's default 2 the 100,000-reference run paid ~400 page
- * faults more, and nothing changed at 1,000,000). Measured: see the README.
+ * references is the opposite: it needs optimised code and the young generation up to the cap the executable's launcher
+ * gives node (2 MB semi-spaces, scripts/build-bundle.mjs NODE_FLAGS). So before the loop TurboFan is back at V8's
+ * defaults (`--max-opt=999 --turbofan`: V8 reads them where it decides to tier up, so a function hot in the loop is
+ * optimised as before) and the young generation grows from its first size to its cap in one step
+ * (`--semi-space-growth-factor=8`; measured when the cap was 16 MB: with V8's default 2 the 100,000-reference run paid
+ * ~400 page faults more). Measured: see the README.
  *
  * Left alone when the user tunes these themselves (node flags or NODE_OPTIONS naming them): setting "the defaults"
  * back would override them.

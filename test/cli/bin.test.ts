@@ -25,7 +25,7 @@ describe("the built imagetrust executable", () => {
     // Each shell line is a no-op string and a comment to JavaScript; the last one hands over to node.
     const shell = lines.slice(1).filter((l) => l.startsWith("':' //; "));
     expect(shell.length).toBeGreaterThan(0);
-    expect(shell.at(-1)).toBe(`':' //; exec node --max-semi-space-size=16 "$0" "$@"`);
+    expect(shell.at(-1)).toBe(`':' //; exec node --max-semi-space-size=2 "$0" "$@"`);
   });
   it("answers a lone --version or -V from the shell, without starting node", () => {
     // No node on PATH: the launcher still answers (and nothing else could).

@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(BIN))("the launcher", () => {
   it("execs node with the shipped flags, this file and the arguments, and returns node's status", async () => {
     const r = await run(BIN, ["simulate", "a b", ""], baseEnv({ PATH }));
     expect(r.code).toBe(7);
-    expect(r.stdout.split("\n")[0]).toBe(`ARGS --max-semi-space-size=16 ${BIN} simulate a b `);
+    expect(r.stdout.split("\n")[0]).toBe(`ARGS --max-semi-space-size=2 ${BIN} simulate a b `);
   });
 
   it("moves NODE_EXTRA_CA_CERTS aside, so that node does not read it at start", async () => {
