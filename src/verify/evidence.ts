@@ -20,6 +20,7 @@ import { gatherOnline } from "./online-evidence.js";
 import { readDirSignatures, type SignatureReadResult } from "./sources.js";
 import { signatureFromBlob, type StoredSignature } from "./stored-signature.js";
 import { readBounded } from "../host/read-limits.js";
+import { evidenceRequested } from "./lazy-evidence.js";
 
 export type { SignatureEvidenceOptions } from "./evidence-context.js";
 import type { Host } from "../host/host.js";
@@ -164,7 +165,7 @@ export function signatureEvidence(options: SignatureEvidenceOptions): EvidenceSo
     },
   };
   return {
-    requested: options.signatures !== undefined || options.signaturesDir !== undefined || options.lookaside || options.online !== undefined,
+    requested: evidenceRequested(options),
     async gather(ref: ImageReference): Promise<GatheredEvidence | null> {
       if (options.none) return null;
       // One total deadline per reference for all its registry and lookaside reads (--timeout).

@@ -101,4 +101,18 @@ describe.skipIf(!existsSync(BIN))("the executable", () => {
       }
     }
   }, 60_000);
+
+  it("simulate reads no evidence module (verifiers, node:crypto, node:zlib) when no reference needs evidence", () => {
+    // docker:// references without --signatures, --lookaside or --online are decided from their text: the evidence
+    // module (src/verify/lazy-evidence.ts) is imported when the first image's evidence is gathered, never here.
+    const docker = path.join(scratch, "docker-refs.txt");
+    writeFileSync(docker, "docker://busybox\ndocker://quay.io/acme/app:1\n");
+    const verifiers = (modules: string[]) => modules.filter((m) => m === "NativeModule zlib" || m === "NativeModule crypto");
+    const r = run(BIN, ["simulate", "--policy", "examples/hand-written/good-policy.json", "--refs", docker, "--format", "jsonl"]);
+    expect(r.modules.length, r.stderr).toBeGreaterThan(0);
+    expect(verifiers(r.modules)).toEqual([]);
+    // A dir: image's record reports what was read of the directory: the evidence module is loaded then.
+    const withDir = run(BIN, ["simulate", "--policy", "examples/hand-written/good-policy.json", "--refs", REFS, "--format", "jsonl"]);
+    expect(verifiers(withDir.modules)).toEqual(["NativeModule zlib", "NativeModule crypto"]);
+  }, 60_000);
 });

@@ -151,14 +151,15 @@ Examples:
       // References in a --refs file are read later; they may be dir:/oci: layouts, so only the after-check applies to them.
       const platform = platformOptions(ctx, opts.platform, { online: opts.online === true, manifest: opts.manifest !== undefined, refs: opts.refs !== undefined ? [...refs, "dir:"] : refs });
       const manifest = await readManifest(ctx, opts.manifest);
-      const { signatureEvidence } = await import("../../verify/evidence.js");
+      // Imported when the first image's evidence is gathered (most runs read none).
+      const { lazySignatureEvidence } = await import("../../verify/lazy-evidence.js");
       // A missing file is asked for once per reference (a dir: image's manifest.json is read twice otherwise).
       const { referenceReads } = await import("../../simulate/reference-reads.js");
       const reads = referenceReads(ctx.host.files);
       const env = { euid: ctx.io.euid ?? 0, home: ctx.io.env.HOME };
       // --debian: Debian's build has no atomic transport (an atomic: reference is "unknown transport").
       const parse = { cwd: ctx.io.cwd, target, debian: opts.debian === true };
-      const evidenceSource = signatureEvidence({
+      const evidenceSource = lazySignatureEvidence({
         host: { ...ctx.host, files: reads.files },
         keys: keys.host,
         registriesD,
