@@ -84,6 +84,26 @@ export function timeProcess(cmd, args, { runs = 5, okCodes = [0], stdoutFile } =
   return { seconds: times[Math.floor(times.length / 2)], cpuSeconds, peakMB: peak, stdout: lastOut };
 }
 
+/** Medians (wall, CPU) and the largest peak RSS of single runs from timeProcess. */
+export function summarizeRuns(results) {
+  const cpus = results.map((r) => r.cpuSeconds).filter((c) => c !== undefined);
+  return {
+    seconds: median(results.map((r) => r.seconds)),
+    cpuSeconds: cpus.length ? median(cpus) : undefined,
+    peakMB: Math.max(...results.map((r) => r.peakMB)),
+  };
+}
+
+/** The median of `ours[i] / theirs[i]` (runs made in turn, A B A B …): each ratio is of two runs a moment apart. */
+export function pairedRatio(ours, theirs, value = (r) => r.seconds) {
+  return median(ours.slice(0, theirs.length).map((r, i) => value(r) / value(theirs[i])));
+}
+
+/** The median of numbers (the upper one of an even count). */
+export function median(xs) {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
 /** Make a directory (recursively) and return it. */
 export function ensureDir(d) {
   mkdirSync(d, { recursive: true });

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { cliPath, fmtS, startEnvironmentNote, timeProcess } from "./lib.mjs";
+import { cliPath, fmtS, median, pairedRatio, startEnvironmentNote, summarizeRuns, timeProcess } from "./lib.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = dirname(benchDir);
@@ -166,19 +166,18 @@ function buildGo() {
   return bin;
 }
 
-function timeRuns(cmd, args) {
-  const times = [];
-  let last;
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 26 });
-    const t = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr}`);
-    times.push(t);
-    last = JSON.parse(r.stdout.trim().split("\n").pop());
-  }
-  times.sort((a, b) => a - b);
-  return { whole: times[Math.floor(times.length / 2)], inner: last };
+/** One whole-process run of a decision loop (ours or Go's): its wall time and the loop's own report (inner seconds). */
+function runLoop(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 26 });
+  const whole = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr}`);
+  return { whole, inner: JSON.parse(r.stdout.trim().split("\n").pop()) };
+}
+
+/** Medians of loop runs: whole-process seconds, the loop's seconds, and its counts (the same in every run). */
+function loopSummary(runs) {
+  return { whole: median(runs.map((r) => r.whole)), inner: { ...runs[0].inner, seconds: median(runs.map((r) => r.inner.seconds)) } };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -188,10 +187,19 @@ const policyFile = join(outDir, "policy.json");
 const refsFile = join(outDir, "refs.txt");
 writeFileSync(policyFile, JSON.stringify(policy, null, 1) + "\n");
 writeFileSync(refsFile, refs.join("\n") + "\n");
-console.log(`simulate benchmark: ${N.toLocaleString("en")} references, ${SCOPES.toLocaleString("en")} docker scopes; whole-process median of ${RUNS} runs`);
+console.log(`simulate benchmark: ${N.toLocaleString("en")} references, ${SCOPES.toLocaleString("en")} docker scopes; medians of ${RUNS} runs, ours and containers/image's in turn`);
 
 const { dist, driver } = buildOurs();
-const ours = timeRuns(process.execPath, [driver, policyFile, refsFile]);
+const goBin = buildGo();
+// The decision loops, ours and Go's in turn (A B A B …): load from other work on the machine falls on both alike.
+const oursLoops = [];
+const theirsLoops = [];
+for (let i = 0; i < RUNS; i++) {
+  oursLoops.push(runLoop(process.execPath, [driver, policyFile, refsFile]));
+  if (goBin) theirsLoops.push(runLoop(goBin, [policyFile, refsFile]));
+}
+const ours = loopSummary(oursLoops);
+const theirs = goBin ? loopSummary(theirsLoops) : undefined;
 
 // The explained path, on a sample (it builds the full JSON result per reference).
 const { createSimulator } = await import(pathToFileURL(join(dist, "simulate", "simulate.js")).href);
@@ -203,8 +211,6 @@ let t0 = process.hrtime.bigint();
 for (const r of sample) sim.simulate(r);
 const explainSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
-const goBin = buildGo();
-const theirs = goBin ? timeRuns(goBin, [policyFile, refsFile]) : undefined;
 
 // The shipped executable, streaming jsonl to a file, vs Go's bare decision loop over the same file (whole processes).
 const cliRuns = [];
@@ -212,13 +218,14 @@ for (const n of [...new Set([Math.min(100_000, N), N])]) {
   const file = n === N ? refsFile : join(outDir, `refs-${n}.txt`);
   if (n !== N) writeFileSync(file, refs.slice(0, n).join("\n") + "\n");
   const runs = n > 100_000 ? 1 : RUNS;
-  const cli = timeProcess(cliPath, ["simulate", "--policy", policyFile, "--refs", file, "--format", "jsonl", "--quiet"], {
-    runs,
-    okCodes: [0, 1],
-    stdoutFile: join(outDir, `out-${n}.jsonl`),
-  });
-  const go = goBin ? timeProcess(goBin, [policyFile, file], { runs, okCodes: [0] }) : undefined;
-  cliRuns.push({ n, cli, go });
+  // In turn, as the loops above.
+  const cliOnce = [];
+  const goOnce = [];
+  for (let i = 0; i < runs; i++) {
+    cliOnce.push(timeProcess(cliPath, ["simulate", "--policy", policyFile, "--refs", file, "--format", "jsonl", "--quiet"], { runs: 1, okCodes: [0, 1], stdoutFile: join(outDir, `out-${n}.jsonl`) }));
+    if (goBin) goOnce.push(timeProcess(goBin, [policyFile, file], { runs: 1, okCodes: [0] }));
+  }
+  cliRuns.push({ n, cli: summarizeRuns(cliOnce), go: goBin ? summarizeRuns(goOnce) : undefined, paired: goBin ? pairedRatio(cliOnce, goOnce) : undefined });
 }
 
 const rate = (n, s) => `${Math.round(n / s).toLocaleString("en")} refs/s`;
@@ -231,7 +238,7 @@ if (theirs) rows.push(["containers/image 5.23.1", rate(N, theirs.inner.seconds),
 const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
 if (theirs) {
-  console.log(`throughput ratio (ours / containers/image, in-process): ${(theirs.inner.seconds / ours.inner.seconds).toFixed(2)}x`);
+  console.log(`throughput ratio (ours / containers/image, in-process): ${(theirs.inner.seconds / ours.inner.seconds).toFixed(2)}x; run by run ${pairedRatio(theirsLoops, oursLoops, (r) => r.inner.seconds).toFixed(2)}x (median)`);
   console.log(`whole-process ratio (containers/image time / ours): ${(theirs.whole / ours.whole).toFixed(2)}x`);
   if (theirs.inner.allowed !== ours.inner.allowed || theirs.inner.parseErrors !== ours.inner.parseErrors) {
     console.log(`VERDICTS DIFFER: ours ${ours.inner.allowed} allowed / ${ours.inner.parseErrors} parse errors, containers/image ${theirs.inner.allowed} / ${theirs.inner.parseErrors}`);
@@ -241,12 +248,13 @@ if (theirs) {
 
 console.log("\nimagetrust simulate --format jsonl > file (the shipped executable), whole process:");
 console.log(startEnvironmentNote());
-for (const { n, cli, go } of cliRuns) {
+for (const { n, cli, go, paired } of cliRuns) {
   const cpu = cli.cpuSeconds !== undefined ? `, CPU ${fmtS(cli.cpuSeconds)}` : "";
   let line = `  ${n.toLocaleString("en").padStart(9)} refs: ${fmtS(cli.seconds)}${cpu}, peak RSS ${cli.peakMB.toFixed(0)} MB, ${Math.round(n / cli.seconds).toLocaleString("en")} refs/s`;
   if (go) {
     line += ` | containers/image loop ${fmtS(go.seconds)}${go.cpuSeconds !== undefined ? `, CPU ${fmtS(go.cpuSeconds)}` : ""}, peak RSS ${go.peakMB.toFixed(0)} MB`;
     line += ` | ratio ${(cli.seconds / go.seconds).toFixed(2)}x wall${go.cpuSeconds && cli.cpuSeconds ? `, ${(cli.cpuSeconds / go.cpuSeconds).toFixed(2)}x CPU` : ""}`;
+    if (paired !== undefined && n <= 100_000) line += `; run by run ${paired.toFixed(2)}x wall (median)`;
   }
   console.log(line);
 }

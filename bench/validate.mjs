@@ -6,7 +6,7 @@ import { writeFileSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { buildGoBench, cliNodeFlags, cliPath, startEnvironmentNote, timeProcess, fmtS } from "./lib.mjs";
+import { buildGoBench, cliNodeFlags, cliPath, pairedRatio, startEnvironmentNote, summarizeRuns, timeProcess, fmtS } from "./lib.mjs";
 import { generatePolicy } from "./gen-policy.mjs";
 
 const scopes = Number(process.env.SCOPES ?? 10000);
@@ -25,14 +25,14 @@ for (let i = 0; i < runs; i++) {
   oursRuns.push(timeProcess(cliPath, ["validate", "--target", "5.23", policyFile], { runs: 1 }));
   if (goBin) goRuns.push(timeProcess(goBin, ["parse", policyFile], { runs: 1 }));
 }
-const ours = summarize(oursRuns);
+const ours = summarizeRuns(oursRuns);
 console.log(`  imagetrust validate (node ${process.version})   ${fmtS(ours.seconds).padStart(10)}   peak RSS ${ours.peakMB.toFixed(0)} MB`);
 
 let goRes;
 if (goBin) {
-  goRes = summarize(goRuns);
+  goRes = summarizeRuns(goRuns);
   console.log(`  containers/image 5.23.1 NewPolicyFromFile   ${fmtS(goRes.seconds).padStart(10)}   peak RSS ${goRes.peakMB.toFixed(0)} MB`);
-  console.log(`  ratio imagetrust / Go parser: ${(ours.seconds / goRes.seconds).toFixed(2)}x (target <= 0.7x, issue 15; peak RSS < 200 MB)`);
+  console.log(`  ratio imagetrust / Go parser: ${(ours.seconds / goRes.seconds).toFixed(2)}x; median of the run-by-run ratios ${pairedRatio(oursRuns, goRuns).toFixed(2)}x (target <= 0.7x, issue 15; peak RSS < 200 MB)`);
   if (ours.cpuSeconds !== undefined && goRes.cpuSeconds) {
     console.log(`  CPU time (user+sys): imagetrust ${fmtS(ours.cpuSeconds)}, Go ${fmtS(goRes.cpuSeconds)}, ratio ${(ours.cpuSeconds / goRes.cpuSeconds).toFixed(2)}x`);
   }
@@ -53,24 +53,14 @@ if (goBin) {
     nodeRuns.push(timeProcess(process.execPath, [...cliNodeFlags(), cliPath, "--version"], { runs: 1 }));
     bareRuns.push(timeProcess(process.execPath, ["-e", "0"], { runs: 1 }));
   }
-  const v = summarize(vRuns);
-  const viaNode = summarize(nodeRuns);
-  const bare = summarize(bareRuns);
+  const v = summarizeRuns(vRuns);
+  const viaNode = summarizeRuns(nodeRuns);
+  const bare = summarizeRuns(bareRuns);
   console.log(`  imagetrust --version                        ${fmtS(v.seconds).padStart(10)}   peak RSS ${v.peakMB.toFixed(0)} MB   (target < 80 ms)`);
   console.log(`    the same through node (node <flags> imagetrust.cjs --version) ${fmtS(viaNode.seconds)}; bare node -e 0: ${fmtS(bare.seconds)}`);
   console.log(startEnvironmentNote());
 }
 
-/** Medians (wall, CPU) and the largest peak RSS of single runs from timeProcess. */
-function summarize(results) {
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const cpus = results.map((r) => r.cpuSeconds).filter((c) => c !== undefined);
-  return {
-    seconds: median(results.map((r) => r.seconds)),
-    cpuSeconds: cpus.length ? median(cpus) : undefined,
-    peakMB: Math.max(...results.map((r) => r.peakMB)),
-  };
-}
 
 if (spawnSync("skopeo", ["--version"]).status === 0) {
   // A tiny dir: image so that skopeo copy spends its time on the policy.
