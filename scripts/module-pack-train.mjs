@@ -1,12 +1,14 @@
 // The training run of scripts/module-pack.mjs, run under the executable's Node flags:
 //   node <flags> scripts/module-pack-train.mjs COMMAND DIR record   prints the ids of the modules the command instantiates
 //   node <flags> scripts/module-pack-train.mjs COMMAND DIR cache    writes DIR/pack.cjs.cache (V8's code cache of the pack)
-// COMMAND is `validate` or `simulate`; it runs on what a user's run of it typically reads, generated here:
+// COMMAND is `validate`, `simulate` or `compile`; it runs on what a user's run of it typically reads, generated here:
 // - validate: a policy.json of every 5.23 requirement and identity type (bench/gen-policy.mjs), and for the pack's
 //   contents also a minimal one and a broken one (the diagnostics and their rendering);
 // - simulate: that policy with a dir: scope, and a few thousand references of every kind the benchmark uses
 //   (docker:// tags, digests, wildcard hosts, docker.io short names, docker-daemon:, dir: images), as jsonl (the bulk
-//   run); for the pack's contents also as text, json and jsonl with --explain.
+//   run); for the pack's contents also as text, json and jsonl with --explain;
+// - compile: a .trust program of 150 scopes over keys and levels (bench/gen-trust.mjs), compiled to a directory; for the
+//   pack's contents also with --check and a broken source (the diagnostics).
 // Each input is small enough that the executable's start-up does not switch V8's flags (validate's short run, simulate's
 // load phase): a cache carries the flags it was made under, and V8 rejects it under others. So the training runs get
 // no shortRun/setV8Flags either.
@@ -15,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generatePolicy } from "../bench/gen-policy.mjs";
+import { generateTrust } from "../bench/gen-trust.mjs";
 import { loadModulePack } from "../dist/cli/module-pack.js";
 
 /** Per command: its program module and function, the inputs to write and the argv lists of each mode. */
@@ -49,6 +52,19 @@ const TRAINING = {
       ["simulate", "--policy", "policy.json", "docker://registry1.example1.com/team1/app1:v1", "docker://busybox"],
       ["simulate", "--policy", "policy.json", "--format", "json", "docker://registry1.example1.com/team1/app1:v1", "dir:images/app0"],
       ["simulate", "--policy", "policy.json", "--format", "jsonl", "--explain", "docker://registry2.example2.com/team2/app2@sha256:" + "a".repeat(64)],
+    ],
+  },
+  compile: {
+    program: ["run-compile.js", "runCompile"],
+    inputs: () => ({
+      "site.trust": generateTrust(150),
+      "broken.trust": 'target "5.23"\nkey k gpg file "/etc/k.gpg"\nlevel l = signed by nokey\ndocker {\n  "quay.io/a" l\n  "quay.io/a" accept\n}\n',
+    }),
+    // The bench's shape (bench/compile.mjs) for the cache; --check and a broken source only for the pack's contents.
+    cache: [["compile", "site.trust", "--out", "out"]],
+    record: [
+      ["compile", "site.trust", "--out", "out", "--check"],
+      ["compile", "broken.trust", "--out", "out-broken"],
     ],
   },
 };

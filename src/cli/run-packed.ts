@@ -1,6 +1,6 @@
 /**
- * What the executable (dist/cli/imagetrust.cjs, src/cli/main.ts) runs for `validate` and `simulate`: the command's
- * program (src/cli/run-validate.ts, src/cli/run-simulate.ts) loaded from its module pack (dist/cli/<command>/,
+ * What the executable (dist/cli/imagetrust.cjs, src/cli/main.ts) runs for `validate`, `simulate` and `compile`: the
+ * command's program (src/cli/run-validate.ts, run-simulate.ts, run-compile.ts) loaded from its module pack (dist/cli/<command>/,
  * src/cli/module-pack.ts, built by scripts/module-pack.mjs) with V8's code cache, instead of through Node's ESM loader.
  * Each pack is found beside this file, which is the executable's directory (the same for tsc's unbundled copy,
  * dist/cli/run-packed.js, which the tests import).
@@ -13,6 +13,7 @@ import { loadModulePack, type ModulePack } from "./module-pack.js";
 const PROGRAMS = {
   validate: { module: "run-validate.js", run: "runValidate" },
   simulate: { module: "run-simulate.js", run: "runSimulate" },
+  compile: { module: "run-compile.js", run: "runCompile" },
 } as const;
 
 /** A command that runs from a module pack. */

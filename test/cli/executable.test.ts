@@ -1,5 +1,5 @@
 // The shipped executable (scripts/build-bundle.mjs): the package's `bin` is one CommonJS script, dist/cli/imagetrust.cjs,
-// so that Node starts it without its ESM loader; `validate` and `simulate` run from their module packs and never load
+// so that Node starts it without its ESM loader; `validate`, `simulate` and `compile` run from their module packs and never load
 // that loader; the other commands import the ES module program dist/cli/run.js. Checked as npm installs it: a copy of
 // the package in a project's node_modules (the project itself an ES module package) and npm's relative symlink in
 // node_modules/.bin. Which of Node's own modules a run loaded is read from `process.moduleLoadList`, written at exit by a
@@ -81,7 +81,7 @@ describe.skipIf(!existsSync(BIN))("the executable", () => {
     }
   }, 60_000);
 
-  it("validate and simulate load no ES module (their packs), the other commands the ES module program run.js", () => {
+  it("validate, simulate and compile load no ES module (their packs), the other commands the ES module program run.js", () => {
     const link = installed();
     const cases: [string[], boolean][] = [
       [["validate", "examples/hand-written/good-policy.json"], false],
@@ -89,6 +89,7 @@ describe.skipIf(!existsSync(BIN))("the executable", () => {
       [["simulate", "--policy", "examples/hand-written/good-policy.json", "docker://busybox"], false],
       [["simulate", "--policy", "examples/hand-written/good-policy.json", "--refs", REFS, "--format", "jsonl"], false],
       [["simulate", "--help"], false],
+      [["compile", "examples/laptop.trust", "--out", path.join(scratch, "compiled")], false],
       // The probe does see the loader when a command uses it.
       [["lint", "examples/hand-written/lint-findings.json"], true],
       [["rules"], true],

@@ -1,4 +1,4 @@
-// The executable's `validate` and `simulate` run from module packs with V8's code cache (src/cli/module-pack.ts,
+// The executable's `validate`, `simulate` and `compile` run from module packs with V8's code cache (src/cli/module-pack.ts,
 // src/cli/run-packed.ts, scripts/module-pack.mjs): the cache the build ships is accepted under the executable's own
 // Node flags, a missing or corrupt cache changes nothing but speed, the pack's output is the in-process CLI's, modules
 // outside the pack (the .trust compiler with Chevrotain, registries.d) load on demand, and a stack trace from the pack
@@ -27,6 +27,9 @@ writeFileSync(
   ["docker://busybox", "docker://quay.io/acme/app:1", "# a comment", "docker://ghcr.io/x/y@sha256:" + "ab".repeat(32), "dir:/nonexistent-pack-test/x", "docker:bad", "docker-daemon:quay.io/a/b:1"].join("\n") + "\n",
 );
 
+/** Where the compile runs write (each run writes the same files, so each prints the same). */
+const COMPILE_OUT = path.join(scratch, "compiled");
+
 /** Per command: its pack's program module, and argv lists whose output the pack must print as the in-process CLI does. */
 const COMMANDS = {
   validate: {
@@ -49,6 +52,16 @@ const COMMANDS = {
       ["simulate", "--policy", "examples/hand-written/good-policy.json", "--registries-d", "examples/hand-written/registries.d", "docker://quay.io/acme/app:1"],
       ["simulate", "--polcy", "x.json", "docker://busybox"],
       ["simulate", "--policy", "no-such-file.json", "docker://busybox"],
+    ],
+  },
+  compile: {
+    program: "run-compile.js",
+    inputs: [
+      ["compile", "examples/laptop.trust", "--out", COMPILE_OUT],
+      ["compile", "examples/enterprise.trust", "--keys", "examples/keys", "--out", COMPILE_OUT, "--check"],
+      ["compile", "examples/keyless-ci.trust", "--keys", "examples/keys", "--target-k8s", "kyverno", "--out", path.join(COMPILE_OUT, "k8s")],
+      ["compile", "examples/hand-written/broken-policy.json", "--out", COMPILE_OUT],
+      ["compile", "examples/laptop.trust"],
     ],
   },
 } as const;
@@ -82,10 +95,14 @@ for (const [command, { program, inputs }] of Object.entries(COMMANDS) as [Comman
     it("ships a code cache that V8 accepts under the executable's flags", () => {
       expect(existsSync(path.join(CLI, `${command}/pack.cjs.cache`))).toBe(true);
       expect(cacheAccepted(CLI, command)).toBe(true);
-      // The pack holds the command's modules, not every lazily imported one (the .trust compiler stays a file of its own).
+      // The pack holds the command's modules, not every lazily imported one (validate's and simulate's leave the .trust
+      // compiler, a chunk of its own, a file; compile's holds the parser, Chevrotain included).
       const pack = readFileSync(path.join(CLI, `${command}/pack.cjs`), "utf8");
       expect(pack).toContain(`"${program}": function (`);
-      expect(pack).not.toMatch(/"[^"]*compile-source-[^"]*": function/);
+      if (command === "compile") {
+        expect(pack).toMatch(/TrustParser=class extends/);
+        expect(pack).toContain("performSelfAnalysis");
+      } else expect(pack).not.toMatch(/"[^"]*compile-source-[^"]*": function/);
     });
 
     it("prints what the in-process CLI prints, with its cache, without one and with a corrupt one", async () => {

@@ -1,0 +1,14 @@
+/**
+ * `imagetrust compile …` as the executable runs it: the program (src/cli/program.ts) with `compile` alone, the same as
+ * src/cli/run.ts runs for that argv. Its own entry point so that the build makes it a module pack of its own
+ * (scripts/module-pack.mjs, loaded by src/cli/run-packed.ts): no ES module, and so no ESM loader, at start-up, and the
+ * compiler's modules (Chevrotain included) read with V8's code cache.
+ */
+import { registerCompileCommand } from "./commands/compile.js";
+import type { CliIo } from "./io.js";
+import { runProgram } from "./program.js";
+
+/** {@link run} of src/cli/run.ts for an argv whose command is `compile`. */
+export function runCompile(argv: readonly string[], io: CliIo): Promise<number> {
+  return runProgram(argv, io, [{ name: "compile", load: async () => registerCompileCommand }]);
+}
