@@ -1,14 +1,16 @@
 // The training run of scripts/module-pack.mjs, run under the executable's Node flags:
 //   node <flags> scripts/module-pack-train.mjs COMMAND DIR record   prints the ids of the modules the command instantiates
 //   node <flags> scripts/module-pack-train.mjs COMMAND DIR cache    writes DIR/pack.cjs.cache (V8's code cache of the pack)
-// COMMAND is `validate`, `simulate` or `compile`; it runs on what a user's run of it typically reads, generated here:
+// COMMAND is `validate`, `simulate`, `compile` or `lint`; it runs on what a user's run of it typically reads, generated here:
 // - validate: a policy.json of every 5.23 requirement and identity type (bench/gen-policy.mjs), and for the pack's
 //   contents also a minimal one and a broken one (the diagnostics and their rendering);
 // - simulate: that policy with a dir: scope, and a few thousand references of every kind the benchmark uses
 //   (docker:// tags, digests, wildcard hosts, docker.io short names, docker-daemon:, dir: images), as jsonl (the bulk
 //   run); for the pack's contents also as text, json and jsonl with --explain;
 // - compile: a .trust program of 150 scopes over keys and levels (bench/gen-trust.mjs), compiled to a directory; for the
-//   pack's contents also with --check and a broken source (the diagnostics).
+//   pack's contents also with --check and a broken source (the diagnostics);
+// - lint: validate's policy with a registries.d (a CI job's lint); for the pack's contents also as json, sarif and
+//   github, and a .trust source.
 // Each input is small enough that the executable's start-up does not switch V8's flags (validate's short run, simulate's
 // load phase): a cache carries the flags it was made under, and V8 rejects it under others. So the training runs get
 // no shortRun/setV8Flags either.
@@ -65,6 +67,25 @@ const TRAINING = {
     record: [
       ["compile", "site.trust", "--out", "out", "--check"],
       ["compile", "broken.trust", "--out", "out-broken"],
+    ],
+  },
+  lint: {
+    program: ["run-lint.js", "runLint"],
+    inputs: (scratch) => {
+      mkdirSync(join(scratch, "registries.d"), { recursive: true });
+      return {
+        "policy.json": JSON.stringify(generatePolicy(150), null, 2) + "\n",
+        "registries.d/registry1.yaml": "docker:\n  registry1.example1.com:\n    lookaside: https://sigs.example.com/sigs\n    use-sigstore-attachments: true\n",
+        "site.trust": generateTrust(40),
+      };
+    },
+    // A CI job's lint of a policy and its registries.d for the cache; the other formats and a .trust only for the pack.
+    cache: [["lint", "policy.json", "--registries-d", "registries.d"]],
+    record: [
+      ["lint", "--format", "json", "policy.json"],
+      ["lint", "--format", "sarif", "policy.json"],
+      ["lint", "--format", "github", "policy.json"],
+      ["lint", "site.trust"],
     ],
   },
 };

@@ -1,4 +1,4 @@
-// A command's program as a module pack with V8's code cache (issue 15): `validate`, `simulate` and `compile`, each in
+// A command's program as a module pack with V8's code cache (issue 15): `validate`, `simulate`, `compile` and `lint`, each in
 // dist/cli/<command>/ (the loader is src/cli/module-pack.ts, which src/cli/run-packed.ts calls from the executable,
 // dist/cli/imagetrust.cjs). Called by scripts/build-bundle.mjs, once per command, from the program's entry
 // src/cli/run-<command>.ts:

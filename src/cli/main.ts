@@ -4,8 +4,8 @@
  *
  * Bundled by scripts/build-bundle.mjs into a CommonJS script, dist/cli/imagetrust.cjs (the package's `bin`), so that
  * Node starts it without its ESM loader (~15–20 ms and ~230 page faults of every start on the benchmark machine).
- * `validate`, `simulate` and `compile` run from module packs (src/cli/run-packed.ts) and never load it; the others import
- * the ES module program dist/cli/run.js, and load it then. Node built-ins that this file imports with `import()` are
+ * `validate`, `simulate`, `compile` and `lint` run from module packs (src/cli/run-packed.ts) and never load it; the
+ * other commands import the ES module program dist/cli/run.js, and load it then. Node built-ins that this file imports with `import()` are
  * `require`d in the bundle, at the same point (scripts/build-bundle.mjs).
  */
 import { commandName } from "./command-name.js";
@@ -63,9 +63,9 @@ async function main(): Promise<void> {
   // Node 22.1+ keeps V8's compiled code of the bundle on disk between runs (absent on Node 20: a no-op there).
   const { default: nodeModule } = await import("node:module");
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-  // `validate`, `simulate` and `compile` have programs of their own (scripts/build-bundle.mjs): module packs read with V8's code
-  // cache, whose loader the bundle keeps in this file, instead of the ~36–60 ES module chunks they share with the
-  // other commands. Each runs what `run` runs for that argv.
+  // `validate`, `simulate`, `compile` and `lint` have programs of their own (scripts/build-bundle.mjs): module packs read
+  // with V8's code cache, whose loader the bundle keeps in this file, instead of the ~36–60 ES module chunks they share
+  // with the other commands. Each runs what `run` runs for that argv.
   const command = commandName(argv);
   const run = isPackedCommand(command) ? (a: readonly string[], io: CliIo) => runPacked(command, a, io) : (await import("./run.js")).run;
   const code = await run(argv, {

@@ -1,6 +1,6 @@
 /**
- * What the executable (dist/cli/imagetrust.cjs, src/cli/main.ts) runs for `validate`, `simulate` and `compile`: the
- * command's program (src/cli/run-validate.ts, run-simulate.ts, run-compile.ts) loaded from its module pack (dist/cli/<command>/,
+ * What the executable (dist/cli/imagetrust.cjs, src/cli/main.ts) runs for `validate`, `simulate`, `compile` and `lint`:
+ * the command's program (src/cli/run-<command>.ts) loaded from its module pack (dist/cli/<command>/,
  * src/cli/module-pack.ts, built by scripts/module-pack.mjs) with V8's code cache, instead of through Node's ESM loader.
  * Each pack is found beside this file, which is the executable's directory (the same for tsc's unbundled copy,
  * dist/cli/run-packed.js, which the tests import).
@@ -14,6 +14,7 @@ const PROGRAMS = {
   validate: { module: "run-validate.js", run: "runValidate" },
   simulate: { module: "run-simulate.js", run: "runSimulate" },
   compile: { module: "run-compile.js", run: "runCompile" },
+  lint: { module: "run-lint.js", run: "runLint" },
 } as const;
 
 /** A command that runs from a module pack. */

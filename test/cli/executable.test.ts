@@ -1,6 +1,6 @@
 // The shipped executable (scripts/build-bundle.mjs): the package's `bin` is one CommonJS script, dist/cli/imagetrust.cjs,
-// so that Node starts it without its ESM loader; `validate`, `simulate` and `compile` run from their module packs and never load
-// that loader; the other commands import the ES module program dist/cli/run.js. Checked as npm installs it: a copy of
+// so that Node starts it without its ESM loader; `validate`, `simulate`, `compile` and `lint` run from their module
+// packs and never load that loader; the other commands import the ES module program dist/cli/run.js. Checked as npm installs it: a copy of
 // the package in a project's node_modules (the project itself an ES module package) and npm's relative symlink in
 // node_modules/.bin. Which of Node's own modules a run loaded is read from `process.moduleLoadList`, written at exit by a
 // preload (test/fixtures/cli/module-load-list.cjs, through NODE_OPTIONS=--require, which the launcher passes on).
@@ -81,7 +81,7 @@ describe.skipIf(!existsSync(BIN))("the executable", () => {
     }
   }, 60_000);
 
-  it("validate, simulate and compile load no ES module (their packs), the other commands the ES module program run.js", () => {
+  it("validate, simulate, compile and lint load no ES module (their packs), the other commands the ES module program run.js", () => {
     const link = installed();
     const cases: [string[], boolean][] = [
       [["validate", "examples/hand-written/good-policy.json"], false],
@@ -90,9 +90,10 @@ describe.skipIf(!existsSync(BIN))("the executable", () => {
       [["simulate", "--policy", "examples/hand-written/good-policy.json", "--refs", REFS, "--format", "jsonl"], false],
       [["simulate", "--help"], false],
       [["compile", "examples/laptop.trust", "--out", path.join(scratch, "compiled")], false],
+      [["lint", "examples/hand-written/lint-findings.json"], false],
       // The probe does see the loader when a command uses it.
-      [["lint", "examples/hand-written/lint-findings.json"], true],
       [["rules"], true],
+      [["explain", "IT1012"], true],
     ];
     for (const [argv, esm] of cases) {
       for (const file of [BIN, link]) {

@@ -1,4 +1,4 @@
-// The executable's `validate`, `simulate` and `compile` run from module packs with V8's code cache (src/cli/module-pack.ts,
+// The executable's `validate`, `simulate`, `compile` and `lint` run from module packs with V8's code cache (src/cli/module-pack.ts,
 // src/cli/run-packed.ts, scripts/module-pack.mjs): the cache the build ships is accepted under the executable's own
 // Node flags, a missing or corrupt cache changes nothing but speed, the pack's output is the in-process CLI's, modules
 // outside the pack (the .trust compiler with Chevrotain, registries.d) load on demand, and a stack trace from the pack
@@ -64,6 +64,17 @@ const COMMANDS = {
       ["compile", "examples/laptop.trust"],
     ],
   },
+  lint: {
+    program: "run-lint.js",
+    inputs: [
+      ["lint", "examples/hand-written/lint-findings.json"],
+      ["lint", "--format", "json", "examples/hand-written"],
+      ["lint", "--format", "sarif", "examples/hand-written/broken-policy.json"],
+      ["lint", "--format", "github", "examples/company"],
+      ["lint", "examples/laptop.trust", "--max-warnings", "0"],
+      ["lint", "--fromat", "json", "x.json"],
+    ],
+  },
 } as const;
 type Command = keyof typeof COMMANDS;
 
@@ -96,13 +107,15 @@ for (const [command, { program, inputs }] of Object.entries(COMMANDS) as [Comman
       expect(existsSync(path.join(CLI, `${command}/pack.cjs.cache`))).toBe(true);
       expect(cacheAccepted(CLI, command)).toBe(true);
       // The pack holds the command's modules, not every lazily imported one (validate's and simulate's leave the .trust
-      // compiler, a chunk of its own, a file; compile's holds the parser, Chevrotain included).
+      // compiler, a chunk of its own, a file; compile's holds the parser, Chevrotain included; lint's, trained on a .trust
+      // source too, holds it as a chunk).
       const pack = readFileSync(path.join(CLI, `${command}/pack.cjs`), "utf8");
       expect(pack).toContain(`"${program}": function (`);
       if (command === "compile") {
         expect(pack).toMatch(/TrustParser=class extends/);
         expect(pack).toContain("performSelfAnalysis");
-      } else expect(pack).not.toMatch(/"[^"]*compile-source-[^"]*": function/);
+      } else if (command === "lint") expect(pack).toMatch(/"[^"]*compile-source-[^"]*": function/);
+      else expect(pack).not.toMatch(/"[^"]*compile-source-[^"]*": function/);
     });
 
     it("prints what the in-process CLI prints, with its cache, without one and with a corrupt one", async () => {
