@@ -61,9 +61,11 @@ export function timeProcess(cmd, args, { runs = 5, okCodes = [0], stdoutFile } =
   let lastOut = "";
   const haveGnuTime = existsSync("/usr/bin/time");
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    // stdoutFile: the output goes to that file (as `> out` in a shell), not through a pipe into this process.
+    // stdoutFile: the output goes to that file (as `> out` in a shell), not through a pipe into this process. Opened (and
+    // so truncated) before the clock starts, as the shell does before the command starts: truncating the previous run's
+    // output (154 MB for 100,000 simulated references) takes ~70 ms on this machine, none of it the command's.
     const out = stdoutFile === undefined ? "pipe" : openSync(stdoutFile, "w");
+    const t0 = process.hrtime.bigint();
     const opts = { encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", out, "pipe"] };
     const r = haveGnuTime ? spawnSync("/usr/bin/time", ["-f", "MAXRSS %M CPU %U %S", cmd, ...args], opts) : spawnSync(cmd, args, opts);
     if (out !== "pipe") closeSync(out);
