@@ -18,6 +18,8 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildModulePack } from "./module-pack.mjs";
+// tsc has written dist/ before this script runs (`npm run build`): the packed commands are the loader's own list.
+import { PACKED_COMMANDS } from "../dist/cli/run-packed.js";
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const outdir = join(repo, "dist", "cli");
@@ -126,8 +128,6 @@ const chalkWithoutDetection = {
  */
 const PROGRAMS = [{ entry: "run", chunks: "chunks" }];
 
-/** The commands with a module pack of their own (src/cli/run-<command>.ts; src/cli/run-packed.ts runs them). */
-const PACKED_COMMANDS = ["validate", "simulate", "compile", "lint"];
 
 /** `import("./run.js")` in main.ts stays an import of the file the program build writes. */
 const programsExternal = {

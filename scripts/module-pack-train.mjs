@@ -21,11 +21,11 @@ import { fileURLToPath } from "node:url";
 import { generatePolicy } from "../bench/gen-policy.mjs";
 import { generateTrust } from "../bench/gen-trust.mjs";
 import { loadModulePack } from "../dist/cli/module-pack.js";
+import { programModule } from "../dist/cli/run-packed.js";
 
-/** Per command: its program module and function, the inputs to write and the argv lists of each mode. */
+/** Per command: the inputs to write and the argv lists of each mode (the program is run-<command>.js's `run`). */
 const TRAINING = {
   validate: {
-    program: ["run-validate.js", "runValidate"],
     inputs: () => ({
       "policy.json": JSON.stringify(generatePolicy(150), null, 2) + "\n",
       "minimal.json": '{"default":[{"type":"reject"}]}\n',
@@ -40,7 +40,6 @@ const TRAINING = {
     ],
   },
   simulate: {
-    program: ["run-simulate.js", "runSimulate"],
     inputs: (scratch) => {
       const images = join(scratch, "images");
       mkdirSync(join(images, "app0"), { recursive: true });
@@ -57,7 +56,6 @@ const TRAINING = {
     ],
   },
   compile: {
-    program: ["run-compile.js", "runCompile"],
     inputs: () => ({
       "site.trust": generateTrust(150),
       "broken.trust": 'target "5.23"\nkey k gpg file "/etc/k.gpg"\nlevel l = signed by nokey\ndocker {\n  "quay.io/a" l\n  "quay.io/a" accept\n}\n',
@@ -70,7 +68,6 @@ const TRAINING = {
     ],
   },
   lint: {
-    program: ["run-lint.js", "runLint"],
     inputs: (scratch) => {
       mkdirSync(join(scratch, "registries.d"), { recursive: true });
       return {
@@ -139,8 +136,7 @@ try {
   for (const [name, text] of Object.entries(training.inputs(scratch))) writeFileSync(join(scratch, name), text);
   // What the executable's FdSink offers (bytes, text), so that the same output paths run.
   const sink = { write: () => true, writeBytes: () => true };
-  const [program, fn] = training.program;
-  const run = pack.require(program)[fn];
+  const { run } = pack.require(programModule(command));
   const runs = mode === "record" ? [...training.cache, ...training.record] : training.cache;
   for (const argv of runs) {
     await run(argv, { stdout: sink, stderr: sink, env: {}, isTTY: false, stderrIsTTY: false, cwd: scratch, euid: 0 });

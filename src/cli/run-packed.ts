@@ -9,20 +9,24 @@ import { fileURLToPath } from "node:url";
 import type { CliIo } from "./io.js";
 import { loadModulePack, type ModulePack } from "./module-pack.js";
 
-/** The commands with a program of their own in a module pack: its module in the pack and the function it exports. */
-const PROGRAMS = {
-  validate: { module: "run-validate.js", run: "runValidate" },
-  simulate: { module: "run-simulate.js", run: "runSimulate" },
-  compile: { module: "run-compile.js", run: "runCompile" },
-  lint: { module: "run-lint.js", run: "runLint" },
-} as const;
+/**
+ * The commands with a program of their own in a module pack. Each program is src/cli/run-<command>.ts (the module
+ * `run-<command>.js` of its pack, scripts/module-pack.mjs builds the pack from it) and exports `run`, which does what
+ * src/cli/run.ts's `run` does for an argv of that command. scripts/build-bundle.mjs builds a pack for each.
+ */
+export const PACKED_COMMANDS = ["validate", "simulate", "compile", "lint"] as const;
 
 /** A command that runs from a module pack. */
-export type PackedCommand = keyof typeof PROGRAMS;
+export type PackedCommand = (typeof PACKED_COMMANDS)[number];
+
+/** The module of `command`'s program in its pack. */
+export function programModule(command: PackedCommand): string {
+  return `run-${command}.js`;
+}
 
 /** Whether `command` (an argv's command name) runs from a module pack. */
 export function isPackedCommand(command: string | undefined): command is PackedCommand {
-  return command !== undefined && Object.hasOwn(PROGRAMS, command);
+  return (PACKED_COMMANDS as readonly (string | undefined)[]).includes(command);
 }
 
 const packs = new Map<PackedCommand, ModulePack>();
@@ -37,10 +41,12 @@ export function commandPack(command: PackedCommand): ModulePack {
   return pack;
 }
 
-type Program = (argv: readonly string[], io: CliIo) => Promise<number>;
+/** A program module's export. */
+export interface PackedProgram {
+  run(argv: readonly string[], io: CliIo): Promise<number>;
+}
 
 /** What src/cli/run.ts's `run` does for an argv whose command is `command`, from the command's pack. */
 export function runPacked(command: PackedCommand, argv: readonly string[], io: CliIo): Promise<number> {
-  const { module, run } = PROGRAMS[command];
-  return (commandPack(command).require(module) as Record<string, Program>)[run]!(argv, io);
+  return (commandPack(command).require(programModule(command)) as PackedProgram).run(argv, io);
 }

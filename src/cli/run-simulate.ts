@@ -7,7 +7,7 @@ import { registerSimulateCommand } from "./commands/simulate.js";
 import type { CliIo } from "./io.js";
 import { runProgram } from "./program.js";
 
-/** {@link run} of src/cli/run.ts for an argv whose command is `simulate`. */
-export function runSimulate(argv: readonly string[], io: CliIo): Promise<number> {
+/** What src/cli/run.ts's `run` does for an argv whose command is `simulate` (src/cli/run-packed.ts calls it from the pack). */
+export function run(argv: readonly string[], io: CliIo): Promise<number> {
   return runProgram(argv, io, [{ name: "simulate", load: async () => registerSimulateCommand }]);
 }

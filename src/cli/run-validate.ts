@@ -8,7 +8,7 @@ import { registerValidateCommand } from "./commands/validate.js";
 import type { CliIo } from "./io.js";
 import { runProgram } from "./program.js";
 
-/** {@link run} of src/cli/run.ts for an argv whose command is `validate`. */
-export function runValidate(argv: readonly string[], io: CliIo): Promise<number> {
+/** What src/cli/run.ts's `run` does for an argv whose command is `validate` (src/cli/run-packed.ts calls it from the pack). */
+export function run(argv: readonly string[], io: CliIo): Promise<number> {
   return runProgram(argv, io, [{ name: "validate", load: async () => registerValidateCommand }]);
 }
