@@ -80,10 +80,21 @@ export function timeProcess(cmd, args, { runs = 5, okCodes = [0], stdoutFile } =
     times.push(Number(t1 - t0) / 1e9);
     lastOut = r.stdout ?? "";
   }
-  times.sort((a, b) => a - b);
-  cpus.sort((a, b) => a - b);
-  const cpuSeconds = cpus.length ? cpus[Math.floor(cpus.length / 2)] : undefined;
-  return { seconds: times[Math.floor(times.length / 2)], cpuSeconds, peakMB: peak, stdout: lastOut };
+  return { seconds: median(times), cpuSeconds: cpus.length ? median(cpus) : undefined, peakMB: peak, stdout: lastOut };
+}
+
+/**
+ * `runs` runs of `ours` and of `theirs` (absent: ours only), one of each in turn (A B A B …), so that load from other
+ * work on the machine falls on both alike; each side's results in run order.
+ */
+export function inTurn(runs, ours, theirs) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(ours());
+    if (theirs) b.push(theirs());
+  }
+  return [a, b];
 }
 
 /** Medians (wall, CPU) and the largest peak RSS of single runs from timeProcess. */

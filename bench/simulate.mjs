@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { cliPath, fmtS, median, pairedRatio, startEnvironmentNote, summarizeRuns, timeProcess } from "./lib.mjs";
+import { cliPath, fmtS, inTurn, median, pairedRatio, startEnvironmentNote, summarizeRuns, timeProcess } from "./lib.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = dirname(benchDir);
@@ -191,13 +191,12 @@ console.log(`simulate benchmark: ${N.toLocaleString("en")} references, ${SCOPES.
 
 const { dist, driver } = buildOurs();
 const goBin = buildGo();
-// The decision loops, ours and Go's in turn (A B A B …): load from other work on the machine falls on both alike.
-const oursLoops = [];
-const theirsLoops = [];
-for (let i = 0; i < RUNS; i++) {
-  oursLoops.push(runLoop(process.execPath, [driver, policyFile, refsFile]));
-  if (goBin) theirsLoops.push(runLoop(goBin, [policyFile, refsFile]));
-}
+// The decision loops, ours and Go's in turn.
+const [oursLoops, theirsLoops] = inTurn(
+  RUNS,
+  () => runLoop(process.execPath, [driver, policyFile, refsFile]),
+  goBin && (() => runLoop(goBin, [policyFile, refsFile])),
+);
 const ours = loopSummary(oursLoops);
 const theirs = goBin ? loopSummary(theirsLoops) : undefined;
 
@@ -211,20 +210,17 @@ let t0 = process.hrtime.bigint();
 for (const r of sample) sim.simulate(r);
 const explainSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
-
 // The shipped executable, streaming jsonl to a file, vs Go's bare decision loop over the same file (whole processes).
 const cliRuns = [];
 for (const n of [...new Set([Math.min(100_000, N), N])]) {
   const file = n === N ? refsFile : join(outDir, `refs-${n}.txt`);
   if (n !== N) writeFileSync(file, refs.slice(0, n).join("\n") + "\n");
   const runs = n > 100_000 ? 1 : RUNS;
-  // In turn, as the loops above.
-  const cliOnce = [];
-  const goOnce = [];
-  for (let i = 0; i < runs; i++) {
-    cliOnce.push(timeProcess(cliPath, ["simulate", "--policy", policyFile, "--refs", file, "--format", "jsonl", "--quiet"], { runs: 1, okCodes: [0, 1], stdoutFile: join(outDir, `out-${n}.jsonl`) }));
-    if (goBin) goOnce.push(timeProcess(goBin, [policyFile, file], { runs: 1, okCodes: [0] }));
-  }
+  const [cliOnce, goOnce] = inTurn(
+    runs,
+    () => timeProcess(cliPath, ["simulate", "--policy", policyFile, "--refs", file, "--format", "jsonl", "--quiet"], { runs: 1, okCodes: [0, 1], stdoutFile: join(outDir, `out-${n}.jsonl`) }),
+    goBin && (() => timeProcess(goBin, [policyFile, file], { runs: 1, okCodes: [0] })),
+  );
   cliRuns.push({ n, cli: summarizeRuns(cliOnce), go: goBin ? summarizeRuns(goOnce) : undefined, paired: goBin ? pairedRatio(cliOnce, goOnce) : undefined });
 }
 

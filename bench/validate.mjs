@@ -6,7 +6,7 @@ import { writeFileSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { buildGoBench, cliNodeFlags, cliPath, pairedRatio, startEnvironmentNote, summarizeRuns, timeProcess, fmtS } from "./lib.mjs";
+import { buildGoBench, cliNodeFlags, cliPath, inTurn, pairedRatio, startEnvironmentNote, summarizeRuns, timeProcess, fmtS } from "./lib.mjs";
 import { generatePolicy } from "./gen-policy.mjs";
 
 const scopes = Number(process.env.SCOPES ?? 10000);
@@ -18,13 +18,11 @@ const size = statSync(policyFile).size;
 
 console.log(`validate benchmark: ${scopes} scopes, ${(size / 1e6).toFixed(2)} MB, median of ${runs} runs (imagetrust and Go interleaved)`);
 const goBin = buildGoBench();
-// One run of each in turn (A B A B …), so that load from other work on the machine falls on both alike.
-const oursRuns = [];
-const goRuns = [];
-for (let i = 0; i < runs; i++) {
-  oursRuns.push(timeProcess(cliPath, ["validate", "--target", "5.23", policyFile], { runs: 1 }));
-  if (goBin) goRuns.push(timeProcess(goBin, ["parse", policyFile], { runs: 1 }));
-}
+const [oursRuns, goRuns] = inTurn(
+  runs,
+  () => timeProcess(cliPath, ["validate", "--target", "5.23", policyFile], { runs: 1 }),
+  goBin && (() => timeProcess(goBin, ["parse", policyFile], { runs: 1 })),
+);
 const ours = summarizeRuns(oursRuns);
 console.log(`  imagetrust validate (node ${process.version})   ${fmtS(ours.seconds).padStart(10)}   peak RSS ${ours.peakMB.toFixed(0)} MB`);
 
