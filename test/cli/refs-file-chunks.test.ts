@@ -52,6 +52,12 @@ function lines(): { text: string; refs: string[] } {
   return { text: parts.join(""), refs };
 }
 
+/** The executable's argv (node flags included) for `simulate` of `refs`, one `{"ref":…}` line a reference. */
+const simulateRefs = (refs: string): string[] => [...executableNodeFlags(), path.join(REPO, "dist/cli/imagetrust.cjs"), "simulate", "--policy", "policy.json", "--refs", refs, "--format", "jsonl", "--fields", "ref"];
+
+/** The references of jsonl records, in order. */
+const refsOf = (jsonl: string): string[] => jsonl.trimEnd().split("\n").map((l) => (JSON.parse(l) as { ref: string }).ref);
+
 describe("--refs read from a regular file in chunks", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "imagetrust-refs-chunks-"));
   writeFileSync(path.join(dir, "policy.json"), '{"default":[{"type":"reject"}],"transports":{"docker":{"quay.io/acme":[{"type":"insecureAcceptAnything"}]}}}');
@@ -73,20 +79,15 @@ describe("--refs read from a regular file in chunks", () => {
   });
 
   it("the executable reads the same file to the same records", () => {
-    const r = spawnSync(process.execPath, [...executableNodeFlags(), path.join(REPO, "dist/cli/imagetrust.cjs"), "simulate", "--policy", "policy.json", "--refs", "refs.txt", "--format", "jsonl", "--fields", "ref"], {
-      cwd: dir,
-      encoding: "utf8",
-    });
+    const r = spawnSync(process.execPath, simulateRefs("refs.txt"), { cwd: dir, encoding: "utf8" });
     expect(r.status).toBe(1);
-    expect(r.stdout.trimEnd().split("\n").map((l) => (JSON.parse(l) as { ref: string }).ref)).toEqual(refs);
+    expect(refsOf(r.stdout)).toEqual(refs);
   });
 
   it("a FIFO is read as a stream, whatever its writer's pace", async () => {
     const fifo = path.join(dir, "refs.fifo");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-    const cli = spawn(process.execPath, [...executableNodeFlags(), path.join(REPO, "dist/cli/imagetrust.cjs"), "simulate", "--policy", "policy.json", "--refs", "refs.fifo", "--format", "jsonl", "--fields", "ref"], {
-      cwd: dir,
-    });
+    const cli = spawn(process.execPath, simulateRefs("refs.fifo"), { cwd: dir });
     let stdout = "";
     cli.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
     // The writer opens the FIFO only after the reader started, and writes in two steps.
@@ -96,6 +97,6 @@ describe("--refs read from a regular file in chunks", () => {
     await writerDone;
     // 1: the references with é are denied.
     expect(code).toBe(1);
-    expect(stdout.trimEnd().split("\n").map((l) => (JSON.parse(l) as { ref: string }).ref)).toEqual(refs);
+    expect(refsOf(stdout)).toEqual(refs);
   });
 });
